@@ -1,0 +1,113 @@
+#include "api/agents_api.hpp"
+
+#include "api/json_writer.hpp"
+#include "http/api_error.hpp"
+#include "plugins/manifest.hpp"
+
+#include <map>
+
+namespace agenthost::api {
+namespace {
+
+void write_state(JsonWriter& out, const plugins::PluginRecord& record) {
+    out.field("state", plugins::to_string(record.state));
+    out.field("enabled", record.state == plugins::PluginState::loaded);
+    if (!record.reason.empty()) out.field("reason", record.reason);
+    else {
+        out.key("reason");
+        out->Null();
+    }
+}
+
+http::HttpResponse list_agents(const ApiContext& context) {
+    auto agents = context.registry.loaded_agents();
+    std::map<std::string, std::vector<std::string>> by_domain;
+    JsonWriter out;
+    out->StartObject();
+    out.key("agents");
+    out->StartArray();
+    for (const auto& agent : agents) {
+        out.string(agent->name());
+        by_domain[agent->manifest().domain].push_back(agent->name());
+    }
+    out->EndArray();
+    out.key("descriptions");
+    out->StartObject();
+    for (const auto& agent : agents) out.field(agent->name(), agent->manifest().description);
+    out->EndObject();
+    out.key("domains");
+    out->StartObject();
+    for (const auto& [domain, names] : by_domain) out.string_array(domain, names);
+    out->EndObject();
+    // Routing supervisors (agent_name: null) are not in this version yet.
+    out.field("workflow_routing", false);
+    out->EndObject();
+    return http::json_response(200, out.str());
+}
+
+http::HttpResponse describe_agent(const ApiContext& context, const std::string& name) {
+    const plugins::PluginRecord* record = context.registry.find(name);
+    if (record == nullptr) throw http::ApiError(404, "AgentNotFound", "no agent named '" + name + "'");
+    JsonWriter out;
+    out->StartObject();
+    out.field("name", record->name);
+    write_state(out, *record);
+    out.field("manifest_path", record->manifest_path);
+    if (record->manifest) {
+        const auto& manifest = *record->manifest;
+        if (record->agent) {
+            out.field("library_version", record->agent->reported_version());
+            out.field("library_abi_version", plugins::abi_version_text(record->agent->reported_abi_version()));
+        }
+        out.key("manifest");
+        manifest.document->Accept(*out);
+    }
+    out->EndObject();
+    return http::json_response(200, out.str());
+}
+
+http::HttpResponse list_plugins(const ApiContext& context) {
+    JsonWriter out;
+    out->StartObject();
+    out.key("plugins");
+    out->StartArray();
+    for (const auto& record : context.registry.plugins()) {
+        out->StartObject();
+        out.field("name", record.name);
+        write_state(out, record);
+        out.field("manifest_path", record.manifest_path);
+        if (record.manifest) {
+            out.field("version", record.manifest->version);
+            out.field("domain", record.manifest->domain);
+            out.field("library", record.manifest->library_path);
+            out.field("abi_version", plugins::abi_version_text(record.manifest->abi_version));
+            out.field("isolation", record.manifest->isolation);
+        }
+        out->EndObject();
+    }
+    out->EndArray();
+    out.key("counts");
+    out->StartObject();
+    out.field("loaded", context.registry.count(plugins::PluginState::loaded));
+    out.field("disabled", context.registry.count(plugins::PluginState::disabled));
+    out.field("failed", context.registry.count(plugins::PluginState::failed));
+    out->EndObject();
+    out->EndObject();
+    return http::json_response(200, out.str());
+}
+
+}  // namespace
+
+void add_agent_routes(http::Router& router, ApiContext& context) {
+    router.get("/agents", [&context](const http::HttpRequest&, http::Responder responder) {
+        responder.send(list_agents(context));
+    });
+    router.get("/agents/:name", [&context](const http::HttpRequest& request, http::Responder responder) {
+        responder.send(describe_agent(context, request.param("name")));
+    });
+    router.get("/plugins", [&context](const http::HttpRequest&, http::Responder responder) {
+        responder.send(list_plugins(context));
+    });
+}
+
+}  // namespace agenthost::api

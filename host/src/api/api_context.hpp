@@ -1,0 +1,25 @@
+// What the REST handlers need from the rest of the host, gathered so each
+// handler file takes one argument.
+#pragma once
+
+#include "plugins/agent_registry.hpp"
+#include "runs/invocation_service.hpp"
+#include "runs/worker_pool.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <string>
+
+namespace agenthost::api {
+
+struct ApiContext {
+    const plugins::AgentRegistry& registry;
+    runs::InvocationService& invocations;
+    const runs::WorkerPool& workers;
+    std::string version;
+    std::chrono::steady_clock::time_point started_at;
+    // False until start-up completes and again once shutdown begins.
+    std::atomic<bool> ready{false};
+};
+
+}  // namespace agenthost::api

@@ -1,0 +1,71 @@
+#include "api/health_api.hpp"
+
+#include "api/json_writer.hpp"
+#include "http/api_error.hpp"
+
+namespace agenthost::api {
+namespace {
+
+http::HttpResponse health(const ApiContext& context) {
+    size_t loaded = context.registry.count(plugins::PluginState::loaded);
+    size_t failed = context.registry.count(plugins::PluginState::failed);
+    size_t disabled = context.registry.count(plugins::PluginState::disabled);
+    const char* plugin_status = failed == 0 ? "healthy" : "degraded";
+    double uptime = std::chrono::duration<double>(std::chrono::steady_clock::now() - context.started_at).count();
+
+    JsonWriter out;
+    out->StartObject();
+    out.field("status", plugin_status);
+    out.field("version", context.version);
+    // No LLM provider is wired in yet: agents run on their offline paths.
+    out.field("llm", "not_configured");
+    out.key("components");
+    out->StartObject();
+    out.key("plugins");
+    out->StartObject();
+    out.field("status", plugin_status);
+    out.field("loaded", loaded);
+    out.field("failed", failed);
+    out.field("disabled", disabled);
+    out->EndObject();
+    out.key("workers");
+    out->StartObject();
+    out.field("status", "healthy");
+    out.field("threads", context.workers.threads());
+    out.field("busy", context.workers.busy());
+    out.field("queued", context.workers.queued());
+    out->EndObject();
+    out.key("llm");
+    out->StartObject();
+    out.field("status", "not_configured");
+    out.field("provider", "offline");
+    out->EndObject();
+    out->EndObject();
+    out.field("uptime_seconds", uptime);
+    out->EndObject();
+    return http::json_response(200, out.str());
+}
+
+}  // namespace
+
+void add_health_routes(http::Router& router, ApiContext& context) {
+    router.get("/health", [&context](const http::HttpRequest&, http::Responder responder) {
+        responder.send(health(context));
+    });
+    router.get("/ready", [&context](const http::HttpRequest& request, http::Responder responder) {
+        if (!context.ready.load()) {
+            http::ApiError error(503, "NotReady", "the host is starting or shutting down");
+            error.headers.emplace_back("Retry-After", "1");
+            throw error;
+        }
+        JsonWriter out;
+        out->StartObject();
+        out.field("status", "ready");
+        out.field("agents", context.registry.count(plugins::PluginState::loaded));
+        out->EndObject();
+        (void)request;
+        responder.send(http::json_response(200, out.str()));
+    });
+}
+
+}  // namespace agenthost::api

@@ -1,0 +1,15 @@
+#include "api/routes.hpp"
+
+#include "api/agents_api.hpp"
+#include "api/health_api.hpp"
+#include "api/invoke_api.hpp"
+
+namespace agenthost::api {
+
+void add_routes(http::Router& router, ApiContext& context) {
+    add_health_routes(router, context);
+    add_agent_routes(router, context);
+    add_invoke_routes(router, context);
+}
+
+}  // namespace agenthost::api

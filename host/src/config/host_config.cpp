@@ -1,0 +1,186 @@
+#include "config/host_config.hpp"
+
+#include "json/json_util.hpp"
+#include "json/schema_catalog.hpp"
+
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
+
+namespace agenthost {
+namespace {
+
+namespace fs = std::filesystem;
+
+int parse_int(const std::string& text, const std::string& what, int min, int max) {
+    size_t used = 0;
+    long value = 0;
+    try {
+        value = std::stol(text, &used);
+    } catch (const std::exception&) {
+        used = 0;
+    }
+    if (used != text.size() || text.empty() || value < min || value > max)
+        throw ConfigError(what + " must be a whole number from " + std::to_string(min) + " to " +
+                          std::to_string(max) + ", got '" + text + "'");
+    return static_cast<int>(value);
+}
+
+log::Level parse_level(const std::string& text, const std::string& what) {
+    log::Level level;
+    if (!log::parse_level(text, level)) throw ConfigError(what + " must be debug, info, warn or error, got '" + text + "'");
+    return level;
+}
+
+// Relative paths in the config file are relative to the file, so the same
+// file works whatever the working directory.
+std::string resolve_against(const std::string& path, const fs::path& base) {
+    fs::path p(path);
+    return (p.is_absolute() ? p : base / p).lexically_normal().string();
+}
+
+std::vector<std::string> split_paths(const std::string& text) {
+    std::vector<std::string> parts;
+    size_t start = 0;
+    while (start <= text.size()) {
+        size_t end = text.find(':', start);
+        if (end == std::string::npos) end = text.size();
+        if (end > start) parts.push_back(text.substr(start, end - start));
+        start = end + 1;
+    }
+    return parts;
+}
+
+// One setting reachable as --name / AGENTHOST_NAME.
+struct Setting {
+    const char* option;
+    const char* env;
+    std::function<void(HostConfig&, const std::string&)> apply;
+};
+
+const std::vector<Setting>& settings() {
+    static const std::vector<Setting> all = {
+        {"--host", "AGENTHOST_HOST", [](HostConfig& c, const std::string& v) { c.host = v; }},
+        {"--port", "AGENTHOST_PORT", [](HostConfig& c, const std::string& v) { c.port = parse_int(v, "port", 0, 65535); }},
+        {"--data-dir", "AGENTHOST_DATA_DIR", [](HostConfig& c, const std::string& v) { c.data_dir = v; }},
+        {"--plugins-dir", "AGENTHOST_PLUGINS_DIR",
+         [](HostConfig& c, const std::string& v) { c.plugin_dirs = split_paths(v); }},
+        {"--log-level", "AGENTHOST_LOG_LEVEL",
+         [](HostConfig& c, const std::string& v) { c.log_level = parse_level(v, "log level"); }},
+        {"--workers", "AGENTHOST_WORKERS",
+         [](HostConfig& c, const std::string& v) { c.worker_count = parse_int(v, "workers", 1, 256); }},
+        {"--http-threads", "AGENTHOST_HTTP_THREADS",
+         [](HostConfig& c, const std::string& v) { c.http_threads = parse_int(v, "http threads", 1, 64); }},
+        {"--max-request-bytes", "AGENTHOST_MAX_REQUEST_BYTES",
+         [](HostConfig& c, const std::string& v) {
+             c.max_request_bytes = static_cast<size_t>(parse_int(v, "max request bytes", 1024, 64 * 1024 * 1024));
+         }},
+    };
+    return all;
+}
+
+}  // namespace
+
+void apply_config_file(HostConfig& config, const std::string& path) {
+    std::string error;
+    auto document = json::parse_file(path, error);
+    if (!document) throw ConfigError(error);
+    auto violations = json::host_schema("config").validate(*document);
+    if (!violations.empty()) throw ConfigError("invalid config file " + path + ": " + json::describe(violations));
+
+    const fs::path base = fs::absolute(path).parent_path();
+    config.config_path = path;
+    if (const auto* server = json::get_member(*document, "server")) {
+        if (const auto* v = json::get_member(*server, "host")) config.host = v->GetString();
+        if (const auto* v = json::get_member(*server, "port")) config.port = v->GetInt();
+        if (const auto* v = json::get_member(*server, "threads")) config.http_threads = v->GetInt();
+        if (const auto* v = json::get_member(*server, "max_request_bytes")) config.max_request_bytes = v->GetUint();
+    }
+    if (const auto* v = json::get_member(*document, "data_dir")) config.data_dir = resolve_against(v->GetString(), base);
+    if (const auto* plugins = json::get_member(*document, "plugins")) {
+        if (const auto* dirs = json::get_member(*plugins, "directories")) {
+            config.plugin_dirs.clear();
+            for (const auto& dir : dirs->GetArray()) config.plugin_dirs.push_back(resolve_against(dir.GetString(), base));
+        }
+    }
+    if (const auto* agents = json::get_member(*document, "agents")) {
+        for (const auto& entry : agents->GetObject()) {
+            AgentSettings settings;
+            if (const auto* v = json::get_member(entry.value, "enabled")) settings.enabled = v->GetBool();
+            if (const auto* v = json::get_member(entry.value, "config")) {
+                auto copy = std::make_shared<rapidjson::Document>();
+                copy->CopyFrom(*v, copy->GetAllocator());
+                settings.config = std::move(copy);
+            }
+            config.agents[entry.name.GetString()] = std::move(settings);
+        }
+    }
+    if (const auto* workers = json::get_member(*document, "workers")) {
+        if (const auto* v = json::get_member(*workers, "count")) config.worker_count = v->GetInt();
+        if (const auto* v = json::get_member(*workers, "queue_limit")) config.queue_limit = v->GetUint();
+    }
+    if (const auto* logging = json::get_member(*document, "logging")) {
+        if (const auto* v = json::get_member(*logging, "level")) config.log_level = parse_level(v->GetString(), "log level");
+    }
+}
+
+HostConfig load_config(int argc, const char* const* argv) {
+    // First pass: find --config (it decides what the later layers override).
+    std::string config_path;
+    if (const char* env = std::getenv("AGENTHOST_CONFIG")) config_path = env;
+    std::vector<std::pair<std::string, std::string>> options;
+    HostConfig config;
+    for (int i = 1; i < argc; ++i) {
+        std::string arg = argv[i];
+        if (arg == "--help" || arg == "-h") {
+            config.show_help = true;
+            continue;
+        }
+        if (arg == "--version") {
+            config.show_version = true;
+            continue;
+        }
+        std::string name = arg, value;
+        size_t equals = arg.find('=');
+        if (equals != std::string::npos) {
+            name = arg.substr(0, equals);
+            value = arg.substr(equals + 1);
+        } else {
+            if (i + 1 >= argc) throw ConfigError("option " + arg + " needs a value (see --help)");
+            value = argv[++i];
+        }
+        if (name == "--config") config_path = value;
+        else options.emplace_back(name, value);
+    }
+    if (config.show_help || config.show_version) return config;
+
+    if (!config_path.empty()) apply_config_file(config, config_path);
+    for (const Setting& setting : settings()) {
+        if (const char* env = std::getenv(setting.env)) setting.apply(config, env);
+    }
+    for (const auto& [name, value] : options) {
+        bool known = false;
+        for (const Setting& setting : settings()) {
+            if (name == setting.option) {
+                setting.apply(config, value);
+                known = true;
+            }
+        }
+        if (!known) throw ConfigError("unknown option " + name + " (see --help)");
+    }
+    return config;
+}
+
+std::string usage_text() {
+    return "usage: agenthost [--config FILE] [--host ADDR] [--port N] [--data-dir DIR]\n"
+           "                 [--plugins-dir DIR[:DIR...]] [--log-level debug|info|warn|error]\n"
+           "                 [--workers N] [--http-threads N] [--max-request-bytes N]\n"
+           "\n"
+           "Every option can also be set with an environment variable: AGENTHOST_CONFIG,\n"
+           "AGENTHOST_HOST, AGENTHOST_PORT, AGENTHOST_DATA_DIR, AGENTHOST_PLUGINS_DIR,\n"
+           "AGENTHOST_LOG_LEVEL, AGENTHOST_WORKERS, AGENTHOST_HTTP_THREADS,\n"
+           "AGENTHOST_MAX_REQUEST_BYTES. Command-line options win over the environment,\n"
+           "which wins over the config file.\n";
+}
+
+}  // namespace agenthost

@@ -1,0 +1,55 @@
+// The host's configuration: built-in defaults, then the config file
+// (validated against schemas/config.schema.json), then AGENTHOST_*
+// environment variables, then command-line options — later ones win.
+#pragma once
+
+#include "util/log.hpp"
+
+#include <rapidjson/document.h>
+
+#include <cstddef>
+#include <map>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace agenthost {
+
+// A configuration the host cannot start with; the message says what and where.
+struct ConfigError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+struct AgentSettings {
+    bool enabled = false;
+    // The operator's config object for the agent; null when none was given.
+    std::shared_ptr<const rapidjson::Document> config;
+};
+
+struct HostConfig {
+    std::string config_path;  // empty when running on defaults
+    std::string host = "127.0.0.1";
+    int port = 8000;
+    int http_threads = 2;
+    size_t max_request_bytes = 1024 * 1024;
+    std::string data_dir = "data";
+    std::vector<std::string> plugin_dirs;
+    std::map<std::string, AgentSettings> agents;
+    int worker_count = 4;
+    size_t queue_limit = 1024;
+    log::Level log_level = log::Level::info;
+    bool show_help = false;
+    bool show_version = false;
+};
+
+// Reads defaults, the file named by --config or AGENTHOST_CONFIG, the
+// environment and argv, in that order; throws ConfigError.
+HostConfig load_config(int argc, const char* const* argv);
+
+// Parses the config file's JSON into `config`; exposed for tests.
+void apply_config_file(HostConfig& config, const std::string& path);
+
+std::string usage_text();
+
+}  // namespace agenthost

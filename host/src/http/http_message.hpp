@@ -1,0 +1,59 @@
+// The host's own view of an HTTP exchange. Handlers and everything below them
+// see only these types, never Pistache's.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace agenthost::http {
+
+struct HttpRequest {
+    std::string method;  // "GET", "POST", ...
+    std::string path;    // without the query string
+    std::map<std::string, std::string> query;    // decoded
+    std::map<std::string, std::string> headers;  // names lower-cased
+    std::map<std::string, std::string> params;   // from the route pattern
+    std::string body;
+    std::string request_id;
+
+    // The header's value, or "" when absent. `name` in lower case.
+    const std::string& header(const std::string& name) const;
+    const std::string& param(const std::string& name) const;
+};
+
+struct HttpResponse {
+    int status = 200;
+    std::string body;
+    std::string content_type = "application/json";
+    std::vector<std::pair<std::string, std::string>> headers;
+};
+
+inline HttpResponse json_response(int status, std::string body) {
+    HttpResponse response;
+    response.status = status;
+    response.body = std::move(body);
+    return response;
+}
+
+// Where a handler's one response goes. Implemented by the server.
+class ResponseChannel {
+  public:
+    virtual ~ResponseChannel() = default;
+    virtual void send(HttpResponse response) = 0;
+};
+
+// A handler's way to answer, now or later from another thread. Copies share
+// one channel; only the first send is delivered.
+class Responder {
+  public:
+    explicit Responder(std::shared_ptr<ResponseChannel> channel) : channel_(std::move(channel)) {}
+    void send(HttpResponse response) const { channel_->send(std::move(response)); }
+
+  private:
+    std::shared_ptr<ResponseChannel> channel_;
+};
+
+}  // namespace agenthost::http

@@ -1,0 +1,200 @@
+#include "http/http_server.hpp"
+
+#include "http/api_error.hpp"
+#include "http/url_encoding.hpp"
+#include "util/ids.hpp"
+#include "util/log.hpp"
+
+#include <pistache/endpoint.h>
+#include <pistache/http.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <sstream>
+
+namespace agenthost::http {
+namespace {
+
+using namespace Pistache;
+using Clock = std::chrono::steady_clock;
+
+// Pistache refuses requests beyond its own buffer limit with a plain-text
+// 413 before the host sees them. Its limit sits this far above ours so any
+// body up to this size over the configured limit still gets the envelope.
+constexpr size_t kTransportHeadroom = 1024 * 1024;
+
+std::string lower(std::string text) {
+    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
+    return text;
+}
+
+// Decides keep-alive the way RFC 9112 does: HTTP/1.1 persists unless the
+// client says close; HTTP/1.0 closes unless the client asks to keep alive.
+bool wants_keep_alive(Http::Version version, const std::string& connection_header) {
+    std::string value = lower(connection_header);
+    if (version == Http::Version::Http11) return value.find("close") == std::string::npos;
+    return value.find("keep-alive") != std::string::npos;
+}
+
+// Pistache 0.0.5 writes only typed headers into a response (addRaw ones are
+// silently dropped), so every extra header goes out as this typed one.
+class NamedHeader : public Http::Header::Header {
+  public:
+    NamedHeader(std::string name, std::string value) : name_(std::move(name)), value_(std::move(value)) {}
+    const char* name() const override { return name_.c_str(); }
+    void write(std::ostream& stream) const override { stream << value_; }
+    uint64_t hash() const override { return Http::Header::detail::hash(name_.c_str()); }
+
+  private:
+    std::string name_, value_;
+};
+
+// Sends one response on a Pistache ResponseWriter, from whichever thread the
+// handler finishes on (a single send() from a worker thread is safe in
+// Pistache 0.0.5; repeated writes are not and are never done here).
+class PistacheChannel : public ResponseChannel {
+  public:
+    PistacheChannel(Http::ResponseWriter writer, std::string method, std::string path, std::string request_id,
+                    bool keep_alive)
+        : writer_(std::move(writer)),
+          method_(std::move(method)),
+          path_(std::move(path)),
+          request_id_(std::move(request_id)),
+          keep_alive_(keep_alive),
+          started_(Clock::now()) {}
+
+    ~PistacheChannel() override {
+        // A handler that dropped its responder without answering would leave
+        // the client hanging: answer for it.
+        if (!sent_.load())
+            send(error_response(500, "InternalError", "the request was dropped without a response", request_id_));
+    }
+
+    void send(HttpResponse response) override {
+        if (sent_.exchange(true)) {
+            log::error("second response for one request ignored", {{"request_id", request_id_}, {"path", path_}});
+            return;
+        }
+        try {
+            auto& headers = writer_.headers();
+            headers.remove<Http::Header::Connection>();
+            headers.add<Http::Header::Connection>(keep_alive_ ? Http::ConnectionControl::KeepAlive
+                                                              : Http::ConnectionControl::Close);
+            headers.add(std::make_shared<NamedHeader>("X-Request-ID", request_id_));
+            for (const auto& [name, value] : response.headers) headers.add(std::make_shared<NamedHeader>(name, value));
+            writer_.send(static_cast<Http::Code>(response.status), response.body,
+                         Http::Mime::MediaType::fromString(response.content_type));
+        } catch (const std::exception& e) {
+            // The client went away; nothing left to tell it.
+            log::debug("response not delivered", {{"request_id", request_id_}, {"error", e.what()}});
+        }
+        double ms = std::chrono::duration<double, std::milli>(Clock::now() - started_).count();
+        log::info("request", {{"method", method_},
+                              {"path", path_},
+                              {"status", response.status},
+                              {"duration_ms", ms},
+                              {"request_id", request_id_}});
+    }
+
+  private:
+    Http::ResponseWriter writer_;
+    std::string method_, path_, request_id_;
+    bool keep_alive_;
+    Clock::time_point started_;
+    std::atomic<bool> sent_{false};
+};
+
+std::map<std::string, std::string> collect_headers(const Http::Header::Collection& collection) {
+    std::map<std::string, std::string> headers;
+    for (const auto& header : collection.list()) {
+        std::ostringstream value;
+        header->write(value);
+        headers[lower(header->name())] = value.str();
+    }
+    for (const auto& [name, raw] : collection.rawList()) headers[lower(name)] = raw.value();
+    return headers;
+}
+
+class RequestHandler : public Http::Handler {
+  public:
+    HTTP_PROTOTYPE(RequestHandler)
+
+    RequestHandler(const Router* router, size_t max_body_bytes) : router_(router), max_body_bytes_(max_body_bytes) {}
+
+    void onRequest(const Http::Request& pistache_request, Http::ResponseWriter writer) override {
+        HttpRequest request;
+        request.method = Http::methodString(pistache_request.method());
+        request.path = pistache_request.resource();
+        request.query = parse_query(pistache_request.query().as_str());
+        request.headers = collect_headers(pistache_request.headers());
+        const std::string& client_id = request.header("x-request-id");
+        request.request_id = is_valid_client_id(client_id) ? client_id : new_uuid();
+        bool keep_alive = wants_keep_alive(pistache_request.version(), request.header("connection"));
+        Responder responder(std::make_shared<PistacheChannel>(std::move(writer), request.method, request.path,
+                                                              request.request_id, keep_alive));
+        try {
+            if (pistache_request.body().size() > max_body_bytes_)
+                throw ApiError(413, "PayloadTooLarge",
+                               "request body of " + std::to_string(pistache_request.body().size()) +
+                                   " bytes exceeds the limit of " + std::to_string(max_body_bytes_) + " bytes");
+            request.body = pistache_request.body();
+            router_->dispatch(request, responder);
+        } catch (const ApiError& error) {
+            responder.send(error_response(error, request.request_id));
+        } catch (const std::exception& e) {
+            log::error("handler failed", {{"request_id", request.request_id}, {"path", request.path}, {"error", e.what()}});
+            responder.send(error_response(500, "InternalError", "internal error; see the host log for request " +
+                                                                    request.request_id,
+                                          request.request_id));
+        }
+    }
+
+  private:
+    const Router* router_;
+    size_t max_body_bytes_;
+};
+
+}  // namespace
+
+struct HttpServer::Impl {
+    ServerSettings settings;
+    const Router& router;
+    std::unique_ptr<Http::Endpoint> endpoint;
+    bool started = false;
+};
+
+HttpServer::HttpServer(ServerSettings settings, const Router& router)
+    : impl_(new Impl{std::move(settings), router, nullptr}) {}
+
+HttpServer::~HttpServer() { shutdown(); }
+
+void HttpServer::start() {
+    // A client that disconnects mid-response must not kill the process.
+    std::signal(SIGPIPE, SIG_IGN);
+    Address address(impl_->settings.host, Port(impl_->settings.port));
+    impl_->endpoint = std::make_unique<Http::Endpoint>(address);
+    auto options = Http::Endpoint::options()
+                       .threads(impl_->settings.threads)
+                       .flags(Tcp::Options::ReuseAddr)
+                       .maxRequestSize(impl_->settings.max_request_bytes + kTransportHeadroom)
+                       .maxResponseSize(64 * 1024 * 1024);
+    impl_->endpoint->init(options);
+    impl_->endpoint->setHandler(std::make_shared<RequestHandler>(&impl_->router, impl_->settings.max_request_bytes));
+    impl_->endpoint->serveThreaded();
+    impl_->started = true;
+}
+
+uint16_t HttpServer::port() const {
+    return impl_->endpoint ? static_cast<uint16_t>(impl_->endpoint->getPort()) : impl_->settings.port;
+}
+
+void HttpServer::shutdown() {
+    if (impl_ && impl_->started) {
+        impl_->endpoint->shutdown();
+        impl_->started = false;
+    }
+}
+
+}  // namespace agenthost::http

@@ -1,0 +1,43 @@
+// The HTTP server: the one place that knows Pistache. It turns Pistache
+// requests into HttpRequest, dispatches them through the Router and writes
+// each HttpResponse once, working around Pistache 0.0.5's defects (see
+// shared/notes/pistache-0.0.5.md): keep-alive by default, an explicit body
+// limit answered with 413 in the error envelope, SIGPIPE ignored.
+#pragma once
+
+#include "http/router.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace agenthost::http {
+
+struct ServerSettings {
+    std::string host = "127.0.0.1";
+    uint16_t port = 8000;  // 0 picks a free port
+    int threads = 2;
+    size_t max_request_bytes = 1024 * 1024;
+};
+
+class HttpServer {
+  public:
+    HttpServer(ServerSettings settings, const Router& router);
+    ~HttpServer();
+    HttpServer(const HttpServer&) = delete;
+    HttpServer& operator=(const HttpServer&) = delete;
+
+    // Binds and serves on background threads; throws std::runtime_error
+    // when the address cannot be bound.
+    void start();
+    uint16_t port() const;
+    // Stops accepting and closes connections.
+    void shutdown();
+
+  private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace agenthost::http

@@ -1,0 +1,62 @@
+#include "http/router.hpp"
+
+#include "http/api_error.hpp"
+#include "http/url_encoding.hpp"
+
+#include <map>
+
+namespace agenthost::http {
+namespace {
+
+bool match(const std::vector<std::string>& pattern, const std::vector<std::string>& path,
+           std::map<std::string, std::string>& params) {
+    if (pattern.size() != path.size()) return false;
+    std::map<std::string, std::string> found;
+    for (size_t i = 0; i < pattern.size(); ++i) {
+        if (!pattern[i].empty() && pattern[i][0] == ':') found[pattern[i].substr(1)] = path[i];
+        else if (pattern[i] != path[i]) return false;
+    }
+    params = std::move(found);
+    return true;
+}
+
+}  // namespace
+
+std::vector<std::string> split_path(const std::string& path) {
+    std::vector<std::string> segments;
+    size_t start = 0;
+    while (start < path.size()) {
+        size_t end = path.find('/', start);
+        if (end == std::string::npos) end = path.size();
+        if (end > start) segments.push_back(percent_decode(path.substr(start, end - start)));
+        start = end + 1;
+    }
+    return segments;
+}
+
+void Router::add(const std::string& method, const std::string& pattern, Handler handler) {
+    routes_.push_back({method, split_path(pattern), std::move(handler)});
+}
+
+void Router::dispatch(HttpRequest& request, const Responder& responder) const {
+    std::vector<std::string> segments = split_path(request.path);
+    std::string allowed;
+    for (const Route& route : routes_) {
+        std::map<std::string, std::string> params;
+        if (!match(route.segments, segments, params)) continue;
+        if (route.method == request.method) {
+            request.params = std::move(params);
+            route.handler(request, responder);
+            return;
+        }
+        if (allowed.find(route.method) == std::string::npos) allowed += (allowed.empty() ? "" : ", ") + route.method;
+    }
+    if (!allowed.empty()) {
+        ApiError error(405, "MethodNotAllowed", request.method + " is not allowed on " + request.path + " (allowed: " + allowed + ")");
+        error.headers.emplace_back("Allow", allowed);
+        throw error;
+    }
+    throw ApiError(404, "NotFound", "no endpoint at " + request.path);
+}
+
+}  // namespace agenthost::http

@@ -1,0 +1,36 @@
+// Maps (method, path) to a handler. Patterns use ":name" segments
+// ("/agents/:name"); a path that matches with another method is a 405 with
+// an Allow header, not a 404.
+#pragma once
+
+#include "http/http_message.hpp"
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace agenthost::http {
+
+using Handler = std::function<void(const HttpRequest&, Responder)>;
+
+class Router {
+  public:
+    void add(const std::string& method, const std::string& pattern, Handler handler);
+    void get(const std::string& pattern, Handler handler) { add("GET", pattern, std::move(handler)); }
+    void post(const std::string& pattern, Handler handler) { add("POST", pattern, std::move(handler)); }
+
+    // Fills request.params and calls the handler; throws ApiError 404/405.
+    void dispatch(HttpRequest& request, const Responder& responder) const;
+
+  private:
+    struct Route {
+        std::string method;
+        std::vector<std::string> segments;
+        Handler handler;
+    };
+    std::vector<Route> routes_;
+};
+
+std::vector<std::string> split_path(const std::string& path);
+
+}  // namespace agenthost::http

@@ -1,0 +1,60 @@
+#include "json/json_util.hpp"
+
+#include <rapidjson/error/en.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace agenthost::json {
+
+std::string serialize(const rapidjson::Value& value) {
+    rapidjson::StringBuffer buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+    value.Accept(writer);
+    return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+std::optional<rapidjson::Document> parse(std::string_view text, std::string& error) {
+    rapidjson::Document document;
+    document.Parse(text.data(), text.size());
+    if (document.HasParseError()) {
+        error = std::string(rapidjson::GetParseError_En(document.GetParseError())) + " at offset " +
+                std::to_string(document.GetErrorOffset());
+        return std::nullopt;
+    }
+    return document;
+}
+
+std::optional<rapidjson::Document> parse_file(const std::string& path, std::string& error) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        error = "cannot read " + path;
+        return std::nullopt;
+    }
+    std::ostringstream content;
+    content << in.rdbuf();
+    std::string parse_error;
+    auto document = parse(content.str(), parse_error);
+    if (!document) error = path + " is not valid JSON: " + parse_error;
+    return document;
+}
+
+rapidjson::Value string_value(std::string_view text, rapidjson::Document::AllocatorType& allocator) {
+    return rapidjson::Value(text.data(), static_cast<rapidjson::SizeType>(text.size()), allocator);
+}
+
+std::string get_string(const rapidjson::Value& object, const char* name, const std::string& fallback) {
+    const rapidjson::Value* member = get_member(object, name);
+    return member != nullptr && member->IsString() ? std::string(member->GetString(), member->GetStringLength())
+                                                   : fallback;
+}
+
+const rapidjson::Value* get_member(const rapidjson::Value& object, const char* name) {
+    if (!object.IsObject()) return nullptr;
+    auto found = object.FindMember(name);
+    return found == object.MemberEnd() ? nullptr : &found->value;
+}
+
+}  // namespace agenthost::json

@@ -1,0 +1,149 @@
+#include "plugins/agent_registry.hpp"
+
+#include "json/json_util.hpp"
+#include "util/log.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+
+namespace agenthost::plugins {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::vector<std::string> manifest_files(const std::vector<std::string>& directories) {
+    std::vector<std::string> files;
+    for (const std::string& directory : directories) {
+        std::error_code error;
+        if (!fs::is_directory(directory, error)) {
+            log::warn("plugin directory not found", {{"directory", directory}});
+            continue;
+        }
+        std::vector<std::string> found;
+        for (fs::directory_iterator it(directory, error), end; !error && it != end; it.increment(error)) {
+            fs::path manifest = it->path() / "manifest.json";
+            std::error_code ignored;
+            if (it->is_directory(ignored) && fs::exists(manifest, ignored)) found.push_back(manifest.string());
+        }
+        std::sort(found.begin(), found.end());  // deterministic order across filesystems
+        files.insert(files.end(), found.begin(), found.end());
+    }
+    return files;
+}
+
+void report(const PluginRecord& record) {
+    if (record.state == PluginState::loaded)
+        log::info("plugin loaded", {{"agent", record.name}, {"manifest", record.manifest_path}});
+    else if (record.state == PluginState::disabled)
+        log::info("plugin disabled", {{"agent", record.name}, {"reason", record.reason}});
+    else
+        log::error("plugin skipped", {{"agent", record.name}, {"manifest", record.manifest_path}, {"reason", record.reason}});
+}
+
+}  // namespace
+
+const char* to_string(PluginState state) {
+    switch (state) {
+        case PluginState::loaded: return "loaded";
+        case PluginState::disabled: return "disabled";
+        case PluginState::failed: return "failed";
+    }
+    return "failed";
+}
+
+std::optional<std::string> effective_config(const Manifest& manifest, const rapidjson::Document* operator_config,
+                                            std::string& error) {
+    rapidjson::Document merged(rapidjson::kObjectType);
+    auto& allocator = merged.GetAllocator();
+    if (const auto* defaults = json::get_member(*manifest.document, "default_config"))
+        merged.CopyFrom(*defaults, allocator);
+    if (operator_config != nullptr) {
+        for (const auto& member : operator_config->GetObject()) {
+            rapidjson::Value value(member.value, allocator);
+            auto existing = merged.FindMember(member.name);
+            if (existing != merged.MemberEnd()) existing->value = value;
+            else merged.AddMember(rapidjson::Value(member.name, allocator), value, allocator);
+        }
+    }
+    if (manifest.config_schema) {
+        auto violations = manifest.config_schema->validate(merged, "/agents/" + manifest.name + "/config");
+        if (!violations.empty()) {
+            error = "invalid config for agent '" + manifest.name + "': " + json::describe(violations);
+            return std::nullopt;
+        }
+    }
+    return json::serialize(merged);
+}
+
+std::unique_ptr<AgentRegistry> AgentRegistry::discover(const std::vector<std::string>& directories,
+                                                       const std::map<std::string, AgentSettings>& agents) {
+    auto registry = std::make_unique<AgentRegistry>();
+    for (const std::string& path : manifest_files(directories)) {
+        PluginRecord record;
+        record.manifest_path = path;
+        ManifestResult read = read_manifest(path);
+        record.name = read.manifest ? read.manifest->name
+                      : !read.name_hint.empty() ? read.name_hint
+                                                : fs::path(path).parent_path().filename().string();
+        if (!read.manifest) {
+            record.reason = read.error;
+        } else if (registry->by_name_.count(record.name) != 0) {
+            record.reason = "duplicate agent name '" + record.name + "': already provided by " +
+                            registry->plugins_[registry->by_name_[record.name]].manifest_path;
+        } else {
+            record.manifest = std::move(read.manifest);
+            auto settings = agents.find(record.name);
+            if (settings == agents.end() || !settings->second.enabled) {
+                record.state = PluginState::disabled;
+                record.reason = "not enabled in the host config (agents." + record.name + ".enabled)";
+            } else if (record.manifest->isolation == "process") {
+                record.reason = "isolation mode 'process' is not supported by this host version; use 'in_process'";
+            } else {
+                std::string error;
+                auto config = effective_config(*record.manifest, settings->second.config.get(), error);
+                if (config) record.agent = LoadedAgent::load(*record.manifest, *config, error);
+                if (record.agent) record.state = PluginState::loaded;
+                else record.reason = error;
+            }
+        }
+        report(record);
+        if (!registry->by_name_.count(record.name)) registry->by_name_[record.name] = registry->plugins_.size();
+        registry->plugins_.push_back(std::move(record));
+    }
+    // An agent the operator enabled but no directory provides is a failure
+    // too: it would otherwise vanish without a word.
+    for (const auto& [name, settings] : agents) {
+        if (!settings.enabled || registry->by_name_.count(name)) continue;
+        PluginRecord record;
+        record.name = name;
+        std::string searched;
+        for (const auto& directory : directories) searched += (searched.empty() ? "" : ", ") + directory;
+        record.reason = "enabled in the host config but no plugin named '" + name + "' was found in: " +
+                        (searched.empty() ? "(no plugin directories)" : searched);
+        report(record);
+        registry->by_name_[name] = registry->plugins_.size();
+        registry->plugins_.push_back(std::move(record));
+    }
+    return registry;
+}
+
+const PluginRecord* AgentRegistry::find(const std::string& name) const {
+    auto found = by_name_.find(name);
+    return found == by_name_.end() ? nullptr : &plugins_[found->second];
+}
+
+std::vector<std::shared_ptr<LoadedAgent>> AgentRegistry::loaded_agents() const {
+    std::vector<std::shared_ptr<LoadedAgent>> agents;
+    for (const auto& [name, index] : by_name_) {
+        if (plugins_[index].state == PluginState::loaded) agents.push_back(plugins_[index].agent);
+    }
+    return agents;
+}
+
+size_t AgentRegistry::count(PluginState state) const {
+    return static_cast<size_t>(
+        std::count_if(plugins_.begin(), plugins_.end(), [&](const PluginRecord& r) { return r.state == state; }));
+}
+
+}  // namespace agenthost::plugins

@@ -1,0 +1,55 @@
+// Every plugin the host found, in what state and why: the catalogue behind
+// /agents and /plugins. Built once at start; read-only afterwards, so
+// lookups need no lock.
+#pragma once
+
+#include "config/host_config.hpp"
+#include "plugins/loaded_agent.hpp"
+#include "plugins/manifest.hpp"
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace agenthost::plugins {
+
+enum class PluginState { loaded, disabled, failed };
+const char* to_string(PluginState state);
+
+struct PluginRecord {
+    std::string name;  // from the manifest, else the folder name
+    std::string manifest_path;
+    PluginState state = PluginState::failed;
+    std::string reason;  // why it is disabled or failed
+    std::optional<Manifest> manifest;
+    std::shared_ptr<LoadedAgent> agent;  // set when loaded
+};
+
+class AgentRegistry {
+  public:
+    // Reads every <dir>/<plugin>/manifest.json and loads the enabled ones.
+    // Never throws for a broken plugin: it is recorded as failed, logged with
+    // its reason, and the rest carry on.
+    static std::unique_ptr<AgentRegistry> discover(const std::vector<std::string>& directories,
+                                                   const std::map<std::string, AgentSettings>& agents);
+
+    const std::vector<PluginRecord>& plugins() const { return plugins_; }
+    const PluginRecord* find(const std::string& name) const;
+    // Loaded agents, sorted by name.
+    std::vector<std::shared_ptr<LoadedAgent>> loaded_agents() const;
+    size_t count(PluginState state) const;
+
+  private:
+    std::vector<PluginRecord> plugins_;
+    std::map<std::string, size_t> by_name_;
+};
+
+// Merges the manifest's default_config with the operator's config (operator
+// wins, member by member) and validates it against the config schema.
+// Returns the JSON text, or nullopt with `error` set.
+std::optional<std::string> effective_config(const Manifest& manifest, const rapidjson::Document* operator_config,
+                                            std::string& error);
+
+}  // namespace agenthost::plugins

@@ -1,0 +1,67 @@
+// An agent whose library is loaded and whose instance is created: the only
+// object that calls into plugin code. It keeps the library loaded for as long
+// as anyone (a run, the registry) holds it.
+#pragma once
+
+#include "plugins/manifest.hpp"
+#include "plugins/run_context.hpp"
+
+#include <agenthost/abi.h>
+
+#include <boost/dll/shared_library.hpp>
+
+#include <memory>
+#include <string>
+
+namespace agenthost::plugins {
+
+// How an invoke ended, in the ABI's terms.
+struct InvokeOutcome {
+    agenthost_status status = AGENTHOST_ERROR_FAILED;
+    std::string result_json;  // set when status == AGENTHOST_OK
+    std::string error;        // set otherwise
+};
+
+class LoadedAgent {
+  public:
+    // Opens the library, checks it and creates the agent with `config_json`.
+    // Returns null and sets `error` (naming the file and reason) on failure.
+    static std::shared_ptr<LoadedAgent> load(const Manifest& manifest, const std::string& config_json,
+                                             std::string& error);
+    ~LoadedAgent();
+    LoadedAgent(const LoadedAgent&) = delete;
+    LoadedAgent& operator=(const LoadedAgent&) = delete;
+
+    // Runs the agent on `input_json` ({"run_id","thread_id","task","context"}).
+    InvokeOutcome invoke(RunContext& run, const std::string& input_json) const;
+
+    const Manifest& manifest() const { return manifest_; }
+    const std::string& name() const { return manifest_.name; }
+    const std::string& config_json() const { return config_json_; }
+    const std::string& reported_version() const { return reported_version_; }
+    uint32_t reported_abi_version() const { return descriptor_->abi_version; }
+
+    // Called by the host service table while the plugin creates its agent.
+    void set_create_error(std::string message) { create_error_ = std::move(message); }
+
+  private:
+    LoadedAgent(Manifest manifest, std::string config_json);
+
+    Manifest manifest_;
+    std::string config_json_;
+    std::string reported_version_;
+    std::string create_error_;
+    std::shared_ptr<boost::dll::shared_library> library_;
+    const agenthost_agent_descriptor* descriptor_ = nullptr;
+    agenthost_module_agent_ptr instance_ = nullptr;
+};
+
+}  // namespace agenthost::plugins
+
+// The opaque handle types of abi.h are the host's own classes.
+inline agenthost_host_agent_ptr to_handle(const agenthost::plugins::LoadedAgent* agent) {
+    return reinterpret_cast<agenthost_host_agent_ptr>(const_cast<agenthost::plugins::LoadedAgent*>(agent));
+}
+inline agenthost_host_run_ptr to_handle(agenthost::plugins::RunContext* run) {
+    return reinterpret_cast<agenthost_host_run_ptr>(run);
+}

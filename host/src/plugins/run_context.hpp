@@ -1,0 +1,50 @@
+// The host side of one run while a plugin executes it: what the run handle
+// passed across the ABI points to.
+#pragma once
+
+#include <atomic>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <string>
+
+namespace agenthost::plugins {
+
+class LoadedAgent;
+
+// Where a run's side effects go. Implemented by the runs layer, so plugins
+// stay unaware of storage and the runs layer of the ABI.
+class RunServices {
+  public:
+    virtual ~RunServices() = default;
+    virtual void emit_event(const std::string& type, const std::string& data_json) = 0;
+    virtual std::optional<std::string> memory_get(const std::string& key) = 0;
+    virtual void memory_put(const std::string& key, const std::string& value_json) = 0;
+};
+
+class RunContext {
+  public:
+    RunContext(const LoadedAgent& agent, RunServices& services) : agent(agent), services(services) {}
+    RunContext(const RunContext&) = delete;
+    RunContext& operator=(const RunContext&) = delete;
+
+    const LoadedAgent& agent;
+    RunServices& services;
+    std::atomic<bool> cancelled{false};
+
+    // Outcome, set through the callbacks; guarded by `mutex` because a
+    // plugin may call back from threads of its own.
+    std::mutex mutex;
+    std::optional<std::string> result_json;
+    std::string error_message;
+    std::string last_error;
+
+    // Keeps a string alive until the run ends and returns it, for views the
+    // host hands to the plugin. Caller holds `mutex`.
+    const std::string& keep(std::string value) { return arena_.emplace_back(std::move(value)); }
+
+  private:
+    std::deque<std::string> arena_;
+};
+
+}  // namespace agenthost::plugins

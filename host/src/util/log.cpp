@@ -1,0 +1,85 @@
+#include "util/log.hpp"
+
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+
+namespace agenthost::log {
+namespace {
+
+spdlog::level::level_enum to_spdlog(Level level) {
+    switch (level) {
+        case Level::debug: return spdlog::level::debug;
+        case Level::info: return spdlog::level::info;
+        case Level::warn: return spdlog::level::warn;
+        case Level::error: return spdlog::level::err;
+    }
+    return spdlog::level::info;
+}
+
+}  // namespace
+
+Field::Field(std::string_view key, double value) : key(key), number(true) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.6g", value);
+    text = buffer;
+}
+
+void init(Level level) {
+    auto logger = spdlog::stdout_logger_mt("agenthost");
+    // The message part is already a run of JSON members (see write()).
+    logger->set_pattern(R"({"ts":"%Y-%m-%dT%H:%M:%S.%fZ","level":"%l",%v})", spdlog::pattern_time_type::utc);
+    logger->set_level(to_spdlog(level));
+    logger->flush_on(spdlog::level::debug);
+    spdlog::set_default_logger(logger);
+}
+
+bool parse_level(std::string_view name, Level& out) {
+    if (name == "debug" || name == "trace") out = Level::debug;
+    else if (name == "info") out = Level::info;
+    else if (name == "warn" || name == "warning") out = Level::warn;
+    else if (name == "error" || name == "critical") out = Level::error;
+    else return false;
+    return true;
+}
+
+bool enabled(Level level) { return spdlog::default_logger_raw()->should_log(to_spdlog(level)); }
+
+std::string json_escape(std::string_view text) {
+    std::string out;
+    out.reserve(text.size() + 8);
+    for (unsigned char c : text) {
+        switch (c) {
+            case '"': out += "\\\""; break;
+            case '\\': out += "\\\\"; break;
+            case '\n': out += "\\n"; break;
+            case '\r': out += "\\r"; break;
+            case '\t': out += "\\t"; break;
+            default:
+                if (c < 0x20) {
+                    char buffer[8];
+                    std::snprintf(buffer, sizeof buffer, "\\u%04x", c);
+                    out += buffer;
+                } else {
+                    out += static_cast<char>(c);
+                }
+        }
+    }
+    return out;
+}
+
+void write(Level level, std::string_view message, std::initializer_list<Field> fields) {
+    auto* logger = spdlog::default_logger_raw();
+    auto spd_level = to_spdlog(level);
+    if (!logger->should_log(spd_level)) return;
+    std::string line = "\"msg\":\"" + json_escape(message) + "\"";
+    for (const Field& field : fields) {
+        line += ",\"" + json_escape(field.key) + "\":";
+        if (field.number) line += field.text;
+        else line += "\"" + json_escape(field.text) + "\"";
+    }
+    logger->log(spd_level, spdlog::string_view_t(line.data(), line.size()));
+}
+
+}  // namespace agenthost::log

@@ -1,0 +1,209 @@
+/*
+ * agenthost plugin ABI, version 1.
+ *
+ * This header is the whole contract between the agenthost host process and an
+ * agent plugin. It is pure C so that a plugin built with another compiler, a
+ * newer standard library or another language binds to it the same way.
+ *
+ * Rules (see DESIGN.md, "The plugin boundary"):
+ *  - A plugin library exports exactly one symbol, AGENTHOST_ENTRY_POINT_NAME.
+ *    The host calls it with its service table and ABI version; the plugin
+ *    answers with a descriptor of itself.
+ *  - Every struct starts with `struct_size` and only ever grows at the end.
+ *    A reader checks `struct_size` before touching a member added in a later
+ *    minor version.
+ *  - ABI version is major.minor. The host loads a plugin only when the majors
+ *    match and the plugin's minor is not newer than the host's.
+ *  - Nothing but C types crosses the boundary. Strings are (ptr, len) views and
+ *    need not be NUL-terminated. Whoever allocates frees: a view handed across
+ *    stays owned by the side that made it, for as long as documented below.
+ *  - No function may let an exception escape. Failure is a status code; its
+ *    message travels as a string through the host's callbacks.
+ *
+ * Naming: `on_*` members are implemented by the plugin and called by the
+ * host; `callback_*` members are implemented by the host and called by the
+ * plugin. `*_host_*_ptr` handles are owned by the host, `*_module_*_ptr`
+ * handles by the plugin.
+ */
+#ifndef AGENTHOST_ABI_H
+#define AGENTHOST_ABI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+#define AGENTHOST_NOEXCEPT noexcept
+extern "C" {
+#else
+#define AGENTHOST_NOEXCEPT
+#endif
+
+/* ---- Versioning -------------------------------------------------------- */
+
+#define AGENTHOST_MAKE_VERSION(major, minor) ((uint32_t)(((uint32_t)(major) << 16) | (uint32_t)(minor)))
+#define AGENTHOST_VERSION_MAJOR(version) ((uint32_t)(version) >> 16)
+#define AGENTHOST_VERSION_MINOR(version) ((uint32_t)(version)&0xffffu)
+
+#define AGENTHOST_ABI_VERSION_MAJOR 1
+#define AGENTHOST_ABI_VERSION_MINOR 0
+#define AGENTHOST_ABI_VERSION AGENTHOST_MAKE_VERSION(AGENTHOST_ABI_VERSION_MAJOR, AGENTHOST_ABI_VERSION_MINOR)
+
+/* The one symbol a plugin exports. */
+#define AGENTHOST_ENTRY_POINT agenthost_plugin_init
+#define AGENTHOST_ENTRY_POINT_NAME "agenthost_plugin_init"
+
+#if defined(_WIN32)
+#define AGENTHOST_EXPORT __declspec(dllexport)
+#else
+#define AGENTHOST_EXPORT __attribute__((visibility("default")))
+#endif
+
+/* ---- Basic types ------------------------------------------------------- */
+
+/* A borrowed string: `len` bytes from `ptr`, UTF-8, not necessarily
+ * NUL-terminated. {NULL, 0} is the empty string. */
+typedef struct agenthost_str {
+    const char* ptr;
+    size_t len;
+} agenthost_str;
+
+typedef int32_t agenthost_status;
+#define AGENTHOST_OK 0
+/* The input does not suit the agent; the caller's mistake (HTTP 422). */
+#define AGENTHOST_ERROR_INVALID_INPUT 1
+/* The agent could not do the work. */
+#define AGENTHOST_ERROR_FAILED 2
+/* The run was cancelled and the agent stopped early. */
+#define AGENTHOST_ERROR_CANCELLED 3
+/* The plugin used a host service its manifest does not declare. */
+#define AGENTHOST_ERROR_PERMISSION_DENIED 4
+/* The service exists but is not available now (not configured, unreachable). */
+#define AGENTHOST_ERROR_UNAVAILABLE 5
+/* The thing asked for does not exist (for example a run memory key). */
+#define AGENTHOST_ERROR_NOT_FOUND 6
+
+typedef int32_t agenthost_log_level;
+#define AGENTHOST_LOG_DEBUG 0
+#define AGENTHOST_LOG_INFO 1
+#define AGENTHOST_LOG_WARN 2
+#define AGENTHOST_LOG_ERROR 3
+
+/* Opaque handles. */
+typedef struct agenthost_host_agent* agenthost_host_agent_ptr; /* one loaded agent, host side */
+typedef struct agenthost_host_run* agenthost_host_run_ptr;     /* one run in progress, host side */
+typedef void* agenthost_module_agent_ptr;                      /* the plugin's agent instance */
+
+/* Called once per token by the streaming LLM service. */
+typedef void (*agenthost_token_sink)(void* user_data, agenthost_str token) AGENTHOST_NOEXCEPT;
+
+/* ---- Host services (host -> plugin) ------------------------------------ */
+
+/*
+ * The host's service table, valid from the entry-point call until the plugin
+ * is unloaded. Run-scoped callbacks take the run handle passed to on_invoke
+ * and may be called only from inside that on_invoke call (from any thread
+ * the plugin starts, as long as on_invoke has not returned).
+ *
+ * Views the host returns stay valid as documented on each member; the host
+ * frees them, the plugin never does.
+ */
+typedef struct agenthost_host_api {
+    uint32_t struct_size;
+    uint32_t abi_version;
+
+    /* Writes a line to the host's log, tagged with the agent's name. */
+    void (*callback_log)(agenthost_host_agent_ptr agent, agenthost_log_level level,
+                         agenthost_str message) AGENTHOST_NOEXCEPT;
+
+    /* The agent's configuration as a JSON object, already validated against
+     * the config schema in its manifest. Valid while the agent is loaded. */
+    agenthost_str (*callback_agent_config)(agenthost_host_agent_ptr agent) AGENTHOST_NOEXCEPT;
+
+    /* Records why on_create failed; the host copies the message. */
+    void (*callback_agent_set_error)(agenthost_host_agent_ptr agent, agenthost_str message) AGENTHOST_NOEXCEPT;
+
+    /* Appends an event (type such as "agent.progress", data a JSON object)
+     * to the run's event log. Needs the "events" permission. */
+    agenthost_status (*callback_run_emit_event)(agenthost_host_run_ptr run, agenthost_str type,
+                                                agenthost_str data_json) AGENTHOST_NOEXCEPT;
+
+    /* Non-zero once the run has been cancelled: the agent should stop soon
+     * and return AGENTHOST_ERROR_CANCELLED. Needs no permission. */
+    int32_t (*callback_run_is_cancelled)(agenthost_host_run_ptr run) AGENTHOST_NOEXCEPT;
+
+    /* Shared run memory: JSON values by key, shared by every run of one
+     * thread, so chained agents build on each other's work. `out_value` is
+     * valid until on_invoke returns. AGENTHOST_ERROR_NOT_FOUND when absent.
+     * Needs the "memory" permission. */
+    agenthost_status (*callback_run_memory_get)(agenthost_host_run_ptr run, agenthost_str key,
+                                                agenthost_str* out_value_json) AGENTHOST_NOEXCEPT;
+    agenthost_status (*callback_run_memory_put)(agenthost_host_run_ptr run, agenthost_str key,
+                                                agenthost_str value_json) AGENTHOST_NOEXCEPT;
+
+    /* The run's outcome. set_result takes a JSON object; set_error a message
+     * explaining a non-OK status returned from on_invoke. The host copies. */
+    agenthost_status (*callback_run_set_result)(agenthost_host_run_ptr run,
+                                                agenthost_str result_json) AGENTHOST_NOEXCEPT;
+    void (*callback_run_set_error)(agenthost_host_run_ptr run, agenthost_str message) AGENTHOST_NOEXCEPT;
+
+    /* Why the last failing callback on this run failed. Valid until the next
+     * callback on the run or until on_invoke returns. */
+    agenthost_str (*callback_run_last_error)(agenthost_host_run_ptr run) AGENTHOST_NOEXCEPT;
+
+    /* Calls the configured LLM. Request and response are JSON objects
+     * ({"messages": [...], ...} -> {"content": "...", "usage": {...}}).
+     * `out_response_json` is valid until on_invoke returns. The streaming
+     * form also calls `sink` for each token. Needs the "llm" permission. */
+    agenthost_status (*callback_run_llm_complete)(agenthost_host_run_ptr run, agenthost_str request_json,
+                                                  agenthost_str* out_response_json) AGENTHOST_NOEXCEPT;
+    agenthost_status (*callback_run_llm_stream)(agenthost_host_run_ptr run, agenthost_str request_json,
+                                                agenthost_token_sink sink, void* sink_user_data,
+                                                agenthost_str* out_response_json) AGENTHOST_NOEXCEPT;
+
+    /* Outbound HTTP through the host ({"method","url","headers","body"} ->
+     * {"status","headers","body"}). Needs the "http" permission. */
+    agenthost_status (*callback_run_http_request)(agenthost_host_run_ptr run, agenthost_str request_json,
+                                                  agenthost_str* out_response_json) AGENTHOST_NOEXCEPT;
+} agenthost_host_api;
+
+/* ---- The agent (plugin -> host) ---------------------------------------- */
+
+typedef struct agenthost_agent_descriptor {
+    uint32_t struct_size;
+    /* The ABI version the plugin was built against (AGENTHOST_ABI_VERSION). */
+    uint32_t abi_version;
+    /* Must equal the name in the plugin's manifest. */
+    agenthost_str name;
+    agenthost_str version;
+
+    /* Makes an agent instance. `config_json` is valid only during the call.
+     * On failure, explain through callback_agent_set_error. */
+    agenthost_status (*on_agent_create)(const agenthost_host_api* host, agenthost_host_agent_ptr host_agent,
+                                        agenthost_str config_json,
+                                        agenthost_module_agent_ptr* out_agent) AGENTHOST_NOEXCEPT;
+
+    /* Frees what on_agent_create made. Called before the library is unloaded
+     * and never while an on_agent_invoke on the instance is in progress. */
+    void (*on_agent_destroy)(agenthost_module_agent_ptr agent) AGENTHOST_NOEXCEPT;
+
+    /* Runs one task. May be called from several threads at once.
+     * `input_json` ({"run_id","thread_id","task","context"}) is valid during
+     * the call. On success, call callback_run_set_result and return
+     * AGENTHOST_OK; otherwise call callback_run_set_error and return the
+     * status that says why. */
+    agenthost_status (*on_agent_invoke)(agenthost_module_agent_ptr agent, agenthost_host_run_ptr run,
+                                        agenthost_str input_json) AGENTHOST_NOEXCEPT;
+} agenthost_agent_descriptor;
+
+/* The entry point's type. Returns NULL when the plugin cannot work with this
+ * host at all; the returned descriptor is static and lives as long as the
+ * library is loaded. */
+typedef const agenthost_agent_descriptor* (*agenthost_plugin_init_fn)(const agenthost_host_api* host,
+                                                                       uint32_t host_abi_version)
+    AGENTHOST_NOEXCEPT;
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* AGENTHOST_ABI_H */
