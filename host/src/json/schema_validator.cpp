@@ -76,15 +76,9 @@ std::vector<Violation> explain(const rapidjson::Value* schema, const std::string
         }
         if (!missing.empty()) return missing;
     }
-    if (keyword == "additionalProperties" && value != nullptr && value->IsObject()) {
-        const rapidjson::Value* properties = keyword_value(schema, "properties");
-        std::vector<Violation> extra;
-        for (const auto& member : value->GetObject()) {
-            std::string name(member.name.GetString(), member.name.GetStringLength());
-            if (properties == nullptr || !properties->IsObject() || !properties->HasMember(name.c_str()))
-                extra.push_back({field + "/" + pointer_token(name), "is not an allowed property"});
-        }
-        if (!extra.empty()) return extra;
+    if (keyword == "additionalProperties") {
+        // RapidJSON points at the offending property itself.
+        return single("is not an allowed property");
     }
     if (keyword == "type" && rule != nullptr) return single("must be " + type_phrase(*rule));
     if (keyword == "enum" && rule != nullptr && rule->IsArray()) {

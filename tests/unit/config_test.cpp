@@ -1,0 +1,93 @@
+#include "config/host_config.hpp"
+#include "host_process.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+using namespace agenthost;
+using Catch::Matchers::Contains;
+
+namespace {
+
+HostConfig load(std::vector<const char*> args) {
+    args.insert(args.begin(), "agenthost");
+    return load_config(static_cast<int>(args.size()), args.data());
+}
+
+std::string write_config(const std::string& dir, const std::string& text) {
+    std::string path = dir + "/agenthost.json";
+    std::ofstream(path) << text;
+    return path;
+}
+
+// Sets an environment variable for one test.
+struct ScopedEnv {
+    ScopedEnv(const char* name, const char* value) : name(name) { setenv(name, value, 1); }
+    ~ScopedEnv() { unsetenv(name); }
+    const char* name;
+};
+
+}  // namespace
+
+TEST_CASE("defaults apply with no config at all") {
+    HostConfig config = load({});
+    CHECK(config.host == "127.0.0.1");
+    CHECK(config.port == 8000);
+    CHECK(config.agents.empty());
+}
+
+TEST_CASE("config file, then environment, then command line; relative paths follow the file") {
+    std::string dir = testing::make_temp_dir();
+    std::string path = write_config(dir, R"({
+      "server": {"port": 9001, "threads": 3},
+      "plugins": {"directories": ["plugins", "/abs/plugins"]},
+      "data_dir": "state",
+      "agents": {"echo": {"enabled": true, "config": {"greeting": "hi"}}, "other": {"enabled": false}},
+      "workers": {"count": 7}
+    })");
+    {
+        HostConfig config = load({"--config", path.c_str()});
+        CHECK(config.port == 9001);
+        CHECK(config.http_threads == 3);
+        CHECK(config.worker_count == 7);
+        CHECK(config.plugin_dirs == std::vector<std::string>{dir + "/plugins", "/abs/plugins"});
+        CHECK(config.data_dir == dir + "/state");
+        CHECK(config.agents.at("echo").enabled);
+        CHECK_FALSE(config.agents.at("other").enabled);
+        REQUIRE(config.agents.at("echo").config);
+    }
+    {
+        ScopedEnv port("AGENTHOST_PORT", "9002");
+        ScopedEnv plugins("AGENTHOST_PLUGINS_DIR", "/a:/b");
+        CHECK(load({"--config", path.c_str()}).port == 9002);
+        CHECK(load({"--config", path.c_str()}).plugin_dirs == std::vector<std::string>{"/a", "/b"});
+        CHECK(load({"--config", path.c_str(), "--port=9003"}).port == 9003);
+    }
+    {
+        ScopedEnv config_env("AGENTHOST_CONFIG", path.c_str());
+        CHECK(load({}).port == 9001);
+    }
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("bad configuration is refused with a message saying what and where") {
+    std::string dir = testing::make_temp_dir();
+    std::string path = write_config(dir, R"({"server": {"port": "eighty"}})");
+    CHECK_THROWS_WITH(load({"--config", path.c_str()}), Contains("/server/port: must be an integer"));
+    path = write_config(dir, R"({"sever": {}})");
+    CHECK_THROWS_WITH(load({"--config", path.c_str()}), Contains("/sever: is not an allowed property"));
+    path = write_config(dir, "{ nope");
+    CHECK_THROWS_WITH(load({"--config", path.c_str()}), Contains("not valid JSON"));
+    CHECK_THROWS_WITH(load({"--config", (dir + "/missing.json").c_str()}), Contains("cannot read"));
+    CHECK_THROWS_WITH(load({"--port", "70000"}), Contains("port must be a whole number from 0 to 65535"));
+    CHECK_THROWS_WITH(load({"--bogus", "1"}), Contains("unknown option --bogus"));
+    CHECK_THROWS_WITH(load({"--port"}), Contains("needs a value"));
+    {
+        ScopedEnv level("AGENTHOST_LOG_LEVEL", "loud");
+        CHECK_THROWS_WITH(load({}), Contains("log level must be debug, info, warn or error"));
+    }
+    std::filesystem::remove_all(dir);
+}
