@@ -95,5 +95,6 @@ int main(int argc, char** argv) {
     workers.stop();
     server.shutdown();
     log::info("stopped");
+    log::shutdown();
     return 0;
 }

@@ -134,11 +134,19 @@ TEST_CASE("unknown paths are 404 and wrong methods 405, in the envelope") {
 
 TEST_CASE("hostile bodies do not crash the host") {
     HttpClient client(host().base_url());
-    // Deep nesting, invalid UTF-8, NUL bytes, a JSON bomb of numbers.
+    // Nesting deep enough to overflow a recursive parser's stack.
     std::string deep = std::string(2000, '[') + std::string(2000, ']');
-    client.post("/agent/invoke", deep);
-    client.post("/agent/invoke", std::string("{\"task\":\"\xff\xfe\",\"agent_name\":\"echo\"}"));
+    auto deep_result = error_envelope(client.post("/agent/invoke", deep), 400, "InvalidJSON");
+    CHECK_THAT(deep_result["message"].GetString(), Contains("nesting deeper than"));
+    std::string abyss(4000, '{');
+    error_envelope(client.post("/agent/invoke", abyss), 400, "InvalidJSON");
+    // Invalid UTF-8 never reaches an agent.
+    error_envelope(client.post("/agent/invoke", std::string("{\"task\":\"\xff\xfe\",\"agent_name\":\"echo\"}")), 400,
+                   "InvalidJSON");
+    // A raw NUL inside a string is not JSON; an escaped one is, and round-trips.
     client.post("/agent/invoke", std::string("{\"task\":\"a\0b\",\"agent_name\":\"echo\"}", 34));
+    auto escaped = client.post("/agent/invoke", R"({"task":"a\u0000b","agent_name":"echo"})");
+    CHECK(escaped.status == 200);
     client.post("/agent/invoke", R"({"task":"x","agent_name":"echo","context":{"n":1e999999}})");
     CHECK(client.get("/health").status == 200);
 }

@@ -25,8 +25,12 @@ using Clock = std::chrono::steady_clock;
 // body up to this size over the configured limit still gets the envelope.
 constexpr size_t kTransportHeadroom = 1024 * 1024;
 
+// ASCII only, without the locale lookups of std::tolower: header names and
+// tokens are ASCII, and this runs for every header of every request.
 std::string lower(std::string text) {
-    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
+    for (char& c : text) {
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
     return text;
 }
 
@@ -108,8 +112,12 @@ class PistacheChannel : public ResponseChannel {
 
 std::map<std::string, std::string> collect_headers(const Http::Header::Collection& collection) {
     std::map<std::string, std::string> headers;
+    // Typed headers only render through a stream; one per thread is reused
+    // because constructing a stream per header is a measurable cost.
+    thread_local std::ostringstream value;
     for (const auto& header : collection.list()) {
-        std::ostringstream value;
+        value.str(std::string());
+        value.clear();
         header->write(value);
         headers[lower(header->name())] = value.str();
     }

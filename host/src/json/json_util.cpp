@@ -16,9 +16,42 @@ std::string serialize(const rapidjson::Value& value) {
     return std::string(buffer.GetString(), buffer.GetSize());
 }
 
+namespace {
+
+// RapidJSON parses, validates and frees values recursively, so a hostile
+// body of a million '[' would overflow the stack. Nesting is measured first
+// with a flat scan (strings skipped) and refused past this depth.
+constexpr int kMaxDepth = 128;
+
+bool too_deep(std::string_view text) {
+    int depth = 0;
+    bool in_string = false;
+    for (size_t i = 0; i < text.size(); ++i) {
+        char c = text[i];
+        if (in_string) {
+            if (c == '\\') ++i;
+            else if (c == '"') in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > kMaxDepth) return true;
+        } else if (c == ']' || c == '}') {
+            --depth;
+        }
+    }
+    return false;
+}
+
+}  // namespace
+
 std::optional<rapidjson::Document> parse(std::string_view text, std::string& error) {
+    if (too_deep(text)) {
+        error = "nesting deeper than " + std::to_string(kMaxDepth) + " levels";
+        return std::nullopt;
+    }
     rapidjson::Document document;
-    document.Parse(text.data(), text.size());
+    // Invalid UTF-8 is refused here so no plugin ever has to cope with it.
+    document.Parse<rapidjson::kParseValidateEncodingFlag>(text.data(), text.size());
     if (document.HasParseError()) {
         error = std::string(rapidjson::GetParseError_En(document.GetParseError())) + " at offset " +
                 std::to_string(document.GetErrorOffset());

@@ -86,15 +86,18 @@ std::unique_ptr<AgentRegistry> AgentRegistry::discover(const std::vector<std::st
         record.name = read.manifest ? read.manifest->name
                       : !read.name_hint.empty() ? read.name_hint
                                                 : fs::path(path).parent_path().filename().string();
+        auto settings = agents.find(record.name);
+        bool enabled = settings != agents.end() && settings->second.enabled;
         if (!read.manifest) {
-            record.reason = read.error;
+            // A broken plugin nobody enabled is no fault of the host's.
+            if (!enabled) record.state = PluginState::disabled;
+            record.reason = enabled ? read.error : "not enabled in the host config; its manifest is broken too: " + read.error;
         } else if (registry->by_name_.count(record.name) != 0) {
             record.reason = "duplicate agent name '" + record.name + "': already provided by " +
                             registry->plugins_[registry->by_name_[record.name]].manifest_path;
         } else {
             record.manifest = std::move(read.manifest);
-            auto settings = agents.find(record.name);
-            if (settings == agents.end() || !settings->second.enabled) {
+            if (!enabled) {
                 record.state = PluginState::disabled;
                 record.reason = "not enabled in the host config (agents." + record.name + ".enabled)";
             } else if (record.manifest->isolation == "process") {

@@ -31,9 +31,14 @@ void init(Level level) {
     // The message part is already a run of JSON members (see write()).
     logger->set_pattern(R"({"ts":"%Y-%m-%dT%H:%M:%S.%fZ","level":"%l",%v})", spdlog::pattern_time_type::utc);
     logger->set_level(to_spdlog(level));
-    logger->flush_on(spdlog::level::debug);
+    // Flushing every line costs a write(2) per request; warnings and errors
+    // go out at once, the rest within a second (and at exit, see shutdown()).
+    logger->flush_on(spdlog::level::warn);
     spdlog::set_default_logger(logger);
+    spdlog::flush_every(std::chrono::seconds(1));
 }
+
+void shutdown() { spdlog::shutdown(); }
 
 bool parse_level(std::string_view name, Level& out) {
     if (name == "debug" || name == "trace") out = Level::debug;

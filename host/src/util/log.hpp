@@ -28,6 +28,8 @@ struct Field {
 
 // Sets up the process-wide logger (stdout, JSON lines, UTC timestamps).
 void init(Level level);
+// Flushes and stops the logger; nothing may log afterwards.
+void shutdown();
 bool parse_level(std::string_view name, Level& out);
 bool enabled(Level level);
 

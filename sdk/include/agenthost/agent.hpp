@@ -61,8 +61,11 @@ struct Cancelled : Error {
 
 namespace json {
 
+inline rapidjson::Value string(std::string_view text, rapidjson::Document::AllocatorType& allocator) {
+    return rapidjson::Value(text.data(), static_cast<rapidjson::SizeType>(text.size()), allocator);
+}
 inline rapidjson::Value string(std::string_view text, rapidjson::Document& owner) {
-    return rapidjson::Value(text.data(), static_cast<rapidjson::SizeType>(text.size()), owner.GetAllocator());
+    return string(text, owner.GetAllocator());
 }
 
 inline std::string serialize(const rapidjson::Value& value) {
@@ -96,7 +99,8 @@ class Host {
     void warn(std::string_view message) const noexcept { log(AGENTHOST_LOG_WARN, message); }
     void error(std::string_view message) const noexcept { log(AGENTHOST_LOG_ERROR, message); }
 
-    // The agent's config object, validated by the host against the manifest.
+    // The agent's config object, validated by the host against the manifest
+    // (the same text the host returns from callback_agent_config).
     const rapidjson::Document& config() const noexcept { return config_; }
 
     const agenthost_host_api* api() const noexcept { return api_; }
@@ -166,6 +170,33 @@ class Run {
     std::string llm_complete(std::string_view request_json) const {
         agenthost_str response{nullptr, 0};
         check(api()->callback_run_llm_complete(handle_, to_abi(request_json), &response));
+        return std::string(from_abi(response));
+    }
+
+    // The same, calling `on_token` for each token as it arrives.
+    template <typename OnToken>
+    std::string llm_stream(std::string_view request_json, OnToken&& on_token) const {
+        struct Sink {
+            OnToken* callback;
+            static void call(void* self, agenthost_str token) noexcept {
+                // An exception must not unwind through the host: tokens
+                // after a throwing callback are dropped.
+                try {
+                    (*static_cast<Sink*>(self)->callback)(from_abi(token));
+                } catch (...) {
+                }
+            }
+        } sink{&on_token};
+        agenthost_str response{nullptr, 0};
+        check(api()->callback_run_llm_stream(handle_, to_abi(request_json), &Sink::call, &sink, &response));
+        return std::string(from_abi(response));
+    }
+
+    // Outbound HTTP through the host (needs the "http" permission):
+    // {"method","url","headers","body"} -> {"status","headers","body"}.
+    std::string http_request(std::string_view request_json) const {
+        agenthost_str response{nullptr, 0};
+        check(api()->callback_run_http_request(handle_, to_abi(request_json), &response));
         return std::string(from_abi(response));
     }
 
