@@ -70,7 +70,7 @@ TEST_CASE("the loader loads good plugins and refuses each broken one with the fi
     QuietLog quiet;
     auto registry = plugins::AgentRegistry::discover(
         {testing::fixture_plugin_dir()},
-        enable({"echo", "thrower", "abi_major", "abi_minor", "name_mismatch", "no_entry", "missing_library",
+        enable({"echo", "thrower", "abi_major", "abi_minor", "name_mismatch", "version_mismatch", "no_entry", "missing_library",
                 "bad_manifest", "unparsable_manifest", "not_installed"}));
 
     CHECK(record(*registry, "echo").state == plugins::PluginState::loaded);
@@ -89,6 +89,10 @@ TEST_CASE("the loader loads good plugins and refuses each broken one with the fi
     const auto& name = record(*registry, "name_mismatch");
     CHECK(name.state == plugins::PluginState::failed);
     CHECK_THAT(name.reason, Contains("name mismatch") && Contains("someone_else") && Contains("libname_mismatch.so"));
+
+    const auto& version = record(*registry, "version_mismatch");
+    CHECK(version.state == plugins::PluginState::failed);
+    CHECK_THAT(version.reason, Contains("version mismatch") && Contains("'9.9.9'") && Contains("'0.0.1'"));
 
     const auto& entry = record(*registry, "no_entry");
     CHECK(entry.state == plugins::PluginState::failed);

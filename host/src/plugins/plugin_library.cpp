@@ -78,6 +78,12 @@ OpenedLibrary open_library(const Manifest& manifest) {
                        " declares '" + manifest.name + "'";
         return opened;
     }
+    std::string reported_version = view_text(descriptor->version);
+    if (reported_version != manifest.version) {
+        opened.error = "version mismatch: " + file + " reports version '" + reported_version + "' but " +
+                       manifest.path + " declares '" + manifest.version + "' (a stale library or manifest)";
+        return opened;
+    }
     if (descriptor->on_agent_create == nullptr || descriptor->on_agent_destroy == nullptr ||
         descriptor->on_agent_invoke == nullptr) {
         opened.error = "descriptor of " + file + " leaves a required function empty";

@@ -1,0 +1,116 @@
+// The sentiment agent: SDK glue around the lexicon analyzer in sentiment.hpp.
+// Reads the text from the run and the neutral band from the config, and turns
+// the Analysis into the result object described in manifest.json.
+#include <agenthost/agent.hpp>
+#include <textkit/words.hpp>
+
+#include <sstream>
+#include <stdexcept>
+#include <string>
+
+#include "sentiment.hpp"
+
+namespace {
+
+// The host validated the config against the manifest, but a host that
+// skipped it must not get a threshold that makes every text neutral.
+sentiment::Options options_from_config(const rapidjson::Value& config) {
+    sentiment::Options options;
+    if (!config.IsObject()) return options;
+    auto found = config.FindMember("neutral_threshold");
+    if (found == config.MemberEnd()) return options;
+    if (!found->value.IsNumber() || found->value.GetDouble() < 0.0 || found->value.GetDouble() >= 1.0)
+        throw std::invalid_argument("config neutral_threshold must be a number from 0 up to, not including, 1");
+    options.neutral_threshold = found->value.GetDouble();
+    return options;
+}
+
+// context.text when given, otherwise the task itself.
+std::string text_to_analyze(const agenthost::Run& run) {
+    const rapidjson::Value& context = run.context();
+    auto found = context.FindMember("text");
+    if (found != context.MemberEnd() && !found->value.IsString())
+        throw agenthost::InvalidInput("context.text must be a string");
+    const bool from_context = found != context.MemberEnd();
+    std::string text =
+        from_context ? std::string(found->value.GetString(), found->value.GetStringLength()) : std::string(run.task());
+    if (textkit::split_words(text).empty())
+        throw agenthost::InvalidInput(std::string("nothing to analyze: ") +
+                                      (from_context ? "context.text" : "the task") +
+                                      " is empty or has no words; pass the text in context.text or as the task");
+    return text;
+}
+
+rapidjson::Value label_json(sentiment::Label label) {
+    // The label names are string literals, so the value need not copy them.
+    const std::string_view name = sentiment::to_string(label);
+    return rapidjson::Value(rapidjson::StringRef(name.data(), name.size()));
+}
+
+rapidjson::Value words_json(const std::vector<std::string>& words, rapidjson::Document& owner) {
+    rapidjson::Value array(rapidjson::kArrayType);
+    for (const auto& word : words) array.PushBack(agenthost::json::string(word, owner), owner.GetAllocator());
+    return array;
+}
+
+rapidjson::Document to_json(const sentiment::Analysis& analysis) {
+    rapidjson::Document result(rapidjson::kObjectType);
+    auto& allocator = result.GetAllocator();
+
+    rapidjson::Value drivers(rapidjson::kArrayType);
+    for (const auto& driver : analysis.drivers) {
+        rapidjson::Value entry(rapidjson::kObjectType);
+        entry.AddMember("word", agenthost::json::string(driver.word, result), allocator);
+        entry.AddMember("valence", driver.valence, allocator);
+        entry.AddMember("negated", driver.negated, allocator);
+        entry.AddMember("modifier",
+                        driver.modifier ? agenthost::json::string(*driver.modifier, result) : rapidjson::Value(),
+                        allocator);
+        entry.AddMember("sentence", static_cast<uint64_t>(driver.sentence), allocator);
+        drivers.PushBack(entry, allocator);
+    }
+
+    rapidjson::Value sentences(rapidjson::kArrayType);
+    for (const auto& sentence : analysis.sentences) {
+        rapidjson::Value entry(rapidjson::kObjectType);
+        entry.AddMember("index", static_cast<uint64_t>(sentence.index), allocator);
+        entry.AddMember("text", agenthost::json::string(sentence.text, result), allocator);
+        entry.AddMember("score", sentence.score, allocator);
+        entry.AddMember("label", label_json(sentence.label), allocator);
+        sentences.PushBack(entry, allocator);
+    }
+
+    result.AddMember("label", label_json(analysis.label), allocator);
+    result.AddMember("score", analysis.score, allocator);
+    result.AddMember("confidence", analysis.confidence, allocator);
+    result.AddMember("drivers", drivers, allocator);
+    result.AddMember("positive_words", words_json(analysis.positive_words, result), allocator);
+    result.AddMember("negative_words", words_json(analysis.negative_words, result), allocator);
+    result.AddMember("sentences", sentences, allocator);
+    return result;
+}
+
+class SentimentAgent final : public agenthost::Agent {
+  public:
+    explicit SentimentAgent(agenthost::Host& host)
+        : agenthost::Agent(host), options_(options_from_config(host.config())) {
+        std::ostringstream message;
+        message << "neutral_threshold is " << options_.neutral_threshold << ": texts with |score| below it are neutral";
+        host.info(message.str());
+    }
+
+    rapidjson::Document invoke(agenthost::Run& run) override {
+        const std::string text = text_to_analyze(run);
+        run.throw_if_cancelled();
+        const sentiment::Analysis analysis = sentiment::analyze(text, options_);
+        run.progress("scored " + std::to_string(analysis.sentences.size()) + " sentences", 1.0);
+        return to_json(analysis);
+    }
+
+  private:
+    const sentiment::Options options_;
+};
+
+}  // namespace
+
+AGENTHOST_AGENT(SentimentAgent, "sentiment", "1.0.0")

@@ -1,0 +1,108 @@
+// The summarizer agent: SDK glue around the TextRank core in summarizer.hpp.
+// Reads the text and sentence budget from the run, reports progress, and
+// turns the Summary into the result object described in manifest.json.
+#include <agenthost/agent.hpp>
+#include <textkit/words.hpp>
+
+#include <stdexcept>
+#include <string>
+
+#include "summarizer.hpp"
+
+namespace {
+
+constexpr int fewest_sentences = 1;
+constexpr int most_sentences = 50;
+constexpr int default_sentences = 3;
+
+bool is_sentence_budget(const rapidjson::Value& value) {
+    return value.IsInt() && value.GetInt() >= fewest_sentences && value.GetInt() <= most_sentences;
+}
+
+std::string budget_error(const std::string& where) {
+    return where + " must be an integer from " + std::to_string(fewest_sentences) + " to " +
+           std::to_string(most_sentences);
+}
+
+// The agent's default budget. The host validated the config against the
+// manifest, but a host that skipped it must not get an out-of-range value.
+int configured_max_sentences(const rapidjson::Value& config) {
+    if (!config.IsObject()) return default_sentences;
+    auto found = config.FindMember("max_sentences");
+    if (found == config.MemberEnd()) return default_sentences;
+    if (!is_sentence_budget(found->value)) throw std::invalid_argument(budget_error("config max_sentences"));
+    return found->value.GetInt();
+}
+
+int requested_max_sentences(const agenthost::Run& run, int configured) {
+    const rapidjson::Value& context = run.context();
+    auto found = context.FindMember("max_sentences");
+    if (found == context.MemberEnd()) return configured;
+    if (!is_sentence_budget(found->value)) throw agenthost::InvalidInput(budget_error("context.max_sentences"));
+    return found->value.GetInt();
+}
+
+// context.text when given, otherwise the task itself.
+std::string text_to_summarize(const agenthost::Run& run) {
+    const rapidjson::Value& context = run.context();
+    auto found = context.FindMember("text");
+    if (found != context.MemberEnd() && !found->value.IsString())
+        throw agenthost::InvalidInput("context.text must be a string");
+    const bool from_context = found != context.MemberEnd();
+    std::string text =
+        from_context ? std::string(found->value.GetString(), found->value.GetStringLength()) : std::string(run.task());
+    if (textkit::split_words(text).empty())
+        throw agenthost::InvalidInput(std::string("nothing to summarize: ") +
+                                      (from_context ? "context.text" : "the task") +
+                                      " is empty or has no words; pass the text in context.text or as the task");
+    return text;
+}
+
+rapidjson::Document to_json(const summarizer::Summary& summary) {
+    rapidjson::Document result(rapidjson::kObjectType);
+    auto& allocator = result.GetAllocator();
+    rapidjson::Value sentences(rapidjson::kArrayType);
+    for (const auto& sentence : summary.sentences) {
+        rapidjson::Value entry(rapidjson::kObjectType);
+        entry.AddMember("index", static_cast<uint64_t>(sentence.index), allocator);
+        entry.AddMember("text", agenthost::json::string(sentence.text, result), allocator);
+        entry.AddMember("score", sentence.score, allocator);
+        entry.AddMember("start", static_cast<uint64_t>(sentence.start), allocator);
+        entry.AddMember("end", static_cast<uint64_t>(sentence.end), allocator);
+        sentences.PushBack(entry, allocator);
+    }
+    result.AddMember("summary", agenthost::json::string(summary.text, result), allocator);
+    result.AddMember("sentences", sentences, allocator);
+    result.AddMember("sentence_count", static_cast<uint64_t>(summary.sentences.size()), allocator);
+    result.AddMember("original_sentence_count", static_cast<uint64_t>(summary.original_sentence_count), allocator);
+    result.AddMember("compression_ratio", summary.compression_ratio, allocator);
+    result.AddMember("method", "textrank", allocator);
+    return result;
+}
+
+class SummarizerAgent final : public agenthost::Agent {
+  public:
+    explicit SummarizerAgent(agenthost::Host& host)
+        : agenthost::Agent(host), configured_max_sentences_(configured_max_sentences(host.config())) {
+        host.info("max_sentences defaults to " + std::to_string(configured_max_sentences_) +
+                  " when a request does not set it");
+    }
+
+    rapidjson::Document invoke(agenthost::Run& run) override {
+        const std::string text = text_to_summarize(run);
+        const int max_sentences = requested_max_sentences(run, configured_max_sentences_);
+        // Between phases: report, and stop early on long input once cancelled.
+        const auto after_phase = [&run](std::string_view done, double fraction) {
+            run.throw_if_cancelled();
+            run.progress(done, fraction);
+        };
+        return to_json(summarizer::summarize(text, static_cast<std::size_t>(max_sentences), after_phase));
+    }
+
+  private:
+    const int configured_max_sentences_;
+};
+
+}  // namespace
+
+AGENTHOST_AGENT(SummarizerAgent, "summarizer", "1.0.0")
