@@ -42,6 +42,13 @@ bool wants_keep_alive(Http::Version version, const std::string& connection_heade
     return value.find("keep-alive") != std::string::npos;
 }
 
+// Parsing a media type per response shows in profiles; JSON is parsed once.
+Http::Mime::MediaType media_type(const std::string& text) {
+    static const std::string json_text = "application/json";
+    static const Http::Mime::MediaType json = Http::Mime::MediaType::fromString(json_text);
+    return text == json_text ? json : Http::Mime::MediaType::fromString(text);
+}
+
 // Pistache 0.0.5 writes only typed headers into a response (addRaw ones are
 // silently dropped), so every extra header goes out as this typed one.
 class NamedHeader : public Http::Header::Header {
@@ -88,8 +95,7 @@ class PistacheChannel : public ResponseChannel {
                                                               : Http::ConnectionControl::Close);
             headers.add(std::make_shared<NamedHeader>("X-Request-ID", request_id_));
             for (const auto& [name, value] : response.headers) headers.add(std::make_shared<NamedHeader>(name, value));
-            writer_.send(static_cast<Http::Code>(response.status), response.body,
-                         Http::Mime::MediaType::fromString(response.content_type));
+            writer_.send(static_cast<Http::Code>(response.status), response.body, media_type(response.content_type));
         } catch (const std::exception& e) {
             // The client went away; nothing left to tell it.
             log::debug("response not delivered", {{"request_id", request_id_}, {"error", e.what()}});

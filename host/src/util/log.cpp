@@ -1,9 +1,10 @@
 #include "util/log.hpp"
 
-#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
+#include <iostream>
 
 namespace agenthost::log {
 namespace {
@@ -27,7 +28,10 @@ Field::Field(std::string_view key, double value) : key(key), number(true) {
 }
 
 void init(Level level) {
-    auto logger = spdlog::stdout_logger_mt("agenthost");
+    // spdlog's stdout sink fflush()es after every line: a write(2) per
+    // request. std::cout through an ostream sink stays buffered instead.
+    auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(std::cout, false);
+    auto logger = std::make_shared<spdlog::logger>("agenthost", sink);
     // The message part is already a run of JSON members (see write()).
     logger->set_pattern(R"({"ts":"%Y-%m-%dT%H:%M:%S.%fZ","level":"%l",%v})", spdlog::pattern_time_type::utc);
     logger->set_level(to_spdlog(level));
