@@ -1,12 +1,17 @@
-// agenthost: loads agent plugins and serves them over REST until SIGTERM.
+// agenthost: loads agent plugins, keeps every run durable, and serves them
+// over REST until SIGTERM.
 #include "api/api_context.hpp"
 #include "api/routes.hpp"
 #include "config/host_config.hpp"
 #include "http/http_server.hpp"
 #include "plugins/agent_registry.hpp"
-#include "runs/invocation_service.hpp"
-#include "runs/thread_memory.hpp"
+#include "runs/run_dispatcher.hpp"
+#include "runs/run_service.hpp"
+#include "runs/run_waiters.hpp"
 #include "runs/worker_pool.hpp"
+#include "store/data_dir_lock.hpp"
+#include "store/store.hpp"
+#include "util/ids.hpp"
 #include "util/log.hpp"
 #include "version.hpp"
 
@@ -18,6 +23,8 @@
 
 namespace {
 
+using namespace agenthost;
+
 // Plugins built with the host live in build/plugins, beside build/bin.
 std::string default_plugin_dir(const char* argv0) {
     std::error_code error;
@@ -26,11 +33,35 @@ std::string default_plugin_dir(const char* argv0) {
     return (exe.parent_path().parent_path() / "plugins").string();
 }
 
+// Unique per process, readable in logs and lease columns.
+std::string host_id() {
+    char name[256] = "host";
+    gethostname(name, sizeof name - 1);
+    return std::string(name) + ":" + std::to_string(getpid()) + ":" + new_uuid().substr(0, 8);
+}
+
+runs::RunSettings run_settings(const HostConfig& config, store::Dialect dialect) {
+    runs::RunSettings settings;
+    settings.host_id = host_id();
+    settings.max_attempts = config.max_attempts;
+    settings.lease_ms = static_cast<long long>(config.lease_seconds * 1000);
+    settings.poll_interval_ms = config.poll_interval_ms;
+    settings.invoke_timeout_ms = static_cast<long long>(config.invoke_timeout_seconds * 1000);
+    settings.retention_ms = static_cast<long long>(config.retention_hours * 3600 * 1000);
+    settings.sweep_interval_ms = static_cast<long long>(config.sweep_interval_seconds * 1000);
+    settings.recover_all_running_at_start = dialect == store::Dialect::sqlite;
+    return settings;
+}
+
+int fail(const std::string& message) {
+    log::error("cannot start", {{"error", message}});
+    std::cerr << "agenthost: " << message << "\n";
+    return 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-    using namespace agenthost;
-
     HostConfig config;
     try {
         config = load_config(argc, argv);
@@ -61,12 +92,36 @@ int main(int argc, char** argv) {
                            {"config", config.config_path.empty() ? "(defaults)" : config.config_path},
                            {"pid", static_cast<long long>(getpid())}});
 
+    store::DatabaseSettings database;
+    std::unique_ptr<store::DataDirLock> data_lock;
+    std::unique_ptr<store::Store> store;
+    try {
+        database = store::resolve_database(config.database_url, config.data_dir);
+        database.pool_size = config.database_pool_size;
+        if (database.dialect == store::Dialect::sqlite) {
+            // One embedded database, one host: a second process on the same
+            // data directory would break the single-writer assumption.
+            data_lock = std::make_unique<store::DataDirLock>(config.data_dir);
+        }
+        store = store::Store::open(database);
+    } catch (const std::exception& e) {
+        return fail(e.what());
+    }
+
     auto registry = plugins::AgentRegistry::discover(config.plugin_dirs, config.agents);
     runs::WorkerPool workers(static_cast<size_t>(config.worker_count), config.queue_limit);
-    runs::ThreadMemory memory;
-    runs::InvocationService invocations(*registry, workers, memory);
+    runs::RunWaiters waiters;
+    runs::RunSettings settings = run_settings(config, database.dialect);
+    runs::RunDispatcher dispatcher(*store, *registry, workers, waiters, settings);
+    runs::RunService run_service(*store, *registry, dispatcher, waiters, settings);
+    try {
+        dispatcher.start();
+    } catch (const std::exception& e) {
+        return fail(std::string("recovering runs failed: ") + e.what());
+    }
 
-    api::ApiContext context{*registry, invocations, workers, kVersion, std::chrono::steady_clock::now()};
+    api::ApiContext context{*registry, run_service, workers, kVersion, database.display,
+                            config.max_text_length, std::chrono::steady_clock::now()};
     http::Router router;
     api::add_routes(router, context);
 
@@ -76,13 +131,14 @@ int main(int argc, char** argv) {
     try {
         server.start();
     } catch (const std::exception& e) {
-        log::error("cannot listen", {{"host", config.host}, {"port", config.port}, {"error", e.what()}});
-        std::cerr << "agenthost: cannot listen on " << config.host << ":" << config.port << ": " << e.what() << "\n";
-        return 1;
+        dispatcher.stop();
+        return fail("cannot listen on " + config.host + ":" + std::to_string(config.port) + ": " + e.what());
     }
     context.ready = true;
     log::info("listening", {{"host", config.host},
                             {"port", static_cast<int>(server.port())},
+                            {"host_id", settings.host_id},
+                            {"database", database.display},
                             {"agents", static_cast<long long>(registry->count(plugins::PluginState::loaded))},
                             {"failed_plugins", static_cast<long long>(registry->count(plugins::PluginState::failed))}});
 
@@ -90,9 +146,13 @@ int main(int argc, char** argv) {
     sigwait(&stop_signals, &signal_number);
     log::info("stopping", {{"signal", signal_number}});
 
-    // Refuse new work, let accepted runs finish and answer, then close.
+    // Refuse new work, let claimed runs finish and record their outcome,
+    // answer whoever still waits, then close.
     context.ready = false;
+    dispatcher.stop();
     workers.stop();
+    waiters.abandon_all();
+    store->stop();
     server.shutdown();
     log::info("stopped");
     log::shutdown();

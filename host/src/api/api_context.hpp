@@ -3,7 +3,7 @@
 #pragma once
 
 #include "plugins/agent_registry.hpp"
-#include "runs/invocation_service.hpp"
+#include "runs/run_service.hpp"
 #include "runs/worker_pool.hpp"
 
 #include <atomic>
@@ -14,9 +14,11 @@ namespace agenthost::api {
 
 struct ApiContext {
     const plugins::AgentRegistry& registry;
-    runs::InvocationService& invocations;
+    runs::RunService& runs;
     const runs::WorkerPool& workers;
     std::string version;
+    std::string database;  // for /health, without credentials
+    size_t max_text_length;
     std::chrono::steady_clock::time_point started_at;
     // False until start-up completes and again once shutdown begins.
     std::atomic<bool> ready{false};

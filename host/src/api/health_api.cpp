@@ -11,12 +11,14 @@ http::HttpResponse health(const ApiContext& context) {
     size_t failed = context.registry.count(plugins::PluginState::failed);
     size_t disabled = context.registry.count(plugins::PluginState::disabled);
     const char* plugin_status = failed == 0 ? "healthy" : "degraded";
+    bool database_up = context.runs.store_healthy();
     double uptime = std::chrono::duration<double>(std::chrono::steady_clock::now() - context.started_at).count();
 
     JsonWriter out;
     out->StartObject();
-    out.field("status", plugin_status);
+    out.field("status", failed == 0 && database_up ? "healthy" : "degraded");
     out.field("version", context.version);
+    out.field("database", database_up ? "healthy" : "unreachable");
     // No LLM provider is wired in yet: agents run on their offline paths.
     out.field("llm", "not_configured");
     out.key("components");
@@ -27,6 +29,11 @@ http::HttpResponse health(const ApiContext& context) {
     out.field("loaded", loaded);
     out.field("failed", failed);
     out.field("disabled", disabled);
+    out->EndObject();
+    out.key("database");
+    out->StartObject();
+    out.field("status", database_up ? "healthy" : "unreachable");
+    out.field("url", context.database);
     out->EndObject();
     out.key("workers");
     out->StartObject();

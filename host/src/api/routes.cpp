@@ -3,6 +3,8 @@
 #include "api/agents_api.hpp"
 #include "api/health_api.hpp"
 #include "api/invoke_api.hpp"
+#include "api/pipeline_api.hpp"
+#include "api/runs_api.hpp"
 
 namespace agenthost::api {
 
@@ -10,6 +12,8 @@ void add_routes(http::Router& router, ApiContext& context) {
     add_health_routes(router, context);
     add_agent_routes(router, context);
     add_invoke_routes(router, context);
+    add_run_routes(router, context);
+    add_pipeline_routes(router, context);
 }
 
 }  // namespace agenthost::api

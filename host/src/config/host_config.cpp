@@ -69,6 +69,16 @@ const std::vector<Setting>& settings() {
          [](HostConfig& c, const std::string& v) { c.log_level = parse_level(v, "log level"); }},
         {"--workers", "AGENTHOST_WORKERS",
          [](HostConfig& c, const std::string& v) { c.worker_count = parse_int(v, "workers", 1, 256); }},
+        {"--database-url", "AGENTHOST_DATABASE_URL", [](HostConfig& c, const std::string& v) { c.database_url = v; }},
+        // Seed 004's own variable name keeps working.
+        {"--max-text-length", "MAX_TEXT_LENGTH",
+         [](HostConfig& c, const std::string& v) {
+             c.max_text_length = static_cast<size_t>(parse_int(v, "max text length", 10, 100 * 1024 * 1024));
+         }},
+        {"--max-attempts", "AGENTHOST_MAX_ATTEMPTS",
+         [](HostConfig& c, const std::string& v) { c.max_attempts = parse_int(v, "max attempts", 1, 100); }},
+        {"--lease-ms", "AGENTHOST_LEASE_MS",
+         [](HostConfig& c, const std::string& v) { c.lease_seconds = parse_int(v, "lease ms", 500, 3600000) / 1000.0; }},
         {"--http-threads", "AGENTHOST_HTTP_THREADS",
          [](HostConfig& c, const std::string& v) { c.http_threads = parse_int(v, "http threads", 1, 64); }},
         {"--max-request-bytes", "AGENTHOST_MAX_REQUEST_BYTES",
@@ -114,6 +124,21 @@ void apply_config_file(HostConfig& config, const std::string& path) {
             }
             config.agents[entry.name.GetString()] = std::move(settings);
         }
+    }
+    if (const auto* database = json::get_member(*document, "database")) {
+        if (const auto* v = json::get_member(*database, "url")) config.database_url = v->GetString();
+        if (const auto* v = json::get_member(*database, "pool_size")) config.database_pool_size = v->GetUint();
+    }
+    if (const auto* runs = json::get_member(*document, "runs")) {
+        if (const auto* v = json::get_member(*runs, "max_attempts")) config.max_attempts = v->GetInt();
+        if (const auto* v = json::get_member(*runs, "lease_seconds")) config.lease_seconds = v->GetDouble();
+        if (const auto* v = json::get_member(*runs, "poll_interval_ms")) config.poll_interval_ms = v->GetInt();
+        if (const auto* v = json::get_member(*runs, "invoke_timeout_seconds")) config.invoke_timeout_seconds = v->GetDouble();
+        if (const auto* v = json::get_member(*runs, "retention_hours")) config.retention_hours = v->GetDouble();
+        if (const auto* v = json::get_member(*runs, "sweep_interval_seconds")) config.sweep_interval_seconds = v->GetDouble();
+    }
+    if (const auto* pipelines = json::get_member(*document, "pipelines")) {
+        if (const auto* v = json::get_member(*pipelines, "max_text_length")) config.max_text_length = v->GetUint();
     }
     if (const auto* workers = json::get_member(*document, "workers")) {
         if (const auto* v = json::get_member(*workers, "count")) config.worker_count = v->GetInt();
@@ -175,11 +200,13 @@ std::string usage_text() {
     return "usage: agenthost [--config FILE] [--host ADDR] [--port N] [--data-dir DIR]\n"
            "                 [--plugins-dir DIR[:DIR...]] [--log-level debug|info|warn|error]\n"
            "                 [--workers N] [--http-threads N] [--max-request-bytes N]\n"
+           "                 [--database-url URL] [--max-attempts N] [--lease-ms N] [--max-text-length N]\n"
            "\n"
            "Every option can also be set with an environment variable: AGENTHOST_CONFIG,\n"
            "AGENTHOST_HOST, AGENTHOST_PORT, AGENTHOST_DATA_DIR, AGENTHOST_PLUGINS_DIR,\n"
            "AGENTHOST_LOG_LEVEL, AGENTHOST_WORKERS, AGENTHOST_HTTP_THREADS,\n"
-           "AGENTHOST_MAX_REQUEST_BYTES. Command-line options win over the environment,\n"
+           "AGENTHOST_MAX_REQUEST_BYTES, AGENTHOST_DATABASE_URL, AGENTHOST_MAX_ATTEMPTS,\n"
+           "AGENTHOST_LEASE_MS, MAX_TEXT_LENGTH. Command-line options win over the environment,\n"
            "which wins over the config file.\n";
 }
 

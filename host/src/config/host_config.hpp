@@ -37,6 +37,15 @@ struct HostConfig {
     std::string data_dir = "data";
     std::vector<std::string> plugin_dirs;
     std::map<std::string, AgentSettings> agents;
+    std::string database_url;  // empty: SQLite in data_dir
+    size_t database_pool_size = 4;
+    int max_attempts = 3;
+    double lease_seconds = 15;
+    long long poll_interval_ms = 200;
+    double invoke_timeout_seconds = 300;
+    double retention_hours = 24 * 7;
+    double sweep_interval_seconds = 600;
+    size_t max_text_length = 10000;
     int worker_count = 4;
     size_t queue_limit = 1024;
     log::Level log_level = log::Level::info;

@@ -1,5 +1,5 @@
-// What a caller asks of an agent and what comes back: the business-level
-// vocabulary shared by the API layer and the run machinery.
+// What a caller asks of an agent and why it may be refused: the vocabulary
+// shared by the API layer and the run machinery.
 #pragma once
 
 #include "json/schema_validator.hpp"
@@ -14,26 +14,16 @@ struct InvokeRequest {
     std::string task;
     std::string context_json = "{}";  // a JSON object
     std::string thread_id;            // generated when empty
+    std::string webhook_url;          // stored for delivery
+    std::string webhook_secret;
 };
 
-// Why a request was refused before any run started.
+// Why a request was refused before any run was created.
 struct Rejection {
-    enum class Kind { agent_not_found, agent_unavailable, invalid_context, overloaded };
+    enum class Kind { agent_not_found, agent_unavailable, invalid_context, store_unavailable };
     Kind kind;
     std::string message;
     std::vector<json::Violation> violations;
-};
-
-enum class RunStatus { succeeded, invalid_input, failed, cancelled };
-
-struct RunOutcome {
-    std::string run_id;
-    std::string thread_id;
-    std::string agent;
-    RunStatus status = RunStatus::failed;
-    std::string result_json;  // when succeeded
-    std::string error;        // otherwise
-    double execution_seconds = 0;
 };
 
 }  // namespace agenthost::runs

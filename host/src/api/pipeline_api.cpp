@@ -1,0 +1,155 @@
+#include "api/pipeline_api.hpp"
+
+#include "api/request_body.hpp"
+#include "api/run_json.hpp"
+#include "json/json_util.hpp"
+#include "util/time_format.hpp"
+
+#include <algorithm>
+
+namespace agenthost::api {
+namespace {
+
+const std::vector<std::string> kDefaultAgents = {"summarizer", "sentiment", "entity_extractor"};
+
+// Counts characters, not bytes: MAX_TEXT_LENGTH is about text.
+size_t utf8_length(const std::string& text) {
+    return static_cast<size_t>(std::count_if(text.begin(), text.end(), [](char c) { return (c & 0xc0) != 0x80; }));
+}
+
+runs::PipelineRequest pipeline_request(const rapidjson::Document& body, size_t max_text_length) {
+    runs::PipelineRequest request;
+    request.text = json::get_string(body, "text");
+    size_t length = utf8_length(request.text);
+    if (length < 10 || length > max_text_length)
+        throw http::ApiError(422, "ValidationError",
+                             "text must be 10 to " + std::to_string(max_text_length) + " characters long, got " +
+                                 std::to_string(length),
+                             {{"/text", "must be 10 to " + std::to_string(max_text_length) + " characters long"}});
+    request.mode = json::get_string(body, "orchestration_mode", "sequential");
+    if (const rapidjson::Value* agents = json::get_member(body, "agents")) {
+        for (const auto& agent : agents->GetArray()) request.agents.emplace_back(agent.GetString());
+    } else {
+        request.agents = kDefaultAgents;
+    }
+    request.webhook_url = json::get_string(body, "webhook_url");
+    request.webhook_secret = json::get_string(body, "webhook_secret");
+    return request;
+}
+
+void write_pipeline(JsonWriter& out, const store::PipelineRecord& pipeline, const std::vector<store::RunRecord>* runs) {
+    out->StartObject();
+    out.field("request_id", pipeline.id);
+    out.field("status", pipeline.status);
+    out.field("orchestration_mode", pipeline.mode);
+    out.string_array("agents", pipeline.agents);
+    out.field("thread_id", pipeline.thread_id);
+    out.field("created_at", iso8601_ms(pipeline.created_at_ms));
+    out.key("completed_at");
+    if (pipeline.finished_at_ms == 0) out->Null();
+    else out.string(iso8601_ms(pipeline.finished_at_ms));
+    out.field("text_length", utf8_length(pipeline.text));
+    if (runs != nullptr) {
+        // Seed 004's per-agent results, keyed by agent, plus the runs.
+        out.key("results");
+        out->StartObject();
+        for (const auto& run : *runs) {
+            out.key(run.agent);
+            out->StartObject();
+            out.field("status", run.status);
+            out.field("run_id", run.id);
+            if (run.result_json.empty()) {
+                out.key("result");
+                out->Null();
+            } else {
+                out.raw_field("result", run.result_json);
+            }
+            out.key("error");
+            if (run.error.empty()) out->Null();
+            else out.string(run.error);
+            out.key("execution_time");
+            if (run.started_at_ms != 0 && run.finished_at_ms != 0) out->Double((run.finished_at_ms - run.started_at_ms) / 1000.0);
+            else out->Null();
+            out->EndObject();
+        }
+        out->EndObject();
+    }
+    out->EndObject();
+}
+
+size_t page_number(const http::HttpRequest& request, const char* name, size_t fallback, size_t maximum) {
+    auto found = request.query.find(name);
+    if (found == request.query.end()) return fallback;
+    const std::string& text = found->second;
+    bool digits = !text.empty() && text.size() < 7 &&
+                  std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c); });
+    size_t value = digits ? std::stoul(text) : 0;
+    if (value < 1 || value > maximum)
+        throw http::ApiError(422, "ValidationError", std::string(name) + " must be a whole number from 1 to " + std::to_string(maximum),
+                             {{name, "must be a whole number from 1 to " + std::to_string(maximum)}});
+    return value;
+}
+
+}  // namespace
+
+void add_pipeline_routes(http::Router& router, ApiContext& context) {
+    router.post("/api/v1/process", [&context](const http::HttpRequest& request, http::Responder responder) {
+        rapidjson::Document body = read_json_body(request, "requests/process");
+        runs::PipelineRequest pipeline = pipeline_request(body, context.max_text_length);
+        if (auto rejection = context.runs.check(pipeline)) throw rejection_error(*rejection);
+        std::string request_id = request.request_id;
+        context.runs.submit(pipeline, [responder, request_id](const store::PipelineRecord& stored, const std::string& error) {
+            if (!error.empty()) {
+                responder.send(http::error_response(store_error(error), request_id));
+                return;
+            }
+            JsonWriter out;
+            out->StartObject();
+            out.field("request_id", stored.id);
+            out.field("status", "processing");
+            out.field("orchestration_mode", stored.mode);
+            out.string_array("agents", stored.agents);
+            out.field("message", "processing started; poll /api/v1/results/" + stored.id);
+            out->EndObject();
+            http::HttpResponse response = http::json_response(202, out.str());
+            response.headers.emplace_back("Location", "/api/v1/results/" + stored.id);
+            responder.send(std::move(response));
+        });
+    });
+    router.get("/api/v1/results/:id", [&context](const http::HttpRequest& request, http::Responder responder) {
+        auto view = with_store([&] { return context.runs.pipeline(request.param("id")); });
+        if (!view) throw http::ApiError(404, "RequestNotFound", "no processing request with id '" + request.param("id") + "'");
+        JsonWriter out;
+        write_pipeline(out, view->pipeline, &view->runs);
+        responder.send(http::json_response(200, out.str()));
+    });
+    router.get("/api/v1/results", [&context](const http::HttpRequest& request, http::Responder responder) {
+        size_t page = page_number(request, "page", 1, 1000000);
+        size_t page_size = page_number(request, "page_size", 20, 100);
+        auto found = with_store([&] { return context.runs.pipelines((page - 1) * page_size, page_size); });
+        JsonWriter out;
+        out->StartObject();
+        out.key("items");
+        out->StartArray();
+        for (const auto& pipeline : found.pipelines) write_pipeline(out, pipeline, nullptr);
+        out->EndArray();
+        out.field("total", found.total);
+        out.field("page", page);
+        out.field("page_size", page_size);
+        out->EndObject();
+        responder.send(http::json_response(200, out.str()));
+    });
+    router.get("/api/v1/health", [&context](const http::HttpRequest&, http::Responder responder) {
+        bool database = context.runs.store_healthy();
+        JsonWriter out;
+        out->StartObject();
+        out.field("status", database ? "healthy" : "unhealthy");
+        out.field("database", database ? "healthy" : "unreachable");
+        out.field("llm", "not_configured");
+        out.field("version", context.version);
+        out->EndObject();
+        responder.send(http::json_response(database ? 200 : 503, out.str()));
+    });
+}
+
+}  // namespace agenthost::api

@@ -1,0 +1,87 @@
+#include "api/run_json.hpp"
+
+#include "json/json_util.hpp"
+#include "util/time_format.hpp"
+
+namespace agenthost::api {
+namespace {
+
+void time_field(JsonWriter& out, const char* name, long long ms) {
+    out.key(name);
+    if (ms == 0) out->Null();
+    else out.string(iso8601_ms(ms));
+}
+
+void optional_text(JsonWriter& out, const char* name, const std::string& value) {
+    out.key(name);
+    if (value.empty()) out->Null();
+    else out.string(value);
+}
+
+}  // namespace
+
+void write_run(JsonWriter& out, const store::RunRecord& run) {
+    out->StartObject();
+    out.field("run_id", run.id);
+    out.field("thread_id", run.thread_id);
+    out.field("agent", run.agent);
+    out.field("status", run.status);
+    out.key("input");
+    out->StartObject();
+    out.field("task", run.task);
+    out.raw_field("context", run.context_json.empty() ? "{}" : run.context_json);
+    out->EndObject();
+    if (run.result_json.empty()) {
+        out.key("result");
+        out->Null();
+    } else {
+        out.raw_field("result", run.result_json);
+    }
+    optional_text(out, "error", run.error);
+    optional_text(out, "error_type", run.error_type);
+    out.field("attempts", static_cast<size_t>(run.attempts));
+    out.field("max_attempts", static_cast<size_t>(run.max_attempts));
+    out.field("cancel_requested", run.cancel_requested);
+    time_field(out, "created_at", run.created_at_ms);
+    time_field(out, "started_at", run.started_at_ms);
+    time_field(out, "finished_at", run.finished_at_ms);
+    out.key("duration_seconds");
+    if (run.started_at_ms != 0 && run.finished_at_ms != 0) out->Double((run.finished_at_ms - run.started_at_ms) / 1000.0);
+    else out->Null();
+    optional_text(out, "pipeline_id", run.pipeline_id);
+    optional_text(out, "webhook_url", run.webhook_url);
+    out->EndObject();
+}
+
+void write_event(JsonWriter& out, const store::RunEvent& event, const std::string& thread_id) {
+    out->StartObject();
+    out.field("run_id", event.run_id);
+    out.field("thread_id", thread_id);
+    out.key("seq");
+    out->Int64(event.seq);
+    out.field("type", event.type);
+    out.field("ts", iso8601_ms(event.ts_ms));
+    out.raw_field("data", event.data_json.empty() ? "{}" : event.data_json);
+    out->EndObject();
+}
+
+http::ApiError rejection_error(const runs::Rejection& rejection) {
+    using Kind = runs::Rejection::Kind;
+    switch (rejection.kind) {
+        case Kind::agent_not_found: return http::ApiError(404, "AgentNotFound", rejection.message);
+        case Kind::agent_unavailable: return http::ApiError(409, "AgentUnavailable", rejection.message);
+        case Kind::invalid_context:
+            return http::ApiError(422, "ValidationError", rejection.message + ": " + json::describe(rejection.violations),
+                                  http::to_details(rejection.violations));
+        case Kind::store_unavailable: return store_error(rejection.message);
+    }
+    return http::ApiError(500, "InternalError", rejection.message);
+}
+
+http::ApiError store_error(const std::string& reason) {
+    http::ApiError error(503, "StoreUnavailable", "the run could not be stored: " + reason);
+    error.headers.emplace_back("Retry-After", "2");
+    return error;
+}
+
+}  // namespace agenthost::api

@@ -1,0 +1,34 @@
+// How runs, events and run-level errors look in responses.
+#pragma once
+
+#include "api/json_writer.hpp"
+#include "http/api_error.hpp"
+#include "runs/invocation.hpp"
+#include "store/database.hpp"
+#include "store/records.hpp"
+
+#include <functional>
+
+namespace agenthost::api {
+
+void write_run(JsonWriter& out, const store::RunRecord& run);
+void write_event(JsonWriter& out, const store::RunEvent& event, const std::string& thread_id);
+
+// The HTTP error for a refused request.
+http::ApiError rejection_error(const runs::Rejection& rejection);
+
+// Runs `body`, turning an unreachable store into 503 in the envelope.
+template <typename Body>
+auto with_store(Body&& body) -> decltype(body()) {
+    try {
+        return body();
+    } catch (const store::StoreUnavailable& e) {
+        http::ApiError error(503, "StoreUnavailable", std::string("the database is unavailable: ") + e.what());
+        error.headers.emplace_back("Retry-After", "2");
+        throw error;
+    }
+}
+
+http::ApiError store_error(const std::string& reason);
+
+}  // namespace agenthost::api

@@ -1,0 +1,207 @@
+#include "api/runs_api.hpp"
+
+#include "api/request_body.hpp"
+#include "api/run_json.hpp"
+#include "json/json_util.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace agenthost::api {
+namespace {
+
+size_t parse_limit(const http::HttpRequest& request, size_t fallback, size_t maximum) {
+    auto found = request.query.find("limit");
+    if (found == request.query.end()) return fallback;
+    const std::string& text = found->second;
+    bool digits = !text.empty() && text.size() < 7 &&
+                  std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c); });
+    size_t value = digits ? std::stoul(text) : 0;
+    if (value < 1 || value > maximum)
+        throw http::ApiError(422, "ValidationError", "limit must be a whole number from 1 to " + std::to_string(maximum),
+                             {{"limit", "must be a whole number from 1 to " + std::to_string(maximum)}});
+    return value;
+}
+
+// A cursor is "<created_at_ms>_<run id>" as served in next_cursor.
+void check_cursor(const std::string& cursor) {
+    size_t underscore = cursor.find('_');
+    bool ok = underscore != std::string::npos && underscore > 0 && underscore < 16 &&
+              std::all_of(cursor.begin(), cursor.begin() + static_cast<long>(underscore),
+                          [](unsigned char c) { return std::isdigit(c); });
+    if (!ok) throw http::ApiError(422, "ValidationError", "cursor is not one this API served", {{"cursor", "is invalid"}});
+}
+
+const std::string& query_value(const http::HttpRequest& request, const char* name) {
+    static const std::string empty;
+    auto found = request.query.find(name);
+    return found == request.query.end() ? empty : found->second;
+}
+
+void check_status_filter(const std::string& status) {
+    static const char* known[] = {"queued", "blocked", "running", "pending_approval", "succeeded", "failed", "cancelled"};
+    if (status.empty()) return;
+    for (const char* name : known)
+        if (status == name) return;
+    throw http::ApiError(422, "ValidationError", "unknown status '" + status + "'",
+                         {{"status", "must be one of queued, blocked, running, pending_approval, succeeded, failed, cancelled"}});
+}
+
+store::RunRecord find_run(ApiContext& context, const std::string& run_id) {
+    auto run = with_store([&] { return context.runs.find(run_id); });
+    if (!run) throw http::ApiError(404, "RunNotFound", "no run with id '" + run_id + "'");
+    return *run;
+}
+
+void create_run(ApiContext& context, const http::HttpRequest& request, http::Responder responder) {
+    rapidjson::Document body = read_json_body(request, "requests/run-create");
+    runs::InvokeRequest invoke = invoke_request_from(body);
+    if (auto rejection = context.runs.check(invoke)) throw rejection_error(*rejection);
+    std::string request_id = request.request_id;
+    context.runs.submit(invoke, [responder, request_id](const store::RunRecord& run, const std::string& error) {
+        // Answered on the writer thread, after the commit.
+        if (!error.empty()) {
+            responder.send(http::error_response(store_error(error), request_id));
+            return;
+        }
+        JsonWriter out;
+        out->StartObject();
+        out.field("run_id", run.id);
+        out.field("thread_id", run.thread_id);
+        out.field("status", run.status);
+        out->EndObject();
+        http::HttpResponse response = http::json_response(202, out.str());
+        response.headers.emplace_back("Location", "/runs/" + run.id);
+        responder.send(std::move(response));
+    });
+}
+
+http::HttpResponse list_runs(ApiContext& context, const http::HttpRequest& request) {
+    store::RunFilter filter;
+    filter.status = query_value(request, "status");
+    check_status_filter(filter.status);
+    filter.agent = query_value(request, "agent");
+    filter.thread_id = query_value(request, "thread_id");
+    filter.cursor = query_value(request, "cursor");
+    if (!filter.cursor.empty()) check_cursor(filter.cursor);
+    filter.limit = parse_limit(request, 50, 500);
+    store::RunPage page = with_store([&] { return context.runs.list(filter); });
+    JsonWriter out;
+    out->StartObject();
+    out.key("runs");
+    out->StartArray();
+    for (const auto& run : page.runs) write_run(out, run);
+    out->EndArray();
+    out.key("next_cursor");
+    if (page.next_cursor.empty()) out->Null();
+    else out.string(page.next_cursor);
+    out->EndObject();
+    return http::json_response(200, out.str());
+}
+
+http::HttpResponse cancel_run(ApiContext& context, const std::string& run_id) {
+    store::CancelOutcome outcome = with_store([&] { return context.runs.cancel(run_id); });
+    if (outcome == store::CancelOutcome::not_found)
+        throw http::ApiError(404, "RunNotFound", "no run with id '" + run_id + "'");
+    store::RunRecord run = find_run(context, run_id);
+    if (outcome == store::CancelOutcome::already_finished)
+        throw http::ApiError(409, "RunFinished", "run " + run_id + " already finished as " + run.status);
+    JsonWriter out;
+    out->StartObject();
+    out.field("run_id", run_id);
+    // "cancelled": it never started; "cancelling": its agent was told and
+    // the run ends cancelled when the agent stops.
+    out.field("status", outcome == store::CancelOutcome::cancelled ? "cancelled" : "cancelling");
+    out.key("run");
+    write_run(out, run);
+    out->EndObject();
+    return http::json_response(outcome == store::CancelOutcome::cancelled ? 200 : 202, out.str());
+}
+
+http::HttpResponse run_events(ApiContext& context, const http::HttpRequest& request, const std::string& run_id) {
+    store::RunRecord run = find_run(context, run_id);
+    long long since = 0;
+    const std::string& since_text = query_value(request, "since_index");
+    if (!since_text.empty()) {
+        bool digits = since_text.size() < 18 && std::all_of(since_text.begin(), since_text.end(),
+                                                            [](unsigned char c) { return std::isdigit(c); });
+        if (!digits) throw http::ApiError(422, "ValidationError", "since_index must be a whole number", {{"since_index", "must be a whole number"}});
+        since = std::stoll(since_text);
+    }
+    size_t limit = parse_limit(request, 1000, 10000);
+    auto events = with_store([&] { return context.runs.events(run_id, since, limit); });
+    JsonWriter out;
+    out->StartObject();
+    out.field("run_id", run_id);
+    out.field("status", run.status);
+    out.key("events");
+    out->StartArray();
+    for (const auto& event : events) write_event(out, event, run.thread_id);
+    out->EndArray();
+    out.key("next_index");
+    out->Int64(events.empty() ? since : events.back().seq);
+    out->EndObject();
+    return http::json_response(200, out.str());
+}
+
+http::HttpResponse thread_runs(ApiContext& context, const http::HttpRequest& request, const std::string& thread_id) {
+    store::RunFilter filter;
+    filter.thread_id = thread_id;
+    filter.limit = parse_limit(request, 100, 500);
+    filter.cursor = query_value(request, "cursor");
+    if (!filter.cursor.empty()) check_cursor(filter.cursor);
+    store::RunPage page = with_store([&] { return context.runs.list(filter); });
+    if (page.runs.empty() && filter.cursor.empty())
+        throw http::ApiError(404, "ThreadNotFound", "no thread with id '" + thread_id + "'");
+    JsonWriter out;
+    out->StartObject();
+    out.field("thread_id", thread_id);
+    out.key("runs");
+    out->StartArray();
+    for (const auto& run : page.runs) write_run(out, run);
+    out->EndArray();
+    out.key("next_cursor");
+    if (page.next_cursor.empty()) out->Null();
+    else out.string(page.next_cursor);
+    out->EndObject();
+    return http::json_response(200, out.str());
+}
+
+}  // namespace
+
+runs::InvokeRequest invoke_request_from(const rapidjson::Value& body) {
+    runs::InvokeRequest request;
+    request.agent_name = json::get_string(body, "agent_name");
+    request.task = json::get_string(body, "task");
+    if (const rapidjson::Value* context = json::get_member(body, "context")) request.context_json = json::serialize(*context);
+    request.thread_id = json::get_string(body, "thread_id");
+    request.webhook_url = json::get_string(body, "webhook_url");
+    request.webhook_secret = json::get_string(body, "webhook_secret");
+    return request;
+}
+
+void add_run_routes(http::Router& router, ApiContext& context) {
+    router.post("/runs", [&context](const http::HttpRequest& request, http::Responder responder) {
+        create_run(context, request, std::move(responder));
+    });
+    router.get("/runs", [&context](const http::HttpRequest& request, http::Responder responder) {
+        responder.send(list_runs(context, request));
+    });
+    router.get("/runs/:id", [&context](const http::HttpRequest& request, http::Responder responder) {
+        store::RunRecord run = find_run(context, request.param("id"));
+        JsonWriter out;
+        write_run(out, run);
+        responder.send(http::json_response(200, out.str()));
+    });
+    router.post("/runs/:id/cancel", [&context](const http::HttpRequest& request, http::Responder responder) {
+        responder.send(cancel_run(context, request.param("id")));
+    });
+    router.get("/runs/:id/events", [&context](const http::HttpRequest& request, http::Responder responder) {
+        responder.send(run_events(context, request, request.param("id")));
+    });
+    router.get("/threads/:id", [&context](const http::HttpRequest& request, http::Responder responder) {
+        responder.send(thread_runs(context, request, request.param("id")));
+    });
+}
+
+}  // namespace agenthost::api

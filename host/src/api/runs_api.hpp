@@ -1,0 +1,16 @@
+// The runs resource: POST /runs, GET /runs, GET /runs/{id},
+// POST /runs/{id}/cancel, GET /runs/{id}/events, GET /threads/{id}.
+#pragma once
+
+#include "api/api_context.hpp"
+#include "http/router.hpp"
+
+namespace agenthost::api {
+
+void add_run_routes(http::Router& router, ApiContext& context);
+
+// Reads {"agent_name","task","context"?,"thread_id"?,"webhook_url"?,...} from
+// an already validated body (shared with POST /agent/invoke).
+runs::InvokeRequest invoke_request_from(const rapidjson::Value& body);
+
+}  // namespace agenthost::api

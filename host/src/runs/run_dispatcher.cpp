@@ -1,0 +1,257 @@
+#include "runs/run_dispatcher.hpp"
+
+#include "runs/run_execution.hpp"
+#include "util/log.hpp"
+
+#include <agenthost/abi.h>
+
+namespace agenthost::runs {
+namespace {
+
+std::string quoted_json(const std::string& text) {
+    std::string out = "\"";
+    for (char c : text) {
+        if (c == '"' || c == '\\') out += '\\';
+        out += static_cast<unsigned char>(c) < 0x20 ? ' ' : c;
+    }
+    return out + "\"";
+}
+
+// Maps the plugin's status to the run's final state.
+void apply_outcome(store::RunRecord& run, const plugins::InvokeOutcome& outcome) {
+    switch (outcome.status) {
+        case AGENTHOST_OK:
+            run.status = store::run_status::succeeded;
+            run.result_json = outcome.result_json;
+            return;
+        case AGENTHOST_ERROR_CANCELLED:
+            run.status = store::run_status::cancelled;
+            run.error = outcome.error.empty() ? "cancelled" : outcome.error;
+            run.error_type = "cancelled";
+            return;
+        case AGENTHOST_ERROR_INVALID_INPUT:
+            run.status = store::run_status::failed;
+            run.error = outcome.error;
+            run.error_type = "invalid_input";
+            return;
+        default:
+            run.status = store::run_status::failed;
+            run.error = outcome.error;
+            run.error_type = "agent_error";
+    }
+}
+
+}  // namespace
+
+RunDispatcher::RunDispatcher(store::Store& store, const plugins::AgentRegistry& registry, WorkerPool& workers,
+                             RunWaiters& waiters, RunSettings settings)
+    : store_(store), registry_(registry), workers_(workers), waiters_(waiters), settings_(std::move(settings)) {
+    for (const auto& agent : registry_.loaded_agents()) agents_.push_back(agent->name());
+}
+
+RunDispatcher::~RunDispatcher() { stop(); }
+
+void RunDispatcher::start() {
+    if (settings_.recover_all_running_at_start) {
+        // Embedded SQLite has one host: whatever is 'running' was left by a
+        // previous process of ours that died.
+        std::vector<std::pair<std::string, std::string>> recovered;
+        const store::RunRepository& runs = store_.runs();
+        store_.writes().run([&](soci::session& session) { recovered = runs.recover_expired(session, store::now_ms(), true); });
+        for (const auto& [id, status] : recovered)
+            log::warn("run recovered after restart", {{"run_id", id}, {"status", status}});
+    }
+    claimer_ = std::thread([this] { claim_loop(); });
+    maintainer_ = std::thread([this] { maintenance_loop(); });
+}
+
+void RunDispatcher::stop() {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (stopping_) return;
+        stopping_ = true;
+    }
+    wake_.notify_all();
+    if (claimer_.joinable()) claimer_.join();
+    // Workers finish the runs already claimed (the caller stops the pool);
+    // leases are kept alive until then.
+    {
+        std::unique_lock<std::mutex> lock(mutex_);
+        wake_.wait(lock, [this] { return in_flight_.load() == 0; });
+    }
+    if (maintainer_.joinable()) maintainer_.join();
+}
+
+void RunDispatcher::wake() {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        woken_ = true;
+    }
+    wake_.notify_all();
+}
+
+void RunDispatcher::cancel_local(const std::string& run_id) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto found = active_.find(run_id);
+    if (found != active_.end()) found->second->cancelled = true;
+}
+
+void RunDispatcher::claim_loop() {
+    const size_t capacity = workers_.threads();
+    for (;;) {
+        {
+            std::unique_lock<std::mutex> lock(mutex_);
+            wake_.wait_for(lock, std::chrono::milliseconds(settings_.poll_interval_ms),
+                           [this, capacity] { return stopping_ || (woken_ && in_flight_.load() < capacity); });
+            if (stopping_) return;
+            woken_ = false;
+        }
+        for (;;) {
+            size_t busy = in_flight_.load();
+            if (busy >= capacity) break;
+            size_t want = std::min(capacity - busy, settings_.claim_batch);
+            std::vector<store::ClaimedRun> claimed;
+            const store::RunRepository& runs = store_.runs();
+            long long lease_until = store::now_ms() + settings_.lease_ms;
+            try {
+                store_.writes().run([&](soci::session& session) {
+                    claimed = runs.claim(session, settings_.host_id, lease_until, want, agents_);
+                });
+            } catch (const std::exception& e) {
+                log::warn("claiming runs failed", {{"error", e.what()}});
+                break;
+            }
+            for (store::ClaimedRun& run : claimed) {
+                ++in_flight_;
+                auto job = [this, run = std::move(run)]() mutable { execute(std::move(run)); };
+                if (!workers_.try_submit(std::move(job))) {
+                    // Only at shutdown: the run stays claimed and is taken
+                    // over once its lease runs out.
+                    --in_flight_;
+                }
+            }
+            if (claimed.size() < want) break;
+        }
+    }
+}
+
+void RunDispatcher::execute(store::ClaimedRun claimed) {
+    store::RunRecord& run = claimed.run;
+    const plugins::PluginRecord* record = registry_.find(run.agent);
+    StoredRunServices services(store_, run, claimed.next_event_seq);
+    long long next_seq = claimed.next_event_seq;
+    if (record == nullptr || !record->agent) {
+        run.status = store::run_status::failed;
+        run.error = "agent '" + run.agent + "' is not loaded on host " + settings_.host_id;
+        run.error_type = "agent_error";
+    } else {
+        std::shared_ptr<plugins::LoadedAgent> agent = record->agent;
+        plugins::RunContext context(*agent, services);
+        context.cancelled = run.cancel_requested;
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            active_[run.id] = &context;
+        }
+        services.emit_event("run.started", "{\"attempt\":" + std::to_string(run.attempts) +
+                                               ",\"host\":" + quoted_json(settings_.host_id) + "}");
+        plugins::InvokeOutcome outcome = agent->invoke(context, agent_input(run));
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            active_.erase(run.id);
+        }
+        apply_outcome(run, outcome);
+        next_seq = services.next_seq();
+    }
+    run.finished_at_ms = store::now_ms();
+    finish(std::move(run), next_seq);
+}
+
+void RunDispatcher::finish(store::RunRecord run, long long next_seq) {
+    const store::RunRepository& runs = store_.runs();
+    const store::PipelineRepository& pipelines = store_.pipelines();
+    auto events = final_events(run, next_seq);
+    auto completed = std::make_shared<bool>(false);
+    auto write = [run, events, completed, &runs, &pipelines](soci::session& session) {
+        // Final events first: they are fenced on the run still running.
+        for (const auto& event : events) runs.append_event(session, event, run.fencing_token);
+        *completed = runs.complete(session, run);
+        if (!*completed) return;
+        runs.audit(session, run.id, run.pipeline_id, "run." + run.status, "worker", run.error);
+        if (!run.pipeline_id.empty()) {
+            runs.release_next_step(session, run, run.status == store::run_status::succeeded);
+            pipelines.settle(session, run.pipeline_id);
+        }
+    };
+    auto done = [this, run, completed](const std::string& error) {
+        if (!error.empty()) {
+            // The outcome is lost with the lease: another attempt will run.
+            log::error("recording a run's outcome failed", {{"run_id", run.id}, {"error", error}});
+        } else if (!*completed) {
+            log::warn("run outcome discarded: its lease was taken over", {{"run_id", run.id}});
+        } else {
+            waiters_.finished(run);
+        }
+        if (!run.pipeline_id.empty()) wake();  // a next step may be queued
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            --in_flight_;
+            woken_ = true;
+        }
+        wake_.notify_all();
+    };
+    store_.writes().submit(std::move(write), std::move(done));
+}
+
+void RunDispatcher::maintenance_loop() {
+    long long interval = std::max<long long>(100, settings_.lease_ms / 3);
+    for (;;) {
+        {
+            std::unique_lock<std::mutex> lock(mutex_);
+            wake_.wait_for(lock, std::chrono::milliseconds(std::min(interval, settings_.poll_interval_ms * 2)),
+                           [this] { return stopping_ && in_flight_.load() == 0; });
+            if (stopping_ && in_flight_.load() == 0) return;
+        }
+        try {
+            maintain();
+        } catch (const std::exception& e) {
+            log::warn("run maintenance failed", {{"error", e.what()}});
+        }
+    }
+}
+
+void RunDispatcher::maintain() {
+    const store::RunRepository& runs = store_.runs();
+    long long now = store::now_ms();
+    std::vector<std::string> cancelled;
+    std::vector<std::pair<std::string, std::string>> recovered;
+    bool sweep = now - last_sweep_ms_ >= settings_.sweep_interval_ms;
+    size_t swept = 0;
+    store_.writes().run([&](soci::session& session) {
+        cancelled = runs.renew_leases(session, settings_.host_id, now + settings_.lease_ms);
+        recovered = runs.recover_expired(session, now, false);
+        if (sweep) swept = runs.delete_finished_before(session, now - settings_.retention_ms);
+    });
+    if (sweep) {
+        last_sweep_ms_ = now;
+        if (swept > 0) log::info("retention sweep", {{"deleted_runs", static_cast<long long>(swept)}});
+    }
+    for (const auto& id : cancelled) cancel_local(id);
+    for (const auto& [id, status] : recovered)
+        log::warn("run taken over from a host that stopped", {{"run_id", id}, {"status", status}});
+    if (!recovered.empty()) wake();
+
+    // Waiters for runs another host finished, or that ran out of time.
+    for (const std::string& id : waiters_.pending()) {
+        auto run = store_.read([&](soci::session& session) { return runs.find(session, id); });
+        if (run && store::run_status::is_terminal(run->status)) waiters_.finished(*run);
+    }
+    waiters_.expire([&](const std::string& id) {
+        auto run = store_.read([&](soci::session& session) { return runs.find(session, id); });
+        if (run) return *run;
+        store::RunRecord missing;
+        missing.id = id;
+        return missing;
+    });
+}
+
+}  // namespace agenthost::runs

@@ -1,0 +1,65 @@
+// Moves queued runs to the workers: claims them from the store (as many as
+// there are free workers), executes them through their agent, records the
+// outcome under the claim's fencing token, keeps the leases of running runs
+// alive, and takes over runs whose host died.
+#pragma once
+
+#include "plugins/agent_registry.hpp"
+#include "plugins/run_context.hpp"
+#include "runs/run_settings.hpp"
+#include "runs/run_waiters.hpp"
+#include "runs/worker_pool.hpp"
+#include "store/store.hpp"
+
+#include <atomic>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <thread>
+
+namespace agenthost::runs {
+
+class RunDispatcher {
+  public:
+    RunDispatcher(store::Store& store, const plugins::AgentRegistry& registry, WorkerPool& workers,
+                  RunWaiters& waiters, RunSettings settings);
+    ~RunDispatcher();
+
+    // Recovers what a previous process left running (SQLite) and starts
+    // claiming.
+    void start();
+    // Stops claiming, lets running runs finish and record their outcome.
+    void stop();
+    // New queued work was committed: look now rather than at the next poll.
+    void wake();
+    // Tells a run executing here that it was cancelled.
+    void cancel_local(const std::string& run_id);
+
+    size_t running() const { return in_flight_.load(); }
+    const RunSettings& settings() const { return settings_; }
+
+  private:
+    void claim_loop();
+    void maintenance_loop();
+    void maintain();
+    void execute(store::ClaimedRun claimed);
+    void finish(store::RunRecord run, long long next_seq);
+
+    store::Store& store_;
+    const plugins::AgentRegistry& registry_;
+    WorkerPool& workers_;
+    RunWaiters& waiters_;
+    RunSettings settings_;
+    std::vector<std::string> agents_;
+
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    bool woken_ = false;
+    bool stopping_ = false;
+    std::atomic<size_t> in_flight_{0};
+    std::map<std::string, plugins::RunContext*> active_;
+    std::thread claimer_, maintainer_;
+    long long last_sweep_ms_ = 0;
+};
+
+}  // namespace agenthost::runs

@@ -1,0 +1,73 @@
+#include "runs/run_execution.hpp"
+
+#include "json/json_util.hpp"
+#include "util/log.hpp"
+
+namespace agenthost::runs {
+
+void StoredRunServices::emit_event(const std::string& type, const std::string& data_json) {
+    store::RunEvent event{run_.id, next_seq_.fetch_add(1), type, store::now_ms(), data_json};
+    long long token = run_.fencing_token;
+    const store::RunRepository& runs = store_.runs();
+    // Progress events are not waited for: the run goes on while they commit.
+    store_.writes().submit([event, token, &runs](soci::session& session) { runs.append_event(session, event, token); });
+}
+
+std::optional<std::string> StoredRunServices::memory_get(const std::string& key) {
+    const store::RunRepository& runs = store_.runs();
+    const std::string& thread = run_.thread_id;
+    // Puts go through the writer and are waited for, so a read after a put
+    // always sees it.
+    return store_.read([&](soci::session& session) { return runs.memory_get(session, thread, key); });
+}
+
+void StoredRunServices::memory_put(const std::string& key, const std::string& value_json) {
+    if (key.size() + value_json.size() > 1024 * 1024)
+        throw std::length_error("a run memory entry may hold at most 1 MiB");
+    const store::RunRepository& runs = store_.runs();
+    std::string thread = run_.thread_id;
+    store_.writes().run([&runs, thread, key, value_json](soci::session& session) {
+        runs.memory_put(session, thread, key, value_json);
+    });
+}
+
+std::string agent_input(const store::RunRecord& run) {
+    rapidjson::Document input(rapidjson::kObjectType);
+    auto& allocator = input.GetAllocator();
+    input.AddMember("run_id", json::string_value(run.id, allocator), allocator);
+    input.AddMember("thread_id", json::string_value(run.thread_id, allocator), allocator);
+    input.AddMember("task", json::string_value(run.task, allocator), allocator);
+    rapidjson::Document context;
+    context.Parse(run.context_json.data(), run.context_json.size());
+    if (!context.IsObject()) context.SetObject();
+    input.AddMember("context", rapidjson::Value(context, allocator), allocator);
+    input.AddMember("attempt", run.attempts, allocator);
+    return json::serialize(input);
+}
+
+std::vector<store::RunEvent> final_events(const store::RunRecord& run, long long first_seq) {
+    std::vector<store::RunEvent> events;
+    long long seq = first_seq;
+    long long now = run.finished_at_ms;
+    if (run.status == store::run_status::succeeded) {
+        std::string error;
+        auto result = json::parse(run.result_json, error);
+        const rapidjson::Value* artifacts = result ? json::get_member(*result, "artifacts") : nullptr;
+        if (artifacts != nullptr && artifacts->IsArray()) {
+            for (const auto& artifact : artifacts->GetArray())
+                if (artifact.IsObject()) events.push_back({run.id, seq++, "artifact", now, json::serialize(artifact)});
+        }
+        events.push_back({run.id, seq++, "run.succeeded", now, "{\"status\":\"succeeded\"}"});
+        return events;
+    }
+    rapidjson::Document data(rapidjson::kObjectType);
+    auto& allocator = data.GetAllocator();
+    data.AddMember("status", json::string_value(run.status, allocator), allocator);
+    data.AddMember("error", json::string_value(run.error, allocator), allocator);
+    data.AddMember("error_type", json::string_value(run.error_type, allocator), allocator);
+    std::string type = run.status == store::run_status::cancelled ? "run.cancelled" : "run.failed";
+    events.push_back({run.id, seq, type, now, json::serialize(data)});
+    return events;
+}
+
+}  // namespace agenthost::runs

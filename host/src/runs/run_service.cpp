@@ -1,0 +1,168 @@
+#include "runs/run_service.hpp"
+
+#include "json/json_util.hpp"
+#include "util/ids.hpp"
+
+#include <rapidjson/document.h>
+
+#include <algorithm>
+
+namespace agenthost::runs {
+
+std::optional<Rejection> RunService::check(const InvokeRequest& request) const {
+    const plugins::PluginRecord* record = registry_.find(request.agent_name);
+    if (record == nullptr)
+        return Rejection{Rejection::Kind::agent_not_found, "no agent named '" + request.agent_name + "'", {}};
+    if (record->state != plugins::PluginState::loaded)
+        return Rejection{Rejection::Kind::agent_unavailable,
+                         "agent '" + request.agent_name + "' is " + plugins::to_string(record->state) + ": " +
+                             record->reason,
+                         {}};
+    const auto& schema = record->agent->manifest().input_schema;
+    if (schema) {
+        std::string error;
+        auto context = json::parse(request.context_json, error);
+        auto violations = schema->validate(*context, "/context");
+        if (!violations.empty())
+            return Rejection{Rejection::Kind::invalid_context,
+                             "context does not fit the input schema of agent '" + request.agent_name + "'",
+                             std::move(violations)};
+    }
+    return std::nullopt;
+}
+
+store::RunRecord RunService::new_run(const InvokeRequest& request) const {
+    store::RunRecord run;
+    run.id = new_uuid();
+    run.thread_id = request.thread_id.empty() ? new_uuid() : request.thread_id;
+    run.agent = request.agent_name;
+    run.task = request.task;
+    run.context_json = request.context_json;
+    run.status = store::run_status::queued;
+    run.max_attempts = settings_.max_attempts;
+    run.webhook_url = request.webhook_url;
+    run.webhook_secret = request.webhook_secret;
+    run.created_at_ms = run.updated_at_ms = store::now_ms();
+    return run;
+}
+
+void RunService::submit(const InvokeRequest& request, Committed committed) {
+    submit_and_wait(request, std::move(committed), nullptr);
+}
+
+void RunService::submit_and_wait(const InvokeRequest& request, Committed committed, RunWaiters::Callback finished) {
+    store::RunRecord run = new_run(request);
+    if (finished)
+        waiters_.add(run.id, std::chrono::steady_clock::now() + std::chrono::milliseconds(settings_.invoke_timeout_ms),
+                     std::move(finished));
+    const store::RunRepository& runs = store_.runs();
+    store_.writes().submit([run, &runs](soci::session& session) { runs.insert(session, run); },
+                           [this, run, committed = std::move(committed)](const std::string& error) {
+                               if (error.empty()) dispatcher_.wake();
+                               else waiters_.forget(run.id);
+                               committed(run, error);
+                           });
+}
+
+store::CancelOutcome RunService::cancel(const std::string& run_id) {
+    store::CancelOutcome outcome = store::CancelOutcome::not_found;
+    const store::RunRepository& runs = store_.runs();
+    store_.writes().run([&](soci::session& session) { outcome = runs.cancel(session, run_id, "api"); });
+    if (outcome == store::CancelOutcome::requested) dispatcher_.cancel_local(run_id);
+    if (outcome == store::CancelOutcome::cancelled) {
+        // Whoever waited on it is told now.
+        if (auto run = find(run_id)) waiters_.finished(*run);
+        dispatcher_.wake();
+    }
+    return outcome;
+}
+
+std::optional<store::RunRecord> RunService::find(const std::string& run_id) {
+    const store::RunRepository& runs = store_.runs();
+    return store_.read([&](soci::session& session) { return runs.find(session, run_id); });
+}
+
+store::RunPage RunService::list(const store::RunFilter& filter) {
+    const store::RunRepository& runs = store_.runs();
+    return store_.read([&](soci::session& session) { return runs.list(session, filter); });
+}
+
+std::vector<store::RunEvent> RunService::events(const std::string& run_id, long long after_seq, size_t limit) {
+    const store::RunRepository& runs = store_.runs();
+    return store_.read([&](soci::session& session) { return runs.events(session, run_id, after_seq, limit); });
+}
+
+std::optional<Rejection> RunService::check(const PipelineRequest& request) const {
+    for (const std::string& agent : request.agents) {
+        InvokeRequest step;
+        step.agent_name = agent;
+        if (auto rejection = check(step)) return rejection;
+    }
+    return std::nullopt;
+}
+
+void RunService::submit(const PipelineRequest& request,
+                        std::function<void(const store::PipelineRecord&, const std::string&)> committed) {
+    store::PipelineRecord pipeline;
+    pipeline.id = new_uuid();
+    pipeline.thread_id = new_uuid();
+    pipeline.mode = request.mode;
+    pipeline.agents = request.agents;
+    pipeline.text = request.text;
+    pipeline.status = "processing";
+    pipeline.webhook_url = request.webhook_url;
+    pipeline.webhook_secret = request.webhook_secret;
+    pipeline.created_at_ms = store::now_ms();
+
+    // Every step reads the same text from context.text.
+    rapidjson::Document context(rapidjson::kObjectType);
+    context.AddMember("text", json::string_value(request.text, context.GetAllocator()), context.GetAllocator());
+    std::vector<store::RunRecord> steps;
+    for (size_t i = 0; i < request.agents.size(); ++i) {
+        InvokeRequest step;
+        step.agent_name = request.agents[i];
+        step.task = request.agents[i] + " of the submitted text";
+        step.context_json = json::serialize(context);
+        step.thread_id = pipeline.thread_id;
+        store::RunRecord run = new_run(step);
+        run.pipeline_id = pipeline.id;
+        run.pipeline_step = static_cast<int>(i);
+        if (request.mode == "sequential" && i > 0) run.status = store::run_status::blocked;
+        steps.push_back(std::move(run));
+    }
+    const store::RunRepository& runs = store_.runs();
+    const store::PipelineRepository& pipelines = store_.pipelines();
+    store_.writes().submit(
+        [pipeline, steps, &runs, &pipelines](soci::session& session) {
+            pipelines.insert(session, pipeline);
+            for (const auto& run : steps) runs.insert(session, run);
+        },
+        [this, pipeline, committed = std::move(committed)](const std::string& error) {
+            if (error.empty()) dispatcher_.wake();
+            committed(pipeline, error);
+        });
+}
+
+std::optional<PipelineView> RunService::pipeline(const std::string& id) {
+    const store::PipelineRepository& pipelines = store_.pipelines();
+    const store::RunRepository& runs = store_.runs();
+    return store_.read([&](soci::session& session) -> std::optional<PipelineView> {
+        auto found = pipelines.find(session, id);
+        if (!found) return std::nullopt;
+        PipelineView view{*found, {}};
+        store::RunFilter filter;
+        filter.pipeline_id = id;
+        filter.limit = 1000;
+        view.runs = runs.list(session, filter).runs;
+        std::sort(view.runs.begin(), view.runs.end(),
+                  [](const store::RunRecord& a, const store::RunRecord& b) { return a.pipeline_step < b.pipeline_step; });
+        return view;
+    });
+}
+
+store::PipelinePage RunService::pipelines(size_t offset, size_t limit) {
+    const store::PipelineRepository& pipelines = store_.pipelines();
+    return store_.read([&](soci::session& session) { return pipelines.list(session, offset, limit); });
+}
+
+}  // namespace agenthost::runs

@@ -1,0 +1,76 @@
+// Accepting, finding and cancelling runs, and seed 004's pipelines: the
+// business side of the runs API. A run is committed before anyone is told
+// it exists.
+#pragma once
+
+#include "plugins/agent_registry.hpp"
+#include "runs/invocation.hpp"
+#include "runs/run_dispatcher.hpp"
+#include "runs/run_waiters.hpp"
+#include "store/store.hpp"
+
+#include <functional>
+#include <optional>
+#include <variant>
+
+namespace agenthost::runs {
+
+using Committed = std::function<void(const store::RunRecord& run, const std::string& error)>;
+
+struct PipelineRequest {
+    std::string text;
+    std::string mode;  // sequential | parallel
+    std::vector<std::string> agents;
+    std::string webhook_url;
+    std::string webhook_secret;
+};
+
+struct PipelineView {
+    store::PipelineRecord pipeline;
+    std::vector<store::RunRecord> runs;  // by step
+};
+
+class RunService {
+  public:
+    RunService(store::Store& store, const plugins::AgentRegistry& registry, RunDispatcher& dispatcher,
+               RunWaiters& waiters, const RunSettings& settings)
+        : store_(store), registry_(registry), dispatcher_(dispatcher), waiters_(waiters), settings_(settings) {}
+
+    // Checks the agent and the context against its input schema.
+    std::optional<Rejection> check(const InvokeRequest& request) const;
+
+    // Queues a run; `committed` is called once it is durable (or with the
+    // reason it could not be stored).
+    void submit(const InvokeRequest& request, Committed committed);
+
+    // The same, then `finished` once the run reaches a final state (or with
+    // timed_out after the configured invoke timeout). The waiter is in place
+    // before the run can start, so a fast run cannot finish unseen.
+    void submit_and_wait(const InvokeRequest& request, Committed committed, RunWaiters::Callback finished);
+
+    store::CancelOutcome cancel(const std::string& run_id);
+
+    std::optional<store::RunRecord> find(const std::string& run_id);
+    store::RunPage list(const store::RunFilter& filter);
+    std::vector<store::RunEvent> events(const std::string& run_id, long long after_seq, size_t limit);
+
+    // Queues one run per agent: all at once (parallel) or each after the one
+    // before succeeded (sequential).
+    std::optional<Rejection> check(const PipelineRequest& request) const;
+    void submit(const PipelineRequest& request, std::function<void(const store::PipelineRecord&, const std::string&)> committed);
+    std::optional<PipelineView> pipeline(const std::string& id);
+    store::PipelinePage pipelines(size_t offset, size_t limit);
+
+    bool store_healthy() const { return store_.healthy(); }
+
+  private:
+    store::RunRecord new_run(const InvokeRequest& request) const;
+
+    store::Store& store_;
+    const plugins::AgentRegistry& registry_;
+    RunDispatcher& dispatcher_;
+    RunWaiters& waiters_;
+    const RunSettings& settings_;
+};
+
+}  // namespace agenthost::runs

@@ -1,0 +1,21 @@
+// Tunables of the run machinery, from the config's "runs" section.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+namespace agenthost::runs {
+
+struct RunSettings {
+    std::string host_id;           // lease owner name: unique per process
+    int max_attempts = 3;          // executions of one run, counting retries after a host died
+    long long lease_ms = 15000;    // a run whose host stops renewing is taken over after this
+    long long poll_interval_ms = 200;  // how often queued work from elsewhere is looked for
+    size_t claim_batch = 256;      // most runs claimed in one statement
+    long long invoke_timeout_ms = 300000;  // sync invoke answers 504 after this; the run goes on
+    long long retention_ms = 7LL * 24 * 3600 * 1000;  // finished runs older than this are deleted
+    long long sweep_interval_ms = 600000;
+    bool recover_all_running_at_start = false;  // SQLite: this process is the only host
+};
+
+}  // namespace agenthost::runs

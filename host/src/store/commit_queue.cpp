@@ -1,0 +1,114 @@
+#include "store/commit_queue.hpp"
+
+#include "util/log.hpp"
+
+#include <chrono>
+
+namespace agenthost::store {
+
+CommitQueue::CommitQueue(DatabaseSettings settings, std::unique_ptr<soci::session> session, size_t max_batch)
+    : settings_(std::move(settings)), session_(std::move(session)), max_batch_(max_batch), writer_([this] { loop(); }) {}
+
+CommitQueue::~CommitQueue() { stop(); }
+
+void CommitQueue::submit(Write write, Done done) {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (stopping_) {
+            if (done) done("the store is shutting down");
+            return;
+        }
+        queue_.push_back({std::move(write), std::move(done)});
+    }
+    wake_.notify_one();
+}
+
+void CommitQueue::run(Write write) {
+    auto promise = std::make_shared<std::promise<std::string>>();
+    auto result = promise->get_future();
+    submit(std::move(write), [promise](const std::string& error) { promise->set_value(error); });
+    std::string error = result.get();
+    if (!error.empty()) throw StoreUnavailable(error);
+}
+
+void CommitQueue::stop() {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        stopping_ = true;
+    }
+    wake_.notify_all();
+    if (writer_.joinable()) writer_.join();
+}
+
+bool CommitQueue::ensure_connected() {
+    if (session_ && healthy_.load()) return true;
+    // While the database is down every write fails fast; reconnecting is
+    // tried at most once a second, not once per write.
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_reconnect_ < std::chrono::seconds(1)) return false;
+    last_reconnect_ = now;
+    try {
+        session_ = open_session(settings_);
+        if (!healthy_.exchange(true)) log::info("database reachable again", {{"database", settings_.display}});
+        return true;
+    } catch (const std::exception& e) {
+        healthy_ = false;
+        log::debug("database still unreachable", {{"error", e.what()}});
+        return false;
+    }
+}
+
+void CommitQueue::loop() {
+    for (;;) {
+        std::deque<Item> batch;
+        {
+            std::unique_lock<std::mutex> lock(mutex_);
+            wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+            if (queue_.empty()) return;
+            // Everything queued while the last commit ran goes in this one.
+            while (!queue_.empty() && batch.size() < max_batch_) {
+                batch.push_back(std::move(queue_.front()));
+                queue_.pop_front();
+            }
+        }
+        apply(batch);
+    }
+}
+
+void CommitQueue::apply(std::deque<Item>& batch) {
+    auto finish = [](Item& item, const std::string& error) {
+        if (!item.done) return;
+        try {
+            item.done(error);
+        } catch (const std::exception& e) {
+            log::error("commit callback threw", {{"error", e.what()}});
+        }
+    };
+    if (!ensure_connected()) {
+        for (Item& item : batch) finish(item, "the database is unreachable (" + settings_.display + ")");
+        return;
+    }
+    try {
+        soci::transaction transaction(*session_);
+        for (Item& item : batch) item.write(*session_);
+        transaction.commit();
+        for (Item& item : batch) finish(item, "");
+        return;
+    } catch (const std::exception& e) {
+        if (batch.size() == 1) {
+            log::warn("write failed", {{"error", e.what()}});
+            // A lost connection fails every later write until it returns.
+            if (!session_->is_connected()) healthy_ = false;
+            finish(batch.front(), e.what());
+            return;
+        }
+    }
+    // One bad write must not fail the others in its batch: retry each alone.
+    for (Item& item : batch) {
+        std::deque<Item> single;
+        single.push_back(std::move(item));
+        apply(single);
+    }
+}
+
+}  // namespace agenthost::store

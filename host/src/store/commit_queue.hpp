@@ -1,0 +1,65 @@
+// Group commit: one writer thread owns the write session and applies queued
+// writes in batched transactions, so a thousand runs accepted in the same
+// millisecond cost one commit (and one fsync), not a thousand. Each write's
+// callback runs after its transaction committed, or with the error if it
+// could not be.
+#pragma once
+
+#include "store/database.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace agenthost::store {
+
+class CommitQueue {
+  public:
+    using Write = std::function<void(soci::session&)>;
+    // Called on the writer thread once the write's fate is known: an empty
+    // string after commit, else the reason it failed.
+    using Done = std::function<void(const std::string& error)>;
+
+    CommitQueue(DatabaseSettings settings, std::unique_ptr<soci::session> session, size_t max_batch = 512);
+    ~CommitQueue();
+    CommitQueue(const CommitQueue&) = delete;
+    CommitQueue& operator=(const CommitQueue&) = delete;
+
+    void submit(Write write, Done done = nullptr);
+    // Submits and waits for the commit; throws StoreUnavailable on failure.
+    void run(Write write);
+
+    // Finishes what was queued, then stops the writer.
+    void stop();
+    // False while the database is unreachable (writes fail fast, 503).
+    bool healthy() const { return healthy_.load(); }
+
+  private:
+    struct Item {
+        Write write;
+        Done done;
+    };
+    void loop();
+    void apply(std::deque<Item>& batch);
+    bool ensure_connected();
+
+    DatabaseSettings settings_;
+    std::unique_ptr<soci::session> session_;
+    const size_t max_batch_;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    std::deque<Item> queue_;
+    bool stopping_ = false;
+    std::atomic<bool> healthy_{true};
+    std::chrono::steady_clock::time_point last_reconnect_{};
+    std::thread writer_;
+};
+
+}  // namespace agenthost::store

@@ -1,0 +1,41 @@
+// Which database the host uses and how to open sessions on it: SQLite (WAL)
+// in the data directory by default, PostgreSQL when a postgresql:// URL is
+// configured. Only this folder knows SOCI.
+#pragma once
+
+#include <soci/soci.h>
+
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+namespace agenthost::store {
+
+enum class Dialect { sqlite, postgresql };
+
+// The database cannot be reached or refused an operation for reasons that
+// are not the caller's fault (HTTP 503).
+struct StoreUnavailable : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+struct DatabaseSettings {
+    Dialect dialect = Dialect::sqlite;
+    std::string connect_string;  // what SOCI's backend gets
+    std::string display;         // for logs: no password
+    size_t pool_size = 4;
+};
+
+// `url` empty -> SQLite file agenthost.db in `data_dir`; "sqlite:PATH" or
+// "sqlite://PATH" -> that file; "postgresql://..." or "postgres://..." ->
+// PostgreSQL. Throws std::invalid_argument for anything else.
+DatabaseSettings resolve_database(const std::string& url, const std::string& data_dir);
+
+// Opens one session with the host's settings applied (WAL, busy timeout...).
+// Throws StoreUnavailable.
+std::unique_ptr<soci::session> open_session(const DatabaseSettings& settings);
+
+// Milliseconds since the Unix epoch: every timestamp in the store.
+long long now_ms();
+
+}  // namespace agenthost::store

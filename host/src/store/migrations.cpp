@@ -1,0 +1,160 @@
+#include "store/migrations.hpp"
+
+#include "util/log.hpp"
+
+#include <string>
+#include <vector>
+
+namespace agenthost::store {
+namespace {
+
+struct Migration {
+    int version;
+    const char* name;
+    // Statements run in order; a dialect-specific list replaces the common
+    // one where the two SQL dialects differ.
+    std::vector<std::string> common;
+    std::vector<std::string> sqlite_only;
+    std::vector<std::string> postgresql_only;
+};
+
+// Timestamps are integer milliseconds since the epoch and JSON is TEXT, so
+// one schema reads the same on both databases.
+const std::vector<Migration>& migrations() {
+    static const std::vector<Migration> all = {
+        {1,
+         "runs, threads, events, memory, pipelines, audit",
+         {
+             "CREATE TABLE threads ("
+             " id TEXT PRIMARY KEY,"
+             " created_at_ms BIGINT NOT NULL,"
+             " updated_at_ms BIGINT NOT NULL)",
+
+             "CREATE TABLE runs ("
+             " id TEXT PRIMARY KEY,"
+             " thread_id TEXT NOT NULL REFERENCES threads(id),"
+             " agent TEXT NOT NULL,"
+             " task TEXT NOT NULL,"
+             " context TEXT NOT NULL,"
+             " status TEXT NOT NULL,"
+             " result TEXT,"
+             " error TEXT,"
+             " error_type TEXT,"
+             " attempts INTEGER NOT NULL DEFAULT 0,"
+             " max_attempts INTEGER NOT NULL,"
+             " fencing_token BIGINT NOT NULL DEFAULT 0,"
+             " lease_owner TEXT,"
+             " lease_expires_at_ms BIGINT,"
+             " cancel_requested INTEGER NOT NULL DEFAULT 0,"
+             " pipeline_id TEXT,"
+             " pipeline_step INTEGER,"
+             " webhook_url TEXT,"
+             " webhook_secret TEXT,"
+             " created_at_ms BIGINT NOT NULL,"
+             " started_at_ms BIGINT,"
+             " finished_at_ms BIGINT,"
+             " updated_at_ms BIGINT NOT NULL)",
+             "CREATE INDEX runs_by_status ON runs(status, created_at_ms)",
+             "CREATE INDEX runs_by_created ON runs(created_at_ms, id)",
+             "CREATE INDEX runs_by_thread ON runs(thread_id, created_at_ms)",
+             "CREATE INDEX runs_by_pipeline ON runs(pipeline_id, pipeline_step)",
+             "CREATE INDEX runs_by_finished ON runs(finished_at_ms)",
+
+             "CREATE TABLE run_events ("
+             " run_id TEXT NOT NULL,"
+             " seq BIGINT NOT NULL,"
+             " type TEXT NOT NULL,"
+             " ts_ms BIGINT NOT NULL,"
+             " data TEXT NOT NULL,"
+             " PRIMARY KEY (run_id, seq))",
+
+             "CREATE TABLE thread_memory ("
+             " thread_id TEXT NOT NULL,"
+             " key TEXT NOT NULL,"
+             " value TEXT NOT NULL,"
+             " updated_at_ms BIGINT NOT NULL,"
+             " PRIMARY KEY (thread_id, key))",
+
+             "CREATE TABLE pipelines ("
+             " id TEXT PRIMARY KEY,"
+             " thread_id TEXT NOT NULL,"
+             " mode TEXT NOT NULL,"
+             " agents TEXT NOT NULL,"
+             " text TEXT NOT NULL,"
+             " status TEXT NOT NULL,"
+             " webhook_url TEXT,"
+             " webhook_secret TEXT,"
+             " created_at_ms BIGINT NOT NULL,"
+             " finished_at_ms BIGINT)",
+             "CREATE INDEX pipelines_by_created ON pipelines(created_at_ms, id)",
+         },
+         {
+             "CREATE TABLE audit_log ("
+             " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+             " run_id TEXT,"
+             " pipeline_id TEXT,"
+             " action TEXT NOT NULL,"
+             " actor TEXT NOT NULL,"
+             " detail TEXT,"
+             " at_ms BIGINT NOT NULL)",
+         },
+         {
+             "CREATE TABLE audit_log ("
+             " id BIGSERIAL PRIMARY KEY,"
+             " run_id TEXT,"
+             " pipeline_id TEXT,"
+             " action TEXT NOT NULL,"
+             " actor TEXT NOT NULL,"
+             " detail TEXT,"
+             " at_ms BIGINT NOT NULL)",
+         }},
+    };
+    return all;
+}
+
+int current_version(soci::session& session) {
+    int version = 0;
+    soci::indicator present = soci::i_null;
+    session << "SELECT MAX(version) FROM schema_migrations", soci::into(version, present);
+    return present == soci::i_ok ? version : 0;
+}
+
+}  // namespace
+
+int latest_schema_version() { return migrations().back().version; }
+
+void migrate(soci::session& session, Dialect dialect) {
+    try {
+        soci::transaction transaction(session);
+        // Hosts starting together on one PostgreSQL database take turns.
+        if (dialect == Dialect::postgresql) {
+            std::string ignored;
+            session << "SELECT CAST(pg_advisory_xact_lock(7212026) AS TEXT)", soci::into(ignored);
+        }
+        session << "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                   " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at_ms BIGINT NOT NULL)";
+        int version = current_version(session);
+        if (version > latest_schema_version())
+            throw StoreUnavailable("the database schema is at version " + std::to_string(version) +
+                                   ", newer than this host knows (" + std::to_string(latest_schema_version()) +
+                                   "): upgrade the host");
+        for (const Migration& migration : migrations()) {
+            if (migration.version <= version) continue;
+            const auto& specific = dialect == Dialect::sqlite ? migration.sqlite_only : migration.postgresql_only;
+            for (const std::string& statement : migration.common) session << statement;
+            for (const std::string& statement : specific) session << statement;
+            long long now = now_ms();
+            std::string name = migration.name;
+            session << "INSERT INTO schema_migrations (version, name, applied_at_ms) VALUES (:v, :n, :t)",
+                soci::use(migration.version), soci::use(name), soci::use(now);
+            log::info("schema migration applied", {{"version", migration.version}, {"name", migration.name}});
+        }
+        transaction.commit();
+    } catch (const StoreUnavailable&) {
+        throw;
+    } catch (const std::exception& e) {
+        throw StoreUnavailable(std::string("schema migration failed: ") + e.what());
+    }
+}
+
+}  // namespace agenthost::store

@@ -1,0 +1,98 @@
+#include "store/pipeline_repository.hpp"
+
+#include "store/row_reader.hpp"
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+namespace agenthost::store {
+namespace {
+
+const char* kColumns = "id, thread_id, mode, agents, text, status, webhook_url, webhook_secret, created_at_ms, finished_at_ms";
+
+std::string agents_json(const std::vector<std::string>& agents) {
+    rapidjson::StringBuffer buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+    writer.StartArray();
+    for (const auto& agent : agents) writer.String(agent.c_str(), static_cast<rapidjson::SizeType>(agent.size()));
+    writer.EndArray();
+    return buffer.GetString();
+}
+
+std::vector<std::string> agents_from_json(const std::string& text) {
+    rapidjson::Document document;
+    document.Parse(text.c_str());
+    std::vector<std::string> agents;
+    if (document.IsArray())
+        for (const auto& agent : document.GetArray())
+            if (agent.IsString()) agents.emplace_back(agent.GetString());
+    return agents;
+}
+
+PipelineRecord from_row(const soci::row& row) {
+    PipelineRecord pipeline;
+    pipeline.id = text_at(row, 0);
+    pipeline.thread_id = text_at(row, 1);
+    pipeline.mode = text_at(row, 2);
+    pipeline.agents = agents_from_json(text_at(row, 3));
+    pipeline.text = text_at(row, 4);
+    pipeline.status = text_at(row, 5);
+    pipeline.webhook_url = text_at(row, 6);
+    pipeline.webhook_secret = text_at(row, 7);
+    pipeline.created_at_ms = integer_at(row, 8);
+    pipeline.finished_at_ms = integer_at(row, 9);
+    return pipeline;
+}
+
+}  // namespace
+
+void PipelineRepository::insert(soci::session& session, const PipelineRecord& pipeline) const {
+    std::string agents = agents_json(pipeline.agents);
+    soci::indicator webhook_indicator = pipeline.webhook_url.empty() ? soci::i_null : soci::i_ok;
+    soci::indicator secret_indicator = pipeline.webhook_secret.empty() ? soci::i_null : soci::i_ok;
+    session << "INSERT INTO pipelines (id, thread_id, mode, agents, text, status, webhook_url, webhook_secret, "
+               "created_at_ms) VALUES (:id, :t, :m, :a, :x, :s, :w, :ws, :c)",
+        soci::use(pipeline.id), soci::use(pipeline.thread_id), soci::use(pipeline.mode), soci::use(agents),
+        soci::use(pipeline.text), soci::use(pipeline.status), soci::use(pipeline.webhook_url, webhook_indicator),
+        soci::use(pipeline.webhook_secret, secret_indicator), soci::use(pipeline.created_at_ms);
+}
+
+bool PipelineRepository::settle(soci::session& session, const std::string& pipeline_id) const {
+    long long unfinished = 0, unsuccessful = 0;
+    session << "SELECT COUNT(*) FROM runs WHERE pipeline_id = :p AND status NOT IN ('succeeded', 'failed', 'cancelled')",
+        soci::into(unfinished), soci::use(pipeline_id);
+    if (unfinished > 0) return false;
+    session << "SELECT COUNT(*) FROM runs WHERE pipeline_id = :p AND status <> 'succeeded'", soci::into(unsuccessful),
+        soci::use(pipeline_id);
+    std::string status = unsuccessful == 0 ? "completed" : "failed";
+    long long now = now_ms();
+    soci::statement update =
+        (session.prepare << "UPDATE pipelines SET status = :s, finished_at_ms = :t WHERE id = :id AND status = 'processing'",
+         soci::use(status), soci::use(now), soci::use(pipeline_id));
+    update.execute(true);
+    return update.get_affected_rows() == 1;
+}
+
+std::optional<PipelineRecord> PipelineRepository::find(soci::session& session, const std::string& id) const {
+    soci::rowset<soci::row> rows =
+        (session.prepare << std::string("SELECT ") + kColumns + " FROM pipelines WHERE id = :id", soci::use(id));
+    for (const soci::row& row : rows) return from_row(row);
+    return std::nullopt;
+}
+
+PipelinePage PipelineRepository::list(soci::session& session, size_t offset, size_t limit) const {
+    PipelinePage page;
+    long long total = 0;
+    session << "SELECT COUNT(*) FROM pipelines", soci::into(total);
+    page.total = static_cast<size_t>(total);
+    long long skip = static_cast<long long>(offset), count = static_cast<long long>(limit);
+    soci::rowset<soci::row> rows =
+        (session.prepare << std::string("SELECT ") + kColumns +
+                                " FROM pipelines ORDER BY created_at_ms DESC, id DESC LIMIT :n OFFSET :o",
+         soci::use(count), soci::use(skip));
+    for (const soci::row& row : rows) page.pipelines.push_back(from_row(row));
+    return page;
+}
+
+}  // namespace agenthost::store

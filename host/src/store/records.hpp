@@ -1,0 +1,91 @@
+// What the store keeps, as plain structs: no SOCI, no HTTP.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace agenthost::store {
+
+namespace run_status {
+inline constexpr const char* queued = "queued";
+inline constexpr const char* blocked = "blocked";  // a pipeline step waiting for the one before
+inline constexpr const char* running = "running";
+inline constexpr const char* pending_approval = "pending_approval";
+inline constexpr const char* succeeded = "succeeded";
+inline constexpr const char* failed = "failed";
+inline constexpr const char* cancelled = "cancelled";
+bool is_terminal(const std::string& status);
+}  // namespace run_status
+
+struct RunRecord {
+    std::string id;
+    std::string thread_id;
+    std::string agent;
+    std::string task;
+    std::string context_json = "{}";
+    std::string status;
+    std::string result_json;  // empty when none
+    std::string error;
+    // Why it did not succeed: invalid_input, agent_error, cancelled,
+    // abandoned (its hosts kept dying), dependency (an earlier pipeline step).
+    std::string error_type;
+    int attempts = 0;
+    int max_attempts = 3;
+    long long fencing_token = 0;
+    std::string lease_owner;
+    long long lease_expires_at_ms = 0;
+    bool cancel_requested = false;
+    std::string pipeline_id;
+    int pipeline_step = -1;
+    std::string webhook_url;
+    std::string webhook_secret;
+    long long created_at_ms = 0;
+    long long started_at_ms = 0;  // 0 = not yet
+    long long finished_at_ms = 0;
+    long long updated_at_ms = 0;
+};
+
+struct RunEvent {
+    std::string run_id;
+    long long seq = 0;
+    std::string type;
+    long long ts_ms = 0;
+    std::string data_json;
+};
+
+// A run this host claimed: what it needs to execute it and to prove, on
+// completion, that it still holds the lease.
+struct ClaimedRun {
+    RunRecord run;
+    long long next_event_seq = 1;
+};
+
+struct RunFilter {
+    std::string status;
+    std::string agent;
+    std::string thread_id;
+    std::string pipeline_id;
+    size_t limit = 50;
+    // Opaque cursor from a previous page: "<created_at_ms>_<id>".
+    std::string cursor;
+};
+
+struct RunPage {
+    std::vector<RunRecord> runs;
+    std::string next_cursor;  // empty on the last page
+};
+
+struct PipelineRecord {
+    std::string id;
+    std::string thread_id;
+    std::string mode;  // sequential | parallel
+    std::vector<std::string> agents;
+    std::string text;
+    std::string status;  // processing | completed | failed
+    std::string webhook_url;
+    std::string webhook_secret;
+    long long created_at_ms = 0;
+    long long finished_at_ms = 0;
+};
+
+}  // namespace agenthost::store

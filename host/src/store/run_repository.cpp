@@ -1,0 +1,367 @@
+#include "store/run_repository.hpp"
+
+#include "store/row_reader.hpp"
+
+namespace agenthost::store {
+namespace {
+
+const char* kRunColumns =
+    "id, thread_id, agent, task, context, status, result, error, attempts, max_attempts, fencing_token, "
+    "lease_owner, lease_expires_at_ms, cancel_requested, pipeline_id, pipeline_step, webhook_url, "
+    "webhook_secret, created_at_ms, started_at_ms, finished_at_ms, updated_at_ms, error_type";
+
+RunRecord run_from_row(const soci::row& row) {
+    RunRecord run;
+    run.id = text_at(row, 0);
+    run.thread_id = text_at(row, 1);
+    run.agent = text_at(row, 2);
+    run.task = text_at(row, 3);
+    run.context_json = text_at(row, 4);
+    run.status = text_at(row, 5);
+    run.result_json = text_at(row, 6);
+    run.error = text_at(row, 7);
+    run.attempts = static_cast<int>(integer_at(row, 8));
+    run.max_attempts = static_cast<int>(integer_at(row, 9));
+    run.fencing_token = integer_at(row, 10);
+    run.lease_owner = text_at(row, 11);
+    run.lease_expires_at_ms = integer_at(row, 12);
+    run.cancel_requested = integer_at(row, 13) != 0;
+    run.pipeline_id = text_at(row, 14);
+    run.pipeline_step = row.get_indicator(15) == soci::i_null ? -1 : static_cast<int>(integer_at(row, 15));
+    run.webhook_url = text_at(row, 16);
+    run.webhook_secret = text_at(row, 17);
+    run.created_at_ms = integer_at(row, 18);
+    run.started_at_ms = integer_at(row, 19);
+    run.finished_at_ms = integer_at(row, 20);
+    run.updated_at_ms = integer_at(row, 21);
+    run.error_type = text_at(row, 22);
+    return run;
+}
+
+// JSON string literal of `text`, for event data built in SQL callers.
+std::string quoted(const std::string& text) {
+    std::string out = "\"";
+    for (char c : text) {
+        if (c == '"' || c == '\\') out += '\\';
+        if (static_cast<unsigned char>(c) < 0x20) {
+            out += ' ';
+            continue;
+        }
+        out += c;
+    }
+    return out + "\"";
+}
+
+}  // namespace
+
+namespace run_status {
+bool is_terminal(const std::string& status) { return status == succeeded || status == failed || status == cancelled; }
+}  // namespace run_status
+
+void RunRepository::insert(soci::session& session, const RunRecord& run) const {
+    long long now = run.created_at_ms;
+    session << "INSERT INTO threads (id, created_at_ms, updated_at_ms) VALUES (:id, :c, :u) "
+               "ON CONFLICT (id) DO UPDATE SET updated_at_ms = excluded.updated_at_ms",
+        soci::use(run.thread_id), soci::use(now), soci::use(now);
+    soci::indicator pipeline_indicator = run.pipeline_id.empty() ? soci::i_null : soci::i_ok;
+    soci::indicator step_indicator = run.pipeline_step < 0 ? soci::i_null : soci::i_ok;
+    soci::indicator webhook_indicator = run.webhook_url.empty() ? soci::i_null : soci::i_ok;
+    soci::indicator secret_indicator = run.webhook_secret.empty() ? soci::i_null : soci::i_ok;
+    session << "INSERT INTO runs (id, thread_id, agent, task, context, status, attempts, max_attempts, "
+               "fencing_token, cancel_requested, pipeline_id, pipeline_step, webhook_url, webhook_secret, "
+               "created_at_ms, updated_at_ms) VALUES (:id, :thread, :agent, :task, :context, :status, 0, :max, 0, 0, "
+               ":pipeline, :step, :webhook, :secret, :created, :updated)",
+        soci::use(run.id), soci::use(run.thread_id), soci::use(run.agent), soci::use(run.task),
+        soci::use(run.context_json), soci::use(run.status), soci::use(run.max_attempts),
+        soci::use(run.pipeline_id, pipeline_indicator), soci::use(run.pipeline_step, step_indicator),
+        soci::use(run.webhook_url, webhook_indicator), soci::use(run.webhook_secret, secret_indicator),
+        soci::use(now), soci::use(now);
+    RunEvent queued{run.id, 1, run.status == run_status::blocked ? "run.blocked" : "run.queued", now,
+                    "{\"agent\":" + quoted(run.agent) + ",\"thread_id\":" + quoted(run.thread_id) + "}"};
+    append_event(session, queued);
+    audit(session, run.id, run.pipeline_id, "run.created", "api", run.agent);
+}
+
+void RunRepository::append_event(soci::session& session, const RunEvent& event, long long fencing_token) const {
+    if (fencing_token < 0) {
+        session << "INSERT INTO run_events (run_id, seq, type, ts_ms, data) VALUES (:r, :s, :t, :ts, :d)",
+            soci::use(event.run_id), soci::use(event.seq), soci::use(event.type), soci::use(event.ts_ms),
+            soci::use(event.data_json);
+        return;
+    }
+    session << "INSERT INTO run_events (run_id, seq, type, ts_ms, data) "
+               "SELECT :r, :s, :t, :ts, :d WHERE EXISTS "
+               "(SELECT 1 FROM runs WHERE id = :r2 AND fencing_token = :f AND status = 'running')",
+        soci::use(event.run_id), soci::use(event.seq), soci::use(event.type), soci::use(event.ts_ms),
+        soci::use(event.data_json), soci::use(event.run_id), soci::use(fencing_token);
+}
+
+void RunRepository::append_next_event(soci::session& session, const std::string& run_id, const std::string& type,
+                                      const std::string& data_json) const {
+    long long now = now_ms();
+    session << "INSERT INTO run_events (run_id, seq, type, ts_ms, data) "
+               "SELECT :r, COALESCE(MAX(seq), 0) + 1, :t, :ts, :d FROM run_events WHERE run_id = :r2",
+        soci::use(run_id), soci::use(type), soci::use(now), soci::use(data_json), soci::use(run_id);
+}
+
+std::vector<ClaimedRun> RunRepository::claim(soci::session& session, const std::string& owner,
+                                             long long lease_until_ms, size_t limit,
+                                             const std::vector<std::string>& agents) const {
+    if (agents.empty() || limit == 0) return {};
+    // Agent names match ^[a-z][a-z0-9_]*$ (manifest schema), so they are
+    // safe to inline; SOCI cannot bind a list.
+    std::string agent_list;
+    for (const auto& agent : agents) agent_list += (agent_list.empty() ? "'" : ",'") + agent + "'";
+    long long now = now_ms();
+    long long count = static_cast<long long>(limit);
+    // PostgreSQL hosts skip rows another host is claiming instead of
+    // waiting on them; SQLite has one writer, so no row locks are needed.
+    std::string lock = dialect_ == Dialect::postgresql ? " FOR UPDATE SKIP LOCKED" : "";
+    std::vector<ClaimedRun> claimed;
+    soci::rowset<soci::row> rows =
+        (session.prepare << "UPDATE runs SET status = 'running', attempts = attempts + 1, "
+                            "fencing_token = fencing_token + 1, lease_owner = :owner, lease_expires_at_ms = :lease, "
+                            "started_at_ms = COALESCE(started_at_ms, :now), updated_at_ms = :now2 "
+                            "WHERE id IN (SELECT id FROM runs WHERE status = 'queued' AND agent IN (" + agent_list +
+                                ") ORDER BY created_at_ms LIMIT :n" +
+                                lock + ") RETURNING " + kRunColumns,
+         soci::use(owner), soci::use(lease_until_ms), soci::use(now), soci::use(now), soci::use(count));
+    for (const soci::row& row : rows) claimed.push_back({run_from_row(row), 1});
+    for (ClaimedRun& run : claimed) {
+        long long last = 0;
+        soci::indicator present = soci::i_null;
+        session << "SELECT MAX(seq) FROM run_events WHERE run_id = :r", soci::into(last, present), soci::use(run.run.id);
+        run.next_event_seq = (present == soci::i_ok ? last : 0) + 1;
+    }
+    return claimed;
+}
+
+std::vector<std::string> RunRepository::renew_leases(soci::session& session, const std::string& owner,
+                                                     long long lease_until_ms) const {
+    session << "UPDATE runs SET lease_expires_at_ms = :lease WHERE lease_owner = :owner AND status = 'running'",
+        soci::use(lease_until_ms), soci::use(owner);
+    std::vector<std::string> cancelled;
+    soci::rowset<soci::row> rows =
+        (session.prepare << "SELECT id FROM runs WHERE lease_owner = :owner AND status = 'running' "
+                            "AND cancel_requested = 1",
+         soci::use(owner));
+    for (const soci::row& row : rows) cancelled.push_back(text_at(row, 0));
+    return cancelled;
+}
+
+bool RunRepository::complete(soci::session& session, const RunRecord& run) const {
+    soci::indicator result_indicator = run.result_json.empty() ? soci::i_null : soci::i_ok;
+    soci::indicator error_indicator = run.error.empty() ? soci::i_null : soci::i_ok;
+    soci::indicator type_indicator = run.error_type.empty() ? soci::i_null : soci::i_ok;
+    soci::statement update =
+        (session.prepare << "UPDATE runs SET status = :status, result = :result, error = :error, error_type = :type, "
+                            "finished_at_ms = :now, updated_at_ms = :now2, lease_owner = NULL, lease_expires_at_ms = NULL "
+                            "WHERE id = :id AND fencing_token = :token AND status = 'running'",
+         soci::use(run.status), soci::use(run.result_json, result_indicator), soci::use(run.error, error_indicator),
+         soci::use(run.error_type, type_indicator), soci::use(run.finished_at_ms), soci::use(run.finished_at_ms),
+         soci::use(run.id), soci::use(run.fencing_token));
+    update.execute(true);
+    return update.get_affected_rows() == 1;
+}
+
+void RunRepository::release_next_step(soci::session& session, const RunRecord& finished, bool succeeded) const {
+    if (finished.pipeline_id.empty() || finished.pipeline_step < 0) return;
+    long long now = now_ms();
+    int next = finished.pipeline_step + 1;
+    if (succeeded) {
+        session << "UPDATE runs SET status = 'queued', updated_at_ms = :now WHERE pipeline_id = :p "
+                   "AND pipeline_step = :s AND status = 'blocked'",
+            soci::use(now), soci::use(finished.pipeline_id), soci::use(next);
+        soci::rowset<soci::row> rows =
+            (session.prepare << "SELECT id FROM runs WHERE pipeline_id = :p AND pipeline_step = :s AND status = 'queued'",
+             soci::use(finished.pipeline_id), soci::use(next));
+        for (const soci::row& row : rows) append_next_event(session, text_at(row, 0), "run.queued", "{}");
+        return;
+    }
+    // A failed step ends the sequence: the steps after it never run.
+    std::string reason = "an earlier step of the pipeline (" + finished.agent + ") did not succeed";
+    std::vector<std::string> skipped;
+    soci::rowset<soci::row> rows = (session.prepare << "SELECT id FROM runs WHERE pipeline_id = :p AND status = 'blocked'",
+                                    soci::use(finished.pipeline_id));
+    for (const soci::row& row : rows) skipped.push_back(text_at(row, 0));
+    for (const std::string& id : skipped) {
+        session << "UPDATE runs SET status = 'cancelled', error = :e, error_type = 'dependency', finished_at_ms = :now, "
+                   "updated_at_ms = :now2 WHERE id = :id AND status = 'blocked'",
+            soci::use(reason), soci::use(now), soci::use(now), soci::use(id);
+        append_next_event(session, id, "run.cancelled", "{\"reason\":" + quoted(reason) + "}");
+    }
+}
+
+CancelOutcome RunRepository::cancel(soci::session& session, const std::string& run_id, const std::string& actor) const {
+    auto run = find(session, run_id);
+    if (!run) return CancelOutcome::not_found;
+    if (run_status::is_terminal(run->status)) return CancelOutcome::already_finished;
+    long long now = now_ms();
+    if (run->status == run_status::running) {
+        session << "UPDATE runs SET cancel_requested = 1, updated_at_ms = :now WHERE id = :id",
+            soci::use(now), soci::use(run_id);
+        audit(session, run_id, run->pipeline_id, "run.cancel_requested", actor, "");
+        return CancelOutcome::requested;
+    }
+    std::string status = run->status;
+    soci::statement update =
+        (session.prepare << "UPDATE runs SET status = 'cancelled', cancel_requested = 1, finished_at_ms = :now, "
+                            "updated_at_ms = :now2, error = 'cancelled before it started', error_type = 'cancelled' "
+                            "WHERE id = :id AND status = :old",
+         soci::use(now), soci::use(now), soci::use(run_id), soci::use(status));
+    update.execute(true);
+    if (update.get_affected_rows() != 1) return cancel(session, run_id, actor);  // it moved on meanwhile
+    append_next_event(session, run_id, "run.cancelled", "{\"reason\":\"cancelled before it started\"}");
+    audit(session, run_id, run->pipeline_id, "run.cancelled", actor, "");
+    if (!run->pipeline_id.empty()) release_next_step(session, *run, false);
+    return CancelOutcome::cancelled;
+}
+
+std::vector<std::pair<std::string, std::string>> RunRepository::recover_expired(soci::session& session, long long now,
+                                                                                bool all_running) const {
+    std::string lock = dialect_ == Dialect::postgresql ? " FOR UPDATE SKIP LOCKED" : "";
+    std::vector<RunRecord> expired;
+    std::string condition = all_running ? "status = 'running'" : "status = 'running' AND lease_expires_at_ms < :now";
+    std::string query = std::string("SELECT ") + kRunColumns + " FROM runs WHERE " + condition + lock;
+    if (all_running) {
+        soci::rowset<soci::row> rows = session.prepare << query;
+        for (const soci::row& row : rows) expired.push_back(run_from_row(row));
+    } else {
+        soci::rowset<soci::row> rows = (session.prepare << query, soci::use(now));
+        for (const soci::row& row : rows) expired.push_back(run_from_row(row));
+    }
+    std::vector<std::pair<std::string, std::string>> outcomes;
+    for (const RunRecord& run : expired) {
+        // The fencing token moves on so the old holder, if it still lives,
+        // can neither complete the run nor add events to it.
+        if (run.attempts >= run.max_attempts) {
+            std::string error = "abandoned: its host stopped while running it, " + std::to_string(run.attempts) +
+                                " of " + std::to_string(run.max_attempts) + " attempts used";
+            session << "UPDATE runs SET status = 'failed', error = :e, error_type = 'abandoned', finished_at_ms = :now, "
+                       "updated_at_ms = :now2, fencing_token = fencing_token + 1, lease_owner = NULL WHERE id = :id",
+                soci::use(error), soci::use(now), soci::use(now), soci::use(run.id);
+            append_next_event(session, run.id, "run.failed", "{\"error\":" + quoted(error) + "}");
+            audit(session, run.id, run.pipeline_id, "run.failed", "recovery", error);
+            release_next_step(session, run, false);
+            outcomes.emplace_back(run.id, run_status::failed);
+        } else {
+            session << "UPDATE runs SET status = 'queued', updated_at_ms = :now, fencing_token = fencing_token + 1, "
+                       "lease_owner = NULL, lease_expires_at_ms = NULL WHERE id = :id",
+                soci::use(now), soci::use(run.id);
+            append_next_event(session, run.id, "run.requeued",
+                              "{\"reason\":\"its host stopped while running it\",\"attempts\":" +
+                                  std::to_string(run.attempts) + "}");
+            audit(session, run.id, run.pipeline_id, "run.requeued", "recovery", run.lease_owner);
+            outcomes.emplace_back(run.id, run_status::queued);
+        }
+    }
+    return outcomes;
+}
+
+size_t RunRepository::delete_finished_before(soci::session& session, long long before_ms) const {
+    session << "DELETE FROM run_events WHERE run_id IN (SELECT id FROM runs WHERE finished_at_ms IS NOT NULL "
+               "AND finished_at_ms < :t)",
+        soci::use(before_ms);
+    soci::statement runs = (session.prepare << "DELETE FROM runs WHERE finished_at_ms IS NOT NULL AND finished_at_ms < :t",
+                            soci::use(before_ms));
+    runs.execute(true);
+    session << "DELETE FROM pipelines WHERE finished_at_ms IS NOT NULL AND finished_at_ms < :t", soci::use(before_ms);
+    return static_cast<size_t>(runs.get_affected_rows());
+}
+
+void RunRepository::audit(soci::session& session, const std::string& run_id, const std::string& pipeline_id,
+                          const std::string& action, const std::string& actor, const std::string& detail) const {
+    long long now = now_ms();
+    soci::indicator run_indicator = run_id.empty() ? soci::i_null : soci::i_ok;
+    soci::indicator pipeline_indicator = pipeline_id.empty() ? soci::i_null : soci::i_ok;
+    session << "INSERT INTO audit_log (run_id, pipeline_id, action, actor, detail, at_ms) "
+               "VALUES (:r, :p, :a, :who, :d, :t)",
+        soci::use(run_id, run_indicator), soci::use(pipeline_id, pipeline_indicator), soci::use(action),
+        soci::use(actor), soci::use(detail), soci::use(now);
+}
+
+std::optional<RunRecord> RunRepository::find(soci::session& session, const std::string& run_id) const {
+    soci::rowset<soci::row> rows =
+        (session.prepare << std::string("SELECT ") + kRunColumns + " FROM runs WHERE id = :id", soci::use(run_id));
+    for (const soci::row& row : rows) return run_from_row(row);
+    return std::nullopt;
+}
+
+RunPage RunRepository::list(soci::session& session, const RunFilter& filter) const {
+    // Newest first; the cursor is the (created_at_ms, id) of the last row
+    // served, so pages stay stable while new runs arrive.
+    long long cursor_time = 0;
+    std::string cursor_id;
+    if (!filter.cursor.empty()) {
+        size_t underscore = filter.cursor.find('_');
+        cursor_time = std::stoll(filter.cursor.substr(0, underscore));
+        cursor_id = filter.cursor.substr(underscore + 1);
+    }
+    std::string sql = std::string("SELECT ") + kRunColumns + " FROM runs WHERE 1 = 1";
+    if (!filter.status.empty()) sql += " AND status = :status";
+    if (!filter.agent.empty()) sql += " AND agent = :agent";
+    if (!filter.thread_id.empty()) sql += " AND thread_id = :thread";
+    if (!filter.pipeline_id.empty()) sql += " AND pipeline_id = :pipeline";
+    if (!filter.cursor.empty()) sql += " AND (created_at_ms < :ct OR (created_at_ms = :ct2 AND id < :cid))";
+    sql += " ORDER BY created_at_ms DESC, id DESC LIMIT :n";
+    long long limit = static_cast<long long>(filter.limit) + 1;
+
+    soci::statement statement = session.prepare << sql;
+    if (!filter.status.empty()) statement.exchange(soci::use(filter.status));
+    if (!filter.agent.empty()) statement.exchange(soci::use(filter.agent));
+    if (!filter.thread_id.empty()) statement.exchange(soci::use(filter.thread_id));
+    if (!filter.pipeline_id.empty()) statement.exchange(soci::use(filter.pipeline_id));
+    if (!filter.cursor.empty()) {
+        statement.exchange(soci::use(cursor_time));
+        statement.exchange(soci::use(cursor_time));
+        statement.exchange(soci::use(cursor_id));
+    }
+    statement.exchange(soci::use(limit));
+    soci::row row;
+    statement.exchange(soci::into(row));
+    statement.define_and_bind();
+    RunPage page;
+    if (statement.execute(true)) {
+        do {
+            page.runs.push_back(run_from_row(row));
+        } while (statement.fetch());
+    }
+    if (page.runs.size() > filter.limit) {
+        page.runs.pop_back();
+        page.next_cursor = std::to_string(page.runs.back().created_at_ms) + "_" + page.runs.back().id;
+    }
+    return page;
+}
+
+std::vector<RunEvent> RunRepository::events(soci::session& session, const std::string& run_id, long long after_seq,
+                                            size_t limit) const {
+    long long count = static_cast<long long>(limit);
+    std::vector<RunEvent> out;
+    soci::rowset<soci::row> rows =
+        (session.prepare << "SELECT run_id, seq, type, ts_ms, data FROM run_events WHERE run_id = :r AND seq > :s "
+                            "ORDER BY seq LIMIT :n",
+         soci::use(run_id), soci::use(after_seq), soci::use(count));
+    for (const soci::row& row : rows)
+        out.push_back({text_at(row, 0), integer_at(row, 1), text_at(row, 2), integer_at(row, 3), text_at(row, 4)});
+    return out;
+}
+
+std::optional<std::string> RunRepository::memory_get(soci::session& session, const std::string& thread_id,
+                                                     const std::string& key) const {
+    std::string value;
+    soci::indicator present = soci::i_null;
+    session << "SELECT value FROM thread_memory WHERE thread_id = :t AND key = :k", soci::into(value, present),
+        soci::use(thread_id), soci::use(key);
+    if (!session.got_data() || present != soci::i_ok) return std::nullopt;
+    return value;
+}
+
+void RunRepository::memory_put(soci::session& session, const std::string& thread_id, const std::string& key,
+                               const std::string& value_json) const {
+    long long now = now_ms();
+    session << "INSERT INTO thread_memory (thread_id, key, value, updated_at_ms) VALUES (:t, :k, :v, :u) "
+               "ON CONFLICT (thread_id, key) DO UPDATE SET value = excluded.value, updated_at_ms = excluded.updated_at_ms",
+        soci::use(thread_id), soci::use(key), soci::use(value_json), soci::use(now);
+}
+
+}  // namespace agenthost::store

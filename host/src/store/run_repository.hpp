@@ -1,0 +1,77 @@
+// The SQL for runs, their events, thread memory and the audit trail. Every
+// function takes the session to run on, so writes compose inside one
+// CommitQueue transaction and reads use a pooled session.
+#pragma once
+
+#include "store/database.hpp"
+#include "store/records.hpp"
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace agenthost::store {
+
+enum class CancelOutcome { cancelled, requested, already_finished, not_found };
+
+class RunRepository {
+  public:
+    explicit RunRepository(Dialect dialect) : dialect_(dialect) {}
+
+    // Inserts the run (and its thread when new) plus its run.queued event.
+    void insert(soci::session& session, const RunRecord& run) const;
+
+    // Appends an event; with a fencing token, only while the caller still
+    // holds the run's lease (a fenced-out worker's events are dropped).
+    void append_event(soci::session& session, const RunEvent& event, long long fencing_token = -1) const;
+    // Appends an event after the run's last one (for writers that do not own
+    // the run's sequence: cancellation, lease expiry).
+    void append_next_event(soci::session& session, const std::string& run_id, const std::string& type,
+                           const std::string& data_json) const;
+
+    // Claims up to `limit` queued runs for `owner`: running, attempts + 1,
+    // a new fencing token and a lease until `lease_until_ms`.
+    // Only runs of `agents` (those loaded on this host) are claimed.
+    std::vector<ClaimedRun> claim(soci::session& session, const std::string& owner, long long lease_until_ms,
+                                  size_t limit, const std::vector<std::string>& agents) const;
+    // Extends the leases `owner` holds; returns the ids of its runs whose
+    // cancellation was requested (possibly through another host).
+    std::vector<std::string> renew_leases(soci::session& session, const std::string& owner,
+                                          long long lease_until_ms) const;
+    // Records `run`'s outcome (status, result, error, error_type,
+    // finished_at_ms) iff it is still running under run.fencing_token.
+    bool complete(soci::session& session, const RunRecord& run) const;
+    // Queues pipeline steps waiting on `run_id`'s pipeline step (sequential
+    // pipelines), or fails them when the step did not succeed.
+    void release_next_step(soci::session& session, const RunRecord& finished, bool succeeded) const;
+
+    CancelOutcome cancel(soci::session& session, const std::string& run_id, const std::string& actor) const;
+
+    // Runs whose lease ran out (their host died): queued again with their
+    // attempt count kept, or failed once attempts are used up. Returns
+    // (run id, new status).
+    std::vector<std::pair<std::string, std::string>> recover_expired(soci::session& session, long long now,
+                                                                      bool all_running) const;
+
+    // Deletes finished runs (and their events) older than `before_ms`.
+    size_t delete_finished_before(soci::session& session, long long before_ms) const;
+
+    void audit(soci::session& session, const std::string& run_id, const std::string& pipeline_id,
+               const std::string& action, const std::string& actor, const std::string& detail) const;
+
+    std::optional<RunRecord> find(soci::session& session, const std::string& run_id) const;
+    RunPage list(soci::session& session, const RunFilter& filter) const;
+    std::vector<RunEvent> events(soci::session& session, const std::string& run_id, long long after_seq,
+                                 size_t limit) const;
+
+    std::optional<std::string> memory_get(soci::session& session, const std::string& thread_id,
+                                          const std::string& key) const;
+    void memory_put(soci::session& session, const std::string& thread_id, const std::string& key,
+                    const std::string& value_json) const;
+
+  private:
+    Dialect dialect_;
+};
+
+}  // namespace agenthost::store

@@ -1,0 +1,55 @@
+#include "store/store.hpp"
+
+#include "store/migrations.hpp"
+#include "util/log.hpp"
+
+#include <filesystem>
+
+namespace agenthost::store {
+
+Store::Store(DatabaseSettings settings)
+    : settings_(std::move(settings)), runs_(settings_.dialect), pipelines_() {}
+
+std::unique_ptr<Store> Store::open(const DatabaseSettings& settings) {
+    std::unique_ptr<Store> store(new Store(settings));
+    auto writer = open_session(settings);
+    migrate(*writer, settings.dialect);
+    store->writes_ = std::make_unique<CommitQueue>(settings, std::move(writer));
+    log::info("store open", {{"database", settings.display}});
+    return store;
+}
+
+Store::~Store() { stop(); }
+
+void Store::stop() {
+    if (writes_) writes_->stop();
+}
+
+Store::Lease::Lease(Store& store) : store(store) {
+    std::unique_lock<std::mutex> lock(store.pool_mutex_);
+    store.pool_available_.wait(lock, [&] { return !store.idle_.empty() || store.open_sessions_ < store.settings_.pool_size; });
+    if (!store.idle_.empty()) {
+        session = std::move(store.idle_.back());
+        store.idle_.pop_back();
+        return;
+    }
+    ++store.open_sessions_;
+    lock.unlock();
+    try {
+        session = open_session(store.settings_);
+    } catch (...) {
+        std::lock_guard<std::mutex> relock(store.pool_mutex_);
+        --store.open_sessions_;
+        store.pool_available_.notify_one();
+        throw;
+    }
+}
+
+Store::Lease::~Lease() {
+    std::lock_guard<std::mutex> lock(store.pool_mutex_);
+    if (session) store.idle_.push_back(std::move(session));
+    else --store.open_sessions_;
+    store.pool_available_.notify_one();
+}
+
+}  // namespace agenthost::store

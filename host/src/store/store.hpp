@@ -1,0 +1,73 @@
+// The store: one writer (CommitQueue, group commit) and a small pool of
+// read sessions over the same database, plus the repositories that hold
+// the SQL. Opening it applies the migrations.
+#pragma once
+
+#include "store/commit_queue.hpp"
+#include "store/database.hpp"
+#include "store/pipeline_repository.hpp"
+#include "store/run_repository.hpp"
+
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+namespace agenthost::store {
+
+class Store {
+  public:
+    // Connects, migrates and starts the writer. Throws StoreUnavailable with
+    // a message naming the database when it cannot.
+    static std::unique_ptr<Store> open(const DatabaseSettings& settings);
+    ~Store();
+
+    Dialect dialect() const { return settings_.dialect; }
+    const DatabaseSettings& settings() const { return settings_; }
+    CommitQueue& writes() { return *writes_; }
+    const RunRepository& runs() const { return runs_; }
+    const PipelineRepository& pipelines() const { return pipelines_; }
+    // False while the database is unreachable.
+    bool healthy() const { return writes_->healthy(); }
+
+    // Runs `read` on a pooled session. A broken connection is reopened and
+    // the read tried once more; throws StoreUnavailable if that fails too.
+    template <typename Read>
+    auto read(Read&& read) -> decltype(read(std::declval<soci::session&>())) {
+        for (int attempt = 0;; ++attempt) {
+            Lease lease(*this);
+            try {
+                return read(*lease.session);
+            } catch (const std::exception& e) {
+                if (attempt == 1 || lease.session->is_connected()) throw StoreUnavailable(e.what());
+                lease.discard();
+            }
+        }
+    }
+
+    void stop();
+
+  private:
+    explicit Store(DatabaseSettings settings);
+
+    // A session borrowed from the pool for one read.
+    struct Lease {
+        explicit Lease(Store& store);
+        ~Lease();
+        void discard() { session.reset(); }
+        Store& store;
+        std::unique_ptr<soci::session> session;
+    };
+
+    DatabaseSettings settings_;
+    RunRepository runs_;
+    PipelineRepository pipelines_;
+    std::unique_ptr<CommitQueue> writes_;
+    std::mutex pool_mutex_;
+    std::condition_variable pool_available_;
+    std::vector<std::unique_ptr<soci::session>> idle_;
+    size_t open_sessions_ = 0;
+};
+
+}  // namespace agenthost::store
