@@ -18,6 +18,83 @@ std::string hide_password(const std::string& url) {
     return std::regex_replace(url, password, "$1***@");
 }
 
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+std::string percent_decode(const std::string& text) {
+    std::string out;
+    for (size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 && hex_value(text[i + 2]) >= 0) {
+            out += static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
+            i += 2;
+        } else {
+            out += text[i];
+        }
+    }
+    return out;
+}
+
+// libpq keyword values in single quotes, with ' and \ escaped.
+std::string keyword(const std::string& name, const std::string& value) {
+    std::string out = name + "='";
+    for (char c : value) {
+        if (c == '\'' || c == '\\') out += '\\';
+        out += c;
+    }
+    return out + "' ";
+}
+
+// SOCI 4.0's PostgreSQL backend rewrites its connect string and mangles the
+// URI form, so postgresql://user:pw@host:port/db?k=v becomes libpq's
+// keyword=value form here.
+std::string libpq_keywords(const std::string& url) {
+    std::string rest = url.substr(url.find("://") + 3);
+    std::string query;
+    if (size_t q = rest.find('?'); q != std::string::npos) {
+        query = rest.substr(q + 1);
+        rest = rest.substr(0, q);
+    }
+    std::string out;
+    if (size_t at = rest.rfind('@'); at != std::string::npos) {
+        std::string credentials = rest.substr(0, at);
+        rest = rest.substr(at + 1);
+        size_t colon = credentials.find(':');
+        out += keyword("user", percent_decode(credentials.substr(0, colon)));
+        if (colon != std::string::npos) out += keyword("password", percent_decode(credentials.substr(colon + 1)));
+    }
+    std::string hostport = rest.substr(0, rest.find('/'));
+    if (rest.find('/') != std::string::npos) {
+        std::string dbname = percent_decode(rest.substr(rest.find('/') + 1));
+        if (!dbname.empty()) out += keyword("dbname", dbname);
+    }
+    if (!hostport.empty()) {
+        size_t colon = hostport.rfind(':');
+        bool bracketed = !hostport.empty() && hostport.front() == '[';  // [::1]:5432
+        if (colon != std::string::npos && (!bracketed || hostport[colon - 1] == ']')) {
+            out += keyword("port", hostport.substr(colon + 1));
+            hostport = hostport.substr(0, colon);
+        }
+        if (bracketed) hostport = hostport.substr(1, hostport.size() - 2);
+        out += keyword("host", percent_decode(hostport));
+    }
+    size_t start = 0;
+    while (start < query.size()) {
+        size_t end = query.find('&', start);
+        if (end == std::string::npos) end = query.size();
+        std::string pair = query.substr(start, end - start);
+        size_t equals = pair.find('=');
+        if (equals != std::string::npos)
+            out += keyword(percent_decode(pair.substr(0, equals)), percent_decode(pair.substr(equals + 1)));
+        start = end + 1;
+    }
+    if (out.find("connect_timeout=") == std::string::npos) out += keyword("connect_timeout", "5");
+    return out;
+}
+
 }  // namespace
 
 DatabaseSettings resolve_database(const std::string& url, const std::string& data_dir) {
@@ -35,7 +112,7 @@ DatabaseSettings resolve_database(const std::string& url, const std::string& dat
     }
     if (starts_with(url, "postgresql://") || starts_with(url, "postgres://")) {
         settings.dialect = Dialect::postgresql;
-        settings.connect_string = url;  // libpq understands the URI form
+        settings.connect_string = libpq_keywords(url);
         settings.display = hide_password(url);
         return settings;
     }
