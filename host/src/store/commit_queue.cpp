@@ -96,10 +96,11 @@ void CommitQueue::apply(std::deque<Item>& batch) {
         return;
     } catch (const std::exception& e) {
         if (batch.size() == 1) {
-            log::warn("write failed", {{"error", e.what()}});
+            std::string reason = describe_error(e);
+            log::warn("write failed", {{"error", reason}});
             // A lost connection fails every later write until it returns.
             if (!session_->is_connected()) healthy_ = false;
-            finish(batch.front(), e.what());
+            finish(batch.front(), reason);
             return;
         }
     }

@@ -134,8 +134,16 @@ std::unique_ptr<soci::session> open_session(const DatabaseSettings& settings) {
         }
         return std::make_unique<soci::session>(*soci::factory_postgresql(), settings.connect_string);
     } catch (const std::exception& e) {
-        throw StoreUnavailable("cannot open " + settings.display + ": " + e.what());
+        throw StoreUnavailable("cannot open " + settings.display + ": " + describe_error(e));
     }
+}
+
+std::string describe_error(const std::exception& error) {
+    std::string text = error.what();
+    size_t cut = text.find(" while executing ");
+    if (cut != std::string::npos) text.erase(cut);
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+    return text;
 }
 
 long long now_ms() {

@@ -35,6 +35,11 @@ DatabaseSettings resolve_database(const std::string& url, const std::string& dat
 // Throws StoreUnavailable.
 std::unique_ptr<soci::session> open_session(const DatabaseSettings& settings);
 
+// A database error fit for logs and clients: SOCI appends the statement and
+// every bound value ("... with :secret=...") to its messages, which must not
+// leak webhook secrets or user data.
+std::string describe_error(const std::exception& error);
+
 // Milliseconds since the Unix epoch: every timestamp in the store.
 long long now_ms();
 

@@ -153,7 +153,7 @@ void migrate(soci::session& session, Dialect dialect) {
     } catch (const StoreUnavailable&) {
         throw;
     } catch (const std::exception& e) {
-        throw StoreUnavailable(std::string("schema migration failed: ") + e.what());
+        throw StoreUnavailable("schema migration failed: " + describe_error(e));
     }
 }
 

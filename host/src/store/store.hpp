@@ -40,7 +40,7 @@ class Store {
             try {
                 return read(*lease.session);
             } catch (const std::exception& e) {
-                if (attempt == 1 || lease.session->is_connected()) throw StoreUnavailable(e.what());
+                if (attempt == 1 || lease.session->is_connected()) throw StoreUnavailable(describe_error(e));
                 lease.discard();
             }
         }

@@ -31,11 +31,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#ifdef __cplusplus
+/* noexcept is part of function types from C++17 on; C and older C++ see
+ * the same layout without it. */
+#if defined(__cplusplus) && __cplusplus >= 201703L
 #define AGENTHOST_NOEXCEPT noexcept
-extern "C" {
 #else
 #define AGENTHOST_NOEXCEPT
+#endif
+#ifdef __cplusplus
+extern "C" {
 #endif
 
 /* ---- Versioning -------------------------------------------------------- */

@@ -1,0 +1,376 @@
+// The store's contract, run unchanged against SQLite and PostgreSQL.
+#include "store/migrations.hpp"
+#include "test_database.hpp"
+#include "util/ids.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <set>
+#include <thread>
+
+using namespace agenthost;
+using store::RunRecord;
+
+namespace {
+
+RunRecord new_run(const std::string& agent = "echo", const std::string& thread = "thread-1", long long created = 0) {
+    RunRecord run;
+    run.id = new_uuid();
+    run.thread_id = thread;
+    run.agent = agent;
+    run.task = "say hello";
+    run.context_json = R"({"note":"x"})";
+    run.status = store::run_status::queued;
+    run.max_attempts = 2;
+    run.created_at_ms = run.updated_at_ms = created != 0 ? created : store::now_ms();
+    return run;
+}
+
+void insert(store::Store& db, const RunRecord& run) {
+    db.writes().run([&](soci::session& s) { db.runs().insert(s, run); });
+}
+
+RunRecord load(store::Store& db, const std::string& id) {
+    auto run = db.read([&](soci::session& s) { return db.runs().find(s, id); });
+    REQUIRE(run);
+    return *run;
+}
+
+std::vector<store::ClaimedRun> claim(store::Store& db, size_t limit, const std::vector<std::string>& agents = {"echo"},
+                                     const std::string& owner = "host-a", long long lease_ms = 60000) {
+    std::vector<store::ClaimedRun> claimed;
+    db.writes().run([&](soci::session& s) {
+        claimed = db.runs().claim(s, owner, store::now_ms() + lease_ms, limit, agents);
+    });
+    return claimed;
+}
+
+bool complete(store::Store& db, RunRecord run, const std::string& status) {
+    run.status = status;
+    run.result_json = status == "succeeded" ? R"({"ok":true})" : "";
+    run.error = status == "succeeded" ? "" : "it broke";
+    run.finished_at_ms = store::now_ms();
+    bool done = false;
+    db.writes().run([&](soci::session& s) { done = db.runs().complete(s, run); });
+    return done;
+}
+
+std::vector<store::RunEvent> events(store::Store& db, const std::string& id) {
+    return db.read([&](soci::session& s) { return db.runs().events(s, id, 0, 1000); });
+}
+
+}  // namespace
+
+TEST_CASE("migrations apply once and a second open finds the schema current") {
+    testing::TestDatabase database;
+    { auto db = database.open(); }
+    auto db = database.open();
+    int version = db->read([](soci::session& s) {
+        int v = 0;
+        s << "SELECT MAX(version) FROM schema_migrations", soci::into(v);
+        return v;
+    });
+    CHECK(version == store::latest_schema_version());
+}
+
+TEST_CASE("a stored run reads back whole, with its run.queued event") {
+    testing::TestDatabase database;
+    auto db = database.open();
+    RunRecord run = new_run();
+    run.webhook_url = "https://example.test/hook";
+    insert(*db, run);
+    RunRecord back = load(*db, run.id);
+    CHECK(back.thread_id == "thread-1");
+    CHECK(back.agent == "echo");
+    CHECK(back.task == "say hello");
+    CHECK(back.context_json == R"({"note":"x"})");
+    CHECK(back.status == "queued");
+    CHECK(back.attempts == 0);
+    CHECK(back.max_attempts == 2);
+    CHECK(back.created_at_ms == run.created_at_ms);
+    CHECK(back.started_at_ms == 0);
+    CHECK(back.webhook_url == "https://example.test/hook");
+    CHECK(back.pipeline_step == -1);
+    auto log = events(*db, run.id);
+    REQUIRE(log.size() == 1);
+    CHECK(log[0].seq == 1);
+    CHECK(log[0].type == "run.queued");
+}
+
+TEST_CASE("claiming takes queued runs oldest first, once, only for the host's agents") {
+    testing::TestDatabase database;
+    auto db = database.open();
+    long long base = store::now_ms() - 1000;
+    RunRecord first = new_run("echo", "t", base), second = new_run("echo", "t", base + 1), other = new_run("other", "t", base + 2);
+    insert(*db, second);
+    insert(*db, first);
+    insert(*db, other);
+
+    auto claimed = claim(*db, 1);
+    REQUIRE(claimed.size() == 1);
+    CHECK(claimed[0].run.id == first.id);
+    CHECK(claimed[0].run.status == "running");
+    CHECK(claimed[0].run.attempts == 1);
+    CHECK(claimed[0].run.fencing_token == 1);
+    CHECK(claimed[0].run.lease_owner == "host-a");
+    CHECK(claimed[0].next_event_seq == 2);
+
+    auto rest = claim(*db, 10);
+    REQUIRE(rest.size() == 1);
+    CHECK(rest[0].run.id == second.id);
+    CHECK(claim(*db, 10).empty());  // "other" is not an agent of this host
+    CHECK(claim(*db, 10, {"other"}).size() == 1);
+}
+
+TEST_CASE("only the holder of the current fencing token can complete a run") {
+    testing::TestDatabase database;
+    auto db = database.open();
+    RunRecord run = new_run();
+    insert(*db, run);
+    RunRecord claimed = claim(*db, 1).at(0).run;
+
+    RunRecord stale = claimed;
+    stale.fencing_token = claimed.fencing_token - 1;
+    CHECK_FALSE(complete(*db, stale, "succeeded"));
+    CHECK(complete(*db, claimed, "succeeded"));
+    CHECK_FALSE(complete(*db, claimed, "failed"));  // already finished: never twice
+    RunRecord done = load(*db, run.id);
+    CHECK(done.status == "succeeded");
+    CHECK(done.result_json == R"({"ok":true})");
+    CHECK(done.finished_at_ms > 0);
+}
+
+TEST_CASE("expired leases are requeued with attempts kept, then failed once attempts run out") {
+    testing::TestDatabase database;
+    auto db = database.open();
+    RunRecord run = new_run();
+    insert(*db, run);
+    RunRecord first = claim(*db, 1, {"echo"}, "host-a", -1).at(0).run;  // lease already over
+
+    std::vector<std::pair<std::string, std::string>> recovered;
+    db->writes().run([&](soci::session& s) { recovered = db->runs().recover_expired(s, store::now_ms(), false); });
+    REQUIRE(recovered.size() == 1);
+    CHECK(recovered[0].second == "queued");
+    RunRecord requeued = load(*db, run.id);
+    CHECK(requeued.status == "queued");
+    CHECK(requeued.attempts == 1);
+    // The old holder is fenced out.
+    CHECK_FALSE(complete(*db, first, "succeeded"));
+
+    RunRecord second = claim(*db, 1, {"echo"}, "host-b", -1).at(0).run;
+    CHECK(second.attempts == 2);
+    db->writes().run([&](soci::session& s) { recovered = db->runs().recover_expired(s, store::now_ms(), false); });
+    REQUIRE(recovered.size() == 1);
+    CHECK(recovered[0].second == "failed");
+    RunRecord failed = load(*db, run.id);
+    CHECK(failed.status == "failed");
+    CHECK(failed.error_type == "abandoned");
+    auto log = events(*db, run.id);
+    CHECK(log.back().type == "run.failed");
+    CHECK(log[log.size() - 2].type == "run.requeued");
+}
+
+TEST_CASE("a live lease is not taken over, unless recovery is told every running run is orphaned") {
+    testing::TestDatabase database;
+    auto db = database.open();
+    insert(*db, new_run());
+    claim(*db, 1, {"echo"}, "host-a", 60000);
+    std::vector<std::pair<std::string, std::string>> recovered;
+    db->writes().run([&](soci::session& s) { recovered = db->runs().recover_expired(s, store::now_ms(), false); });
+    CHECK(recovered.empty());
+    db->writes().run([&](soci::session& s) { recovered = db->runs().recover_expired(s, store::now_ms(), true); });
+    CHECK(recovered.size() == 1);
+}
+
+TEST_CASE("cancelling: queued at once, running by request, finished or unknown refused") {
+    testing::TestDatabase database;
+    auto db = database.open();
+    RunRecord queued = new_run(), running = new_run();
+    running.created_at_ms -= 1000;
+    insert(*db, running);
+    insert(*db, queued);
+    claim(*db, 1);  // the older one runs
+    auto cancel = [&](const std::string& id) {
+        store::CancelOutcome outcome;
+        db->writes().run([&](soci::session& s) { outcome = db->runs().cancel(s, id, "test"); });
+        return outcome;
+    };
+    CHECK(cancel(queued.id) == store::CancelOutcome::cancelled);
+    CHECK(load(*db, queued.id).status == "cancelled");
+    CHECK(events(*db, queued.id).back().type == "run.cancelled");
+    CHECK(cancel(running.id) == store::CancelOutcome::requested);
+    CHECK(load(*db, running.id).cancel_requested);
+    std::vector<std::string> to_cancel;
+    db->writes().run([&](soci::session& s) { to_cancel = db->runs().renew_leases(s, "host-a", store::now_ms() + 1000); });
+    CHECK(to_cancel == std::vector<std::string>{running.id});
+    CHECK(cancel(queued.id) == store::CancelOutcome::already_finished);
+    CHECK(cancel("no-such-run") == store::CancelOutcome::not_found);
+}
+
+TEST_CASE("listing pages newest first with a stable cursor and filters") {
+    testing::TestDatabase database;
+    auto db = database.open();
+    long long base = store::now_ms() - 100000;
+    std::vector<std::string> ids;
+    for (int i = 0; i < 25; ++i) {
+        RunRecord run = new_run(i % 2 == 0 ? "echo" : "other", i < 10 ? "thread-a" : "thread-b", base + i);
+        ids.push_back(run.id);
+        insert(*db, run);
+    }
+    store::RunFilter filter;
+    filter.limit = 10;
+    std::vector<std::string> seen;
+    for (int page = 0; page < 5; ++page) {
+        store::RunPage result = db->read([&](soci::session& s) { return db->runs().list(s, filter); });
+        for (const auto& run : result.runs) seen.push_back(run.id);
+        if (result.next_cursor.empty()) break;
+        filter.cursor = result.next_cursor;
+    }
+    std::vector<std::string> expected(ids.rbegin(), ids.rend());
+    CHECK(seen == expected);
+
+    store::RunFilter by_agent;
+    by_agent.agent = "other";
+    by_agent.thread_id = "thread-a";
+    auto filtered = db->read([&](soci::session& s) { return db->runs().list(s, by_agent); });
+    CHECK(filtered.runs.size() == 5);
+    for (const auto& run : filtered.runs) CHECK((run.agent == "other" && run.thread_id == "thread-a"));
+}
+
+TEST_CASE("events of a fenced-out holder are dropped") {
+    testing::TestDatabase database;
+    auto db = database.open();
+    insert(*db, new_run());
+    store::ClaimedRun claimed = claim(*db, 1).at(0);
+    const RunRecord& run = claimed.run;
+    store::RunEvent progress{run.id, claimed.next_event_seq, "agent.progress", store::now_ms(), "{}"};
+    db->writes().run([&](soci::session& s) { db->runs().append_event(s, progress, run.fencing_token); });
+    store::RunEvent stale{run.id, claimed.next_event_seq + 1, "agent.progress", store::now_ms(), "{}"};
+    db->writes().run([&](soci::session& s) { db->runs().append_event(s, stale, run.fencing_token + 7); });
+    auto log = events(*db, run.id);
+    REQUIRE(log.size() == 2);
+    CHECK(log[1].type == "agent.progress");
+    CHECK(log[1].seq == claimed.next_event_seq);
+}
+
+TEST_CASE("thread memory is shared per thread and overwritten by key") {
+    testing::TestDatabase database;
+    auto db = database.open();
+    db->writes().run([&](soci::session& s) { db->runs().memory_put(s, "t1", "plan", R"({"step":1})"); });
+    db->writes().run([&](soci::session& s) { db->runs().memory_put(s, "t1", "plan", R"({"step":2})"); });
+    auto value = db->read([&](soci::session& s) { return db->runs().memory_get(s, "t1", "plan"); });
+    CHECK(value == std::optional<std::string>(R"({"step":2})"));
+    CHECK_FALSE(db->read([&](soci::session& s) { return db->runs().memory_get(s, "t2", "plan"); }));
+}
+
+TEST_CASE("retention deletes old finished runs and their events, nothing else") {
+    testing::TestDatabase database;
+    auto db = database.open();
+    RunRecord old_done = new_run(), unfinished = new_run();
+    insert(*db, old_done);
+    insert(*db, unfinished);
+    RunRecord claimed = claim(*db, 1).at(0).run;
+    REQUIRE(claimed.id == old_done.id);
+    complete(*db, claimed, "succeeded");
+    size_t deleted = 0;
+    db->writes().run([&](soci::session& s) { deleted = db->runs().delete_finished_before(s, store::now_ms() + 1000); });
+    CHECK(deleted == 1);
+    CHECK_FALSE(db->read([&](soci::session& s) { return db->runs().find(s, old_done.id); }));
+    CHECK(events(*db, old_done.id).empty());
+    CHECK(load(*db, unfinished.id).status == "queued");
+}
+
+TEST_CASE("a sequential pipeline releases each step after the one before, and stops at a failure") {
+    testing::TestDatabase database;
+    auto db = database.open();
+    store::PipelineRecord pipeline;
+    pipeline.id = new_uuid();
+    pipeline.thread_id = "pt";
+    pipeline.mode = "sequential";
+    pipeline.agents = {"echo", "echo", "echo"};
+    pipeline.text = "some text here";
+    pipeline.status = "processing";
+    pipeline.created_at_ms = store::now_ms();
+    std::vector<RunRecord> steps;
+    for (int i = 0; i < 3; ++i) {
+        RunRecord run = new_run("echo", "pt", store::now_ms() + i);
+        run.pipeline_id = pipeline.id;
+        run.pipeline_step = i;
+        if (i > 0) run.status = store::run_status::blocked;
+        steps.push_back(run);
+    }
+    db->writes().run([&](soci::session& s) {
+        db->pipelines().insert(s, pipeline);
+        for (const auto& run : steps) db->runs().insert(s, run);
+    });
+    auto finish = [&](const std::string& status) {
+        RunRecord run = claim(*db, 5).at(0).run;
+        run.status = status;
+        run.finished_at_ms = store::now_ms();
+        db->writes().run([&](soci::session& s) {
+            REQUIRE(db->runs().complete(s, run));
+            db->runs().release_next_step(s, run, status == "succeeded");
+            db->pipelines().settle(s, pipeline.id);
+        });
+        return run;
+    };
+    CHECK(finish("succeeded").pipeline_step == 0);
+    CHECK(load(*db, steps[1].id).status == "queued");
+    CHECK(load(*db, steps[2].id).status == "blocked");
+    CHECK(finish("failed").pipeline_step == 1);
+    RunRecord skipped = load(*db, steps[2].id);
+    CHECK(skipped.status == "cancelled");
+    CHECK(skipped.error_type == "dependency");
+    auto settled = db->read([&](soci::session& s) { return db->pipelines().find(s, pipeline.id); });
+    REQUIRE(settled);
+    CHECK(settled->status == "failed");
+    CHECK(settled->finished_at_ms > 0);
+}
+
+TEST_CASE("one bad write in a group commit fails alone") {
+    testing::TestDatabase database;
+    auto db = database.open();
+    std::atomic<int> committed{0}, failed{0};
+    RunRecord duplicate = new_run();
+    insert(*db, duplicate);
+    std::vector<RunRecord> runs;
+    for (int i = 0; i < 200; ++i) runs.push_back(new_run());
+    for (int i = 0; i < 200; ++i) {
+        const RunRecord& run = i == 100 ? duplicate : runs[i];  // the same id again: a key violation
+        db->writes().submit([&db, run](soci::session& s) { db->runs().insert(s, run); },
+                            [&](const std::string& error) { (error.empty() ? committed : failed)++; });
+    }
+    db->writes().run([](soci::session&) {});  // everything before it has its fate
+    CHECK(failed == 1);
+    CHECK(committed == 199);
+}
+
+TEST_CASE("hosts claiming at the same time never claim one run twice") {
+    testing::TestDatabase database;
+    auto first = database.open();
+    auto second = database.open();
+    std::vector<std::string> ids;
+    first->writes().run([&](soci::session& s) {
+        for (int i = 0; i < 300; ++i) {
+            RunRecord run = new_run();
+            ids.push_back(run.id);
+            first->runs().insert(s, run);
+        }
+    });
+    std::mutex mutex;
+    std::multiset<std::string> claimed;
+    auto claimer = [&](store::Store& db, const std::string& owner) {
+        for (;;) {
+            auto batch = claim(db, 7, {"echo"}, owner);
+            if (batch.empty()) return;
+            std::lock_guard<std::mutex> lock(mutex);
+            for (const auto& run : batch) claimed.insert(run.run.id);
+        }
+    };
+    std::thread a(claimer, std::ref(*first), "host-a"), b(claimer, std::ref(*second), "host-b");
+    a.join();
+    b.join();
+    CHECK(claimed.size() == ids.size());
+    for (const auto& id : ids) CHECK(claimed.count(id) == 1);
+}
