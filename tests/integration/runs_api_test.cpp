@@ -1,0 +1,172 @@
+// The runs resource through a real host on SQLite: accept, list, page,
+// cancel, events, threads.
+#include "test_host.hpp"
+
+#include <chrono>
+#include <set>
+#include <thread>
+
+using namespace agenthost::testing;
+using Catch::Matchers::Contains;
+
+namespace {
+
+HostProcess& host() {
+    // One worker, so a sleeping run holds it and the next stays queued.
+    static HostProcess instance(host_config(R"({"echo":{"enabled":true},"thrower":{"enabled":true}})"),
+                                {"--workers", "1"});
+    return instance;
+}
+
+std::string create(HttpClient& client, const std::string& body) {
+    auto result = client.post("/runs", body);
+    INFO(result.body);
+    REQUIRE(result.status == 202);
+    auto json = json_of(result);
+    CHECK(std::string(json["status"].GetString()) == "queued");
+    CHECK(result.header("location") == "/runs/" + std::string(json["run_id"].GetString()));
+    return json["run_id"].GetString();
+}
+
+// Polls GET /runs/{id} until its status is final (or the deadline passes).
+rapidjson::Document wait_final(HttpClient& client, const std::string& id, int seconds = 15) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+    for (;;) {
+        auto run = json_of(client.get("/runs/" + id));
+        std::string status = run["status"].GetString();
+        if (status == "succeeded" || status == "failed" || status == "cancelled") return run;
+        REQUIRE(std::chrono::steady_clock::now() < deadline);
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+}
+
+std::string wait_status(HttpClient& client, const std::string& id, const std::string& wanted) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    for (;;) {
+        std::string status = json_of(client.get("/runs/" + id))["status"].GetString();
+        if (status == wanted || std::chrono::steady_clock::now() > deadline) return status;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+}
+
+}  // namespace
+
+TEST_CASE("POST /runs answers 202 once stored, and the run completes with input, result and timings") {
+    HttpClient client(host().base_url());
+    std::string id = create(client, R"({"agent_name":"echo","task":"durable hello","context":{"note":"n"},"thread_id":"t-runs-1"})");
+    auto run = wait_final(client, id);
+    CHECK(std::string(run["status"].GetString()) == "succeeded");
+    CHECK(std::string(run["agent"].GetString()) == "echo");
+    CHECK(std::string(run["thread_id"].GetString()) == "t-runs-1");
+    CHECK(std::string(run["input"]["task"].GetString()) == "durable hello");
+    CHECK(std::string(run["input"]["context"]["note"].GetString()) == "n");
+    CHECK(std::string(run["result"]["task"].GetString()) == "durable hello");
+    CHECK(run["attempts"].GetInt() == 1);
+    CHECK(run["error"].IsNull());
+    CHECK(run["created_at"].IsString());
+    CHECK(run["started_at"].IsString());
+    CHECK(run["finished_at"].IsString());
+    CHECK(run["duration_seconds"].GetDouble() >= 0);
+}
+
+TEST_CASE("a failing agent's run records its error") {
+    HttpClient client(host().base_url());
+    auto run = wait_final(client, create(client, R"({"agent_name":"thrower","task":"x"})"));
+    CHECK(std::string(run["status"].GetString()) == "failed");
+    CHECK(std::string(run["error_type"].GetString()) == "agent_error");
+    CHECK_THAT(run["error"].GetString(), Contains("boom from thrower"));
+}
+
+TEST_CASE("POST /runs refuses what it cannot run, before storing anything") {
+    HttpClient client(host().base_url());
+    error_envelope(client.post("/runs", R"({"task":"x"})"), 422, "ValidationError");
+    error_envelope(client.post("/runs", R"({"agent_name":"nobody","task":"x"})"), 404, "AgentNotFound");
+    error_envelope(client.post("/runs", R"({"agent_name":"echo","task":"x","context":{"ms":"soon"}})"), 422,
+                   "ValidationError");
+    error_envelope(client.post("/runs", R"({"agent_name":"echo","task":"x"})", {"Content-Type: text/plain"}), 415,
+                   "UnsupportedMediaType");
+    error_envelope(client.get("/runs/no-such-run"), 404, "RunNotFound");
+}
+
+TEST_CASE("synchronous invoke is a durable run too, listed with the others") {
+    HttpClient client(host().base_url());
+    auto invoke = json_of(client.post("/agent/invoke", R"({"agent_name":"echo","task":"sync and durable"})"));
+    std::string id = invoke["run_id"].GetString();
+    auto run = json_of(client.get("/runs/" + id));
+    CHECK(std::string(run["status"].GetString()) == "succeeded");
+    CHECK(std::string(run["input"]["task"].GetString()) == "sync and durable");
+}
+
+TEST_CASE("GET /runs filters by status, agent and thread and pages with a cursor") {
+    HttpClient client(host().base_url());
+    std::string thread = "t-list-" + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
+    std::set<std::string> created;
+    for (int i = 0; i < 7; ++i)
+        created.insert(create(client, R"({"agent_name":"echo","task":"list me","thread_id":")" + thread + R"("})"));
+    for (const auto& id : created) wait_final(client, id);
+
+    std::set<std::string> seen;
+    std::string cursor;
+    int pages = 0;
+    do {
+        auto page = json_of(client.get("/runs?thread_id=" + thread + "&status=succeeded&agent=echo&limit=3" +
+                                       (cursor.empty() ? "" : "&cursor=" + cursor)));
+        for (const auto& run : page["runs"].GetArray()) seen.insert(run["run_id"].GetString());
+        cursor = page["next_cursor"].IsNull() ? "" : page["next_cursor"].GetString();
+        ++pages;
+    } while (!cursor.empty() && pages < 10);
+    CHECK(seen == created);
+    CHECK(pages == 3);
+
+    auto thread_view = json_of(client.get("/threads/" + thread));
+    CHECK(thread_view["runs"].Size() == 7);
+    error_envelope(client.get("/threads/never-used"), 404, "ThreadNotFound");
+    error_envelope(client.get("/runs?limit=0"), 422, "ValidationError");
+    error_envelope(client.get("/runs?status=sleeping"), 422, "ValidationError");
+    error_envelope(client.get("/runs?cursor=garbage"), 422, "ValidationError");
+}
+
+TEST_CASE("cancel: a queued run at once, a running one through is_cancelled") {
+    HttpClient client(host().base_url());
+    // The single worker is held by the sleeper, so the second run waits.
+    std::string sleeper = create(client, R"({"agent_name":"echo","task":"sleep","context":{"action":"sleep","ms":20000}})");
+    REQUIRE(wait_status(client, sleeper, "running") == "running");
+    std::string waiting = create(client, R"({"agent_name":"echo","task":"never runs"})");
+
+    auto queued = client.post("/runs/" + waiting + "/cancel", "");
+    CHECK(queued.status == 200);
+    CHECK(std::string(json_of(queued)["status"].GetString()) == "cancelled");
+    auto never = json_of(client.get("/runs/" + waiting));
+    CHECK(std::string(never["status"].GetString()) == "cancelled");
+    CHECK(never["started_at"].IsNull());
+
+    auto running = client.post("/runs/" + sleeper + "/cancel", "");
+    CHECK(running.status == 202);
+    CHECK(std::string(json_of(running)["status"].GetString()) == "cancelling");
+    auto ended = wait_final(client, sleeper, 5);  // long before its 20 s sleep would end
+    CHECK(std::string(ended["status"].GetString()) == "cancelled");
+
+    error_envelope(client.post("/runs/" + sleeper + "/cancel", ""), 409, "RunFinished");
+    error_envelope(client.post("/runs/no-such-run/cancel", ""), 404, "RunNotFound");
+}
+
+TEST_CASE("a run's events come in order from since_index") {
+    HttpClient client(host().base_url());
+    std::string id = create(client, R"({"agent_name":"echo","task":"events"})");
+    wait_final(client, id);
+    auto all = json_of(client.get("/runs/" + id + "/events"));
+    std::vector<std::string> types;
+    long long previous = 0;
+    for (const auto& event : all["events"].GetArray()) {
+        types.emplace_back(event["type"].GetString());
+        CHECK(event["seq"].GetInt64() == previous + 1);
+        previous = event["seq"].GetInt64();
+        CHECK(std::string(event["run_id"].GetString()) == id);
+    }
+    CHECK(types == std::vector<std::string>{"run.queued", "run.started", "agent.progress", "run.succeeded"});
+    CHECK(all["next_index"].GetInt64() == 4);
+    auto later = json_of(client.get("/runs/" + id + "/events?since_index=2"));
+    REQUIRE(later["events"].Size() == 2);
+    CHECK(later["events"][0]["seq"].GetInt64() == 3);
+    error_envelope(client.get("/runs/" + id + "/events?since_index=-1"), 422, "ValidationError");
+}
