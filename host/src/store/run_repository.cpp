@@ -78,8 +78,9 @@ void RunRepository::insert(soci::session& session, const RunRecord& run) const {
         soci::use(now), soci::use(now);
     RunEvent queued{run.id, 1, run.status == run_status::blocked ? "run.blocked" : "run.queued", now,
                     "{\"agent\":" + quoted(run.agent) + ",\"thread_id\":" + quoted(run.thread_id) + "}"};
+    // Routine transitions are in the run's own event log; the audit trail
+    // records what people and recovery did (cancel, approval, takeover).
     append_event(session, queued);
-    audit(session, run.id, run.pipeline_id, "run.created", "api", run.agent);
 }
 
 void RunRepository::append_event(soci::session& session, const RunEvent& event, long long fencing_token) const {
@@ -124,15 +125,12 @@ std::vector<ClaimedRun> RunRepository::claim(soci::session& session, const std::
                             "started_at_ms = COALESCE(started_at_ms, :now), updated_at_ms = :now2 "
                             "WHERE id IN (SELECT id FROM runs WHERE status = 'queued' AND agent IN (" + agent_list +
                                 ") ORDER BY created_at_ms LIMIT :n" +
-                                lock + ") RETURNING " + kRunColumns,
+                                lock + ") RETURNING " + kRunColumns +
+                                ", (SELECT MAX(seq) FROM run_events WHERE run_events.run_id = runs.id)",
          soci::use(owner), soci::use(lease_until_ms), soci::use(now), soci::use(now), soci::use(count));
-    for (const soci::row& row : rows) claimed.push_back({run_from_row(row), 1});
-    for (ClaimedRun& run : claimed) {
-        long long last = 0;
-        soci::indicator present = soci::i_null;
-        session << "SELECT MAX(seq) FROM run_events WHERE run_id = :r", soci::into(last, present), soci::use(run.run.id);
-        run.next_event_seq = (present == soci::i_ok ? last : 0) + 1;
-    }
+    // The last event's number comes back with the claim: the worker numbers
+    // the run's further events from there without another query.
+    for (const soci::row& row : rows) claimed.push_back({run_from_row(row), integer_at(row, 23) + 1});
     return claimed;
 }
 
