@@ -46,6 +46,15 @@ std::vector<store::ClaimedRun> claim(store::Store& db, size_t limit, const std::
     return claimed;
 }
 
+// What a worker records when it really starts a claimed run.
+RunRecord start(store::Store& db, RunRecord run) {
+    bool started = false;
+    db.writes().run([&](soci::session& s) { started = db.runs().mark_started(s, run, store::now_ms()); });
+    REQUIRE(started);
+    ++run.attempts;
+    return run;
+}
+
 bool complete(store::Store& db, RunRecord run, const std::string& status) {
     run.status = status;
     run.result_json = status == "succeeded" ? R"({"ok":true})" : "";
@@ -111,7 +120,7 @@ TEST_CASE("claiming takes queued runs oldest first, once, only for the host's ag
     REQUIRE(claimed.size() == 1);
     CHECK(claimed[0].run.id == first.id);
     CHECK(claimed[0].run.status == "running");
-    CHECK(claimed[0].run.attempts == 1);
+    CHECK(claimed[0].run.attempts == 0);  // counted when it starts
     CHECK(claimed[0].run.fencing_token == 1);
     CHECK(claimed[0].run.lease_owner == "host-a");
     CHECK(claimed[0].next_event_seq == 2);
@@ -146,7 +155,9 @@ TEST_CASE("expired leases are requeued with attempts kept, then failed once atte
     auto db = database.open();
     RunRecord run = new_run();
     insert(*db, run);
-    RunRecord first = claim(*db, 1, {"echo"}, "host-a", -1).at(0).run;  // lease already over
+    RunRecord first = start(*db, claim(*db, 1, {"echo"}, "host-a", -1).at(0).run);  // lease already over
+    CHECK(load(*db, run.id).attempts == 1);
+    CHECK(load(*db, run.id).started_at_ms > 0);
 
     std::vector<std::pair<std::string, std::string>> recovered;
     db->writes().run([&](soci::session& s) { recovered = db->runs().recover_expired(s, store::now_ms(), false); });
@@ -158,8 +169,9 @@ TEST_CASE("expired leases are requeued with attempts kept, then failed once atte
     // The old holder is fenced out.
     CHECK_FALSE(complete(*db, first, "succeeded"));
 
-    RunRecord second = claim(*db, 1, {"echo"}, "host-b", -1).at(0).run;
+    RunRecord second = start(*db, claim(*db, 1, {"echo"}, "host-b", -1).at(0).run);
     CHECK(second.attempts == 2);
+    CHECK(load(*db, run.id).attempts == 2);
     db->writes().run([&](soci::session& s) { recovered = db->runs().recover_expired(s, store::now_ms(), false); });
     REQUIRE(recovered.size() == 1);
     CHECK(recovered[0].second == "failed");
@@ -169,6 +181,23 @@ TEST_CASE("expired leases are requeued with attempts kept, then failed once atte
     auto log = events(*db, run.id);
     CHECK(log.back().type == "run.failed");
     CHECK(log[log.size() - 2].type == "run.requeued");
+}
+
+TEST_CASE("only the runs a host still holds keep their lease") {
+    testing::TestDatabase database;
+    auto db = database.open();
+    RunRecord held = new_run(), forgotten = new_run();
+    insert(*db, held);
+    insert(*db, forgotten);
+    claim(*db, 2, {"echo"}, "host-a", 100);
+    db->writes().run([&](soci::session& s) { db->runs().renew_leases(s, "host-a", {held.id}, store::now_ms() + 60000); });
+    std::vector<std::pair<std::string, std::string>> recovered;
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+    db->writes().run([&](soci::session& s) { recovered = db->runs().recover_expired(s, store::now_ms(), false); });
+    REQUIRE(recovered.size() == 1);
+    CHECK(recovered[0].first == forgotten.id);
+    // It never started, so its attempt was not used up.
+    CHECK(load(*db, forgotten.id).attempts == 0);
 }
 
 TEST_CASE("a live lease is not taken over, unless recovery is told every running run is orphaned") {
@@ -202,7 +231,9 @@ TEST_CASE("cancelling: queued at once, running by request, finished or unknown r
     CHECK(cancel(running.id) == store::CancelOutcome::requested);
     CHECK(load(*db, running.id).cancel_requested);
     std::vector<std::string> to_cancel;
-    db->writes().run([&](soci::session& s) { to_cancel = db->runs().renew_leases(s, "host-a", store::now_ms() + 1000); });
+    db->writes().run([&](soci::session& s) {
+        to_cancel = db->runs().renew_leases(s, "host-a", {running.id, queued.id}, store::now_ms() + 1000);
+    });
     CHECK(to_cancel == std::vector<std::string>{running.id});
     CHECK(cancel(queued.id) == store::CancelOutcome::already_finished);
     CHECK(cancel("no-such-run") == store::CancelOutcome::not_found);

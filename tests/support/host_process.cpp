@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -58,6 +59,8 @@ HostProcess::HostProcess(const std::string& config_json, const std::vector<std::
         args.insert(args.end(), extra_args.begin(), extra_args.end());
         pid_ = fork();
         if (pid_ == 0) {
+            // A test that dies abruptly takes its hosts with it.
+            prctl(PR_SET_PDEATHSIG, SIGKILL);
             int log_fd = open((work_dir_ + "/host.log").c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
             dup2(log_fd, STDOUT_FILENO);
             dup2(log_fd, STDERR_FILENO);

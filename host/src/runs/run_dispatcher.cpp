@@ -5,6 +5,8 @@
 
 #include <agenthost/abi.h>
 
+#include <future>
+
 namespace agenthost::runs {
 namespace {
 
@@ -73,12 +75,19 @@ void RunDispatcher::stop() {
     }
     wake_.notify_all();
     if (claimer_.joinable()) claimer_.join();
-    // Workers finish the runs already claimed (the caller stops the pool);
-    // leases are kept alive until then.
     {
+        // Workers finish the runs already claimed (the caller stops the pool
+        // afterwards); leases are kept alive meanwhile. Outcomes the database
+        // refused get a few seconds more to be written.
         std::unique_lock<std::mutex> lock(mutex_);
-        wake_.wait(lock, [this] { return in_flight_.load() == 0; });
+        wake_.wait(lock, [this] { return in_flight_.load() == unrecorded_.size(); });
+        wake_.wait_for(lock, std::chrono::seconds(5), [this] { return in_flight_.load() == 0; });
+        if (!unrecorded_.empty())
+            log::error("stopping with run outcomes unrecorded; those runs run again elsewhere once their lease expires",
+                       {{"runs", static_cast<long long>(unrecorded_.size())}});
+        maintenance_done_ = true;
     }
+    wake_.notify_all();
     if (maintainer_.joinable()) maintainer_.join();
 }
 
@@ -90,10 +99,29 @@ void RunDispatcher::wake() {
     wake_.notify_all();
 }
 
-void RunDispatcher::cancel_local(const std::string& run_id) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    auto found = active_.find(run_id);
-    if (found != active_.end()) found->second->cancelled = true;
+bool RunDispatcher::cancel_local(const std::string& run_id) {
+    store::ClaimedRun waiting;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        auto running = active_.find(run_id);
+        if (running != active_.end()) {
+            running->second->cancelled = true;
+            return false;
+        }
+        auto found = waiting_.find(run_id);
+        if (found == waiting_.end()) return false;
+        waiting = std::move(found->second);
+        waiting_.erase(found);  // its worker job finds nothing to do
+    }
+    store::RunRecord& run = waiting.run;
+    run.status = store::run_status::cancelled;
+    run.error = "cancelled before it started";
+    run.error_type = "cancelled";
+    run.finished_at_ms = store::now_ms();
+    auto recorded = std::make_shared<std::promise<bool>>();
+    auto result = recorded->get_future();
+    finish(std::move(run), waiting.next_event_seq, [recorded](bool ok) { recorded->set_value(ok); });
+    return result.get();
 }
 
 void RunDispatcher::claim_loop() {
@@ -104,8 +132,11 @@ void RunDispatcher::claim_loop() {
     for (;;) {
         {
             std::unique_lock<std::mutex> lock(mutex_);
+            // Claims are batched: once the prefetched runs drain to half,
+            // not after every completion (a claim is a commit).
+            const size_t low_water = std::max<size_t>(1, capacity / 2);
             wake_.wait_for(lock, std::chrono::milliseconds(settings_.poll_interval_ms),
-                           [this, capacity] { return stopping_ || (woken_ && in_flight_.load() < capacity); });
+                           [this, low_water] { return stopping_ || (woken_ && in_flight_.load() < low_water); });
             if (stopping_) return;
             woken_ = false;
         }
@@ -125,11 +156,17 @@ void RunDispatcher::claim_loop() {
                 break;
             }
             for (store::ClaimedRun& run : claimed) {
+                std::string id = run.run.id;
+                {
+                    std::lock_guard<std::mutex> lock(mutex_);
+                    waiting_.emplace(id, std::move(run));
+                }
                 ++in_flight_;
-                auto job = [this, run = std::move(run)]() mutable { execute(std::move(run)); };
-                if (!workers_.try_submit(std::move(job))) {
+                if (!workers_.try_submit([this, id] { execute(id); })) {
                     // Only at shutdown: the run stays claimed and is taken
                     // over once its lease runs out.
+                    std::lock_guard<std::mutex> lock(mutex_);
+                    waiting_.erase(id);
                     --in_flight_;
                 }
             }
@@ -138,7 +175,15 @@ void RunDispatcher::claim_loop() {
     }
 }
 
-void RunDispatcher::execute(store::ClaimedRun claimed) {
+void RunDispatcher::execute(const std::string& run_id) {
+    store::ClaimedRun claimed;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        auto found = waiting_.find(run_id);
+        if (found == waiting_.end()) return;  // cancelled while it waited
+        claimed = std::move(found->second);
+        waiting_.erase(found);
+    }
     store::RunRecord& run = claimed.run;
     const plugins::PluginRecord* record = registry_.find(run.agent);
     StoredRunServices services(store_, run, claimed.next_event_seq);
@@ -155,8 +200,17 @@ void RunDispatcher::execute(store::ClaimedRun claimed) {
             std::lock_guard<std::mutex> lock(mutex_);
             active_[run.id] = &context;
         }
-        services.emit_event("run.started", "{\"attempt\":" + std::to_string(run.attempts) +
-                                               ",\"host\":" + quoted_json(settings_.host_id) + "}");
+        // Recorded without waiting: the agent starts at once, and if the
+        // claim was lost meanwhile the outcome is refused by its fencing token.
+        run.started_at_ms = store::now_ms();
+        ++run.attempts;
+        const store::RunRepository& runs = store_.runs();
+        store::RunEvent started{run.id, services.take_seq(), "run.started", run.started_at_ms,
+                                "{\"attempt\":" + std::to_string(run.attempts) + ",\"host\":" +
+                                    quoted_json(settings_.host_id) + "}"};
+        store_.writes().submit([run, started, &runs](soci::session& session) {
+            if (runs.mark_started(session, run, run.started_at_ms)) runs.append_event(session, started, run.fencing_token);
+        });
         plugins::InvokeOutcome outcome = agent->invoke(context, agent_input(run));
         {
             std::lock_guard<std::mutex> lock(mutex_);
@@ -169,11 +223,15 @@ void RunDispatcher::execute(store::ClaimedRun claimed) {
     finish(std::move(run), next_seq);
 }
 
-void RunDispatcher::finish(store::RunRecord run, long long next_seq) {
+void RunDispatcher::finish(store::RunRecord run, long long next_seq, std::function<void(bool)> recorded) {
     const store::RunRepository& runs = store_.runs();
     const store::PipelineRepository& pipelines = store_.pipelines();
     auto events = final_events(run, next_seq);
     auto completed = std::make_shared<bool>(false);
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        finishing_[run.id] = {run, next_seq};
+    }
     auto write = [run, events, completed, &runs, &pipelines](soci::session& session) {
         // Final events first: they are fenced on the run still running.
         for (const auto& event : events) runs.append_event(session, event, run.fencing_token);
@@ -184,19 +242,25 @@ void RunDispatcher::finish(store::RunRecord run, long long next_seq) {
             pipelines.settle(session, run.pipeline_id);
         }
     };
-    auto done = [this, run, completed](const std::string& error) {
+    auto done = [this, run, next_seq, completed, recorded = std::move(recorded)](const std::string& error) {
+        bool retry_later = false;
         if (!error.empty()) {
-            // The outcome is lost with the lease: another attempt will run.
-            log::error("recording a run's outcome failed", {{"run_id", run.id}, {"error", error}});
+            // Kept and written again once the database answers; its lease is
+            // renewed meanwhile so no other host re-runs it.
+            log::error("recording a run's outcome failed; will retry", {{"run_id", run.id}, {"error", error}});
+            retry_later = true;
         } else if (!*completed) {
             log::warn("run outcome discarded: its lease was taken over", {{"run_id", run.id}});
         } else {
             waiters_.finished(run);
         }
+        if (recorded) recorded(error.empty() && *completed);
         if (!run.pipeline_id.empty()) wake();  // a next step may be queued
         {
             std::lock_guard<std::mutex> lock(mutex_);
-            --in_flight_;
+            finishing_.erase(run.id);
+            if (retry_later) unrecorded_[run.id] = {run, next_seq};
+            else --in_flight_;
             woken_ = true;
         }
         wake_.notify_all();
@@ -210,8 +274,8 @@ void RunDispatcher::maintenance_loop() {
         {
             std::unique_lock<std::mutex> lock(mutex_);
             wake_.wait_for(lock, std::chrono::milliseconds(std::min(interval, settings_.poll_interval_ms * 2)),
-                           [this] { return stopping_ && in_flight_.load() == 0; });
-            if (stopping_ && in_flight_.load() == 0) return;
+                           [this] { return maintenance_done_; });
+            if (maintenance_done_) return;
         }
         try {
             maintain();
@@ -221,15 +285,26 @@ void RunDispatcher::maintenance_loop() {
     }
 }
 
+std::vector<std::string> RunDispatcher::held_runs() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::vector<std::string> held;
+    for (const auto& [id, context] : active_) held.push_back(id);
+    for (const auto& [id, run] : waiting_) held.push_back(id);
+    for (const auto& [id, run] : finishing_) held.push_back(id);
+    for (const auto& [id, run] : unrecorded_) held.push_back(id);
+    return held;
+}
+
 void RunDispatcher::maintain() {
     const store::RunRepository& runs = store_.runs();
     long long now = store::now_ms();
+    std::vector<std::string> held = held_runs();
     std::vector<std::string> cancelled;
     std::vector<std::pair<std::string, std::string>> recovered;
     bool sweep = now - last_sweep_ms_ >= settings_.sweep_interval_ms;
     size_t swept = 0;
     store_.writes().run([&](soci::session& session) {
-        cancelled = runs.renew_leases(session, settings_.host_id, now + settings_.lease_ms);
+        cancelled = runs.renew_leases(session, settings_.host_id, held, now + settings_.lease_ms);
         recovered = runs.recover_expired(session, now, false);
         if (sweep) swept = runs.delete_finished_before(session, now - settings_.retention_ms);
     });
@@ -241,6 +316,15 @@ void RunDispatcher::maintain() {
     for (const auto& [id, status] : recovered)
         log::warn("run taken over from a host that stopped", {{"run_id", id}, {"status", status}});
     if (!recovered.empty()) wake();
+
+    // Outcomes the database refused earlier: the database answered above,
+    // so write them now (each still fenced by its claim's token).
+    std::map<std::string, std::pair<store::RunRecord, long long>> retry;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        retry.swap(unrecorded_);  // still counted in in_flight_
+    }
+    for (auto& [id, outcome] : retry) finish(std::move(outcome.first), outcome.second);
 
     // Waiters for runs another host finished, or that ran out of time.
     for (const std::string& id : waiters_.pending()) {

@@ -13,6 +13,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -32,8 +33,10 @@ class RunDispatcher {
     void stop();
     // New queued work was committed: look now rather than at the next poll.
     void wake();
-    // Tells a run executing here that it was cancelled.
-    void cancel_local(const std::string& run_id);
+    // Tells a run executing here that it was cancelled. A run claimed here
+    // but still waiting for a worker never starts: it is recorded cancelled
+    // at once and true is returned once that is committed.
+    bool cancel_local(const std::string& run_id);
 
     size_t running() const { return in_flight_.load(); }
     const RunSettings& settings() const { return settings_; }
@@ -42,8 +45,9 @@ class RunDispatcher {
     void claim_loop();
     void maintenance_loop();
     void maintain();
-    void execute(store::ClaimedRun claimed);
-    void finish(store::RunRecord run, long long next_seq);
+    std::vector<std::string> held_runs();
+    void execute(const std::string& run_id);
+    void finish(store::RunRecord run, long long next_seq, std::function<void(bool)> recorded = nullptr);
 
     store::Store& store_;
     const plugins::AgentRegistry& registry_;
@@ -56,8 +60,13 @@ class RunDispatcher {
     std::condition_variable wake_;
     bool woken_ = false;
     bool stopping_ = false;
+    bool maintenance_done_ = false;
     std::atomic<size_t> in_flight_{0};
     std::map<std::string, plugins::RunContext*> active_;
+    std::map<std::string, store::ClaimedRun> waiting_;  // claimed here, not yet on a worker
+    // Finished here, outcome being written, or waiting to be written again
+    // after the database failed: the result is kept, not re-run.
+    std::map<std::string, std::pair<store::RunRecord, long long>> finishing_, unrecorded_;
     std::thread claimer_, maintainer_;
     long long last_sweep_ms_ = 0;
 };

@@ -21,6 +21,8 @@ class StoredRunServices : public plugins::RunServices {
 
     // The sequence number the next event gets.
     long long next_seq() const { return next_seq_.load(); }
+    // Reserves the next number for an event the host writes itself.
+    long long take_seq() { return next_seq_.fetch_add(1); }
 
   private:
     store::Store& store_;

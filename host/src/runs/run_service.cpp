@@ -68,7 +68,9 @@ store::CancelOutcome RunService::cancel(const std::string& run_id) {
     store::CancelOutcome outcome = store::CancelOutcome::not_found;
     const store::RunRepository& runs = store_.runs();
     store_.writes().run([&](soci::session& session) { outcome = runs.cancel(session, run_id, "api"); });
-    if (outcome == store::CancelOutcome::requested) dispatcher_.cancel_local(run_id);
+    // A run claimed here but not yet started is cancelled outright.
+    if (outcome == store::CancelOutcome::requested && dispatcher_.cancel_local(run_id))
+        outcome = store::CancelOutcome::cancelled;
     if (outcome == store::CancelOutcome::cancelled) {
         // Whoever waited on it is told now.
         if (auto run = find(run_id)) waiters_.finished(*run);

@@ -6,10 +6,18 @@
 
 namespace agenthost::store {
 
-CommitQueue::CommitQueue(DatabaseSettings settings, std::unique_ptr<soci::session> session, size_t max_batch)
-    : settings_(std::move(settings)), session_(std::move(session)), max_batch_(max_batch), writer_([this] { loop(); }) {}
+CommitQueue::CommitQueue(DatabaseSettings settings, std::unique_ptr<soci::session> session,
+                         std::function<void(const soci::session*)> before_close, size_t max_batch)
+    : settings_(std::move(settings)),
+      session_(std::move(session)),
+      before_close_(std::move(before_close)),
+      max_batch_(max_batch),
+      writer_([this] { loop(); }) {}
 
-CommitQueue::~CommitQueue() { stop(); }
+CommitQueue::~CommitQueue() {
+    stop();
+    if (session_ && before_close_) before_close_(session_.get());
+}
 
 void CommitQueue::submit(Write write, Done done) {
     {
@@ -48,6 +56,8 @@ bool CommitQueue::ensure_connected() {
     if (now - last_reconnect_ < std::chrono::seconds(1)) return false;
     last_reconnect_ = now;
     try {
+        if (session_ && before_close_) before_close_(session_.get());
+        session_.reset();
         session_ = open_session(settings_);
         if (!healthy_.exchange(true)) log::info("database reachable again", {{"database", settings_.display}});
         return true;

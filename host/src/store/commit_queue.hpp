@@ -27,7 +27,10 @@ class CommitQueue {
     // string after commit, else the reason it failed.
     using Done = std::function<void(const std::string& error)>;
 
-    CommitQueue(DatabaseSettings settings, std::unique_ptr<soci::session> session, size_t max_batch = 512);
+    // `before_close` is told of the write session before it is closed or
+    // replaced (statements prepared on it must go first).
+    CommitQueue(DatabaseSettings settings, std::unique_ptr<soci::session> session,
+                std::function<void(const soci::session*)> before_close, size_t max_batch = 512);
     ~CommitQueue();
     CommitQueue(const CommitQueue&) = delete;
     CommitQueue& operator=(const CommitQueue&) = delete;
@@ -52,6 +55,7 @@ class CommitQueue {
 
     DatabaseSettings settings_;
     std::unique_ptr<soci::session> session_;
+    std::function<void(const soci::session*)> before_close_;
     const size_t max_batch_;
     std::mutex mutex_;
     std::condition_variable wake_;

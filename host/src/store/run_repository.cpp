@@ -2,6 +2,8 @@
 
 #include "store/row_reader.hpp"
 
+#include <algorithm>
+
 namespace agenthost::store {
 namespace {
 
@@ -54,28 +56,101 @@ std::string quoted(const std::string& text) {
 
 }  // namespace
 
+// Statements bound by reference to the members below: a write fills the
+// members and executes, and SQLite/PostgreSQL skip parsing and planning.
+struct RunRepository::HotStatements {
+    explicit HotStatements(soci::session& session)
+        : upsert_thread(session), insert_run(session), insert_event(session), insert_fenced_event(session),
+          complete(session), mark_started(session) {
+        upsert_thread = (session.prepare << "INSERT INTO threads (id, created_at_ms, updated_at_ms) VALUES (:id, :c, :u) "
+                                            "ON CONFLICT (id) DO UPDATE SET updated_at_ms = excluded.updated_at_ms",
+                         soci::use(run.thread_id), soci::use(run.created_at_ms), soci::use(run.updated_at_ms));
+        insert_run = (session.prepare << "INSERT INTO runs (id, thread_id, agent, task, context, status, attempts, "
+                                         "max_attempts, fencing_token, cancel_requested, pipeline_id, pipeline_step, "
+                                         "webhook_url, webhook_secret, created_at_ms, updated_at_ms) VALUES (:id, :thread, "
+                                         ":agent, :task, :context, :status, 0, :max, 0, 0, :pipeline, :step, :webhook, "
+                                         ":secret, :created, :updated)",
+                      soci::use(run.id), soci::use(run.thread_id), soci::use(run.agent), soci::use(run.task),
+                      soci::use(run.context_json), soci::use(run.status), soci::use(run.max_attempts),
+                      soci::use(run.pipeline_id, pipeline_indicator), soci::use(run.pipeline_step, step_indicator),
+                      soci::use(run.webhook_url, webhook_indicator), soci::use(run.webhook_secret, secret_indicator),
+                      soci::use(run.created_at_ms), soci::use(run.updated_at_ms));
+        insert_event = (session.prepare << "INSERT INTO run_events (run_id, seq, type, ts_ms, data) VALUES (:r, :s, :t, :ts, :d)",
+                        soci::use(event.run_id), soci::use(event.seq), soci::use(event.type), soci::use(event.ts_ms),
+                        soci::use(event.data_json));
+        insert_fenced_event =
+            (session.prepare << "INSERT INTO run_events (run_id, seq, type, ts_ms, data) "
+                                "SELECT :r, :s, :t, :ts, :d WHERE EXISTS "
+                                "(SELECT 1 FROM runs WHERE id = :r2 AND fencing_token = :f AND status = 'running')",
+             soci::use(event.run_id), soci::use(event.seq), soci::use(event.type), soci::use(event.ts_ms),
+             soci::use(event.data_json), soci::use(event.run_id), soci::use(fencing_token));
+        complete = (session.prepare << "UPDATE runs SET status = :status, result = :result, error = :error, "
+                                       "error_type = :type, finished_at_ms = :now, updated_at_ms = :now2, "
+                                       "lease_owner = NULL, lease_expires_at_ms = NULL "
+                                       "WHERE id = :id AND fencing_token = :token AND status = 'running'",
+                    soci::use(run.status), soci::use(run.result_json, result_indicator),
+                    soci::use(run.error, error_indicator), soci::use(run.error_type, type_indicator),
+                    soci::use(run.finished_at_ms), soci::use(run.finished_at_ms), soci::use(run.id),
+                    soci::use(run.fencing_token));
+        mark_started = (session.prepare << "UPDATE runs SET attempts = attempts + 1, "
+                                           "started_at_ms = COALESCE(started_at_ms, :now), updated_at_ms = :now2 "
+                                           "WHERE id = :id AND fencing_token = :token AND status = 'running'",
+                        soci::use(run.started_at_ms), soci::use(run.started_at_ms), soci::use(run.id),
+                        soci::use(run.fencing_token));
+    }
+
+    void set_indicators() {
+        pipeline_indicator = run.pipeline_id.empty() ? soci::i_null : soci::i_ok;
+        step_indicator = run.pipeline_step < 0 ? soci::i_null : soci::i_ok;
+        webhook_indicator = run.webhook_url.empty() ? soci::i_null : soci::i_ok;
+        secret_indicator = run.webhook_secret.empty() ? soci::i_null : soci::i_ok;
+        result_indicator = run.result_json.empty() ? soci::i_null : soci::i_ok;
+        error_indicator = run.error.empty() ? soci::i_null : soci::i_ok;
+        type_indicator = run.error_type.empty() ? soci::i_null : soci::i_ok;
+    }
+
+    RunRecord run;
+    RunEvent event;
+    long long fencing_token = 0;
+    soci::indicator pipeline_indicator = soci::i_null, step_indicator = soci::i_null, webhook_indicator = soci::i_null,
+                    secret_indicator = soci::i_null, result_indicator = soci::i_null, error_indicator = soci::i_null,
+                    type_indicator = soci::i_null;
+    soci::statement upsert_thread, insert_run, insert_event, insert_fenced_event, complete, mark_started;
+};
+
+RunRepository::RunRepository(Dialect dialect) : dialect_(dialect) {}
+
+RunRepository::~RunRepository() = default;
+
+RunRepository::HotStatements& RunRepository::hot(soci::session& session) const {
+    std::lock_guard<std::mutex> lock(hot_mutex_);
+    auto& slot = hot_[&session];
+    if (!slot) slot = std::make_unique<HotStatements>(session);
+    return *slot;
+}
+
+void RunRepository::forget_session(const soci::session* session) const {
+    std::lock_guard<std::mutex> lock(hot_mutex_);
+    hot_.erase(session);
+}
+
+void RunRepository::forget_all_sessions() const {
+    std::lock_guard<std::mutex> lock(hot_mutex_);
+    hot_.clear();
+}
+
 namespace run_status {
 bool is_terminal(const std::string& status) { return status == succeeded || status == failed || status == cancelled; }
 }  // namespace run_status
 
 void RunRepository::insert(soci::session& session, const RunRecord& run) const {
     long long now = run.created_at_ms;
-    session << "INSERT INTO threads (id, created_at_ms, updated_at_ms) VALUES (:id, :c, :u) "
-               "ON CONFLICT (id) DO UPDATE SET updated_at_ms = excluded.updated_at_ms",
-        soci::use(run.thread_id), soci::use(now), soci::use(now);
-    soci::indicator pipeline_indicator = run.pipeline_id.empty() ? soci::i_null : soci::i_ok;
-    soci::indicator step_indicator = run.pipeline_step < 0 ? soci::i_null : soci::i_ok;
-    soci::indicator webhook_indicator = run.webhook_url.empty() ? soci::i_null : soci::i_ok;
-    soci::indicator secret_indicator = run.webhook_secret.empty() ? soci::i_null : soci::i_ok;
-    session << "INSERT INTO runs (id, thread_id, agent, task, context, status, attempts, max_attempts, "
-               "fencing_token, cancel_requested, pipeline_id, pipeline_step, webhook_url, webhook_secret, "
-               "created_at_ms, updated_at_ms) VALUES (:id, :thread, :agent, :task, :context, :status, 0, :max, 0, 0, "
-               ":pipeline, :step, :webhook, :secret, :created, :updated)",
-        soci::use(run.id), soci::use(run.thread_id), soci::use(run.agent), soci::use(run.task),
-        soci::use(run.context_json), soci::use(run.status), soci::use(run.max_attempts),
-        soci::use(run.pipeline_id, pipeline_indicator), soci::use(run.pipeline_step, step_indicator),
-        soci::use(run.webhook_url, webhook_indicator), soci::use(run.webhook_secret, secret_indicator),
-        soci::use(now), soci::use(now);
+    HotStatements& statements = hot(session);
+    statements.run = run;
+    statements.run.updated_at_ms = now;
+    statements.set_indicators();
+    statements.upsert_thread.execute(true);
+    statements.insert_run.execute(true);
     RunEvent queued{run.id, 1, run.status == run_status::blocked ? "run.blocked" : "run.queued", now,
                     "{\"agent\":" + quoted(run.agent) + ",\"thread_id\":" + quoted(run.thread_id) + "}"};
     // Routine transitions are in the run's own event log; the audit trail
@@ -84,17 +159,10 @@ void RunRepository::insert(soci::session& session, const RunRecord& run) const {
 }
 
 void RunRepository::append_event(soci::session& session, const RunEvent& event, long long fencing_token) const {
-    if (fencing_token < 0) {
-        session << "INSERT INTO run_events (run_id, seq, type, ts_ms, data) VALUES (:r, :s, :t, :ts, :d)",
-            soci::use(event.run_id), soci::use(event.seq), soci::use(event.type), soci::use(event.ts_ms),
-            soci::use(event.data_json);
-        return;
-    }
-    session << "INSERT INTO run_events (run_id, seq, type, ts_ms, data) "
-               "SELECT :r, :s, :t, :ts, :d WHERE EXISTS "
-               "(SELECT 1 FROM runs WHERE id = :r2 AND fencing_token = :f AND status = 'running')",
-        soci::use(event.run_id), soci::use(event.seq), soci::use(event.type), soci::use(event.ts_ms),
-        soci::use(event.data_json), soci::use(event.run_id), soci::use(fencing_token);
+    HotStatements& statements = hot(session);
+    statements.event = event;
+    statements.fencing_token = fencing_token;
+    (fencing_token < 0 ? statements.insert_event : statements.insert_fenced_event).execute(true);
 }
 
 void RunRepository::append_next_event(soci::session& session, const std::string& run_id, const std::string& type,
@@ -120,14 +188,14 @@ std::vector<ClaimedRun> RunRepository::claim(soci::session& session, const std::
     std::string lock = dialect_ == Dialect::postgresql ? " FOR UPDATE SKIP LOCKED" : "";
     std::vector<ClaimedRun> claimed;
     soci::rowset<soci::row> rows =
-        (session.prepare << "UPDATE runs SET status = 'running', attempts = attempts + 1, "
+        (session.prepare << "UPDATE runs SET status = 'running', "
                             "fencing_token = fencing_token + 1, lease_owner = :owner, lease_expires_at_ms = :lease, "
-                            "started_at_ms = COALESCE(started_at_ms, :now), updated_at_ms = :now2 "
+                            "updated_at_ms = :now "
                             "WHERE id IN (SELECT id FROM runs WHERE status = 'queued' AND agent IN (" + agent_list +
                                 ") ORDER BY created_at_ms LIMIT :n" +
                                 lock + ") RETURNING " + kRunColumns +
                                 ", (SELECT MAX(seq) FROM run_events WHERE run_events.run_id = runs.id)",
-         soci::use(owner), soci::use(lease_until_ms), soci::use(now), soci::use(now), soci::use(count));
+         soci::use(owner), soci::use(lease_until_ms), soci::use(now), soci::use(count));
     // The last event's number comes back with the claim: the worker numbers
     // the run's further events from there without another query.
     for (const soci::row& row : rows) claimed.push_back({run_from_row(row), integer_at(row, 23) + 1});
@@ -135,31 +203,44 @@ std::vector<ClaimedRun> RunRepository::claim(soci::session& session, const std::
 }
 
 std::vector<std::string> RunRepository::renew_leases(soci::session& session, const std::string& owner,
+                                                     const std::vector<std::string>& held,
                                                      long long lease_until_ms) const {
-    session << "UPDATE runs SET lease_expires_at_ms = :lease WHERE lease_owner = :owner AND status = 'running'",
-        soci::use(lease_until_ms), soci::use(owner);
+    // Only runs the host still works on keep their lease: one it lost track
+    // of expires and is taken over. Run ids are UUIDs the host made, so they
+    // are safe to inline (SOCI cannot bind a list).
+    std::string ids;
+    for (const auto& id : held) {
+        bool uuid = id.size() == 36 && std::all_of(id.begin(), id.end(), [](char c) {
+                        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || c == '-';
+                    });
+        if (uuid) ids += (ids.empty() ? "'" : ",'") + id + "'";
+    }
+    if (ids.empty()) return {};
+    std::string condition = "lease_owner = :owner AND status = 'running' AND id IN (" + ids + ")";
+    session << "UPDATE runs SET lease_expires_at_ms = :lease WHERE " + condition, soci::use(lease_until_ms),
+        soci::use(owner);
     std::vector<std::string> cancelled;
     soci::rowset<soci::row> rows =
-        (session.prepare << "SELECT id FROM runs WHERE lease_owner = :owner AND status = 'running' "
-                            "AND cancel_requested = 1",
-         soci::use(owner));
+        (session.prepare << "SELECT id FROM runs WHERE " + condition + " AND cancel_requested = 1", soci::use(owner));
     for (const soci::row& row : rows) cancelled.push_back(text_at(row, 0));
     return cancelled;
 }
 
+bool RunRepository::mark_started(soci::session& session, const RunRecord& run, long long started_at_ms) const {
+    HotStatements& statements = hot(session);
+    statements.run.id = run.id;
+    statements.run.fencing_token = run.fencing_token;
+    statements.run.started_at_ms = started_at_ms;
+    statements.mark_started.execute(true);
+    return statements.mark_started.get_affected_rows() == 1;
+}
+
 bool RunRepository::complete(soci::session& session, const RunRecord& run) const {
-    soci::indicator result_indicator = run.result_json.empty() ? soci::i_null : soci::i_ok;
-    soci::indicator error_indicator = run.error.empty() ? soci::i_null : soci::i_ok;
-    soci::indicator type_indicator = run.error_type.empty() ? soci::i_null : soci::i_ok;
-    soci::statement update =
-        (session.prepare << "UPDATE runs SET status = :status, result = :result, error = :error, error_type = :type, "
-                            "finished_at_ms = :now, updated_at_ms = :now2, lease_owner = NULL, lease_expires_at_ms = NULL "
-                            "WHERE id = :id AND fencing_token = :token AND status = 'running'",
-         soci::use(run.status), soci::use(run.result_json, result_indicator), soci::use(run.error, error_indicator),
-         soci::use(run.error_type, type_indicator), soci::use(run.finished_at_ms), soci::use(run.finished_at_ms),
-         soci::use(run.id), soci::use(run.fencing_token));
-    update.execute(true);
-    return update.get_affected_rows() == 1;
+    HotStatements& statements = hot(session);
+    statements.run = run;
+    statements.set_indicators();
+    statements.complete.execute(true);
+    return statements.complete.get_affected_rows() == 1;
 }
 
 void RunRepository::release_next_step(soci::session& session, const RunRecord& finished, bool succeeded) const {

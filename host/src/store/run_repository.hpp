@@ -6,6 +6,9 @@
 #include "store/database.hpp"
 #include "store/records.hpp"
 
+#include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
@@ -17,7 +20,8 @@ enum class CancelOutcome { cancelled, requested, already_finished, not_found };
 
 class RunRepository {
   public:
-    explicit RunRepository(Dialect dialect) : dialect_(dialect) {}
+    explicit RunRepository(Dialect dialect);
+    ~RunRepository();
 
     // Inserts the run (and its thread when new) plus its run.queued event.
     void insert(soci::session& session, const RunRecord& run) const;
@@ -30,15 +34,18 @@ class RunRepository {
     void append_next_event(soci::session& session, const std::string& run_id, const std::string& type,
                            const std::string& data_json) const;
 
-    // Claims up to `limit` queued runs for `owner`: running, attempts + 1,
-    // a new fencing token and a lease until `lease_until_ms`.
+    // Claims up to `limit` queued runs for `owner`: running, a new fencing
+    // token and a lease until `lease_until_ms`. A claimed run may wait for a
+    // worker; mark_started records when it really starts.
     // Only runs of `agents` (those loaded on this host) are claimed.
     std::vector<ClaimedRun> claim(soci::session& session, const std::string& owner, long long lease_until_ms,
                                   size_t limit, const std::vector<std::string>& agents) const;
-    // Extends the leases `owner` holds; returns the ids of its runs whose
-    // cancellation was requested (possibly through another host).
+    // Counts an attempt and sets started_at, iff the claim still holds.
+    bool mark_started(soci::session& session, const RunRecord& run, long long started_at_ms) const;
+    // Extends the leases of `held`, the runs `owner` still works on; returns
+    // those whose cancellation was requested (possibly through another host).
     std::vector<std::string> renew_leases(soci::session& session, const std::string& owner,
-                                          long long lease_until_ms) const;
+                                          const std::vector<std::string>& held, long long lease_until_ms) const;
     // Records `run`'s outcome (status, result, error, error_type,
     // finished_at_ms) iff it is still running under run.fencing_token.
     bool complete(soci::session& session, const RunRecord& run) const;
@@ -70,8 +77,19 @@ class RunRepository {
     void memory_put(soci::session& session, const std::string& thread_id, const std::string& key,
                     const std::string& value_json) const;
 
+    // The hot writes (a run's insert, its events, its completion) run as
+    // statements prepared once per session; they must be dropped before
+    // their session closes.
+    void forget_session(const soci::session* session) const;
+    void forget_all_sessions() const;
+
   private:
+    struct HotStatements;
+    HotStatements& hot(soci::session& session) const;
+
     Dialect dialect_;
+    mutable std::mutex hot_mutex_;
+    mutable std::map<const soci::session*, std::unique_ptr<HotStatements>> hot_;
 };
 
 }  // namespace agenthost::store

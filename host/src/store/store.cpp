@@ -14,12 +14,19 @@ std::unique_ptr<Store> Store::open(const DatabaseSettings& settings) {
     std::unique_ptr<Store> store(new Store(settings));
     auto writer = open_session(settings);
     migrate(*writer, settings.dialect);
-    store->writes_ = std::make_unique<CommitQueue>(settings, std::move(writer));
+    const RunRepository& runs = store->runs_;
+    store->writes_ = std::make_unique<CommitQueue>(settings, std::move(writer),
+                                                   [&runs](const soci::session* session) { runs.forget_session(session); });
     log::info("store open", {{"database", settings.display}});
     return store;
 }
 
-Store::~Store() { stop(); }
+Store::~Store() {
+    stop();
+    writes_.reset();
+    // Prepared statements die before the sessions they were prepared on.
+    runs_.forget_all_sessions();
+}
 
 void Store::stop() {
     if (writes_) writes_->stop();

@@ -55,7 +55,10 @@ class Store {
     struct Lease {
         explicit Lease(Store& store);
         ~Lease();
-        void discard() { session.reset(); }
+        void discard() {
+            store.runs_.forget_session(session.get());
+            session.reset();
+        }
         Store& store;
         std::unique_ptr<soci::session> session;
     };

@@ -1,0 +1,234 @@
+// Runs survive the host: SQLite durability across SIGKILL and restart, and
+// one host per data directory.
+#include "test_host.hpp"
+
+#include <atomic>
+#include <filesystem>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <vector>
+
+using namespace agenthost::testing;
+using Catch::Matchers::Contains;
+using namespace std::chrono_literals;
+
+namespace {
+
+const char* kEchoOnly = R"({"echo":{"enabled":true}})";
+
+// A data directory that outlives the hosts started on it.
+struct DataDir {
+    std::string root = make_temp_dir();
+    std::string path = root + "/data";
+    ~DataDir() {
+        std::error_code ignored;
+        std::filesystem::remove_all(root, ignored);
+    }
+};
+
+std::vector<std::string> with_data_dir(const DataDir& dir, std::vector<std::string> args) {
+    args.push_back("--data-dir");
+    args.push_back(dir.path);
+    return args;
+}
+
+// The ids of runs the host lists with `status`.
+std::vector<std::string> runs_with_status(HttpClient& client, const std::string& status) {
+    std::vector<std::string> ids;
+    auto result = client.get("/runs?status=" + status + "&limit=500");
+    if (result.status != 200) return ids;
+    rapidjson::Document body;
+    body.Parse(result.body.c_str());
+    if (body.HasParseError() || !body.IsObject()) return ids;
+    for (const auto& run : body["runs"].GetArray()) ids.push_back(string_member(run, "run_id"));
+    return ids;
+}
+
+}  // namespace
+
+TEST_CASE("every acknowledged run survives SIGKILL and finishes after a restart") {
+    DataDir dir;
+    const std::string config = host_config(kEchoOnly);
+    const std::string sleep_context = R"({"action":"sleep","ms":150})";
+    const int kSubmitters = 3, kPerSubmitter = 20;
+
+    std::mutex mutex;
+    std::vector<std::string> acknowledged;        // every run id answered 202
+    std::vector<std::string> unexpected_answers;  // answers other than 202 or a dead connection
+    std::vector<std::string> seen_running;        // running just before the kill
+    std::atomic<int> acks{0};
+    {
+        HostProcess first(config, with_data_dir(dir, {"--workers", "2"}));
+        std::vector<std::thread> submitters;
+        for (int s = 0; s < kSubmitters; ++s) {
+            submitters.emplace_back([&, s] {
+                HttpClient client(first.base_url());
+                for (int i = 0; i < kPerSubmitter; ++i) {
+                    std::string task = "burst-" + std::to_string(s) + "-" + std::to_string(i);
+                    auto result = client.post("/runs", run_request("echo", task, sleep_context));
+                    if (result.status == 0) return;  // the host is gone
+                    rapidjson::Document body;
+                    body.Parse(result.body.c_str());
+                    std::lock_guard<std::mutex> lock(mutex);
+                    if (result.status == 202 && !body.HasParseError() && body.IsObject() &&
+                        string_member(body, "status") == "queued") {
+                        acknowledged.push_back(string_member(body, "run_id"));
+                        ++acks;
+                    } else {
+                        unexpected_answers.push_back(std::to_string(result.status) + " " + result.body);
+                    }
+                }
+            });
+        }
+        // Kill mid-burst, once some runs are running and others wait.
+        HttpClient watcher(first.base_url());
+        bool ready = poll_until(
+            [&] {
+                if (acks.load() < 40) return false;
+                seen_running = runs_with_status(watcher, "running");
+                return !seen_running.empty() && !runs_with_status(watcher, "queued").empty();
+            },
+            10000ms, 5ms);
+        // Right away, before a 150 ms run can finish.
+        bool killed = kill_host(first);
+        for (auto& thread : submitters) thread.join();
+        REQUIRE(ready);
+        REQUIRE(killed);
+    }
+    INFO("acknowledged before the kill: " << acknowledged.size());
+    CHECK(unexpected_answers.empty());
+    REQUIRE(acknowledged.size() >= 40);
+
+    HostProcess second(config, with_data_dir(dir, {"--workers", "2"}));
+    HttpClient client(second.base_url());
+    std::map<std::string, std::string> statuses;
+    bool settled = poll_until(
+        [&] {
+            statuses = list_run_statuses(client, "echo");
+            for (const auto& [id, status] : statuses)
+                if (status != "succeeded") return false;
+            return true;
+        },
+        30000ms, 100ms);
+    CHECK(settled);
+
+    std::set<std::string> unique(acknowledged.begin(), acknowledged.end());
+    CHECK(unique.size() == acknowledged.size());
+    int retried = 0;
+    for (const std::string& id : acknowledged) {
+        INFO("run " << id);
+        REQUIRE(statuses.count(id) == 1);  // not lost
+        auto run = fetch_run(client, id);
+        REQUIRE(run.IsObject());
+        CHECK(string_member(run, "status") == "succeeded");
+        auto events = fetch_events(client, id);
+        CHECK(count_events(events, "run.succeeded") == 1);
+        // Every real start counts one attempt; a run that was running when
+        // the host died started twice, one only claimed (waiting for a
+        // worker) once.
+        CHECK(static_cast<size_t>(run["attempts"].GetInt()) == count_events(events, "run.started"));
+        if (count_events(events, "run.requeued") > 0) {
+            CHECK(count_events(events, "run.requeued") == 1);
+            if (run["attempts"].GetInt() == 2) ++retried;
+        } else {
+            CHECK(run["attempts"].GetInt() == 1);
+        }
+    }
+    INFO("seen running just before the kill: " << seen_running.size());
+    CHECK(retried >= 1);
+    CHECK_THAT(second.log(), Contains("run recovered after restart"));
+}
+
+TEST_CASE("with max_attempts 1 a run the host died in fails as abandoned after a restart") {
+    DataDir dir;
+    const std::string config = host_config(kEchoOnly);
+    std::string run_id;
+    {
+        HostProcess first(config, with_data_dir(dir, {"--max-attempts", "1"}));
+        HttpClient client(first.base_url());
+        auto created = client.post("/runs", run_request("echo", "doomed", R"({"action":"sleep","ms":5000})"));
+        REQUIRE(created.status == 202);
+        run_id = string_member(json_of(created), "run_id");
+        // Started for real (its start, and so its attempt, is recorded).
+        REQUIRE(poll_until([&] { return count_events(fetch_events(client, run_id), "run.started") == 1; }, 5000ms, 10ms));
+        REQUIRE(kill_host(first));
+    }
+
+    HostProcess second(config, with_data_dir(dir, {}));
+    HttpClient client(second.base_url());
+    REQUIRE(poll_until([&] { return run_status_of(client, run_id) == "failed"; }, 10000ms));
+    auto run = fetch_run(client, run_id);
+    REQUIRE(run.IsObject());
+    CHECK(string_member(run, "error_type") == "abandoned");
+    CHECK_THAT(string_member(run, "error"), Contains("abandoned"));
+    CHECK(run["attempts"].GetInt() == 1);
+    CHECK(run["max_attempts"].GetInt() == 1);
+    auto events = fetch_events(client, run_id);
+    CHECK(count_events(events, "run.failed") == 1);
+    CHECK(count_events(events, "run.succeeded") == 0);
+    CHECK(count_events(events, "run.requeued") == 0);
+}
+
+TEST_CASE("a second agenthost on a data directory in use refuses to start") {
+    DataDir dir;
+    const std::string config = host_config(kEchoOnly);
+    HostProcess first(config, with_data_dir(dir, {}));
+
+    auto second = run_host_to_exit(config, with_data_dir(dir, {}), 10000ms);
+    INFO("output: " << second.output);
+    REQUIRE(second.exited);
+    CHECK(second.exit_code != 0);
+    CHECK_THAT(second.output, Contains("data directory") && Contains(dir.path) && Contains("in use"));
+
+    // The first host is untouched and still runs work.
+    HttpClient client(first.base_url());
+    auto created = client.post("/runs", run_request("echo", "still mine"));
+    REQUIRE(created.status == 202);
+    std::string run_id = string_member(json_of(created), "run_id");
+    CHECK(poll_until([&] { return run_status_of(client, run_id) == "succeeded"; }, 10000ms));
+}
+
+// Runs claimed ahead of free workers count an attempt only when they really
+// start: when their host dies before that, they are queued again, never
+// failed as 'abandoned' (even with max_attempts 1).
+TEST_CASE("a run that never started when its host died is not abandoned") {
+    DataDir dir;
+    const std::string config = host_config(kEchoOnly);
+    std::string executing, waiting;
+    {
+        HostProcess first(config, with_data_dir(dir, {"--workers", "1", "--max-attempts", "1"}));
+        HttpClient client(first.base_url());
+        auto one = client.post("/runs", run_request("echo", "executing", R"({"action":"sleep","ms":5000})"));
+        auto two = client.post("/runs", run_request("echo", "waiting"));
+        REQUIRE(one.status == 202);
+        REQUIRE(two.status == 202);
+        executing = string_member(json_of(one), "run_id");
+        waiting = string_member(json_of(two), "run_id");
+        REQUIRE(poll_until([&] { return count_events(fetch_events(client, executing), "run.started") == 1; }, 5000ms));
+        // The one worker is busy: the second run waits, in the store or, when
+        // claimed ahead, in this host's queue. Either way it has not started.
+        poll_until([&] { return run_status_of(client, waiting) == "running"; }, 1000ms, 10ms);
+        INFO("the waiting run is " << run_status_of(client, waiting) << " at the kill");
+        REQUIRE(count_events(fetch_events(client, waiting), "run.started") == 0);
+        REQUIRE(kill_host(first));
+    }
+
+    HostProcess second(config, with_data_dir(dir, {"--workers", "1"}));
+    HttpClient client(second.base_url());
+    REQUIRE(poll_until([&] { return run_status_of(client, executing) == "failed"; }, 10000ms));
+    CHECK(string_member(fetch_run(client, executing), "error_type") == "abandoned");
+
+    std::string status;
+    poll_until(
+        [&] {
+            status = run_status_of(client, waiting);
+            return status == "succeeded" || status == "failed" || status == "cancelled";
+        },
+        10000ms);
+    auto run = fetch_run(client, waiting);
+    REQUIRE(run.IsObject());
+    INFO("error: " << string_member(run, "error"));
+    CHECK(status == "succeeded");
+    CHECK(count_events(fetch_events(client, waiting), "run.started") == 1);
+}
