@@ -1,5 +1,6 @@
 #include "api/pipeline_api.hpp"
 
+#include "api/query_params.hpp"
 #include "api/request_body.hpp"
 #include "api/run_json.hpp"
 #include "json/json_util.hpp"
@@ -77,19 +78,6 @@ void write_pipeline(JsonWriter& out, const store::PipelineRecord& pipeline, cons
     out->EndObject();
 }
 
-size_t page_number(const http::HttpRequest& request, const char* name, size_t fallback, size_t maximum) {
-    auto found = request.query.find(name);
-    if (found == request.query.end()) return fallback;
-    const std::string& text = found->second;
-    bool digits = !text.empty() && text.size() < 7 &&
-                  std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c); });
-    size_t value = digits ? std::stoul(text) : 0;
-    if (value < 1 || value > maximum)
-        throw http::ApiError(422, "ValidationError", std::string(name) + " must be a whole number from 1 to " + std::to_string(maximum),
-                             {{name, "must be a whole number from 1 to " + std::to_string(maximum)}});
-    return value;
-}
-
 }  // namespace
 
 void add_pipeline_routes(http::Router& router, ApiContext& context) {
@@ -124,8 +112,8 @@ void add_pipeline_routes(http::Router& router, ApiContext& context) {
         responder.send(http::json_response(200, out.str()));
     });
     router.get("/api/v1/results", [&context](const http::HttpRequest& request, http::Responder responder) {
-        size_t page = page_number(request, "page", 1, 1000000);
-        size_t page_size = page_number(request, "page_size", 20, 100);
+        size_t page = bounded_number(request, "page", 1, 1, 1000000);
+        size_t page_size = bounded_number(request, "page_size", 20, 1, 100);
         auto found = with_store([&] { return context.runs.pipelines((page - 1) * page_size, page_size); });
         JsonWriter out;
         out->StartObject();

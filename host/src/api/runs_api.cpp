@@ -1,5 +1,6 @@
 #include "api/runs_api.hpp"
 
+#include "api/query_params.hpp"
 #include "api/request_body.hpp"
 #include "api/run_json.hpp"
 #include "json/json_util.hpp"
@@ -10,19 +11,6 @@
 namespace agenthost::api {
 namespace {
 
-size_t parse_limit(const http::HttpRequest& request, size_t fallback, size_t maximum) {
-    auto found = request.query.find("limit");
-    if (found == request.query.end()) return fallback;
-    const std::string& text = found->second;
-    bool digits = !text.empty() && text.size() < 7 &&
-                  std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c); });
-    size_t value = digits ? std::stoul(text) : 0;
-    if (value < 1 || value > maximum)
-        throw http::ApiError(422, "ValidationError", "limit must be a whole number from 1 to " + std::to_string(maximum),
-                             {{"limit", "must be a whole number from 1 to " + std::to_string(maximum)}});
-    return value;
-}
-
 // A cursor is "<created_at_ms>_<run id>" as served in next_cursor.
 void check_cursor(const std::string& cursor) {
     size_t underscore = cursor.find('_');
@@ -30,12 +18,6 @@ void check_cursor(const std::string& cursor) {
               std::all_of(cursor.begin(), cursor.begin() + static_cast<long>(underscore),
                           [](unsigned char c) { return std::isdigit(c); });
     if (!ok) throw http::ApiError(422, "ValidationError", "cursor is not one this API served", {{"cursor", "is invalid"}});
-}
-
-const std::string& query_value(const http::HttpRequest& request, const char* name) {
-    static const std::string empty;
-    auto found = request.query.find(name);
-    return found == request.query.end() ? empty : found->second;
 }
 
 void check_status_filter(const std::string& status) {
@@ -76,18 +58,12 @@ void create_run(ApiContext& context, const http::HttpRequest& request, http::Res
     });
 }
 
-http::HttpResponse list_runs(ApiContext& context, const http::HttpRequest& request) {
-    store::RunFilter filter;
-    filter.status = query_value(request, "status");
-    check_status_filter(filter.status);
-    filter.agent = query_value(request, "agent");
-    filter.thread_id = query_value(request, "thread_id");
-    filter.cursor = query_value(request, "cursor");
-    if (!filter.cursor.empty()) check_cursor(filter.cursor);
-    filter.limit = parse_limit(request, 50, 500);
-    store::RunPage page = with_store([&] { return context.runs.list(filter); });
+// {"runs": [...], "next_cursor"} plus any members `extra` writes first.
+template <typename Extra>
+http::HttpResponse run_page_response(const store::RunPage& page, Extra&& extra) {
     JsonWriter out;
     out->StartObject();
+    extra(out);
     out.key("runs");
     out->StartArray();
     for (const auto& run : page.runs) write_run(out, run);
@@ -97,6 +73,19 @@ http::HttpResponse list_runs(ApiContext& context, const http::HttpRequest& reque
     else out.string(page.next_cursor);
     out->EndObject();
     return http::json_response(200, out.str());
+}
+
+http::HttpResponse list_runs(ApiContext& context, const http::HttpRequest& request) {
+    store::RunFilter filter;
+    filter.status = query_value(request, "status");
+    check_status_filter(filter.status);
+    filter.agent = query_value(request, "agent");
+    filter.thread_id = query_value(request, "thread_id");
+    filter.cursor = query_value(request, "cursor");
+    if (!filter.cursor.empty()) check_cursor(filter.cursor);
+    filter.limit = bounded_number(request, "limit", 50, 1, 500);
+    store::RunPage page = with_store([&] { return context.runs.list(filter); });
+    return run_page_response(page, [](JsonWriter&) {});
 }
 
 http::HttpResponse cancel_run(ApiContext& context, const std::string& run_id) {
@@ -120,15 +109,8 @@ http::HttpResponse cancel_run(ApiContext& context, const std::string& run_id) {
 
 http::HttpResponse run_events(ApiContext& context, const http::HttpRequest& request, const std::string& run_id) {
     store::RunRecord run = find_run(context, run_id);
-    long long since = 0;
-    const std::string& since_text = query_value(request, "since_index");
-    if (!since_text.empty()) {
-        bool digits = since_text.size() < 18 && std::all_of(since_text.begin(), since_text.end(),
-                                                            [](unsigned char c) { return std::isdigit(c); });
-        if (!digits) throw http::ApiError(422, "ValidationError", "since_index must be a whole number", {{"since_index", "must be a whole number"}});
-        since = std::stoll(since_text);
-    }
-    size_t limit = parse_limit(request, 1000, 10000);
+    long long since = static_cast<long long>(bounded_number(request, "since_index", 0, 0, 1000000000000LL));
+    size_t limit = bounded_number(request, "limit", 1000, 1, 10000);
     auto events = with_store([&] { return context.runs.events(run_id, since, limit); });
     JsonWriter out;
     out->StartObject();
@@ -147,24 +129,13 @@ http::HttpResponse run_events(ApiContext& context, const http::HttpRequest& requ
 http::HttpResponse thread_runs(ApiContext& context, const http::HttpRequest& request, const std::string& thread_id) {
     store::RunFilter filter;
     filter.thread_id = thread_id;
-    filter.limit = parse_limit(request, 100, 500);
+    filter.limit = bounded_number(request, "limit", 100, 1, 500);
     filter.cursor = query_value(request, "cursor");
     if (!filter.cursor.empty()) check_cursor(filter.cursor);
     store::RunPage page = with_store([&] { return context.runs.list(filter); });
     if (page.runs.empty() && filter.cursor.empty())
         throw http::ApiError(404, "ThreadNotFound", "no thread with id '" + thread_id + "'");
-    JsonWriter out;
-    out->StartObject();
-    out.field("thread_id", thread_id);
-    out.key("runs");
-    out->StartArray();
-    for (const auto& run : page.runs) write_run(out, run);
-    out->EndArray();
-    out.key("next_cursor");
-    if (page.next_cursor.empty()) out->Null();
-    else out.string(page.next_cursor);
-    out->EndObject();
-    return http::json_response(200, out.str());
+    return run_page_response(page, [&](JsonWriter& out) { out.field("thread_id", thread_id); });
 }
 
 }  // namespace

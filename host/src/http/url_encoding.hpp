@@ -2,12 +2,14 @@
 // queries as HTML forms send it).
 #pragma once
 
+#include "util/percent_decode.hpp"
+
 #include <map>
 #include <string>
 
 namespace agenthost::http {
 
-std::string percent_decode(const std::string& text, bool plus_is_space = false);
+using agenthost::percent_decode;
 
 // "a=1&b=x%20y" (with or without the leading '?') -> {a: 1, b: "x y"}.
 // A repeated name keeps its first value.

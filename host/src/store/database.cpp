@@ -1,5 +1,7 @@
 #include "store/database.hpp"
 
+#include "util/percent_decode.hpp"
+
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
@@ -16,26 +18,6 @@ bool starts_with(const std::string& text, const std::string& prefix) { return te
 std::string hide_password(const std::string& url) {
     static const std::regex password(R"(^([a-z]+://[^:/@]+:)[^@]*@)");
     return std::regex_replace(url, password, "$1***@");
-}
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-std::string percent_decode(const std::string& text) {
-    std::string out;
-    for (size_t i = 0; i < text.size(); ++i) {
-        if (text[i] == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 && hex_value(text[i + 2]) >= 0) {
-            out += static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
-            i += 2;
-        } else {
-            out += text[i];
-        }
-    }
-    return out;
 }
 
 // libpq keyword values in single quotes, with ' and \ escaped.
