@@ -170,3 +170,22 @@ TEST_CASE("a run's events come in order from since_index") {
     CHECK(later["events"][0]["seq"].GetInt64() == 3);
     error_envelope(client.get("/runs/" + id + "/events?since_index=-1"), 422, "ValidationError");
 }
+
+TEST_CASE("the retention sweep deletes finished runs older than the TTL") {
+    // 0.001 h is 3.6 s; sweeping every 0.2 s.
+    HostProcess short_lived(host_config(R"({"echo":{"enabled":true}})",
+                                        R"("runs":{"retention_hours":0.001,"sweep_interval_seconds":0.2})"));
+    HttpClient client(short_lived.base_url());
+    std::string id = create(client, R"({"agent_name":"echo","task":"forget me"})");
+    CHECK(std::string(wait_final(client, id)["status"].GetString()) == "succeeded");
+    // Still there just after it finished.
+    CHECK(client.get("/runs/" + id).status == 200);
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(12);
+    long status = 200;
+    while (status == 200 && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        status = client.get("/runs/" + id).status;
+    }
+    CHECK(status == 404);
+    CHECK(client.get("/runs/" + id + "/events").status == 404);
+}
