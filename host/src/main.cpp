@@ -4,7 +4,9 @@
 #include "api/routes.hpp"
 #include "config/host_config.hpp"
 #include "http/http_server.hpp"
+#include "http/stream_hub.hpp"
 #include "plugins/agent_registry.hpp"
+#include "runs/event_feed.hpp"
 #include "runs/run_dispatcher.hpp"
 #include "runs/run_service.hpp"
 #include "runs/run_waiters.hpp"
@@ -111,16 +113,20 @@ int main(int argc, char** argv) {
     auto registry = plugins::AgentRegistry::discover(config.plugin_dirs, config.agents);
     runs::WorkerPool workers(static_cast<size_t>(config.worker_count), config.queue_limit);
     runs::RunWaiters waiters;
+    runs::EventFeed feed(*store, std::chrono::milliseconds(config.stream_poll_ms));
+    http::StreamHubSettings stream_settings;
+    stream_settings.heartbeat = std::chrono::milliseconds(static_cast<long long>(config.heartbeat_seconds * 1000));
+    http::StreamHub streams(stream_settings);
     runs::RunSettings settings = run_settings(config, database.dialect);
-    runs::RunDispatcher dispatcher(*store, *registry, workers, waiters, settings);
-    runs::RunService run_service(*store, *registry, dispatcher, waiters, settings);
+    runs::RunDispatcher dispatcher(*store, *registry, workers, waiters, feed, settings);
+    runs::RunService run_service(*store, *registry, dispatcher, waiters, feed, settings);
     try {
         dispatcher.start();
     } catch (const std::exception& e) {
         return fail(std::string("recovering runs failed: ") + e.what());
     }
 
-    api::ApiContext context{*registry, run_service, workers, kVersion, database.display,
+    api::ApiContext context{*registry, run_service, workers, streams, kVersion, database.display,
                             config.max_text_length, std::chrono::steady_clock::now()};
     http::Router router;
     api::add_routes(router, context);
@@ -152,6 +158,8 @@ int main(int argc, char** argv) {
     dispatcher.stop();
     workers.stop();
     waiters.abandon_all();
+    feed.stop();
+    streams.stop();
     store->stop();
     server.shutdown();
     log::info("stopped");

@@ -1,4 +1,5 @@
 #include "http/api_error.hpp"
+#include "http/raw_connection.hpp"
 #include "http/router.hpp"
 #include "http/url_encoding.hpp"
 
@@ -12,6 +13,7 @@ namespace {
 struct CapturingChannel : ResponseChannel {
     HttpResponse response;
     void send(HttpResponse r) override { response = std::move(r); }
+    std::unique_ptr<RawConnection> take_over() override { return nullptr; }
 };
 
 }  // namespace

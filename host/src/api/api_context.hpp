@@ -2,6 +2,7 @@
 // handler file takes one argument.
 #pragma once
 
+#include "http/stream_hub.hpp"
 #include "plugins/agent_registry.hpp"
 #include "runs/run_service.hpp"
 #include "runs/worker_pool.hpp"
@@ -16,6 +17,7 @@ struct ApiContext {
     const plugins::AgentRegistry& registry;
     runs::RunService& runs;
     const runs::WorkerPool& workers;
+    http::StreamHub& streams;
     std::string version;
     std::string database;  // for /health, without credentials
     size_t max_text_length;

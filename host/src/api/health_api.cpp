@@ -42,6 +42,12 @@ http::HttpResponse health(const ApiContext& context) {
     out.field("busy", context.workers.busy());
     out.field("queued", context.workers.queued());
     out->EndObject();
+    out.key("streams");
+    out->StartObject();
+    out.field("status", "healthy");
+    out.field("open", context.streams.open_streams());
+    out.field("followers", context.runs.feed().followers());
+    out->EndObject();
     out.key("llm");
     out->StartObject();
     out.field("status", "not_configured");

@@ -5,6 +5,7 @@
 #include "api/invoke_api.hpp"
 #include "api/pipeline_api.hpp"
 #include "api/runs_api.hpp"
+#include "api/stream_api.hpp"
 
 namespace agenthost::api {
 
@@ -14,6 +15,7 @@ void add_routes(http::Router& router, ApiContext& context) {
     add_invoke_routes(router, context);
     add_run_routes(router, context);
     add_pipeline_routes(router, context);
+    add_stream_routes(router, context);
 }
 
 }  // namespace agenthost::api

@@ -107,14 +107,11 @@ http::HttpResponse cancel_run(ApiContext& context, const std::string& run_id) {
     return http::json_response(outcome == store::CancelOutcome::cancelled ? 200 : 202, out.str());
 }
 
-http::HttpResponse run_events(ApiContext& context, const http::HttpRequest& request, const std::string& run_id) {
-    store::RunRecord run = find_run(context, run_id);
-    long long since = static_cast<long long>(bounded_number(request, "since_index", 0, 0, 1000000000000LL));
-    size_t limit = bounded_number(request, "limit", 1000, 1, 10000);
-    auto events = with_store([&] { return context.runs.events(run_id, since, limit); });
+http::HttpResponse events_response(const store::RunRecord& run, const std::vector<store::RunEvent>& events,
+                                   long long since) {
     JsonWriter out;
     out->StartObject();
-    out.field("run_id", run_id);
+    out.field("run_id", run.id);
     out.field("status", run.status);
     out.key("events");
     out->StartArray();
@@ -124,6 +121,37 @@ http::HttpResponse run_events(ApiContext& context, const http::HttpRequest& requ
     out->Int64(events.empty() ? since : events.back().seq);
     out->EndObject();
     return http::json_response(200, out.str());
+}
+
+// Seed 000's log polling: the events after since_index; with wait=S, held up
+// to S seconds for the first new one (answered from the event feed's thread).
+void run_events(ApiContext& context, const http::HttpRequest& request, const http::Responder& responder) {
+    std::string run_id = request.param("id");
+    store::RunRecord run = find_run(context, run_id);
+    long long since = static_cast<long long>(bounded_number(request, "since_index", 0, 0, 1000000000000LL));
+    size_t limit = bounded_number(request, "limit", 1000, 1, 10000);
+    size_t wait_seconds = bounded_number(request, "wait", 0, 0, 60);
+    auto events = with_store([&] { return context.runs.events(run_id, since, limit); });
+    if (!events.empty() || wait_seconds == 0 || store::run_status::is_terminal(run.status)) {
+        responder.send(events_response(run, events, since));
+        return;
+    }
+    auto deadline = runs::EventFeed::Clock::now() + std::chrono::seconds(wait_seconds);
+    context.runs.feed().follow(
+        run_id, since,
+        [&context, responder, run, since, limit](const std::vector<store::RunEvent>& arrived, bool, bool) {
+            std::vector<store::RunEvent> page(arrived.begin(),
+                                              arrived.begin() + static_cast<long>(std::min(limit, arrived.size())));
+            store::RunRecord latest = run;
+            try {
+                if (auto now = context.runs.find(run.id)) latest = *now;
+            } catch (const std::exception&) {
+                // The events are the answer; the status may be a moment old.
+            }
+            responder.send(events_response(latest, page, since));
+            return false;
+        },
+        deadline);
 }
 
 http::HttpResponse thread_runs(ApiContext& context, const http::HttpRequest& request, const std::string& thread_id) {
@@ -168,7 +196,7 @@ void add_run_routes(http::Router& router, ApiContext& context) {
         responder.send(cancel_run(context, request.param("id")));
     });
     router.get("/runs/:id/events", [&context](const http::HttpRequest& request, http::Responder responder) {
-        responder.send(run_events(context, request, request.param("id")));
+        run_events(context, request, responder);
     });
     router.get("/threads/:id", [&context](const http::HttpRequest& request, http::Responder responder) {
         responder.send(thread_runs(context, request, request.param("id")));

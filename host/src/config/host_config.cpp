@@ -137,6 +137,10 @@ void apply_config_file(HostConfig& config, const std::string& path) {
         if (const auto* v = json::get_member(*runs, "retention_hours")) config.retention_hours = v->GetDouble();
         if (const auto* v = json::get_member(*runs, "sweep_interval_seconds")) config.sweep_interval_seconds = v->GetDouble();
     }
+    if (const auto* streaming = json::get_member(*document, "streaming")) {
+        if (const auto* v = json::get_member(*streaming, "heartbeat_seconds")) config.heartbeat_seconds = v->GetDouble();
+        if (const auto* v = json::get_member(*streaming, "poll_ms")) config.stream_poll_ms = v->GetInt();
+    }
     if (const auto* pipelines = json::get_member(*document, "pipelines")) {
         if (const auto* v = json::get_member(*pipelines, "max_text_length")) config.max_text_length = v->GetUint();
     }

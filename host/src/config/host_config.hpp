@@ -46,6 +46,8 @@ struct HostConfig {
     double retention_hours = 24 * 7;
     double sweep_interval_seconds = 600;
     size_t max_text_length = 10000;
+    double heartbeat_seconds = 15;
+    long long stream_poll_ms = 250;
     int worker_count = 4;
     size_t queue_limit = 1024;
     log::Level log_level = log::Level::info;

@@ -2,6 +2,8 @@
 // see only these types, never Pistache's.
 #pragma once
 
+#include "http/raw_connection.hpp"
+
 #include <map>
 #include <memory>
 #include <string>
@@ -38,11 +40,14 @@ inline HttpResponse json_response(int status, std::string body) {
     return response;
 }
 
+
+
 // Where a handler's one response goes. Implemented by the server.
 class ResponseChannel {
   public:
     virtual ~ResponseChannel() = default;
     virtual void send(HttpResponse response) = 0;
+    virtual std::unique_ptr<RawConnection> take_over() = 0;
 };
 
 // A handler's way to answer, now or later from another thread. Copies share
@@ -51,6 +56,11 @@ class Responder {
   public:
     explicit Responder(std::shared_ptr<ResponseChannel> channel) : channel_(std::move(channel)) {}
     void send(HttpResponse response) const { channel_->send(std::move(response)); }
+    // Takes the connection out of the HTTP server for a streamed response
+    // (see raw_connection.hpp); null if the client is already gone. Call it
+    // from the handler itself, on the thread that received the request,
+    // before answering in any other way.
+    std::unique_ptr<RawConnection> take_over() const { return channel_->take_over(); }
 
   private:
     std::shared_ptr<ResponseChannel> channel_;

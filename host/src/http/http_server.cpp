@@ -1,12 +1,16 @@
 #include "http/http_server.hpp"
 
 #include "http/api_error.hpp"
+#include "http/raw_connection.hpp"
 #include "http/url_encoding.hpp"
 #include "util/ids.hpp"
 #include "util/log.hpp"
 
 #include <pistache/endpoint.h>
 #include <pistache/http.h>
+#include <pistache/peer.h>
+
+#include <fcntl.h>
 
 #include <algorithm>
 #include <atomic>
@@ -81,6 +85,23 @@ class PistacheChannel : public ResponseChannel {
         // the client hanging: answer for it.
         if (!sent_.load())
             send(error_response(500, "InternalError", "the request was dropped without a response", request_id_));
+    }
+
+    std::unique_ptr<RawConnection> take_over() override {
+        if (sent_.exchange(true)) return nullptr;
+        std::shared_ptr<Tcp::Peer> peer = writer_.peer();
+        // Our own descriptor for the socket: Pistache closes its own when the
+        // client leaves, and the number may be reused at once.
+        int fd = peer ? fcntl(peer->fd(), F_DUPFD_CLOEXEC, 0) : -1;
+        double ms = std::chrono::duration<double, std::milli>(Clock::now() - started_).count();
+        log::info("request", {{"method", method_},
+                              {"path", path_},
+                              {"status", fd >= 0 ? 200 : 499},
+                              {"duration_ms", ms},
+                              {"request_id", request_id_},
+                              {"streaming", "true"}});
+        if (fd < 0) return nullptr;
+        return std::make_unique<RawConnection>(fd, request_id_);
     }
 
     void send(HttpResponse response) override {

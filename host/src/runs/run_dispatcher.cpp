@@ -46,8 +46,13 @@ void apply_outcome(store::RunRecord& run, const plugins::InvokeOutcome& outcome)
 }  // namespace
 
 RunDispatcher::RunDispatcher(store::Store& store, const plugins::AgentRegistry& registry, WorkerPool& workers,
-                             RunWaiters& waiters, RunSettings settings)
-    : store_(store), registry_(registry), workers_(workers), waiters_(waiters), settings_(std::move(settings)) {
+                             RunWaiters& waiters, EventFeed& feed, RunSettings settings)
+    : store_(store),
+      registry_(registry),
+      workers_(workers),
+      waiters_(waiters),
+      feed_(feed),
+      settings_(std::move(settings)) {
     for (const auto& agent : registry_.loaded_agents()) agents_.push_back(agent->name());
 }
 
@@ -186,7 +191,7 @@ void RunDispatcher::execute(const std::string& run_id) {
     }
     store::RunRecord& run = claimed.run;
     const plugins::PluginRecord* record = registry_.find(run.agent);
-    StoredRunServices services(store_, run, claimed.next_event_seq);
+    StoredRunServices services(store_, feed_, run, claimed.next_event_seq);
     long long next_seq = claimed.next_event_seq;
     if (record == nullptr || !record->agent) {
         run.status = store::run_status::failed;
@@ -208,9 +213,13 @@ void RunDispatcher::execute(const std::string& run_id) {
         store::RunEvent started{run.id, services.take_seq(), "run.started", run.started_at_ms,
                                 "{\"attempt\":" + std::to_string(run.attempts) + ",\"host\":" +
                                     quoted_json(settings_.host_id) + "}"};
-        store_.writes().submit([run, started, &runs](soci::session& session) {
-            if (runs.mark_started(session, run, run.started_at_ms)) runs.append_event(session, started, run.fencing_token);
-        });
+        store_.writes().submit(
+            [run, started, &runs](soci::session& session) {
+                if (runs.mark_started(session, run, run.started_at_ms)) runs.append_event(session, started, run.fencing_token);
+            },
+            [this, id = run.id](const std::string& error) {
+                if (error.empty()) feed_.notify(id);
+            });
         plugins::InvokeOutcome outcome = agent->invoke(context, agent_input(run));
         {
             std::lock_guard<std::mutex> lock(mutex_);
@@ -253,6 +262,7 @@ void RunDispatcher::finish(store::RunRecord run, long long next_seq, std::functi
             log::warn("run outcome discarded: its lease was taken over", {{"run_id", run.id}});
         } else {
             waiters_.finished(run);
+            feed_.notify(run.id);
         }
         if (recorded) recorded(error.empty() && *completed);
         if (!run.pipeline_id.empty()) wake();  // a next step may be queued
@@ -313,8 +323,10 @@ void RunDispatcher::maintain() {
         if (swept > 0) log::info("retention sweep", {{"deleted_runs", static_cast<long long>(swept)}});
     }
     for (const auto& id : cancelled) cancel_local(id);
-    for (const auto& [id, status] : recovered)
+    for (const auto& [id, status] : recovered) {
         log::warn("run taken over from a host that stopped", {{"run_id", id}, {"status", status}});
+        feed_.notify(id);
+    }
     if (!recovered.empty()) wake();
 
     // Outcomes the database refused earlier: the database answered above,

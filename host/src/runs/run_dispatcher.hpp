@@ -6,6 +6,7 @@
 
 #include "plugins/agent_registry.hpp"
 #include "plugins/run_context.hpp"
+#include "runs/event_feed.hpp"
 #include "runs/run_settings.hpp"
 #include "runs/run_waiters.hpp"
 #include "runs/worker_pool.hpp"
@@ -23,7 +24,7 @@ namespace agenthost::runs {
 class RunDispatcher {
   public:
     RunDispatcher(store::Store& store, const plugins::AgentRegistry& registry, WorkerPool& workers,
-                  RunWaiters& waiters, RunSettings settings);
+                  RunWaiters& waiters, EventFeed& feed, RunSettings settings);
     ~RunDispatcher();
 
     // Recovers what a previous process left running (SQLite) and starts
@@ -53,6 +54,7 @@ class RunDispatcher {
     const plugins::AgentRegistry& registry_;
     WorkerPool& workers_;
     RunWaiters& waiters_;
+    EventFeed& feed_;
     RunSettings settings_;
     std::vector<std::string> agents_;
 

@@ -9,8 +9,13 @@ void StoredRunServices::emit_event(const std::string& type, const std::string& d
     store::RunEvent event{run_.id, next_seq_.fetch_add(1), type, store::now_ms(), data_json};
     long long token = run_.fencing_token;
     const store::RunRepository& runs = store_.runs();
-    // Progress events are not waited for: the run goes on while they commit.
-    store_.writes().submit([event, token, &runs](soci::session& session) { runs.append_event(session, event, token); });
+    // Progress events are not waited for: the run goes on while they commit,
+    // and followers hear of them once they have.
+    EventFeed& feed = feed_;
+    store_.writes().submit([event, token, &runs](soci::session& session) { runs.append_event(session, event, token); },
+                           [&feed, id = run_.id](const std::string& error) {
+                               if (error.empty()) feed.notify(id);
+                           });
 }
 
 std::optional<std::string> StoredRunServices::memory_get(const std::string& key) {

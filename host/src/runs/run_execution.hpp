@@ -4,6 +4,7 @@
 #pragma once
 
 #include "plugins/run_context.hpp"
+#include "runs/event_feed.hpp"
 #include "store/store.hpp"
 
 #include <atomic>
@@ -12,8 +13,8 @@ namespace agenthost::runs {
 
 class StoredRunServices : public plugins::RunServices {
   public:
-    StoredRunServices(store::Store& store, const store::RunRecord& run, long long next_seq)
-        : store_(store), run_(run), next_seq_(next_seq) {}
+    StoredRunServices(store::Store& store, EventFeed& feed, const store::RunRecord& run, long long next_seq)
+        : store_(store), feed_(feed), run_(run), next_seq_(next_seq) {}
 
     void emit_event(const std::string& type, const std::string& data_json) override;
     std::optional<std::string> memory_get(const std::string& key) override;
@@ -26,6 +27,7 @@ class StoredRunServices : public plugins::RunServices {
 
   private:
     store::Store& store_;
+    EventFeed& feed_;
     const store::RunRecord& run_;
     std::atomic<long long> next_seq_;
 };

@@ -71,6 +71,7 @@ store::CancelOutcome RunService::cancel(const std::string& run_id) {
     // A run claimed here but not yet started is cancelled outright.
     if (outcome == store::CancelOutcome::requested && dispatcher_.cancel_local(run_id))
         outcome = store::CancelOutcome::cancelled;
+    if (outcome != store::CancelOutcome::not_found) feed_.notify(run_id);
     if (outcome == store::CancelOutcome::cancelled) {
         // Whoever waited on it is told now.
         if (auto run = find(run_id)) waiters_.finished(*run);

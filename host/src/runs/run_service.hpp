@@ -33,8 +33,13 @@ struct PipelineView {
 class RunService {
   public:
     RunService(store::Store& store, const plugins::AgentRegistry& registry, RunDispatcher& dispatcher,
-               RunWaiters& waiters, const RunSettings& settings)
-        : store_(store), registry_(registry), dispatcher_(dispatcher), waiters_(waiters), settings_(settings) {}
+               RunWaiters& waiters, EventFeed& feed, const RunSettings& settings)
+        : store_(store),
+          registry_(registry),
+          dispatcher_(dispatcher),
+          waiters_(waiters),
+          feed_(feed),
+          settings_(settings) {}
 
     // Checks the agent and the context against its input schema.
     std::optional<Rejection> check(const InvokeRequest& request) const;
@@ -62,6 +67,7 @@ class RunService {
     store::PipelinePage pipelines(size_t offset, size_t limit);
 
     bool store_healthy() const { return store_.healthy(); }
+    EventFeed& feed() { return feed_; }
 
   private:
     store::RunRecord new_run(const InvokeRequest& request) const;
@@ -70,6 +76,7 @@ class RunService {
     const plugins::AgentRegistry& registry_;
     RunDispatcher& dispatcher_;
     RunWaiters& waiters_;
+    EventFeed& feed_;
     const RunSettings& settings_;
 };
 

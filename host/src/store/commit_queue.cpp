@@ -68,6 +68,16 @@ bool CommitQueue::ensure_connected() {
     }
 }
 
+bool CommitQueue::still_connected() {
+    try {
+        int one = 0;
+        *session_ << "SELECT 1", soci::into(one);
+        return one == 1;
+    } catch (const std::exception&) {
+        return false;
+    }
+}
+
 void CommitQueue::loop() {
     for (;;) {
         std::deque<Item> batch;
@@ -108,8 +118,9 @@ void CommitQueue::apply(std::deque<Item>& batch) {
         if (batch.size() == 1) {
             std::string reason = describe_error(e);
             log::warn("write failed", {{"error", reason}});
-            // A lost connection fails every later write until it returns.
-            if (!session_->is_connected()) healthy_ = false;
+            // A dropped connection still reports itself connected until used:
+            // ask it something trivial, and reconnect next time if that fails.
+            if (!still_connected()) healthy_ = false;
             finish(batch.front(), reason);
             return;
         }

@@ -52,6 +52,7 @@ class CommitQueue {
     void loop();
     void apply(std::deque<Item>& batch);
     bool ensure_connected();
+    bool still_connected();
 
     DatabaseSettings settings_;
     std::unique_ptr<soci::session> session_;

@@ -31,8 +31,9 @@ class Store {
     // False while the database is unreachable.
     bool healthy() const { return writes_->healthy(); }
 
-    // Runs `read` on a pooled session. A broken connection is reopened and
-    // the read tried once more; throws StoreUnavailable if that fails too.
+    // Runs `read` on a pooled session. After a failure the session is
+    // replaced and the read tried once more; throws StoreUnavailable if that
+    // fails too.
     template <typename Read>
     auto read(Read&& read) -> decltype(read(std::declval<soci::session&>())) {
         for (int attempt = 0;; ++attempt) {
@@ -40,8 +41,10 @@ class Store {
             try {
                 return read(*lease.session);
             } catch (const std::exception& e) {
-                if (attempt == 1 || lease.session->is_connected()) throw StoreUnavailable(describe_error(e));
+                // A pooled connection the server dropped still looks connected
+                // until used: whatever failed, the next try gets a fresh one.
                 lease.discard();
+                if (attempt == 1) throw StoreUnavailable(describe_error(e));
             }
         }
     }

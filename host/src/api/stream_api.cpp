@@ -1,0 +1,167 @@
+#include "api/stream_api.hpp"
+
+#include "api/query_params.hpp"
+#include "api/request_body.hpp"
+#include "api/run_json.hpp"
+#include "api/runs_api.hpp"
+#include "api/sse.hpp"
+#include "http/raw_connection.hpp"
+#include "json/json_util.hpp"
+#include "util/log.hpp"
+
+#include <atomic>
+#include <memory>
+
+namespace agenthost::api {
+namespace {
+
+enum class OnDisconnect { keep_running, cancel };
+
+OnDisconnect parse_on_disconnect(const std::string& value, const char* field) {
+    if (value.empty() || value == "continue") return OnDisconnect::keep_running;
+    if (value == "cancel") return OnDisconnect::cancel;
+    throw http::ApiError(422, "ValidationError", std::string(field) + " must be continue or cancel",
+                         {{field, "must be continue or cancel"}});
+}
+
+// Where a stream resumes: after Last-Event-ID (header, or last_event_id for
+// browsers' EventSource reconnects that cannot set headers), else from the start.
+long long resume_after(const http::HttpRequest& request) {
+    std::string text = request.header("last-event-id");
+    const char* field = "Last-Event-ID";
+    if (text.empty()) {
+        text = query_value(request, "last_event_id");
+        field = "last_event_id";
+    }
+    if (text.empty()) return 0;
+    bool digits = text.size() < 18 && std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c); });
+    if (!digits) throw http::ApiError(422, "ValidationError", std::string(field) + " must be an event id (a whole number)",
+                                      {{field, "must be a whole number"}});
+    return std::stoll(text);
+}
+
+// One streaming client: the hub stream, the feed subscription, and what to
+// do when the client leaves.
+struct StreamSession {
+    http::StreamId stream = 0;
+    std::atomic<uint64_t> subscription{0};
+    std::atomic<bool> over{false};
+};
+
+std::string final_event_type(const store::RunRecord& run);
+
+void follow_run(ApiContext& context, std::unique_ptr<http::RawConnection> connection, const store::RunRecord& run,
+                long long after, OnDisconnect on_disconnect) {
+    auto session = std::make_shared<StreamSession>();
+    std::string run_id = run.id, thread_id = run.thread_id;
+    http::StreamHub& hub = context.streams;
+    runs::EventFeed& feed = context.runs.feed();
+    std::string head = http::response_head(200, "text/event-stream", connection->request_id());
+    session->stream = hub.open(std::move(connection), std::move(head),
+                               [&context, &feed, session, run_id, on_disconnect](bool client_left) {
+                                   bool was_over = session->over.exchange(true);
+                                   if (uint64_t id = session->subscription.load()) feed.unfollow(id);
+                                   if (client_left && !was_over && on_disconnect == OnDisconnect::cancel) {
+                                       log::info("client left its stream: cancelling the run", {{"run_id", run_id}});
+                                       try {
+                                           context.runs.cancel(run_id);
+                                       } catch (const std::exception& e) {
+                                           log::warn("cancel on disconnect failed", {{"run_id", run_id}, {"error", e.what()}});
+                                       }
+                                   }
+                               });
+    uint64_t subscription = feed.follow(
+        run_id, after,
+        [&context, &hub, session, run_id, thread_id](const std::vector<store::RunEvent>& events, bool finished, bool) {
+            if (session->over.load()) return false;
+            std::string frames;
+            std::string last_type;
+            for (const auto& event : events) {
+                frames += event_frame(event, thread_id);
+                last_type = event.type;
+            }
+            if (finished) {
+                session->over = true;
+                if (last_type.empty()) {
+                    // Resumed past the final event: the run says how it ended.
+                    auto run = context.runs.find(run_id);
+                    last_type = run ? final_event_type(*run) : "run.failed";
+                }
+                frames += done_frame(last_type);
+            }
+            if (!frames.empty()) hub.send(session->stream, std::move(frames));
+            if (finished) hub.finish(session->stream);
+            return !finished;
+        });
+    session->subscription = subscription;
+    if (session->over.load()) feed.unfollow(subscription);  // the client left before we subscribed
+}
+
+// A finished stream whose resume point is past its final event still gets a
+// done frame: follow_run's feed says "finished" with no events, and the done
+// frame must carry the run's real outcome.
+std::string final_event_type(const store::RunRecord& run) {
+    if (run.status == store::run_status::succeeded) return "run.succeeded";
+    if (run.status == store::run_status::cancelled) return "run.cancelled";
+    return "run.failed";
+}
+
+void stream_run(ApiContext& context, const http::HttpRequest& request, const http::Responder& responder) {
+    std::string run_id = request.param("id");
+    auto run = with_store([&] { return context.runs.find(run_id); });
+    if (!run) throw http::ApiError(404, "RunNotFound", "no run with id '" + run_id + "'");
+    long long after = resume_after(request);
+    OnDisconnect on_disconnect = parse_on_disconnect(query_value(request, "on_disconnect"), "on_disconnect");
+    auto connection = responder.take_over();
+    if (!connection) return;  // the client is gone already
+    if (store::run_status::is_terminal(run->status)) {
+        // Replays what is left and ends; nothing more will come.
+        auto events = with_store([&] { return context.runs.events(run_id, after, 100000); });
+        std::string body = http::response_head(200, "text/event-stream", connection->request_id());
+        for (const auto& event : events) body += event_frame(event, run->thread_id);
+        body += done_frame(final_event_type(*run));
+        http::StreamId stream = context.streams.open(std::move(connection), std::move(body), nullptr);
+        context.streams.finish(stream);
+        return;
+    }
+    follow_run(context, std::move(connection), *run, after, on_disconnect);
+}
+
+void start_and_stream(ApiContext& context, const http::HttpRequest& request, const http::Responder& responder) {
+    rapidjson::Document body = read_json_body(request, "requests/agent-stream");
+    const rapidjson::Value* agent = json::get_member(body, "agent_name");
+    if (agent == nullptr || agent->IsNull())
+        throw http::ApiError(422, "RoutingNotAvailable",
+                             "agent_name is required: routing a task to an agent by supervisors is not available "
+                             "in this version; GET /agents lists the agents",
+                             {{"/agent_name", "is required"}});
+    OnDisconnect on_disconnect = parse_on_disconnect(json::get_string(body, "on_disconnect"), "/on_disconnect");
+    runs::InvokeRequest invoke = invoke_request_from(body);
+    if (auto rejection = context.runs.check(invoke)) throw rejection_error(*rejection);
+    // Taken over now, on the request's own thread; answered once stored.
+    auto connection = std::make_shared<std::unique_ptr<http::RawConnection>>(responder.take_over());
+    if (!*connection) return;
+    context.runs.submit(invoke, [&context, connection, on_disconnect](const store::RunRecord& run, const std::string& error) {
+        std::unique_ptr<http::RawConnection> owned = std::move(*connection);
+        if (!error.empty()) {
+            http::HttpResponse failure = http::error_response(store_error(error), owned->request_id());
+            std::string bytes = http::response_head(503, "application/json", owned->request_id()) + failure.body;
+            context.streams.finish(context.streams.open(std::move(owned), std::move(bytes), nullptr));
+            return;
+        }
+        follow_run(context, std::move(owned), run, 0, on_disconnect);
+    });
+}
+
+}  // namespace
+
+void add_stream_routes(http::Router& router, ApiContext& context) {
+    router.get("/runs/:id/stream", [&context](const http::HttpRequest& request, http::Responder responder) {
+        stream_run(context, request, responder);
+    });
+    router.post("/agent/stream", [&context](const http::HttpRequest& request, http::Responder responder) {
+        start_and_stream(context, request, responder);
+    });
+}
+
+}  // namespace agenthost::api
