@@ -6,6 +6,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace agenthost::http {
@@ -138,7 +139,11 @@ void StreamHub::end(StreamId id, bool client_left) {
 
 void StreamHub::loop() {
     std::vector<epoll_event> events(256);
-    auto next_heartbeat_check = Clock::now() + std::chrono::seconds(1);
+    // Idle streams are looked at twice per heartbeat interval (at most once
+    // a second is plenty for the default 15 s).
+    const auto check_every = std::clamp<std::chrono::milliseconds>(settings_.heartbeat / 2, std::chrono::milliseconds(10),
+                                                                   std::chrono::milliseconds(1000));
+    auto next_heartbeat_check = Clock::now() + check_every;
     while (!stopping_.load()) {
         int timeout_ms = static_cast<int>(
             std::max<long long>(0, std::chrono::duration_cast<std::chrono::milliseconds>(next_heartbeat_check - Clock::now()).count()));
@@ -163,7 +168,7 @@ void StreamHub::loop() {
         for (Command& command : commands) apply(command);
         auto now = Clock::now();
         if (now >= next_heartbeat_check) {
-            next_heartbeat_check = now + std::chrono::seconds(1);
+            next_heartbeat_check = now + check_every;
             std::vector<StreamId> idle;
             for (auto& [id, stream] : streams_)
                 if (stream->pending.empty() && now - stream->last_write >= settings_.heartbeat) idle.push_back(id);
