@@ -1,5 +1,6 @@
 // Two hosts on one PostgreSQL database: a run whose host dies is taken over
 // once its lease runs out, and shared work runs exactly once.
+#include "sse_client.hpp"
 #include "test_host.hpp"
 
 #include <map>
@@ -133,4 +134,34 @@ TEST_CASE("two hosts on one database run shared work exactly once and both take 
     CHECK(executed_by[id_a] > 0);
     CHECK(executed_by[id_b] > 0);
     CHECK(executed_by[id_a] + executed_by[id_b] == 100);
+}
+
+TEST_CASE("a client streaming from one host sees, live, the events of a run executing on another") {
+    TestDatabase database;
+    // Only A has the echo agent, so only A can execute echo runs; B serves
+    // the stream from the shared event log.
+    HostProcess a(host_config(kEchoOnly, R"("streaming":{"poll_ms":50})"), on_database(database, {}));
+    HostProcess b(host_config(R"({"thrower":{"enabled":true}})", R"("streaming":{"poll_ms":50})"),
+                  on_database(database, {}));
+    HttpClient client_a(a.base_url());
+    auto created = client_a.post(
+        "/runs", run_request("echo", "chatter across hosts", R"({"action":"chatter","count":15,"ms":100})"));
+    REQUIRE(created.status == 202);
+    std::string run_id = string_member(json_of(created), "run_id");
+
+    SseClient stream(b.port(), "GET", "/runs/" + run_id + "/stream");
+    // Frames arrive while the run is still going on A, not all at the end.
+    REQUIRE(stream.read_frames(4, 10s));
+    HttpClient client_b(b.base_url());
+    CHECK(run_status_of(client_b, run_id) == "running");
+    REQUIRE(stream.read_to_end(15s));
+    const auto& frames = stream.frames();
+    REQUIRE(frames.size() >= 19);  // queued, started, 15 steps, echoing, succeeded, done
+    for (size_t i = 0; i + 1 < frames.size(); ++i) CHECK(frames[i].id == std::to_string(i + 1));
+    CHECK(frames.back().event == "done");
+    CHECK(frames.back().data == R"({"status":"complete"})");
+    std::vector<RunEventView> events = fetch_events(client_b, run_id);
+    std::vector<std::string> hosts = started_hosts(events);
+    REQUIRE(hosts.size() == 1);
+    CHECK(hosts[0] == host_id_of(a));
 }
