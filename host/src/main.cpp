@@ -21,6 +21,7 @@
 #include <filesystem>
 #include <iostream>
 #include <pthread.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 namespace {
@@ -55,6 +56,16 @@ runs::RunSettings run_settings(const HostConfig& config, store::Dialect dialect)
     return settings;
 }
 
+// Every streaming client holds two descriptors (Pistache's and the stream
+// hub's dup): raise the soft limit to the hard one so a thousand streams fit.
+void raise_descriptor_limit() {
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &limit);
+    }
+}
+
 int fail(const std::string& message) {
     log::error("cannot start", {{"error", message}});
     std::cerr << "agenthost: " << message << "\n";
@@ -81,6 +92,7 @@ int main(int argc, char** argv) {
         return 0;
     }
     if (config.plugin_dirs.empty()) config.plugin_dirs.push_back(default_plugin_dir(argv[0]));
+    raise_descriptor_limit();
 
     // Block the stop signals in every thread; main waits for them below.
     sigset_t stop_signals;
