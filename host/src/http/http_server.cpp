@@ -174,7 +174,7 @@ class RequestHandler : public Http::Handler {
                 throw ApiError(413, "PayloadTooLarge",
                                "request body of " + std::to_string(pistache_request.body().size()) +
                                    " bytes exceeds the limit of " + std::to_string(max_body_bytes_) + " bytes");
-            request.body = pistache_request.body();
+            if (!pistache_request.body().empty()) request.body = pistache_request.body();
             router_->dispatch(request, responder);
         } catch (const ApiError& error) {
             responder.send(error_response(error, request.request_id));
@@ -212,7 +212,7 @@ void HttpServer::start() {
     impl_->endpoint = std::make_unique<Http::Endpoint>(address);
     auto options = Http::Endpoint::options()
                        .threads(impl_->settings.threads)
-                       .flags(Tcp::Options::ReuseAddr)
+                       .flags(Tcp::Options::ReuseAddr | Tcp::Options::NoDelay)
                        .maxRequestSize(impl_->settings.max_request_bytes + kTransportHeadroom)
                        .maxResponseSize(64 * 1024 * 1024);
     impl_->endpoint->init(options);

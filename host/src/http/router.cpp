@@ -36,9 +36,24 @@ std::vector<std::string> split_path(const std::string& path) {
 
 void Router::add(const std::string& method, const std::string& pattern, Handler handler) {
     routes_.push_back({method, split_path(pattern), std::move(handler)});
+    literal_.clear();  // rebuilt below: push_back may have moved the handlers
+    for (const Route& route : routes_) {
+        bool has_params = false;
+        std::string path;
+        for (const auto& segment : route.segments) {
+            has_params = has_params || (!segment.empty() && segment[0] == ':');
+            path += "/" + segment;
+        }
+        if (!has_params) literal_[route.method + " " + (path.empty() ? "/" : path)] = &route.handler;
+    }
 }
 
 void Router::dispatch(HttpRequest& request, const Responder& responder) const {
+    auto literal = literal_.find(request.method + " " + request.path);
+    if (literal != literal_.end()) {
+        (*literal->second)(request, responder);
+        return;
+    }
     std::vector<std::string> segments = split_path(request.path);
     std::string allowed;
     for (const Route& route : routes_) {

@@ -6,6 +6,7 @@
 #include "http/http_message.hpp"
 
 #include <functional>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,9 @@ class Router {
         Handler handler;
     };
     std::vector<Route> routes_;
+    // Routes without parameters, by "METHOD path": found without splitting
+    // the path (the hot endpoints, such as /health, are such routes).
+    std::unordered_map<std::string, const Handler*> literal_;
 };
 
 std::vector<std::string> split_path(const std::string& path);
