@@ -2,6 +2,7 @@
 // over REST until SIGTERM.
 #include "api/api_context.hpp"
 #include "api/routes.hpp"
+#include "api/webhooks_api.hpp"
 #include "config/host_config.hpp"
 #include "http/http_server.hpp"
 #include "http/stream_hub.hpp"
@@ -16,6 +17,7 @@
 #include "util/ids.hpp"
 #include "util/log.hpp"
 #include "version.hpp"
+#include "webhooks/webhook_dispatcher.hpp"
 
 #include <csignal>
 #include <filesystem>
@@ -92,6 +94,7 @@ int main(int argc, char** argv) {
         return 0;
     }
     if (config.plugin_dirs.empty()) config.plugin_dirs.push_back(default_plugin_dir(argv[0]));
+    config.webhooks.user_agent = std::string("agenthost/") + kVersion;
     raise_descriptor_limit();
 
     // Block the stop signals in every thread; main waits for them below.
@@ -138,8 +141,12 @@ int main(int argc, char** argv) {
         return fail(std::string("recovering runs failed: ") + e.what());
     }
 
-    api::ApiContext context{*registry, run_service, workers, streams, kVersion, database.display,
-                            config.max_text_length, std::chrono::steady_clock::now()};
+    api::ApiContext context{*registry,         run_service, workers, streams, config.webhooks, kVersion,
+                            database.display,  config.max_text_length, std::chrono::steady_clock::now()};
+    webhooks::WebhookDispatcher webhook_dispatcher(
+        *store, config.webhooks, settings.host_id,
+        [&context](const store::WebhookDelivery& delivery) { return api::webhook_payload(context, delivery); });
+    webhook_dispatcher.start();
     http::Router router;
     api::add_routes(router, context);
 
@@ -150,6 +157,7 @@ int main(int argc, char** argv) {
         server.start();
     } catch (const std::exception& e) {
         dispatcher.stop();
+        webhook_dispatcher.stop();
         return fail("cannot listen on " + config.host + ":" + std::to_string(config.port) + ": " + e.what());
     }
     context.ready = true;
@@ -170,6 +178,7 @@ int main(int argc, char** argv) {
     dispatcher.stop();
     workers.stop();
     waiters.abandon_all();
+    webhook_dispatcher.stop();
     feed.stop();
     streams.stop();
     store->stop();

@@ -6,6 +6,7 @@
 #include "plugins/agent_registry.hpp"
 #include "runs/run_service.hpp"
 #include "runs/worker_pool.hpp"
+#include "webhooks/webhook_settings.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -18,6 +19,7 @@ struct ApiContext {
     runs::RunService& runs;
     const runs::WorkerPool& workers;
     http::StreamHub& streams;
+    const webhooks::WebhookSettings& webhooks;
     std::string version;
     std::string database;  // for /health, without credentials
     size_t max_text_length;

@@ -4,6 +4,7 @@
 #include "api/request_body.hpp"
 #include "api/run_json.hpp"
 #include "api/runs_api.hpp"
+#include "api/webhooks_api.hpp"
 #include "http/api_error.hpp"
 #include "json/json_util.hpp"
 
@@ -61,6 +62,7 @@ void add_invoke_routes(http::Router& router, ApiContext& context) {
     router.post("/agent/invoke", [&context](const http::HttpRequest& request, http::Responder responder) {
         rapidjson::Document body = read_json_body(request, "requests/agent-invoke");
         require_agent_name(body);
+        check_webhook_fields(body, context.webhooks);
         runs::InvokeRequest invoke = invoke_request_from(body);
         if (auto rejection = context.runs.check(invoke)) throw rejection_error(*rejection);
         std::string request_id = request.request_id;

@@ -3,6 +3,7 @@
 #include "api/query_params.hpp"
 #include "api/request_body.hpp"
 #include "api/run_json.hpp"
+#include "api/webhooks_api.hpp"
 #include "json/json_util.hpp"
 #include "util/time_format.hpp"
 
@@ -37,6 +38,8 @@ runs::PipelineRequest pipeline_request(const rapidjson::Document& body, size_t m
     request.webhook_secret = json::get_string(body, "webhook_secret");
     return request;
 }
+
+}  // namespace
 
 void write_pipeline(JsonWriter& out, const store::PipelineRecord& pipeline, const std::vector<store::RunRecord>* runs) {
     out->StartObject();
@@ -78,15 +81,12 @@ void write_pipeline(JsonWriter& out, const store::PipelineRecord& pipeline, cons
     out->EndObject();
 }
 
-}  // namespace
-
-void add_pipeline_routes(http::Router& router, ApiContext& context) {
-    router.post("/api/v1/process", [&context](const http::HttpRequest& request, http::Responder responder) {
-        rapidjson::Document body = read_json_body(request, "requests/process");
-        runs::PipelineRequest pipeline = pipeline_request(body, context.max_text_length);
-        if (auto rejection = context.runs.check(pipeline)) throw rejection_error(*rejection);
-        std::string request_id = request.request_id;
-        context.runs.submit(pipeline, [responder, request_id](const store::PipelineRecord& stored, const std::string& error) {
+void accept_processing_request(ApiContext& context, const rapidjson::Document& body, const std::string& request_id,
+                               const http::Responder& responder) {
+    check_webhook_fields(body, context.webhooks);
+    runs::PipelineRequest pipeline = pipeline_request(body, context.max_text_length);
+    if (auto rejection = context.runs.check(pipeline)) throw rejection_error(*rejection);
+    context.runs.submit(pipeline, [responder, request_id](const store::PipelineRecord& stored, const std::string& error) {
             if (!error.empty()) {
                 responder.send(http::error_response(store_error(error), request_id));
                 return;
@@ -103,6 +103,12 @@ void add_pipeline_routes(http::Router& router, ApiContext& context) {
             response.headers.emplace_back("Location", "/api/v1/results/" + stored.id);
             responder.send(std::move(response));
         });
+}
+
+void add_pipeline_routes(http::Router& router, ApiContext& context) {
+    router.post("/api/v1/process", [&context](const http::HttpRequest& request, http::Responder responder) {
+        rapidjson::Document body = read_json_body(request, "requests/process");
+        accept_processing_request(context, body, request.request_id, responder);
     });
     router.get("/api/v1/results/:id", [&context](const http::HttpRequest& request, http::Responder responder) {
         auto view = with_store([&] { return context.runs.pipeline(request.param("id")); });

@@ -6,6 +6,7 @@
 #include "api/pipeline_api.hpp"
 #include "api/runs_api.hpp"
 #include "api/stream_api.hpp"
+#include "api/webhooks_api.hpp"
 
 namespace agenthost::api {
 
@@ -16,6 +17,7 @@ void add_routes(http::Router& router, ApiContext& context) {
     add_run_routes(router, context);
     add_pipeline_routes(router, context);
     add_stream_routes(router, context);
+    add_webhook_routes(router, context);
 }
 
 }  // namespace agenthost::api

@@ -3,6 +3,7 @@
 #include "api/query_params.hpp"
 #include "api/request_body.hpp"
 #include "api/run_json.hpp"
+#include "api/webhooks_api.hpp"
 #include "json/json_util.hpp"
 
 #include <algorithm>
@@ -37,6 +38,7 @@ store::RunRecord find_run(ApiContext& context, const std::string& run_id) {
 
 void create_run(ApiContext& context, const http::HttpRequest& request, http::Responder responder) {
     rapidjson::Document body = read_json_body(request, "requests/run-create");
+    check_webhook_fields(body, context.webhooks);
     runs::InvokeRequest invoke = invoke_request_from(body);
     if (auto rejection = context.runs.check(invoke)) throw rejection_error(*rejection);
     std::string request_id = request.request_id;

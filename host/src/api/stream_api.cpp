@@ -5,6 +5,7 @@
 #include "api/run_json.hpp"
 #include "api/runs_api.hpp"
 #include "api/sse.hpp"
+#include "api/webhooks_api.hpp"
 #include "http/raw_connection.hpp"
 #include "json/json_util.hpp"
 #include "util/log.hpp"
@@ -136,6 +137,7 @@ void start_and_stream(ApiContext& context, const http::HttpRequest& request, con
                              "in this version; GET /agents lists the agents",
                              {{"/agent_name", "is required"}});
     OnDisconnect on_disconnect = parse_on_disconnect(json::get_string(body, "on_disconnect"), "/on_disconnect");
+    check_webhook_fields(body, context.webhooks);
     runs::InvokeRequest invoke = invoke_request_from(body);
     if (auto rejection = context.runs.check(invoke)) throw rejection_error(*rejection);
     // Taken over now, on the request's own thread; answered once stored.

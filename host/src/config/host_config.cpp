@@ -39,13 +39,16 @@ std::string resolve_against(const std::string& path, const fs::path& base) {
     return (p.is_absolute() ? p : base / p).lexically_normal().string();
 }
 
-std::vector<std::string> split_paths(const std::string& text) {
+std::vector<std::string> split_list(const std::string& text, char separator) {
     std::vector<std::string> parts;
     size_t start = 0;
     while (start <= text.size()) {
-        size_t end = text.find(':', start);
+        size_t end = text.find(separator, start);
         if (end == std::string::npos) end = text.size();
-        if (end > start) parts.push_back(text.substr(start, end - start));
+        std::string part = text.substr(start, end - start);
+        part.erase(0, part.find_first_not_of(' '));
+        part.erase(part.find_last_not_of(' ') + 1);
+        if (!part.empty()) parts.push_back(part);
         start = end + 1;
     }
     return parts;
@@ -64,7 +67,7 @@ const std::vector<Setting>& settings() {
         {"--port", "AGENTHOST_PORT", [](HostConfig& c, const std::string& v) { c.port = parse_int(v, "port", 0, 65535); }},
         {"--data-dir", "AGENTHOST_DATA_DIR", [](HostConfig& c, const std::string& v) { c.data_dir = v; }},
         {"--plugins-dir", "AGENTHOST_PLUGINS_DIR",
-         [](HostConfig& c, const std::string& v) { c.plugin_dirs = split_paths(v); }},
+         [](HostConfig& c, const std::string& v) { c.plugin_dirs = split_list(v, ':'); }},
         {"--log-level", "AGENTHOST_LOG_LEVEL",
          [](HostConfig& c, const std::string& v) { c.log_level = parse_level(v, "log level"); }},
         {"--workers", "AGENTHOST_WORKERS",
@@ -79,6 +82,21 @@ const std::vector<Setting>& settings() {
          [](HostConfig& c, const std::string& v) { c.max_attempts = parse_int(v, "max attempts", 1, 100); }},
         {"--lease-ms", "AGENTHOST_LEASE_MS",
          [](HostConfig& c, const std::string& v) { c.lease_seconds = parse_int(v, "lease ms", 500, 3600000) / 1000.0; }},
+        // Seed 004's webhook variables keep their names.
+        {"--webhook-max-retries", "WEBHOOK_MAX_RETRIES",
+         [](HostConfig& c, const std::string& v) { c.webhooks.max_retries = parse_int(v, "webhook max retries", 0, 100); }},
+        {"--webhook-timeout", "WEBHOOK_TIMEOUT",
+         [](HostConfig& c, const std::string& v) {
+             c.webhooks.timeout_ms = 1000LL * parse_int(v, "webhook timeout (seconds)", 1, 3600);
+         }},
+        {"--webhook-retry-base-ms", "AGENTHOST_WEBHOOKS_RETRY_BASE_MS",
+         [](HostConfig& c, const std::string& v) {
+             c.webhooks.retry_base_ms = parse_int(v, "webhook retry base (ms)", 1, 3600000);
+         }},
+        {"--webhook-allowed-hosts", "AGENTHOST_WEBHOOKS_ALLOWED_HOSTS",
+         [](HostConfig& c, const std::string& v) { c.webhooks.allowed_hosts = split_list(v, ','); }},
+        {"--webhook-inbound-secret", "AGENTHOST_WEBHOOKS_INBOUND_SECRET",
+         [](HostConfig& c, const std::string& v) { c.webhooks.inbound_secret = v; }},
         {"--http-threads", "AGENTHOST_HTTP_THREADS",
          [](HostConfig& c, const std::string& v) { c.http_threads = parse_int(v, "http threads", 1, 64); }},
         {"--max-request-bytes", "AGENTHOST_MAX_REQUEST_BYTES",
@@ -136,6 +154,17 @@ void apply_config_file(HostConfig& config, const std::string& path) {
         if (const auto* v = json::get_member(*runs, "invoke_timeout_seconds")) config.invoke_timeout_seconds = v->GetDouble();
         if (const auto* v = json::get_member(*runs, "retention_hours")) config.retention_hours = v->GetDouble();
         if (const auto* v = json::get_member(*runs, "sweep_interval_seconds")) config.sweep_interval_seconds = v->GetDouble();
+    }
+    if (const auto* webhooks = json::get_member(*document, "webhooks")) {
+        if (const auto* v = json::get_member(*webhooks, "max_retries")) config.webhooks.max_retries = v->GetInt();
+        if (const auto* v = json::get_member(*webhooks, "timeout_seconds"))
+            config.webhooks.timeout_ms = static_cast<long long>(v->GetDouble() * 1000);
+        if (const auto* v = json::get_member(*webhooks, "retry_base_ms")) config.webhooks.retry_base_ms = v->GetInt64();
+        if (const auto* v = json::get_member(*webhooks, "inbound_secret")) config.webhooks.inbound_secret = v->GetString();
+        if (const auto* v = json::get_member(*webhooks, "allowed_hosts")) {
+            config.webhooks.allowed_hosts.clear();
+            for (const auto& host : v->GetArray()) config.webhooks.allowed_hosts.emplace_back(host.GetString());
+        }
     }
     if (const auto* streaming = json::get_member(*document, "streaming")) {
         if (const auto* v = json::get_member(*streaming, "heartbeat_seconds")) config.heartbeat_seconds = v->GetDouble();

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "util/log.hpp"
+#include "webhooks/webhook_settings.hpp"
 
 #include <rapidjson/document.h>
 
@@ -46,6 +47,7 @@ struct HostConfig {
     double retention_hours = 24 * 7;
     double sweep_interval_seconds = 600;
     size_t max_text_length = 10000;
+    webhooks::WebhookSettings webhooks;
     double heartbeat_seconds = 15;
     long long stream_poll_ms = 250;
     int worker_count = 4;

@@ -169,3 +169,27 @@ store::PipelinePage RunService::pipelines(size_t offset, size_t limit) {
 }
 
 }  // namespace agenthost::runs
+
+namespace agenthost::runs {
+
+std::vector<std::pair<store::WebhookDelivery, std::vector<store::WebhookAttempt>>> RunService::webhook_log(
+    const std::string& source_id) {
+    const store::WebhookRepository& webhooks = store_.webhooks();
+    return store_.read([&](soci::session& session) {
+        std::vector<std::pair<store::WebhookDelivery, std::vector<store::WebhookAttempt>>> log;
+        for (auto& delivery : webhooks.for_source(session, source_id)) {
+            auto attempts = webhooks.attempts(session, delivery.id);
+            log.emplace_back(std::move(delivery), std::move(attempts));
+        }
+        return log;
+    });
+}
+
+std::optional<std::string> RunService::retry_webhook(const std::string& source_id) {
+    const store::WebhookRepository& webhooks = store_.webhooks();
+    std::optional<std::string> delivery;
+    store_.writes().run([&](soci::session& session) { delivery = webhooks.retry_latest(session, source_id); });
+    return delivery;
+}
+
+}  // namespace agenthost::runs

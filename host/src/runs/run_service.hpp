@@ -66,6 +66,12 @@ class RunService {
     std::optional<PipelineView> pipeline(const std::string& id);
     store::PipelinePage pipelines(size_t offset, size_t limit);
 
+    // Webhook deliveries of a run or processing request, each with its
+    // attempts; and sending the newest one again (its id, or nullopt).
+    std::vector<std::pair<store::WebhookDelivery, std::vector<store::WebhookAttempt>>> webhook_log(
+        const std::string& source_id);
+    std::optional<std::string> retry_webhook(const std::string& source_id);
+
     bool store_healthy() const { return store_.healthy(); }
     EventFeed& feed() { return feed_; }
 

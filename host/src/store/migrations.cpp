@@ -108,6 +108,40 @@ const std::vector<Migration>& migrations() {
              " detail TEXT,"
              " at_ms BIGINT NOT NULL)",
          }},
+        {2,
+         "webhook deliveries and their attempts",
+         {
+             // One row per result to deliver; payload is fixed at the first
+             // attempt so every retry sends (and signs) the same bytes.
+             "CREATE TABLE webhook_deliveries ("
+             " id TEXT PRIMARY KEY,"
+             " webhook_id TEXT NOT NULL,"
+             " source_type TEXT NOT NULL,"
+             " source_id TEXT NOT NULL,"
+             " event_type TEXT NOT NULL,"
+             " url TEXT NOT NULL,"
+             " secret TEXT,"
+             " payload TEXT,"
+             " status TEXT NOT NULL,"
+             " attempts INTEGER NOT NULL DEFAULT 0,"
+             " next_attempt_at_ms BIGINT NOT NULL,"
+             " lease_owner TEXT,"
+             " lease_expires_at_ms BIGINT,"
+             " created_at_ms BIGINT NOT NULL,"
+             " updated_at_ms BIGINT NOT NULL)",
+             "CREATE INDEX webhook_deliveries_due ON webhook_deliveries(status, next_attempt_at_ms)",
+             "CREATE INDEX webhook_deliveries_by_source ON webhook_deliveries(source_id, created_at_ms)",
+             "CREATE TABLE webhook_attempts ("
+             " delivery_id TEXT NOT NULL,"
+             " attempt INTEGER NOT NULL,"
+             " at_ms BIGINT NOT NULL,"
+             " status_code INTEGER,"
+             " error TEXT,"
+             " duration_ms DOUBLE PRECISION NOT NULL,"
+             " PRIMARY KEY (delivery_id, attempt))",
+         },
+         {},
+         {}},
     };
     return all;
 }

@@ -1,6 +1,7 @@
 #include "store/pipeline_repository.hpp"
 
 #include "store/row_reader.hpp"
+#include "store/webhook_repository.hpp"
 
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
@@ -71,7 +72,13 @@ bool PipelineRepository::settle(soci::session& session, const std::string& pipel
         (session.prepare << "UPDATE pipelines SET status = :s, finished_at_ms = :t WHERE id = :id AND status = 'processing'",
          soci::use(status), soci::use(now), soci::use(pipeline_id));
     update.execute(true);
-    return update.get_affected_rows() == 1;
+    if (update.get_affected_rows() != 1) return false;
+    // Its webhook goes out with the final result, queued in this transaction.
+    auto pipeline = find(session, pipeline_id);
+    if (pipeline && !pipeline->webhook_url.empty())
+        WebhookRepository().enqueue(session, "pipeline", pipeline_id, "pipeline." + status, pipeline->webhook_url,
+                                    pipeline->webhook_secret);
+    return true;
 }
 
 std::optional<PipelineRecord> PipelineRepository::find(soci::session& session, const std::string& id) const {

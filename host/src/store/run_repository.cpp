@@ -240,7 +240,14 @@ bool RunRepository::complete(soci::session& session, const RunRecord& run) const
     statements.run = run;
     statements.set_indicators();
     statements.complete.execute(true);
-    return statements.complete.get_affected_rows() == 1;
+    if (statements.complete.get_affected_rows() != 1) return false;
+    queue_webhook(session, run, run.status);
+    return true;
+}
+
+void RunRepository::queue_webhook(soci::session& session, const RunRecord& run, const std::string& status) const {
+    if (run.webhook_url.empty()) return;
+    webhooks_.enqueue(session, "run", run.id, "run." + status, run.webhook_url, run.webhook_secret);
 }
 
 void RunRepository::release_next_step(soci::session& session, const RunRecord& finished, bool succeeded) const {
@@ -292,6 +299,7 @@ CancelOutcome RunRepository::cancel(soci::session& session, const std::string& r
     if (update.get_affected_rows() != 1) return cancel(session, run_id, actor);  // it moved on meanwhile
     append_next_event(session, run_id, "run.cancelled", "{\"reason\":\"cancelled before it started\"}");
     audit(session, run_id, run->pipeline_id, "run.cancelled", actor, "");
+    queue_webhook(session, *run, run_status::cancelled);
     if (!run->pipeline_id.empty()) release_next_step(session, *run, false);
     return CancelOutcome::cancelled;
 }
@@ -321,6 +329,7 @@ std::vector<std::pair<std::string, std::string>> RunRepository::recover_expired(
                 soci::use(error), soci::use(now), soci::use(now), soci::use(run.id);
             append_next_event(session, run.id, "run.failed", "{\"error\":" + quoted(error) + "}");
             audit(session, run.id, run.pipeline_id, "run.failed", "recovery", error);
+            queue_webhook(session, run, run_status::failed);
             release_next_step(session, run, false);
             outcomes.emplace_back(run.id, run_status::failed);
         } else {

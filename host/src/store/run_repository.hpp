@@ -5,6 +5,7 @@
 
 #include "store/database.hpp"
 #include "store/records.hpp"
+#include "store/webhook_repository.hpp"
 
 #include <map>
 #include <memory>
@@ -87,7 +88,12 @@ class RunRepository {
     struct HotStatements;
     HotStatements& hot(soci::session& session) const;
 
+    // A finished run with a webhook_url gets its delivery queued in the same
+    // transaction as its outcome.
+    void queue_webhook(soci::session& session, const RunRecord& run, const std::string& status) const;
+
     Dialect dialect_;
+    WebhookRepository webhooks_;
     mutable std::mutex hot_mutex_;
     mutable std::map<const soci::session*, std::unique_ptr<HotStatements>> hot_;
 };

@@ -7,6 +7,7 @@
 #include "store/database.hpp"
 #include "store/pipeline_repository.hpp"
 #include "store/run_repository.hpp"
+#include "store/webhook_repository.hpp"
 
 #include <condition_variable>
 #include <functional>
@@ -28,6 +29,7 @@ class Store {
     CommitQueue& writes() { return *writes_; }
     const RunRepository& runs() const { return runs_; }
     const PipelineRepository& pipelines() const { return pipelines_; }
+    const WebhookRepository& webhooks() const { return webhooks_; }
     // False while the database is unreachable.
     bool healthy() const { return writes_->healthy(); }
 
@@ -69,6 +71,7 @@ class Store {
     DatabaseSettings settings_;
     RunRepository runs_;
     PipelineRepository pipelines_;
+    WebhookRepository webhooks_;
     std::unique_ptr<CommitQueue> writes_;
     std::mutex pool_mutex_;
     std::condition_variable pool_available_;

@@ -1,0 +1,69 @@
+// Server-side request forgery guard for webhook URLs. The host itself POSTs
+// to a caller-supplied URL, so without this a caller could make the host talk
+// to its own loopback services, the private network or the cloud metadata
+// endpoint, none of which the caller can reach directly.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+struct sockaddr;
+
+namespace agenthost::webhooks {
+
+// An http(s) URL taken apart. scheme and host are lower-case; host has no
+// brackets ("::1" for "http://[::1]/"). port_text is the port as written, ""
+// when the URL has none; port is that port or the scheme's default (80, 443).
+// path_and_query is what goes on the request line: "/" when the URL has no
+// path, never the #fragment.
+struct UrlParts {
+    std::string scheme, host, port_text;
+    int port = 0;
+    std::string path_and_query;
+};
+
+// Parses an absolute http or https URL. On failure returns nullopt and sets
+// `error` to a sentence saying what is wrong. Deliberately stricter than
+// RFC 3986: no userinfo, no whitespace or control characters anywhere, no
+// percent-escapes or exotic characters in the host, no empty port, no IPv6
+// zone ids, so no other URL parser (libcurl's) can read a different host out
+// of a URL this one accepted.
+std::optional<UrlParts> parse_http_url(std::string_view url, std::string& error);
+
+// What kind of destination an address is. Anything but public_address is
+// refused unless the host is explicitly allowed.
+enum class AddressClass { public_address, loopback, private_network, link_local, metadata, unspecified, multicast, reserved };
+
+// Classifies an AF_INET or AF_INET6 address (any other family, or null, is
+// `reserved`). IPv4-mapped (::ffff:a.b.c.d) and NAT64 (64:ff9b::a.b.c.d)
+// IPv6 addresses are classified as the IPv4 address they carry, since that
+// is where a connection ends up.
+AddressClass classify(const sockaddr* address);
+
+// "loopback", "private network", "cloud metadata", ... for messages.
+const char* describe(AddressClass address_class);
+
+struct GuardDecision {
+    bool allowed = false;
+    std::string reason;       // why refused; empty when allowed
+    std::string resolved_ip;  // numeric address to connect to ("" if none)
+    int port = 0;
+    std::string host;  // as in UrlParts::host
+};
+
+// Decides whether the host may deliver to `url`. A host listed in
+// `allowed_hosts` (exact, case-insensitive; IPv6 literals with or without
+// brackets) is allowed whatever it resolves to. Any other host is resolved
+// (getaddrinfo, so this blocks) and refused if ANY of its addresses is not a
+// public one: a name with one public and one internal address could
+// otherwise be used to reach the internal one.
+//
+// resolved_ip is the address the caller must connect to (pin it with
+// CURLOPT_RESOLVE "host:port:resolved_ip"), so a second DNS answer cannot
+// swap in an internal address between this check and the connection. It is
+// "" only for an allowed host that did not resolve.
+GuardDecision check_webhook_url(std::string_view url, const std::vector<std::string>& allowed_hosts);
+
+}  // namespace agenthost::webhooks
