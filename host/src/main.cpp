@@ -146,7 +146,12 @@ int main(int argc, char** argv) {
     webhooks::WebhookDispatcher webhook_dispatcher(
         *store, config.webhooks, settings.host_id,
         [&context](const store::WebhookDelivery& delivery) { return api::webhook_payload(context, delivery); });
-    webhook_dispatcher.start();
+    try {
+        webhook_dispatcher.start(database.dialect == store::Dialect::sqlite);
+    } catch (const std::exception& e) {
+        dispatcher.stop();
+        return fail(std::string("recovering webhook deliveries failed: ") + e.what());
+    }
     http::Router router;
     api::add_routes(router, context);
 

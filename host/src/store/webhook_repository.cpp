@@ -62,6 +62,15 @@ std::vector<WebhookDelivery> WebhookRepository::claim_due(soci::session& session
     return claimed;
 }
 
+size_t WebhookRepository::release_claims(soci::session& session) const {
+    long long now = now_ms();
+    soci::statement update = (session.prepare << "UPDATE webhook_deliveries SET status = 'pending', lease_owner = NULL, "
+                                                 "lease_expires_at_ms = NULL, updated_at_ms = :n WHERE status = 'sending'",
+                              soci::use(now));
+    update.execute(true);
+    return static_cast<size_t>(update.get_affected_rows());
+}
+
 void WebhookRepository::set_payload(soci::session& session, const std::string& id, const std::string& payload) const {
     session << "UPDATE webhook_deliveries SET payload = :p WHERE id = :id AND payload IS NULL", soci::use(payload),
         soci::use(id);

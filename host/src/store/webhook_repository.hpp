@@ -42,6 +42,9 @@ class WebhookRepository {
     // (a host that dies mid-send leaves them to be taken again).
     std::vector<WebhookDelivery> claim_due(soci::session& session, const std::string& owner, long long lease_until_ms,
                                            size_t limit, bool skip_locked) const;
+    // Deliveries left mid-send by a process that died go back to pending
+    // (SQLite: this process is the only host, so every such claim is orphaned).
+    size_t release_claims(soci::session& session) const;
     void set_payload(soci::session& session, const std::string& id, const std::string& payload) const;
     // Logs the attempt and moves the delivery to `status`, due again at
     // `next_attempt_at_ms` when pending.

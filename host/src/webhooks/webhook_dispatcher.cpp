@@ -27,7 +27,17 @@ WebhookDispatcher::WebhookDispatcher(store::Store& store, WebhookSettings settin
 
 WebhookDispatcher::~WebhookDispatcher() { stop(); }
 
-void WebhookDispatcher::start() { thread_ = std::thread([this] { loop(); }); }
+void WebhookDispatcher::start(bool sole_host) {
+    if (sole_host) {
+        const store::WebhookRepository& webhooks = store_.webhooks();
+        size_t released = 0;
+        store_.writes().run([&](soci::session& session) { released = webhooks.release_claims(session); });
+        if (released > 0)
+            log::warn("webhook deliveries interrupted by a restart are sent again",
+                      {{"deliveries", static_cast<long long>(released)}});
+    }
+    thread_ = std::thread([this] { loop(); });
+}
 
 void WebhookDispatcher::stop() {
     {

@@ -26,7 +26,9 @@ class WebhookDispatcher {
     WebhookDispatcher(store::Store& store, WebhookSettings settings, std::string host_id, PayloadBuilder payload);
     ~WebhookDispatcher();
 
-    void start();
+    // With `sole_host` (SQLite), deliveries a dead process left mid-send are
+    // taken back at once instead of after their claim lapses.
+    void start(bool sole_host);
     void stop();
     // Something became due: look now rather than at the next poll.
     void wake();
