@@ -1,0 +1,126 @@
+// End-to-end tests of the built libkubernetes_agent.so through the C ABI.
+#include <agenthost/agent.hpp>
+#include <catch2/catch.hpp>
+#include <fake_host.hpp>
+#include <json_schema.hpp>
+
+#include <string>
+
+#include "support.hpp"
+
+using textkit::testing::FakeHost;
+using textkit::testing::parse_json;
+using textkit::testing::read_json_file;
+using textkit::testing::run_input;
+using textkit::testing::RunRecord;
+using textkit::testing::schema_violation;
+
+namespace {
+
+std::string default_config() {
+    const auto manifest = read_json_file(KUBERNETES_MANIFEST_PATH);
+    return agenthost::json::serialize(manifest["default_config"]);
+}
+
+struct LoadedAgent {
+    explicit LoadedAgent(const std::string& config = default_config()) {
+        REQUIRE(host.create_agent(config) == AGENTHOST_OK);
+    }
+    ~LoadedAgent() { CHECK(host.violations().empty()); }
+    FakeHost host{KUBERNETES_PLUGIN_PATH};
+};
+
+}  // namespace
+
+TEST_CASE("the plugin describes itself as in its manifest", "[plugin]") {
+    FakeHost host(KUBERNETES_PLUGIN_PATH);
+    const auto manifest = read_json_file(KUBERNETES_MANIFEST_PATH);
+    CHECK(agenthost::from_abi(host.descriptor().name) == manifest["name"].GetString());
+    CHECK(agenthost::from_abi(host.descriptor().version) == manifest["version"].GetString());
+}
+
+TEST_CASE("a free-text task alone generates valid manifests through the ABI", "[plugin]") {
+    LoadedAgent agent;
+    const RunRecord run =
+        agent.host.invoke(run_input("Deploy the checkout service, image ghcr.io/acme/checkout:5.2.0, port 8000"));
+    REQUIRE(run.status == AGENTHOST_OK);
+    REQUIRE(run.has_result);
+    const auto result = parse_json(run.result_json);
+    const auto manifest = read_json_file(KUBERNETES_MANIFEST_PATH);
+    CHECK(schema_violation(manifest["output_schema"], result) == "");
+    CHECK(result["mode"] == "generate");
+    REQUIRE(result["artifacts"].Size() == 3);
+    for (const auto& artifact : result["artifacts"].GetArray()) {
+        CHECK(artifact["media_type"] == "application/yaml");
+        const auto object = k8s_test::yaml_object(artifact["content"].GetString());
+        CHECK(schema_violation(k8s_test::schema_for(artifact["kind"].GetString()), object) == "");
+        CHECK(object["metadata"]["labels"]["app.kubernetes.io/name"] == "checkout");
+    }
+    CHECK_THAT(result["summary"].GetString(), Catch::Contains("Defaults used") && Catch::Contains("2 replicas"));
+    CHECK(result["warnings"].Size() == 0);
+    // One progress event per object.
+    REQUIRE(run.events.size() == 3);
+    for (const auto& event : run.events) CHECK(event.type == "agent.progress");
+    CHECK_THAT(run.events[0].data_json, Catch::Contains("Deployment/checkout"));
+}
+
+TEST_CASE("the registry prefix from the config applies through the ABI", "[plugin]") {
+    LoadedAgent agent(R"({"registry_prefix":"registry.acme.io/shop"})");
+    const auto run = agent.host.invoke(run_input("", R"({"service":"cart","image":"cart:1.0.0"})"));
+    REQUIRE(run.status == AGENTHOST_OK);
+    const auto result = parse_json(run.result_json);
+    const auto deployment = k8s_test::yaml_object(result["artifacts"][0]["content"].GetString());
+    CHECK(deployment["spec"]["template"]["spec"]["containers"][0]["image"] == "registry.acme.io/shop/cart:1.0.0");
+}
+
+TEST_CASE("review mode through the ABI", "[plugin]") {
+    LoadedAgent agent;
+    const auto run = agent.host.invoke(run_input(
+        "review these", R"({"mode":"review","manifests":"apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: nginx\n"})"));
+    REQUIRE(run.status == AGENTHOST_OK);
+    const auto result = parse_json(run.result_json);
+    const auto manifest = read_json_file(KUBERNETES_MANIFEST_PATH);
+    CHECK(schema_violation(manifest["output_schema"], result) == "");
+    CHECK(result["objects_reviewed"] == 1);
+    CHECK(result["findings"].Size() > 0);
+    CHECK(result["findings"][0]["object"] == "Pod/p");
+}
+
+TEST_CASE("bad input, bad YAML and apply are INVALID_INPUT", "[plugin]") {
+    LoadedAgent agent;
+    for (const char* context : {R"({"service":"Bad_Name"})", R"({"mode":"review","manifests":"a: [1,\n"})",
+                                R"({"mode":"review"})", R"({"mode":"apply"})", R"({"mode":"destroy"})"}) {
+        CAPTURE(context);
+        const auto run = agent.host.invoke(run_input("", context));
+        CHECK(run.status == AGENTHOST_ERROR_INVALID_INPUT);
+        CHECK_FALSE(run.has_result);
+        CHECK_FALSE(run.error.empty());
+    }
+    CHECK_THAT(agent.host.invoke(run_input("", R"({"service":"Bad_Name"})")).error, Catch::Contains("context.service"));
+    CHECK_THAT(agent.host.invoke(run_input("", R"({"mode":"apply"})")).error,
+               Catch::Contains("apply needs a configured kubectl and a human approval"));
+    CHECK_THAT(agent.host.invoke(run_input("", R"({"mode":"review","manifests":"a: [1,\n"})")).error,
+               Catch::Contains("line") && Catch::Contains("column"));
+}
+
+TEST_CASE("a cancelled run stops with the cancelled status", "[plugin]") {
+    LoadedAgent agent;
+    const auto run = agent.host.invoke(run_input("deploy api", "{}"), /*cancelled=*/true);
+    CHECK(run.status == AGENTHOST_ERROR_CANCELLED);
+    CHECK_FALSE(run.has_result);
+}
+
+TEST_CASE("a bad config makes agent creation fail with a reason", "[plugin]") {
+    FakeHost host(KUBERNETES_PLUGIN_PATH);
+    CHECK(host.create_agent(R"({"default_resources":{"limits":{"cpu":"lots"}}})") == AGENTHOST_ERROR_FAILED);
+    CHECK_THAT(host.create_error(), Catch::Contains("default_resources"));
+}
+
+TEST_CASE("the plugin unloads when the host closes it", "[plugin]") {
+    {
+        LoadedAgent agent;
+        agent.host.invoke(run_input("deploy api"));
+        REQUIRE(textkit::testing::is_library_loaded(KUBERNETES_PLUGIN_PATH));
+    }
+    CHECK_FALSE(textkit::testing::is_library_loaded(KUBERNETES_PLUGIN_PATH));
+}
