@@ -30,6 +30,7 @@ uint64_t EventFeed::follow(const std::string& run_id, long long after_seq, Liste
         std::lock_guard<std::mutex> lock(mutex_);
         id = next_id_++;
         subscriptions_[id] = {run_id, after_seq, std::move(listener), deadline};
+        by_run_[run_id].insert(id);
         notified_.insert(run_id);  // deliver what is already there at once
     }
     wake_.notify_all();
@@ -38,15 +39,24 @@ uint64_t EventFeed::follow(const std::string& run_id, long long after_seq, Liste
 
 void EventFeed::unfollow(uint64_t subscription) {
     std::lock_guard<std::mutex> lock(mutex_);
-    subscriptions_.erase(subscription);
+    erase_locked(subscription);
+}
+
+void EventFeed::erase_locked(uint64_t subscription) {
+    auto found = subscriptions_.find(subscription);
+    if (found == subscriptions_.end()) return;
+    auto run = by_run_.find(found->second.run_id);
+    if (run != by_run_.end()) {
+        run->second.erase(subscription);
+        if (run->second.empty()) by_run_.erase(run);
+    }
+    subscriptions_.erase(found);
 }
 
 void EventFeed::notify(const std::string& run_id) {
     {
         std::lock_guard<std::mutex> lock(mutex_);
-        bool followed = false;
-        for (const auto& [id, subscription] : subscriptions_) followed = followed || subscription.run_id == run_id;
-        if (!followed) return;
+        if (by_run_.count(run_id) == 0) return;
         notified_.insert(run_id);
     }
     wake_.notify_all();
@@ -71,7 +81,7 @@ void EventFeed::loop() {
             runs.swap(notified_);
             if (Clock::now() >= next_poll) {
                 // Another host may have written: look at every followed run.
-                for (const auto& [id, subscription] : subscriptions_) runs.insert(subscription.run_id);
+                for (const auto& [run_id, ids] : by_run_) runs.insert(run_id);
                 next_poll = Clock::now() + poll_interval_;
             }
         }
@@ -82,13 +92,12 @@ void EventFeed::loop() {
         {
             std::lock_guard<std::mutex> lock(mutex_);
             auto now = Clock::now();
-            for (auto it = subscriptions_.begin(); it != subscriptions_.end();) {
-                if (it->second.deadline && *it->second.deadline <= now) {
-                    expired.push_back(std::move(it->second.listener));
-                    it = subscriptions_.erase(it);
-                } else {
-                    ++it;
-                }
+            std::vector<uint64_t> due;
+            for (auto& [id, subscription] : subscriptions_)
+                if (subscription.deadline && *subscription.deadline <= now) due.push_back(id);
+            for (uint64_t id : due) {
+                expired.push_back(std::move(subscriptions_[id].listener));
+                erase_locked(id);
             }
         }
         for (auto& listener : expired) listener({}, false, true);
@@ -105,8 +114,10 @@ void EventFeed::check(const std::string& run_id) {
     long long from = -1;
     {
         std::lock_guard<std::mutex> lock(mutex_);
-        for (auto& [id, subscription] : subscriptions_) {
-            if (subscription.run_id != run_id) continue;
+        auto followers = by_run_.find(run_id);
+        if (followers == by_run_.end()) return;
+        for (uint64_t id : followers->second) {
+            const Subscription& subscription = subscriptions_.at(id);
             due.push_back({id, subscription.after_seq, subscription.fresh});
             from = from < 0 ? subscription.after_seq : std::min(from, subscription.after_seq);
         }

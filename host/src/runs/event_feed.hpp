@@ -55,12 +55,16 @@ class EventFeed {
     };
     void loop();
     void check(const std::string& run_id);
+    // Removes a subscription; caller holds mutex_.
+    void erase_locked(uint64_t subscription);
 
     store::Store& store_;
     const std::chrono::milliseconds poll_interval_;
     mutable std::mutex mutex_;
     std::condition_variable wake_;
     std::map<uint64_t, Subscription> subscriptions_;
+    // Subscriptions by run, so a notification costs a lookup, not a scan.
+    std::map<std::string, std::set<uint64_t>> by_run_;
     std::set<std::string> notified_;
     uint64_t next_id_ = 1;
     bool stopping_ = false;
