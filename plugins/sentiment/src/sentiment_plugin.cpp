@@ -2,7 +2,7 @@
 // Reads the text from the run and the neutral band from the config, and turns
 // the Analysis into the result object described in manifest.json.
 #include <agenthost/agent.hpp>
-#include <textkit/words.hpp>
+#include <textkit/run_text.hpp>
 
 #include <sstream>
 #include <stdexcept>
@@ -23,22 +23,6 @@ sentiment::Options options_from_config(const rapidjson::Value& config) {
         throw std::invalid_argument("config neutral_threshold must be a number from 0 up to, not including, 1");
     options.neutral_threshold = found->value.GetDouble();
     return options;
-}
-
-// context.text when given, otherwise the task itself.
-std::string text_to_analyze(const agenthost::Run& run) {
-    const rapidjson::Value& context = run.context();
-    auto found = context.FindMember("text");
-    if (found != context.MemberEnd() && !found->value.IsString())
-        throw agenthost::InvalidInput("context.text must be a string");
-    const bool from_context = found != context.MemberEnd();
-    std::string text =
-        from_context ? std::string(found->value.GetString(), found->value.GetStringLength()) : std::string(run.task());
-    if (textkit::split_words(text).empty())
-        throw agenthost::InvalidInput(std::string("nothing to analyze: ") +
-                                      (from_context ? "context.text" : "the task") +
-                                      " is empty or has no words; pass the text in context.text or as the task");
-    return text;
 }
 
 rapidjson::Value label_json(sentiment::Label label) {
@@ -100,7 +84,7 @@ class SentimentAgent final : public agenthost::Agent {
     }
 
     rapidjson::Document invoke(agenthost::Run& run) override {
-        const std::string text = text_to_analyze(run);
+        const std::string text = textkit::run_text(run, "analyze");
         run.throw_if_cancelled();
         const sentiment::Analysis analysis = sentiment::analyze(text, options_);
         run.progress("scored " + std::to_string(analysis.sentences.size()) + " sentences", 1.0);

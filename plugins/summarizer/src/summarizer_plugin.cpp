@@ -2,7 +2,7 @@
 // Reads the text and sentence budget from the run, reports progress, and
 // turns the Summary into the result object described in manifest.json.
 #include <agenthost/agent.hpp>
-#include <textkit/words.hpp>
+#include <textkit/run_text.hpp>
 
 #include <stdexcept>
 #include <string>
@@ -42,22 +42,6 @@ int requested_max_sentences(const agenthost::Run& run, int configured) {
     return found->value.GetInt();
 }
 
-// context.text when given, otherwise the task itself.
-std::string text_to_summarize(const agenthost::Run& run) {
-    const rapidjson::Value& context = run.context();
-    auto found = context.FindMember("text");
-    if (found != context.MemberEnd() && !found->value.IsString())
-        throw agenthost::InvalidInput("context.text must be a string");
-    const bool from_context = found != context.MemberEnd();
-    std::string text =
-        from_context ? std::string(found->value.GetString(), found->value.GetStringLength()) : std::string(run.task());
-    if (textkit::split_words(text).empty())
-        throw agenthost::InvalidInput(std::string("nothing to summarize: ") +
-                                      (from_context ? "context.text" : "the task") +
-                                      " is empty or has no words; pass the text in context.text or as the task");
-    return text;
-}
-
 rapidjson::Document to_json(const summarizer::Summary& summary) {
     rapidjson::Document result(rapidjson::kObjectType);
     auto& allocator = result.GetAllocator();
@@ -89,7 +73,7 @@ class SummarizerAgent final : public agenthost::Agent {
     }
 
     rapidjson::Document invoke(agenthost::Run& run) override {
-        const std::string text = text_to_summarize(run);
+        const std::string text = textkit::run_text(run, "summarize");
         const int max_sentences = requested_max_sentences(run, configured_max_sentences_);
         // Between phases: report, and stop early on long input once cancelled.
         const auto after_phase = [&run](std::string_view done, double fraction) {
