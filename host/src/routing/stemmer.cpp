@@ -87,7 +87,7 @@ std::string stem(std::string word) {
     strip_verb_ending(word);
     strip_derivation(word);
     // A silent e last, so "generate", "generated" and "generating" agree.
-    if (ends_with(word, "e") && word.size() > 4) word.pop_back();
+    if (ends_with(word, "e") && word.size() > 3) word.pop_back();
     return word;
 }
 
