@@ -89,9 +89,9 @@ struct FakeLlm : llm::LlmClient {
 
 TEST_CASE("tokenizer lower-cases, drops stopwords and keeps compounds with their parts") {
     auto tokens = tokenize("Please build a Blue-Green CI/CD pipeline for THE payments_service!");
-    std::vector<std::string> expected_sequence = {"build", "blue", "green", "ci", "cd", "pipelin", "payment", "servic"};
+    std::vector<std::string> expected_sequence = {"build", "blu", "green", "ci", "cd", "pipelin", "payment", "servic"};
     CHECK(tokens.sequence == expected_sequence);
-    CHECK(std::count(tokens.terms.begin(), tokens.terms.end(), "blue_green") == 1);
+    CHECK(std::count(tokens.terms.begin(), tokens.terms.end(), "blu_green") == 1);
     CHECK(std::count(tokens.terms.begin(), tokens.terms.end(), "ci_cd") == 1);
     CHECK(std::count(tokens.terms.begin(), tokens.terms.end(), "payment_servic") == 1);
     CHECK(tokenize("the and of please 42 a").terms.empty());

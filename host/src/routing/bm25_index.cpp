@@ -4,8 +4,8 @@
 
 namespace agenthost::routing {
 
-Bm25Index::Bm25Index(std::vector<WeightedDocument> documents, double k1, double b)
-    : documents_(std::move(documents)), k1_(k1), b_(b) {
+Bm25Index::Bm25Index(std::vector<WeightedDocument> documents, double k1, double b, double background_documents)
+    : documents_(std::move(documents)), k1_(k1), b_(b), background_documents_(background_documents) {
     double total = 0;
     for (const auto& document : documents_) {
         total += document.length;
@@ -18,7 +18,7 @@ double Bm25Index::idf(const std::string& term) const {
     auto found = document_frequency_.find(term);
     if (found == document_frequency_.end()) return 0;
     double n = static_cast<double>(found->second);
-    double total = static_cast<double>(documents_.size());
+    double total = static_cast<double>(documents_.size()) + background_documents_;
     return std::log(1.0 + (total - n + 0.5) / (n + 0.5));
 }
 

@@ -17,11 +17,13 @@ struct WeightedDocument {
 
 class Bm25Index {
   public:
-    Bm25Index(std::vector<WeightedDocument> documents, double k1, double b);
+    // `background_documents` are counted in N as documents holding none of
+    // the terms (see RouterSettings).
+    Bm25Index(std::vector<WeightedDocument> documents, double k1, double b, double background_documents = 0);
 
     size_t size() const { return documents_.size(); }
-    // Lucene's non-negative IDF: log(1 + (N - n + 0.5) / (n + 0.5)); 0 for a
-    // term no document has.
+    // Lucene's non-negative IDF: log(1 + (N - n + 0.5) / (n + 0.5)), N
+    // including the background documents; 0 for a term no document has.
     double idf(const std::string& term) const;
     // One query term's contribution to one document's score.
     double term_score(size_t document, const std::string& term) const;
@@ -32,6 +34,7 @@ class Bm25Index {
     double average_length_ = 0;
     double k1_;
     double b_;
+    double background_documents_;
 };
 
 }  // namespace agenthost::routing

@@ -22,6 +22,13 @@ struct RouterSettings {
     // BM25 saturation and length normalisation.
     double k1 = 1.2;
     double b = 0.75;
+    // IDF counts this many extra documents that match nothing. With only the
+    // handful of enabled agents as the corpus, a keyword held by the only
+    // agent (or by every agent) would get an IDF near zero and no task could
+    // clear min_score; the background keeps a routing term meaningful however
+    // few agents are enabled, while terms shared by many agents still weigh
+    // less than a term only one agent has.
+    double background_documents = 2.0;
     // Field weights (BM25F-style: a term's frequency counts this many times
     // per occurrence). Keywords and name parts are chosen by the author for
     // routing; a description also says how the agent works, so its words are

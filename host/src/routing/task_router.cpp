@@ -46,7 +46,7 @@ TaskRouter::TaskRouter(std::vector<AgentProfile> enabled_agents, RouterSettings 
     : agents_(sorted_by_name(std::move(enabled_agents))),
       settings_(settings),
       documents_(build_documents(agents_, settings_)),
-      index_(weighted(documents_), settings_.k1, settings_.b) {}
+      index_(weighted(documents_), settings_.k1, settings_.b, settings_.background_documents) {}
 
 std::vector<TaskRouter::Scored> TaskRouter::score_all(const std::string& task) const {
     TokenStream query = tokenize(task);
