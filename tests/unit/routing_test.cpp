@@ -2,6 +2,7 @@
 // with fake LLM clients for the LLM path.
 #include "plugins/manifest.hpp"
 #include "routing/llm_route.hpp"
+#include "routing/manifest_profile.hpp"
 #include "routing/stemmer.hpp"
 #include "routing/task_router.hpp"
 #include "routing/tokenizer.hpp"
@@ -29,8 +30,7 @@ std::vector<AgentProfile> real_profiles() {
         auto result = plugins::read_manifest(path.string());
         INFO(path.string() << ": " << result.error);
         REQUIRE(result.manifest);
-        const auto& m = *result.manifest;
-        profiles.push_back({m.name, m.domain, m.description, m.keywords});
+        profiles.push_back(profile_of(*result.manifest));
     }
     return profiles;
 }
@@ -360,6 +360,29 @@ TEST_CASE("the LLM is asked only when configured and the task has words") {
     d = router.route("   ", &llm);
     CHECK(llm.calls == 0);
     CHECK_FALSE(d.routed);
+}
+
+TEST_CASE("an LLM choice outside the top candidates is added to them with its offline score") {
+    TaskRouter router(all_profiles());
+    FakeLlm llm;
+    llm.answer = [] { return R"({"agent": "entity_extractor"})"; };  // no domain: taken from the agent
+    RouteDecision d = router.route("Build a Harness CI/CD pipeline with canary deployment to prod", &llm);
+    CHECK(d.method == "llm");
+    CHECK(d.agent == "entity_extractor");
+    CHECK(d.domain == "text");
+    REQUIRE(d.candidates.size() == 4);
+    CHECK(d.candidates.front().agent == "harness_expert");
+    CHECK(d.candidates.back().agent == "entity_extractor");
+    CHECK(d.candidates.back().score == 0);
+}
+
+TEST_CASE("a single enabled agent is routed to when its keywords match") {
+    TaskRouter router(only(all_profiles(), {"summarizer"}));
+    RouteDecision d = router.route("Summarize this quarterly report for the board", nullptr);
+    INFO(describe(d));
+    CHECK(d.routed);
+    CHECK(d.agent == "summarizer");
+    CHECK_FALSE(router.route("Classify the tone of this feedback", nullptr).routed);
 }
 
 TEST_CASE("the LLM can route a task the offline score cannot") {

@@ -68,7 +68,9 @@ struct RouteDecision {
     // ["root_supervisor", "text_supervisor", "sentiment"]. Only
     // ["root_supervisor"] when nothing was routed.
     std::vector<std::string> supervisor_path;
-    std::vector<Candidate> candidates;           // best first, at most max_candidates
+    // Best first, at most max_candidates; when the LLM chose an agent outside
+    // them, that agent is appended (so its offline score is on record).
+    std::vector<Candidate> candidates;
     std::map<std::string, double> domain_scores;  // per domain with an enabled agent
     std::string method;                           // "bm25" | "llm"
     std::string reason;                           // why this agent, or why none

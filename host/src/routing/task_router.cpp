@@ -164,7 +164,17 @@ RouteDecision TaskRouter::route(const std::string& task, llm::LlmClient* llm) co
         return decision;
     }
     // The offline candidates and domain scores stay: they are what the
-    // operator compares the model's choice against.
+    // operator compares the model's choice against. The chosen agent is
+    // always among them, even when BM25 ranked it below the top few.
+    bool listed = std::any_of(decision.candidates.begin(), decision.candidates.end(),
+                              [&](const Candidate& c) { return c.agent == choice.agent; });
+    if (!listed) {
+        for (const auto& entry : score_all(task)) {
+            const auto& agent = agents_[entry.agent];
+            if (agent.name == choice.agent)
+                decision.candidates.push_back({agent.name, agent.domain, entry.score, entry.matched_terms});
+        }
+    }
     decision.routed = true;
     decision.method = "llm";
     decision.agent = choice.agent;
