@@ -8,7 +8,10 @@
 #include "http/stream_hub.hpp"
 #include "plugins/agent_registry.hpp"
 #include "runs/event_feed.hpp"
+#include "routing/manifest_profile.hpp"
+#include "routing/task_router.hpp"
 #include "runs/run_dispatcher.hpp"
+#include "runs/workflow_service.hpp"
 #include "runs/run_service.hpp"
 #include "runs/run_waiters.hpp"
 #include "runs/worker_pool.hpp"
@@ -45,6 +48,19 @@ std::string host_id() {
     return std::string(name) + ":" + std::to_string(getpid()) + ":" + new_uuid().substr(0, 8);
 }
 
+// What the routing supervisors choose from: the agents loaded here.
+std::vector<routing::AgentProfile> enabled_profiles(const plugins::AgentRegistry& registry) {
+    std::vector<routing::AgentProfile> profiles;
+    for (const auto& agent : registry.loaded_agents()) profiles.push_back(routing::profile_of(agent->manifest()));
+    return profiles;
+}
+
+routing::RouterSettings router_settings(const HostConfig& config) {
+    routing::RouterSettings settings;
+    if (config.orchestration.routing_min_score >= 0) settings.min_score = config.orchestration.routing_min_score;
+    return settings;
+}
+
 runs::RunSettings run_settings(const HostConfig& config, store::Dialect dialect) {
     runs::RunSettings settings;
     settings.host_id = host_id();
@@ -55,6 +71,12 @@ runs::RunSettings run_settings(const HostConfig& config, store::Dialect dialect)
     settings.retention_ms = static_cast<long long>(config.retention_hours * 3600 * 1000);
     settings.sweep_interval_ms = static_cast<long long>(config.sweep_interval_seconds * 1000);
     settings.recover_all_running_at_start = dialect == store::Dialect::sqlite;
+    settings.reflection_retries = config.orchestration.reflection_retries;
+    settings.llm_critique = config.orchestration.llm_critique;
+    settings.approval_timeout_seconds = config.orchestration.approval_timeout_seconds;
+    settings.max_loop_iterations = config.orchestration.max_loop_iterations;
+    for (const auto& [name, agent] : config.agents)
+        if (agent.require_approval) settings.approval_required_agents.insert(name);
     return settings;
 }
 
@@ -135,6 +157,8 @@ int main(int argc, char** argv) {
     runs::RunSettings settings = run_settings(config, database.dialect);
     runs::RunDispatcher dispatcher(*store, *registry, workers, waiters, feed, settings);
     runs::RunService run_service(*store, *registry, dispatcher, waiters, feed, settings);
+    runs::WorkflowService workflow_service(*store, run_service, dispatcher, waiters, feed);
+    routing::TaskRouter task_router(enabled_profiles(*registry), router_settings(config));
     try {
         dispatcher.start();
     } catch (const std::exception& e) {
@@ -143,6 +167,8 @@ int main(int argc, char** argv) {
 
     api::ApiContext context{*registry,         run_service, workers, streams, config.webhooks, kVersion,
                             database.display,  config.max_text_length, std::chrono::steady_clock::now()};
+    context.workflows = &workflow_service;
+    context.router = &task_router;
     webhooks::WebhookDispatcher webhook_dispatcher(
         *store, config.webhooks, settings.host_id,
         [&context](const store::WebhookDelivery& delivery) { return api::webhook_payload(context, delivery); });

@@ -4,7 +4,10 @@
 
 #include "http/stream_hub.hpp"
 #include "plugins/agent_registry.hpp"
+#include "llm/llm_client.hpp"
+#include "routing/task_router.hpp"
 #include "runs/run_service.hpp"
+#include "runs/workflow_service.hpp"
 #include "runs/worker_pool.hpp"
 #include "webhooks/webhook_settings.hpp"
 
@@ -26,6 +29,10 @@ struct ApiContext {
     std::chrono::steady_clock::time_point started_at;
     // False until start-up completes and again once shutdown begins.
     std::atomic<bool> ready{false};
+    // Set by main after construction.
+    runs::WorkflowService* workflows = nullptr;
+    const routing::TaskRouter* router = nullptr;  // null: routing not available
+    llm::LlmClient* llm = nullptr;                // null or unconfigured: offline routing
 };
 
 }  // namespace agenthost::api

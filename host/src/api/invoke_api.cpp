@@ -4,21 +4,13 @@
 #include "api/request_body.hpp"
 #include "api/run_json.hpp"
 #include "api/runs_api.hpp"
+#include "api/task_routing.hpp"
 #include "api/webhooks_api.hpp"
 #include "http/api_error.hpp"
 #include "json/json_util.hpp"
 
 namespace agenthost::api {
 namespace {
-
-void require_agent_name(const rapidjson::Document& body) {
-    const rapidjson::Value* agent = json::get_member(body, "agent_name");
-    if (agent == nullptr || agent->IsNull())
-        throw http::ApiError(422, "RoutingNotAvailable",
-                             "agent_name is required: routing a task to an agent by supervisors is not available "
-                             "in this version; GET /agents lists the agents",
-                             {{"/agent_name", "is required"}});
-}
 
 // Seed 001's answer for a finished run; errors in the envelope.
 http::HttpResponse outcome_response(const store::RunRecord& run, bool timed_out, const std::string& request_id) {
@@ -32,12 +24,40 @@ http::HttpResponse outcome_response(const store::RunRecord& run, bool timed_out,
         response.headers.emplace_back("Location", "/runs/" + run.id);
         return response;
     }
+    if (run.status == store::run_status::pending_approval) {
+        // Seed 001: the answer says what waits for whom; the thread's
+        // /workflow/approve decides.
+        JsonWriter out;
+        out->StartObject();
+        out.field("status", "pending_approval");
+        out.key("result");
+        out->Null();
+        out.field("agent_used", run.agent);
+        out.field("thread_id", run.thread_id);
+        out.field("run_id", run.id);
+        out.key("approval_required");
+        out.raw(run.approval_json.empty() ? "{}" : run.approval_json);
+        out.field("approve_url", "/workflow/approve/" + run.thread_id);
+        out->EndObject();
+        http::HttpResponse response = http::json_response(202, out.str());
+        response.headers.emplace_back("Location", "/runs/" + run.id);
+        return response;
+    }
     if (run.status == store::run_status::succeeded) {
         JsonWriter out;
         out->StartObject();
         out.field("status", "success");
         out.raw_field("result", run.result_json);
         out.field("agent_used", run.agent);
+        out.key("supervisor_path");
+        if (run.routing_json.empty()) out->Null();
+        else {
+            std::string error;
+            auto routing = json::parse(run.routing_json, error);
+            const rapidjson::Value* path = routing ? json::get_member(*routing, "supervisor_path") : nullptr;
+            if (path != nullptr) out.raw(json::serialize(*path));
+            else out->Null();
+        }
         out.field("execution_time",
                   run.started_at_ms != 0 ? (run.finished_at_ms - run.started_at_ms) / 1000.0 : 0.0);
         out.field("thread_id", run.thread_id);
@@ -49,6 +69,8 @@ http::HttpResponse outcome_response(const store::RunRecord& run, bool timed_out,
     if (run.error_type == "invalid_input")
         return http::error_response(422, "AgentRejectedInput",
                                     "agent '" + run.agent + "' rejected the input: " + run.error + where, request_id);
+    if (run.error_type == "rejected")
+        return http::error_response(409, "ApprovalRejected", "the run was not approved: " + run.error + where, request_id);
     if (run.status == store::run_status::cancelled)
         return http::error_response(409, "RunCancelled", "the run was cancelled: " + run.error + where, request_id);
     return http::error_response(500, "AgentFailed", "agent '" + run.agent + "' failed: " + run.error + where, request_id);
@@ -61,15 +83,16 @@ void add_invoke_routes(http::Router& router, ApiContext& context) {
     // client's answer comes when it finishes.
     router.post("/agent/invoke", [&context](const http::HttpRequest& request, http::Responder responder) {
         rapidjson::Document body = read_json_body(request, "requests/agent-invoke");
-        require_agent_name(body);
         check_webhook_fields(body, context.webhooks);
         runs::InvokeRequest invoke = invoke_request_from(body);
+        check_run_options(context, invoke.options);
+        route_if_unnamed(context, invoke);
         if (auto rejection = context.runs.check(invoke)) throw rejection_error(*rejection);
         std::string request_id = request.request_id;
         context.runs.submit_and_wait(
             invoke,
             [responder, request_id](const store::RunRecord&, const std::string& error) {
-                if (!error.empty()) responder.send(http::error_response(store_error(error), request_id));
+                if (!error.empty()) responder.send(http::error_response(submit_error(error), request_id));
             },
             [responder, request_id](const store::RunRecord& run, bool timed_out) {
                 responder.send(outcome_response(run, timed_out, request_id));

@@ -44,6 +44,9 @@ class JsonWriter {
         key(name);
         writer_.RawValue(json.data(), json.size(), rapidjson::kObjectType);
     }
+    // Embeds already-serialised JSON as the next value (array element or
+    // after key()).
+    void raw(std::string_view json) { writer_.RawValue(json.data(), json.size(), rapidjson::kObjectType); }
     void string_array(std::string_view name, const std::vector<std::string>& values) {
         key(name);
         writer_.StartArray();

@@ -3,10 +3,12 @@
 #include "api/agents_api.hpp"
 #include "api/health_api.hpp"
 #include "api/invoke_api.hpp"
+#include "api/orchestrate_api.hpp"
 #include "api/pipeline_api.hpp"
 #include "api/runs_api.hpp"
 #include "api/stream_api.hpp"
 #include "api/webhooks_api.hpp"
+#include "api/workflow_api.hpp"
 
 namespace agenthost::api {
 
@@ -18,6 +20,8 @@ void add_routes(http::Router& router, ApiContext& context) {
     add_pipeline_routes(router, context);
     add_stream_routes(router, context);
     add_webhook_routes(router, context);
+    add_workflow_routes(router, context);
+    add_orchestrate_routes(router, context);
 }
 
 }  // namespace agenthost::api

@@ -1,6 +1,7 @@
 #include "api/run_json.hpp"
 
 #include "json/json_util.hpp"
+#include "runs/thread_admission.hpp"
 #include "util/time_format.hpp"
 
 namespace agenthost::api {
@@ -19,6 +20,36 @@ void optional_text(JsonWriter& out, const char* name, const std::string& value) 
 }
 
 }  // namespace
+
+void write_orchestration_fields(JsonWriter& out, const store::RunRecord& run) {
+    // The supervisors' decision, when the caller named no agent.
+    out.key("supervisor_path");
+    std::string error;
+    auto routing = run.routing_json.empty() ? std::nullopt : json::parse(run.routing_json, error);
+    const rapidjson::Value* path = routing ? json::get_member(*routing, "supervisor_path") : nullptr;
+    if (path != nullptr) out.raw(json::serialize(*path));
+    else out->Null();
+    out.key("routing");
+    if (routing) out.raw(run.routing_json);
+    else out->Null();
+    if (!run.options_json.empty()) out.raw_field("options", run.options_json);
+    out.key("approval");
+    if (run.approval_json.empty()) out->Null();
+    else {
+        // The request plus its state and deadline, as a person needs them.
+        auto approval = json::parse(run.approval_json, error);
+        if (!approval || !approval->IsObject()) out->Null();
+        else {
+            auto& allocator = approval->GetAllocator();
+            approval->AddMember("state", json::string_value(run.approval_state, allocator), allocator);
+            if (run.approval_expires_at_ms != 0)
+                approval->AddMember("expires_at", json::string_value(iso8601_ms(run.approval_expires_at_ms), allocator),
+                                    allocator);
+            out.raw(json::serialize(*approval));
+        }
+    }
+    optional_text(out, "step", run.step_key);
+}
 
 void write_run(JsonWriter& out, const store::RunRecord& run) {
     out->StartObject();
@@ -50,6 +81,7 @@ void write_run(JsonWriter& out, const store::RunRecord& run) {
     else out->Null();
     optional_text(out, "pipeline_id", run.pipeline_id);
     optional_text(out, "webhook_url", run.webhook_url);
+    write_orchestration_fields(out, run);
     out->EndObject();
 }
 
@@ -73,9 +105,16 @@ http::ApiError rejection_error(const runs::Rejection& rejection) {
         case Kind::invalid_context:
             return http::ApiError(422, "ValidationError", rejection.message + ": " + json::describe(rejection.violations),
                                   http::to_details(rejection.violations));
+        case Kind::invalid_request:
+            return http::ApiError(422, "ValidationError", rejection.message, http::to_details(rejection.violations));
         case Kind::store_unavailable: return store_error(rejection.message);
     }
     return http::ApiError(500, "InternalError", rejection.message);
+}
+
+http::ApiError submit_error(const std::string& reason) {
+    if (runs::is_thread_busy(reason)) return http::ApiError(409, "ThreadBusy", reason);
+    return store_error(reason);
 }
 
 http::ApiError store_error(const std::string& reason) {

@@ -12,6 +12,8 @@
 namespace agenthost::api {
 
 void write_run(JsonWriter& out, const store::RunRecord& run);
+// supervisor_path, routing, options, approval, step: written inside a run object.
+void write_orchestration_fields(JsonWriter& out, const store::RunRecord& run);
 void write_event(JsonWriter& out, const store::RunEvent& event, const std::string& thread_id);
 
 // The HTTP error for a refused request.
@@ -30,5 +32,7 @@ auto with_store(Body&& body) -> decltype(body()) {
 }
 
 http::ApiError store_error(const std::string& reason);
+// Why a submit was not stored: a busy thread (409) or the store (503).
+http::ApiError submit_error(const std::string& reason);
 
 }  // namespace agenthost::api

@@ -3,6 +3,7 @@
 #include "api/query_params.hpp"
 #include "api/request_body.hpp"
 #include "api/run_json.hpp"
+#include "api/task_routing.hpp"
 #include "api/webhooks_api.hpp"
 #include "json/json_util.hpp"
 
@@ -40,12 +41,14 @@ void create_run(ApiContext& context, const http::HttpRequest& request, http::Res
     rapidjson::Document body = read_json_body(request, "requests/run-create");
     check_webhook_fields(body, context.webhooks);
     runs::InvokeRequest invoke = invoke_request_from(body);
+    check_run_options(context, invoke.options);
+    route_if_unnamed(context, invoke);
     if (auto rejection = context.runs.check(invoke)) throw rejection_error(*rejection);
     std::string request_id = request.request_id;
     context.runs.submit(invoke, [responder, request_id](const store::RunRecord& run, const std::string& error) {
         // Answered on the writer thread, after the commit.
         if (!error.empty()) {
-            responder.send(http::error_response(store_error(error), request_id));
+            responder.send(http::error_response(submit_error(error), request_id));
             return;
         }
         JsonWriter out;
@@ -178,7 +181,30 @@ runs::InvokeRequest invoke_request_from(const rapidjson::Value& body) {
     request.thread_id = json::get_string(body, "thread_id");
     request.webhook_url = json::get_string(body, "webhook_url");
     request.webhook_secret = json::get_string(body, "webhook_secret");
+    request.options = run_options_from(body);
     return request;
+}
+
+void check_run_options(ApiContext& context, const runs::RunOptions& options) {
+    int bound = context.runs.settings().max_loop_iterations;
+    if (options.loop_max_iterations > bound)
+        throw http::ApiError(422, "ValidationError",
+                             "loop.max_iterations may be at most " + std::to_string(bound) +
+                                 " (orchestration.max_loop_iterations)",
+                             {{"/loop/max_iterations", "must be at most " + std::to_string(bound)}});
+}
+
+runs::RunOptions run_options_from(const rapidjson::Value& body) {
+    runs::RunOptions options;
+    if (const rapidjson::Value* v = json::get_member(body, "require_approval"); v != nullptr && v->IsBool())
+        options.require_approval = v->GetBool();
+    if (const rapidjson::Value* v = json::get_member(body, "approval_timeout_seconds"); v != nullptr && v->IsNumber())
+        options.approval_timeout_seconds = v->GetDouble();
+    if (const rapidjson::Value* loop = json::get_member(body, "loop"); loop != nullptr && loop->IsObject())
+        if (const rapidjson::Value* v = json::get_member(*loop, "max_iterations"); v != nullptr && v->IsInt())
+            options.loop_max_iterations = v->GetInt();
+    options.multitask_strategy = json::get_string(body, "multitask_strategy", "enqueue");
+    return options;
 }
 
 void add_run_routes(http::Router& router, ApiContext& context) {

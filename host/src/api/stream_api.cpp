@@ -5,6 +5,7 @@
 #include "api/run_json.hpp"
 #include "api/runs_api.hpp"
 #include "api/sse.hpp"
+#include "api/task_routing.hpp"
 #include "api/webhooks_api.hpp"
 #include "http/raw_connection.hpp"
 #include "json/json_util.hpp"
@@ -130,15 +131,11 @@ void stream_run(ApiContext& context, const http::HttpRequest& request, const htt
 
 void start_and_stream(ApiContext& context, const http::HttpRequest& request, const http::Responder& responder) {
     rapidjson::Document body = read_json_body(request, "requests/agent-stream");
-    const rapidjson::Value* agent = json::get_member(body, "agent_name");
-    if (agent == nullptr || agent->IsNull())
-        throw http::ApiError(422, "RoutingNotAvailable",
-                             "agent_name is required: routing a task to an agent by supervisors is not available "
-                             "in this version; GET /agents lists the agents",
-                             {{"/agent_name", "is required"}});
     OnDisconnect on_disconnect = parse_on_disconnect(json::get_string(body, "on_disconnect"), "/on_disconnect");
     check_webhook_fields(body, context.webhooks);
     runs::InvokeRequest invoke = invoke_request_from(body);
+    check_run_options(context, invoke.options);
+    route_if_unnamed(context, invoke);
     if (auto rejection = context.runs.check(invoke)) throw rejection_error(*rejection);
     // Taken over now, on the request's own thread; answered once stored.
     auto connection = std::make_shared<std::unique_ptr<http::RawConnection>>(responder.take_over());
@@ -146,8 +143,9 @@ void start_and_stream(ApiContext& context, const http::HttpRequest& request, con
     context.runs.submit(invoke, [&context, connection, on_disconnect](const store::RunRecord& run, const std::string& error) {
         std::unique_ptr<http::RawConnection> owned = std::move(*connection);
         if (!error.empty()) {
-            http::HttpResponse failure = http::error_response(store_error(error), owned->request_id());
-            std::string bytes = http::response_head(503, "application/json", owned->request_id()) + failure.body;
+            http::HttpResponse failure = http::error_response(submit_error(error), owned->request_id());
+            std::string bytes =
+                http::response_head(failure.status, "application/json", owned->request_id()) + failure.body;
             context.streams.finish(context.streams.open(std::move(owned), std::move(bytes), nullptr));
             return;
         }

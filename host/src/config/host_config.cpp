@@ -135,6 +135,7 @@ void apply_config_file(HostConfig& config, const std::string& path) {
         for (const auto& entry : agents->GetObject()) {
             AgentSettings settings;
             if (const auto* v = json::get_member(entry.value, "enabled")) settings.enabled = v->GetBool();
+            if (const auto* v = json::get_member(entry.value, "require_approval")) settings.require_approval = v->GetBool();
             if (const auto* v = json::get_member(entry.value, "config")) {
                 auto copy = std::make_shared<rapidjson::Document>();
                 copy->CopyFrom(*v, copy->GetAllocator());
@@ -165,6 +166,15 @@ void apply_config_file(HostConfig& config, const std::string& path) {
             config.webhooks.allowed_hosts.clear();
             for (const auto& host : v->GetArray()) config.webhooks.allowed_hosts.emplace_back(host.GetString());
         }
+    }
+    if (const auto* orchestration = json::get_member(*document, "orchestration")) {
+        auto& o = config.orchestration;
+        if (const auto* v = json::get_member(*orchestration, "reflection_retries")) o.reflection_retries = v->GetInt();
+        if (const auto* v = json::get_member(*orchestration, "llm_critique")) o.llm_critique = v->GetBool();
+        if (const auto* v = json::get_member(*orchestration, "approval_timeout_seconds"))
+            o.approval_timeout_seconds = v->GetDouble();
+        if (const auto* v = json::get_member(*orchestration, "max_loop_iterations")) o.max_loop_iterations = v->GetInt();
+        if (const auto* v = json::get_member(*orchestration, "routing_min_score")) o.routing_min_score = v->GetDouble();
     }
     if (const auto* streaming = json::get_member(*document, "streaming")) {
         if (const auto* v = json::get_member(*streaming, "heartbeat_seconds")) config.heartbeat_seconds = v->GetDouble();

@@ -26,6 +26,16 @@ struct AgentSettings {
     bool enabled = false;
     // The operator's config object for the agent; null when none was given.
     std::shared_ptr<const rapidjson::Document> config;
+    // Every run of the agent waits for a person's approval first.
+    bool require_approval = false;
+};
+
+struct OrchestrationSettings {
+    int reflection_retries = 2;
+    bool llm_critique = false;
+    double approval_timeout_seconds = 0;  // 0: wait forever
+    int max_loop_iterations = 50;
+    double routing_min_score = -1;  // < 0: the router's default
 };
 
 struct HostConfig {
@@ -48,6 +58,7 @@ struct HostConfig {
     double sweep_interval_seconds = 600;
     size_t max_text_length = 10000;
     webhooks::WebhookSettings webhooks;
+    OrchestrationSettings orchestration;
     double heartbeat_seconds = 15;
     long long stream_poll_ms = 250;
     int worker_count = 4;

@@ -186,6 +186,29 @@ agenthost_status on_http_request(agenthost_host_run_ptr handle, agenthost_str, a
     }
 }
 
+// Approved once for this run: go ahead. Otherwise the request is kept for
+// the dispatcher, which pauses the run once on_invoke returns.
+agenthost_status on_request_approval(agenthost_host_run_ptr handle, agenthost_str request_json) noexcept {
+    try {
+        RunContext& run = run_of(handle);
+        std::string error;
+        auto request = json::parse(std::string_view(request_json.ptr, request_json.len), error);
+        std::string operation = request && request->IsObject() ? json::get_string(*request, "operation") : "";
+        if (operation.empty())
+            return fail(run, AGENTHOST_ERROR_INVALID_INPUT,
+                        "an approval request is a JSON object with a non-empty \"operation\"");
+        {
+            std::lock_guard<std::mutex> lock(run.mutex);
+            if (run.approved_operation == operation || run.approved_operation == "*") return AGENTHOST_OK;
+            run.approval_request_json = json::serialize(*request);
+        }
+        return fail(run, AGENTHOST_ERROR_APPROVAL_REQUIRED,
+                    "operation '" + operation + "' needs a person's approval; the run waits for it");
+    } catch (...) {
+        return AGENTHOST_ERROR_FAILED;
+    }
+}
+
 }  // namespace
 
 const agenthost_host_api& host_api() {
@@ -205,6 +228,7 @@ const agenthost_host_api& host_api() {
         &on_llm_complete,
         &on_llm_stream,
         &on_http_request,
+        &on_request_approval,
     };
     return table;
 }

@@ -39,6 +39,11 @@ class RunContext {
     std::string error_message;
     std::string last_error;
 
+    // Approvals: the operation a person already approved for this run (set
+    // before invoke), and what the plugin asked approval for, if it did.
+    std::string approved_operation;
+    std::optional<std::string> approval_request_json;
+
     // Keeps a string alive until the run ends and returns it, for views the
     // host hands to the plugin. Caller holds `mutex`.
     const std::string& keep(std::string value) { return arena_.emplace_back(std::move(value)); }

@@ -9,6 +9,16 @@
 
 namespace agenthost::runs {
 
+// What a request may ask of the run machinery beyond "run this agent".
+struct RunOptions {
+    bool require_approval = false;          // a person approves before it starts
+    double approval_timeout_seconds = -1;   // < 0: the config's default; 0: none
+    int loop_max_iterations = 0;            // > 0: observe, reason, act, evaluate until resolved
+    // When the thread already has an active run: reject (409), enqueue (run
+    // after it) or interrupt (cancel it first).
+    std::string multitask_strategy = "enqueue";
+};
+
 struct InvokeRequest {
     std::string agent_name;
     std::string task;
@@ -16,11 +26,13 @@ struct InvokeRequest {
     std::string thread_id;            // generated when empty
     std::string webhook_url;          // stored for delivery
     std::string webhook_secret;
+    RunOptions options;
+    std::string routing_json;  // the supervisors' decision when the caller named no agent
 };
 
 // Why a request was refused before any run was created.
 struct Rejection {
-    enum class Kind { agent_not_found, agent_unavailable, invalid_context, store_unavailable };
+    enum class Kind { agent_not_found, agent_unavailable, invalid_context, invalid_request, store_unavailable };
     Kind kind;
     std::string message;
     std::vector<json::Violation> violations;

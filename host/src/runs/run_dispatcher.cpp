@@ -1,5 +1,7 @@
 #include "runs/run_dispatcher.hpp"
 
+#include "runs/agent_execution.hpp"
+#include "runs/approval_rules.hpp"
 #include "runs/run_execution.hpp"
 #include "util/log.hpp"
 
@@ -46,13 +48,14 @@ void apply_outcome(store::RunRecord& run, const plugins::InvokeOutcome& outcome)
 }  // namespace
 
 RunDispatcher::RunDispatcher(store::Store& store, const plugins::AgentRegistry& registry, WorkerPool& workers,
-                             RunWaiters& waiters, EventFeed& feed, RunSettings settings)
+                             RunWaiters& waiters, EventFeed& feed, RunSettings settings, llm::LlmClient* llm)
     : store_(store),
       registry_(registry),
       workers_(workers),
       waiters_(waiters),
       feed_(feed),
-      settings_(std::move(settings)) {
+      settings_(std::move(settings)),
+      llm_(llm) {
     for (const auto& agent : registry_.loaded_agents()) agents_.push_back(agent->name());
 }
 
@@ -220,12 +223,31 @@ void RunDispatcher::execute(const std::string& run_id) {
             [this, id = run.id](const std::string& error) {
                 if (error.empty()) feed_.notify(id);
             });
-        plugins::InvokeOutcome outcome = agent->invoke(context, agent_input(run));
+        context.approved_operation = approved_operation(run.approval_state, run.approval_json);
+        plugins::InvokeOutcome outcome =
+            AgentExecution(*agent, context, services, run, settings_, llm_).execute();
         {
             std::lock_guard<std::mutex> lock(mutex_);
             active_.erase(run.id);
         }
-        apply_outcome(run, outcome);
+        std::optional<std::string> approval_request;
+        {
+            std::lock_guard<std::mutex> lock(context.mutex);
+            approval_request = context.approval_request_json;
+        }
+        if (approval_request && outcome.status != AGENTHOST_ERROR_CANCELLED && outcome.status != AGENTHOST_OK) {
+            // The plugin stopped to ask a person: the run waits, leaseless,
+            // and is invoked again from the start once approved.
+            run.status = store::run_status::pending_approval;
+            run.approval_json = runtime_approval(run.agent, run.task, *approval_request, settings_);
+            run.approval_expires_at_ms = approval_deadline(run.approval_json, store::now_ms());
+        } else if (outcome.status == AGENTHOST_ERROR_APPROVAL_REQUIRED) {
+            outcome.status = AGENTHOST_ERROR_FAILED;
+            outcome.error = "agent '" + run.agent + "' returned APPROVAL_REQUIRED without asking for an approval";
+            apply_outcome(run, outcome);
+        } else {
+            apply_outcome(run, outcome);
+        }
         next_seq = services.next_seq();
     }
     run.finished_at_ms = store::now_ms();
@@ -235,21 +257,24 @@ void RunDispatcher::execute(const std::string& run_id) {
 void RunDispatcher::finish(store::RunRecord run, long long next_seq, std::function<void(bool)> recorded) {
     const store::RunRepository& runs = store_.runs();
     const store::PipelineRepository& pipelines = store_.pipelines();
-    auto events = final_events(run, next_seq);
+    bool paused = run.status == store::run_status::pending_approval;
+    auto events = paused ? std::vector<store::RunEvent>{} : final_events(run, next_seq);
     auto completed = std::make_shared<bool>(false);
     {
         std::lock_guard<std::mutex> lock(mutex_);
         finishing_[run.id] = {run, next_seq};
     }
-    auto write = [run, events, completed, &runs, &pipelines](soci::session& session) {
+    auto write = [run, paused, events, completed, &runs, &pipelines](soci::session& session) {
+        if (paused) {
+            *completed = runs.pause_for_approval(session, run);
+            return;
+        }
         // Final events first: they are fenced on the run still running.
         for (const auto& event : events) runs.append_event(session, event, run.fencing_token);
         *completed = runs.complete(session, run);
         if (!*completed) return;
-        if (!run.pipeline_id.empty()) {
-            runs.release_next_step(session, run, run.status == store::run_status::succeeded);
-            pipelines.settle(session, run.pipeline_id);
-        }
+        runs.release_dependants(session, run.id, run.status);
+        if (!run.pipeline_id.empty()) pipelines.settle(session, run.pipeline_id);
     };
     auto done = [this, run, next_seq, completed, recorded = std::move(recorded)](const std::string& error) {
         bool retry_later = false;
@@ -265,7 +290,7 @@ void RunDispatcher::finish(store::RunRecord run, long long next_seq, std::functi
             feed_.notify(run.id);
         }
         if (recorded) recorded(error.empty() && *completed);
-        if (!run.pipeline_id.empty()) wake();  // a next step may be queued
+        wake();  // a run waiting for this one may be queued now
         {
             std::lock_guard<std::mutex> lock(mutex_);
             finishing_.erase(run.id);
@@ -293,6 +318,30 @@ void RunDispatcher::maintenance_loop() {
             log::warn("run maintenance failed", {{"error", e.what()}});
         }
     }
+}
+
+void RunDispatcher::expire_approvals(long long now) {
+    const store::RunRepository& runs = store_.runs();
+    const store::PipelineRepository& pipelines = store_.pipelines();
+    std::vector<store::RunRecord> rejected;
+    store_.writes().run([&](soci::session& session) {
+        rejected.clear();
+        for (store::RunRecord& run : runs.expired_approvals(session, now)) {
+            std::string comment = "no decision before the approval deadline";
+            std::string approval = decided_approval(run.approval_json, false, "timeout", comment, now);
+            if (!runs.decide_approval(session, run, false, "timeout", comment, approval)) continue;
+            if (!run.pipeline_id.empty()) pipelines.settle(session, run.pipeline_id);
+            rejected.push_back(std::move(run));
+        }
+    });
+    for (store::RunRecord& run : rejected) {
+        log::info("approval timed out; run rejected", {{"run_id", run.id}});
+        run.status = store::run_status::cancelled;
+        run.error_type = "rejected";
+        waiters_.finished(run);
+        feed_.notify(run.id);
+    }
+    if (!rejected.empty()) wake();
 }
 
 std::vector<std::string> RunDispatcher::held_runs() {
@@ -323,6 +372,7 @@ void RunDispatcher::maintain() {
         if (swept > 0) log::info("retention sweep", {{"deleted_runs", static_cast<long long>(swept)}});
     }
     for (const auto& id : cancelled) cancel_local(id);
+    expire_approvals(now);
     for (const auto& [id, status] : recovered) {
         log::warn("run taken over from a host that stopped", {{"run_id", id}, {"status", status}});
         feed_.notify(id);
@@ -341,7 +391,8 @@ void RunDispatcher::maintain() {
     // Waiters for runs another host finished, or that ran out of time.
     for (const std::string& id : waiters_.pending()) {
         auto run = store_.read([&](soci::session& session) { return runs.find(session, id); });
-        if (run && store::run_status::is_terminal(run->status)) waiters_.finished(*run);
+        if (run && (store::run_status::is_terminal(run->status) || run->status == store::run_status::pending_approval))
+            waiters_.finished(*run);
     }
     waiters_.expire([&](const std::string& id) {
         auto run = store_.read([&](soci::session& session) { return runs.find(session, id); });

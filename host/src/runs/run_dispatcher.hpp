@@ -4,6 +4,7 @@
 // alive, and takes over runs whose host died.
 #pragma once
 
+#include "llm/llm_client.hpp"
 #include "plugins/agent_registry.hpp"
 #include "plugins/run_context.hpp"
 #include "runs/event_feed.hpp"
@@ -24,7 +25,7 @@ namespace agenthost::runs {
 class RunDispatcher {
   public:
     RunDispatcher(store::Store& store, const plugins::AgentRegistry& registry, WorkerPool& workers,
-                  RunWaiters& waiters, EventFeed& feed, RunSettings settings);
+                  RunWaiters& waiters, EventFeed& feed, RunSettings settings, llm::LlmClient* llm = nullptr);
     ~RunDispatcher();
 
     // Recovers what a previous process left running (SQLite) and starts
@@ -46,6 +47,8 @@ class RunDispatcher {
     void claim_loop();
     void maintenance_loop();
     void maintain();
+    // Pending approvals past their deadline are rejected by "timeout".
+    void expire_approvals(long long now);
     std::vector<std::string> held_runs();
     void execute(const std::string& run_id);
     void finish(store::RunRecord run, long long next_seq, std::function<void(bool)> recorded = nullptr);
@@ -56,6 +59,7 @@ class RunDispatcher {
     RunWaiters& waiters_;
     EventFeed& feed_;
     RunSettings settings_;
+    llm::LlmClient* llm_;  // null: no LLM critique
     std::vector<std::string> agents_;
 
     std::mutex mutex_;

@@ -36,7 +36,7 @@ void StoredRunServices::memory_put(const std::string& key, const std::string& va
     });
 }
 
-std::string agent_input(const store::RunRecord& run) {
+std::string agent_input(const store::RunRecord& run, const rapidjson::Value* extra) {
     rapidjson::Document input(rapidjson::kObjectType);
     auto& allocator = input.GetAllocator();
     input.AddMember("run_id", json::string_value(run.id, allocator), allocator);
@@ -47,6 +47,9 @@ std::string agent_input(const store::RunRecord& run) {
     if (!context.IsObject()) context.SetObject();
     input.AddMember("context", rapidjson::Value(context, allocator), allocator);
     input.AddMember("attempt", run.attempts, allocator);
+    if (extra != nullptr && extra->IsObject())
+        for (const auto& member : extra->GetObject())
+            input.AddMember(rapidjson::Value(member.name, allocator), rapidjson::Value(member.value, allocator), allocator);
     return json::serialize(input);
 }
 

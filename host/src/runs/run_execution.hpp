@@ -7,6 +7,8 @@
 #include "runs/event_feed.hpp"
 #include "store/store.hpp"
 
+#include <rapidjson/document.h>
+
 #include <atomic>
 
 namespace agenthost::runs {
@@ -32,8 +34,9 @@ class StoredRunServices : public plugins::RunServices {
     std::atomic<long long> next_seq_;
 };
 
-// {"run_id","thread_id","task","context"}: what a plugin's invoke receives.
-std::string agent_input(const store::RunRecord& run);
+// {"run_id","thread_id","task","context","attempt"}: what a plugin's invoke
+// receives, plus the members of `extra` (iteration, remediation, ...).
+std::string agent_input(const store::RunRecord& run, const rapidjson::Value* extra = nullptr);
 
 // The run's final events: one "artifact" event per result.artifacts entry,
 // then run.succeeded, run.failed or run.cancelled.

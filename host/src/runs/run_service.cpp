@@ -1,6 +1,9 @@
 #include "runs/run_service.hpp"
 
 #include "json/json_util.hpp"
+#include "runs/approval_rules.hpp"
+#include "runs/blocking.hpp"
+#include "runs/thread_admission.hpp"
 #include "util/ids.hpp"
 
 #include <rapidjson/document.h>
@@ -43,6 +46,14 @@ store::RunRecord RunService::new_run(const InvokeRequest& request) const {
     run.webhook_url = request.webhook_url;
     run.webhook_secret = request.webhook_secret;
     run.created_at_ms = run.updated_at_ms = store::now_ms();
+    run.routing_json = request.routing_json;
+    run.options_json = options_json(request.options);
+    if (auto approval = approval_needed(request, registry_, settings_)) {
+        run.approval_json = *approval;
+        run.approval_state = store::approval_state::pending;
+        run.status = store::run_status::pending_approval;
+        run.approval_expires_at_ms = approval_deadline(*approval, run.created_at_ms);
+    }
     return run;
 }
 
@@ -56,12 +67,38 @@ void RunService::submit_and_wait(const InvokeRequest& request, Committed committ
         waiters_.add(run.id, std::chrono::steady_clock::now() + std::chrono::milliseconds(settings_.invoke_timeout_ms),
                      std::move(finished));
     const store::RunRepository& runs = store_.runs();
-    store_.writes().submit([run, &runs](soci::session& session) { runs.insert(session, run); },
-                           [this, run, committed = std::move(committed)](const std::string& error) {
-                               if (error.empty()) dispatcher_.wake();
-                               else waiters_.forget(run.id);
-                               committed(run, error);
-                           });
+    // Only a caller-chosen thread can have runs already; a new one cannot.
+    bool shared_thread = !request.thread_id.empty();
+    auto admitted = std::make_shared<Admission>();
+    std::string strategy = request.options.multitask_strategy;
+    store_.writes().submit(
+        [run, &runs, shared_thread, admitted, strategy](soci::session& session) {
+            // Decided inside the transaction, so two requests on one thread
+            // cannot both see it idle. Rebuilt from scratch on every try.
+            *admitted = Admission{run, {}, {}};
+            if (shared_thread) admit_on_thread(session, runs, strategy, *admitted);
+            if (!admitted->busy_with.empty()) return;
+            runs.insert(session, admitted->run);
+        },
+        [this, admitted, committed = std::move(committed)](const std::string& error) {
+            const store::RunRecord& stored = admitted->run;
+            std::string outcome = error;
+            if (error.empty() && !admitted->busy_with.empty()) outcome = thread_busy_error(stored.thread_id, admitted->busy_with);
+            if (!outcome.empty()) {
+                waiters_.forget(stored.id);
+            } else {
+                // Interrupted runs executing on some host stop through
+                // is_cancelled; the new run waits for them to end.
+                for (const std::string& id : admitted->interrupted) {
+                    dispatcher_.cancel_local(id);
+                    feed_.notify(id);
+                }
+                // A run that waits for approval ends the synchronous wait.
+                if (stored.status == store::run_status::pending_approval) waiters_.finished(stored);
+                dispatcher_.wake();
+            }
+            committed(stored, outcome);
+        });
 }
 
 store::CancelOutcome RunService::cancel(const std::string& run_id) {
@@ -93,6 +130,11 @@ store::RunPage RunService::list(const store::RunFilter& filter) {
 std::vector<store::RunEvent> RunService::events(const std::string& run_id, long long after_seq, size_t limit) {
     const store::RunRepository& runs = store_.runs();
     return store_.read([&](soci::session& session) { return runs.events(session, run_id, after_seq, limit); });
+}
+
+std::vector<store::AuditEntry> RunService::audit_trail(const std::string& run_id) {
+    const store::RunRepository& runs = store_.runs();
+    return store_.read([&](soci::session& session) { return runs.audit_trail(session, run_id); });
 }
 
 std::optional<Rejection> RunService::check(const PipelineRequest& request) const {
@@ -130,7 +172,7 @@ void RunService::submit(const PipelineRequest& request,
         store::RunRecord run = new_run(step);
         run.pipeline_id = pipeline.id;
         run.pipeline_step = static_cast<int>(i);
-        if (request.mode == "sequential" && i > 0) run.status = store::run_status::blocked;
+        if (request.mode == "sequential" && i > 0) block_on(run, steps.back().id, "success");
         steps.push_back(std::move(run));
     }
     const store::RunRepository& runs = store_.runs();

@@ -58,6 +58,7 @@ class RunService {
     std::optional<store::RunRecord> find(const std::string& run_id);
     store::RunPage list(const store::RunFilter& filter);
     std::vector<store::RunEvent> events(const std::string& run_id, long long after_seq, size_t limit);
+    std::vector<store::AuditEntry> audit_trail(const std::string& run_id);
 
     // Queues one run per agent: all at once (parallel) or each after the one
     // before succeeded (sequential).
@@ -75,8 +76,13 @@ class RunService {
     bool store_healthy() const { return store_.healthy(); }
     EventFeed& feed() { return feed_; }
 
-  private:
+    // The run a request becomes (not yet stored): queued, or waiting for
+    // approval when a trigger applies.
     store::RunRecord new_run(const InvokeRequest& request) const;
+
+    const RunSettings& settings() const { return settings_; }
+
+  private:
 
     store::Store& store_;
     const plugins::AgentRegistry& registry_;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <set>
 #include <string>
 
 namespace agenthost::runs {
@@ -17,6 +18,13 @@ struct RunSettings {
     long long retention_ms = 7LL * 24 * 3600 * 1000;  // finished runs older than this are deleted
     long long sweep_interval_ms = 600000;
     bool recover_all_running_at_start = false;  // SQLite: this process is the only host
+
+    // Orchestration.
+    int reflection_retries = 2;            // retries of a result that fails its output schema
+    bool llm_critique = false;             // ask the LLM whether a result answers its task
+    double approval_timeout_seconds = 0;   // default deadline of a pending approval; 0: none
+    int max_loop_iterations = 50;          // bound on a request's loop.max_iterations
+    std::set<std::string> approval_required_agents;  // operator config: every run needs approval
 };
 
 }  // namespace agenthost::runs

@@ -142,6 +142,34 @@ const std::vector<Migration>& migrations() {
          },
          {},
          {}},
+        {3,
+         "orchestration: routing, approvals, run options, step dependencies",
+         {
+             // JSON the host reads back whole: the supervisors' decision, the
+             // request's run options (approval, loop, multitask) and the
+             // approval asked for or decided.
+             "ALTER TABLE runs ADD COLUMN routing TEXT",
+             "ALTER TABLE runs ADD COLUMN options TEXT",
+             "ALTER TABLE runs ADD COLUMN approval TEXT",
+             // NULL | required (before it starts) | pending | approved | rejected
+             "ALTER TABLE runs ADD COLUMN approval_state TEXT",
+             "ALTER TABLE runs ADD COLUMN approval_expires_at_ms BIGINT",
+             "ALTER TABLE runs ADD COLUMN step_key TEXT",
+             "CREATE INDEX runs_by_approval_expiry ON runs(approval_expires_at_ms)",
+             // A blocked run starts when every run it depends on has finished:
+             // kind 'success' needs it to have succeeded (pipeline and DAG
+             // steps), 'completion' only that it ended (enqueued on a busy
+             // thread).
+             "CREATE TABLE run_dependencies ("
+             " run_id TEXT NOT NULL,"
+             " depends_on TEXT NOT NULL,"
+             " kind TEXT NOT NULL,"
+             " PRIMARY KEY (run_id, depends_on))",
+             "CREATE INDEX run_dependencies_by_target ON run_dependencies(depends_on)",
+             "CREATE INDEX audit_log_by_run ON audit_log(run_id, at_ms)",
+         },
+         {},
+         {}},
     };
     return all;
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace agenthost::store {
@@ -43,6 +44,39 @@ struct RunRecord {
     long long started_at_ms = 0;  // 0 = not yet
     long long finished_at_ms = 0;
     long long updated_at_ms = 0;
+    // The routing supervisors' decision when the caller named no agent.
+    std::string routing_json;
+    // Run options from the request: approval, loop, reflection.
+    std::string options_json;
+    // The approval asked for (and, once decided, the decision).
+    std::string approval_json;
+    std::string approval_state;  // "" | required | pending | approved | rejected
+    long long approval_expires_at_ms = 0;
+    std::string step_key;  // a DAG step's id within its pipeline
+    // Only when inserting: runs this one waits for (kind success|completion).
+    std::vector<std::pair<std::string, std::string>> depends_on;
+};
+
+namespace approval_state {
+inline constexpr const char* required = "required";  // asked for before the run starts
+inline constexpr const char* pending = "pending";    // waiting for a person
+inline constexpr const char* approved = "approved";
+inline constexpr const char* rejected = "rejected";
+}  // namespace approval_state
+
+struct AuditEntry {
+    std::string run_id;
+    std::string pipeline_id;
+    std::string action;
+    std::string actor;
+    std::string detail;
+    long long at_ms = 0;
+};
+
+struct Dependency {
+    std::string run_id;
+    std::string depends_on;
+    std::string kind;
 };
 
 struct RunEvent {
@@ -78,7 +112,7 @@ struct RunPage {
 struct PipelineRecord {
     std::string id;
     std::string thread_id;
-    std::string mode;  // sequential | parallel
+    std::string mode;  // sequential | parallel | dag
     std::vector<std::string> agents;
     std::string text;
     std::string status;  // processing | completed | failed

@@ -1,61 +1,11 @@
 #include "store/run_repository.hpp"
 
 #include "store/row_reader.hpp"
+#include "store/run_rows.hpp"
 
 #include <algorithm>
 
 namespace agenthost::store {
-namespace {
-
-const char* kRunColumns =
-    "id, thread_id, agent, task, context, status, result, error, attempts, max_attempts, fencing_token, "
-    "lease_owner, lease_expires_at_ms, cancel_requested, pipeline_id, pipeline_step, webhook_url, "
-    "webhook_secret, created_at_ms, started_at_ms, finished_at_ms, updated_at_ms, error_type";
-
-RunRecord run_from_row(const soci::row& row) {
-    RunRecord run;
-    run.id = text_at(row, 0);
-    run.thread_id = text_at(row, 1);
-    run.agent = text_at(row, 2);
-    run.task = text_at(row, 3);
-    run.context_json = text_at(row, 4);
-    run.status = text_at(row, 5);
-    run.result_json = text_at(row, 6);
-    run.error = text_at(row, 7);
-    run.attempts = static_cast<int>(integer_at(row, 8));
-    run.max_attempts = static_cast<int>(integer_at(row, 9));
-    run.fencing_token = integer_at(row, 10);
-    run.lease_owner = text_at(row, 11);
-    run.lease_expires_at_ms = integer_at(row, 12);
-    run.cancel_requested = integer_at(row, 13) != 0;
-    run.pipeline_id = text_at(row, 14);
-    run.pipeline_step = row.get_indicator(15) == soci::i_null ? -1 : static_cast<int>(integer_at(row, 15));
-    run.webhook_url = text_at(row, 16);
-    run.webhook_secret = text_at(row, 17);
-    run.created_at_ms = integer_at(row, 18);
-    run.started_at_ms = integer_at(row, 19);
-    run.finished_at_ms = integer_at(row, 20);
-    run.updated_at_ms = integer_at(row, 21);
-    run.error_type = text_at(row, 22);
-    return run;
-}
-
-// JSON string literal of `text`, for event data built in SQL callers.
-std::string quoted(const std::string& text) {
-    std::string out = "\"";
-    for (char c : text) {
-        if (c == '"' || c == '\\') out += '\\';
-        if (static_cast<unsigned char>(c) < 0x20) {
-            out += ' ';
-            continue;
-        }
-        out += c;
-    }
-    return out + "\"";
-}
-
-}  // namespace
-
 // Statements bound by reference to the members below: a write fills the
 // members and executes, and SQLite/PostgreSQL skip parsing and planning.
 struct RunRepository::HotStatements {
@@ -67,14 +17,21 @@ struct RunRepository::HotStatements {
                          soci::use(run.thread_id), soci::use(run.created_at_ms), soci::use(run.updated_at_ms));
         insert_run = (session.prepare << "INSERT INTO runs (id, thread_id, agent, task, context, status, attempts, "
                                          "max_attempts, fencing_token, cancel_requested, pipeline_id, pipeline_step, "
-                                         "webhook_url, webhook_secret, created_at_ms, updated_at_ms) VALUES (:id, :thread, "
+                                         "webhook_url, webhook_secret, created_at_ms, updated_at_ms, routing, options, "
+                                         "approval, approval_state, approval_expires_at_ms, step_key) VALUES (:id, :thread, "
                                          ":agent, :task, :context, :status, 0, :max, 0, 0, :pipeline, :step, :webhook, "
-                                         ":secret, :created, :updated)",
+                                         ":secret, :created, :updated, :routing, :options, :approval, :astate, :aexp, "
+                                         ":stepkey)",
                       soci::use(run.id), soci::use(run.thread_id), soci::use(run.agent), soci::use(run.task),
                       soci::use(run.context_json), soci::use(run.status), soci::use(run.max_attempts),
                       soci::use(run.pipeline_id, pipeline_indicator), soci::use(run.pipeline_step, step_indicator),
                       soci::use(run.webhook_url, webhook_indicator), soci::use(run.webhook_secret, secret_indicator),
-                      soci::use(run.created_at_ms), soci::use(run.updated_at_ms));
+                      soci::use(run.created_at_ms), soci::use(run.updated_at_ms),
+                      soci::use(run.routing_json, routing_indicator), soci::use(run.options_json, options_indicator),
+                      soci::use(run.approval_json, approval_indicator),
+                      soci::use(run.approval_state, approval_state_indicator),
+                      soci::use(run.approval_expires_at_ms, approval_expiry_indicator),
+                      soci::use(run.step_key, step_key_indicator));
         insert_event = (session.prepare << "INSERT INTO run_events (run_id, seq, type, ts_ms, data) VALUES (:r, :s, :t, :ts, :d)",
                         soci::use(event.run_id), soci::use(event.seq), soci::use(event.type), soci::use(event.ts_ms),
                         soci::use(event.data_json));
@@ -107,6 +64,12 @@ struct RunRepository::HotStatements {
         result_indicator = run.result_json.empty() ? soci::i_null : soci::i_ok;
         error_indicator = run.error.empty() ? soci::i_null : soci::i_ok;
         type_indicator = run.error_type.empty() ? soci::i_null : soci::i_ok;
+        routing_indicator = run.routing_json.empty() ? soci::i_null : soci::i_ok;
+        options_indicator = run.options_json.empty() ? soci::i_null : soci::i_ok;
+        approval_indicator = run.approval_json.empty() ? soci::i_null : soci::i_ok;
+        approval_state_indicator = run.approval_state.empty() ? soci::i_null : soci::i_ok;
+        approval_expiry_indicator = run.approval_expires_at_ms == 0 ? soci::i_null : soci::i_ok;
+        step_key_indicator = run.step_key.empty() ? soci::i_null : soci::i_ok;
     }
 
     RunRecord run;
@@ -114,7 +77,10 @@ struct RunRepository::HotStatements {
     long long fencing_token = 0;
     soci::indicator pipeline_indicator = soci::i_null, step_indicator = soci::i_null, webhook_indicator = soci::i_null,
                     secret_indicator = soci::i_null, result_indicator = soci::i_null, error_indicator = soci::i_null,
-                    type_indicator = soci::i_null;
+                    type_indicator = soci::i_null, routing_indicator = soci::i_null,
+                    options_indicator = soci::i_null, approval_indicator = soci::i_null,
+                    approval_state_indicator = soci::i_null, approval_expiry_indicator = soci::i_null,
+                    step_key_indicator = soci::i_null;
     soci::statement upsert_thread, insert_run, insert_event, insert_fenced_event, complete, mark_started;
 };
 
@@ -151,11 +117,20 @@ void RunRepository::insert(soci::session& session, const RunRecord& run) const {
     statements.set_indicators();
     statements.upsert_thread.execute(true);
     statements.insert_run.execute(true);
-    RunEvent queued{run.id, 1, run.status == run_status::blocked ? "run.blocked" : "run.queued", now,
-                    "{\"agent\":" + quoted(run.agent) + ",\"thread_id\":" + quoted(run.thread_id) + "}"};
     // Routine transitions are in the run's own event log; the audit trail
     // records what people and recovery did (cancel, approval, takeover).
-    append_event(session, queued);
+    std::string data = "{\"agent\":" + quoted(run.agent) + ",\"thread_id\":" + quoted(run.thread_id) + "}";
+    if (run.status == run_status::blocked) {
+        append_event(session, {run.id, 1, "run.blocked", now, data});
+    } else if (run.status == run_status::pending_approval) {
+        append_event(session, {run.id, 1, "run.queued", now, data});
+        append_event(session, {run.id, 2, "approval.requested", now, run.approval_json.empty() ? "{}" : run.approval_json});
+    } else {
+        append_event(session, {run.id, 1, "run.queued", now, data});
+    }
+    for (const auto& [target, kind] : run.depends_on)
+        session << "INSERT INTO run_dependencies (run_id, depends_on, kind) VALUES (:r, :d, :k)", soci::use(run.id),
+            soci::use(target), soci::use(kind);
 }
 
 void RunRepository::append_event(soci::session& session, const RunEvent& event, long long fencing_token) const {
@@ -198,7 +173,7 @@ std::vector<ClaimedRun> RunRepository::claim(soci::session& session, const std::
          soci::use(owner), soci::use(lease_until_ms), soci::use(now), soci::use(count));
     // The last event's number comes back with the claim: the worker numbers
     // the run's further events from there without another query.
-    for (const soci::row& row : rows) claimed.push_back({run_from_row(row), integer_at(row, 23) + 1});
+    for (const soci::row& row : rows) claimed.push_back({run_from_row(row), integer_at(row, kColumnAfterRun) + 1});
     return claimed;
 }
 
@@ -250,34 +225,6 @@ void RunRepository::queue_webhook(soci::session& session, const RunRecord& run, 
     webhooks_.enqueue(session, "run", run.id, "run." + status, run.webhook_url, run.webhook_secret);
 }
 
-void RunRepository::release_next_step(soci::session& session, const RunRecord& finished, bool succeeded) const {
-    if (finished.pipeline_id.empty() || finished.pipeline_step < 0) return;
-    long long now = now_ms();
-    int next = finished.pipeline_step + 1;
-    if (succeeded) {
-        session << "UPDATE runs SET status = 'queued', updated_at_ms = :now WHERE pipeline_id = :p "
-                   "AND pipeline_step = :s AND status = 'blocked'",
-            soci::use(now), soci::use(finished.pipeline_id), soci::use(next);
-        soci::rowset<soci::row> rows =
-            (session.prepare << "SELECT id FROM runs WHERE pipeline_id = :p AND pipeline_step = :s AND status = 'queued'",
-             soci::use(finished.pipeline_id), soci::use(next));
-        for (const soci::row& row : rows) append_next_event(session, text_at(row, 0), "run.queued", "{}");
-        return;
-    }
-    // A failed step ends the sequence: the steps after it never run.
-    std::string reason = "an earlier step of the pipeline (" + finished.agent + ") did not succeed";
-    std::vector<std::string> skipped;
-    soci::rowset<soci::row> rows = (session.prepare << "SELECT id FROM runs WHERE pipeline_id = :p AND status = 'blocked'",
-                                    soci::use(finished.pipeline_id));
-    for (const soci::row& row : rows) skipped.push_back(text_at(row, 0));
-    for (const std::string& id : skipped) {
-        session << "UPDATE runs SET status = 'cancelled', error = :e, error_type = 'dependency', finished_at_ms = :now, "
-                   "updated_at_ms = :now2 WHERE id = :id AND status = 'blocked'",
-            soci::use(reason), soci::use(now), soci::use(now), soci::use(id);
-        append_next_event(session, id, "run.cancelled", "{\"reason\":" + quoted(reason) + "}");
-    }
-}
-
 CancelOutcome RunRepository::cancel(soci::session& session, const std::string& run_id, const std::string& actor) const {
     auto run = find(session, run_id);
     if (!run) return CancelOutcome::not_found;
@@ -300,7 +247,7 @@ CancelOutcome RunRepository::cancel(soci::session& session, const std::string& r
     append_next_event(session, run_id, "run.cancelled", "{\"reason\":\"cancelled before it started\"}");
     audit(session, run_id, run->pipeline_id, "run.cancelled", actor, "");
     queue_webhook(session, *run, run_status::cancelled);
-    if (!run->pipeline_id.empty()) release_next_step(session, *run, false);
+    release_dependants(session, run->id, run_status::cancelled);
     return CancelOutcome::cancelled;
 }
 
@@ -330,7 +277,7 @@ std::vector<std::pair<std::string, std::string>> RunRepository::recover_expired(
             append_next_event(session, run.id, "run.failed", "{\"error\":" + quoted(error) + "}");
             audit(session, run.id, run.pipeline_id, "run.failed", "recovery", error);
             queue_webhook(session, run, run_status::failed);
-            release_next_step(session, run, false);
+            release_dependants(session, run.id, run_status::failed);
             outcomes.emplace_back(run.id, run_status::failed);
         } else {
             session << "UPDATE runs SET status = 'queued', updated_at_ms = :now, fencing_token = fencing_token + 1, "

@@ -50,9 +50,33 @@ class RunRepository {
     // Records `run`'s outcome (status, result, error, error_type,
     // finished_at_ms) iff it is still running under run.fencing_token.
     bool complete(soci::session& session, const RunRecord& run) const;
-    // Queues pipeline steps waiting on `run_id`'s pipeline step (sequential
-    // pipelines), or fails them when the step did not succeed.
-    void release_next_step(soci::session& session, const RunRecord& finished, bool succeeded) const;
+    // `run_id` just ended with `status`: the blocked runs waiting on it are
+    // queued once nothing else holds them (or asked for approval when they
+    // need it), or failed when they needed it to succeed, which cascades to
+    // their own dependants.
+    void release_dependants(soci::session& session, const std::string& run_id, const std::string& status) const;
+    // Every dependency between the runs of a pipeline.
+    std::vector<Dependency> pipeline_dependencies(soci::session& session, const std::string& pipeline_id) const;
+
+    // Approvals. A running run the plugin paused: pending_approval under its
+    // fencing token, with `run.approval_json` and its expiry. False when the
+    // claim was lost.
+    bool pause_for_approval(soci::session& session, const RunRecord& run) const;
+    // Records a person's (or the timeout's) decision on a pending run:
+    // approved runs are queued again, rejected ones end cancelled
+    // (error_type rejected) and their dependants fail. `approval_json` is
+    // the request with the decision. False when the run was not pending.
+    bool decide_approval(soci::session& session, const RunRecord& run, bool approved, const std::string& actor,
+                         const std::string& comment, const std::string& approval_json) const;
+    // Pending approvals whose deadline passed.
+    std::vector<RunRecord> expired_approvals(soci::session& session, long long now) const;
+
+    // Runs of a thread that have not ended, oldest first.
+    std::vector<RunRecord> active_on_thread(soci::session& session, const std::string& thread_id) const;
+    // The thread's most recent run.
+    std::optional<RunRecord> latest_on_thread(soci::session& session, const std::string& thread_id) const;
+    // What people and recovery did to a run, oldest first.
+    std::vector<AuditEntry> audit_trail(soci::session& session, const std::string& run_id) const;
 
     CancelOutcome cancel(soci::session& session, const std::string& run_id, const std::string& actor) const;
 

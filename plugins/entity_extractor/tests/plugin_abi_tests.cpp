@@ -96,6 +96,7 @@ const agenthost_host_api fake_host_api = {
     &unused_llm_complete,
     &unused_llm_stream,
     &unused_http_request,
+    nullptr,  // callback_run_request_approval (ABI 1.1): unused
 };
 
 std::string serialize(const rapidjson::Value& value) {

@@ -49,7 +49,7 @@ extern "C" {
 #define AGENTHOST_VERSION_MINOR(version) ((uint32_t)(version)&0xffffu)
 
 #define AGENTHOST_ABI_VERSION_MAJOR 1
-#define AGENTHOST_ABI_VERSION_MINOR 0
+#define AGENTHOST_ABI_VERSION_MINOR 1
 #define AGENTHOST_ABI_VERSION AGENTHOST_MAKE_VERSION(AGENTHOST_ABI_VERSION_MAJOR, AGENTHOST_ABI_VERSION_MINOR)
 
 /* The one symbol a plugin exports. */
@@ -85,6 +85,10 @@ typedef int32_t agenthost_status;
 #define AGENTHOST_ERROR_UNAVAILABLE 5
 /* The thing asked for does not exist (for example a run memory key). */
 #define AGENTHOST_ERROR_NOT_FOUND 6
+/* (1.1) A person must approve the operation first: return this status from
+ * on_invoke; the run pauses in pending_approval and, once approved, is
+ * invoked again from the start (see callback_run_request_approval). */
+#define AGENTHOST_ERROR_APPROVAL_REQUIRED 7
 
 typedef int32_t agenthost_log_level;
 #define AGENTHOST_LOG_DEBUG 0
@@ -168,6 +172,19 @@ typedef struct agenthost_host_api {
      * {"status","headers","body"}). Needs the "http" permission. */
     agenthost_status (*callback_run_http_request)(agenthost_host_run_ptr run, agenthost_str request_json,
                                                   agenthost_str* out_response_json) AGENTHOST_NOEXCEPT;
+
+    /* ---- Added in ABI 1.1: check struct_size before use. ---- */
+
+    /* Asks for a person's approval before a destructive operation
+     * ({"operation": "apply", "reason": "...", "details": {...}}).
+     * AGENTHOST_OK when this run's operation is already approved: go ahead.
+     * AGENTHOST_ERROR_APPROVAL_REQUIRED otherwise: stop without side effects
+     * and return that status from on_invoke; the host pauses the run until
+     * someone approves (the run is then invoked again from the start and
+     * this call answers OK) or rejects it (the run ends cancelled). Needs no
+     * permission. */
+    agenthost_status (*callback_run_request_approval)(agenthost_host_run_ptr run,
+                                                      agenthost_str request_json) AGENTHOST_NOEXCEPT;
 } agenthost_host_api;
 
 /* ---- The agent (plugin -> host) ---------------------------------------- */

@@ -28,6 +28,7 @@
 
 #include <exception>
 #include <memory>
+#include <cstddef>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -57,6 +58,11 @@ struct InvalidInput : Error {
 // The run was cancelled; throw after Run::cancelled() turned true.
 struct Cancelled : Error {
     Cancelled() : Error(AGENTHOST_ERROR_CANCELLED, "cancelled") {}
+};
+// The operation needs a person's approval first; Run::require_approval
+// throws it and the run pauses until someone decides.
+struct ApprovalRequired : Error {
+    explicit ApprovalRequired(const std::string& message) : Error(AGENTHOST_ERROR_APPROVAL_REQUIRED, message) {}
 };
 
 namespace json {
@@ -190,6 +196,27 @@ class Run {
         agenthost_str response{nullptr, 0};
         check(api()->callback_run_llm_stream(handle_, to_abi(request_json), &Sink::call, &sink, &response));
         return std::string(from_abi(response));
+    }
+
+    // Returns when `operation` is approved for this run; otherwise throws
+    // ApprovalRequired, which pauses the run until a person decides (an
+    // approved run is invoked again from the start, and this call returns).
+    // Call it before the side effect, never after.
+    void require_approval(std::string_view operation, std::string_view reason,
+                          const rapidjson::Value* details = nullptr) const {
+        if (api()->struct_size < offsetof(agenthost_host_api, callback_run_request_approval) + sizeof(void*))
+            throw Error(AGENTHOST_ERROR_FAILED, "this host cannot ask for approvals (ABI older than 1.1)");
+        rapidjson::Document request(rapidjson::kObjectType);
+        request.AddMember("operation", json::string(operation, request), request.GetAllocator());
+        request.AddMember("reason", json::string(reason, request), request.GetAllocator());
+        if (details != nullptr)
+            request.AddMember("details", rapidjson::Value(*details, request.GetAllocator()), request.GetAllocator());
+        std::string text = json::serialize(request);
+        agenthost_status status = api()->callback_run_request_approval(handle_, to_abi(text));
+        if (status == AGENTHOST_OK) return;
+        std::string why(from_abi(api()->callback_run_last_error(handle_)));
+        if (status == AGENTHOST_ERROR_APPROVAL_REQUIRED) throw ApprovalRequired(why);
+        throw Error(status, why);
     }
 
     // Outbound HTTP through the host (needs the "http" permission):

@@ -1,0 +1,170 @@
+#include "api/orchestrate_api.hpp"
+
+#include "api/json_writer.hpp"
+#include "api/request_body.hpp"
+#include "api/run_json.hpp"
+#include "api/runs_api.hpp"
+#include "api/task_routing.hpp"
+#include "api/webhooks_api.hpp"
+#include "json/json_util.hpp"
+#include "util/time_format.hpp"
+
+#include <map>
+
+namespace agenthost::api {
+namespace {
+
+runs::DagRequest dag_request_from(ApiContext& context, const rapidjson::Document& body) {
+    runs::DagRequest dag;
+    dag.task = json::get_string(body, "task");
+    dag.thread_id = json::get_string(body, "thread_id");
+    dag.webhook_url = json::get_string(body, "webhook_url");
+    dag.webhook_secret = json::get_string(body, "webhook_secret");
+    std::string workflow_context = "{}";
+    if (const rapidjson::Value* v = json::get_member(body, "context")) workflow_context = json::serialize(*v);
+    runs::RunOptions workflow_options = run_options_from(body);
+
+    const rapidjson::Value* steps = json::get_member(body, "steps");
+    if (steps == nullptr) {
+        // One step: the named agent, or the one the supervisors pick.
+        runs::DagStep step;
+        step.id = "main";
+        step.request.agent_name = json::get_string(body, "agent_name");
+        step.request.task = dag.task;
+        step.request.context_json = workflow_context;
+        step.request.options = workflow_options;
+        route_if_unnamed(context, step.request, "/agent_name");
+        dag.steps.push_back(std::move(step));
+        return dag;
+    }
+    for (rapidjson::SizeType i = 0; i < steps->Size(); ++i) {
+        const rapidjson::Value& item = (*steps)[i];
+        std::string field = "/steps/" + std::to_string(i);
+        runs::DagStep step;
+        step.id = json::get_string(item, "id");
+        step.request.agent_name = json::get_string(item, "agent_name", json::get_string(item, "agent"));
+        step.request.task = json::get_string(item, "task", dag.task);
+        step.request.context_json = workflow_context;
+        if (const rapidjson::Value* v = json::get_member(item, "context")) step.request.context_json = json::serialize(*v);
+        step.request.options = run_options_from(item);
+        // A workflow-wide approval gate applies to every step.
+        if (workflow_options.require_approval) step.request.options.require_approval = true;
+        if (step.request.options.approval_timeout_seconds < 0)
+            step.request.options.approval_timeout_seconds = workflow_options.approval_timeout_seconds;
+        check_run_options(context, step.request.options);
+        if (const rapidjson::Value* v = json::get_member(item, "depends_on"))
+            for (const auto& dependency : v->GetArray()) step.depends_on.emplace_back(dependency.GetString());
+        route_if_unnamed(context, step.request, field + "/agent_name");
+        dag.steps.push_back(std::move(step));
+    }
+    return dag;
+}
+
+std::string workflow_state(const runs::DagView& view) {
+    for (const auto& run : view.runs)
+        if (run.status == store::run_status::pending_approval) return "pending_approval";
+    return view.pipeline.status;  // processing | completed | failed
+}
+
+http::HttpResponse status_response(const runs::DagView& view) {
+    std::map<std::string, std::string> step_of;  // run id -> step id
+    for (const auto& run : view.runs) step_of[run.id] = run.step_key;
+    std::map<std::string, std::vector<std::string>> needs;
+    for (const auto& dependency : view.dependencies) needs[dependency.run_id].push_back(step_of[dependency.depends_on]);
+
+    JsonWriter out;
+    out->StartObject();
+    out.field("id", view.pipeline.id);
+    out.field("workflow_id", view.pipeline.id);
+    out.field("thread_id", view.pipeline.thread_id);
+    out.field("status", workflow_state(view));
+    out.field("task", view.pipeline.text);
+    out.field("created_at", iso8601_ms(view.pipeline.created_at_ms));
+    out.key("finished_at");
+    if (view.pipeline.finished_at_ms == 0) out->Null();
+    else out.string(iso8601_ms(view.pipeline.finished_at_ms));
+    size_t done = 0;
+    for (const auto& run : view.runs) done += store::run_status::is_terminal(run.status) ? 1 : 0;
+    out.field("steps_total", view.runs.size());
+    out.field("steps_finished", done);
+    out.key("steps");
+    out->StartArray();
+    for (const auto& run : view.runs) {
+        out->StartObject();
+        out.field("id", run.step_key);
+        out.field("agent", run.agent);
+        out.field("status", run.status);
+        out.string_array("depends_on", needs[run.id]);
+        out.field("run_id", run.id);
+        out.key("result");
+        if (run.result_json.empty()) out->Null();
+        else out.raw(run.result_json);
+        out.key("error");
+        if (run.error.empty()) out->Null();
+        else out.string(run.error);
+        out.key("error_type");
+        if (run.error_type.empty()) out->Null();
+        else out.string(run.error_type);
+        out.key("started_at");
+        if (run.started_at_ms == 0) out->Null();
+        else out.string(iso8601_ms(run.started_at_ms));
+        out.key("finished_at");
+        if (run.finished_at_ms == 0) out->Null();
+        else out.string(iso8601_ms(run.finished_at_ms));
+        write_orchestration_fields(out, run);
+        out->EndObject();
+    }
+    out->EndArray();
+    out->EndObject();
+    return http::json_response(200, out.str());
+}
+
+void orchestrate(ApiContext& context, const http::HttpRequest& request, const http::Responder& responder) {
+    rapidjson::Document body = read_json_body(request, "requests/orchestrate");
+    check_webhook_fields(body, context.webhooks);
+    check_run_options(context, run_options_from(body));
+    runs::DagRequest dag = dag_request_from(context, body);
+    if (auto rejection = context.workflows->check(dag)) throw rejection_error(*rejection);
+    std::string request_id = request.request_id;
+    context.workflows->submit(dag, [responder, request_id](const store::PipelineRecord& workflow,
+                                                           const std::string& error) {
+        if (!error.empty()) {
+            responder.send(http::error_response(store_error(error), request_id));
+            return;
+        }
+        JsonWriter out;
+        out->StartObject();
+        out.field("id", workflow.id);
+        out.field("workflow_id", workflow.id);
+        out.field("thread_id", workflow.thread_id);
+        out.field("status", workflow.status);
+        out.field("status_url", "/agents/status/" + workflow.id);
+        out.string_array("agents", workflow.agents);
+        out->EndObject();
+        http::HttpResponse response = http::json_response(202, out.str());
+        response.headers.emplace_back("Location", "/agents/status/" + workflow.id);
+        responder.send(std::move(response));
+    });
+}
+
+void workflow_status(ApiContext& context, const http::HttpRequest& request, const http::Responder& responder) {
+    std::string id = request.param("id");
+    auto view = with_store([&] { return context.workflows->dag(id); });
+    if (!view) throw http::ApiError(404, "WorkflowNotFound", "no workflow with id '" + id + "'");
+    responder.send(status_response(*view));
+}
+
+}  // namespace
+
+void add_orchestrate_routes(http::Router& router, ApiContext& context) {
+    for (const char* path : {"/agents/orchestrate", "/workflows"})
+        router.post(path, [&context](const http::HttpRequest& request, http::Responder responder) {
+            orchestrate(context, request, responder);
+        });
+    for (const char* path : {"/agents/status/:id", "/workflows/:id"})
+        router.get(path, [&context](const http::HttpRequest& request, http::Responder responder) {
+            workflow_status(context, request, responder);
+        });
+}
+
+}  // namespace agenthost::api

@@ -1,0 +1,180 @@
+#include "api/workflow_api.hpp"
+
+#include "api/json_writer.hpp"
+#include "api/request_body.hpp"
+#include "api/run_json.hpp"
+#include "json/json_util.hpp"
+#include "util/time_format.hpp"
+
+namespace agenthost::api {
+namespace {
+
+// The phase a run is in, as the status answer names it.
+std::string phase_of(const store::RunRecord& run) {
+    if (run.status == store::run_status::pending_approval) return "awaiting_approval";
+    if (run.status == store::run_status::running) return "executing";
+    if (run.status == store::run_status::succeeded) return "completed";
+    return run.status;  // queued, blocked, failed, cancelled
+}
+
+std::string workflow_state(const std::vector<store::RunRecord>& runs) {
+    bool active = false;
+    for (const auto& run : runs) {
+        if (run.status == store::run_status::pending_approval) return "pending_approval";
+        if (!store::run_status::is_terminal(run.status)) active = true;
+    }
+    if (active) return "in_progress";
+    const store::RunRecord& last = runs.back();
+    return last.status == store::run_status::succeeded ? "completed" : last.status;
+}
+
+void write_approval_request(JsonWriter& out, const store::RunRecord& run) {
+    std::string error;
+    auto approval = json::parse(run.approval_json.empty() ? "{}" : run.approval_json, error);
+    if (!approval || !approval->IsObject()) approval.emplace().SetObject();
+    auto& allocator = approval->GetAllocator();
+    approval->AddMember("run_id", json::string_value(run.id, allocator), allocator);
+    if (run.approval_expires_at_ms != 0)
+        approval->AddMember("expires_at", json::string_value(iso8601_ms(run.approval_expires_at_ms), allocator),
+                            allocator);
+    out.raw(json::serialize(*approval));
+}
+
+http::HttpResponse status_response(const runs::WorkflowStatus& status) {
+    // The run the answer is about: the first waiting for a person, else the
+    // first still active, else the latest.
+    const store::RunRecord* current = &status.runs.front();
+    for (const auto& run : status.runs)
+        if (run.status == store::run_status::pending_approval) {
+            current = &run;
+            break;
+        }
+    std::vector<const store::RunRecord*> pending;
+    for (const auto& run : status.runs)
+        if (run.status == store::run_status::pending_approval) pending.push_back(&run);
+
+    JsonWriter out;
+    out->StartObject();
+    out.field("thread_id", status.thread_id);
+    out.field("status", workflow_state(status.runs));
+    out.field("current_phase", phase_of(*current));
+    out.key("next_action");
+    if (current->status == store::run_status::pending_approval) out.string("approve:" + current->agent);
+    else if (!store::run_status::is_terminal(current->status)) out.string(current->agent);
+    else out->Null();
+    write_orchestration_fields(out, *current);  // supervisor_path, routing, options, approval, step
+    out.field("run_id", current->id);
+    out.key("approval_required");
+    if (pending.empty()) out->Null();
+    else write_approval_request(out, *pending.front());
+    out.key("pending_approvals");
+    out->StartArray();
+    for (const auto* run : pending) write_approval_request(out, *run);
+    out->EndArray();
+    out.key("runs");
+    out->StartArray();
+    for (const auto& run : status.runs) {
+        out->StartObject();
+        out.field("run_id", run.id);
+        out.field("agent", run.agent);
+        out.field("status", run.status);
+        out.field("phase", phase_of(run));
+        out->EndObject();
+    }
+    out->EndArray();
+    out.key("approval_history");
+    out->StartArray();
+    for (const auto& entry : status.approvals) {
+        out->StartObject();
+        out.field("run_id", entry.run_id);
+        out.field("action", entry.action);
+        out.field("actor", entry.actor);
+        out.field("comment", entry.detail);
+        out.field("at", iso8601_ms(entry.at_ms));
+        out->EndObject();
+    }
+    out->EndArray();
+    out->EndObject();
+    return http::json_response(200, out.str());
+}
+
+void approve(ApiContext& context, const http::HttpRequest& request, const http::Responder& responder) {
+    std::string thread_id = request.param("thread_id");
+    rapidjson::Document body = read_json_body(request, "requests/workflow-approve");
+    runs::ApprovalDecision decision;
+    decision.approved = body["approved"].GetBool();
+    decision.comment = json::get_string(body, "comment");
+    decision.run_id = json::get_string(body, "run_id");
+    decision.approver = json::get_string(body, "approver");
+    if (decision.approver.empty()) decision.approver = request.header("x-approver");
+    if (decision.approver.empty()) decision.approver = "api";
+    if (decision.approver.size() > 200) decision.approver.resize(200);
+    runs::DecisionOutcome outcome = with_store([&] { return context.workflows->decide(thread_id, decision); });
+    using Kind = runs::DecisionOutcome::Kind;
+    if (outcome.kind == Kind::thread_not_found)
+        throw http::ApiError(404, "ThreadNotFound", "no runs on thread '" + thread_id + "'");
+    if (outcome.kind == Kind::nothing_pending)
+        throw http::ApiError(409, "NoPendingApproval",
+                             decision.run_id.empty()
+                                 ? "nothing on thread '" + thread_id + "' waits for approval"
+                                 : "run '" + decision.run_id + "' of thread '" + thread_id + "' does not wait for approval");
+    JsonWriter out;
+    out->StartObject();
+    out.field("status", decision.approved ? "approved" : "rejected");
+    out.field("thread_id", thread_id);
+    std::string operations;
+    for (const auto& run : outcome.runs) {
+        std::string error;
+        auto approval = json::parse(run.approval_json, error);
+        std::string operation = approval ? json::get_string(*approval, "operation") : "";
+        operations += (operations.empty() ? "" : ", ") + run.agent + (operation.empty() ? "" : " " + operation);
+    }
+    out.field("message", decision.approved ? "approved; the run continues: " + operations
+                                           : "rejected; the run ends: " + operations);
+    out.field("approver", decision.approver);
+    out.field("comment", decision.comment);
+    out.key("runs");
+    out->StartArray();
+    for (const auto& run : outcome.runs) out.string(run.id);
+    out->EndArray();
+    out->EndObject();
+    responder.send(http::json_response(200, out.str()));
+}
+
+}  // namespace
+
+void add_workflow_routes(http::Router& router, ApiContext& context) {
+    router.get("/workflow/status/:thread_id", [&context](const http::HttpRequest& request, http::Responder responder) {
+        std::string thread_id = request.param("thread_id");
+        auto status = with_store([&] { return context.workflows->status(thread_id); });
+        if (!status) throw http::ApiError(404, "ThreadNotFound", "no runs on thread '" + thread_id + "'");
+        responder.send(status_response(*status));
+    });
+    router.post("/workflow/approve/:thread_id", [&context](const http::HttpRequest& request, http::Responder responder) {
+        approve(context, request, responder);
+    });
+    router.get("/runs/:id/audit", [&context](const http::HttpRequest& request, http::Responder responder) {
+        std::string run_id = request.param("id");
+        auto run = with_store([&] { return context.runs.find(run_id); });
+        if (!run) throw http::ApiError(404, "RunNotFound", "no run with id '" + run_id + "'");
+        auto trail = with_store([&] { return context.runs.audit_trail(run_id); });
+        JsonWriter out;
+        out->StartObject();
+        out.field("run_id", run_id);
+        out.key("entries");
+        out->StartArray();
+        for (const auto& entry : trail) {
+            out->StartObject();
+            out.field("action", entry.action);
+            out.field("actor", entry.actor);
+            out.field("detail", entry.detail);
+            out.field("at", iso8601_ms(entry.at_ms));
+            out->EndObject();
+        }
+        out->EndArray();
+        out->EndObject();
+        responder.send(http::json_response(200, out.str()));
+    });
+}
+
+}  // namespace agenthost::api

@@ -1,0 +1,180 @@
+#include "runs/agent_execution.hpp"
+
+#include "json/json_util.hpp"
+#include "runs/approval_rules.hpp"
+#include "util/log.hpp"
+
+#include <agenthost/abi.h>
+
+#include <algorithm>
+
+namespace agenthost::runs {
+namespace {
+
+rapidjson::Value string_array(const std::vector<std::string>& items, rapidjson::Document::AllocatorType& allocator) {
+    rapidjson::Value array(rapidjson::kArrayType);
+    for (const auto& item : items) array.PushBack(json::string_value(item, allocator), allocator);
+    return array;
+}
+
+std::string join(const std::vector<std::string>& items, const std::string& separator) {
+    std::string out;
+    for (const auto& item : items) out += (out.empty() ? "" : separator) + item;
+    return out;
+}
+
+}  // namespace
+
+bool result_resolved(const std::string& result_json) {
+    std::string error;
+    auto result = json::parse(result_json, error);
+    if (!result || !result->IsObject()) return false;
+    const rapidjson::Value* resolved = json::get_member(*result, "resolved");
+    if (resolved != nullptr && resolved->IsBool()) return resolved->GetBool();
+    return json::get_string(*result, "status") == "resolved";
+}
+
+std::vector<std::string> llm_critique(llm::LlmClient& llm, const std::string& agent, const std::string& task,
+                                      const std::string& result_json) {
+    llm::CompletionRequest request;
+    request.json_mode = true;
+    request.max_tokens = 300;
+    request.messages.push_back(
+        {"system",
+         "You review the output of an automated agent. Answer with one JSON object: "
+         "{\"acceptable\": true|false, \"reasons\": [\"...\"]}. Mark it unacceptable only when the output clearly "
+         "fails to answer the task or contradicts it; name each concrete problem in reasons."});
+    std::string shown = result_json.size() > 12000 ? result_json.substr(0, 12000) + "..." : result_json;
+    request.messages.push_back({"user", "Agent: " + agent + "\nTask: " + task + "\nOutput (JSON): " + shown});
+    try {
+        llm::CompletionResponse response = llm.complete(request, agent);
+        std::string error;
+        auto verdict = json::parse(response.content, error);
+        if (!verdict || !verdict->IsObject()) return {};
+        const rapidjson::Value* acceptable = json::get_member(*verdict, "acceptable");
+        if (acceptable == nullptr || !acceptable->IsBool() || acceptable->GetBool()) return {};
+        std::vector<std::string> reasons;
+        if (const rapidjson::Value* list = json::get_member(*verdict, "reasons"); list != nullptr && list->IsArray())
+            for (const auto& reason : list->GetArray())
+                if (reason.IsString()) reasons.emplace_back("critique: " + std::string(reason.GetString()));
+        if (reasons.empty()) reasons.emplace_back("critique: the reviewer found the output unacceptable");
+        return reasons;
+    } catch (const std::exception& e) {
+        // The critique is advice: a provider failure does not fail the run.
+        log::warn("LLM critique skipped", {{"agent", agent}, {"error", e.what()}});
+        return {};
+    }
+}
+
+void AgentExecution::emit(const std::string& type, const rapidjson::Value& data) {
+    services_.emit_event(type, json::serialize(data));
+}
+
+plugins::InvokeOutcome AgentExecution::invoke_once(const rapidjson::Value& extra) {
+    {
+        std::lock_guard<std::mutex> lock(context_.mutex);
+        context_.result_json.reset();
+        context_.error_message.clear();
+    }
+    return agent_.invoke(context_, agent_input(run_, &extra));
+}
+
+std::vector<std::string> AgentExecution::review(const std::string& result_json) {
+    std::vector<std::string> reasons;
+    const auto& schema = agent_.manifest().output_schema;
+    if (schema) {
+        std::string error;
+        auto result = json::parse(result_json, error);
+        if (!result) {
+            reasons.push_back("the result is not JSON: " + error);
+            return reasons;
+        }
+        for (const json::Violation& violation : schema->validate(*result, "/result"))
+            reasons.push_back(violation.field + " " + violation.message);
+    }
+    if (reasons.empty() && settings_.llm_critique && llm_ != nullptr && llm_->configured(agent_.name()))
+        reasons = llm_critique(*llm_, agent_.name(), run_.task, result_json);
+    return reasons;
+}
+
+plugins::InvokeOutcome AgentExecution::invoke_reflecting(rapidjson::Document& extra) {
+    auto& allocator = extra.GetAllocator();
+    std::vector<std::string> history;
+    for (int attempt = 0;; ++attempt) {
+        plugins::InvokeOutcome outcome = invoke_once(extra);
+        if (outcome.status != AGENTHOST_OK) return outcome;
+        std::vector<std::string> reasons = review(outcome.result_json);
+        if (reasons.empty()) return outcome;
+        for (const auto& reason : reasons) history.push_back("try " + std::to_string(attempt + 1) + ": " + reason);
+
+        rapidjson::Document data(rapidjson::kObjectType);
+        data.AddMember("try", attempt + 1, data.GetAllocator());
+        data.AddMember("reasons", string_array(reasons, data.GetAllocator()), data.GetAllocator());
+        data.AddMember("will_retry", attempt < settings_.reflection_retries, data.GetAllocator());
+        emit("reflection.failed", data);
+        if (attempt >= settings_.reflection_retries || context_.cancelled.load()) {
+            plugins::InvokeOutcome failed;
+            failed.status = AGENTHOST_ERROR_FAILED;
+            failed.error = "the result of agent '" + agent_.name() + "' failed its checks " +
+                           std::to_string(attempt + 1) + " time(s): " + join(history, "; ");
+            return failed;
+        }
+        // The agent sees why its last result was refused.
+        rapidjson::Value remediation(rapidjson::kObjectType);
+        remediation.AddMember("try", attempt + 2, allocator);
+        remediation.AddMember("reasons", string_array(reasons, allocator), allocator);
+        std::string error;
+        if (auto previous = json::parse(outcome.result_json, error))
+            remediation.AddMember("previous_result", rapidjson::Value(*previous, allocator), allocator);
+        extra.RemoveMember("remediation");
+        extra.AddMember("remediation", remediation, allocator);
+    }
+}
+
+plugins::InvokeOutcome AgentExecution::execute() {
+    int iterations = std::min(loop_max_iterations(run_.options_json), settings_.max_loop_iterations);
+    rapidjson::Document extra(rapidjson::kObjectType);
+    if (iterations <= 0) return invoke_reflecting(extra);
+
+    auto& allocator = extra.GetAllocator();
+    plugins::InvokeOutcome outcome;
+    bool resolved = false;
+    int iteration = 1;
+    for (;; ++iteration) {
+        extra.RemoveMember("iteration");
+        extra.AddMember("iteration", iteration, allocator);
+        extra.RemoveMember("max_iterations");
+        extra.AddMember("max_iterations", iterations, allocator);
+        extra.RemoveMember("remediation");
+        outcome = invoke_reflecting(extra);
+        if (outcome.status != AGENTHOST_OK) return outcome;
+        resolved = result_resolved(outcome.result_json);
+
+        rapidjson::Document data(rapidjson::kObjectType);
+        data.AddMember("iteration", iteration, data.GetAllocator());
+        data.AddMember("max_iterations", iterations, data.GetAllocator());
+        data.AddMember("resolved", resolved, data.GetAllocator());
+        emit("loop.iteration", data);
+        if (resolved || iteration >= iterations) break;
+        if (context_.cancelled.load()) {
+            outcome.status = AGENTHOST_ERROR_CANCELLED;
+            outcome.error = "cancelled after iteration " + std::to_string(iteration);
+            return outcome;
+        }
+        // The next iteration observes what this one did.
+        std::string error;
+        extra.RemoveMember("previous_result");
+        if (auto previous = json::parse(outcome.result_json, error))
+            extra.AddMember("previous_result", rapidjson::Value(*previous, allocator), allocator);
+    }
+    rapidjson::Document data(rapidjson::kObjectType);
+    data.AddMember("iterations", iteration, data.GetAllocator());
+    data.AddMember("resolved", resolved, data.GetAllocator());
+    data.AddMember("reason", json::string_value(resolved ? "the evaluation says resolved" : "max_iterations reached",
+                                                data.GetAllocator()),
+                   data.GetAllocator());
+    emit("loop.finished", data);
+    return outcome;
+}
+
+}  // namespace agenthost::runs

@@ -1,0 +1,133 @@
+#include "runs/approval_rules.hpp"
+
+#include "json/json_util.hpp"
+#include "store/database.hpp"
+#include "util/time_format.hpp"
+
+#include <rapidjson/document.h>
+
+namespace agenthost::runs {
+namespace {
+
+// The operation a request asks for: context.operation, else context.mode
+// (the DevOps agents' generate/review/apply), else "run".
+std::string requested_operation(const std::string& context_json) {
+    std::string error;
+    auto context = json::parse(context_json, error);
+    if (context && context->IsObject()) {
+        for (const char* field : {"operation", "mode"}) {
+            std::string value = json::get_string(*context, field);
+            if (!value.empty()) return value;
+        }
+    }
+    return "run";
+}
+
+std::string approval_document(const std::string& agent, const std::string& operation, const std::string& reason,
+                              const std::string& trigger, const std::string& task, double timeout_seconds,
+                              const rapidjson::Value* details) {
+    rapidjson::Document approval(rapidjson::kObjectType);
+    auto& allocator = approval.GetAllocator();
+    approval.AddMember("agent", json::string_value(agent, allocator), allocator);
+    approval.AddMember("operation", json::string_value(operation, allocator), allocator);
+    approval.AddMember("reason", json::string_value(reason, allocator), allocator);
+    approval.AddMember("trigger", json::string_value(trigger, allocator), allocator);
+    // The task is what the person reads to decide; long ones are cut.
+    std::string shown = task.size() > 500 ? task.substr(0, 500) + "..." : task;
+    approval.AddMember("task", json::string_value(shown, allocator), allocator);
+    approval.AddMember("requested_at", json::string_value(iso8601_ms(store::now_ms()), allocator), allocator);
+    if (timeout_seconds > 0) approval.AddMember("timeout_seconds", timeout_seconds, allocator);
+    if (details != nullptr) approval.AddMember("details", rapidjson::Value(*details, allocator), allocator);
+    return json::serialize(approval);
+}
+
+}  // namespace
+
+std::optional<std::string> approval_needed(const InvokeRequest& request, const plugins::AgentRegistry& registry,
+                                           const RunSettings& settings) {
+    double timeout = request.options.approval_timeout_seconds >= 0 ? request.options.approval_timeout_seconds
+                                                                   : settings.approval_timeout_seconds;
+    std::string operation = requested_operation(request.context_json);
+    const std::string& agent = request.agent_name;
+    if (request.options.require_approval)
+        return approval_document(agent, operation, "the request asked for a person's approval before it runs",
+                                 "request", request.task, timeout, nullptr);
+    if (settings.approval_required_agents.count(agent) > 0)
+        return approval_document(agent, operation,
+                                 "the operator's config requires approval for every run of agent '" + agent + "'",
+                                 "config", request.task, timeout, nullptr);
+    if (const plugins::PluginRecord* record = registry.find(agent); record != nullptr && record->agent) {
+        for (const auto& rule : record->agent->manifest().approval_required)
+            if (rule.operation == operation)
+                return approval_document(agent, operation, rule.reason, "manifest", request.task, timeout, nullptr);
+    }
+    return std::nullopt;
+}
+
+std::string runtime_approval(const std::string& agent, const std::string& task, const std::string& plugin_request_json,
+                             const RunSettings& settings) {
+    std::string error;
+    auto request = json::parse(plugin_request_json, error);
+    std::string operation = request ? json::get_string(*request, "operation") : "";
+    std::string reason = request ? json::get_string(*request, "reason") : "";
+    if (reason.empty()) reason = "agent '" + agent + "' asked for approval";
+    const rapidjson::Value* details = request ? json::get_member(*request, "details") : nullptr;
+    return approval_document(agent, operation.empty() ? "run" : operation, reason, "plugin", task,
+                             settings.approval_timeout_seconds, details);
+}
+
+long long approval_deadline(const std::string& approval_json, long long now_ms) {
+    std::string error;
+    auto approval = json::parse(approval_json, error);
+    const rapidjson::Value* timeout = approval ? json::get_member(*approval, "timeout_seconds") : nullptr;
+    if (timeout == nullptr || !timeout->IsNumber() || timeout->GetDouble() <= 0) return 0;
+    return now_ms + static_cast<long long>(timeout->GetDouble() * 1000);
+}
+
+std::string decided_approval(const std::string& approval_json, bool approved, const std::string& approver,
+                             const std::string& comment, long long at_ms) {
+    std::string error;
+    auto parsed = json::parse(approval_json, error);
+    rapidjson::Document approval(rapidjson::kObjectType);
+    if (parsed && parsed->IsObject()) approval.CopyFrom(*parsed, approval.GetAllocator());
+    auto& allocator = approval.GetAllocator();
+    rapidjson::Value decision(rapidjson::kObjectType);
+    decision.AddMember("approved", approved, allocator);
+    decision.AddMember("approver", json::string_value(approver, allocator), allocator);
+    decision.AddMember("comment", json::string_value(comment, allocator), allocator);
+    decision.AddMember("decided_at", json::string_value(iso8601_ms(at_ms), allocator), allocator);
+    approval.RemoveMember("decision");
+    approval.AddMember("decision", decision, allocator);
+    return json::serialize(approval);
+}
+
+std::string approved_operation(const std::string& approval_state, const std::string& approval_json) {
+    if (approval_state != "approved") return "";
+    std::string error;
+    auto approval = json::parse(approval_json, error);
+    return approval ? json::get_string(*approval, "operation") : "";
+}
+
+std::string options_json(const RunOptions& options) {
+    if (options.loop_max_iterations <= 0 && !options.require_approval) return "";
+    rapidjson::Document document(rapidjson::kObjectType);
+    auto& allocator = document.GetAllocator();
+    if (options.require_approval) document.AddMember("require_approval", true, allocator);
+    if (options.loop_max_iterations > 0) {
+        rapidjson::Value loop(rapidjson::kObjectType);
+        loop.AddMember("max_iterations", options.loop_max_iterations, allocator);
+        document.AddMember("loop", loop, allocator);
+    }
+    return json::serialize(document);
+}
+
+int loop_max_iterations(const std::string& options_json) {
+    if (options_json.empty()) return 0;
+    std::string error;
+    auto options = json::parse(options_json, error);
+    const rapidjson::Value* loop = options ? json::get_member(*options, "loop") : nullptr;
+    const rapidjson::Value* max = loop ? json::get_member(*loop, "max_iterations") : nullptr;
+    return max != nullptr && max->IsInt() ? max->GetInt() : 0;
+}
+
+}  // namespace agenthost::runs

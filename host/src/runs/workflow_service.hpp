@@ -1,0 +1,75 @@
+// Workflows: what a thread is doing and what waits for a person (seed 001's
+// /workflow/status and /workflow/approve), and DAG pipelines whose steps
+// start when the steps they need are done (seed 000's /agents/orchestrate).
+#pragma once
+
+#include "runs/run_service.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace agenthost::runs {
+
+struct ApprovalDecision {
+    bool approved = false;
+    std::string approver;
+    std::string comment;
+    std::string run_id;  // empty: every run of the thread that waits
+};
+
+struct DecisionOutcome {
+    enum class Kind { decided, nothing_pending, thread_not_found } kind = Kind::decided;
+    std::vector<store::RunRecord> runs;  // as they were before the decision
+};
+
+struct WorkflowStatus {
+    std::string thread_id;
+    std::vector<store::RunRecord> runs;  // the thread's active runs, else its latest
+    std::vector<store::AuditEntry> approvals;  // approval decisions on those runs
+};
+
+struct DagStep {
+    std::string id;
+    InvokeRequest request;  // agent, task, context, options
+    std::vector<std::string> depends_on;
+};
+
+struct DagRequest {
+    std::string task;
+    std::string thread_id;  // empty: a new thread, so the steps share a fresh memory
+    std::vector<DagStep> steps;
+    std::string webhook_url;
+    std::string webhook_secret;
+};
+
+struct DagView {
+    store::PipelineRecord pipeline;
+    std::vector<store::RunRecord> runs;  // by step
+    std::vector<store::Dependency> dependencies;
+};
+
+class WorkflowService {
+  public:
+    WorkflowService(store::Store& store, RunService& runs, RunDispatcher& dispatcher, RunWaiters& waiters,
+                    EventFeed& feed)
+        : store_(store), runs_(runs), dispatcher_(dispatcher), waiters_(waiters), feed_(feed) {}
+
+    std::optional<WorkflowStatus> status(const std::string& thread_id);
+    DecisionOutcome decide(const std::string& thread_id, const ApprovalDecision& decision);
+
+    // Step ids unique, dependencies known and acyclic, every agent usable.
+    std::optional<Rejection> check(const DagRequest& request) const;
+    void submit(const DagRequest& request,
+                std::function<void(const store::PipelineRecord&, const std::string& error)> committed);
+    std::optional<DagView> dag(const std::string& id);
+
+  private:
+    store::Store& store_;
+    RunService& runs_;
+    RunDispatcher& dispatcher_;
+    RunWaiters& waiters_;
+    EventFeed& feed_;
+};
+
+}  // namespace agenthost::runs
