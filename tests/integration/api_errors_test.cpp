@@ -63,12 +63,19 @@ TEST_CASE("context is validated against the agent's input schema") {
     CHECK_THAT(body["message"].GetString(), Contains("echo"));
 }
 
-TEST_CASE("no agent_name is 422 until routing exists") {
+TEST_CASE("no agent_name routes the task; a task nothing fits is 422 naming agent_name") {
     HttpClient client(host().base_url());
     auto body = error_envelope(client.post("/agent/invoke", R"({"task":"route me","agent_name":null})"), 422,
-                               "RoutingNotAvailable");
-    CHECK(first_field(body) == "/agent_name");
-    error_envelope(client.post("/agent/invoke", R"({"task":"route me"})"), 422, "RoutingNotAvailable");
+                               "NoAgentFits");
+    bool names_field = false;
+    for (const auto& detail : body["details"].GetArray())
+        names_field = names_field || std::string(detail["field"].GetString()) == "/agent_name";
+    CHECK(names_field);
+    error_envelope(client.post("/agent/invoke", R"({"task":"route me"})"), 422, "NoAgentFits");
+    auto echoed = client.post("/agent/invoke", R"({"task":"echo and repeat this"})");
+    INFO(echoed.body);
+    CHECK(echoed.status == 200);
+    CHECK(json_of(echoed)["agent_used"] == "echo");
 }
 
 TEST_CASE("unknown agents are 404, disabled or broken ones 409 with the reason") {

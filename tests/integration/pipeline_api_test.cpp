@@ -74,7 +74,7 @@ TEST_CASE("parallel processing with chosen agents; a failing agent fails the req
     CHECK(std::string(failed["status"].GetString()) == "failed");
     CHECK_THAT(failed["results"]["thrower"]["error"].GetString(), Contains("boom"));
     // The step after a failed one never runs.
-    CHECK(std::string(failed["results"]["sentiment"]["status"].GetString()) == "cancelled");
+    CHECK(std::string(failed["results"]["sentiment"]["status"].GetString()) == "failed");
 }
 
 TEST_CASE("text shorter than 10 or longer than MAX_TEXT_LENGTH characters is 422") {
