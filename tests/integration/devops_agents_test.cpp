@@ -4,7 +4,11 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <set>
+#include <sstream>
 
 using namespace agenthost::testing;
 using Catch::Matchers::Contains;
@@ -68,4 +72,76 @@ TEST_CASE("harness_expert generates a canary pipeline with approval before prod 
     CHECK(prod["spec"]["execution"]["rollbackSteps"].size() > 0);
     YAML::Node dev = pipeline["stages"][0]["stage"];
     CHECK(dev["spec"]["execution"]["steps"][0]["step"]["type"].as<std::string>() != "HarnessApproval");
+}
+
+namespace {
+
+std::string slurp(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+std::string wait_run_status(HttpClient& client, const std::string& id, const std::set<std::string>& wanted) {
+    std::string status;
+    poll_until(
+        [&] {
+            status = run_status_of(client, id);
+            return wanted.count(status) > 0;
+        },
+        std::chrono::milliseconds(15000), std::chrono::milliseconds(20));
+    return status;
+}
+
+}  // namespace
+
+TEST_CASE("kubernetes_agent apply waits for approval, then applies with the configured kubectl", "[apply]") {
+    std::string dir = make_temp_dir();
+    std::string kubectl = dir + "/kubectl";
+    {
+        // A stand-in kubectl: records its arguments and the file it was given.
+        std::ofstream script(kubectl);
+        script << "#!/bin/sh\nfor a in \"$@\"; do f=\"$a\"; done\n"
+                  "cat \"$f\" > \"" << dir << "/applied.yaml\"\necho \"$@\" > \"" << dir << "/args.txt\"\n"
+                  "echo 'deployment.apps/api created'\n";
+    }
+    std::filesystem::permissions(kubectl, std::filesystem::perms::owner_all);
+    HostProcess gated(host_config(R"({"kubernetes_agent":{"enabled":true,"config":{"kubectl":")" + kubectl +
+                                  R"(","kubectl_args":["--context","staging"]}}})"));
+    HttpClient client(gated.base_url());
+    auto accepted = client.post("/runs", R"({"agent_name":"kubernetes_agent","task":"ship it","thread_id":"k8s-apply",
+        "context":{"mode":"apply","service":"api","image":"ghcr.io/acme/api:1.4.2"}})");
+    REQUIRE(accepted.status == 202);
+    std::string id = json_of(accepted)["run_id"].GetString();
+    REQUIRE(wait_run_status(client, id, {"pending_approval"}) == "pending_approval");
+    auto run = fetch_run(client, id);
+    CHECK(string_member(run["approval"], "operation") == "apply");
+    CHECK(string_member(run["approval"], "trigger") == "manifest");
+    CHECK_FALSE(std::filesystem::exists(dir + "/applied.yaml"));  // nothing touched the cluster yet
+
+    REQUIRE(client.post("/workflow/approve/k8s-apply", R"({"approved":true,"approver":"oncall"})").status == 200);
+    REQUIRE(wait_run_status(client, id, {"succeeded", "failed", "cancelled"}) == "succeeded");
+    run = fetch_run(client, id);
+    CHECK(string_member(run["result"], "mode") == "apply");
+    CHECK_THAT(string_member(run["result"], "kubectl_output"), Contains("deployment.apps/api created"));
+    CHECK_THAT(slurp(dir + "/args.txt"), Contains("--context staging apply -f"));
+    auto applied = YAML::LoadAll(slurp(dir + "/applied.yaml"));
+    std::set<std::string> kinds;
+    for (const auto& document : applied) kinds.insert(document["kind"].as<std::string>());
+    CHECK(kinds.count("Deployment") == 1);
+    CHECK(kinds.count("Service") == 1);
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("kubernetes_agent apply without a kubectl fails clearly after approval", "[apply]") {
+    HttpClient client(host().base_url());
+    auto accepted = client.post("/runs", R"({"agent_name":"kubernetes_agent","task":"ship it","thread_id":"k8s-nokubectl",
+        "context":{"mode":"apply","service":"api","image":"ghcr.io/acme/api:1.4.2"}})");
+    REQUIRE(accepted.status == 202);
+    std::string id = json_of(accepted)["run_id"].GetString();
+    REQUIRE(wait_run_status(client, id, {"pending_approval"}) == "pending_approval");
+    REQUIRE(client.post("/workflow/approve/k8s-nokubectl", R"({"approved":true})").status == 200);
+    REQUIRE(wait_run_status(client, id, {"succeeded", "failed", "cancelled"}) == "failed");
+    CHECK_THAT(string_member(fetch_run(client, id), "error"), Contains("no kubectl is configured"));
 }

@@ -695,6 +695,21 @@ Config config_from_json(const Value& config) {
         if (!prefix->IsString()) throw std::invalid_argument("config registry_prefix must be a string");
         result.registry_prefix.assign(prefix->GetString(), prefix->GetStringLength());
     }
+    if (const Value* kubectl = member(config, "kubectl")) {
+        if (!kubectl->IsString()) throw std::invalid_argument("config kubectl must be a string");
+        result.kubectl.assign(kubectl->GetString(), kubectl->GetStringLength());
+    }
+    if (const Value* args = member(config, "kubectl_args")) {
+        if (!args->IsArray()) throw std::invalid_argument("config kubectl_args must be an array of strings");
+        for (const auto& arg : args->GetArray()) {
+            if (!arg.IsString()) throw std::invalid_argument("config kubectl_args must be an array of strings");
+            result.kubectl_args.emplace_back(arg.GetString(), arg.GetStringLength());
+        }
+    }
+    if (const Value* timeout = member(config, "kubectl_timeout_seconds")) {
+        if (!timeout->IsInt()) throw std::invalid_argument("config kubectl_timeout_seconds must be an integer");
+        result.kubectl_timeout_seconds = timeout->GetInt();
+    }
     return result;
 }
 

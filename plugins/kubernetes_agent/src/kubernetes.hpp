@@ -31,6 +31,10 @@ struct Resources {
 struct Config {
     Resources default_resources;
     std::string registry_prefix;
+    // apply mode: the operator's kubectl (empty path: apply is refused).
+    std::string kubectl;
+    std::vector<std::string> kubectl_args;
+    int kubectl_timeout_seconds = 120;
 };
 
 // Reads the agent config (manifest config_schema); throws std::invalid_argument.

@@ -2,7 +2,10 @@
 #include <agenthost/agent.hpp>
 
 #include <string>
+#include <utility>
+#include <vector>
 
+#include "kubectl.hpp"
 #include "kubernetes.hpp"
 
 namespace {
@@ -30,12 +33,87 @@ class KubernetesAgent final : public agenthost::Agent {
         } catch (const k8s::InputError& error) {
             throw agenthost::InvalidInput(error.what());
         }
-        if (mode == "apply")
-            throw agenthost::InvalidInput("apply needs a configured kubectl and a human approval; not available in this version");
-        throw agenthost::InvalidInput("context.mode must be generate or review, not '" + mode + "'");
+        if (mode == "apply") return apply(run, context);
+        throw agenthost::InvalidInput("context.mode must be generate, review or apply, not '" + mode + "'");
     }
 
   private:
+    // The YAML to apply: context.manifests as given, else what generate
+    // would write for this context. Parsed first, so nothing malformed is
+    // ever put before a person or a cluster.
+    std::pair<std::string, std::vector<std::string>> manifests_to_apply(agenthost::Run& run,
+                                                                        const rapidjson::Value& context) {
+        std::string yaml;
+        auto found = context.FindMember("manifests");
+        if (found != context.MemberEnd()) {
+            if (!found->value.IsString()) throw agenthost::InvalidInput("context.manifests must be YAML text");
+            yaml.assign(found->value.GetString(), found->value.GetStringLength());
+        } else {
+            try {
+                for (const auto& artifact : k8s::generate(context, run.task(), config_).artifacts)
+                    yaml += (yaml.empty() ? "" : "---\n") + artifact.content;
+            } catch (const k8s::InputError& error) {
+                throw agenthost::InvalidInput(error.what());
+            }
+        }
+        std::vector<std::string> objects;
+        try {
+            for (const auto& document : k8s::yaml_documents(yaml)) {
+                if (!document.IsObject() || !document.HasMember("kind") || !document["kind"].IsString())
+                    throw agenthost::InvalidInput("every manifest to apply needs a kind");
+                std::string name = document.HasMember("metadata") && document["metadata"].IsObject() &&
+                                           document["metadata"].HasMember("name") &&
+                                           document["metadata"]["name"].IsString()
+                                       ? document["metadata"]["name"].GetString()
+                                       : "?";
+                objects.push_back(std::string(document["kind"].GetString()) + "/" + name);
+            }
+        } catch (const k8s::YamlError& error) {
+            throw agenthost::InvalidInput(std::string("context.manifests is not valid YAML: ") + error.what());
+        }
+        if (objects.empty()) throw agenthost::InvalidInput("there is nothing to apply");
+        return {yaml, objects};
+    }
+
+    rapidjson::Document apply(agenthost::Run& run, const rapidjson::Value& context) {
+        auto [yaml, objects] = manifests_to_apply(run, context);
+        // A person approves before anything reaches the cluster (the host
+        // also gates the apply operation from the manifest).
+        rapidjson::Document details(rapidjson::kObjectType);
+        rapidjson::Value listed(rapidjson::kArrayType);
+        for (const auto& object : objects) listed.PushBack(text(object, details), details.GetAllocator());
+        details.AddMember("objects", listed, details.GetAllocator());
+        run.require_approval("apply", "applies " + std::to_string(objects.size()) + " object(s) to a live cluster",
+                             &details);
+        if (config_.kubectl.empty())
+            throw agenthost::Error(AGENTHOST_ERROR_FAILED,
+                                   "kubernetes_agent cannot apply: no kubectl is configured for it "
+                                   "(set agents.kubernetes_agent.config.kubectl to the kubectl binary)");
+        run.throw_if_cancelled();
+        run.progress("applying " + std::to_string(objects.size()) + " object(s) with kubectl", 0.5);
+        k8s::KubectlSettings settings{config_.kubectl, config_.kubectl_args, config_.kubectl_timeout_seconds};
+        k8s::KubectlResult applied = k8s::kubectl_apply(settings, yaml);
+        if (applied.timed_out)
+            throw agenthost::Error(AGENTHOST_ERROR_FAILED, "kubectl apply did not finish within " +
+                                                               std::to_string(config_.kubectl_timeout_seconds) +
+                                                               " s: " + applied.output);
+        if (applied.exit_code != 0)
+            throw agenthost::Error(AGENTHOST_ERROR_FAILED, "kubectl apply failed (exit " +
+                                                               std::to_string(applied.exit_code) + "): " + applied.output);
+        rapidjson::Document result(rapidjson::kObjectType);
+        auto& allocator = result.GetAllocator();
+        rapidjson::Value applied_objects(rapidjson::kArrayType);
+        for (const auto& object : objects) applied_objects.PushBack(text(object, result), allocator);
+        result.AddMember("mode", "apply", allocator);
+        result.AddMember("summary",
+                         text("applied " + std::to_string(objects.size()) + " object(s) with " + config_.kubectl, result),
+                         allocator);
+        result.AddMember("applied_objects", applied_objects, allocator);
+        result.AddMember("kubectl_output", text(applied.output, result), allocator);
+        result.AddMember("warnings", rapidjson::Value(rapidjson::kArrayType), allocator);
+        return result;
+    }
+
     rapidjson::Document generate(agenthost::Run& run, const rapidjson::Value& context) {
         const k8s::Generated generated = k8s::generate(context, run.task(), config_);
         rapidjson::Document result(rapidjson::kObjectType);

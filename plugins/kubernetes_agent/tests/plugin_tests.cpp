@@ -86,21 +86,35 @@ TEST_CASE("review mode through the ABI", "[plugin]") {
     CHECK(result["findings"][0]["object"] == "Pod/p");
 }
 
-TEST_CASE("bad input, bad YAML and apply are INVALID_INPUT", "[plugin]") {
+TEST_CASE("bad input and bad YAML are INVALID_INPUT", "[plugin]") {
     LoadedAgent agent;
     for (const char* context : {R"({"service":"Bad_Name"})", R"({"mode":"review","manifests":"a: [1,\n"})",
-                                R"({"mode":"review"})", R"({"mode":"apply"})", R"({"mode":"destroy"})"}) {
+                                R"({"mode":"review"})", R"({"mode":"apply","manifests":"a: [1,\n"})",
+                                R"({"mode":"destroy"})"}) {
         CAPTURE(context);
         const auto run = agent.host.invoke(run_input("", context));
         CHECK(run.status == AGENTHOST_ERROR_INVALID_INPUT);
         CHECK_FALSE(run.has_result);
         CHECK_FALSE(run.error.empty());
+        CHECK(run.approval_requests.empty());
     }
     CHECK_THAT(agent.host.invoke(run_input("", R"({"service":"Bad_Name"})")).error, Catch::Contains("context.service"));
-    CHECK_THAT(agent.host.invoke(run_input("", R"({"mode":"apply"})")).error,
-               Catch::Contains("apply needs a configured kubectl and a human approval"));
     CHECK_THAT(agent.host.invoke(run_input("", R"({"mode":"review","manifests":"a: [1,\n"})")).error,
                Catch::Contains("line") && Catch::Contains("column"));
+}
+
+TEST_CASE("apply asks for approval first, then refuses clearly without a kubectl", "[plugin][apply]") {
+    LoadedAgent agent;
+    const auto paused = agent.host.invoke(run_input("deploy api", R"({"mode":"apply","service":"api","image":"api:1.0.0"})"));
+    CHECK(paused.status == AGENTHOST_ERROR_APPROVAL_REQUIRED);
+    REQUIRE(paused.approval_requests.size() == 1);
+    CHECK_THAT(paused.approval_requests[0], Catch::Contains("\"operation\":\"apply\"") &&
+                                                Catch::Contains("Deployment/api"));
+    agent.host.approve("apply");
+    const auto refused = agent.host.invoke(run_input("deploy api", R"({"mode":"apply","service":"api","image":"api:1.0.0"})"));
+    CHECK(refused.status == AGENTHOST_ERROR_FAILED);
+    CHECK_THAT(refused.error, Catch::Contains("no kubectl is configured") &&
+                                  Catch::Contains("agents.kubernetes_agent.config.kubectl"));
 }
 
 TEST_CASE("a cancelled run stops with the cancelled status", "[plugin]") {

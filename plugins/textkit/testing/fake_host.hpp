@@ -39,6 +39,8 @@ struct RunRecord {
     bool cancelled = false;
     int cancellation_checks = 0;
     std::string last_error;
+    // Approval requests the plugin made (their JSON), approved or not.
+    std::vector<std::string> approval_requests;
 };
 
 // The input the host passes to on_agent_invoke, as JSON text. The context
@@ -130,6 +132,8 @@ class FakeHost {
 
     // Log lines as "<level>: <message>", level as in AGENTHOST_LOG_*.
     const std::vector<std::string>& logs() const { return logs_; }
+    // Operations a person approved: request_approval answers OK for them.
+    void approve(const std::string& operation) { approved_operations_.push_back(operation); }
     // ABI rules the plugin broke, such as calling a run callback on a run
     // that is not in progress. Tests expect none.
     const std::vector<std::string>& violations() const { return violations_; }
@@ -182,6 +186,7 @@ class FakeHost {
         api.callback_run_llm_complete = &llm_complete;
         api.callback_run_llm_stream = &llm_stream;
         api.callback_run_http_request = &http_request;
+        api.callback_run_request_approval = &request_approval;
         return api;
     }
 
@@ -244,6 +249,19 @@ class FakeHost {
     static agenthost_status http_request(agenthost_host_run_ptr run, agenthost_str, agenthost_str*) noexcept {
         return denied(run, "http_request");
     }
+    // Like the real host: OK for an operation approve() named, otherwise
+    // APPROVAL_REQUIRED (the run would pause).
+    static agenthost_status request_approval(agenthost_host_run_ptr run, agenthost_str request) noexcept {
+        RunRecord& record = checked_run(run, "request_approval");
+        std::string text = to_string(request);
+        record.approval_requests.push_back(text);
+        FakeHost* host = last_invoking_host();
+        if (host != nullptr)
+            for (const auto& operation : host->approved_operations_)
+                if (text.find("\"operation\":\"" + operation + "\"") != std::string::npos) return AGENTHOST_OK;
+        record.last_error = "approval required";
+        return AGENTHOST_ERROR_APPROVAL_REQUIRED;
+    }
 
     void* library_ = nullptr;
     agenthost_host_api api_{};
@@ -254,6 +272,7 @@ class FakeHost {
     RunRecord* active_run_ = nullptr;
     std::vector<std::string> logs_;
     std::vector<std::string> violations_;
+    std::vector<std::string> approved_operations_;
 };
 
 }  // namespace textkit::testing
