@@ -39,8 +39,8 @@ http::HttpResponse list_agents(const ApiContext& context) {
     out->StartObject();
     for (const auto& [domain, names] : by_domain) out.string_array(domain, names);
     out->EndObject();
-    // Routing supervisors (agent_name: null) are not in this version yet.
-    out.field("workflow_routing", false);
+    // agent_name null routes through the supervisors when any agent is loaded.
+    out.field("workflow_routing", context.router != nullptr && !context.router->agents().empty());
     out->EndObject();
     return http::json_response(200, out.str());
 }
