@@ -468,6 +468,33 @@ TEST_CASE("a looping run stops at max_iterations when never resolved", "[loop]")
                    "ValidationError");
 }
 
+TEST_CASE("a looping workflow runs its steps again until a final step says resolved", "[loop][dag]") {
+    HttpClient client(host().base_url());
+    std::string id = workflow(client, R"({"task":"observe, act, evaluate","loop":{"max_iterations":5},"steps":[
+        {"id":"act","agent":"echo","context":{"action":"remember","key":"acted","value":true}},
+        {"id":"evaluate","agent":"echo","depends_on":["act"],"context":{"action":"loop","count":3}}]})");
+    auto status = wait_workflow(client, id);
+    CHECK(string_member(status, "status") == "completed");
+    CHECK(status["iteration"].GetInt() == 3);
+    CHECK(status["max_iterations"].GetInt() == 5);
+    REQUIRE(status["steps"].Size() == 2);
+    CHECK(step(status, "evaluate")["result"]["resolved"].GetBool());
+    CHECK(step(status, "evaluate")["result"]["iteration"].GetInt() == 3);
+    // Every iteration's runs are on the workflow's thread: 2 steps x 3.
+    auto thread = json_of(client.get("/threads/" + string_member(status, "thread_id")));
+    CHECK(thread["runs"].Size() == 6);
+}
+
+TEST_CASE("a looping workflow stops at max_iterations when never resolved", "[loop][dag]") {
+    HttpClient client(host().base_url());
+    std::string id = workflow(client, R"({"task":"t","loop":{"max_iterations":2},"steps":[
+        {"id":"evaluate","agent":"echo","context":{"action":"loop","count":10}}]})");
+    auto status = wait_workflow(client, id);
+    CHECK(string_member(status, "status") == "completed");
+    CHECK(status["iteration"].GetInt() == 2);
+    CHECK_FALSE(step(status, "evaluate")["result"]["resolved"].GetBool());
+}
+
 // ---- Two runs on one thread -----------------------------------------------
 
 TEST_CASE("multitask_strategy reject refuses a second run on a busy thread", "[multitask]") {

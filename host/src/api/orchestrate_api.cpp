@@ -9,6 +9,7 @@
 #include "json/json_util.hpp"
 #include "util/time_format.hpp"
 
+#include <algorithm>
 #include <map>
 
 namespace agenthost::api {
@@ -23,6 +24,9 @@ runs::DagRequest dag_request_from(ApiContext& context, const rapidjson::Document
     std::string workflow_context = "{}";
     if (const rapidjson::Value* v = json::get_member(body, "context")) workflow_context = json::serialize(*v);
     runs::RunOptions workflow_options = run_options_from(body);
+    // A loop at the top repeats the whole workflow; on a step, that step.
+    dag.loop_max_iterations = workflow_options.loop_max_iterations;
+    workflow_options.loop_max_iterations = 0;
 
     const rapidjson::Value* steps = json::get_member(body, "steps");
     if (steps == nullptr) {
@@ -79,6 +83,8 @@ http::HttpResponse status_response(const runs::DagView& view) {
     out.field("thread_id", view.pipeline.thread_id);
     out.field("status", workflow_state(view));
     out.field("task", view.pipeline.text);
+    out.field("iteration", static_cast<size_t>(view.pipeline.iteration));
+    out.field("max_iterations", static_cast<size_t>(std::max(1, view.pipeline.loop_max_iterations)));
     out.field("created_at", iso8601_ms(view.pipeline.created_at_ms));
     out.key("finished_at");
     if (view.pipeline.finished_at_ms == 0) out->Null();

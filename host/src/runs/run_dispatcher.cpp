@@ -274,7 +274,8 @@ void RunDispatcher::finish(store::RunRecord run, long long next_seq, std::functi
         *completed = runs.complete(session, run);
         if (!*completed) return;
         runs.release_dependants(session, run.id, run.status);
-        if (!run.pipeline_id.empty()) pipelines.settle(session, run.pipeline_id);
+        if (!run.pipeline_id.empty() && !runs.continue_pipeline_loop(session, run.pipeline_id))
+            pipelines.settle(session, run.pipeline_id);
     };
     auto done = [this, run, next_seq, completed, recorded = std::move(recorded)](const std::string& error) {
         bool retry_later = false;

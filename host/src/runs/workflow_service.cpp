@@ -1,5 +1,6 @@
 #include "runs/workflow_service.hpp"
 
+#include "json/json_util.hpp"
 #include "runs/approval_rules.hpp"
 #include "runs/blocking.hpp"
 #include "util/ids.hpp"
@@ -10,6 +11,15 @@
 
 namespace agenthost::runs {
 namespace {
+
+std::string with_pipeline_iteration(const std::string& options_json, int iteration) {
+    std::string error;
+    auto options = json::parse(options_json, error);
+    rapidjson::Document document(rapidjson::kObjectType);
+    if (options && options->IsObject()) document.CopyFrom(*options, document.GetAllocator());
+    document.AddMember("pipeline_iteration", iteration, document.GetAllocator());
+    return json::serialize(document);
+}
 
 Rejection invalid(const std::string& field, const std::string& message) {
     return Rejection{Rejection::Kind::invalid_request, field + ": " + message, {{field, message}}};
@@ -131,6 +141,7 @@ void WorkflowService::submit(const DagRequest& request,
     pipeline.webhook_url = request.webhook_url;
     pipeline.webhook_secret = request.webhook_secret;
     pipeline.created_at_ms = store::now_ms();
+    pipeline.loop_max_iterations = request.loop_max_iterations;
 
     std::map<std::string, std::string> run_ids;
     std::vector<store::RunRecord> steps;
@@ -143,6 +154,7 @@ void WorkflowService::submit(const DagRequest& request,
         run.pipeline_id = pipeline.id;
         run.pipeline_step = static_cast<int>(i);
         run.step_key = step.id;
+        if (request.loop_max_iterations > 1) run.options_json = with_pipeline_iteration(run.options_json, 1);
         run_ids[step.id] = run.id;
         steps.push_back(std::move(run));
     }
@@ -168,13 +180,11 @@ std::optional<DagView> WorkflowService::dag(const std::string& id) {
     return store_.read([&](soci::session& session) -> std::optional<DagView> {
         auto found = pipelines.find(session, id);
         if (!found) return std::nullopt;
-        DagView view{*found, {}, runs.pipeline_dependencies(session, id)};
-        store::RunFilter filter;
-        filter.pipeline_id = id;
-        filter.limit = 1000;
-        view.runs = runs.list(session, filter).runs;
-        std::sort(view.runs.begin(), view.runs.end(),
-                  [](const store::RunRecord& a, const store::RunRecord& b) { return a.pipeline_step < b.pipeline_step; });
+        DagView view{*found, runs.pipeline_iteration(session, id, found->iteration), {}};
+        std::set<std::string> current;
+        for (const auto& run : view.runs) current.insert(run.id);
+        for (auto& dependency : runs.pipeline_dependencies(session, id))
+            if (current.count(dependency.run_id) > 0) view.dependencies.push_back(std::move(dependency));
         return view;
     });
 }

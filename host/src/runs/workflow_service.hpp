@@ -41,11 +41,12 @@ struct DagRequest {
     std::vector<DagStep> steps;
     std::string webhook_url;
     std::string webhook_secret;
+    int loop_max_iterations = 0;  // > 1: run the steps again until a final step says resolved
 };
 
 struct DagView {
     store::PipelineRecord pipeline;
-    std::vector<store::RunRecord> runs;  // by step
+    std::vector<store::RunRecord> runs;  // the current iteration's, by step
     std::vector<store::Dependency> dependencies;
 };
 

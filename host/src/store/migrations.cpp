@@ -167,6 +167,10 @@ const std::vector<Migration>& migrations() {
              " PRIMARY KEY (run_id, depends_on))",
              "CREATE INDEX run_dependencies_by_target ON run_dependencies(depends_on)",
              "CREATE INDEX audit_log_by_run ON audit_log(run_id, at_ms)",
+             // A looping workflow runs its steps again, as a new iteration,
+             // until a final step's result says resolved.
+             "ALTER TABLE pipelines ADD COLUMN loop_max_iterations INTEGER NOT NULL DEFAULT 0",
+             "ALTER TABLE pipelines ADD COLUMN iteration INTEGER NOT NULL DEFAULT 1",
          },
          {},
          {}},

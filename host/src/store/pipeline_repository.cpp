@@ -10,7 +10,9 @@
 namespace agenthost::store {
 namespace {
 
-const char* kColumns = "id, thread_id, mode, agents, text, status, webhook_url, webhook_secret, created_at_ms, finished_at_ms";
+const char* kColumns =
+    "id, thread_id, mode, agents, text, status, webhook_url, webhook_secret, created_at_ms, finished_at_ms, "
+    "loop_max_iterations, iteration";
 
 std::string agents_json(const std::vector<std::string>& agents) {
     rapidjson::StringBuffer buffer;
@@ -43,6 +45,8 @@ PipelineRecord from_row(const soci::row& row) {
     pipeline.webhook_secret = text_at(row, 7);
     pipeline.created_at_ms = integer_at(row, 8);
     pipeline.finished_at_ms = integer_at(row, 9);
+    pipeline.loop_max_iterations = static_cast<int>(integer_at(row, 10));
+    pipeline.iteration = static_cast<int>(integer_at(row, 11));
     return pipeline;
 }
 
@@ -53,10 +57,11 @@ void PipelineRepository::insert(soci::session& session, const PipelineRecord& pi
     soci::indicator webhook_indicator = pipeline.webhook_url.empty() ? soci::i_null : soci::i_ok;
     soci::indicator secret_indicator = pipeline.webhook_secret.empty() ? soci::i_null : soci::i_ok;
     session << "INSERT INTO pipelines (id, thread_id, mode, agents, text, status, webhook_url, webhook_secret, "
-               "created_at_ms) VALUES (:id, :t, :m, :a, :x, :s, :w, :ws, :c)",
+               "created_at_ms, loop_max_iterations, iteration) VALUES (:id, :t, :m, :a, :x, :s, :w, :ws, :c, :l, :i)",
         soci::use(pipeline.id), soci::use(pipeline.thread_id), soci::use(pipeline.mode), soci::use(agents),
         soci::use(pipeline.text), soci::use(pipeline.status), soci::use(pipeline.webhook_url, webhook_indicator),
-        soci::use(pipeline.webhook_secret, secret_indicator), soci::use(pipeline.created_at_ms);
+        soci::use(pipeline.webhook_secret, secret_indicator), soci::use(pipeline.created_at_ms),
+        soci::use(pipeline.loop_max_iterations), soci::use(pipeline.iteration);
 }
 
 bool PipelineRepository::settle(soci::session& session, const std::string& pipeline_id) const {

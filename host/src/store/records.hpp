@@ -120,6 +120,8 @@ struct PipelineRecord {
     std::string webhook_secret;
     long long created_at_ms = 0;
     long long finished_at_ms = 0;
+    int loop_max_iterations = 0;  // > 1: the steps run again until resolved
+    int iteration = 1;            // the current iteration of a looping workflow
 };
 
 }  // namespace agenthost::store

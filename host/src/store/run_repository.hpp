@@ -55,6 +55,13 @@ class RunRepository {
     // need it), or failed when they needed it to succeed, which cascades to
     // their own dependants.
     void release_dependants(soci::session& session, const std::string& run_id, const std::string& status) const;
+    // A looping workflow whose iteration succeeded unresolved: its steps are
+    // queued again as the next iteration. False when it is not looping, not
+    // finished, failed, resolved or out of iterations (then settle it).
+    bool continue_pipeline_loop(soci::session& session, const std::string& pipeline_id) const;
+    // The runs of one iteration of a pipeline, by step.
+    std::vector<RunRecord> pipeline_iteration(soci::session& session, const std::string& pipeline_id,
+                                              int iteration) const;
     // Every dependency between the runs of a pipeline.
     std::vector<Dependency> pipeline_dependencies(soci::session& session, const std::string& pipeline_id) const;
 
