@@ -77,6 +77,7 @@ struct Operation {
     bool deprecated = false;
     std::vector<Parameter> parameters;  // path, query and header, path-level ones merged in
     Payload body_payload = Payload::none;
+    std::string body_media_type;  // the Content-Type to send
     bool body_required = false;
     TypePtr body;
     Payload response_payload = Payload::none;

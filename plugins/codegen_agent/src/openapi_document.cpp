@@ -313,13 +313,16 @@ class OpenApiReader {
         operation.body = schema != media->second->MemberEnd()
                              ? schemas_.type_of(schema->value, media_location + "/schema", type_prefix + "Request")
                              : std::make_shared<Type>();
+        operation.body_media_type = media->first;
         if (is_json_media(media->first)) {
             operation.body_payload = Payload::json;
+            if (media->first == "*/*") operation.body_media_type = "application/json";
         } else if (media->first.rfind("text/", 0) == 0) {
             operation.body_payload = Payload::text;
             operation.body = std::make_shared<Type>(Type{Type::Kind::string, false, "", nullptr, {}, {}});
         } else {
             operation.body_payload = Payload::json;
+            operation.body_media_type = "application/json";
             api_.warnings.push_back("operation " + operation.operation_id + ": request body media type " +
                                     media->first + " is not supported; the generated method sends JSON");
         }

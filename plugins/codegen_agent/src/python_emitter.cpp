@@ -132,14 +132,22 @@ class PythonWriter {
         return out.str();
     }
 
+    // A docstring: one line, or a summary line, the rest indented, and the
+    // closing quotes on a line of their own (PEP 257).
     static void docstring(std::ostringstream& out, const std::string& indent, const std::string& text) {
-        std::string body = comment_text(text);
-        std::string indented;
-        for (char c : body) {
-            indented += c;
-            if (c == '\n') indented += indent;
+        const std::string body = comment_text(text);
+        if (body.find('\n') == std::string::npos) {
+            out << indent << "\"\"\"" << body << "\"\"\"\n";
+            return;
         }
-        out << indent << "\"\"\"" << indented << "\"\"\"\n";
+        std::istringstream lines(body);
+        std::string line;
+        bool first = true;
+        while (std::getline(lines, line)) {
+            out << (first ? indent + "\"\"\"" : line.empty() ? std::string() : indent) << line << "\n";
+            first = false;
+        }
+        out << indent << "\"\"\"\n";
     }
 
     // Aliases in an order where each is defined before an alias that uses
@@ -199,6 +207,7 @@ class PythonWriter {
         std::set<std::string> pending;
         for (const auto& model : api_.models)
             if (model.kind == Model::Kind::alias) pending.insert(model.name);
+        if (!pending.empty()) out << "\n";
         alias_style.quoted = pending;
         for (const Model* model : alias_order()) {
             out << "\n";
@@ -416,6 +425,7 @@ def _parse_body(raw: bytes) -> Any:
         headers: Sequence[Tuple[str, Any]] = (),
         body: Any = None,
         body_payload: str = "none",
+        content_type: str = "application/json",
         response_payload: str = "none",
     ) -> Any:
         url = self.base_url + path
@@ -437,10 +447,10 @@ def _parse_body(raw: bytes) -> Any:
         data: Optional[bytes] = None
         if body_payload == "json" and body is not None:
             data = json.dumps(_encode(body)).encode("utf-8")
-            request_headers["Content-Type"] = "application/json"
+            request_headers["Content-Type"] = content_type
         elif body_payload == "text" and body is not None:
             data = str(body).encode("utf-8")
-            request_headers["Content-Type"] = "text/plain; charset=utf-8"
+            request_headers["Content-Type"] = content_type + "; charset=utf-8"
         request = urllib.request.Request(url, data=data, headers=request_headers, method=method)
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
@@ -532,19 +542,21 @@ def _parse_body(raw: bytes) -> Any:
             return "[" + list + "]";
         };
         auto payload = [](Payload value) { return value == Payload::json ? "\"json\"" : value == Payload::text ? "\"text\"" : "\"none\""; };
-        out << "        _result = self._request(\n"
+        const bool returns_value = operation.response_payload != Payload::none;
+        out << (returns_value ? "        _result = self._request(\n" : "        self._request(\n")
             << "            " << quote(operation.method) << ",\n"
             << "            " << path_expression << ",\n"
             << "            query=" << pairs(Parameter::In::query) << ",\n"
             << "            headers=" << pairs(Parameter::In::header) << ",\n";
-        if (!body.empty()) out << "            body=" << body << ",\n            body_payload=" << payload(operation.body_payload) << ",\n";
+        if (!body.empty())
+            out << "            body=" << body << ",\n            body_payload=" << payload(operation.body_payload)
+                << ",\n            content_type=" << quote(operation.body_media_type) << ",\n";
         out << "            response_payload=" << payload(operation.response_payload) << ",\n        )\n";
         if (operation.response_payload == Payload::json)
             out << "        return _decode(" << render(*operation.response, style) << ", _result)  # type: ignore[no-any-return]\n";
         else if (operation.response_payload == Payload::text)
             out << "        return str(_result)\n";
-        else
-            out << "        return None\n";
+
     }
 
     const Api& api_;

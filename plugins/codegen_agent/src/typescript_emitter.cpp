@@ -63,7 +63,6 @@ class TypeScriptWriter {
     // model called Response cannot shadow fetch's.
     std::string render(const Type& type, const std::string& prefix) const {
         std::string base;
-        bool compound = false;  // needs parentheses before []
         switch (type.kind) {
             case Type::Kind::any: return "unknown";
             case Type::Kind::null: return "null";
@@ -83,15 +82,12 @@ class TypeScriptWriter {
             case Type::Kind::model: base = prefix + names_.at(type.model); break;
             case Type::Kind::literals:
                 for (std::size_t i = 0; i < type.literals.size(); ++i) base += (i == 0 ? "" : " | ") + type.literals[i];
-                compound = type.literals.size() > 1;
                 break;
             case Type::Kind::one_of:
                 for (std::size_t i = 0; i < type.alternatives.size(); ++i)
                     base += (i == 0 ? "" : " | ") + render(*type.alternatives[i], prefix);
-                compound = true;
                 break;
         }
-        (void)compound;
         return type.nullable ? base + " | null" : base;
     }
 
@@ -211,6 +207,7 @@ function parseBody(text: string): unknown {
     headers: Record<string, string | undefined>,
     body: unknown,
     bodyPayload: Payload,
+    contentType: string,
     responsePayload: Payload,
   ): Promise<T> {
     const search = new URLSearchParams();
@@ -227,10 +224,10 @@ function parseBody(text: string): unknown {
     }
     const init: RequestInit = { method, headers: requestHeaders };
     if (bodyPayload === "json" && body !== undefined) {
-      requestHeaders["Content-Type"] = "application/json";
+      requestHeaders["Content-Type"] = contentType;
       init.body = JSON.stringify(body);
     } else if (bodyPayload === "text" && body !== undefined) {
-      requestHeaders["Content-Type"] = "text/plain; charset=utf-8";
+      requestHeaders["Content-Type"] = `${contentType}; charset=utf-8`;
       init.body = String(body);
     }
     const response = await this.fetchImpl(url, init);
@@ -375,6 +372,7 @@ function parseBody(text: string): unknown {
             << "      " << record(Parameter::In::header) << ",\n"
             << "      " << (has_body ? "body" : "undefined") << ",\n"
             << "      " << payload(operation.body_payload) << ",\n"
+            << "      " << quote(has_body ? operation.body_media_type : std::string("application/json")) << ",\n"
             << "      " << payload(operation.response_payload) << ",\n    );\n  }\n";
     }
 
