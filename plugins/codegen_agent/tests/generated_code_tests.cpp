@@ -311,14 +311,3 @@ TEST_CASE("generation is deterministic", "[codegen]") {
     }
     CHECK(first.summary == second.summary);
 }
-
-TEST_CASE("dump (manual)", "[.dump]") {
-    const auto generated = helpers::generate_spec(helpers::fixture("petstore.yaml"));
-    std::filesystem::remove_all("/tmp/cg_out");
-    for (const auto& a : generated.artifacts) {
-        std::filesystem::create_directories(std::filesystem::path("/tmp/cg_out/" + a.path).parent_path());
-        std::ofstream("/tmp/cg_out/" + a.path) << a.content;
-    }
-    std::ofstream("/tmp/cg_out/summary.txt") << generated.summary << "\n";
-    for (auto& w : generated.warnings) std::ofstream("/tmp/cg_out/summary.txt", std::ios::app) << "W: " << w << "\n";
-}
