@@ -370,7 +370,7 @@ class _Model:
     std::string client_py() const {
         const TypeStyle style{options_.min_minor_version >= 10, "_m.", {}};
         std::ostringstream out;
-        out << header("Client") << "import json\nimport urllib.error\nimport urllib.parse\nimport urllib.request\n"
+        out << header("Client") << "import dataclasses\nimport json\nimport urllib.error\nimport urllib.parse\nimport urllib.request\n"
             << "from typing import Any, Dict, List, Literal, Mapping, Optional, Sequence, Tuple, Union\n\n"
             << "from . import models as _m\nfrom .models import _decode, _encode\n\n"
             << "__all__ = [\"ApiError\", " << quote(options_.client_class) << "]\n\n"
@@ -390,6 +390,8 @@ class ApiError(Exception):
 def _text_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, dict) or dataclasses.is_dataclass(value):
+        return json.dumps(_encode(value))  # objects travel as JSON text
     return str(value)
 
 
@@ -442,7 +444,9 @@ def _parse_body(raw: bytes) -> Any:
         request_headers: Dict[str, str] = {"Accept": "application/json"}
         request_headers.update(self.headers)
         for name, value in headers:
-            if value is not None:
+            if isinstance(value, (list, tuple)):
+                request_headers[name] = ",".join(_text_value(item) for item in value)
+            elif value is not None:
                 request_headers[name] = _text_value(value)
         data: Optional[bytes] = None
         if body_payload == "json" and body is not None:
@@ -475,6 +479,8 @@ def _parse_body(raw: bytes) -> Any:
                       NameScope& methods) const {
         const std::string name = methods.claim(safe_identifier(py, snake_case(operation.operation_id), "call"));
         NameScope locals;
+        // The request body is `body`; a parameter of that name yields.
+        const std::string body = operation.body_payload == Payload::none ? "" : locals.claim("body");
         std::vector<std::pair<const Parameter*, std::string>> path, required_named, optional_named;
         for (const auto& parameter : operation.parameters) {
             const std::string local = locals.claim(safe_identifier(py, snake_case(parameter.name), "param"));
@@ -485,8 +491,6 @@ def _parse_body(raw: bytes) -> Any:
             else
                 optional_named.emplace_back(&parameter, local);
         }
-        const std::string body = operation.body_payload == Payload::none ? "" : locals.claim("body");
-
         std::vector<std::string> positional{"self"}, keyword;
         for (const auto& [parameter, local] : path) positional.push_back(local + ": " + render(*parameter->type, style));
         if (!body.empty() && operation.body_required) positional.push_back(body + ": " + render(*operation.body, style));

@@ -121,7 +121,13 @@ class TypeScriptWriter {
                     break;
                 }
                 case Model::Kind::alias:
-                    out << "export type " << name << " = " << render(*model.target, "") << ";\n";
+                    // A map as an interface: unlike Record<string, T>, an
+                    // interface may refer to itself (JSON-like recursive types).
+                    if (model.target->kind == Type::Kind::map && !model.target->nullable)
+                        out << "export interface " << name << " {\n  [key: string]: " << render(*model.target->item, "")
+                            << ";\n}\n";
+                    else
+                        out << "export type " << name << " = " << render(*model.target, "") << ";\n";
                     break;
                 case Model::Kind::object: {
                     out << "export interface " << name << " {\n";

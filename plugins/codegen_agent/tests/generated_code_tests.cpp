@@ -311,3 +311,65 @@ TEST_CASE("generation is deterministic", "[codegen]") {
     }
     CHECK(first.summary == second.summary);
 }
+
+TEST_CASE("awkward names and shapes still give valid, importable code", "[codegen][python][typescript]") {
+    helpers::require_python();
+    const std::string tsc = helpers::tsc();
+    const auto generated = helpers::generate_spec(helpers::fixture("awkward.json"));
+    TempDir dir;
+    dir.write_all(generated);
+    py_compile_all(dir, generated);
+    const std::string package = generated.package_name;
+    CHECK(package == "api_123_awkward_names_api");
+    dir.write("python/check.py", "import " + package + " as api\n" + R"PY(
+from dataclasses import fields
+r = api.Record.from_dict({"from": "f", "str": "s", "self": 1, "to_dict": True, "123abc": 2, "kebab-case": "k",
+                          "kebabCase": "c", "mixed": None, "quoted": "a\"b", "import": None,
+                          "nested": {"deeper": {"deepest": [{"x": 1}]}}, "maybe": {"None": "n"}, "either": "e"})
+assert r.from_ == "f" and r.str_ == "s" and r.self_ == 1 and r.to_dict_ is True, r
+assert r._123abc == 2.0 and r.kebab_case == "k" and r.kebab_case2 == "c"
+assert r.nested.deeper.deepest[0].x == 1
+assert isinstance(r.maybe, api.Class) and r.maybe.none == "n", r.maybe
+assert r.to_dict()["kebab-case"] == "k" and r.to_dict()["kebabCase"] == "c"
+tree = api.Tree.from_dict({"children": [{"children": [], "label": "leaf"}]})
+assert isinstance(tree.children[0], api.Tree) and tree.children[0].label == "leaf"
+client = api.Api123AwkwardNamesApiClient("http://127.0.0.1:9")
+assert callable(client.get_pet2) and callable(client.post_search) and callable(client.root)
+
+# The request get_pet builds, seen through a stand-in for urlopen.
+import io, json, urllib.parse, urllib.request
+seen = {}
+class Reply(io.BytesIO):
+    status = 200
+    def __enter__(self):
+        return self
+    def __exit__(self, *exc):
+        return False
+def fake_urlopen(request, timeout=None):
+    seen.update(url=request.full_url, headers={k.lower(): v for k, v in request.header_items()}, data=request.data)
+    return Reply(b'{"from": "f", "str": "s", "self": 1, "to_dict": false, "either": {"type": "t"}}')
+urllib.request.urlopen = fake_urlopen
+got = client.get_pet("a/b c", 3, self_=2, x_flag=True, x_ids=[1, 2], filter=api.GetPetFilter(min=1.5),
+                     body=[api.Class(none="n")], body2="q")
+assert isinstance(got, api.Record) and got.to_dict_ is False and isinstance(got.either, api.Class), got
+url = urllib.parse.urlsplit(seen["url"])
+assert url.path == "/items/a%2Fb%20c/3", url
+query = urllib.parse.parse_qs(url.query)
+assert query == {"body": ["q"], "self": ["2"], "filter": ['{"min": 1.5}']}, query
+assert seen["headers"]["x-flag"] == "true" and seen["headers"]["x-ids"] == "1,2", seen["headers"]
+assert json.loads(seen["data"]) == [{"None": "n"}], seen["data"]
+print("AWKWARD OK")
+)PY");
+    const auto result = run(python_in(dir, "check.py"));
+    INFO(helpers::artifact(generated, "python/" + package + "/models.py").content);
+    INFO(helpers::artifact(generated, "python/" + package + "/client.py").content);
+    INFO(result.output);
+    CHECK_THAT(result.output, Catch::Contains("AWKWARD OK"));
+
+    dir.write("typescript/tsconfig.json", helpers::tsconfig());
+    const auto checked = run(shell_quote(tsc) + " --strict --noEmit -p " + shell_quote((dir.path() / "typescript").string()));
+    INFO(helpers::artifact(generated, "typescript/" + package + "/models.ts").content);
+    INFO(helpers::artifact(generated, "typescript/" + package + "/client.ts").content);
+    INFO(checked.output);
+    CHECK(checked.exit_code == 0);
+}
