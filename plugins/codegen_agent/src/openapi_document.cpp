@@ -110,8 +110,14 @@ class OpenApiReader {
             if (!servers->value.IsArray()) throw SpecError("/servers", "must be an array of server objects");
             if (!servers->value.Empty() && servers->value[0].IsObject())
                 api_.server_url = optional_string(servers->value[0], "url", "/servers/0");
-            // Server variables ({region}) are for a human to fill in.
-            if (api_.server_url.find('{') != std::string::npos) api_.server_url.clear();
+            // Server variables ({region}) and relative URLs ("/v1") need a
+            // human to complete them: the client then requires a base URL.
+            if (!api_.server_url.empty() && (api_.server_url.find('{') != std::string::npos ||
+                                             api_.server_url.find("://") == std::string::npos)) {
+                api_.warnings.push_back("servers[0].url '" + api_.server_url +
+                                        "' is relative or has variables; the generated clients require a base URL");
+                api_.server_url.clear();
+            }
         }
     }
 

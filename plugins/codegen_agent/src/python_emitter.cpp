@@ -182,7 +182,7 @@ class PythonWriter {
         std::ostringstream out;
         out << header("Models") << "import dataclasses\nimport types\nimport typing\n"
             << "from dataclasses import dataclass, field\n"
-            << "from typing import Any, Dict, List, Literal, Optional, Union\n\n";
+            << "from typing import Any, Dict, List, Literal, Optional, Union  # noqa: F401\n\n";
         out << "__all__ = [";
         for (std::size_t i = 0; i < api_.models.size(); ++i)
             out << (i == 0 ? "" : ", ") << quote(names_.at(api_.models[i].name));
@@ -371,7 +371,7 @@ class _Model:
         const TypeStyle style{options_.min_minor_version >= 10, "_m.", {}};
         std::ostringstream out;
         out << header("Client") << "import dataclasses\nimport json\nimport urllib.error\nimport urllib.parse\nimport urllib.request\n"
-            << "from typing import Any, Dict, List, Literal, Mapping, Optional, Sequence, Tuple, Union\n\n"
+            << "from typing import Any, Dict, List, Literal, Mapping, Optional, Sequence, Tuple, Union  # noqa: F401\n\n"
             << "from . import models as _m\nfrom .models import _decode, _encode\n\n"
             << "__all__ = [\"ApiError\", " << quote(options_.client_class) << "]\n\n"
             << R"PY(

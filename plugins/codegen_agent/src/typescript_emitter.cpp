@@ -157,7 +157,14 @@ class TypeScriptWriter {
 
     std::string client_ts() const {
         std::ostringstream out;
-        out << file_header() << "import type * as M from \"./models\";\n\n"
+        // Under noUnusedLocals an unused import is an error.
+        bool uses_models = false;
+        for (const auto& operation : api_.operations) {
+            uses_models = uses_models || (operation.body && mentions_model(*operation.body)) ||
+                          (operation.response && mentions_model(*operation.response));
+            for (const auto& parameter : operation.parameters) uses_models = uses_models || mentions_model(*parameter.type);
+        }
+        out << file_header() << (uses_models ? "import type * as M from \"./models\";\n\n" : "")
             << R"TS(/** The API answered with a status outside 2xx. `body` is the parsed JSON error, or the text. */
 export class ApiError extends Error {
   readonly status: number;
@@ -248,6 +255,14 @@ function parseBody(text: string): unknown {
         for (const auto& operation : api_.operations) write_method(out, operation, methods);
         out << "}\n";
         return out.str();
+    }
+
+    static bool mentions_model(const Type& type) {
+        if (type.kind == Type::Kind::model) return true;
+        if (type.item && mentions_model(*type.item)) return true;
+        for (const auto& alternative : type.alternatives)
+            if (mentions_model(*alternative)) return true;
+        return false;
     }
 
     static bool is_scalar(const Type& type) {

@@ -373,3 +373,24 @@ print("AWKWARD OK")
     INFO(checked.output);
     CHECK(checked.exit_code == 0);
 }
+
+TEST_CASE("a client without model types still passes tsc with noUnusedLocals", "[codegen][typescript]") {
+    const std::string tsc = helpers::tsc();
+    const auto generated = helpers::generate_spec(
+        "openapi: 3.0.3\ninfo: {title: Health, version: '1'}\nservers: [{url: /api}]\npaths:\n  /health:\n    get:\n"
+        "      operationId: health\n      parameters: [{name: verbose, in: query, schema: {type: boolean}}]\n"
+        "      responses: {'200': {description: ok, content: {text/plain: {schema: {type: string}}}}}\n",
+        R"("language":"typescript")");
+    const std::string& client = helpers::artifact(generated, "typescript/health/client.ts").content;
+    CHECK_THAT(client, !Catch::Contains("import type * as M"));
+    CHECK_THAT(client, Catch::Contains("constructor(baseUrl: string, options"));  // a relative server URL is no default
+    REQUIRE(generated.warnings.size() == 1);
+    CHECK_THAT(generated.warnings[0], Catch::Contains("'/api' is relative"));
+    TempDir dir;
+    dir.write_all(generated);
+    dir.write("typescript/tsconfig.json", helpers::tsconfig());
+    const auto checked = run(shell_quote(tsc) + " --strict --noEmit -p " + shell_quote((dir.path() / "typescript").string()));
+    INFO(client);
+    INFO(checked.output);
+    CHECK(checked.exit_code == 0);
+}
