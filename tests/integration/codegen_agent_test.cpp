@@ -29,8 +29,10 @@ const char* const todo_api = R"({"openapi":"3.0.3","info":{"title":"Todo","versi
 
 TEST_CASE("codegen_agent generates Python and TypeScript through the host", "[codegen]") {
     HttpClient client(host().base_url());
-    auto result = client.post("/agent/invoke", std::string(R"({"agent_name":"codegen_agent","task":"Generate an API client",
-        "context":{"language":"both","spec":)") + todo_api + "}}");
+    auto result =
+        client.post("/agent/invoke", std::string(R"({"agent_name":"codegen_agent","task":"Generate an API client",
+        "context":{"language":"both","spec":)") +
+                                         todo_api + "}}");
     INFO(result.body);
     REQUIRE(result.status == 200);
     auto body = json_of(result);
@@ -65,8 +67,9 @@ TEST_CASE("codegen_agent answers 422 for an unresolvable $ref and for a bad lang
     const auto at = broken.find(ref);
     REQUIRE(at != std::string::npos);
     broken.replace(at, ref.size(), "\"#/components/schemas/Todos\"");
-    auto bad_ref = client.post("/agent/invoke", std::string(R"({"agent_name":"codegen_agent","task":"Generate","context":{"spec":)") +
-                                                    broken + "}}");
+    auto bad_ref = client.post(
+        "/agent/invoke",
+        std::string(R"({"agent_name":"codegen_agent","task":"Generate","context":{"spec":)") + broken + "}}");
     INFO(bad_ref.body);
     CHECK(bad_ref.status == 422);
     CHECK_THAT(bad_ref.body, Contains("/paths/~1todos/post/requestBody/content/application~1json/schema/$ref"));
@@ -74,8 +77,9 @@ TEST_CASE("codegen_agent answers 422 for an unresolvable $ref and for a bad lang
 
     // The host checks the context against the manifest's input schema.
     auto bad_language = client.post(
-        "/agent/invoke", std::string(R"({"agent_name":"codegen_agent","task":"Generate","context":{"language":"java","spec":)") +
-                             todo_api + "}}");
+        "/agent/invoke",
+        std::string(R"({"agent_name":"codegen_agent","task":"Generate","context":{"language":"java","spec":)") +
+            todo_api + "}}");
     INFO(bad_language.body);
     CHECK(bad_language.status == 422);
     CHECK_THAT(bad_language.body, Contains("language"));

@@ -16,7 +16,7 @@ using TypePtr = std::shared_ptr<const Type>;
 
 struct Type {
     enum class Kind {
-        any,       // no constraint we can express
+        any,  // no constraint we can express
         string,
         integer,
         number,
@@ -49,11 +49,11 @@ struct Model {
     // PascalCase, unique among models; emitters adapt it to their language.
     std::string name;
     std::string description;
-    std::string location;  // JSON pointer of the schema it came from
-    std::vector<Field> fields;         // object
-    bool extra_properties = false;     // object: additionalProperties allowed next to the fields
-    std::vector<std::string> literals; // enumeration: JSON texts
-    TypePtr target;                    // alias
+    std::string location;               // JSON pointer of the schema it came from
+    std::vector<Field> fields;          // object
+    bool extra_properties = false;      // object: additionalProperties allowed next to the fields
+    std::vector<std::string> literals;  // enumeration: JSON texts
+    TypePtr target;                     // alias
 };
 
 struct Parameter {
@@ -73,7 +73,7 @@ struct Operation {
     std::string method;        // upper case: GET, POST, ...
     std::string path;          // template as written: /pets/{petId}
     std::string summary;
-    std::string location;      // JSON pointer of the operation object
+    std::string location;  // JSON pointer of the operation object
     bool deprecated = false;
     std::vector<Parameter> parameters;  // path, query and header, path-level ones merged in
     Payload body_payload = Payload::none;

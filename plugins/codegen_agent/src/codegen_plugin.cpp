@@ -2,7 +2,6 @@
 // OpenAPI 3.x document or a JSON Schema into typed Python and TypeScript
 // models and API clients. Deterministic and offline.
 #include <agenthost/agent.hpp>
-
 #include <string>
 
 #include "errors.hpp"

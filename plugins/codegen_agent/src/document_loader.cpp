@@ -93,9 +93,8 @@ rapidjson::Document load_document(std::string_view text) {
     if (text[first] == '{' || text[first] == '[') {
         document.Parse(text.data(), text.size());
         if (document.HasParseError())
-            throw SpecError("", std::string("JSON does not parse at ") +
-                                    line_column(text, document.GetErrorOffset()) + ": " +
-                                    rapidjson::GetParseError_En(document.GetParseError()));
+            throw SpecError("", std::string("JSON does not parse at ") + line_column(text, document.GetErrorOffset()) +
+                                    ": " + rapidjson::GetParseError_En(document.GetParseError()));
         return document;
     }
     YAML::Node root;

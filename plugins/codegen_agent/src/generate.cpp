@@ -111,14 +111,14 @@ Generated generate(const Request& request, const Config& config, const Progress&
     std::string source = openapi ? "the OpenAPI " + api.spec_version + " document '" + api.title + "'" +
                                        (api.version.empty() ? "" : " " + api.version)
                                  : "the JSON Schema '" + api.title + "' (models only: a schema has no operations)";
-    generated.summary = "Generated " + join(described, " and ") + " from " + source + ", read from " +
-                        request.spec_origin + ". " + std::to_string(api.models.size()) + " models" +
-                        (openapi ? ", " + std::to_string(api.operations.size()) + " operations" : std::string()) +
-                        "; every $ref resolved locally." +
-                        (notes.empty() ? std::string() : " Defaults and choices: " + join(notes, "; ") + ".") +
-                        (generated.warnings.empty() ? std::string()
-                                                    : " " + std::to_string(generated.warnings.size()) +
-                                                          " warning(s), see warnings.");
+    generated.summary =
+        "Generated " + join(described, " and ") + " from " + source + ", read from " + request.spec_origin + ". " +
+        std::to_string(api.models.size()) + " models" +
+        (openapi ? ", " + std::to_string(api.operations.size()) + " operations" : std::string()) +
+        "; every $ref resolved locally." +
+        (notes.empty() ? std::string() : " Defaults and choices: " + join(notes, "; ") + ".") +
+        (generated.warnings.empty() ? std::string()
+                                    : " " + std::to_string(generated.warnings.size()) + " warning(s), see warnings.");
     return generated;
 }
 

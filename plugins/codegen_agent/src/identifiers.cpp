@@ -24,9 +24,9 @@ std::string capitalized(const std::string& word) {
 const std::set<std::string>& python_reserved() {
     static const std::set<std::string> words = {
         // keywords and soft keywords
-        "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue", "def",
-        "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is", "lambda",
-        "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with", "yield", "match", "case",
+        "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del",
+        "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is", "lambda", "nonlocal",
+        "not", "or", "pass", "raise", "return", "try", "while", "with", "yield", "match", "case",
         // builtins that generated annotations use: a field called `str`
         // would shadow the type when annotations are evaluated
         "str", "int", "float", "bool", "bytes", "list", "dict", "object", "type", "self",
@@ -38,17 +38,17 @@ const std::set<std::string>& python_reserved() {
 
 const std::set<std::string>& typescript_reserved() {
     static const std::set<std::string> words = {
-        "break", "case", "catch", "class", "const", "continue", "debugger", "default", "delete", "do", "else",
-        "enum", "export", "extends", "false", "finally", "for", "function", "if", "import", "in", "instanceof",
-        "new", "null", "return", "super", "switch", "this", "throw", "true", "try", "typeof", "var", "void",
-        "while", "with", "as", "implements", "interface", "let", "package", "private", "protected", "public",
-        "static", "yield", "await", "async", "any", "boolean", "number", "string", "symbol", "type", "unknown",
-        "never", "object", "undefined", "bigint", "arguments", "eval",
+        "break", "case", "catch", "class", "const", "continue", "debugger", "default", "delete", "do", "else", "enum",
+        "export", "extends", "false", "finally", "for", "function", "if", "import", "in", "instanceof", "new", "null",
+        "return", "super", "switch", "this", "throw", "true", "try", "typeof", "var", "void", "while", "with", "as",
+        "implements", "interface", "let", "package", "private", "protected", "public", "static", "yield", "await",
+        "async", "any", "boolean", "number", "string", "symbol", "type", "unknown", "never", "object", "undefined",
+        "bigint", "arguments", "eval",
         // global types models.ts and client.ts rely on: a model named
         // Record would shadow the one used for maps
-        "Record", "Array", "Promise", "Partial", "Required", "Readonly", "Pick", "Omit", "Error", "Date",
-        "Object", "String", "Number", "Boolean", "Symbol", "Function", "Map", "Set", "Response", "Request",
-        "RequestInit", "Headers", "URL", "URLSearchParams", "ApiError", "ClientOptions", "M"};
+        "Record", "Array", "Promise", "Partial", "Required", "Readonly", "Pick", "Omit", "Error", "Date", "Object",
+        "String", "Number", "Boolean", "Symbol", "Function", "Map", "Set", "Response", "Request", "RequestInit",
+        "Headers", "URL", "URLSearchParams", "ApiError", "ClientOptions", "M"};
     return words;
 }
 

@@ -20,8 +20,8 @@ Api read_json_schema(const rapidjson::Value& root, const std::string& root_model
     else
         api.spec_version = "JSON Schema";
     std::string title = root_model_name;
-    if (auto found = root.FindMember("title"); found != root.MemberEnd() && found->value.IsString() &&
-                                               found->value.GetStringLength() > 0)
+    if (auto found = root.FindMember("title");
+        found != root.MemberEnd() && found->value.IsString() && found->value.GetStringLength() > 0)
         title = found->value.GetString();
     api.title = title;
     if (auto found = root.FindMember("description"); found != root.MemberEnd() && found->value.IsString())

@@ -84,7 +84,8 @@ std::string derived_operation_id(const std::string& method, const std::string& p
 
 class OpenApiReader {
   public:
-    OpenApiReader(const rapidjson::Value& root, Api& api) : root_(root), resolver_(root), api_(api), schemas_(resolver_, api) {}
+    OpenApiReader(const rapidjson::Value& root, Api& api)
+        : root_(root), resolver_(root), api_(api), schemas_(resolver_, api) {}
 
     void read() {
         read_header();
@@ -112,8 +113,8 @@ class OpenApiReader {
                 api_.server_url = optional_string(servers->value[0], "url", "/servers/0");
             // Server variables ({region}) and relative URLs ("/v1") need a
             // human to complete them: the client then requires a base URL.
-            if (!api_.server_url.empty() && (api_.server_url.find('{') != std::string::npos ||
-                                             api_.server_url.find("://") == std::string::npos)) {
+            if (!api_.server_url.empty() &&
+                (api_.server_url.find('{') != std::string::npos || api_.server_url.find("://") == std::string::npos)) {
                 api_.warnings.push_back("servers[0].url '" + api_.server_url +
                                         "' is relative or has variables; the generated clients require a base URL");
                 api_.server_url.clear();
@@ -132,7 +133,8 @@ class OpenApiReader {
         for (const auto& entry : schemas->value.GetObject()) {
             const std::string name = text(entry.name);
             const std::string location = child("/components/schemas", name);
-            if (!entry.value.IsObject() && !entry.value.IsBool()) throw SpecError(location, "a schema must be an object");
+            if (!entry.value.IsObject() && !entry.value.IsBool())
+                throw SpecError(location, "a schema must be an object");
             schemas_.declare(location, name);
         }
     }
@@ -164,9 +166,8 @@ class OpenApiReader {
                 Operation operation = read_operation(member.value, op_location, method, path, shared);
                 auto [previous, inserted] = ids.emplace(operation.operation_id, op_location);
                 if (!inserted)
-                    throw SpecError(op_location + "/operationId", "duplicate operationId '" +
-                                                                      operation.operation_id + "' (also at " +
-                                                                      previous->second + ")");
+                    throw SpecError(op_location + "/operationId", "duplicate operationId '" + operation.operation_id +
+                                                                      "' (also at " + previous->second + ")");
                 api_.operations.push_back(std::move(operation));
             }
         }
@@ -174,7 +175,7 @@ class OpenApiReader {
 
     // The parameters listed at `location`/parameters, each resolved.
     std::vector<std::pair<const rapidjson::Value*, std::string>> parameter_list(const rapidjson::Value& owner,
-                                                                                  const std::string& location) {
+                                                                                const std::string& location) {
         std::vector<std::pair<const rapidjson::Value*, std::string>> list;
         auto found = owner.FindMember("parameters");
         if (found == owner.MemberEnd()) return list;
@@ -337,13 +338,15 @@ class OpenApiReader {
     void read_response(const rapidjson::Value& node, const std::string& location, const std::string& type_prefix,
                        Operation& operation) {
         auto found = node.FindMember("responses");
-        if (found == node.MemberEnd()) throw SpecError(location + "/responses", "missing: an operation needs responses");
+        if (found == node.MemberEnd())
+            throw SpecError(location + "/responses", "missing: an operation needs responses");
         if (!found->value.IsObject()) throw SpecError(location + "/responses", "must be an object");
         // The lowest explicit 2xx code wins, then the 2XX range.
         std::string chosen;
         for (const auto& response : found->value.GetObject()) {
             const std::string code = text(response.name);
-            const bool explicit_2xx = code.size() == 3 && code[0] == '2' && std::isdigit(code[1]) && std::isdigit(code[2]);
+            const bool explicit_2xx =
+                code.size() == 3 && code[0] == '2' && std::isdigit(code[1]) && std::isdigit(code[2]);
             if (explicit_2xx && (chosen.empty() || chosen == "2XX" || chosen == "2xx" || code < chosen)) chosen = code;
             if ((code == "2XX" || code == "2xx") && chosen.empty()) chosen = code;
         }

@@ -15,9 +15,9 @@ constexpr Language py = Language::python;
 
 // How types are written in one place of the output.
 struct TypeStyle {
-    bool pep604 = false;          // X | None, list[X]
-    std::string prefix;           // "_m." in client.py
-    std::set<std::string> quoted; // aliases not defined yet at this point of models.py
+    bool pep604 = false;           // X | None, list[X]
+    std::string prefix;            // "_m." in client.py
+    std::set<std::string> quoted;  // aliases not defined yet at this point of models.py
 };
 
 class PythonWriter {
@@ -32,7 +32,8 @@ class PythonWriter {
         std::vector<Artifact> artifacts;
         artifacts.push_back({base + "__init__.py", init_py(), "text/x-python"});
         artifacts.push_back({base + "models.py", models_py(), "text/x-python"});
-        if (api_.source == Api::Source::openapi) artifacts.push_back({base + "client.py", client_py(), "text/x-python"});
+        if (api_.source == Api::Source::openapi)
+            artifacts.push_back({base + "client.py", client_py(), "text/x-python"});
         return artifacts;
     }
 
@@ -60,12 +61,22 @@ class PythonWriter {
     std::string render(const Type& type, const TypeStyle& style) const {
         std::string base;
         switch (type.kind) {
-            case Type::Kind::any: return "Any";
-            case Type::Kind::null: return "None";
-            case Type::Kind::string: base = "str"; break;
-            case Type::Kind::integer: base = "int"; break;
-            case Type::Kind::number: base = "float"; break;
-            case Type::Kind::boolean: base = "bool"; break;
+            case Type::Kind::any:
+                return "Any";
+            case Type::Kind::null:
+                return "None";
+            case Type::Kind::string:
+                base = "str";
+                break;
+            case Type::Kind::integer:
+                base = "int";
+                break;
+            case Type::Kind::number:
+                base = "float";
+                break;
+            case Type::Kind::boolean:
+                base = "bool";
+                break;
             case Type::Kind::array:
                 base = (style.pep604 ? "list[" : "List[") + render(*type.item, style) + "]";
                 break;
@@ -370,8 +381,10 @@ class _Model:
     std::string client_py() const {
         const TypeStyle style{options_.min_minor_version >= 10, "_m.", {}};
         std::ostringstream out;
-        out << header("Client") << "import dataclasses\nimport json\nimport urllib.error\nimport urllib.parse\nimport urllib.request\n"
-            << "from typing import Any, Dict, List, Literal, Mapping, Optional, Sequence, Tuple, Union  # noqa: F401\n\n"
+        out << header("Client")
+            << "import dataclasses\nimport json\nimport urllib.error\nimport urllib.parse\nimport urllib.request\n"
+            << "from typing import Any, Dict, List, Literal, Mapping, Optional, Sequence, Tuple, Union  # noqa: "
+               "F401\n\n"
             << "from . import models as _m\nfrom .models import _decode, _encode\n\n"
             << "__all__ = [\"ApiError\", " << quote(options_.client_class) << "]\n\n"
             << R"PY(
@@ -408,8 +421,9 @@ def _parse_body(raw: bytes) -> Any:
 
 )PY";
         out << "\nclass " << options_.client_class << ":\n";
-        docstring(out, "    ", "Client for " + api_.title + (api_.version.empty() ? "" : " " + api_.version) +
-                                   ": one method per operation. Methods raise ApiError for a status outside 2xx.");
+        docstring(out, "    ",
+                  "Client for " + api_.title + (api_.version.empty() ? "" : " " + api_.version) +
+                      ": one method per operation. Methods raise ApiError for a status outside 2xx.");
         out << "\n    def __init__(\n        self,\n        base_url: str"
             << (api_.server_url.empty() ? "" : " = " + quote(api_.server_url)) << ",\n"
             << "        *,\n        headers: Optional[Mapping[str, str]] = None,\n        timeout: float = 30.0,\n"
@@ -492,8 +506,10 @@ def _parse_body(raw: bytes) -> Any:
                 optional_named.emplace_back(&parameter, local);
         }
         std::vector<std::string> positional{"self"}, keyword;
-        for (const auto& [parameter, local] : path) positional.push_back(local + ": " + render(*parameter->type, style));
-        if (!body.empty() && operation.body_required) positional.push_back(body + ": " + render(*operation.body, style));
+        for (const auto& [parameter, local] : path)
+            positional.push_back(local + ": " + render(*parameter->type, style));
+        if (!body.empty() && operation.body_required)
+            positional.push_back(body + ": " + render(*operation.body, style));
         for (const auto& [parameter, local] : required_named)
             keyword.push_back(local + ": " + render(*parameter->type, style));
         if (!body.empty() && !operation.body_required)
@@ -501,7 +517,8 @@ def _parse_body(raw: bytes) -> Any:
         for (const auto& [parameter, local] : optional_named)
             keyword.push_back(local + ": " + optional_of(*parameter->type, style) + " = None");
 
-        const std::string returns = operation.response_payload == Payload::none ? "None" : render(*operation.response, style);
+        const std::string returns =
+            operation.response_payload == Payload::none ? "None" : render(*operation.response, style);
         out << "\n    def " << name << "(\n";
         for (const auto& item : positional) out << "        " << item << ",\n";
         if (!keyword.empty()) out << "        *,\n";
@@ -517,7 +534,8 @@ def _parse_body(raw: bytes) -> Any:
                 if (!entry.first->description.empty()) documented.push_back(&entry);
         if (!documented.empty()) {
             doc += "\n\nArgs:";
-            for (const auto* entry : documented) doc += "\n    " + entry->second + ": " + comment_line(entry->first->description);
+            for (const auto* entry : documented)
+                doc += "\n    " + entry->second + ": " + comment_line(entry->first->description);
         }
         doc += "\n\nRaises:\n    ApiError: the response status is not 2xx.\n";
         docstring(out, "        ", doc);
@@ -528,12 +546,15 @@ def _parse_body(raw: bytes) -> Any:
         while (start < operation.path.size()) {
             const std::size_t open = operation.path.find('{', start);
             const std::size_t close = open == std::string::npos ? std::string::npos : operation.path.find('}', open);
-            const std::string literal_part = operation.path.substr(start, open == std::string::npos ? std::string::npos : open - start);
+            const std::string literal_part =
+                operation.path.substr(start, open == std::string::npos ? std::string::npos : open - start);
             if (!literal_part.empty()) path_expression += (path_expression.empty() ? "" : " + ") + quote(literal_part);
             if (open == std::string::npos || close == std::string::npos) break;
             const std::string variable = operation.path.substr(open + 1, close - open - 1);
-            auto found = std::find_if(path.begin(), path.end(), [&](const auto& entry) { return entry.first->name == variable; });
-            path_expression += (path_expression.empty() ? "" : " + ") + std::string("_path_value(") + found->second + ")";
+            auto found = std::find_if(path.begin(), path.end(),
+                                      [&](const auto& entry) { return entry.first->name == variable; });
+            path_expression +=
+                (path_expression.empty() ? "" : " + ") + std::string("_path_value(") + found->second + ")";
             start = close + 1;
         }
         if (path_expression.empty()) path_expression = "\"/\"";
@@ -542,13 +563,17 @@ def _parse_body(raw: bytes) -> Any:
             std::string list;
             for (const auto* group : {&required_named, &optional_named})
                 for (const auto& [parameter, local] : *group)
-                    if (parameter->in == in) list += (list.empty() ? "" : ", ") + std::string("(") + quote(parameter->name) + ", " + local + ")";
+                    if (parameter->in == in)
+                        list +=
+                            (list.empty() ? "" : ", ") + std::string("(") + quote(parameter->name) + ", " + local + ")";
             return "[" + list + "]";
         };
-        auto payload = [](Payload value) { return value == Payload::json ? "\"json\"" : value == Payload::text ? "\"text\"" : "\"none\""; };
+        auto payload = [](Payload value) {
+            return value == Payload::json ? "\"json\"" : value == Payload::text ? "\"text\"" : "\"none\"";
+        };
         const bool returns_value = operation.response_payload != Payload::none;
-        out << (returns_value ? "        _result = self._request(\n" : "        self._request(\n")
-            << "            " << quote(operation.method) << ",\n"
+        out << (returns_value ? "        _result = self._request(\n" : "        self._request(\n") << "            "
+            << quote(operation.method) << ",\n"
             << "            " << path_expression << ",\n"
             << "            query=" << pairs(Parameter::In::query) << ",\n"
             << "            headers=" << pairs(Parameter::In::header) << ",\n";
@@ -557,10 +582,10 @@ def _parse_body(raw: bytes) -> Any:
                 << ",\n            content_type=" << quote(operation.body_media_type) << ",\n";
         out << "            response_payload=" << payload(operation.response_payload) << ",\n        )\n";
         if (operation.response_payload == Payload::json)
-            out << "        return _decode(" << render(*operation.response, style) << ", _result)  # type: ignore[no-any-return]\n";
+            out << "        return _decode(" << render(*operation.response, style)
+                << ", _result)  # type: ignore[no-any-return]\n";
         else if (operation.response_payload == Payload::text)
             out << "        return str(_result)\n";
-
     }
 
     const Api& api_;

@@ -41,7 +41,7 @@ std::string RefResolver::target_pointer(const rapidjson::Value& ref, const std::
 }
 
 std::pair<const rapidjson::Value*, std::string> RefResolver::follow(const rapidjson::Value& value,
-                                                                     const std::string& location) const {
+                                                                    const std::string& location) const {
     const rapidjson::Value* current = &value;
     std::string pointer = location;
     std::set<std::string> seen;
@@ -60,7 +60,8 @@ void RefResolver::check(const rapidjson::Value& value, const std::string& locati
             const std::string name(member.name.GetString(), member.name.GetStringLength());
             // A property literally called "$ref" inside "properties" is a
             // name, not a reference; so are example values.
-            if (name == "$ref" && !(location.size() >= 11 && location.compare(location.size() - 11, 11, "/properties") == 0)) {
+            if (name == "$ref" &&
+                !(location.size() >= 11 && location.compare(location.size() - 11, 11, "/properties") == 0)) {
                 target_pointer(member.value, location);
                 continue;
             }

@@ -27,7 +27,7 @@ class RefResolver {
     // value that is not a $ref. Returns the value and its pointer. Throws on
     // a broken or circular chain.
     std::pair<const rapidjson::Value*, std::string> follow(const rapidjson::Value& value,
-                                                            const std::string& location) const;
+                                                           const std::string& location) const;
 
     const rapidjson::Value& root() const noexcept { return root_; }
 

@@ -78,7 +78,8 @@ Config config_from_json(const rapidjson::Value& config) {
     if (const rapidjson::Value* version = member(config, "python_min_version")) {
         static const std::regex form("^3\\.([0-9]+)$");
         std::cmatch match;
-        if (!version->IsString() || !std::regex_match(version->GetString(), match, form) || std::stoi(match[1].str()) < 8)
+        if (!version->IsString() || !std::regex_match(version->GetString(), match, form) ||
+            std::stoi(match[1].str()) < 8)
             throw std::invalid_argument("config python_min_version must be a string such as \"3.8\" (3.8 or later)");
         out.python_min_minor = std::stoi(match[1].str());
     }
@@ -125,7 +126,10 @@ Request request_from(std::string_view task, const rapidjson::Value& context, con
         if (ts || py) {
             request.python = py;
             request.typescript = ts;
-            request.notes.push_back(std::string("language: ") + (ts && py ? "both" : ts ? "typescript" : "python") +
+            request.notes.push_back(std::string("language: ") +
+                                    (ts && py ? "both"
+                                     : ts     ? "typescript"
+                                              : "python") +
                                     " (named in the task)");
         } else {
             request.python = config.default_language != "typescript";

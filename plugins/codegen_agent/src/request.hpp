@@ -25,8 +25,8 @@ struct Request {
     std::string spec_origin;  // where the document came from, for the summary
     bool python = true;
     bool typescript = true;
-    std::string client_name;   // empty: derived from the title
-    std::string package_name;  // empty: derived from the title
+    std::string client_name;         // empty: derived from the title
+    std::string package_name;        // empty: derived from the title
     std::vector<std::string> notes;  // defaults applied and what was read from the task
 };
 

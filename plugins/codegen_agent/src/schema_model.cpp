@@ -79,7 +79,8 @@ void check_keywords(const rapidjson::Value& schema, const std::string& location)
         throw SpecError(location + "/properties", "properties must be an object mapping names to schemas");
     if (const auto* required = member(schema, "required"); required != nullptr) {
         // OpenAPI 2-style `required: true` on a property is a classic mistake.
-        if (!required->IsArray()) throw SpecError(location + "/required", "required must be an array of property names");
+        if (!required->IsArray())
+            throw SpecError(location + "/required", "required must be an array of property names");
         for (rapidjson::SizeType i = 0; i < required->Size(); ++i)
             if (!(*required)[i].IsString())
                 throw SpecError(child(location + "/required", i), "required must list property names as strings");
@@ -300,8 +301,8 @@ TypePtr SchemaConverter::convert(const rapidjson::Value& schema, const std::stri
         if (list == nullptr) continue;
         std::vector<TypePtr> alternatives;
         for (rapidjson::SizeType i = 0; i < list->Size(); ++i) {
-            TypePtr alternative = type_of((*list)[i], child(location + "/" + keyword, i),
-                                          name_hint + "Option" + std::to_string(i + 1));
+            TypePtr alternative =
+                type_of((*list)[i], child(location + "/" + keyword, i), name_hint + "Option" + std::to_string(i + 1));
             if (alternative->kind == Type::Kind::null) {
                 nullable = true;
                 continue;
@@ -328,8 +329,8 @@ TypePtr SchemaConverter::convert(const rapidjson::Value& schema, const std::stri
         if (type_name == "array" || (type_name.empty() && member(schema, "items") != nullptr)) {
             auto type = make(Type::Kind::array);
             const rapidjson::Value* items = member(schema, "items");
-            type->item = items != nullptr ? type_of(*items, location + "/items", name_hint + "Item")
-                                          : make(Type::Kind::any);
+            type->item =
+                items != nullptr ? type_of(*items, location + "/items", name_hint + "Item") : make(Type::Kind::any);
             return type;
         }
         const rapidjson::Value* extra = member(schema, "additionalProperties");

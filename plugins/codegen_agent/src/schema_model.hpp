@@ -53,10 +53,10 @@ class SchemaConverter {
     const RefResolver& resolver_;
     Api& api_;
     NameScope names_;
-    std::map<std::string, std::string> named_;       // schema pointer -> model name
+    std::map<std::string, std::string> named_;                   // schema pointer -> model name
     std::vector<std::pair<std::size_t, std::string>> declared_;  // model index, pointer
-    std::map<std::string, TypePtr> converted_;       // schema pointer -> type, so a schema is converted once
-    std::set<std::string> in_progress_;              // pointers being converted, to cut cycles
+    std::map<std::string, TypePtr> converted_;  // schema pointer -> type, so a schema is converted once
+    std::set<std::string> in_progress_;         // pointers being converted, to cut cycles
 };
 
 // Keyword checks shared with the OpenAPI reader.

@@ -53,7 +53,8 @@ class TypeScriptWriter {
         const std::string base = (options_.directory.empty() ? "" : options_.directory + "/") + options_.package + "/";
         std::vector<Artifact> artifacts;
         artifacts.push_back({base + "models.ts", models_ts(), "text/typescript"});
-        if (api_.source == Api::Source::openapi) artifacts.push_back({base + "client.ts", client_ts(), "text/typescript"});
+        if (api_.source == Api::Source::openapi)
+            artifacts.push_back({base + "client.ts", client_ts(), "text/typescript"});
         artifacts.push_back({base + "index.ts", index_ts(), "text/typescript"});
         return artifacts;
     }
@@ -64,22 +65,34 @@ class TypeScriptWriter {
     std::string render(const Type& type, const std::string& prefix) const {
         std::string base;
         switch (type.kind) {
-            case Type::Kind::any: return "unknown";
-            case Type::Kind::null: return "null";
-            case Type::Kind::string: base = "string"; break;
+            case Type::Kind::any:
+                return "unknown";
+            case Type::Kind::null:
+                return "null";
+            case Type::Kind::string:
+                base = "string";
+                break;
             case Type::Kind::integer:
-            case Type::Kind::number: base = "number"; break;
-            case Type::Kind::boolean: base = "boolean"; break;
+            case Type::Kind::number:
+                base = "number";
+                break;
+            case Type::Kind::boolean:
+                base = "boolean";
+                break;
             case Type::Kind::array: {
                 const Type& item = *type.item;
                 const std::string inner = render(item, prefix);
-                const bool simple = !item.nullable && item.kind != Type::Kind::one_of && item.kind != Type::Kind::literals &&
-                                    item.kind != Type::Kind::any;
+                const bool simple = !item.nullable && item.kind != Type::Kind::one_of &&
+                                    item.kind != Type::Kind::literals && item.kind != Type::Kind::any;
                 base = simple ? inner + "[]" : "Array<" + inner + ">";
                 break;
             }
-            case Type::Kind::map: base = "Record<string, " + render(*type.item, prefix) + ">"; break;
-            case Type::Kind::model: base = prefix + names_.at(type.model); break;
+            case Type::Kind::map:
+                base = "Record<string, " + render(*type.item, prefix) + ">";
+                break;
+            case Type::Kind::model:
+                base = prefix + names_.at(type.model);
+                break;
             case Type::Kind::literals:
                 for (std::size_t i = 0; i < type.literals.size(); ++i) base += (i == 0 ? "" : " | ") + type.literals[i];
                 break;
@@ -116,7 +129,8 @@ class TypeScriptWriter {
             switch (model.kind) {
                 case Model::Kind::enumeration: {
                     out << "export type " << name << " = ";
-                    for (std::size_t i = 0; i < model.literals.size(); ++i) out << (i == 0 ? "" : " | ") << model.literals[i];
+                    for (std::size_t i = 0; i < model.literals.size(); ++i)
+                        out << (i == 0 ? "" : " | ") << model.literals[i];
                     out << ";\n";
                     break;
                 }
@@ -151,7 +165,8 @@ class TypeScriptWriter {
     std::string index_ts() const {
         std::string out = file_header() + "export * from \"./models\";\n";
         if (api_.source == Api::Source::openapi)
-            out += "export { ApiError, " + options_.client_class + " } from \"./client\";\nexport type { ClientOptions } from \"./client\";\n";
+            out += "export { ApiError, " + options_.client_class +
+                   " } from \"./client\";\nexport type { ClientOptions } from \"./client\";\n";
         return out;
     }
 
@@ -162,7 +177,8 @@ class TypeScriptWriter {
         for (const auto& operation : api_.operations) {
             uses_models = uses_models || (operation.body && mentions_model(*operation.body)) ||
                           (operation.response && mentions_model(*operation.response));
-            for (const auto& parameter : operation.parameters) uses_models = uses_models || mentions_model(*parameter.type);
+            for (const auto& parameter : operation.parameters)
+                uses_models = uses_models || mentions_model(*parameter.type);
         }
         out << file_header() << (uses_models ? "import type * as M from \"./models\";\n\n" : "")
             << R"TS(/** The API answered with a status outside 2xx. `body` is the parsed JSON error, or the text. */
@@ -271,8 +287,10 @@ function parseBody(text: string): unknown {
             case Type::Kind::integer:
             case Type::Kind::number:
             case Type::Kind::boolean:
-            case Type::Kind::literals: return true;
-            default: return false;
+            case Type::Kind::literals:
+                return true;
+            default:
+                return false;
         }
     }
 
@@ -292,9 +310,12 @@ function parseBody(text: string): unknown {
     std::string wire_value(const Parameter& parameter, const std::string& access, bool header) const {
         const Type& type = *parameter.type;
         const bool scalar = is_scalar_like(type) && !type.nullable;
-        const bool scalar_array = type.kind == Type::Kind::array && !type.nullable && is_scalar_like(*type.item) && !type.item->nullable;
+        const bool scalar_array =
+            type.kind == Type::Kind::array && !type.nullable && is_scalar_like(*type.item) && !type.item->nullable;
         if (header) {
-            if (scalar) return parameter.required ? "String(" + access + ")" : access + " === undefined ? undefined : String(" + access + ")";
+            if (scalar)
+                return parameter.required ? "String(" + access + ")"
+                                          : access + " === undefined ? undefined : String(" + access + ")";
             if (scalar_array) return parameter.required ? access + ".join(\",\")" : access + "?.join(\",\")";
         } else if (scalar || scalar_array) {
             return access;
@@ -341,12 +362,14 @@ function parseBody(text: string): unknown {
             shape += "}";
             arguments.push_back("params: " + shape + (any_required_named ? "" : " = {}"));
         }
-        const std::string returns = operation.response_payload == Payload::none ? "void" : render(*operation.response, "M.");
+        const std::string returns =
+            operation.response_payload == Payload::none ? "void" : render(*operation.response, "M.");
 
         std::string doc = operation.summary.empty() ? operation.operation_id : operation.summary;
         doc += "\n\n`" + operation.method + " " + operation.path + "`";
         for (const auto& [parameter, local] : path)
-            if (!parameter->description.empty()) doc += "\n@param " + local + " " + comment_line(parameter->description);
+            if (!parameter->description.empty())
+                doc += "\n@param " + local + " " + comment_line(parameter->description);
         for (const auto& [parameter, member] : named)
             if (!parameter->description.empty())
                 doc += "\n@param params." + member + " " + comment_line(parameter->description);
@@ -362,14 +385,16 @@ function parseBody(text: string): unknown {
         while (start < operation.path.size()) {
             const std::size_t open = operation.path.find('{', start);
             const std::size_t close = open == std::string::npos ? std::string::npos : operation.path.find('}', open);
-            std::string literal_part = operation.path.substr(start, open == std::string::npos ? std::string::npos : open - start);
+            std::string literal_part =
+                operation.path.substr(start, open == std::string::npos ? std::string::npos : open - start);
             for (char c : literal_part) {
                 if (c == '`' || c == '\\' || c == '$') path_expression += '\\';
                 path_expression += c;
             }
             if (open == std::string::npos || close == std::string::npos) break;
             const std::string variable = operation.path.substr(open + 1, close - open - 1);
-            auto found = std::find_if(path.begin(), path.end(), [&](const auto& entry) { return entry.first->name == variable; });
+            auto found = std::find_if(path.begin(), path.end(),
+                                      [&](const auto& entry) { return entry.first->name == variable; });
             path_expression += "${encodeURIComponent(String(" + found->second + "))}";
             start = close + 1;
         }

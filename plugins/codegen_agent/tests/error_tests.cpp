@@ -9,7 +9,8 @@ using codegen::SpecError;
 namespace {
 
 // A valid small document with `paths` and `schemas` spliced in (YAML).
-std::string document(const std::string& paths, const std::string& schemas = "    Pet: {type: object, properties: {id: {type: integer}}}\n") {
+std::string document(const std::string& paths,
+                     const std::string& schemas = "    Pet: {type: object, properties: {id: {type: integer}}}\n") {
     return "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n" + paths + "components:\n  schemas:\n" + schemas;
 }
 
@@ -42,8 +43,9 @@ TEST_CASE("an unresolvable $ref names where it is written and what it points to"
         CHECK_THAT(message, Contains("unresolvable"));
     }
     SECTION("in a property of a component, even one no operation uses") {
-        const std::string message =
-            error_of(document(ok_paths, "    Pet: {type: object}\n    Owner:\n      properties:\n        pet: {$ref: '#/components/schemas/Pett'}\n"));
+        const std::string message = error_of(document(ok_paths,
+                                                      "    Pet: {type: object}\n    Owner:\n      properties:\n        "
+                                                      "pet: {$ref: '#/components/schemas/Pett'}\n"));
         CHECK_THAT(message, Contains("/components/schemas/Owner/properties/pet/$ref"));
         CHECK_THAT(message, Contains("Pett"));
     }
@@ -53,9 +55,9 @@ TEST_CASE("an unresolvable $ref names where it is written and what it points to"
         CHECK_THAT(message, Contains("outside this document"));
     }
     SECTION("a parameter reference") {
-        const std::string message = error_of(document(
-            "  /pets:\n    get:\n      parameters:\n        - $ref: '#/components/parameters/Limit'\n"
-            "      responses: {'204': {description: none}}\n"));
+        const std::string message =
+            error_of(document("  /pets:\n    get:\n      parameters:\n        - $ref: '#/components/parameters/Limit'\n"
+                              "      responses: {'204': {description: none}}\n"));
         CHECK_THAT(message, Contains("/paths/~1pets/get/parameters/0/$ref"));
         CHECK_THAT(message, Contains("#/components/parameters/Limit"));
     }
@@ -115,7 +117,7 @@ TEST_CASE("a request with no API description says what to give", "[codegen][erro
     }
     CHECK_THROWS_AS(codegen::request_from("x", helpers::parse(R"({"spec": 42})"), {}), InputError);
     CHECK_THROWS_AS(codegen::request_from("x", helpers::parse(R"({"spec": {}, "language": "java"})"), {}), InputError);
-    CHECK_THROWS_AS(helpers::generate_spec(helpers::fixture("petstore.yaml"), R"("package_name":"Bad-Name")"), InputError);
+    CHECK_THROWS_AS(helpers::generate_spec(helpers::fixture("petstore.yaml"), R"("package_name":"Bad-Name")"),
+                    InputError);
     CHECK_THROWS_AS(helpers::generate_spec(helpers::fixture("petstore.yaml"), R"("client_name":"class")"), InputError);
 }
-

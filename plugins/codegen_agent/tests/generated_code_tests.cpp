@@ -269,7 +269,8 @@ TEST_CASE("generated TypeScript for the pet store passes tsc --strict and works 
 TEST_CASE("a bare JSON Schema gives models only, valid in both languages", "[codegen][python][typescript]") {
     helpers::require_python();
     const std::string tsc = helpers::tsc();
-    const auto generated = helpers::generate_spec(helpers::fixture("order.schema.json"), R"("package_name":"shipping")");
+    const auto generated =
+        helpers::generate_spec(helpers::fixture("order.schema.json"), R"("package_name":"shipping")");
     std::vector<std::string> paths;
     for (const auto& artifact : generated.artifacts) paths.push_back(artifact.path);
     CHECK(paths == std::vector<std::string>{"python/shipping/__init__.py", "python/shipping/models.py",
@@ -295,7 +296,8 @@ print("SCHEMA OK")
     CHECK_THAT(result.output, Catch::Contains("SCHEMA OK"));
 
     dir.write("typescript/tsconfig.json", helpers::tsconfig());
-    const auto checked = run(shell_quote(tsc) + " --strict --noEmit -p " + shell_quote((dir.path() / "typescript").string()));
+    const auto checked =
+        run(shell_quote(tsc) + " --strict --noEmit -p " + shell_quote((dir.path() / "typescript").string()));
     INFO(helpers::artifact(generated, "typescript/shipping/models.ts").content);
     INFO(checked.output);
     CHECK(checked.exit_code == 0);
@@ -367,7 +369,8 @@ print("AWKWARD OK")
     CHECK_THAT(result.output, Catch::Contains("AWKWARD OK"));
 
     dir.write("typescript/tsconfig.json", helpers::tsconfig());
-    const auto checked = run(shell_quote(tsc) + " --strict --noEmit -p " + shell_quote((dir.path() / "typescript").string()));
+    const auto checked =
+        run(shell_quote(tsc) + " --strict --noEmit -p " + shell_quote((dir.path() / "typescript").string()));
     INFO(helpers::artifact(generated, "typescript/" + package + "/models.ts").content);
     INFO(helpers::artifact(generated, "typescript/" + package + "/client.ts").content);
     INFO(checked.output);
@@ -389,7 +392,8 @@ TEST_CASE("a client without model types still passes tsc with noUnusedLocals", "
     TempDir dir;
     dir.write_all(generated);
     dir.write("typescript/tsconfig.json", helpers::tsconfig());
-    const auto checked = run(shell_quote(tsc) + " --strict --noEmit -p " + shell_quote((dir.path() / "typescript").string()));
+    const auto checked =
+        run(shell_quote(tsc) + " --strict --noEmit -p " + shell_quote((dir.path() / "typescript").string()));
     INFO(client);
     INFO(checked.output);
     CHECK(checked.exit_code == 0);

@@ -3,12 +3,14 @@
 #ifndef CODEGEN_TESTS_HELPERS_HPP
 #define CODEGEN_TESTS_HELPERS_HPP
 
-#include <catch2/catch.hpp>
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
+#include <catch2/catch.hpp>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -16,8 +18,6 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "api_reader.hpp"
 #include "document_loader.hpp"

@@ -5,9 +5,9 @@
 #include "errors.hpp"
 #include "json_pointer.hpp"
 
+using Catch::Matchers::Contains;
 using codegen::load_document;
 using codegen::SpecError;
-using Catch::Matchers::Contains;
 
 TEST_CASE("YAML scalars get JSON types by the YAML 1.2 core rules", "[codegen][loader]") {
     const auto document = load_document(

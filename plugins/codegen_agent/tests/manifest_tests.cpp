@@ -37,8 +37,9 @@ TEST_CASE("the manifest's default config satisfies its config schema", "[codegen
 TEST_CASE("the input schema accepts the documented context and refuses bad values", "[codegen][manifest]") {
     const auto manifest = read_json_file(CODEGEN_MANIFEST_PATH);
     const auto& schema = manifest["input_schema"];
-    for (const char* good : {"{}", R"({"spec":{"openapi":"3.0.3"},"language":"python"})",
-                             R"({"spec":"openapi: 3.0.3","language":"both","client_name":"PetClient","package_name":"pets"})"})
+    for (const char* good :
+         {"{}", R"({"spec":{"openapi":"3.0.3"},"language":"python"})",
+          R"({"spec":"openapi: 3.0.3","language":"both","client_name":"PetClient","package_name":"pets"})"})
         CHECK(schema_violation(schema, parse_json(good)) == "");
     for (const char* bad : {R"({"spec":42})", R"({"spec":""})", R"({"language":"java"})", R"({"client_name":"1abc"})",
                             R"({"package_name":"Pet-Store"})"})

@@ -40,11 +40,11 @@ TEST_CASE("every component schema and every inline object or enum is a named mod
     std::vector<std::string> names;
     for (const auto& item : pet_store().models) names.push_back(item.name);
     // Components first, in document order; inline ones as they are met.
-    CHECK(names == std::vector<std::string>{
-                       "PetStatus", "NewPet", "Pet", "Owner", "Category", "PetPage", "Payment", "Order", "Error",
-                       "PetVaccinationsItem", "PetVaccinationsItemVet", "OwnerAddress", "PaymentOption1",
-                       "PaymentOption2", "OrderStatus", "OrderLinesItem", "PatchPetRequest", "ListPetPhotosSize",
-                       "ListPetPhotosResponseItem"});
+    CHECK(names == std::vector<std::string>{"PetStatus", "NewPet", "Pet", "Owner", "Category", "PetPage", "Payment",
+                                            "Order", "Error", "PetVaccinationsItem", "PetVaccinationsItemVet",
+                                            "OwnerAddress", "PaymentOption1", "PaymentOption2", "OrderStatus",
+                                            "OrderLinesItem", "PatchPetRequest", "ListPetPhotosSize",
+                                            "ListPetPhotosResponseItem"});
     CHECK(pet_store().title == "Pet Store");
     CHECK(pet_store().version == "2.1.0");
     CHECK(pet_store().server_url == "https://api.petstore.example.com/v2");
@@ -109,7 +109,7 @@ TEST_CASE("operations: ids, parameters merged from the path item, bodies and res
     const auto& create = operation("createPet");
     CHECK(create.body_payload == Payload::json);
     CHECK(create.body_required);
-    CHECK(create.body->model == "NewPet");  // through #/components/requestBodies/NewPet
+    CHECK(create.body->model == "NewPet");   // through #/components/requestBodies/NewPet
     CHECK(create.response->model == "Pet");  // 201
 
     const auto& patch = operation("patchPet");
@@ -138,7 +138,8 @@ TEST_CASE("cookie parameters and unsupported media types are reported as warning
     const auto api = helpers::read(
         "openapi: 3.0.0\ninfo: {title: T, version: '1'}\npaths:\n  /upload:\n    post:\n"
         "      parameters: [{name: session, in: cookie, schema: {type: string}}]\n"
-        "      requestBody: {content: {multipart/form-data: {schema: {type: object, properties: {file: {type: string}}}}}}\n"
+        "      requestBody: {content: {multipart/form-data: {schema: {type: object, properties: {file: {type: "
+        "string}}}}}}\n"
         "      responses: {'204': {description: x}}\n");
     REQUIRE(api.warnings.size() == 2);
     CHECK_THAT(api.warnings[0], Catch::Contains("cookie parameter 'session'"));

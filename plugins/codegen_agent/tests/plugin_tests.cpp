@@ -4,18 +4,17 @@
 #include <catch2/catch.hpp>
 #include <fake_host.hpp>
 #include <json_schema.hpp>
-
 #include <string>
 
 #include "helpers.hpp"
 
+using Catch::Matchers::Contains;
 using textkit::testing::FakeHost;
 using textkit::testing::parse_json;
 using textkit::testing::read_json_file;
 using textkit::testing::run_input;
 using textkit::testing::RunRecord;
 using textkit::testing::schema_violation;
-using Catch::Matchers::Contains;
 
 namespace {
 
@@ -50,17 +49,17 @@ TEST_CASE("the plugin describes itself as the agent of its manifest", "[codegen]
 
 TEST_CASE("the pet store through the ABI: six files, progress events, summary", "[codegen][plugin]") {
     LoadedAgent agent;
-    const RunRecord run = agent.host.invoke(run_input(
-        "Generate clients", "{\"spec\":" + helpers::json_string(helpers::fixture("petstore.yaml")) + "}"));
+    const RunRecord run = agent.host.invoke(
+        run_input("Generate clients", "{\"spec\":" + helpers::json_string(helpers::fixture("petstore.yaml")) + "}"));
     INFO(run.error);
     REQUIRE(run.status == AGENTHOST_OK);
     REQUIRE(run.has_result);
     const auto result = parse_json(run.result_json);
     check_output_schema(result);
-    CHECK(paths_of(result) == std::vector<std::string>{
-                                  "python/pet_store/__init__.py", "python/pet_store/models.py",
-                                  "python/pet_store/client.py", "typescript/pet_store/models.ts",
-                                  "typescript/pet_store/client.ts", "typescript/pet_store/index.ts"});
+    CHECK(paths_of(result) == std::vector<std::string>{"python/pet_store/__init__.py", "python/pet_store/models.py",
+                                                       "python/pet_store/client.py", "typescript/pet_store/models.ts",
+                                                       "typescript/pet_store/client.ts",
+                                                       "typescript/pet_store/index.ts"});
     CHECK(result["artifacts"][2]["media_type"] == "text/x-python");
     CHECK(result["artifacts"][4]["media_type"] == "text/typescript");
     CHECK(result["stats"]["operations"] == 13);
@@ -80,7 +79,8 @@ TEST_CASE("a free-text task with an inline document and a language works alone",
     const std::string task =
         "Please write a TypeScript SDK for this API:\n"
         "openapi: 3.0.3\ninfo: {title: Todo, version: '1'}\npaths:\n  /todos:\n    get:\n      operationId: listTodos\n"
-        "      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n"
+        "      responses:\n        '200':\n          description: ok\n          content:\n            "
+        "application/json:\n"
         "              schema: {type: array, items: {type: object, properties: {title: {type: string}}}}\n";
     const RunRecord run = agent.host.invoke(run_input(task));
     INFO(run.error);
@@ -133,8 +133,9 @@ TEST_CASE("bad input is refused as invalid input naming the problem", "[codegen]
 
 TEST_CASE("a cancelled run stops with the cancelled status", "[codegen][plugin]") {
     LoadedAgent agent;
-    const RunRecord run = agent.host.invoke(
-        run_input("", "{\"spec\":" + helpers::json_string(helpers::fixture("petstore.yaml")) + "}"), /*cancelled=*/true);
+    const RunRecord run =
+        agent.host.invoke(run_input("", "{\"spec\":" + helpers::json_string(helpers::fixture("petstore.yaml")) + "}"),
+                          /*cancelled=*/true);
     CHECK(run.status == AGENTHOST_ERROR_CANCELLED);
     CHECK_FALSE(run.has_result);
 }
