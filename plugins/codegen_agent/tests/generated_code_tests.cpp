@@ -192,14 +192,14 @@ void py_compile_all(const TempDir& dir, const codegen::Generated& generated) {
     for (const auto& artifact : generated.artifacts) {
         if (artifact.media_type != "text/x-python") continue;
         INFO(artifact.path << "\n" << artifact.content);
-        const auto result = run("python3 -m py_compile " + shell_quote((dir.path() / artifact.path).string()));
+        const auto result = run(helpers::python() + " -m py_compile " + shell_quote((dir.path() / artifact.path).string()));
         INFO(result.output);
         REQUIRE(result.exit_code == 0);
     }
 }
 
 std::string python_in(const TempDir& dir, const std::string& script_name) {
-    return "cd " + shell_quote((dir.path() / "python").string()) + " && python3 " + script_name;
+    return "cd " + shell_quote((dir.path() / "python").string()) + " && " + helpers::python() + " " + script_name;
 }
 
 }  // namespace
@@ -231,7 +231,7 @@ TEST_CASE("generated Python for Python 3.10+ uses PEP 604 annotations and still 
     TempDir dir;
     dir.write_all(generated);
     py_compile_all(dir, generated);
-    const auto version = run("python3 -c 'import sys; print(sys.version_info >= (3, 10))'");
+    const auto version = run(helpers::python() + " -c 'import sys; print(sys.version_info >= (3, 10))'");
     if (version.output.find("True") != std::string::npos) {
         dir.write("python/check_client.py", python_client_check);
         const auto result = run(python_in(dir, "check_client.py"));

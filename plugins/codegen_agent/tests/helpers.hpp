@@ -138,9 +138,17 @@ inline std::string tsc() {
     return path;
 }
 
+// The interpreter the generated Python is checked with: python3, or
+// CODEGEN_TEST_PYTHON (e.g. a Python 3.8 to check the oldest version the
+// code promises to support).
+inline std::string python() {
+    const char* chosen = std::getenv("CODEGEN_TEST_PYTHON");
+    return chosen != nullptr && *chosen != '\0' ? shell_quote(chosen) : std::string("python3");
+}
+
 inline void require_python() {
-    const CommandResult version = run("python3 --version");
-    if (version.exit_code != 0) FAIL("python3 not found: run `make deps`");
+    const CommandResult version = run(python() + " --version");
+    if (version.exit_code != 0) FAIL(python() << " not found: run `make deps`");
 }
 
 // A tsconfig for strict type-checking of every .ts file in the folder.
