@@ -122,6 +122,12 @@ std::string comment_text(std::string_view text) {
     for (std::size_t i = 0; i < text.size(); ++i) {
         const char c = text[i];
         if (c == '\r') continue;
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') continue;
+        if (text.compare(i, 3, "\xE2\x80\xA8") == 0 || text.compare(i, 3, "\xE2\x80\xA9") == 0) {
+            out += ' ';
+            i += 2;
+            continue;
+        }
         // Neither a "*/" closing a JSDoc comment nor a `"""` or a backslash
         // escape ending a Python docstring early.
         if (c == '*' && i + 1 < text.size() && text[i + 1] == '/') {
@@ -137,6 +143,27 @@ std::string comment_text(std::string_view text) {
     }
     while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
     return out;
+}
+
+std::string string_literal(std::string_view text) {
+    static const char hex[] = "0123456789abcdef";
+    std::string out = "\"";
+    for (char c : text) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (c == '\n') {
+            out += "\\n";
+        } else if (byte < 0x20 || byte == 0x7f) {
+            out += "\\x";
+            out += hex[byte >> 4];
+            out += hex[byte & 0xf];
+        } else {
+            out += c;
+        }
+    }
+    return out + "\"";
 }
 
 }  // namespace codegen

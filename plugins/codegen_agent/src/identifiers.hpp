@@ -41,8 +41,14 @@ class NameScope {
     std::set<std::string> taken_;
 };
 
-// Text safe inside a comment or docstring of the target language.
+// Text safe inside a comment or docstring of either language: no "*/", no
+// double quotes or backslashes (a docstring cannot end early), no control
+// characters, and no U+2028/U+2029, which end a `//` comment in JavaScript.
 std::string comment_text(std::string_view text);
+
+// A double-quoted string literal valid in Python and TypeScript alike, with
+// quotes, backslashes and control characters escaped.
+std::string string_literal(std::string_view text);
 
 }  // namespace codegen
 

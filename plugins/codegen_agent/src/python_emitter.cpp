@@ -45,18 +45,7 @@ class PythonWriter {
         return json;  // JSON strings and numbers are valid Python literals
     }
 
-    static std::string quote(const std::string& text) {
-        std::string out = "\"";
-        for (char c : text) {
-            if (c == '"' || c == '\\') out += '\\';
-            if (c == '\n') {
-                out += "\\n";
-                continue;
-            }
-            out += c;
-        }
-        return out + "\"";
-    }
+    static std::string quote(const std::string& text) { return string_literal(text); }
 
     std::string render(const Type& type, const TypeStyle& style) const {
         std::string base;

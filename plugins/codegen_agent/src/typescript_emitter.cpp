@@ -12,18 +12,7 @@ namespace {
 
 constexpr Language ts = Language::typescript;
 
-std::string quote(const std::string& text) {
-    std::string out = "\"";
-    for (char c : text) {
-        if (c == '"' || c == '\\') out += '\\';
-        if (c == '\n') {
-            out += "\\n";
-            continue;
-        }
-        out += c;
-    }
-    return out + "\"";
-}
+std::string quote(const std::string& text) { return string_literal(text); }
 
 // A property name as written in an interface or object literal: bare when
 // it is an identifier, quoted otherwise ("x-rate-limit", "2fa").

@@ -336,7 +336,7 @@ assert r.to_dict()["kebab-case"] == "k" and r.to_dict()["kebabCase"] == "c"
 tree = api.Tree.from_dict({"children": [{"children": [], "label": "leaf"}]})
 assert isinstance(tree.children[0], api.Tree) and tree.children[0].label == "leaf"
 client = api.Api123AwkwardNamesApiClient("http://127.0.0.1:9")
-assert callable(client.get_pet2) and callable(client.post_search) and callable(client.root)
+assert callable(client.get_pet2) and callable(client.post_search) and callable(client.root) and callable(client.odd)
 
 # The request get_pet builds, seen through a stand-in for urlopen.
 import io, json, urllib.parse, urllib.request

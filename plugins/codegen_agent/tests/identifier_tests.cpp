@@ -50,3 +50,14 @@ TEST_CASE("comment text cannot end the comment it is written into", "[codegen][i
     CHECK(comment_text("say \"\"\"hi\"\"\"") == "say '''hi'''");
     CHECK(comment_text("back\\slash\r\n") == "back/slash");
 }
+
+TEST_CASE("comment text drops control characters and JavaScript line separators", "[codegen][identifiers]") {
+    CHECK(comment_text("a\x01" "b\tc") == "ab\tc");
+    CHECK(comment_text("x\xE2\x80\xA8y\xE2\x80\xA9z") == "x y z");
+}
+
+TEST_CASE("string literals escape quotes, backslashes and control characters", "[codegen][identifiers]") {
+    CHECK(string_literal("a\"b\\c") == "\"a\\\"b\\\\c\"");
+    CHECK(string_literal("line\nnext\x07") == "\"line\\nnext\\x07\"");
+    CHECK(string_literal("\xC3\xBC") == "\"\xC3\xBC\"");  // UTF-8 stays as it is
+}
