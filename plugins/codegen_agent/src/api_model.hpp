@@ -61,6 +61,9 @@ struct Parameter {
     std::string name;  // as on the wire
     In in = In::query;
     bool required = false;
+    // Query arrays: repeated (?a=1&a=2, the default) or, with explode:
+    // false, comma-separated (?a=1,2).
+    bool explode = true;
     TypePtr type;
     std::string description;
 };

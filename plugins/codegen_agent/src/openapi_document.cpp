@@ -153,6 +153,8 @@ class OpenApiReader {
             const std::string path = text(entry.name);
             const std::string location = child("/paths", path);
             if (path.empty() || path[0] != '/') throw SpecError(location, "a path must start with '/'");
+            if (std::count(path.begin(), path.end(), '{') != std::count(path.begin(), path.end(), '}'))
+                throw SpecError(location, "unbalanced braces in the path template " + path);
             auto [item, item_location] = resolver_.follow(entry.value, location);
             if (!item->IsObject()) throw SpecError(item_location, "a path item must be an object");
             const std::vector<std::pair<const rapidjson::Value*, std::string>> shared =
@@ -270,6 +272,10 @@ class OpenApiReader {
             parameter.required = true;
         }
         parameter.description = optional_string(node, "description", location);
+        if (auto explode = node.FindMember("explode"); explode != node.MemberEnd()) {
+            if (!explode->value.IsBool()) throw SpecError(location + "/explode", "must be a boolean");
+            parameter.explode = explode->value.GetBool();
+        }
         const std::string hint = type_prefix + pascal_case(parameter.name);
         if (auto schema = node.FindMember("schema"); schema != node.MemberEnd()) {
             parameter.type = schemas_.type_of(schema->value, location + "/schema", hint);

@@ -397,6 +397,13 @@ def _text_value(value: Any) -> str:
     return str(value)
 
 
+def _comma_joined(value: Any) -> Any:
+    """A query array with explode: false travels as a=1,2."""
+    if isinstance(value, (list, tuple)):
+        return ",".join(_text_value(item) for item in value)
+    return value
+
+
 def _path_value(value: Any) -> str:
     return urllib.parse.quote(_text_value(value), safe="")
 
@@ -553,8 +560,8 @@ def _parse_body(raw: bytes) -> Any:
             for (const auto* group : {&required_named, &optional_named})
                 for (const auto& [parameter, local] : *group)
                     if (parameter->in == in)
-                        list +=
-                            (list.empty() ? "" : ", ") + std::string("(") + quote(parameter->name) + ", " + local + ")";
+                        list += (list.empty() ? "" : ", ") + std::string("(") + quote(parameter->name) + ", " +
+                                (parameter->explode ? local : "_comma_joined(" + local + ")") + ")";
             return "[" + list + "]";
         };
         auto payload = [](Payload value) {

@@ -84,6 +84,8 @@ TEST_CASE("an invalid document is refused naming the location", "[codegen][error
          "/components/schemas/Pet/required", "array"},
         {document(ok_paths, "    Pet: {type: object, properties: [id]}\n"), "/components/schemas/Pet/properties",
          "must be an object"},
+        {document("  /pets/{petId:\n    get: {responses: {'204': {description: x}}}\n"), "/paths/~1pets~1{petId",
+         "unbalanced braces"},
         {document("  /pets/{petId}:\n    get: {responses: {'204': {description: x}}}\n"),
          "/paths/~1pets~1{petId}/get/parameters", "{petId}"},
         {document("  /pets:\n    get:\n      parameters: [{name: q, in: body, schema: {type: string}}]\n"

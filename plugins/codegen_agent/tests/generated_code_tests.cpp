@@ -352,12 +352,12 @@ def fake_urlopen(request, timeout=None):
     return Reply(b'{"from": "f", "str": "s", "self": 1, "to_dict": false, "either": {"type": "t"}}')
 urllib.request.urlopen = fake_urlopen
 got = client.get_pet("a/b c", 3, self_=2, x_flag=True, x_ids=[1, 2], filter=api.GetPetFilter(min=1.5),
-                     body=[api.Class(none="n")], body2="q")
+                     body=[api.Class(none="n")], body2="q", tags=["a", "b"])
 assert isinstance(got, api.Record) and got.to_dict_ is False and isinstance(got.either, api.Class), got
 url = urllib.parse.urlsplit(seen["url"])
 assert url.path == "/items/a%2Fb%20c/3", url
 query = urllib.parse.parse_qs(url.query)
-assert query == {"body": ["q"], "self": ["2"], "filter": ['{"min": 1.5}']}, query
+assert query == {"body": ["q"], "self": ["2"], "filter": ['{"min": 1.5}'], "tags": ["a,b"]}, query
 assert seen["headers"]["x-flag"] == "true" and seen["headers"]["x-ids"] == "1,2", seen["headers"]
 assert json.loads(seen["data"]) == [{"None": "n"}], seen["data"]
 print("AWKWARD OK")

@@ -157,3 +157,17 @@ TEST_CASE("OpenAPI 3.1 type arrays give nullable types", "[codegen][model]") {
     CHECK(a.fields[1].type->kind == Type::Kind::one_of);
     CHECK(api.operations.empty());
 }
+
+TEST_CASE("explode: false on a query array is kept for the emitters", "[codegen][model]") {
+    const auto api = helpers::read(helpers::fixture("awkward.json"));
+    const auto& get = *std::find_if(api.operations.begin(), api.operations.end(),
+                                    [](const auto& item) { return item.operation_id == "getPet"; });
+    auto tags = std::find_if(get.parameters.begin(), get.parameters.end(),
+                             [](const auto& item) { return item.name == "tags"; });
+    REQUIRE(tags != get.parameters.end());
+    CHECK_FALSE(tags->explode);
+    CHECK(get.parameters.front().explode);
+    const auto generated = helpers::generate_spec(helpers::fixture("awkward.json"), R"("language":"typescript")");
+    CHECK_THAT(helpers::artifact(generated, "typescript/api_123_awkward_names_api/client.ts").content,
+               Catch::Contains("\"tags\": params.tags?.join(\",\")"));
+}
