@@ -306,8 +306,11 @@ function parseBody(text: string): unknown {
                 return parameter.required ? "String(" + access + ")"
                                           : access + " === undefined ? undefined : String(" + access + ")";
             if (scalar_array) return parameter.required ? access + ".join(\",\")" : access + "?.join(\",\")";
-        } else if (scalar || scalar_array) {
+        } else if (scalar) {
             return access;
+        } else if (scalar_array) {
+            if (parameter.explode) return access;
+            return parameter.required ? access + ".join(\",\")" : access + "?.join(\",\")";
         }
         // Objects and other shapes travel as JSON text.
         return parameter.required ? "JSON.stringify(" + access + ")"
