@@ -6,7 +6,9 @@
 #include "config/host_config.hpp"
 #include "http/http_server.hpp"
 #include "http/stream_hub.hpp"
+#include "llm/llm_service.hpp"
 #include "plugins/agent_registry.hpp"
+#include "plugins/plugin_library.hpp"
 #include "runs/event_feed.hpp"
 #include "runs/run_dispatcher.hpp"
 #include "runs/run_service.hpp"
@@ -125,6 +127,11 @@ int main(int argc, char** argv) {
         return fail(e.what());
     }
 
+    llm::LlmService llm_service(config.llm);
+    if (std::string problem = llm_service.problem(); !problem.empty()) return fail(problem);
+    llm_service.start();
+    plugins::set_llm_client(&llm_service);
+
     auto registry = plugins::AgentRegistry::discover(config.plugin_dirs, config.agents);
     runs::WorkerPool workers(static_cast<size_t>(config.worker_count), config.queue_limit);
     runs::RunWaiters waiters;
@@ -143,6 +150,7 @@ int main(int argc, char** argv) {
 
     api::ApiContext context{*registry,         run_service, workers, streams, config.webhooks, kVersion,
                             database.display,  config.max_text_length, std::chrono::steady_clock::now()};
+    context.llm = &llm_service;
     webhooks::WebhookDispatcher webhook_dispatcher(
         *store, config.webhooks, settings.host_id,
         [&context](const store::WebhookDelivery& delivery) { return api::webhook_payload(context, delivery); });
@@ -184,6 +192,7 @@ int main(int argc, char** argv) {
     workers.stop();
     waiters.abandon_all();
     webhook_dispatcher.stop();
+    llm_service.stop();
     feed.stop();
     streams.stop();
     store->stop();

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "http/stream_hub.hpp"
+#include "llm/llm_service.hpp"
 #include "plugins/agent_registry.hpp"
 #include "runs/run_service.hpp"
 #include "runs/worker_pool.hpp"
@@ -26,6 +27,8 @@ struct ApiContext {
     std::chrono::steady_clock::time_point started_at;
     // False until start-up completes and again once shutdown begins.
     std::atomic<bool> ready{false};
+    // Null in hosts without an LLM layer: /health then says not_configured.
+    llm::LlmService* llm = nullptr;
 };
 
 }  // namespace agenthost::api

@@ -3,6 +3,7 @@
 // environment variables, then command-line options — later ones win.
 #pragma once
 
+#include "llm/llm_settings.hpp"
 #include "util/log.hpp"
 #include "webhooks/webhook_settings.hpp"
 
@@ -48,6 +49,7 @@ struct HostConfig {
     double sweep_interval_seconds = 600;
     size_t max_text_length = 10000;
     webhooks::WebhookSettings webhooks;
+    llm::LlmSettings llm;
     double heartbeat_seconds = 15;
     long long stream_poll_ms = 250;
     int worker_count = 4;

@@ -38,6 +38,10 @@ class RunContext {
     std::optional<std::string> result_json;
     std::string error_message;
     std::string last_error;
+    // LLM calls of this run and their token usage so far (llm.usage events).
+    long long llm_calls = 0;
+    long long llm_input_tokens = 0;
+    long long llm_output_tokens = 0;
 
     // Keeps a string alive until the run ends and returns it, for views the
     // host hands to the plugin. Caller holds `mutex`.
