@@ -228,7 +228,9 @@ agenthost_status call_llm(RunContext& run, const char* service, agenthost_str re
     if (out == nullptr) return fail(run, AGENTHOST_ERROR_INVALID_INPUT, std::string(service) + " needs an output pointer");
     std::string error;
     auto request = llm::parse_completion_request(text_of(request_json), error);
-    if (!request) return fail(run, AGENTHOST_ERROR_INVALID_INPUT, error);
+    // The plugin built the request, so a bad one is its failure, not the
+    // caller's (INVALID_INPUT would answer 422 to the client).
+    if (!request) return fail(run, AGENTHOST_ERROR_FAILED, "bad LLM request: " + error);
     const std::string agent = run.agent.name();
     llm::CompletionResponse response;
     try {
