@@ -26,7 +26,8 @@ const std::string kOpenAiKey = "sk-test-OPENAI-secret-7f3a9c21";
 const std::string kAnthropicKey = "sk-ant-test-ANTHROPIC-secret-4be81d";
 const std::string kEnvKey = "sk-ant-ENV-secret-from-environment-93c2";
 const std::string kAgents =
-    R"({"llm_probe":{"enabled":true},"sentiment":{"enabled":true},"summarizer":{"enabled":true},"echo":{"enabled":true}})";
+    R"({"llm_probe":{"enabled":true},"sentiment":{"enabled":true},"summarizer":{"enabled":true},"echo":{"enabled":true},)"
+    R"("entity_extractor":{"enabled":true}})";
 
 // Answers any request in the protocol its path names: a short completion,
 // streamed when the body asks for a stream.
@@ -458,6 +459,33 @@ TEST_CASE("the summarizer refuses a choice of sentences that are not in the text
     auto answer = invoke(openai_host(), R"({"agent_name":"summarizer","task":")" + kLongText + R"(","context":{"max_sentences":2}})");
     auto body = error_envelope(answer, 500, "AgentFailed");
     CHECK_THAT(std::string(body["message"].GetString()), Contains("not in the text"));
+}
+
+TEST_CASE("the entity extractor takes names from the provider, placed verbatim, and patterns from its scanners", "[llm][agents]") {
+    reset_fake();
+    fake().set_responder([](const FakeLlmRequest&) {
+        return openai_reply(R"({"entities":[{"type":"person","text":"Jane Smith"},{"type":"organization","text":"Acme Widgets"},)"
+                            R"({"type":"location","text":"Atlantis"},{"type":"weapon","text":"Berlin"}]})",
+                            60, 30);
+    });
+    const std::string text = "Jane Smith of Acme Widgets will visit Berlin on March 3, 2025. Write to jane@acme.example.";
+    auto answer = invoke(openai_host(), R"({"agent_name":"entity_extractor","task":")" + text + "\"}");
+    INFO(answer.body);
+    REQUIRE(answer.status == 200);
+    auto body = json_of(answer);
+    const auto& result = body["result"];
+    CHECK(std::string(result["method"].GetString()) == "llm");
+    std::vector<std::string> found;
+    for (const auto& entity : result["entities"].GetArray())
+        found.push_back(std::string(entity["type"].GetString()) + ":" + entity["text"].GetString() + "@" +
+                        std::to_string(entity["start"].GetInt()));
+    // Atlantis is not in the text and "weapon" is no type: both dropped.
+    CHECK(found == std::vector<std::string>{"person:Jane Smith@0", "organization:Acme Widgets@14", "date:March 3, 2025@48",
+                                            "email:jane@acme.example@72"});
+    CHECK(result["counts"]["location"].GetInt() == 0);
+    auto request = parse_body(fake().requests().at(0).body);
+    CHECK(std::string(request["messages"][1]["content"].GetString()) == text);
+    CHECK_THAT(std::string(request["messages"][0]["content"].GetString()), Contains("person, organization, location"));
 }
 
 TEST_CASE("GET /health reports the provider healthy without degrading the host", "[llm][health]") {
