@@ -579,6 +579,19 @@ TEST_CASE("an unknown provider in the environment stops the host with a clear me
 TEST_CASE("no key ever reaches the logs or the API", "[llm][secrets]") {
     for (const Provider& provider : providers()) {
         INFO(provider.name);
+        // A provider that echoes the key it was sent in its error body.
+        reset_fake();
+        fake().set_responder([](const FakeLlmRequest& request) {
+            std::string sent = request.header("authorization") + " " + request.header("x-api-key");
+            FakeLlmReply reply = error_reply(401);
+            reply.body = R"({"error":{"message":"invalid key: )" + sent + R"("}})";
+            return reply;
+        });
+        auto failed = error_envelope(invoke(provider.host(), probe_body("complete", kMessages)), 500, "AgentFailed");
+        std::string message = failed["message"].GetString();
+        CHECK_THAT(message, Contains("HTTP 401"));
+        CHECK_THAT(message, Contains("[redacted]"));
+        CHECK_THAT(message, !Contains(provider.key));
         HttpClient client(provider.host().base_url());
         std::string exposed;
         for (const char* path : {"/health", "/agents", "/agents/llm_probe", "/agents/sentiment", "/runs?limit=100", "/plugins"})
