@@ -170,6 +170,14 @@ TEST_CASE("OpenAI: the request carries key, model and messages; the result and u
     CHECK(data["output_tokens"].GetInt() == 3);
     CHECK(data["run"]["calls"].GetInt() == 1);
     CHECK(data["run"]["total_tokens"].GetInt() == 14);
+    // ... and stored with the run itself.
+    auto run = fetch_run(client, body["run_id"].GetString());
+    REQUIRE(run.IsObject());
+    REQUIRE(run["usage"].IsObject());
+    CHECK(run["usage"]["calls"].GetInt() == 1);
+    CHECK(run["usage"]["input_tokens"].GetInt() == 11);
+    CHECK(run["usage"]["output_tokens"].GetInt() == 3);
+    CHECK(run["usage"]["total_tokens"].GetInt() == 14);
 }
 
 TEST_CASE("usage adds up per agent on GET /agents/{name} and GET /agents", "[llm]") {
@@ -530,6 +538,10 @@ TEST_CASE("offline by default: deterministic answers, provider offline, health n
     CHECK(response["usage"]["output_tokens"].GetInt() == 3);
     CHECK(std::string(body["result"]["llm"]["provider"].GetString()) == "offline");
     CHECK(std::string(json_of(client.get("/health"))["llm"].GetString()) == "not_configured");
+    CHECK(fetch_run(client, body["run_id"].GetString())["usage"]["output_tokens"].GetInt() == 3);
+    // A run that never called the LLM has no usage.
+    auto echo = json_of(client.post("/agent/invoke", R"({"agent_name":"echo","task":"no llm here"})"));
+    CHECK(fetch_run(client, echo["run_id"].GetString())["usage"].IsNull());
 
     // The text agents keep their own algorithms.
     auto summary = json_of(client.post("/agent/invoke", R"({"agent_name":"summarizer","task":")" + kLongText + "\"}"));

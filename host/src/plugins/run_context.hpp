@@ -43,6 +43,16 @@ class RunContext {
     long long llm_input_tokens = 0;
     long long llm_output_tokens = 0;
 
+    // {"calls","input_tokens","output_tokens","total_tokens"}, or "" when
+    // the run made no LLM call; stored with the run's outcome.
+    std::string llm_usage_json() {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (llm_calls == 0) return "";
+        return "{\"calls\":" + std::to_string(llm_calls) + ",\"input_tokens\":" + std::to_string(llm_input_tokens) +
+               ",\"output_tokens\":" + std::to_string(llm_output_tokens) +
+               ",\"total_tokens\":" + std::to_string(llm_input_tokens + llm_output_tokens) + "}";
+    }
+
     // Keeps a string alive until the run ends and returns it, for views the
     // host hands to the plugin. Caller holds `mutex`.
     const std::string& keep(std::string value) { return arena_.emplace_back(std::move(value)); }

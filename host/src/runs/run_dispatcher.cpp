@@ -221,6 +221,7 @@ void RunDispatcher::execute(const std::string& run_id) {
                 if (error.empty()) feed_.notify(id);
             });
         plugins::InvokeOutcome outcome = agent->invoke(context, agent_input(run));
+        run.llm_usage_json = context.llm_usage_json();
         {
             std::lock_guard<std::mutex> lock(mutex_);
             active_.erase(run.id);

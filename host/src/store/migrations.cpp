@@ -142,6 +142,16 @@ const std::vector<Migration>& migrations() {
          },
          {},
          {}},
+        // 3 is reserved for a concurrent change; versions need only increase.
+        {4,
+         "LLM token usage per run",
+         {
+             // {"calls","input_tokens","output_tokens","total_tokens"}; NULL
+             // for runs that made no LLM call.
+             "ALTER TABLE runs ADD COLUMN llm_usage TEXT",
+         },
+         {},
+         {}},
     };
     return all;
 }

@@ -43,6 +43,8 @@ struct RunRecord {
     long long started_at_ms = 0;  // 0 = not yet
     long long finished_at_ms = 0;
     long long updated_at_ms = 0;
+    // The run's LLM token usage as a JSON object; empty when it made no call.
+    std::string llm_usage_json;
 };
 
 struct RunEvent {

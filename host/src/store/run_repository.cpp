@@ -10,7 +10,11 @@ namespace {
 const char* kRunColumns =
     "id, thread_id, agent, task, context, status, result, error, attempts, max_attempts, fencing_token, "
     "lease_owner, lease_expires_at_ms, cancel_requested, pipeline_id, pipeline_step, webhook_url, "
-    "webhook_secret, created_at_ms, started_at_ms, finished_at_ms, updated_at_ms, error_type";
+    "webhook_secret, created_at_ms, started_at_ms, finished_at_ms, updated_at_ms, error_type, llm_usage";
+
+// The number of columns in kRunColumns: what a query selects after them
+// starts at this index.
+constexpr std::size_t kRunColumnCount = 24;
 
 RunRecord run_from_row(const soci::row& row) {
     RunRecord run;
@@ -37,6 +41,7 @@ RunRecord run_from_row(const soci::row& row) {
     run.finished_at_ms = integer_at(row, 20);
     run.updated_at_ms = integer_at(row, 21);
     run.error_type = text_at(row, 22);
+    run.llm_usage_json = text_at(row, 23);
     return run;
 }
 
@@ -85,11 +90,12 @@ struct RunRepository::HotStatements {
              soci::use(event.run_id), soci::use(event.seq), soci::use(event.type), soci::use(event.ts_ms),
              soci::use(event.data_json), soci::use(event.run_id), soci::use(fencing_token));
         complete = (session.prepare << "UPDATE runs SET status = :status, result = :result, error = :error, "
-                                       "error_type = :type, finished_at_ms = :now, updated_at_ms = :now2, "
+                                       "error_type = :type, llm_usage = :usage, finished_at_ms = :now, updated_at_ms = :now2, "
                                        "lease_owner = NULL, lease_expires_at_ms = NULL "
                                        "WHERE id = :id AND fencing_token = :token AND status = 'running'",
                     soci::use(run.status), soci::use(run.result_json, result_indicator),
                     soci::use(run.error, error_indicator), soci::use(run.error_type, type_indicator),
+                    soci::use(run.llm_usage_json, usage_indicator),
                     soci::use(run.finished_at_ms), soci::use(run.finished_at_ms), soci::use(run.id),
                     soci::use(run.fencing_token));
         mark_started = (session.prepare << "UPDATE runs SET attempts = attempts + 1, "
@@ -107,6 +113,7 @@ struct RunRepository::HotStatements {
         result_indicator = run.result_json.empty() ? soci::i_null : soci::i_ok;
         error_indicator = run.error.empty() ? soci::i_null : soci::i_ok;
         type_indicator = run.error_type.empty() ? soci::i_null : soci::i_ok;
+        usage_indicator = run.llm_usage_json.empty() ? soci::i_null : soci::i_ok;
     }
 
     RunRecord run;
@@ -114,7 +121,7 @@ struct RunRepository::HotStatements {
     long long fencing_token = 0;
     soci::indicator pipeline_indicator = soci::i_null, step_indicator = soci::i_null, webhook_indicator = soci::i_null,
                     secret_indicator = soci::i_null, result_indicator = soci::i_null, error_indicator = soci::i_null,
-                    type_indicator = soci::i_null;
+                    type_indicator = soci::i_null, usage_indicator = soci::i_null;
     soci::statement upsert_thread, insert_run, insert_event, insert_fenced_event, complete, mark_started;
 };
 
@@ -198,7 +205,7 @@ std::vector<ClaimedRun> RunRepository::claim(soci::session& session, const std::
          soci::use(owner), soci::use(lease_until_ms), soci::use(now), soci::use(count));
     // The last event's number comes back with the claim: the worker numbers
     // the run's further events from there without another query.
-    for (const soci::row& row : rows) claimed.push_back({run_from_row(row), integer_at(row, 23) + 1});
+    for (const soci::row& row : rows) claimed.push_back({run_from_row(row), integer_at(row, kRunColumnCount) + 1});
     return claimed;
 }
 
