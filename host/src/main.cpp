@@ -6,7 +6,9 @@
 #include "config/host_config.hpp"
 #include "http/http_server.hpp"
 #include "http/stream_hub.hpp"
+#include "llm/llm_service.hpp"
 #include "plugins/agent_registry.hpp"
+#include "plugins/plugin_library.hpp"
 #include "runs/event_feed.hpp"
 #include "routing/manifest_profile.hpp"
 #include "routing/task_router.hpp"
@@ -147,6 +149,11 @@ int main(int argc, char** argv) {
         return fail(e.what());
     }
 
+    llm::LlmService llm_service(config.llm);
+    if (std::string problem = llm_service.problem(); !problem.empty()) return fail(problem);
+    llm_service.start();
+    plugins::set_llm_client(&llm_service);
+
     auto registry = plugins::AgentRegistry::discover(config.plugin_dirs, config.agents);
     runs::WorkerPool workers(static_cast<size_t>(config.worker_count), config.queue_limit);
     runs::RunWaiters waiters;
@@ -155,7 +162,7 @@ int main(int argc, char** argv) {
     stream_settings.heartbeat = std::chrono::milliseconds(static_cast<long long>(config.heartbeat_seconds * 1000));
     http::StreamHub streams(stream_settings);
     runs::RunSettings settings = run_settings(config, database.dialect);
-    runs::RunDispatcher dispatcher(*store, *registry, workers, waiters, feed, settings);
+    runs::RunDispatcher dispatcher(*store, *registry, workers, waiters, feed, settings, &llm_service);
     runs::RunService run_service(*store, *registry, dispatcher, waiters, feed, settings);
     runs::WorkflowService workflow_service(*store, run_service, dispatcher, waiters, feed);
     routing::TaskRouter task_router(enabled_profiles(*registry), router_settings(config));
@@ -169,6 +176,7 @@ int main(int argc, char** argv) {
                             database.display,  config.max_text_length, std::chrono::steady_clock::now()};
     context.workflows = &workflow_service;
     context.router = &task_router;
+    context.llm = &llm_service;
     webhooks::WebhookDispatcher webhook_dispatcher(
         *store, config.webhooks, settings.host_id,
         [&context](const store::WebhookDelivery& delivery) { return api::webhook_payload(context, delivery); });
@@ -210,6 +218,7 @@ int main(int argc, char** argv) {
     workers.stop();
     waiters.abandon_all();
     webhook_dispatcher.stop();
+    llm_service.stop();
     feed.stop();
     streams.stop();
     store->stop();

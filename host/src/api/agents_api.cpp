@@ -19,6 +19,21 @@ void write_state(JsonWriter& out, const plugins::PluginRecord& record) {
     }
 }
 
+void write_usage(JsonWriter& out, const llm::AgentUsage& usage) {
+    out->StartObject();
+    out.key("calls");
+    out->Int64(usage.calls);
+    out.key("failures");
+    out->Int64(usage.failures);
+    out.key("input_tokens");
+    out->Int64(usage.input_tokens);
+    out.key("output_tokens");
+    out->Int64(usage.output_tokens);
+    out.key("total_tokens");
+    out->Int64(usage.input_tokens + usage.output_tokens);
+    out->EndObject();
+}
+
 http::HttpResponse list_agents(const ApiContext& context) {
     auto agents = context.registry.loaded_agents();
     std::map<std::string, std::vector<std::string>> by_domain;
@@ -41,6 +56,14 @@ http::HttpResponse list_agents(const ApiContext& context) {
     out->EndObject();
     // agent_name null routes through the supervisors when any agent is loaded.
     out.field("workflow_routing", context.router != nullptr && !context.router->agents().empty());
+    // Tokens each agent used since this host started (in memory).
+    out.key("llm_usage");
+    out->StartObject();
+    for (const auto& agent : agents) {
+        out.key(agent->name());
+        write_usage(out, context.llm ? context.llm->usage(agent->name()) : llm::AgentUsage{});
+    }
+    out->EndObject();
     out->EndObject();
     return http::json_response(200, out.str());
 }
@@ -61,7 +84,18 @@ http::HttpResponse describe_agent(const ApiContext& context, const std::string& 
         }
         out.key("manifest");
         manifest.document->Accept(*out);
+        if (manifest.has_permission("llm") && context.llm) {
+            llm::ProviderChoice choice = context.llm->choice(record->name);
+            out.key("llm");
+            out->StartObject();
+            out.field("provider", choice.provider);
+            out.field("model", choice.model);
+            out.field("fallback", manifest.llm_fallback);
+            out->EndObject();
+        }
     }
+    out.key("llm_usage");
+    write_usage(out, context.llm ? context.llm->usage(record->name) : llm::AgentUsage{});
     out->EndObject();
     return http::json_response(200, out.str());
 }

@@ -3,8 +3,8 @@
 #pragma once
 
 #include "http/stream_hub.hpp"
+#include "llm/llm_service.hpp"
 #include "plugins/agent_registry.hpp"
-#include "llm/llm_client.hpp"
 #include "routing/task_router.hpp"
 #include "runs/run_service.hpp"
 #include "runs/workflow_service.hpp"
@@ -32,7 +32,8 @@ struct ApiContext {
     // Set by main after construction.
     runs::WorkflowService* workflows = nullptr;
     const routing::TaskRouter* router = nullptr;  // null: routing not available
-    llm::LlmClient* llm = nullptr;                // null or unconfigured: offline routing
+    // Null in hosts without an LLM layer: /health then says not_configured.
+    llm::LlmService* llm = nullptr;
 };
 
 }  // namespace agenthost::api

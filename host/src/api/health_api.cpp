@@ -19,8 +19,10 @@ http::HttpResponse health(const ApiContext& context) {
     out.field("status", failed == 0 && database_up ? "healthy" : "degraded");
     out.field("version", context.version);
     out.field("database", database_up ? "healthy" : "unreachable");
-    // No LLM provider is wired in yet: agents run on their offline paths.
-    out.field("llm", "not_configured");
+    // The LLM never degrades the host's status: agents fall back or fail
+    // runs one by one, and the cached probe keeps this request off the network.
+    llm::LlmHealth llm = context.llm ? context.llm->health() : llm::LlmHealth{"not_configured", "offline", "", ""};
+    out.field("llm", llm.status);
     out.key("components");
     out->StartObject();
     out.key("plugins");
@@ -50,8 +52,10 @@ http::HttpResponse health(const ApiContext& context) {
     out->EndObject();
     out.key("llm");
     out->StartObject();
-    out.field("status", "not_configured");
-    out.field("provider", "offline");
+    out.field("status", llm.status);
+    out.field("provider", llm.provider);
+    out.field("model", llm.model);
+    if (!llm.detail.empty()) out.field("detail", llm.detail);
     out->EndObject();
     out->EndObject();
     out.field("uptime_seconds", uptime);

@@ -139,7 +139,7 @@ void add_pipeline_routes(http::Router& router, ApiContext& context) {
         out->StartObject();
         out.field("status", database ? "healthy" : "unhealthy");
         out.field("database", database ? "healthy" : "unreachable");
-        out.field("llm", "not_configured");
+        out.field("llm", context.llm ? context.llm->health().status : std::string("not_configured"));
         out.field("version", context.version);
         out->EndObject();
         responder.send(http::json_response(database ? 200 : 503, out.str()));

@@ -79,6 +79,13 @@ void write_run(JsonWriter& out, const store::RunRecord& run) {
     out.key("duration_seconds");
     if (run.started_at_ms != 0 && run.finished_at_ms != 0) out->Double((run.finished_at_ms - run.started_at_ms) / 1000.0);
     else out->Null();
+    // LLM tokens the run used (null when it made no call).
+    if (run.llm_usage_json.empty()) {
+        out.key("usage");
+        out->Null();
+    } else {
+        out.raw_field("usage", run.llm_usage_json);
+    }
     optional_text(out, "pipeline_id", run.pipeline_id);
     optional_text(out, "webhook_url", run.webhook_url);
     write_orchestration_fields(out, run);

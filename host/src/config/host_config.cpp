@@ -187,6 +187,7 @@ void apply_config_file(HostConfig& config, const std::string& path) {
         if (const auto* v = json::get_member(*workers, "count")) config.worker_count = v->GetInt();
         if (const auto* v = json::get_member(*workers, "queue_limit")) config.queue_limit = v->GetUint();
     }
+    if (const auto* llm = json::get_member(*document, "llm")) llm::apply_config(config.llm, *llm);
     if (const auto* logging = json::get_member(*document, "logging")) {
         if (const auto* v = json::get_member(*logging, "level")) config.log_level = parse_level(v->GetString(), "log level");
     }
@@ -226,6 +227,11 @@ HostConfig load_config(int argc, const char* const* argv) {
     for (const Setting& setting : settings()) {
         if (const char* env = std::getenv(setting.env)) setting.apply(config, env);
     }
+    try {
+        llm::apply_environment(config.llm);
+    } catch (const std::invalid_argument& e) {
+        throw ConfigError(e.what());
+    }
     for (const auto& [name, value] : options) {
         bool known = false;
         for (const Setting& setting : settings()) {
@@ -249,7 +255,11 @@ std::string usage_text() {
            "AGENTHOST_HOST, AGENTHOST_PORT, AGENTHOST_DATA_DIR, AGENTHOST_PLUGINS_DIR,\n"
            "AGENTHOST_LOG_LEVEL, AGENTHOST_WORKERS, AGENTHOST_HTTP_THREADS,\n"
            "AGENTHOST_MAX_REQUEST_BYTES, AGENTHOST_DATABASE_URL, AGENTHOST_MAX_ATTEMPTS,\n"
-           "AGENTHOST_LEASE_MS, MAX_TEXT_LENGTH. Command-line options win over the environment,\n"
+           "AGENTHOST_LEASE_MS, MAX_TEXT_LENGTH.\n"
+           "LLM: AGENTHOST_LLM_PROVIDER (offline, openai, anthropic), AGENTHOST_LLM_MODEL,\n"
+           "OPENAI_API_KEY, OPENAI_BASE_URL, ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL,\n"
+           "AGENTHOST_LLM_TIMEOUT_MS, AGENTHOST_LLM_CONNECT_TIMEOUT_MS, AGENTHOST_LLM_MAX_RETRIES,\n"
+           "AGENTHOST_LLM_RETRY_BASE_MS. Command-line options win over the environment,\n"
            "which wins over the config file.\n";
 }
 

@@ -3,6 +3,7 @@
 // environment variables, then command-line options — later ones win.
 #pragma once
 
+#include "llm/llm_settings.hpp"
 #include "util/log.hpp"
 #include "webhooks/webhook_settings.hpp"
 
@@ -59,6 +60,7 @@ struct HostConfig {
     size_t max_text_length = 10000;
     webhooks::WebhookSettings webhooks;
     OrchestrationSettings orchestration;
+    llm::LlmSettings llm;
     double heartbeat_seconds = 15;
     long long stream_poll_ms = 250;
     int worker_count = 4;

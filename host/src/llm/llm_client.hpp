@@ -48,6 +48,12 @@ class LlmError : public std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+// Which provider and model serve a caller (after per-agent overrides).
+struct ProviderChoice {
+    std::string provider;  // offline | openai | anthropic
+    std::string model;
+};
+
 class LlmClient {
   public:
     virtual ~LlmClient() = default;
@@ -60,6 +66,12 @@ class LlmClient {
     // Streams through `sink` when it is set. Throws LlmError.
     virtual CompletionResponse complete(const CompletionRequest& request, const std::string& agent = "",
                                         const TokenSink& sink = {}) = 0;
+
+    // The provider and model `agent` gets; the default suits clients that
+    // only know configured().
+    virtual ProviderChoice choice(const std::string& agent = "") const {
+        return {configured(agent) ? "remote" : "offline", ""};
+    }
 };
 
 }  // namespace agenthost::llm

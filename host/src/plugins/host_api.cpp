@@ -2,14 +2,19 @@
 // code reaches the host. Every callback is noexcept, checks the manifest's
 // permissions, and reports failure as a status plus last_error.
 #include "json/json_util.hpp"
+#include "llm/request_json.hpp"
 #include "plugins/loaded_agent.hpp"
 #include "plugins/plugin_library.hpp"
 #include "util/log.hpp"
 
+#include <atomic>
+#include <chrono>
 #include <string>
 
 namespace agenthost::plugins {
 namespace {
+
+std::atomic<llm::LlmClient*> configured_llm{nullptr};
 
 LoadedAgent& agent_of(agenthost_host_agent_ptr handle) { return *reinterpret_cast<LoadedAgent*>(handle); }
 RunContext& run_of(agenthost_host_run_ptr handle) { return *reinterpret_cast<RunContext*>(handle); }
@@ -46,7 +51,8 @@ bool is_json(const std::string& text) {
 // Plugins may emit their own event types, but the run.* lifecycle belongs to
 // the host: a plugin must not be able to claim a run finished.
 bool is_plugin_event_type(const std::string& type) {
-    if (type.empty() || type.size() > 64 || type.rfind("run.", 0) == 0) return false;
+    // llm.* (tokens, usage) is the host's accounting, not the plugin's.
+    if (type.empty() || type.size() > 64 || type.rfind("run.", 0) == 0 || type.rfind("llm.", 0) == 0) return false;
     for (char c : type) {
         bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.';
         if (!ok) return false;
@@ -161,18 +167,133 @@ agenthost_status unavailable(RunContext& run, const char* permission, const char
     return fail(run, AGENTHOST_ERROR_UNAVAILABLE, what);
 }
 
-agenthost_status on_llm_complete(agenthost_host_run_ptr handle, agenthost_str, agenthost_str*) noexcept {
+std::string usage_event(const llm::CompletionResponse& response, const RunContext& run) {
+    rapidjson::Document data(rapidjson::kObjectType);
+    auto& allocator = data.GetAllocator();
+    data.AddMember("provider", json::string_value(response.provider, allocator), allocator);
+    data.AddMember("model", json::string_value(response.model, allocator), allocator);
+    data.AddMember("input_tokens", static_cast<int64_t>(response.usage.input_tokens), allocator);
+    data.AddMember("output_tokens", static_cast<int64_t>(response.usage.output_tokens), allocator);
+    data.AddMember("total_tokens", static_cast<int64_t>(response.usage.input_tokens + response.usage.output_tokens), allocator);
+    rapidjson::Value totals(rapidjson::kObjectType);
+    totals.AddMember("calls", static_cast<int64_t>(run.llm_calls), allocator);
+    totals.AddMember("input_tokens", static_cast<int64_t>(run.llm_input_tokens), allocator);
+    totals.AddMember("output_tokens", static_cast<int64_t>(run.llm_output_tokens), allocator);
+    totals.AddMember("total_tokens", static_cast<int64_t>(run.llm_input_tokens + run.llm_output_tokens), allocator);
+    data.AddMember("run", totals, allocator);
+    return json::serialize(data);
+}
+
+std::string one_field_event(const char* name, const std::string& value) {
+    rapidjson::Document data(rapidjson::kObjectType);
+    data.AddMember(rapidjson::StringRef(name), json::string_value(value, data.GetAllocator()), data.GetAllocator());
+    return json::serialize(data);
+}
+
+// Tokens become llm.token events, coalesced so a fast stream does not cost
+// one durable event per token: a batch goes out at 64 bytes or 50 ms.
+class TokenEvents {
+  public:
+    explicit TokenEvents(RunContext& run) : run_(run), last_flush_(std::chrono::steady_clock::now()) {}
+    void add(std::string_view token) {
+        pending_.append(token);
+        auto now = std::chrono::steady_clock::now();
+        if (pending_.size() >= 64 || now - last_flush_ >= std::chrono::milliseconds(50)) flush();
+    }
+    void flush() {
+        last_flush_ = std::chrono::steady_clock::now();
+        if (pending_.empty()) return;
+        try {
+            run_.services.emit_event("llm.token", one_field_event("token", pending_));
+        } catch (...) {
+            // Token events are a view of the stream, never a condition of it.
+        }
+        pending_.clear();
+    }
+
+  private:
+    RunContext& run_;
+    std::string pending_;
+    std::chrono::steady_clock::time_point last_flush_;
+};
+
+// Both llm callbacks: permission, request, the call, then the run's usage
+// (an llm.usage event) and the response kept until on_invoke returns.
+agenthost_status call_llm(RunContext& run, const char* service, agenthost_str request_json, agenthost_token_sink sink,
+                          void* sink_user_data, bool stream, agenthost_str* out) {
+    agenthost_status status;
+    if (!permitted(run, "llm", service, status)) return status;
+    llm::LlmClient* client = configured_llm.load();
+    if (client == nullptr) return fail(run, AGENTHOST_ERROR_UNAVAILABLE, "no LLM provider is available in this host");
+    if (out == nullptr) return fail(run, AGENTHOST_ERROR_INVALID_INPUT, std::string(service) + " needs an output pointer");
+    std::string error;
+    auto request = llm::parse_completion_request(text_of(request_json), error);
+    // The plugin built the request, so a bad one is its failure, not the
+    // caller's (INVALID_INPUT would answer 422 to the client).
+    if (!request) return fail(run, AGENTHOST_ERROR_FAILED, "bad LLM request: " + error);
+    const std::string agent = run.agent.name();
+    llm::CompletionResponse response;
     try {
-        return unavailable(run_of(handle), "llm", "llm_complete", "no LLM provider is available in this host");
+        if (stream) {
+            TokenEvents events(run);
+            llm::TokenSink forward = [&](std::string_view token) {
+                if (sink != nullptr) sink(sink_user_data, {token.data(), token.size()});
+                events.add(token);
+            };
+            try {
+                response = client->complete(*request, agent, forward);
+            } catch (...) {
+                events.flush();
+                throw;
+            }
+            events.flush();
+        } else {
+            response = client->complete(*request, agent);
+        }
+    } catch (const llm::LlmError& e) {
+        try {
+            run.services.emit_event("llm.error", one_field_event("error", e.what()));
+        } catch (...) {
+        }
+        return fail(run, AGENTHOST_ERROR_UNAVAILABLE, e.what());
+    }
+    std::string usage;
+    {
+        std::lock_guard<std::mutex> lock(run.mutex);
+        ++run.llm_calls;
+        run.llm_input_tokens += response.usage.input_tokens;
+        run.llm_output_tokens += response.usage.output_tokens;
+        usage = usage_event(response, run);
+    }
+    try {
+        run.services.emit_event("llm.usage", usage);
+    } catch (const std::exception& e) {
+        log::warn("recording llm usage failed", {{"agent", agent}, {"error", e.what()}});
+    }
+    std::lock_guard<std::mutex> lock(run.mutex);
+    *out = view_of(run.keep(llm::completion_response_json(response)));
+    return AGENTHOST_OK;
+}
+
+agenthost_status on_llm_complete(agenthost_host_run_ptr handle, agenthost_str request,
+                                 agenthost_str* out) noexcept {
+    RunContext& run = run_of(handle);
+    try {
+        return call_llm(run, "llm_complete", request, nullptr, nullptr, false, out);
+    } catch (const std::exception& e) {
+        return fail(run, AGENTHOST_ERROR_FAILED, std::string("llm_complete failed: ") + e.what());
     } catch (...) {
         return AGENTHOST_ERROR_FAILED;
     }
 }
 
-agenthost_status on_llm_stream(agenthost_host_run_ptr handle, agenthost_str, agenthost_token_sink, void*,
-                               agenthost_str*) noexcept {
+agenthost_status on_llm_stream(agenthost_host_run_ptr handle, agenthost_str request, agenthost_token_sink sink,
+                               void* sink_user_data, agenthost_str* out) noexcept {
+    RunContext& run = run_of(handle);
     try {
-        return unavailable(run_of(handle), "llm", "llm_stream", "no LLM provider is available in this host");
+        return call_llm(run, "llm_stream", request, sink, sink_user_data, true, out);
+    } catch (const std::exception& e) {
+        return fail(run, AGENTHOST_ERROR_FAILED, std::string("llm_stream failed: ") + e.what());
     } catch (...) {
         return AGENTHOST_ERROR_FAILED;
     }
@@ -210,6 +331,9 @@ agenthost_status on_request_approval(agenthost_host_run_ptr handle, agenthost_st
 }
 
 }  // namespace
+
+void set_llm_client(llm::LlmClient* client) { configured_llm.store(client); }
+llm::LlmClient* llm_client() { return configured_llm.load(); }
 
 const agenthost_host_api& host_api() {
     static const agenthost_host_api table = {

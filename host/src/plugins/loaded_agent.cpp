@@ -1,5 +1,6 @@
 #include "plugins/loaded_agent.hpp"
 
+#include "json/json_util.hpp"
 #include "plugins/plugin_library.hpp"
 
 namespace agenthost::plugins {
@@ -40,7 +41,32 @@ LoadedAgent::~LoadedAgent() {
     library_.reset();
 }
 
-InvokeOutcome LoadedAgent::invoke(RunContext& run, const std::string& input_json) const {
+namespace {
+
+// An agent with the llm permission learns which provider serves it, so a
+// text agent knows whether to ask the LLM or use its offline algorithm:
+// input.llm = {"provider", "model", "fallback"}. Spliced into the object's
+// end rather than re-parsing it.
+std::string with_llm_info(const Manifest& manifest, const std::string& input_json) {
+    llm::LlmClient* client = llm_client();
+    if (client == nullptr || !manifest.has_permission("llm")) return input_json;
+    size_t end = input_json.find_last_of('}');
+    if (end == std::string::npos) return input_json;
+    llm::ProviderChoice choice = client->choice(manifest.name);
+    rapidjson::Document info(rapidjson::kObjectType);
+    auto& allocator = info.GetAllocator();
+    info.AddMember("provider", json::string_value(choice.provider, allocator), allocator);
+    info.AddMember("model", json::string_value(choice.model, allocator), allocator);
+    info.AddMember("fallback", json::string_value(manifest.llm_fallback, allocator), allocator);
+    bool empty_object = input_json.find_first_not_of(" \t\r\n", input_json.find('{') + 1) == end;
+    return input_json.substr(0, end) + (empty_object ? "" : ",") + "\"llm\":" + json::serialize(info) +
+           input_json.substr(end);
+}
+
+}  // namespace
+
+InvokeOutcome LoadedAgent::invoke(RunContext& run, const std::string& raw_input_json) const {
+    const std::string input_json = with_llm_info(manifest_, raw_input_json);
     agenthost_status status =
         descriptor_->on_agent_invoke(instance_, to_handle(&run), {input_json.data(), input_json.size()});
     InvokeOutcome outcome;

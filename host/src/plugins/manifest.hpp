@@ -31,6 +31,10 @@ struct Manifest {
     std::vector<std::string> permissions;
     std::vector<ApprovalRule> approval_required;
     std::string isolation;
+    // What the agent does when its LLM provider fails: "fail" the run (the
+    // default) or fall back to its "offline" algorithm. Passed to the agent
+    // in its input's "llm" object.
+    std::string llm_fallback = "fail";
     // The whole manifest document (for GET /agents/{name}).
     std::shared_ptr<const rapidjson::Document> document;
     // Compiled schemas; null when the manifest has none.

@@ -3,6 +3,7 @@
 // point.
 #pragma once
 
+#include "llm/llm_client.hpp"
 #include "plugins/manifest.hpp"
 
 #include <agenthost/abi.h>
@@ -23,6 +24,12 @@ struct OpenedLibrary {
 
 // The service table handed to every plugin's entry point.
 const agenthost_host_api& host_api();
+
+// The LLM client the service table's llm callbacks use (null: they answer
+// UNAVAILABLE). Set once at start, before any plugin runs; the client must
+// outlive every run.
+void set_llm_client(llm::LlmClient* client);
+llm::LlmClient* llm_client();
 
 OpenedLibrary open_library(const Manifest& manifest);
 

@@ -38,6 +38,20 @@ class RunContext {
     std::optional<std::string> result_json;
     std::string error_message;
     std::string last_error;
+    // LLM calls of this run and their token usage so far (llm.usage events).
+    long long llm_calls = 0;
+    long long llm_input_tokens = 0;
+    long long llm_output_tokens = 0;
+
+    // {"calls","input_tokens","output_tokens","total_tokens"}, or "" when
+    // the run made no LLM call; stored with the run's outcome.
+    std::string llm_usage_json() {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (llm_calls == 0) return "";
+        return "{\"calls\":" + std::to_string(llm_calls) + ",\"input_tokens\":" + std::to_string(llm_input_tokens) +
+               ",\"output_tokens\":" + std::to_string(llm_output_tokens) +
+               ",\"total_tokens\":" + std::to_string(llm_input_tokens + llm_output_tokens) + "}";
+    }
 
     // Approvals: the operation a person already approved for this run (set
     // before invoke), and what the plugin asked approval for, if it did.

@@ -226,6 +226,7 @@ void RunDispatcher::execute(const std::string& run_id) {
         context.approved_operation = approved_operation(run.approval_state, run.approval_json);
         plugins::InvokeOutcome outcome =
             AgentExecution(*agent, context, services, run, settings_, llm_).execute();
+        run.llm_usage_json = context.llm_usage_json();
         {
             std::lock_guard<std::mutex> lock(mutex_);
             active_.erase(run.id);

@@ -174,6 +174,15 @@ const std::vector<Migration>& migrations() {
          },
          {},
          {}},
+        {4,
+         "LLM token usage per run",
+         {
+             // {"calls","input_tokens","output_tokens","total_tokens"}; NULL
+             // for runs that made no LLM call.
+             "ALTER TABLE runs ADD COLUMN llm_usage TEXT",
+         },
+         {},
+         {}},
     };
     return all;
 }

@@ -53,6 +53,8 @@ struct RunRecord {
     std::string approval_state;  // "" | required | pending | approved | rejected
     long long approval_expires_at_ms = 0;
     std::string step_key;  // a DAG step's id within its pipeline
+    // The run's LLM token usage as a JSON object; empty when it made no call.
+    std::string llm_usage_json;
     // Only when inserting: runs this one waits for (kind success|completion).
     std::vector<std::pair<std::string, std::string>> depends_on;
 };

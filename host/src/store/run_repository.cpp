@@ -42,11 +42,12 @@ struct RunRepository::HotStatements {
              soci::use(event.run_id), soci::use(event.seq), soci::use(event.type), soci::use(event.ts_ms),
              soci::use(event.data_json), soci::use(event.run_id), soci::use(fencing_token));
         complete = (session.prepare << "UPDATE runs SET status = :status, result = :result, error = :error, "
-                                       "error_type = :type, finished_at_ms = :now, updated_at_ms = :now2, "
+                                       "error_type = :type, llm_usage = :usage, finished_at_ms = :now, updated_at_ms = :now2, "
                                        "lease_owner = NULL, lease_expires_at_ms = NULL "
                                        "WHERE id = :id AND fencing_token = :token AND status = 'running'",
                     soci::use(run.status), soci::use(run.result_json, result_indicator),
                     soci::use(run.error, error_indicator), soci::use(run.error_type, type_indicator),
+                    soci::use(run.llm_usage_json, usage_indicator),
                     soci::use(run.finished_at_ms), soci::use(run.finished_at_ms), soci::use(run.id),
                     soci::use(run.fencing_token));
         mark_started = (session.prepare << "UPDATE runs SET attempts = attempts + 1, "
@@ -70,6 +71,7 @@ struct RunRepository::HotStatements {
         approval_state_indicator = run.approval_state.empty() ? soci::i_null : soci::i_ok;
         approval_expiry_indicator = run.approval_expires_at_ms == 0 ? soci::i_null : soci::i_ok;
         step_key_indicator = run.step_key.empty() ? soci::i_null : soci::i_ok;
+        usage_indicator = run.llm_usage_json.empty() ? soci::i_null : soci::i_ok;
     }
 
     RunRecord run;
@@ -80,7 +82,7 @@ struct RunRepository::HotStatements {
                     type_indicator = soci::i_null, routing_indicator = soci::i_null,
                     options_indicator = soci::i_null, approval_indicator = soci::i_null,
                     approval_state_indicator = soci::i_null, approval_expiry_indicator = soci::i_null,
-                    step_key_indicator = soci::i_null;
+                    step_key_indicator = soci::i_null, usage_indicator = soci::i_null;
     soci::statement upsert_thread, insert_run, insert_event, insert_fenced_event, complete, mark_started;
 };
 

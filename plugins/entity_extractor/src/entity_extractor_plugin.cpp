@@ -2,8 +2,10 @@
 // extractor, and turns its entities into the result JSON. All the extraction
 // logic lives in entity_extractor_core, which knows nothing of the SDK.
 #include "entity_extractor.hpp"
+#include "llm_names.hpp"
 
 #include <agenthost/agent.hpp>
+#include <textkit/llm_call.hpp>
 
 #include <array>
 #include <string>
@@ -92,7 +94,8 @@ rapidjson::Value entity_to_json(const Entity& entity, rapidjson::Document& owner
     return json;
 }
 
-rapidjson::Document result_to_json(const std::vector<Entity>& entities, const EntityTypeSet& types) {
+rapidjson::Document result_to_json(const std::vector<Entity>& entities, const EntityTypeSet& types,
+                                   const char* method = "rules") {
     rapidjson::Document result(rapidjson::kObjectType);
     auto& allocator = result.GetAllocator();
     std::array<uint64_t, entity_extractor::entity_type_count> counts{};
@@ -110,6 +113,7 @@ rapidjson::Document result_to_json(const std::vector<Entity>& entities, const En
     result.AddMember("entities", list, allocator);
     result.AddMember("counts", counts_json, allocator);
     result.AddMember("entity_count", static_cast<uint64_t>(entities.size()), allocator);
+    result.AddMember("method", rapidjson::StringRef(method), allocator);
     return result;
 }
 
@@ -126,14 +130,34 @@ class EntityExtractorAgent : public agenthost::Agent {
             options.types = parse_types(types->value, "context.types");
 
         run.progress("extracting entities from " + std::to_string(text.size()) + " bytes of text", 0.0);
-        std::vector<Entity> entities =
-            entity_extractor::extract_entities(text, options, [&run](ExtractionStage stage, std::size_t found) {
+        auto extract = [&](const ExtractionOptions& with) {
+            return entity_extractor::extract_entities(text, with, [&run](ExtractionStage stage, std::size_t found) {
                 run.throw_if_cancelled();
                 if (stage == ExtractionStage::patterns_found)
                     run.progress("found " + std::to_string(found) + " patterned entities; classifying names", 0.5);
             });
-        run.progress("extracted " + std::to_string(entities.size()) + " entities", 1.0);
-        return result_to_json(entities, options.types);
+        };
+        auto offline = [&] {
+            std::vector<Entity> entities = extract(options);
+            run.progress("extracted " + std::to_string(entities.size()) + " entities", 1.0);
+            return result_to_json(entities, options.types);
+        };
+        const textkit::LlmTarget llm = textkit::llm_target(run);
+        if (!llm.use() || !options.types.contains_any_name_type()) return offline();
+        return textkit::with_llm_fallback(run, llm, "entity_extractor", [&] {
+            // Patterns from the scanners, names from the model.
+            ExtractionOptions patterns_only = options;
+            patterns_only.types = EntityTypeSet();
+            for (EntityType type : entity_extractor::all_entity_types())
+                if (options.types.contains(type) && !entity_extractor::is_name_type(type)) patterns_only.types.insert(type);
+            std::vector<Entity> entities = patterns_only.types.empty() ? std::vector<Entity>{} : extract(patterns_only);
+            std::string response = run.llm_complete(
+                textkit::json_mode_request(entity_extractor::llm_names_prompt(options.types), text, 1000));
+            rapidjson::Document answer = textkit::parse_answer_object(textkit::response_content(response));
+            entities = entity_extractor::merge_llm_names(answer, text, options.types, std::move(entities));
+            run.progress("extracted " + std::to_string(entities.size()) + " entities; names by " + llm.provider, 1.0);
+            return result_to_json(entities, options.types, "llm");
+        }, offline);
     }
 
   private:

@@ -2,12 +2,14 @@
 // Reads the text from the run and the neutral band from the config, and turns
 // the Analysis into the result object described in manifest.json.
 #include <agenthost/agent.hpp>
+#include <textkit/llm_call.hpp>
 #include <textkit/run_text.hpp>
 
 #include <sstream>
 #include <stdexcept>
 #include <string>
 
+#include "llm_sentiment.hpp"
 #include "sentiment.hpp"
 
 namespace {
@@ -86,9 +88,20 @@ class SentimentAgent final : public agenthost::Agent {
     rapidjson::Document invoke(agenthost::Run& run) override {
         const std::string text = textkit::run_text(run, "analyze");
         run.throw_if_cancelled();
-        const sentiment::Analysis analysis = sentiment::analyze(text, options_);
-        run.progress("scored " + std::to_string(analysis.sentences.size()) + " sentences", 1.0);
-        return to_json(analysis);
+        const textkit::LlmTarget llm = textkit::llm_target(run);
+        auto offline = [&] {
+            const sentiment::Analysis analysis = sentiment::analyze(text, options_);
+            run.progress("scored " + std::to_string(analysis.sentences.size()) + " sentences", 1.0);
+            return to_json(analysis);
+        };
+        if (!llm.use()) return offline();
+        return textkit::with_llm_fallback(run, llm, "sentiment", [&] {
+            std::string response = run.llm_complete(textkit::json_mode_request(sentiment::kLlmSystemPrompt, text, 400));
+            rapidjson::Document answer = textkit::parse_answer_object(textkit::response_content(response));
+            rapidjson::Document result = sentiment::result_from_llm_answer(answer, llm.model, options_.neutral_threshold);
+            run.progress("classified by " + llm.provider + " (" + llm.model + ")", 1.0);
+            return result;
+        }, offline);
     }
 
   private:

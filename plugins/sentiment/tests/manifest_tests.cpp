@@ -10,8 +10,11 @@ TEST_CASE("the manifest satisfies the plugin manifest schema", "[manifest]") {
     CHECK(schema_violation(read_json_file(MANIFEST_SCHEMA_PATH), manifest) == "");
     CHECK(manifest["library"] == SENTIMENT_PLUGIN_FILE_NAME);
     CHECK(manifest["domain"] == "text");
-    CHECK(manifest["permissions"].Size() == 1);
+    CHECK(manifest["permissions"].Size() == 2);
     CHECK(manifest["permissions"][0] == "events");
+    // The LLM path, used only when the host has a provider configured.
+    CHECK(manifest["permissions"][1] == "llm");
+    CHECK(manifest["llm_fallback"] == "offline");
 }
 
 TEST_CASE("the manifest's default config satisfies its config schema", "[manifest]") {

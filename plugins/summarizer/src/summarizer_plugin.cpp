@@ -2,11 +2,13 @@
 // Reads the text and sentence budget from the run, reports progress, and
 // turns the Summary into the result object described in manifest.json.
 #include <agenthost/agent.hpp>
+#include <textkit/llm_call.hpp>
 #include <textkit/run_text.hpp>
 
 #include <stdexcept>
 #include <string>
 
+#include "llm_summary.hpp"
 #include "summarizer.hpp"
 
 namespace {
@@ -42,7 +44,7 @@ int requested_max_sentences(const agenthost::Run& run, int configured) {
     return found->value.GetInt();
 }
 
-rapidjson::Document to_json(const summarizer::Summary& summary) {
+rapidjson::Document to_json(const summarizer::Summary& summary, const char* method = "textrank") {
     rapidjson::Document result(rapidjson::kObjectType);
     auto& allocator = result.GetAllocator();
     rapidjson::Value sentences(rapidjson::kArrayType);
@@ -60,7 +62,7 @@ rapidjson::Document to_json(const summarizer::Summary& summary) {
     result.AddMember("sentence_count", static_cast<uint64_t>(summary.sentences.size()), allocator);
     result.AddMember("original_sentence_count", static_cast<uint64_t>(summary.original_sentence_count), allocator);
     result.AddMember("compression_ratio", summary.compression_ratio, allocator);
-    result.AddMember("method", "textrank", allocator);
+    result.AddMember("method", rapidjson::StringRef(method), allocator);
     return result;
 }
 
@@ -80,7 +82,23 @@ class SummarizerAgent final : public agenthost::Agent {
             run.throw_if_cancelled();
             run.progress(done, fraction);
         };
-        return to_json(summarizer::summarize(text, static_cast<std::size_t>(max_sentences), after_phase));
+        const textkit::LlmTarget llm = textkit::llm_target(run);
+        auto offline = [&] {
+            return to_json(summarizer::summarize(text, static_cast<std::size_t>(max_sentences), after_phase));
+        };
+        if (!llm.use()) return offline();
+        return textkit::with_llm_fallback(run, llm, "summarizer", [&] {
+            const auto sentences = textkit::split_sentences(text);
+            const auto budget = static_cast<std::size_t>(max_sentences);
+            // A text within the budget is its own summary: no call needed.
+            if (sentences.size() <= budget) return offline();
+            std::string response = run.llm_complete(textkit::json_mode_request(
+                summarizer::llm_system_prompt(budget), summarizer::llm_user_message(sentences), 200));
+            rapidjson::Document answer = textkit::parse_answer_object(textkit::response_content(response));
+            summarizer::Summary summary = summarizer::summary_from_llm_answer(answer, sentences, budget);
+            run.progress("sentences chosen by " + llm.provider + " (" + llm.model + ")", 1.0);
+            return to_json(summary, "llm");
+        }, offline);
     }
 
   private:

@@ -158,10 +158,22 @@ typedef struct agenthost_host_api {
      * callback on the run or until on_invoke returns. */
     agenthost_str (*callback_run_last_error)(agenthost_host_run_ptr run) AGENTHOST_NOEXCEPT;
 
-    /* Calls the configured LLM. Request and response are JSON objects
-     * ({"messages": [...], ...} -> {"content": "...", "usage": {...}}).
+    /* Calls the configured LLM. Request and response are JSON objects:
+     *   request  {"messages": [{"role": "system"|"user"|"assistant",
+     *             "content": "..."}, ...] (non-empty), "model"?: "...",
+     *             "json_mode"?: bool, "max_tokens"?: 1.., "temperature"?: 0..2}
+     *   response {"content": "...", "usage": {"input_tokens",
+     *             "output_tokens", "total_tokens"}, "provider", "model",
+     *             "finish_reason"}
      * `out_response_json` is valid until on_invoke returns. The streaming
-     * form also calls `sink` for each token. Needs the "llm" permission. */
+     * form also calls `sink` for each token (on the calling thread, before
+     * it returns). Needs the "llm" permission. A malformed request fails
+     * with AGENTHOST_ERROR_FAILED; a provider that fails after its retries
+     * with AGENTHOST_ERROR_UNAVAILABLE and a message naming the provider and
+     * its last status. The host records each call's usage as an "llm.usage"
+     * run event and streamed tokens as "llm.token" events; plugins may not
+     * emit "llm.*" events themselves. Without a configured provider the
+     * host's deterministic offline provider answers (README, LLM providers). */
     agenthost_status (*callback_run_llm_complete)(agenthost_host_run_ptr run, agenthost_str request_json,
                                                   agenthost_str* out_response_json) AGENTHOST_NOEXCEPT;
     agenthost_status (*callback_run_llm_stream)(agenthost_host_run_ptr run, agenthost_str request_json,
@@ -208,8 +220,12 @@ typedef struct agenthost_agent_descriptor {
     void (*on_agent_destroy)(agenthost_module_agent_ptr agent) AGENTHOST_NOEXCEPT;
 
     /* Runs one task. May be called from several threads at once.
-     * `input_json` ({"run_id","thread_id","task","context"}) is valid during
-     * the call. On success, call callback_run_set_result and return
+     * `input_json` ({"run_id","thread_id","task","context","attempt"}) is
+     * valid during the call. For an agent with the "llm" permission it also
+     * has "llm": {"provider": "offline"|"openai"|"anthropic", "model": "...",
+     * "fallback": "offline"|"fail" (the manifest's llm_fallback)}, so the
+     * agent can use its own offline algorithm when the provider is
+     * "offline". On success, call callback_run_set_result and return
      * AGENTHOST_OK; otherwise call callback_run_set_error and return the
      * status that says why. */
     agenthost_status (*on_agent_invoke)(agenthost_module_agent_ptr agent, agenthost_host_run_ptr run,

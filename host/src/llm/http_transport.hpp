@@ -1,0 +1,48 @@
+// One HTTP POST over libcurl for the providers: connect and total timeouts,
+// response headers, and the body either collected or handed over chunk by
+// chunk as it arrives (for streaming, only when the status is 2xx).
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace agenthost::llm {
+
+struct HttpPost {
+    std::string url;
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::string body;
+    long long connect_timeout_ms = 10000;
+    long long timeout_ms = 60000;
+};
+
+struct HttpReply {
+    int status = 0;                              // 0: no HTTP answer
+    std::map<std::string, std::string> headers;  // names lower-cased (last value wins)
+    std::string body;       // the whole body, or for a streamed 2xx answer nothing
+    std::string error;      // transport failure: refused, reset, timeout, ...
+    bool timed_out = false;
+    bool streamed = false;  // the body went to on_chunk
+    bool transport_error() const { return !error.empty(); }
+    std::string header(const std::string& lower_name) const {
+        auto found = headers.find(lower_name);
+        return found == headers.end() ? std::string() : found->second;
+    }
+};
+
+// Receives body bytes of a 2xx answer; returning false aborts the transfer.
+using OnChunk = std::function<bool(std::string_view bytes)>;
+
+// Never throws for network trouble: it comes back in reply.error. A transfer
+// cut after the status line is a transport error too (reply.status is kept).
+HttpReply http_post(const HttpPost& request, const OnChunk& on_chunk = {});
+
+// Whether a TCP (and TLS) connection to the URL's host can be opened within
+// `timeout_ms`; sends no request. `error` says why not.
+bool http_reachable(const std::string& url, long long timeout_ms, std::string& error);
+
+}  // namespace agenthost::llm
