@@ -1,6 +1,7 @@
 // Orchestration through a real host: routing supervisors, reflection, every
 // approval trigger and decision, DAG workflows with shared memory, looping
 // runs and the three multitask strategies.
+#include "fake_llm_server.hpp"
 #include "test_host.hpp"
 
 #include <chrono>
@@ -135,6 +136,45 @@ TEST_CASE("tasks without an agent are routed by the supervisors to the agent tha
         CHECK(run["routing"]["candidates"][0]["score"].GetDouble() > 0);
         CHECK(run["routing"]["domain_scores"].IsObject());
     }
+}
+
+TEST_CASE("with an LLM configured the supervisor follows its choice, and falls back to BM25 when it fails",
+          "[routing][llm]") {
+    FakeLlmServer provider;
+    HostProcess routed(host_config(
+        R"({"kubernetes_agent":{"enabled":true},"harness_expert":{"enabled":true},"echo":{"enabled":true}})",
+        R"("llm":{"provider":"openai","model":"router-test","max_retries":0,"timeout_seconds":2,)"
+        R"("openai":{"api_key":"sk-routing-test","base_url":")" + provider.url("/v1") + R"("}})"));
+    HttpClient client(routed.base_url());
+    const std::string task = R"(Create Kubernetes deployment manifests for the payments service)";
+
+    provider.reset();
+    provider.set_responder([](const FakeLlmRequest&) {
+        return openai_reply(R"({"domain":"infrastructure","agent":"harness_expert","reason":"a pipeline fits better"})",
+                            40, 12);
+    });
+    auto chosen = route(client, task);
+    CHECK(string_member(chosen, "agent") == "harness_expert");
+    CHECK(string_member(chosen["routing"], "method") == "llm");
+    CHECK(path_of(chosen) == std::vector<std::string>{"root_supervisor", "infrastructure_supervisor", "harness_expert"});
+    auto asked = provider.requests();
+    REQUIRE_FALSE(asked.empty());
+    CHECK_THAT(asked.front().body, Contains("kubernetes_agent") && Contains("payments service"));
+
+    provider.reset();
+    provider.set_responder([](const FakeLlmRequest&) { return error_reply(500); });
+    auto fallback = route(client, task);
+    CHECK(string_member(fallback, "agent") == "kubernetes_agent");
+    CHECK(string_member(fallback["routing"], "method") == "bm25");
+    CHECK_FALSE(string_member(fallback["routing"], "llm_error").empty());
+
+    provider.reset();
+    provider.set_responder([](const FakeLlmRequest&) {
+        return openai_reply(R"({"agent":"no_such_agent"})", 40, 5);
+    });
+    auto unknown = route(client, task);
+    CHECK(string_member(unknown, "agent") == "kubernetes_agent");
+    CHECK_THAT(string_member(unknown["routing"], "llm_error"), Contains("no_such_agent"));
 }
 
 TEST_CASE("/agent/invoke with agent_name null answers with the agent used and the supervisor path", "[routing]") {
