@@ -1,0 +1,37 @@
+// Validates Kubernetes objects against the official OpenAPI schemas of their
+// apiVersion, through the kubernetes-models npm package (its models are
+// generated from the Kubernetes OpenAPI spec and validate with ajv).
+//
+//   node validate_objects.js OBJECTS.json NODE_MODULES_DIR
+//
+// OBJECTS.json holds a JSON array of objects. Prints one line per problem
+// and exits 1 when there is any; otherwise prints "validated N objects".
+"use strict";
+const fs = require("fs");
+const path = require("path");
+
+const [file, modules] = process.argv.slice(2);
+const objects = JSON.parse(fs.readFileSync(file, "utf8"));
+let problems = 0;
+for (const object of objects) {
+  const { apiVersion, kind } = object;
+  const name = (object.metadata && object.metadata.name) || "?";
+  const [group, version] = apiVersion.includes("/") ? apiVersion.split("/") : [null, apiVersion];
+  const modelPath = path.join(modules, "kubernetes-models", ...(group ? [group, version, kind] : [version, kind]));
+  let Model;
+  try {
+    Model = require(modelPath)[kind];
+  } catch (error) {
+    console.log(`${kind}/${name}: no model for ${apiVersion} ${kind}`);
+    problems++;
+    continue;
+  }
+  try {
+    new Model(object).validate();
+  } catch (error) {
+    console.log(`${kind}/${name}: ${error.message}`);
+    problems++;
+  }
+}
+if (problems > 0) process.exit(1);
+console.log(`validated ${objects.length} objects`);
