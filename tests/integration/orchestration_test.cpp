@@ -5,6 +5,8 @@
 #include "test_host.hpp"
 
 #include <chrono>
+#include <cstdio>
+#include <sys/wait.h>
 #include <filesystem>
 #include <thread>
 
@@ -373,6 +375,33 @@ TEST_CASE("a pending approval survives a host restart", "[approval]") {
     CHECK(string_member(wait_final(client, id), "status") == "succeeded");
     second.stop();
     std::filesystem::remove_all(root);
+}
+
+TEST_CASE("agentctl shows a thread's status and approves from the command line", "[approval][agentctl]") {
+    HttpClient client(host().base_url());
+    std::string id = post_run(client, R"({"agent_name":"echo","task":"t","thread_id":"ctl-1","require_approval":true})");
+    wait_status(client, id, "pending_approval");
+    std::string agentctl = (std::filesystem::path(host_binary()).parent_path() / "agentctl").string();
+    auto run_ctl = [&](const std::string& args) {
+        std::string command = agentctl + " --url " + host().base_url() + " " + args + " 2>&1";
+        std::string output;
+        FILE* pipe = ::popen(command.c_str(), "r");
+        REQUIRE(pipe != nullptr);
+        char buffer[4096];
+        while (size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
+        int status = ::pclose(pipe);
+        return std::make_pair(WIFEXITED(status) ? WEXITSTATUS(status) : -1, output);
+    };
+    auto [status_code, status_output] = run_ctl("status ctl-1");
+    CHECK(status_code == 0);
+    CHECK_THAT(status_output, Contains("\"status\":\"pending_approval\""));
+    auto [approve_code, approve_output] = run_ctl("approve ctl-1 --comment 'from the shell' --approver carol");
+    CHECK(approve_code == 0);
+    CHECK_THAT(approve_output, Contains("\"status\":\"approved\"") && Contains("carol"));
+    CHECK(string_member(wait_final(client, id), "status") == "succeeded");
+    auto [again_code, again_output] = run_ctl("reject ctl-1");
+    CHECK(again_code == 1);
+    CHECK_THAT(again_output, Contains("NoPendingApproval"));
 }
 
 TEST_CASE("approving what does not exist is refused in the envelope", "[approval]") {
