@@ -165,3 +165,39 @@ TEST_CASE("a client streaming from one host sees, live, the events of a run exec
     REQUIRE(hosts.size() == 1);
     CHECK(hosts[0] == host_id_of(a));
 }
+
+TEST_CASE("runs enqueued on one thread through two hosts all run, one after another", "[multitask]") {
+    TestDatabase database;
+    HostProcess a(host_config(kEchoOnly), on_database(database, {"--workers", "4"}));
+    HostProcess b(host_config(kEchoOnly), on_database(database, {"--workers", "4"}));
+    HttpClient client_a(a.base_url()), client_b(b.base_url());
+    // Short runs submitted through both hosts at once race completions
+    // against new dependencies; none may be left blocked.
+    std::vector<std::string> ids;
+    for (int i = 0; i < 40; ++i) {
+        HttpClient& client = i % 2 == 0 ? client_a : client_b;
+        auto created = client.post("/runs", R"({"agent_name":"echo","task":"in turn","thread_id":"shared-thread"})");
+        INFO("body: " << created.body);
+        REQUIRE(created.status == 202);
+        ids.push_back(string_member(json_of(created), "run_id"));
+    }
+    bool settled = poll_until(
+        [&] {
+            for (const auto& id : ids)
+                if (run_status_of(client_a, id) != "succeeded") return false;
+            return true;
+        },
+        30000ms, 100ms);
+    REQUIRE(settled);
+    // One at a time: each started after the one before it finished, and the
+    // thread's memory counted every run once.
+    std::set<int> counts;
+    std::string previous_finish;
+    for (const auto& id : ids) {
+        auto run = fetch_run(client_a, id);
+        counts.insert(run["result"]["thread_run_count"].GetInt());
+        if (!previous_finish.empty()) CHECK(string_member(run, "started_at") >= previous_finish);
+        previous_finish = string_member(run, "finished_at");
+    }
+    CHECK(counts.size() == ids.size());
+}

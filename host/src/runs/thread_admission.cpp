@@ -9,7 +9,7 @@ constexpr const char* kThreadBusy = "thread busy: ";
 
 void admit_on_thread(soci::session& session, const store::RunRepository& runs, const std::string& strategy,
                      Admission& admission) {
-    std::vector<store::RunRecord> active = runs.active_on_thread(session, admission.run.thread_id);
+    std::vector<store::RunRecord> active = runs.active_on_thread(session, admission.run.thread_id, /*lock=*/true);
     if (active.empty()) return;
     store::RunRecord& run = admission.run;
     auto block = [&run](const std::string& after) { block_on(run, after, "completion"); };
@@ -28,7 +28,7 @@ void admit_on_thread(soci::session& session, const store::RunRepository& runs, c
         }
         return;
     }
-    block(active.back().id);  // enqueue
+    for (const std::string& tail : runs.queue_tails(session, admission.run.thread_id)) block(tail);  // enqueue
 }
 
 std::string thread_busy_error(const std::string& thread_id, const std::string& active_run_id) {

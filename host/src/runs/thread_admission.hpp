@@ -17,7 +17,7 @@ struct Admission {
 };
 
 // reject: sets busy_with and the run is not inserted. enqueue: the run is
-// blocked until the thread's newest active run ends. interrupt: the active
+// blocked until the end of the thread's queue has run. interrupt: the active
 // runs are cancelled; the run waits for those still executing to stop.
 void admit_on_thread(soci::session& session, const store::RunRepository& runs, const std::string& strategy,
                      Admission& admission);

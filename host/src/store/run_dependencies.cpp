@@ -88,15 +88,29 @@ std::vector<Dependency> RunRepository::pipeline_dependencies(soci::session& sess
     return dependencies;
 }
 
-std::vector<RunRecord> RunRepository::active_on_thread(soci::session& session, const std::string& thread_id) const {
+std::vector<RunRecord> RunRepository::active_on_thread(soci::session& session, const std::string& thread_id,
+                                                       bool lock) const {
     std::vector<RunRecord> runs;
+    std::string for_update = lock && dialect_ == Dialect::postgresql ? " FOR UPDATE" : "";
     soci::rowset<soci::row> rows =
         (session.prepare << std::string("SELECT ") + kRunColumns +
                                 " FROM runs WHERE thread_id = :t AND status IN ('queued', 'blocked', 'running', "
-                                "'pending_approval') ORDER BY created_at_ms, id",
+                                "'pending_approval') ORDER BY created_at_ms, id" + for_update,
          soci::use(thread_id));
     for (const soci::row& row : rows) runs.push_back(run_from_row(row));
     return runs;
+}
+
+std::vector<std::string> RunRepository::queue_tails(soci::session& session, const std::string& thread_id) const {
+    std::vector<std::string> tails;
+    soci::rowset<soci::row> rows =
+        (session.prepare << "SELECT r.id FROM runs r WHERE r.thread_id = :t AND r.status IN ('queued', 'blocked', "
+                            "'running', 'pending_approval') AND NOT EXISTS (SELECT 1 FROM run_dependencies d "
+                            "JOIN runs w ON w.id = d.run_id WHERE d.depends_on = r.id AND w.status IN ('queued', "
+                            "'blocked', 'running', 'pending_approval')) ORDER BY r.created_at_ms, r.id",
+         soci::use(thread_id));
+    for (const soci::row& row : rows) tails.push_back(text_at(row, 0));
+    return tails;
 }
 
 std::optional<RunRecord> RunRepository::latest_on_thread(soci::session& session, const std::string& thread_id) const {

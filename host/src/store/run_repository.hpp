@@ -78,8 +78,16 @@ class RunRepository {
     // Pending approvals whose deadline passed.
     std::vector<RunRecord> expired_approvals(soci::session& session, long long now) const;
 
-    // Runs of a thread that have not ended, oldest first.
-    std::vector<RunRecord> active_on_thread(soci::session& session, const std::string& thread_id) const;
+    // Runs of a thread that have not ended, oldest first. With `lock` (for a
+    // writer that will make a run wait on them) PostgreSQL locks their rows:
+    // a completion racing it then commits after the dependency does and its
+    // release sees it, or before, and they are no longer active.
+    std::vector<RunRecord> active_on_thread(soci::session& session, const std::string& thread_id,
+                                            bool lock = false) const;
+    // The thread's active runs no other active run waits for: the ends of
+    // its queue, which a newly enqueued run waits for. (Not "the newest":
+    // creation times tie within a millisecond across hosts.)
+    std::vector<std::string> queue_tails(soci::session& session, const std::string& thread_id) const;
     // The thread's most recent run.
     std::optional<RunRecord> latest_on_thread(soci::session& session, const std::string& thread_id) const;
     // What people and recovery did to a run, oldest first.
