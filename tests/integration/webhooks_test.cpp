@@ -976,3 +976,25 @@ TEST_CASE("POST /webhook/callback/test signs a body in both schemes, and sends i
     check_webhook_url_refused(guarded.post("/webhook/callback/test", R"({"webhook_secret":"s","webhook_url":"http://169.254.169.254/latest/meta-data"})"),
                               "POST /webhook/callback/test metadata");
 }
+
+TEST_CASE("an orchestrated workflow's webhook carries every step, as /agents/status shows it", "[dag]") {
+    WebhookReceiver receiver;
+    HttpClient client(host().base_url());
+    auto created = client.post("/agents/orchestrate", R"({"task":"t","webhook_url":")" + receiver.url("/hooks/dag") +
+                                                          R"(","webhook_secret":")" + kPlainSecret + R"(","steps":[
+        {"id":"first","agent":"echo"},{"id":"second","agent":"echo","depends_on":["first"]}]})");
+    INFO(created.body);
+    REQUIRE(created.status == 202);
+    std::string id = string_member(json_of(created), "id");
+    REQUIRE(receiver.wait_for(1, 10000ms));
+    auto request = receiver.requests()[0];
+    rapidjson::Document body;
+    body.Parse(request.body.c_str());
+    REQUIRE(body.IsObject());
+    CHECK(string_member(body, "type") == "pipeline.completed");
+    CHECK(string_member(body["data"], "id") == id);
+    REQUIRE(body["data"]["steps"].Size() == 2);
+    CHECK(string_member(body["data"]["steps"][1], "id") == "second");
+    CHECK(string_member(body["data"]["steps"][1], "status") == "succeeded");
+    check_signed(request, kPlainSecret);
+}

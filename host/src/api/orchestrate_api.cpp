@@ -70,13 +70,14 @@ std::string workflow_state(const runs::DagView& view) {
     return view.pipeline.status;  // processing | completed | failed
 }
 
-http::HttpResponse status_response(const runs::DagView& view) {
+}  // namespace
+
+void write_workflow(JsonWriter& out, const runs::DagView& view) {
     std::map<std::string, std::string> step_of;  // run id -> step id
     for (const auto& run : view.runs) step_of[run.id] = run.step_key;
     std::map<std::string, std::vector<std::string>> needs;
     for (const auto& dependency : view.dependencies) needs[dependency.run_id].push_back(step_of[dependency.depends_on]);
 
-    JsonWriter out;
     out->StartObject();
     out.field("id", view.pipeline.id);
     out.field("workflow_id", view.pipeline.id);
@@ -122,8 +123,9 @@ http::HttpResponse status_response(const runs::DagView& view) {
     }
     out->EndArray();
     out->EndObject();
-    return http::json_response(200, out.str());
 }
+
+namespace {
 
 void orchestrate(ApiContext& context, const http::HttpRequest& request, const http::Responder& responder) {
     rapidjson::Document body = read_json_body(request, "requests/orchestrate");
@@ -157,7 +159,9 @@ void workflow_status(ApiContext& context, const http::HttpRequest& request, cons
     std::string id = request.param("id");
     auto view = with_store([&] { return context.workflows->dag(id); });
     if (!view) throw http::ApiError(404, "WorkflowNotFound", "no workflow with id '" + id + "'");
-    responder.send(status_response(*view));
+    JsonWriter out;
+    write_workflow(out, *view);
+    responder.send(http::json_response(200, out.str()));
 }
 
 }  // namespace

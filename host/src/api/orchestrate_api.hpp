@@ -5,10 +5,14 @@
 #pragma once
 
 #include "api/api_context.hpp"
+#include "api/json_writer.hpp"
 #include "http/router.hpp"
 
 namespace agenthost::api {
 
 void add_orchestrate_routes(http::Router& router, ApiContext& context);
+
+// A workflow as GET /agents/status/{id} shows it (also its webhook's data).
+void write_workflow(JsonWriter& out, const runs::DagView& view);
 
 }  // namespace agenthost::api

@@ -1,6 +1,7 @@
 #include "api/webhooks_api.hpp"
 
 #include "api/json_writer.hpp"
+#include "api/orchestrate_api.hpp"
 #include "api/pipeline_api.hpp"
 #include "api/request_body.hpp"
 #include "api/run_json.hpp"
@@ -182,7 +183,14 @@ std::optional<std::string> webhook_payload(ApiContext& context, const store::Web
     if (delivery.source_type == "pipeline") {
         auto view = context.runs.pipeline(delivery.source_id);
         if (!view) return std::nullopt;
-        write_pipeline(out, view->pipeline, &view->runs);
+        if (view->pipeline.mode == "dag" && context.workflows != nullptr) {
+            // Orchestrated workflows are delivered as /agents/status shows them.
+            auto workflow = context.workflows->dag(delivery.source_id);
+            if (!workflow) return std::nullopt;
+            write_workflow(out, *workflow);
+        } else {
+            write_pipeline(out, view->pipeline, &view->runs);
+        }
     } else {
         auto run = context.runs.find(delivery.source_id);
         if (!run) return std::nullopt;
