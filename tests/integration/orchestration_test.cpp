@@ -437,6 +437,18 @@ TEST_CASE("a DAG runs steps after their dependencies, independent ones in parall
     CHECK(status["steps_finished"].GetInt() == 5);
 }
 
+TEST_CASE("steps may be listed before the steps they depend on", "[dag]") {
+    HttpClient client(host().base_url());
+    std::string id = workflow(client, R"({"task":"t","steps":[
+        {"id":"last","agent":"echo","depends_on":["middle"]},
+        {"id":"middle","agent":"echo","depends_on":["first"]},
+        {"id":"first","agent":"echo"}]})");
+    auto status = wait_workflow(client, id);
+    CHECK(string_member(status, "status") == "completed");
+    CHECK(string_member(step(status, "last"), "started_at") >= string_member(step(status, "middle"), "finished_at"));
+    CHECK(string_member(step(status, "middle"), "started_at") >= string_member(step(status, "first"), "finished_at"));
+}
+
 TEST_CASE("a failed step fails its dependants, not its independent siblings", "[dag]") {
     HttpClient client(host().base_url());
     std::string id = workflow(client, R"({"task":"t","steps":[

@@ -408,3 +408,35 @@ TEST_CASE("hosts claiming at the same time never claim one run twice") {
     CHECK(claimed.size() == ids.size());
     for (const auto& id : ids) CHECK(claimed.count(id) == 1);
 }
+
+TEST_CASE("a completion reports dependants recorded after its claim, and releasing them queues them") {
+    testing::TestDatabase database;
+    auto db = database.open();
+    RunRecord lone = new_run("echo", "lone-thread");
+    insert(*db, lone);
+    RunRecord first = new_run("echo", "queue-thread");
+    insert(*db, first);
+    auto claimed = claim(*db, 5);
+    REQUIRE(claimed.size() == 2);
+    // Enqueued behind `first` while it runs.
+    RunRecord second = new_run("echo", "queue-thread", store::now_ms() + 1);
+    second.status = store::run_status::blocked;
+    second.depends_on.emplace_back(first.id, "completion");
+    insert(*db, second);
+
+    for (auto& entry : claimed) {
+        RunRecord run = start(*db, entry.run);
+        run.status = "failed";
+        run.error = "it broke";
+        run.finished_at_ms = store::now_ms();
+        bool has_dependants = true, done = false;
+        db->writes().run([&](soci::session& s) {
+            done = db->runs().complete(s, run, &has_dependants);
+            if (has_dependants) db->runs().release_dependants(s, run.id, run.status);
+        });
+        REQUIRE(done);
+        CHECK(has_dependants == (run.id == first.id));
+    }
+    // A completion dependency runs after the run it waits for, whatever its outcome.
+    CHECK(load(*db, second.id).status == "queued");
+}

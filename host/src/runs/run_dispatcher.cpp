@@ -272,9 +272,10 @@ void RunDispatcher::finish(store::RunRecord run, long long next_seq, std::functi
         }
         // Final events first: they are fenced on the run still running.
         for (const auto& event : events) runs.append_event(session, event, run.fencing_token);
-        *completed = runs.complete(session, run);
+        bool has_dependants = false;
+        *completed = runs.complete(session, run, &has_dependants);
         if (!*completed) return;
-        runs.release_dependants(session, run.id, run.status);
+        if (has_dependants) runs.release_dependants(session, run.id, run.status);
         if (!run.pipeline_id.empty() && !runs.continue_pipeline_loop(session, run.pipeline_id))
             pipelines.settle(session, run.pipeline_id);
     };

@@ -167,6 +167,7 @@ void WorkflowService::submit(const DagRequest& request,
         [pipeline, steps, &runs, &pipelines](soci::session& session) {
             pipelines.insert(session, pipeline);
             for (const auto& run : steps) runs.insert(session, run);
+            runs.mark_dependency_targets(session, pipeline.id);
         },
         [this, pipeline, committed = std::move(committed)](const std::string& error) {
             if (error.empty()) dispatcher_.wake();

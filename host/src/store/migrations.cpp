@@ -155,6 +155,9 @@ const std::vector<Migration>& migrations() {
              "ALTER TABLE runs ADD COLUMN approval_state TEXT",
              "ALTER TABLE runs ADD COLUMN approval_expires_at_ms BIGINT",
              "ALTER TABLE runs ADD COLUMN step_key TEXT",
+             // Set when a dependency on the run is recorded; its completion
+             // reads it back (RETURNING) and looks for dependants only then.
+             "ALTER TABLE runs ADD COLUMN has_dependants INTEGER NOT NULL DEFAULT 0",
              "CREATE INDEX runs_by_approval_expiry ON runs(approval_expires_at_ms)",
              // A blocked run starts when every run it depends on has finished:
              // kind 'success' needs it to have succeeded (pipeline and DAG

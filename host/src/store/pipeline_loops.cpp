@@ -95,6 +95,7 @@ bool RunRepository::continue_pipeline_loop(soci::session& session, const std::st
         if (!again.depends_on.empty()) again.status = run_status::blocked;
         insert(session, again);
     }
+    mark_dependency_targets(session, pipeline_id);
     session << "UPDATE pipelines SET iteration = :i WHERE id = :id", soci::use(next), soci::use(pipeline_id);
     return true;
 }

@@ -77,6 +77,12 @@ void RunRepository::release_dependants(soci::session& session, const std::string
     }
 }
 
+void RunRepository::mark_dependency_targets(soci::session& session, const std::string& pipeline_id) const {
+    session << "UPDATE runs SET has_dependants = 1 WHERE has_dependants = 0 AND id IN (SELECT d.depends_on FROM "
+               "run_dependencies d JOIN runs r ON r.id = d.run_id WHERE r.pipeline_id = :p)",
+        soci::use(pipeline_id);
+}
+
 std::vector<Dependency> RunRepository::pipeline_dependencies(soci::session& session,
                                                              const std::string& pipeline_id) const {
     std::vector<Dependency> dependencies;

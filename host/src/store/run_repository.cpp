@@ -9,9 +9,9 @@ namespace agenthost::store {
 // Statements bound by reference to the members below: a write fills the
 // members and executes, and SQLite/PostgreSQL skip parsing and planning.
 struct RunRepository::HotStatements {
-    explicit HotStatements(soci::session& session)
+    HotStatements(soci::session& session, Dialect dialect)
         : upsert_thread(session), insert_run(session), insert_event(session), insert_fenced_event(session),
-          complete(session), mark_started(session) {
+          complete(session), mark_started(session), dependants(session), returning(dialect == Dialect::postgresql) {
         upsert_thread = (session.prepare << "INSERT INTO threads (id, created_at_ms, updated_at_ms) VALUES (:id, :c, :u) "
                                             "ON CONFLICT (id) DO UPDATE SET updated_at_ms = excluded.updated_at_ms",
                          soci::use(run.thread_id), soci::use(run.created_at_ms), soci::use(run.updated_at_ms));
@@ -41,15 +41,30 @@ struct RunRepository::HotStatements {
                                 "(SELECT 1 FROM runs WHERE id = :r2 AND fencing_token = :f AND status = 'running')",
              soci::use(event.run_id), soci::use(event.seq), soci::use(event.type), soci::use(event.ts_ms),
              soci::use(event.data_json), soci::use(event.run_id), soci::use(fencing_token));
-        complete = (session.prepare << "UPDATE runs SET status = :status, result = :result, error = :error, "
-                                       "error_type = :type, llm_usage = :usage, finished_at_ms = :now, updated_at_ms = :now2, "
-                                       "lease_owner = NULL, lease_expires_at_ms = NULL "
-                                       "WHERE id = :id AND fencing_token = :token AND status = 'running'",
-                    soci::use(run.status), soci::use(run.result_json, result_indicator),
-                    soci::use(run.error, error_indicator), soci::use(run.error_type, type_indicator),
-                    soci::use(run.llm_usage_json, usage_indicator),
-                    soci::use(run.finished_at_ms), soci::use(run.finished_at_ms), soci::use(run.id),
-                    soci::use(run.fencing_token));
+        // Whether the run has dependants comes back with the update on
+        // PostgreSQL: RETURNING gives the newest version of the row, so a
+        // dependency committed while this waited for the row lock is seen,
+        // in the same round trip. SQLite has one writer and a cheap local
+        // read, and keeps an UPDATE ... RETURNING open until stepped to its
+        // end, so it reads the flag with a second statement.
+        std::string update = "UPDATE runs SET status = :status, result = :result, error = :error, "
+                             "error_type = :type, llm_usage = :usage, finished_at_ms = :now, updated_at_ms = :now2, "
+                             "lease_owner = NULL, lease_expires_at_ms = NULL "
+                             "WHERE id = :id AND fencing_token = :token AND status = 'running'";
+        if (returning) {
+            complete = (session.prepare << update + " RETURNING has_dependants", soci::into(has_dependants),
+                        soci::use(run.status), soci::use(run.result_json, result_indicator),
+                        soci::use(run.error, error_indicator), soci::use(run.error_type, type_indicator),
+                        soci::use(run.llm_usage_json, usage_indicator), soci::use(run.finished_at_ms),
+                        soci::use(run.finished_at_ms), soci::use(run.id), soci::use(run.fencing_token));
+        } else {
+            complete = (session.prepare << update, soci::use(run.status), soci::use(run.result_json, result_indicator),
+                        soci::use(run.error, error_indicator), soci::use(run.error_type, type_indicator),
+                        soci::use(run.llm_usage_json, usage_indicator), soci::use(run.finished_at_ms),
+                        soci::use(run.finished_at_ms), soci::use(run.id), soci::use(run.fencing_token));
+            dependants = (session.prepare << "SELECT has_dependants FROM runs WHERE id = :id", soci::into(has_dependants),
+                          soci::use(run.id));
+        }
         mark_started = (session.prepare << "UPDATE runs SET attempts = attempts + 1, "
                                            "started_at_ms = COALESCE(started_at_ms, :now), updated_at_ms = :now2 "
                                            "WHERE id = :id AND fencing_token = :token AND status = 'running'",
@@ -77,13 +92,15 @@ struct RunRepository::HotStatements {
     RunRecord run;
     RunEvent event;
     long long fencing_token = 0;
+    int has_dependants = 0;
     soci::indicator pipeline_indicator = soci::i_null, step_indicator = soci::i_null, webhook_indicator = soci::i_null,
                     secret_indicator = soci::i_null, result_indicator = soci::i_null, error_indicator = soci::i_null,
                     type_indicator = soci::i_null, routing_indicator = soci::i_null,
                     options_indicator = soci::i_null, approval_indicator = soci::i_null,
                     approval_state_indicator = soci::i_null, approval_expiry_indicator = soci::i_null,
                     step_key_indicator = soci::i_null, usage_indicator = soci::i_null;
-    soci::statement upsert_thread, insert_run, insert_event, insert_fenced_event, complete, mark_started;
+    soci::statement upsert_thread, insert_run, insert_event, insert_fenced_event, complete, mark_started, dependants;
+    bool returning;
 };
 
 RunRepository::RunRepository(Dialect dialect) : dialect_(dialect) {}
@@ -93,7 +110,7 @@ RunRepository::~RunRepository() = default;
 RunRepository::HotStatements& RunRepository::hot(soci::session& session) const {
     std::lock_guard<std::mutex> lock(hot_mutex_);
     auto& slot = hot_[&session];
-    if (!slot) slot = std::make_unique<HotStatements>(session);
+    if (!slot) slot = std::make_unique<HotStatements>(session, dialect_);
     return *slot;
 }
 
@@ -130,9 +147,11 @@ void RunRepository::insert(soci::session& session, const RunRecord& run) const {
     } else {
         append_event(session, {run.id, 1, "run.queued", now, data});
     }
-    for (const auto& [target, kind] : run.depends_on)
+    for (const auto& [target, kind] : run.depends_on) {
         session << "INSERT INTO run_dependencies (run_id, depends_on, kind) VALUES (:r, :d, :k)", soci::use(run.id),
             soci::use(target), soci::use(kind);
+        session << "UPDATE runs SET has_dependants = 1 WHERE id = :d", soci::use(target);
+    }
 }
 
 void RunRepository::append_event(soci::session& session, const RunEvent& event, long long fencing_token) const {
@@ -212,12 +231,20 @@ bool RunRepository::mark_started(soci::session& session, const RunRecord& run, l
     return statements.mark_started.get_affected_rows() == 1;
 }
 
-bool RunRepository::complete(soci::session& session, const RunRecord& run) const {
+bool RunRepository::complete(soci::session& session, const RunRecord& run, bool* has_dependants) const {
     HotStatements& statements = hot(session);
     statements.run = run;
     statements.set_indicators();
-    statements.complete.execute(true);
-    if (statements.complete.get_affected_rows() != 1) return false;
+    statements.has_dependants = 0;
+    if (statements.returning) {
+        // A row comes back only when the claim still held.
+        if (!statements.complete.execute(true)) return false;
+    } else {
+        statements.complete.execute(true);
+        if (statements.complete.get_affected_rows() != 1) return false;
+        if (has_dependants != nullptr) statements.dependants.execute(true);
+    }
+    if (has_dependants != nullptr) *has_dependants = statements.has_dependants != 0;
     queue_webhook(session, run, run.status);
     return true;
 }

@@ -49,7 +49,9 @@ class RunRepository {
                                           const std::vector<std::string>& held, long long lease_until_ms) const;
     // Records `run`'s outcome (status, result, error, error_type,
     // finished_at_ms) iff it is still running under run.fencing_token.
-    bool complete(soci::session& session, const RunRecord& run) const;
+    // With `has_dependants`, also says whether any run was made to wait for
+    // this one (then release_dependants has work to do).
+    bool complete(soci::session& session, const RunRecord& run, bool* has_dependants = nullptr) const;
     // `run_id` just ended with `status`: the blocked runs waiting on it are
     // queued once nothing else holds them (or asked for approval when they
     // need it), or failed when they needed it to succeed, which cascades to
@@ -62,6 +64,10 @@ class RunRepository {
     // The runs of one iteration of a pipeline, by step.
     std::vector<RunRecord> pipeline_iteration(soci::session& session, const std::string& pipeline_id,
                                               int iteration) const;
+    // Marks every run of the pipeline that another waits for. Needed after
+    // inserting a pipeline's runs: a step may be listed (and inserted) before
+    // the step it depends on.
+    void mark_dependency_targets(soci::session& session, const std::string& pipeline_id) const;
     // Every dependency between the runs of a pipeline.
     std::vector<Dependency> pipeline_dependencies(soci::session& session, const std::string& pipeline_id) const;
 
