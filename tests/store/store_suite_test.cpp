@@ -312,6 +312,40 @@ TEST_CASE("retention deletes old finished runs and their events, nothing else") 
     CHECK(load(*db, unfinished.id).status == "queued");
 }
 
+TEST_CASE("retention also deletes the dependencies of the runs it deletes") {
+    testing::TestDatabase database;
+    auto db = database.open();
+    RunRecord first = new_run("echo", "retained-thread");
+    RunRecord second = new_run("echo", "retained-thread", store::now_ms() + 1);
+    second.status = store::run_status::blocked;
+    second.depends_on.emplace_back(first.id, "success");
+    insert(*db, first);
+    insert(*db, second);
+    for (int i = 0; i < 2; ++i) {
+        RunRecord run = start(*db, claim(*db, 1).at(0).run);
+        run.status = "succeeded";
+        run.result_json = "{}";
+        run.finished_at_ms = store::now_ms();
+        db->writes().run([&](soci::session& s) {
+            REQUIRE(db->runs().complete(s, run));
+            db->runs().release_dependants(s, run.id, run.status);
+        });
+    }
+    auto dependency_rows = [&] {
+        long long rows = 0;
+        db->read([&](soci::session& s) {
+            s << "SELECT COUNT(*) FROM run_dependencies WHERE run_id = :r", soci::into(rows), soci::use(second.id);
+            return 0;
+        });
+        return rows;
+    };
+    CHECK(dependency_rows() == 1);
+    size_t deleted = 0;
+    db->writes().run([&](soci::session& s) { deleted = db->runs().delete_finished_before(s, store::now_ms() + 1000); });
+    CHECK(deleted == 2);
+    CHECK(dependency_rows() == 0);
+}
+
 TEST_CASE("a sequential pipeline releases each step after the one before, and stops at a failure") {
     testing::TestDatabase database;
     auto db = database.open();

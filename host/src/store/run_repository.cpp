@@ -326,6 +326,10 @@ size_t RunRepository::delete_finished_before(soci::session& session, long long b
     session << "DELETE FROM run_events WHERE run_id IN (SELECT id FROM runs WHERE finished_at_ms IS NOT NULL "
                "AND finished_at_ms < :t)",
         soci::use(before_ms);
+    // A finished run waits for nothing any more.
+    session << "DELETE FROM run_dependencies WHERE run_id IN (SELECT id FROM runs WHERE finished_at_ms IS NOT NULL "
+               "AND finished_at_ms < :t)",
+        soci::use(before_ms);
     soci::statement runs = (session.prepare << "DELETE FROM runs WHERE finished_at_ms IS NOT NULL AND finished_at_ms < :t",
                             soci::use(before_ms));
     runs.execute(true);
