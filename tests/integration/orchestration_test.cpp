@@ -498,6 +498,27 @@ TEST_CASE("orchestrate without steps routes the task to one agent (seed 000)", "
     CHECK(path_of(status["steps"][0]) == std::vector<std::string>{"root_supervisor", "text_supervisor", "summarizer"});
 }
 
+TEST_CASE("GET /pipelines/{id} shows a seed 004 processing request as steps with dependencies", "[dag]") {
+    HttpClient client(host().base_url());
+    auto accepted = client.post("/api/v1/process", R"({"text":"Acme Corp praised the reliable release in Berlin.",
+        "orchestration_mode":"sequential","agents":["summarizer","sentiment"]})");
+    INFO(accepted.body);
+    REQUIRE(accepted.status == 202);
+    std::string id = string_member(json_of(accepted), "request_id");
+    rapidjson::Document status;
+    REQUIRE(poll_until(
+        [&] {
+            status.Parse(client.get("/pipelines/" + id).body.c_str());
+            return string_member(status, "status") == "completed";
+        },
+        15000ms));
+    CHECK(string_member(status, "mode") == "sequential");
+    REQUIRE(status["steps"].Size() == 2);
+    CHECK(string_member(status["steps"][0], "id") == "summarizer_0");
+    REQUIRE(status["steps"][1]["depends_on"].Size() == 1);
+    CHECK(std::string(status["steps"][1]["depends_on"][0].GetString()) == "summarizer_0");
+}
+
 TEST_CASE("malformed DAGs are refused naming the field", "[dag]") {
     HttpClient client(host().base_url());
     auto cycle = error_envelope(client.post("/agents/orchestrate", R"({"task":"t","steps":[

@@ -73,14 +73,20 @@ std::string workflow_state(const runs::DagView& view) {
 }  // namespace
 
 void write_workflow(JsonWriter& out, const runs::DagView& view) {
+    // Seed 004's pipelines have no step ids: their steps are named after
+    // their agent and position.
+    auto step_id = [](const store::RunRecord& run) {
+        return run.step_key.empty() ? run.agent + "_" + std::to_string(run.pipeline_step) : run.step_key;
+    };
     std::map<std::string, std::string> step_of;  // run id -> step id
-    for (const auto& run : view.runs) step_of[run.id] = run.step_key;
+    for (const auto& run : view.runs) step_of[run.id] = step_id(run);
     std::map<std::string, std::vector<std::string>> needs;
     for (const auto& dependency : view.dependencies) needs[dependency.run_id].push_back(step_of[dependency.depends_on]);
 
     out->StartObject();
     out.field("id", view.pipeline.id);
     out.field("workflow_id", view.pipeline.id);
+    out.field("mode", view.pipeline.mode);
     out.field("thread_id", view.pipeline.thread_id);
     out.field("status", workflow_state(view));
     out.field("task", view.pipeline.text);
@@ -98,7 +104,7 @@ void write_workflow(JsonWriter& out, const runs::DagView& view) {
     out->StartArray();
     for (const auto& run : view.runs) {
         out->StartObject();
-        out.field("id", run.step_key);
+        out.field("id", step_id(run));
         out.field("agent", run.agent);
         out.field("status", run.status);
         out.string_array("depends_on", needs[run.id]);
@@ -167,11 +173,12 @@ void workflow_status(ApiContext& context, const http::HttpRequest& request, cons
 }  // namespace
 
 void add_orchestrate_routes(http::Router& router, ApiContext& context) {
-    for (const char* path : {"/agents/orchestrate", "/workflows"})
+    // /pipelines/{id} shows any pipeline this way, seed 004's included.
+    for (const char* path : {"/agents/orchestrate", "/workflows", "/pipelines"})
         router.post(path, [&context](const http::HttpRequest& request, http::Responder responder) {
             orchestrate(context, request, responder);
         });
-    for (const char* path : {"/agents/status/:id", "/workflows/:id"})
+    for (const char* path : {"/agents/status/:id", "/workflows/:id", "/pipelines/:id"})
         router.get(path, [&context](const http::HttpRequest& request, http::Responder responder) {
             workflow_status(context, request, responder);
         });

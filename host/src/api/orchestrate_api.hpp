@@ -1,7 +1,8 @@
 // Seed 000's workflow trigger: POST /agents/orchestrate takes a task and
 // either steps with dependencies (a DAG) or none (one step, routed by the
 // supervisors when no agent is named); GET /agents/status/{id} shows every
-// step's state. /workflows and /workflows/{id} are the same resources.
+// step's state. /workflows, /pipelines and their /{id} are the same
+// resources (GET /pipelines/{id} shows seed 004's pipelines too).
 #pragma once
 
 #include "api/api_context.hpp"
