@@ -1,69 +1,11 @@
 #include "fake_llm_server.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
 #include <sys/socket.h>
-#include <sys/time.h>
-#include <unistd.h>
 
-#include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <sstream>
-#include <stdexcept>
 
 namespace agenthost::testing {
 namespace {
-
-const std::string kEmpty;
-
-std::string lower(std::string text) {
-    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
-    return text;
-}
-
-std::string trim(const std::string& text) {
-    size_t start = text.find_first_not_of(" \t\r\n");
-    if (start == std::string::npos) return "";
-    size_t end = text.find_last_not_of(" \t\r\n");
-    return text.substr(start, end - start + 1);
-}
-
-bool send_all(int fd, const std::string& data) {
-    size_t sent = 0;
-    while (sent < data.size()) {
-        ssize_t n = ::send(fd, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return false;
-        sent += static_cast<size_t>(n);
-    }
-    return true;
-}
-
-bool read_more(int fd, std::string& buffer) {
-    char chunk[8192];
-    for (;;) {
-        ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return false;
-        buffer.append(chunk, static_cast<size_t>(n));
-        return true;
-    }
-}
-
-std::string reason_of(int status) {
-    switch (status) {
-        case 200: return "OK";
-        case 400: return "Bad Request";
-        case 401: return "Unauthorized";
-        case 429: return "Too Many Requests";
-        case 500: return "Internal Server Error";
-        case 502: return "Bad Gateway";
-        case 503: return "Service Unavailable";
-        default: return "Status";
-    }
-}
 
 std::string sse(const std::string& data, const std::string& event = "") {
     return (event.empty() ? "" : "event: " + event + "\n") + "data: " + data + "\n\n";
@@ -93,36 +35,10 @@ std::string json_quote(const std::string& text) {
     return out + "\"";
 }
 
-const std::string& FakeLlmRequest::header(const std::string& name) const {
-    auto found = headers.find(name);
-    return found == headers.end() ? kEmpty : found->second;
-}
-
-FakeLlmServer::FakeLlmServer() {
-    listen_fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    if (listen_fd_ < 0) throw std::runtime_error("fake llm server: socket failed");
-    int on = 1;
-    setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    address.sin_port = 0;
-    if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 || ::listen(listen_fd_, 128) != 0) {
-        ::close(listen_fd_);
-        throw std::runtime_error(std::string("fake llm server: cannot listen: ") + std::strerror(errno));
-    }
-    socklen_t length = sizeof address;
-    getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&address), &length);
-    port_ = ntohs(address.sin_port);
-    responder_ = [](const FakeLlmRequest&) { return error_reply(500); };
-    acceptor_ = std::thread([this] { accept_loop(); });
-}
-
-FakeLlmServer::~FakeLlmServer() { stop(); }
-
-std::string FakeLlmServer::url(const std::string& suffix) const {
-    return "http://127.0.0.1:" + std::to_string(port_) + suffix;
-}
+FakeLlmServer::FakeLlmServer()
+    : responder_([](const FakeLlmRequest&) { return error_reply(500); }),
+      server_("fake llm server", 0, std::chrono::seconds(10),
+              [this](int fd, LoopbackRequest request) { answer(fd, std::move(request)); }) {}
 
 void FakeLlmServer::script(std::vector<FakeLlmReply> replies) {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -155,74 +71,7 @@ bool FakeLlmServer::wait_for(size_t count, std::chrono::milliseconds timeout) co
     return changed_.wait_for(lock, timeout, [&] { return requests_.size() >= count; });
 }
 
-void FakeLlmServer::stop() {
-    {
-        std::lock_guard<std::mutex> lock(mutex_);
-        if (stopping_ && !acceptor_.joinable()) return;
-        stopping_ = true;
-    }
-    changed_.notify_all();
-    if (acceptor_.joinable()) acceptor_.join();
-    if (listen_fd_ >= 0) {
-        ::close(listen_fd_);
-        listen_fd_ = -1;
-    }
-    for (auto& connection : connections_)
-        if (connection.joinable()) connection.join();
-    connections_.clear();
-}
-
-void FakeLlmServer::accept_loop() {
-    for (;;) {
-        {
-            std::lock_guard<std::mutex> lock(mutex_);
-            if (stopping_) return;
-        }
-        pollfd waiting{listen_fd_, POLLIN, 0};
-        if (::poll(&waiting, 1, 50) <= 0) continue;
-        int fd = ::accept(listen_fd_, nullptr, nullptr);
-        if (fd < 0) continue;
-        timeval timeout{10, 0};
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
-        connections_.emplace_back([this, fd] {
-            serve(fd);
-            ::close(fd);
-        });
-    }
-}
-
-void FakeLlmServer::serve(int fd) {
-    // One request per connection: the answer says Connection: close.
-    std::string buffer;
-    size_t head_end;
-    while ((head_end = buffer.find("\r\n\r\n")) == std::string::npos) {
-        if (buffer.size() > 65536 || !read_more(fd, buffer)) return;  // probes connect and leave
-    }
-    FakeLlmRequest request;
-    std::istringstream head(buffer.substr(0, head_end));
-    std::string line;
-    std::getline(head, line);
-    {
-        std::istringstream request_line(trim(line));
-        request_line >> request.method >> request.path;
-    }
-    while (std::getline(head, line)) {
-        size_t colon = line.find(':');
-        if (colon == std::string::npos) continue;
-        request.headers[lower(trim(line.substr(0, colon)))] = trim(line.substr(colon + 1));
-    }
-    buffer.erase(0, head_end + 4);
-    size_t length = 0;
-    try {
-        length = request.headers.count("content-length") ? std::stoul(request.headers["content-length"]) : 0;
-    } catch (...) {
-        return;
-    }
-    while (buffer.size() < length)
-        if (!read_more(fd, buffer)) return;
-    request.body = buffer.substr(0, length);
-
+void FakeLlmServer::answer(int fd, LoopbackRequest request) {
     FakeLlmReply reply;
     {
         std::lock_guard<std::mutex> lock(mutex_);
@@ -236,14 +85,8 @@ void FakeLlmServer::serve(int fd) {
     }
     changed_.notify_all();
 
-    auto wait = [this](std::chrono::milliseconds delay) {
-        if (delay.count() <= 0) return true;
-        std::unique_lock<std::mutex> lock(mutex_);
-        changed_.wait_for(lock, delay, [&] { return stopping_; });
-        return !stopping_;
-    };
-    if (!wait(reply.delay)) return;
-    std::string head_out = "HTTP/1.1 " + std::to_string(reply.status) + " " + reason_of(reply.status) + "\r\n";
+    if (!server_.pause(reply.delay)) return;
+    std::string head_out = "HTTP/1.1 " + std::to_string(reply.status) + " " + reason_phrase(reply.status) + "\r\n";
     for (const auto& header : reply.headers) head_out += header + "\r\n";
     head_out += "Content-Type: " + reply.content_type + "\r\nConnection: close\r\n";
     if (reply.chunks.empty()) {
@@ -258,7 +101,7 @@ void FakeLlmServer::serve(int fd) {
         std::ostringstream size;
         size << std::hex << chunk.size();
         if (!send_all(fd, size.str() + "\r\n" + chunk + "\r\n")) return;
-        if (!wait(reply.chunk_delay)) return;
+        if (!server_.pause(reply.chunk_delay)) return;
     }
     if (!reply.cut) send_all(fd, "0\r\n\r\n");
     ::shutdown(fd, SHUT_RDWR);

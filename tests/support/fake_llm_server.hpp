@@ -5,6 +5,8 @@
 // with its headers and body so tests can check what the host sent.
 #pragma once
 
+#include "loopback_server.hpp"
+
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -12,18 +14,11 @@
 #include <map>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 namespace agenthost::testing {
 
-struct FakeLlmRequest {
-    std::string method;
-    std::string path;
-    std::map<std::string, std::string> headers;  // names lower-cased
-    std::string body;
-    const std::string& header(const std::string& name) const;
-};
+using FakeLlmRequest = LoopbackRequest;
 
 struct FakeLlmReply {
     int status = 200;
@@ -41,13 +36,12 @@ class FakeLlmServer {
     using Responder = std::function<FakeLlmReply(const FakeLlmRequest&)>;
 
     FakeLlmServer();
-    ~FakeLlmServer();
     FakeLlmServer(const FakeLlmServer&) = delete;
     FakeLlmServer& operator=(const FakeLlmServer&) = delete;
 
-    int port() const { return port_; }
+    int port() const { return server_.port(); }
     // "http://127.0.0.1:PORT" + suffix (e.g. "/v1" for an OpenAI base URL).
-    std::string url(const std::string& suffix = "") const;
+    std::string url(const std::string& suffix = "") const { return server_.url(suffix); }
 
     // Replies used in order, one per request; then `responder` answers.
     void script(std::vector<FakeLlmReply> replies);
@@ -59,22 +53,19 @@ class FakeLlmServer {
     size_t count() const;
     bool wait_for(size_t count, std::chrono::milliseconds timeout) const;
 
-    void stop();
+    void stop() { server_.stop(); }
 
   private:
-    void accept_loop();
-    void serve(int fd);
+    // One request per connection: the answer says Connection: close.
+    void answer(int fd, LoopbackRequest request);
 
-    int listen_fd_ = -1;
-    int port_ = 0;
-    std::thread acceptor_;
     mutable std::mutex mutex_;
     mutable std::condition_variable changed_;
-    bool stopping_ = false;
     std::vector<FakeLlmRequest> requests_;
     std::deque<FakeLlmReply> script_;
     Responder responder_;
-    std::vector<std::thread> connections_;
+    // Last: destroyed (stopped) first, while the state its handler uses lives.
+    LoopbackServer server_;
 };
 
 // ---- Replies in each protocol ------------------------------------------------

@@ -4,6 +4,8 @@
 // with the host's, so a host that signs wrongly cannot agree with itself.
 #pragma once
 
+#include "loopback_server.hpp"
+
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -11,23 +13,14 @@
 #include <map>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 namespace agenthost::testing {
 
-struct WebhookRequest {
-    std::string method;
-    std::string path;                           // the request target as sent (path and query)
-    std::map<std::string, std::string> headers;  // names lower-cased; repeated headers joined with ", "
-    std::string body;                           // raw bytes as received (chunked bodies decoded)
+struct WebhookRequest : LoopbackRequest {
     std::chrono::steady_clock::time_point arrived;
     std::chrono::system_clock::time_point arrived_wall;
     int answered_status = 0;  // the status the receiver answered (or was about to, when delayed)
-
-    // The header's value, or "" when absent; `name` in lower case.
-    const std::string& header(const std::string& name) const;
-    bool has_header(const std::string& name) const { return headers.count(name) != 0; }
 };
 
 class WebhookReceiver {
@@ -35,13 +28,12 @@ class WebhookReceiver {
     // Listens on 127.0.0.1:`port`; 0 picks an ephemeral port. Throws when it
     // cannot bind.
     explicit WebhookReceiver(int port = 0);
-    ~WebhookReceiver();
     WebhookReceiver(const WebhookReceiver&) = delete;
     WebhookReceiver& operator=(const WebhookReceiver&) = delete;
 
-    int port() const { return port_; }
+    int port() const { return server_.port(); }
     // "http://127.0.0.1:PORT" + path.
-    std::string url(const std::string& path = "/hook") const;
+    std::string url(const std::string& path = "/hook") const { return server_.url(path); }
 
     // Status codes to answer, in order, one per request; once used up the
     // default answers (200 unless set).
@@ -58,25 +50,20 @@ class WebhookReceiver {
     bool wait_for(size_t count, std::chrono::milliseconds timeout) const;
 
     // Stops listening and waits for the connection threads (idempotent).
-    void stop();
+    void stop() { server_.stop(); }
 
   private:
-    void accept_loop();
-    void serve(int fd);
-
-    int listen_fd_ = -1;
-    int port_ = 0;
-    std::thread acceptor_;
+    void answer(int fd, LoopbackRequest request);
 
     mutable std::mutex mutex_;
     mutable std::condition_variable changed_;
-    bool stopping_ = false;
     std::vector<WebhookRequest> requests_;
     std::deque<int> script_;
     int default_status_ = 200;
     std::chrono::milliseconds delay_{0};
     std::vector<std::string> response_headers_;
-    std::vector<std::thread> connections_;
+    // Last: destroyed (stopped) first, while the state its handler uses lives.
+    LoopbackServer server_;
 };
 
 // ---- Signatures (independent of the host) -----------------------------------

@@ -84,6 +84,11 @@ std::string get_string(const rapidjson::Value& object, const char* name, const s
                                                    : fallback;
 }
 
+long long get_int64(const rapidjson::Value& object, const char* name, long long fallback) {
+    const rapidjson::Value* member = get_member(object, name);
+    return member != nullptr && member->IsInt64() ? member->GetInt64() : fallback;
+}
+
 const rapidjson::Value* get_member(const rapidjson::Value& object, const char* name) {
     if (!object.IsObject()) return nullptr;
     auto found = object.FindMember(name);

@@ -23,5 +23,6 @@ rapidjson::Value string_value(std::string_view text, rapidjson::Document::Alloca
 // Member lookups that tolerate absence and wrong types.
 std::string get_string(const rapidjson::Value& object, const char* name, const std::string& fallback = "");
 const rapidjson::Value* get_member(const rapidjson::Value& object, const char* name);
+long long get_int64(const rapidjson::Value& object, const char* name, long long fallback = 0);
 
 }  // namespace agenthost::json

@@ -1,5 +1,6 @@
 #include "llm/anthropic_provider.hpp"
 
+#include "json/json_util.hpp"
 #include "llm/sse_line_parser.hpp"
 
 #include <rapidjson/document.h>
@@ -15,25 +16,11 @@ void write_string(Writer& out, const std::string& text) {
     out.String(text.c_str(), static_cast<rapidjson::SizeType>(text.size()));
 }
 
-const rapidjson::Value* find(const rapidjson::Value& object, const char* name) {
-    if (!object.IsObject()) return nullptr;
-    auto found = object.FindMember(name);
-    return found == object.MemberEnd() ? nullptr : &found->value;
-}
-
-std::string string_of(const rapidjson::Value* value) {
-    return value != nullptr && value->IsString() ? std::string(value->GetString(), value->GetStringLength()) : "";
-}
-
-long long integer_of(const rapidjson::Value* value) {
-    return value != nullptr && value->IsInt64() ? value->GetInt64() : 0;
-}
-
 std::string error_message_of(const rapidjson::Value& document) {
-    if (string_of(find(document, "type")) != "error") return "";
-    const rapidjson::Value* error = find(document, "error");
-    std::string message = error ? string_of(find(*error, "message")) : "";
-    std::string type = error ? string_of(find(*error, "type")) : "";
+    if (json::get_string(document, "type") != "error") return "";
+    const rapidjson::Value* error = json::get_member(document, "error");
+    std::string message = error ? json::get_string(*error, "message") : "";
+    std::string type = error ? json::get_string(*error, "type") : "";
     return (type.empty() ? "" : type + ": ") + (message.empty() ? "no message" : message);
 }
 
@@ -56,33 +43,33 @@ class AnthropicStream : public StreamDecoder {
         payload.Parse(data.c_str(), data.size());
         if (payload.HasParseError() || !payload.IsObject())
             throw ProtocolError("the data of a '" + event + "' event is not a JSON object");
-        std::string type = string_of(find(payload, "type"));
+        std::string type = json::get_string(payload, "type");
         if (type.empty()) type = event;
         if (type == "error") throw ProtocolError("the provider reported an error mid-stream: " + error_message_of(payload));
         if (type == "message_start") {
-            const rapidjson::Value* message = find(payload, "message");
+            const rapidjson::Value* message = json::get_member(payload, "message");
             if (message == nullptr) return;
-            response_.model = string_of(find(*message, "model"));
-            if (const rapidjson::Value* usage = find(*message, "usage")) {
-                response_.usage.input_tokens = integer_of(find(*usage, "input_tokens"));
-                response_.usage.output_tokens = integer_of(find(*usage, "output_tokens"));
+            response_.model = json::get_string(*message, "model");
+            if (const rapidjson::Value* usage = json::get_member(*message, "usage")) {
+                response_.usage.input_tokens = json::get_int64(*usage, "input_tokens");
+                response_.usage.output_tokens = json::get_int64(*usage, "output_tokens");
             }
         } else if (type == "content_block_delta") {
-            const rapidjson::Value* delta = find(payload, "delta");
-            if (delta == nullptr || string_of(find(*delta, "type")) != "text_delta") return;
-            std::string text = string_of(find(*delta, "text"));
+            const rapidjson::Value* delta = json::get_member(payload, "delta");
+            if (delta == nullptr || json::get_string(*delta, "type") != "text_delta") return;
+            std::string text = json::get_string(*delta, "text");
             if (text.empty()) return;
             response_.content += text;
             ++delivered_;
             if (sink_) sink_(text);
         } else if (type == "message_delta") {
-            if (const rapidjson::Value* delta = find(payload, "delta"))
-                if (std::string stop = string_of(find(*delta, "stop_reason")); !stop.empty()) response_.finish_reason = stop;
-            if (const rapidjson::Value* usage = find(payload, "usage")) {
+            if (const rapidjson::Value* delta = json::get_member(payload, "delta"))
+                if (std::string stop = json::get_string(*delta, "stop_reason"); !stop.empty()) response_.finish_reason = stop;
+            if (const rapidjson::Value* usage = json::get_member(payload, "usage")) {
                 // Cumulative output count; input may be repeated here too.
-                if (find(*usage, "output_tokens")) response_.usage.output_tokens = integer_of(find(*usage, "output_tokens"));
-                if (integer_of(find(*usage, "input_tokens")) > 0)
-                    response_.usage.input_tokens = integer_of(find(*usage, "input_tokens"));
+                if (json::get_member(*usage, "output_tokens")) response_.usage.output_tokens = json::get_int64(*usage, "output_tokens");
+                if (json::get_int64(*usage, "input_tokens") > 0)
+                    response_.usage.input_tokens = json::get_int64(*usage, "input_tokens");
             }
         } else if (type == "message_stop") {
             done_ = true;
@@ -156,17 +143,17 @@ CompletionResponse parse_response(const std::string& body) {
     if (document.HasParseError() || !document.IsObject()) throw ProtocolError("the body is not a JSON object");
     std::string error = error_message_of(document);
     if (!error.empty()) throw ProtocolError("the provider reported an error: " + error);
-    const rapidjson::Value* content = find(document, "content");
+    const rapidjson::Value* content = json::get_member(document, "content");
     if (content == nullptr || !content->IsArray()) throw ProtocolError("the answer has no \"content\" array");
     CompletionResponse response;
     response.provider = "anthropic";
     for (const auto& block : content->GetArray())
-        if (string_of(find(block, "type")) == "text") response.content += string_of(find(block, "text"));
-    response.model = string_of(find(document, "model"));
-    response.finish_reason = string_of(find(document, "stop_reason"));
-    if (const rapidjson::Value* usage = find(document, "usage")) {
-        response.usage.input_tokens = integer_of(find(*usage, "input_tokens"));
-        response.usage.output_tokens = integer_of(find(*usage, "output_tokens"));
+        if (json::get_string(block, "type") == "text") response.content += json::get_string(block, "text");
+    response.model = json::get_string(document, "model");
+    response.finish_reason = json::get_string(document, "stop_reason");
+    if (const rapidjson::Value* usage = json::get_member(document, "usage")) {
+        response.usage.input_tokens = json::get_int64(*usage, "input_tokens");
+        response.usage.output_tokens = json::get_int64(*usage, "output_tokens");
     }
     return response;
 }

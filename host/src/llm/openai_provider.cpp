@@ -1,5 +1,6 @@
 #include "llm/openai_provider.hpp"
 
+#include "json/json_util.hpp"
 #include "llm/sse_line_parser.hpp"
 
 #include <rapidjson/document.h>
@@ -15,32 +16,18 @@ void write_string(Writer& out, const std::string& text) {
     out.String(text.c_str(), static_cast<rapidjson::SizeType>(text.size()));
 }
 
-const rapidjson::Value* find(const rapidjson::Value& object, const char* name) {
-    if (!object.IsObject()) return nullptr;
-    auto found = object.FindMember(name);
-    return found == object.MemberEnd() ? nullptr : &found->value;
-}
-
-std::string string_of(const rapidjson::Value* value) {
-    return value != nullptr && value->IsString() ? std::string(value->GetString(), value->GetStringLength()) : "";
-}
-
-long long integer_of(const rapidjson::Value* value) {
-    return value != nullptr && value->IsInt64() ? value->GetInt64() : 0;
-}
-
 void read_usage(const rapidjson::Value& document, Usage& usage) {
-    const rapidjson::Value* found = find(document, "usage");
+    const rapidjson::Value* found = json::get_member(document, "usage");
     if (found == nullptr || !found->IsObject()) return;
-    usage.input_tokens = integer_of(find(*found, "prompt_tokens"));
-    usage.output_tokens = integer_of(find(*found, "completion_tokens"));
+    usage.input_tokens = json::get_int64(*found, "prompt_tokens");
+    usage.output_tokens = json::get_int64(*found, "completion_tokens");
 }
 
 std::string error_message_of(const rapidjson::Value& document) {
-    const rapidjson::Value* error = find(document, "error");
+    const rapidjson::Value* error = json::get_member(document, "error");
     if (error == nullptr) return "";
     if (error->IsString()) return error->GetString();
-    std::string message = string_of(find(*error, "message"));
+    std::string message = json::get_string(*error, "message");
     return message.empty() ? "an error object without a message" : message;
 }
 
@@ -67,16 +54,16 @@ class OpenAiStream : public StreamDecoder {
         if (chunk.HasParseError() || !chunk.IsObject()) throw ProtocolError("a stream chunk is not a JSON object");
         std::string error = error_message_of(chunk);
         if (!error.empty()) throw ProtocolError("the provider reported an error mid-stream: " + error);
-        if (std::string model = string_of(find(chunk, "model")); !model.empty()) response_.model = model;
+        if (std::string model = json::get_string(chunk, "model"); !model.empty()) response_.model = model;
         read_usage(chunk, response_.usage);
-        const rapidjson::Value* choices = find(chunk, "choices");
+        const rapidjson::Value* choices = json::get_member(chunk, "choices");
         if (choices == nullptr || !choices->IsArray()) return;
         for (const auto& choice : choices->GetArray()) {
-            if (std::string finish = string_of(find(choice, "finish_reason")); !finish.empty())
+            if (std::string finish = json::get_string(choice, "finish_reason"); !finish.empty())
                 response_.finish_reason = finish;
-            const rapidjson::Value* delta = find(choice, "delta");
+            const rapidjson::Value* delta = json::get_member(choice, "delta");
             if (delta == nullptr) continue;
-            std::string text = string_of(find(*delta, "content"));
+            std::string text = json::get_string(*delta, "content");
             if (text.empty()) continue;
             response_.content += text;
             ++delivered_;
@@ -148,20 +135,20 @@ CompletionResponse parse_response(const std::string& body) {
     if (document.HasParseError() || !document.IsObject()) throw ProtocolError("the body is not a JSON object");
     std::string error = error_message_of(document);
     if (!error.empty()) throw ProtocolError("the provider reported an error: " + error);
-    const rapidjson::Value* choices = find(document, "choices");
+    const rapidjson::Value* choices = json::get_member(document, "choices");
     if (choices == nullptr || !choices->IsArray() || choices->Empty())
         throw ProtocolError("the answer has no \"choices\"");
     const rapidjson::Value& first = (*choices)[0];
-    const rapidjson::Value* message = find(first, "message");
+    const rapidjson::Value* message = json::get_member(first, "message");
     if (message == nullptr || !message->IsObject()) throw ProtocolError("choices[0] has no \"message\"");
-    const rapidjson::Value* content = find(*message, "content");
+    const rapidjson::Value* content = json::get_member(*message, "content");
     if (content == nullptr || !(content->IsString() || content->IsNull()))
         throw ProtocolError("choices[0].message.content is missing or not a string");
     CompletionResponse response;
     response.provider = "openai";
-    response.content = string_of(content);
-    response.model = string_of(find(document, "model"));
-    response.finish_reason = string_of(find(first, "finish_reason"));
+    response.content = json::get_string(*message, "content");  // null: ""
+    response.model = json::get_string(document, "model");
+    response.finish_reason = json::get_string(first, "finish_reason");
     read_usage(document, response.usage);
     return response;
 }
