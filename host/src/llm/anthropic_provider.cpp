@@ -165,20 +165,11 @@ std::unique_ptr<StreamDecoder> stream_decoder(TokenSink sink) {
 }  // namespace anthropic
 
 CompletionResponse AnthropicProvider::complete(const CompletionRequest& request, const TokenSink& sink) {
-    ProviderCall call;
-    call.provider = "anthropic";
-    call.policy = {settings_.max_retries, settings_.retry_base_ms, settings_.retry_max_ms};
-    call.secret = settings_.anthropic_api_key;
-    std::string base = settings_.anthropic_base_url;
-    while (!base.empty() && base.back() == '/') base.pop_back();
-    call.post.url = base + "/v1/messages";
-    call.post.connect_timeout_ms = settings_.connect_timeout_ms;
-    call.post.timeout_ms = settings_.timeout_ms;
-    call.post.headers.emplace_back("Content-Type", "application/json");
+    bool stream = static_cast<bool>(sink);
+    ProviderCall call = json_call("anthropic", settings_, settings_.anthropic_api_key, settings_.anthropic_base_url,
+                                  "/v1/messages", stream);
     call.post.headers.emplace_back("x-api-key", settings_.anthropic_api_key);
     call.post.headers.emplace_back("anthropic-version", settings_.anthropic_version);
-    bool stream = static_cast<bool>(sink);
-    call.post.headers.emplace_back("Accept", stream ? "text/event-stream" : "application/json");
     call.post.body = anthropic::request_body(request, stream, settings_.default_max_tokens);
     if (stream) call.new_decoder = [&sink] { return anthropic::stream_decoder(sink); };
     call.parse_body = anthropic::parse_response;

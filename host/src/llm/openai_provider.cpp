@@ -158,20 +158,11 @@ std::unique_ptr<StreamDecoder> stream_decoder(TokenSink sink) { return std::make
 }  // namespace openai
 
 CompletionResponse OpenAiProvider::complete(const CompletionRequest& request, const TokenSink& sink) {
-    ProviderCall call;
-    call.provider = "openai";
-    call.policy = {settings_.max_retries, settings_.retry_base_ms, settings_.retry_max_ms};
-    call.secret = settings_.openai_api_key;
-    std::string base = settings_.openai_base_url;
-    while (!base.empty() && base.back() == '/') base.pop_back();
-    call.post.url = base + "/chat/completions";
-    call.post.connect_timeout_ms = settings_.connect_timeout_ms;
-    call.post.timeout_ms = settings_.timeout_ms;
-    call.post.headers.emplace_back("Content-Type", "application/json");
+    bool stream = static_cast<bool>(sink);
+    ProviderCall call =
+        json_call("openai", settings_, settings_.openai_api_key, settings_.openai_base_url, "/chat/completions", stream);
     if (!settings_.openai_api_key.empty())
         call.post.headers.emplace_back("Authorization", "Bearer " + settings_.openai_api_key);
-    bool stream = static_cast<bool>(sink);
-    call.post.headers.emplace_back("Accept", stream ? "text/event-stream" : "application/json");
     call.post.body = openai::request_body(request, stream);
     if (stream) call.new_decoder = [&sink] { return openai::stream_decoder(sink); };
     call.parse_body = openai::parse_response;

@@ -44,6 +44,21 @@ std::string redact(std::string text, const std::string& secret, size_t limit) {
     return text;
 }
 
+ProviderCall json_call(const std::string& provider, const LlmSettings& settings, const std::string& secret,
+                       std::string base_url, const std::string& path, bool stream) {
+    ProviderCall call;
+    call.provider = provider;
+    call.policy = {settings.max_retries, settings.retry_base_ms, settings.retry_max_ms};
+    call.secret = secret;
+    while (!base_url.empty() && base_url.back() == '/') base_url.pop_back();
+    call.post.url = base_url + path;
+    call.post.connect_timeout_ms = settings.connect_timeout_ms;
+    call.post.timeout_ms = settings.timeout_ms;
+    call.post.headers.emplace_back("Content-Type", "application/json");
+    call.post.headers.emplace_back("Accept", stream ? "text/event-stream" : "application/json");
+    return call;
+}
+
 CompletionResponse run_provider_call(const ProviderCall& call) {
     const int attempts_allowed = 1 + std::max(0, call.policy.max_retries);
     std::string last_problem;

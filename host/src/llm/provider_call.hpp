@@ -5,6 +5,7 @@
 #pragma once
 
 #include "llm/http_transport.hpp"
+#include "llm/llm_settings.hpp"
 #include "llm/provider.hpp"
 #include "llm/retry_policy.hpp"
 
@@ -46,6 +47,12 @@ struct ProviderCall {
     // Waits between attempts (tests replace it).
     std::function<void(std::chrono::milliseconds)> sleep;
 };
+
+// A JSON POST to `base_url` + `path` with the settings' timeouts and
+// retries, asking for SSE when `stream`; the caller adds its auth headers,
+// body, decoders.
+ProviderCall json_call(const std::string& provider, const LlmSettings& settings, const std::string& secret,
+                       std::string base_url, const std::string& path, bool stream);
 
 // Throws ProviderError naming the provider, the attempts and the last
 // status or transport error.

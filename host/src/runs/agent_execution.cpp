@@ -135,8 +135,8 @@ plugins::InvokeOutcome AgentExecution::execute() {
     int iterations = std::min(loop_max_iterations(run_.options_json), settings_.max_loop_iterations);
     rapidjson::Document extra(rapidjson::kObjectType);
     // A step of a looping workflow learns which iteration it is in.
-    if (int workflow_iteration = pipeline_iteration(run_.options_json); workflow_iteration > 0)
-        extra.AddMember("workflow_iteration", workflow_iteration, extra.GetAllocator());
+    if (run_.pipeline_iteration > 0)
+        extra.AddMember("workflow_iteration", run_.pipeline_iteration, extra.GetAllocator());
     if (iterations <= 0) return invoke_reflecting(extra);
 
     auto& allocator = extra.GetAllocator();

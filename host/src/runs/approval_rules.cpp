@@ -130,12 +130,4 @@ int loop_max_iterations(const std::string& options_json) {
     return max != nullptr && max->IsInt() ? max->GetInt() : 0;
 }
 
-int pipeline_iteration(const std::string& options_json) {
-    if (options_json.empty()) return 0;
-    std::string error;
-    auto options = json::parse(options_json, error);
-    const rapidjson::Value* iteration = options ? json::get_member(*options, "pipeline_iteration") : nullptr;
-    return iteration != nullptr && iteration->IsInt() ? iteration->GetInt() : 0;
-}
-
 }  // namespace agenthost::runs

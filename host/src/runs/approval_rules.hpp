@@ -38,7 +38,5 @@ std::string approved_operation(const std::string& approval_state, const std::str
 std::string options_json(const RunOptions& options);
 // Loop bound stored in the run's options (0: no loop).
 int loop_max_iterations(const std::string& options_json);
-// The workflow iteration a step belongs to (0: not a looping workflow's).
-int pipeline_iteration(const std::string& options_json);
 
 }  // namespace agenthost::runs

@@ -276,7 +276,7 @@ void RunDispatcher::finish(store::RunRecord run, long long next_seq, std::functi
         *completed = runs.complete(session, run, &has_dependants);
         if (!*completed) return;
         if (has_dependants) runs.release_dependants(session, run.id, run.status);
-        if (!run.pipeline_id.empty() && !runs.continue_pipeline_loop(session, run.pipeline_id))
+        if (!run.pipeline_id.empty() && !runs.continue_pipeline_loop(session, run.pipeline_id, result_resolved))
             pipelines.settle(session, run.pipeline_id);
     };
     auto done = [this, run, next_seq, completed, recorded = std::move(recorded)](const std::string& error) {

@@ -146,8 +146,7 @@ std::optional<Rejection> RunService::check(const PipelineRequest& request) const
     return std::nullopt;
 }
 
-void RunService::submit(const PipelineRequest& request,
-                        std::function<void(const store::PipelineRecord&, const std::string&)> committed) {
+void RunService::submit(const PipelineRequest& request, PipelineCommitted committed) {
     store::PipelineRecord pipeline;
     pipeline.id = new_uuid();
     pipeline.thread_id = new_uuid();
@@ -175,12 +174,18 @@ void RunService::submit(const PipelineRequest& request,
         if (request.mode == "sequential" && i > 0) block_on(run, steps.back().id, "success");
         steps.push_back(std::move(run));
     }
+    store_pipeline(pipeline, std::move(steps), std::move(committed));
+}
+
+void RunService::store_pipeline(const store::PipelineRecord& pipeline, std::vector<store::RunRecord> steps,
+                                PipelineCommitted committed) {
     const store::RunRepository& runs = store_.runs();
     const store::PipelineRepository& pipelines = store_.pipelines();
     store_.writes().submit(
-        [pipeline, steps, &runs, &pipelines](soci::session& session) {
+        [pipeline, steps = std::move(steps), &runs, &pipelines](soci::session& session) {
             pipelines.insert(session, pipeline);
             for (const auto& run : steps) runs.insert(session, run);
+            runs.mark_dependency_targets(session, pipeline.id);
         },
         [this, pipeline, committed = std::move(committed)](const std::string& error) {
             if (error.empty()) dispatcher_.wake();

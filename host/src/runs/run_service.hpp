@@ -16,6 +16,7 @@
 namespace agenthost::runs {
 
 using Committed = std::function<void(const store::RunRecord& run, const std::string& error)>;
+using PipelineCommitted = std::function<void(const store::PipelineRecord& pipeline, const std::string& error)>;
 
 struct PipelineRequest {
     std::string text;
@@ -63,7 +64,11 @@ class RunService {
     // Queues one run per agent: all at once (parallel) or each after the one
     // before succeeded (sequential).
     std::optional<Rejection> check(const PipelineRequest& request) const;
-    void submit(const PipelineRequest& request, std::function<void(const store::PipelineRecord&, const std::string&)> committed);
+    void submit(const PipelineRequest& request, PipelineCommitted committed);
+    // Stores a pipeline and its step runs in one transaction (shared with
+    // DAG workflows); `committed` as for a run.
+    void store_pipeline(const store::PipelineRecord& pipeline, std::vector<store::RunRecord> steps,
+                        PipelineCommitted committed);
     std::optional<PipelineView> pipeline(const std::string& id);
     store::PipelinePage pipelines(size_t offset, size_t limit);
 

@@ -1,6 +1,5 @@
 #include "runs/workflow_service.hpp"
 
-#include "json/json_util.hpp"
 #include "runs/approval_rules.hpp"
 #include "runs/blocking.hpp"
 #include "util/ids.hpp"
@@ -11,15 +10,6 @@
 
 namespace agenthost::runs {
 namespace {
-
-std::string with_pipeline_iteration(const std::string& options_json, int iteration) {
-    std::string error;
-    auto options = json::parse(options_json, error);
-    rapidjson::Document document(rapidjson::kObjectType);
-    if (options && options->IsObject()) document.CopyFrom(*options, document.GetAllocator());
-    document.AddMember("pipeline_iteration", iteration, document.GetAllocator());
-    return json::serialize(document);
-}
 
 Rejection invalid(const std::string& field, const std::string& message) {
     return Rejection{Rejection::Kind::invalid_request, field + ": " + message, {{field, message}}};
@@ -130,8 +120,7 @@ std::optional<Rejection> WorkflowService::check(const DagRequest& request) const
     return std::nullopt;
 }
 
-void WorkflowService::submit(const DagRequest& request,
-                             std::function<void(const store::PipelineRecord&, const std::string&)> committed) {
+void WorkflowService::submit(const DagRequest& request, PipelineCommitted committed) {
     store::PipelineRecord pipeline;
     pipeline.id = new_uuid();
     pipeline.thread_id = request.thread_id.empty() ? new_uuid() : request.thread_id;
@@ -154,25 +143,14 @@ void WorkflowService::submit(const DagRequest& request,
         run.pipeline_id = pipeline.id;
         run.pipeline_step = static_cast<int>(i);
         run.step_key = step.id;
-        if (request.loop_max_iterations > 1) run.options_json = with_pipeline_iteration(run.options_json, 1);
+        if (request.loop_max_iterations > 1) run.pipeline_iteration = 1;
         run_ids[step.id] = run.id;
         steps.push_back(std::move(run));
     }
     for (size_t i = 0; i < request.steps.size(); ++i)
         for (const auto& dependency : request.steps[i].depends_on) block_on(steps[i], run_ids[dependency], "success");
 
-    const store::RunRepository& runs = store_.runs();
-    const store::PipelineRepository& pipelines = store_.pipelines();
-    store_.writes().submit(
-        [pipeline, steps, &runs, &pipelines](soci::session& session) {
-            pipelines.insert(session, pipeline);
-            for (const auto& run : steps) runs.insert(session, run);
-            runs.mark_dependency_targets(session, pipeline.id);
-        },
-        [this, pipeline, committed = std::move(committed)](const std::string& error) {
-            if (error.empty()) dispatcher_.wake();
-            committed(pipeline, error);
-        });
+    runs_.store_pipeline(pipeline, std::move(steps), std::move(committed));
 }
 
 std::optional<DagView> WorkflowService::dag(const std::string& id) {

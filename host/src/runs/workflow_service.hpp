@@ -61,8 +61,7 @@ class WorkflowService {
 
     // Step ids unique, dependencies known and acyclic, every agent usable.
     std::optional<Rejection> check(const DagRequest& request) const;
-    void submit(const DagRequest& request,
-                std::function<void(const store::PipelineRecord&, const std::string& error)> committed);
+    void submit(const DagRequest& request, PipelineCommitted committed);
     std::optional<DagView> dag(const std::string& id);
 
   private:

@@ -155,6 +155,8 @@ const std::vector<Migration>& migrations() {
              "ALTER TABLE runs ADD COLUMN approval_state TEXT",
              "ALTER TABLE runs ADD COLUMN approval_expires_at_ms BIGINT",
              "ALTER TABLE runs ADD COLUMN step_key TEXT",
+             // The iteration of a looping workflow a step belongs to (NULL: 1).
+             "ALTER TABLE runs ADD COLUMN pipeline_iteration INTEGER",
              // Set when a dependency on the run is recorded; its completion
              // reads it back (RETURNING) and looks for dependants only then.
              "ALTER TABLE runs ADD COLUMN has_dependants INTEGER NOT NULL DEFAULT 0",

@@ -2,7 +2,6 @@
 // scale): when every step of an iteration succeeded and no final step's
 // result says resolved, the steps are queued again as the next iteration,
 // on the same thread, so they read what the last iteration left in memory.
-#include "json/json_util.hpp"
 #include "store/pipeline_repository.hpp"
 #include "store/row_reader.hpp"
 #include "store/run_repository.hpp"
@@ -13,51 +12,20 @@
 #include <set>
 
 namespace agenthost::store {
-namespace {
-
-int iteration_of(const RunRecord& run) {
-    std::string error;
-    auto options = json::parse(run.options_json, error);
-    const rapidjson::Value* iteration = options ? json::get_member(*options, "pipeline_iteration") : nullptr;
-    return iteration != nullptr && iteration->IsInt() ? iteration->GetInt() : 1;
-}
-
-std::string with_iteration(const std::string& options_json, int iteration) {
-    std::string error;
-    auto options = json::parse(options_json, error);
-    rapidjson::Document document(rapidjson::kObjectType);
-    if (options && options->IsObject()) document.CopyFrom(*options, document.GetAllocator());
-    document.RemoveMember("pipeline_iteration");
-    document.AddMember("pipeline_iteration", iteration, document.GetAllocator());
-    return json::serialize(document);
-}
-
-bool says_resolved(const std::string& result_json) {
-    std::string error;
-    auto result = json::parse(result_json, error);
-    if (!result || !result->IsObject()) return false;
-    const rapidjson::Value* resolved = json::get_member(*result, "resolved");
-    if (resolved != nullptr && resolved->IsBool()) return resolved->GetBool();
-    return json::get_string(*result, "status") == "resolved";
-}
-
-}  // namespace
-
 std::vector<RunRecord> RunRepository::pipeline_iteration(soci::session& session, const std::string& pipeline_id,
                                                          int iteration) const {
     std::vector<RunRecord> runs;
     soci::rowset<soci::row> rows =
         (session.prepare << std::string("SELECT ") + kRunColumns +
-                                " FROM runs WHERE pipeline_id = :p ORDER BY pipeline_step",
-         soci::use(pipeline_id));
-    for (const soci::row& row : rows) {
-        RunRecord run = run_from_row(row);
-        if (iteration_of(run) == iteration) runs.push_back(std::move(run));
-    }
+                                " FROM runs WHERE pipeline_id = :p AND COALESCE(pipeline_iteration, 1) = :i "
+                                "ORDER BY pipeline_step",
+         soci::use(pipeline_id), soci::use(iteration));
+    for (const soci::row& row : rows) runs.push_back(run_from_row(row));
     return runs;
 }
 
-bool RunRepository::continue_pipeline_loop(soci::session& session, const std::string& pipeline_id) const {
+bool RunRepository::continue_pipeline_loop(soci::session& session, const std::string& pipeline_id,
+                                           const std::function<bool(const std::string&)>& resolved) const {
     auto pipeline = PipelineRepository().find(session, pipeline_id);
     if (!pipeline || pipeline->status != "processing" || pipeline->loop_max_iterations <= 1) return false;
     if (pipeline->iteration >= pipeline->loop_max_iterations) return false;
@@ -69,7 +37,7 @@ bool RunRepository::continue_pipeline_loop(soci::session& session, const std::st
     std::set<std::string> awaited;
     for (const auto& dependency : dependencies) awaited.insert(dependency.depends_on);
     for (const RunRecord& run : steps)
-        if (awaited.count(run.id) == 0 && says_resolved(run.result_json)) return false;
+        if (awaited.count(run.id) == 0 && resolved(run.result_json)) return false;
 
     int next = pipeline->iteration + 1;
     long long now = now_ms();
@@ -88,7 +56,8 @@ bool RunRepository::continue_pipeline_loop(soci::session& session, const std::st
         again.pipeline_step = run.pipeline_step;
         again.step_key = run.step_key;
         again.routing_json = run.routing_json;
-        again.options_json = with_iteration(run.options_json, next);
+        again.options_json = run.options_json;
+        again.pipeline_iteration = next;
         again.created_at_ms = again.updated_at_ms = now;
         for (const auto& dependency : dependencies)
             if (dependency.run_id == run.id) again.depends_on.emplace_back(renamed[dependency.depends_on], dependency.kind);

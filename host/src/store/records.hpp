@@ -53,6 +53,7 @@ struct RunRecord {
     std::string approval_state;  // "" | required | pending | approved | rejected
     long long approval_expires_at_ms = 0;
     std::string step_key;  // a DAG step's id within its pipeline
+    int pipeline_iteration = 0;  // a looping workflow's step: its iteration (0: not looping)
     // The run's LLM token usage as a JSON object; empty when it made no call.
     std::string llm_usage_json;
     // Only when inserting: runs this one waits for (kind success|completion).

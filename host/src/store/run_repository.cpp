@@ -18,10 +18,10 @@ struct RunRepository::HotStatements {
         insert_run = (session.prepare << "INSERT INTO runs (id, thread_id, agent, task, context, status, attempts, "
                                          "max_attempts, fencing_token, cancel_requested, pipeline_id, pipeline_step, "
                                          "webhook_url, webhook_secret, created_at_ms, updated_at_ms, routing, options, "
-                                         "approval, approval_state, approval_expires_at_ms, step_key) VALUES (:id, :thread, "
+                                         "approval, approval_state, approval_expires_at_ms, step_key, pipeline_iteration) VALUES (:id, :thread, "
                                          ":agent, :task, :context, :status, 0, :max, 0, 0, :pipeline, :step, :webhook, "
                                          ":secret, :created, :updated, :routing, :options, :approval, :astate, :aexp, "
-                                         ":stepkey)",
+                                         ":stepkey, :iteration)",
                       soci::use(run.id), soci::use(run.thread_id), soci::use(run.agent), soci::use(run.task),
                       soci::use(run.context_json), soci::use(run.status), soci::use(run.max_attempts),
                       soci::use(run.pipeline_id, pipeline_indicator), soci::use(run.pipeline_step, step_indicator),
@@ -31,7 +31,8 @@ struct RunRepository::HotStatements {
                       soci::use(run.approval_json, approval_indicator),
                       soci::use(run.approval_state, approval_state_indicator),
                       soci::use(run.approval_expires_at_ms, approval_expiry_indicator),
-                      soci::use(run.step_key, step_key_indicator));
+                      soci::use(run.step_key, step_key_indicator),
+                      soci::use(run.pipeline_iteration, iteration_indicator));
         insert_event = (session.prepare << "INSERT INTO run_events (run_id, seq, type, ts_ms, data) VALUES (:r, :s, :t, :ts, :d)",
                         soci::use(event.run_id), soci::use(event.seq), soci::use(event.type), soci::use(event.ts_ms),
                         soci::use(event.data_json));
@@ -86,6 +87,7 @@ struct RunRepository::HotStatements {
         approval_state_indicator = run.approval_state.empty() ? soci::i_null : soci::i_ok;
         approval_expiry_indicator = run.approval_expires_at_ms == 0 ? soci::i_null : soci::i_ok;
         step_key_indicator = run.step_key.empty() ? soci::i_null : soci::i_ok;
+        iteration_indicator = run.pipeline_iteration == 0 ? soci::i_null : soci::i_ok;
         usage_indicator = run.llm_usage_json.empty() ? soci::i_null : soci::i_ok;
     }
 
@@ -98,7 +100,8 @@ struct RunRepository::HotStatements {
                     type_indicator = soci::i_null, routing_indicator = soci::i_null,
                     options_indicator = soci::i_null, approval_indicator = soci::i_null,
                     approval_state_indicator = soci::i_null, approval_expiry_indicator = soci::i_null,
-                    step_key_indicator = soci::i_null, usage_indicator = soci::i_null;
+                    step_key_indicator = soci::i_null, usage_indicator = soci::i_null,
+                    iteration_indicator = soci::i_null;
     soci::statement upsert_thread, insert_run, insert_event, insert_fenced_event, complete, mark_started, dependants;
     bool returning;
 };

@@ -7,6 +7,7 @@
 #include "store/records.hpp"
 #include "store/webhook_repository.hpp"
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -57,10 +58,12 @@ class RunRepository {
     // need it), or failed when they needed it to succeed, which cascades to
     // their own dependants.
     void release_dependants(soci::session& session, const std::string& run_id, const std::string& status) const;
-    // A looping workflow whose iteration succeeded unresolved: its steps are
-    // queued again as the next iteration. False when it is not looping, not
-    // finished, failed, resolved or out of iterations (then settle it).
-    bool continue_pipeline_loop(soci::session& session, const std::string& pipeline_id) const;
+    // A looping workflow whose iteration succeeded with no final step's
+    // result `resolved`: its steps are queued again as the next iteration.
+    // False when it is not looping, not finished, failed, resolved or out of
+    // iterations (then settle it).
+    bool continue_pipeline_loop(soci::session& session, const std::string& pipeline_id,
+                                const std::function<bool(const std::string& result_json)>& resolved) const;
     // The runs of one iteration of a pipeline, by step.
     std::vector<RunRecord> pipeline_iteration(soci::session& session, const std::string& pipeline_id,
                                               int iteration) const;
