@@ -49,15 +49,7 @@ http::HttpResponse outcome_response(const store::RunRecord& run, bool timed_out,
         out.field("status", "success");
         out.raw_field("result", run.result_json);
         out.field("agent_used", run.agent);
-        out.key("supervisor_path");
-        if (run.routing_json.empty()) out->Null();
-        else {
-            std::string error;
-            auto routing = json::parse(run.routing_json, error);
-            const rapidjson::Value* path = routing ? json::get_member(*routing, "supervisor_path") : nullptr;
-            if (path != nullptr) out.raw(json::serialize(*path));
-            else out->Null();
-        }
+        write_supervisor_path(out, run);
         out.field("execution_time",
                   run.started_at_ms != 0 ? (run.finished_at_ms - run.started_at_ms) / 1000.0 : 0.0);
         out.field("thread_id", run.thread_id);

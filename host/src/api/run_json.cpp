@@ -21,34 +21,40 @@ void optional_text(JsonWriter& out, const char* name, const std::string& value) 
 
 }  // namespace
 
-void write_orchestration_fields(JsonWriter& out, const store::RunRecord& run) {
-    // The supervisors' decision, when the caller named no agent.
+void write_supervisor_path(JsonWriter& out, const store::RunRecord& run) {
     out.key("supervisor_path");
     std::string error;
     auto routing = run.routing_json.empty() ? std::nullopt : json::parse(run.routing_json, error);
     const rapidjson::Value* path = routing ? json::get_member(*routing, "supervisor_path") : nullptr;
     if (path != nullptr) out.raw(json::serialize(*path));
     else out->Null();
+}
+
+void write_orchestration_fields(JsonWriter& out, const store::RunRecord& run) {
+    // The supervisors' decision, when the caller named no agent.
+    write_supervisor_path(out, run);
     out.key("routing");
-    if (routing) out.raw(run.routing_json);
+    if (!run.routing_json.empty()) out.raw(run.routing_json);
     else out->Null();
     if (!run.options_json.empty()) out.raw_field("options", run.options_json);
     out.key("approval");
     if (run.approval_json.empty()) out->Null();
-    else {
-        // The request plus its state and deadline, as a person needs them.
-        auto approval = json::parse(run.approval_json, error);
-        if (!approval || !approval->IsObject()) out->Null();
-        else {
-            auto& allocator = approval->GetAllocator();
-            approval->AddMember("state", json::string_value(run.approval_state, allocator), allocator);
-            if (run.approval_expires_at_ms != 0)
-                approval->AddMember("expires_at", json::string_value(iso8601_ms(run.approval_expires_at_ms), allocator),
-                                    allocator);
-            out.raw(json::serialize(*approval));
-        }
-    }
+    else write_approval(out, run);
     optional_text(out, "step", run.step_key);
+}
+
+void write_approval(JsonWriter& out, const store::RunRecord& run) {
+    // The request plus the run, its state and deadline, as a person needs them.
+    std::string error;
+    auto approval = json::parse(run.approval_json.empty() ? "{}" : run.approval_json, error);
+    if (!approval || !approval->IsObject()) approval.emplace().SetObject();
+    auto& allocator = approval->GetAllocator();
+    approval->AddMember("run_id", json::string_value(run.id, allocator), allocator);
+    approval->AddMember("state", json::string_value(run.approval_state, allocator), allocator);
+    if (run.approval_expires_at_ms != 0)
+        approval->AddMember("expires_at", json::string_value(iso8601_ms(run.approval_expires_at_ms), allocator),
+                            allocator);
+    out.raw(json::serialize(*approval));
 }
 
 void write_run(JsonWriter& out, const store::RunRecord& run) {

@@ -12,6 +12,10 @@
 namespace agenthost::api {
 
 void write_run(JsonWriter& out, const store::RunRecord& run);
+// "supervisor_path": the routing supervisors' path, or null.
+void write_supervisor_path(JsonWriter& out, const store::RunRecord& run);
+// A run's approval request with its run_id, state and deadline.
+void write_approval(JsonWriter& out, const store::RunRecord& run);
 // supervisor_path, routing, options, approval, step: written inside a run object.
 void write_orchestration_fields(JsonWriter& out, const store::RunRecord& run);
 void write_event(JsonWriter& out, const store::RunEvent& event, const std::string& thread_id);

@@ -28,18 +28,6 @@ std::string workflow_state(const std::vector<store::RunRecord>& runs) {
     return last.status == store::run_status::succeeded ? "completed" : last.status;
 }
 
-void write_approval_request(JsonWriter& out, const store::RunRecord& run) {
-    std::string error;
-    auto approval = json::parse(run.approval_json.empty() ? "{}" : run.approval_json, error);
-    if (!approval || !approval->IsObject()) approval.emplace().SetObject();
-    auto& allocator = approval->GetAllocator();
-    approval->AddMember("run_id", json::string_value(run.id, allocator), allocator);
-    if (run.approval_expires_at_ms != 0)
-        approval->AddMember("expires_at", json::string_value(iso8601_ms(run.approval_expires_at_ms), allocator),
-                            allocator);
-    out.raw(json::serialize(*approval));
-}
-
 http::HttpResponse status_response(const runs::WorkflowStatus& status) {
     // The run the answer is about: the first waiting for a person, else the
     // first still active, else the latest.
@@ -66,10 +54,10 @@ http::HttpResponse status_response(const runs::WorkflowStatus& status) {
     out.field("run_id", current->id);
     out.key("approval_required");
     if (pending.empty()) out->Null();
-    else write_approval_request(out, *pending.front());
+    else write_approval(out, *pending.front());
     out.key("pending_approvals");
     out->StartArray();
-    for (const auto* run : pending) write_approval_request(out, *run);
+    for (const auto* run : pending) write_approval(out, *run);
     out->EndArray();
     out.key("runs");
     out->StartArray();

@@ -45,22 +45,26 @@ std::string approval_document(const std::string& agent, const std::string& opera
 
 std::optional<std::string> approval_needed(const InvokeRequest& request, const plugins::AgentRegistry& registry,
                                            const RunSettings& settings) {
+    const std::string& agent = request.agent_name;
+    const plugins::PluginRecord* record = registry.find(agent);
+    bool manifest_rules = record != nullptr && record->agent && !record->agent->manifest().approval_required.empty();
+    bool configured = settings.approval_required_agents.count(agent) > 0;
+    // Most runs need no approval: the context is parsed only when some
+    // trigger could apply.
+    if (!request.options.require_approval && !configured && !manifest_rules) return std::nullopt;
     double timeout = request.options.approval_timeout_seconds >= 0 ? request.options.approval_timeout_seconds
                                                                    : settings.approval_timeout_seconds;
     std::string operation = requested_operation(request.context_json);
-    const std::string& agent = request.agent_name;
     if (request.options.require_approval)
         return approval_document(agent, operation, "the request asked for a person's approval before it runs",
                                  "request", request.task, timeout, nullptr);
-    if (settings.approval_required_agents.count(agent) > 0)
+    if (configured)
         return approval_document(agent, operation,
                                  "the operator's config requires approval for every run of agent '" + agent + "'",
                                  "config", request.task, timeout, nullptr);
-    if (const plugins::PluginRecord* record = registry.find(agent); record != nullptr && record->agent) {
-        for (const auto& rule : record->agent->manifest().approval_required)
-            if (rule.operation == operation)
-                return approval_document(agent, operation, rule.reason, "manifest", request.task, timeout, nullptr);
-    }
+    for (const auto& rule : record->agent->manifest().approval_required)
+        if (rule.operation == operation)
+            return approval_document(agent, operation, rule.reason, "manifest", request.task, timeout, nullptr);
     return std::nullopt;
 }
 
