@@ -2,6 +2,7 @@
 // fake client) and the approval records.
 #include "runs/agent_execution.hpp"
 #include "runs/approval_rules.hpp"
+#include "store/run_repository.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -74,8 +75,8 @@ TEST_CASE("approval records carry what, why, the trigger, the deadline and the d
                                                  settings);
     CHECK_THAT(request, Contains(R"("operation":"apply")") && Contains(R"("trigger":"plugin")") &&
                             Contains(R"("timeout_seconds":30)") && Contains("Deployment/api"));
-    CHECK(runs::approval_deadline(request, 1000) == 31000);
-    CHECK(runs::approval_deadline(R"({"operation":"x"})", 1000) == 0);
+    CHECK(store::approval_deadline(request, 1000) == 31000);
+    CHECK(store::approval_deadline(R"({"operation":"x"})", 1000) == 0);
     CHECK(runs::approved_operation("pending", request).empty());
     std::string decided = runs::decided_approval(request, true, "alice", "ok", 5000);
     CHECK_THAT(decided, Contains(R"("approver":"alice")") && Contains(R"("approved":true)"));

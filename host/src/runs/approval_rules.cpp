@@ -80,14 +80,6 @@ std::string runtime_approval(const std::string& agent, const std::string& task, 
                              settings.approval_timeout_seconds, details);
 }
 
-long long approval_deadline(const std::string& approval_json, long long now_ms) {
-    std::string error;
-    auto approval = json::parse(approval_json, error);
-    const rapidjson::Value* timeout = approval ? json::get_member(*approval, "timeout_seconds") : nullptr;
-    if (timeout == nullptr || !timeout->IsNumber() || timeout->GetDouble() <= 0) return 0;
-    return now_ms + static_cast<long long>(timeout->GetDouble() * 1000);
-}
-
 std::string decided_approval(const std::string& approval_json, bool approved, const std::string& approver,
                              const std::string& comment, long long at_ms) {
     std::string error;

@@ -23,9 +23,6 @@ std::optional<std::string> approval_needed(const InvokeRequest& request, const p
 std::string runtime_approval(const std::string& agent, const std::string& task, const std::string& plugin_request_json,
                              const RunSettings& settings);
 
-// When a pending approval asked for at `now_ms` is rejected automatically
-// (0: never).
-long long approval_deadline(const std::string& approval_json, long long now_ms);
 
 // The approval with a decision added.
 std::string decided_approval(const std::string& approval_json, bool approved, const std::string& approver,

@@ -241,7 +241,7 @@ void RunDispatcher::execute(const std::string& run_id) {
             // and is invoked again from the start once approved.
             run.status = store::run_status::pending_approval;
             run.approval_json = runtime_approval(run.agent, run.task, *approval_request, settings_);
-            run.approval_expires_at_ms = approval_deadline(run.approval_json, store::now_ms());
+            run.approval_expires_at_ms = store::approval_deadline(run.approval_json, store::now_ms());
         } else if (outcome.status == AGENTHOST_ERROR_APPROVAL_REQUIRED) {
             outcome.status = AGENTHOST_ERROR_FAILED;
             outcome.error = "agent '" + run.agent + "' returned APPROVAL_REQUIRED without asking for an approval";

@@ -52,7 +52,7 @@ store::RunRecord RunService::new_run(const InvokeRequest& request) const {
         run.approval_json = *approval;
         run.approval_state = store::approval_state::pending;
         run.status = store::run_status::pending_approval;
-        run.approval_expires_at_ms = approval_deadline(*approval, run.created_at_ms);
+        run.approval_expires_at_ms = store::approval_deadline(*approval, run.created_at_ms);
     }
     return run;
 }

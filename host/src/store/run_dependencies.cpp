@@ -6,19 +6,13 @@
 #include "store/run_rows.hpp"
 
 namespace agenthost::store {
-namespace {
-
-// A released run that needs a person first waits for one from now on.
-long long approval_deadline(const RunRecord& run, long long now) {
+long long approval_deadline(const std::string& approval_json, long long now) {
     std::string error;
-    auto approval = json::parse(run.approval_json, error);
-    if (!approval || !approval->IsObject()) return 0;
-    const rapidjson::Value* timeout = json::get_member(*approval, "timeout_seconds");
+    auto approval = json::parse(approval_json, error);
+    const rapidjson::Value* timeout = approval ? json::get_member(*approval, "timeout_seconds") : nullptr;
     if (timeout == nullptr || !timeout->IsNumber() || timeout->GetDouble() <= 0) return 0;
     return now + static_cast<long long>(timeout->GetDouble() * 1000);
 }
-
-}  // namespace
 
 void RunRepository::release_dependants(soci::session& session, const std::string& run_id,
                                        const std::string& status) const {
@@ -61,7 +55,7 @@ void RunRepository::release_dependants(soci::session& session, const std::string
             auto run = find(session, dependant);
             if (!run) continue;
             if (run->approval_state == approval_state::required) {
-                long long deadline = approval_deadline(*run, now);
+                long long deadline = approval_deadline(run->approval_json, now);
                 soci::indicator deadline_indicator = deadline == 0 ? soci::i_null : soci::i_ok;
                 session << "UPDATE runs SET status = 'pending_approval', approval_state = 'pending', "
                            "approval_expires_at_ms = :e, updated_at_ms = :now WHERE id = :id AND status = 'blocked'",

@@ -18,6 +18,10 @@
 
 namespace agenthost::store {
 
+// When an approval asked for at `now` is rejected automatically: its
+// "timeout_seconds" later (0: never).
+long long approval_deadline(const std::string& approval_json, long long now);
+
 enum class CancelOutcome { cancelled, requested, already_finished, not_found };
 
 class RunRepository {
