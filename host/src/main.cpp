@@ -18,6 +18,7 @@
 #include "runs/run_waiters.hpp"
 #include "runs/worker_pool.hpp"
 #include "store/data_dir_lock.hpp"
+#include "store/secret_box.hpp"
 #include "store/store.hpp"
 #include "util/ids.hpp"
 #include "util/log.hpp"
@@ -71,6 +72,7 @@ runs::RunSettings run_settings(const HostConfig& config, store::Dialect dialect)
     settings.poll_interval_ms = config.poll_interval_ms;
     settings.invoke_timeout_ms = static_cast<long long>(config.invoke_timeout_seconds * 1000);
     settings.retention_ms = static_cast<long long>(config.retention_hours * 3600 * 1000);
+    settings.idempotency_window_ms = static_cast<long long>(config.idempotency_hours * 3600 * 1000);
     settings.sweep_interval_ms = static_cast<long long>(config.sweep_interval_seconds * 1000);
     settings.recover_all_running_at_start = dialect == store::Dialect::sqlite;
     settings.reflection_retries = config.orchestration.reflection_retries;
@@ -139,6 +141,9 @@ int main(int argc, char** argv) {
     try {
         database = store::resolve_database(config.database_url, config.data_dir);
         database.pool_size = config.database_pool_size;
+        database.wal_limit_bytes = static_cast<std::uint64_t>(config.sqlite_wal_limit_mb * 1024 * 1024);
+        // Webhook secrets are sealed before they are stored (README, "Secrets at rest").
+        store::install_secret_box(store::load_secret_box(config.data_dir));
         if (database.dialect == store::Dialect::sqlite) {
             // One embedded database, one host: a second process on the same
             // data directory would break the single-writer assumption.

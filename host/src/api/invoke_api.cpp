@@ -1,5 +1,6 @@
 #include "api/invoke_api.hpp"
 
+#include "api/idempotency.hpp"
 #include "api/json_writer.hpp"
 #include "api/request_body.hpp"
 #include "api/run_json.hpp"
@@ -75,16 +76,27 @@ void add_invoke_routes(http::Router& router, ApiContext& context) {
     // client's answer comes when it finishes.
     router.post("/agent/invoke", [&context](const http::HttpRequest& request, http::Responder responder) {
         rapidjson::Document body = read_json_body(request, "requests/agent-invoke");
+        auto claim = idempotency_claim(request, "POST /agent/invoke", 200);
+        std::string request_id = request.request_id;
+        // A retry waits for the run its first attempt created and answers
+        // its outcome.
+        Replay replay = [&context, request_id](const store::IdempotencyRecord& earlier, const http::Responder& to) {
+            context.runs.wait_for(earlier.resource_id, [to, request_id](const store::RunRecord& run, bool timed_out) {
+                to.send(outcome_response(run, timed_out, request_id));
+            });
+        };
+        if (answered_from_earlier(context, claim, request_id, responder, replay)) return;
         check_webhook_fields(body, context.webhooks);
         runs::InvokeRequest invoke = invoke_request_from(body);
         check_run_options(context, invoke.options);
         route_if_unnamed(context, invoke);
         if (auto rejection = context.runs.check(invoke)) throw rejection_error(*rejection);
-        std::string request_id = request.request_id;
+        invoke.idempotency = claim;
         context.runs.submit_and_wait(
             invoke,
-            [responder, request_id](const store::RunRecord&, const std::string& error) {
-                if (!error.empty()) responder.send(http::error_response(submit_error(error), request_id));
+            [&context, responder, request_id, claim, replay](const store::RunRecord&, const std::string& error) {
+                if (error.empty() || answered_from_earlier(context, claim, request_id, responder, replay)) return;
+                responder.send(http::error_response(submit_error(error), request_id));
             },
             [responder, request_id](const store::RunRecord& run, bool timed_out) {
                 responder.send(outcome_response(run, timed_out, request_id));

@@ -1,6 +1,8 @@
 #include "api/orchestrate_api.hpp"
 
+#include "api/idempotency.hpp"
 #include "api/json_writer.hpp"
+#include "api/pipeline_api.hpp"
 #include "api/request_body.hpp"
 #include "api/run_json.hpp"
 #include "api/runs_api.hpp"
@@ -133,31 +135,39 @@ void write_workflow(JsonWriter& out, const runs::DagView& view) {
 
 namespace {
 
+http::HttpResponse workflow_accepted(const store::PipelineRecord& workflow) {
+    JsonWriter out;
+    out->StartObject();
+    out.field("id", workflow.id);
+    out.field("workflow_id", workflow.id);
+    out.field("thread_id", workflow.thread_id);
+    out.field("status", workflow.status);
+    out.field("status_url", "/agents/status/" + workflow.id);
+    out.string_array("agents", workflow.agents);
+    out->EndObject();
+    http::HttpResponse response = http::json_response(202, out.str());
+    response.headers.emplace_back("Location", "/agents/status/" + workflow.id);
+    return response;
+}
+
 void orchestrate(ApiContext& context, const http::HttpRequest& request, const http::Responder& responder) {
     rapidjson::Document body = read_json_body(request, "requests/orchestrate");
+    auto claim = idempotency_claim(request, "POST " + request.path, 202);
+    std::string request_id = request.request_id;
+    Replay replay = replay_pipeline(context, request_id, workflow_accepted);
+    if (answered_from_earlier(context, claim, request_id, responder, replay)) return;
     check_webhook_fields(body, context.webhooks);
     check_run_options(context, run_options_from(body));
     runs::DagRequest dag = dag_request_from(context, body);
     if (auto rejection = context.workflows->check(dag)) throw rejection_error(*rejection);
-    std::string request_id = request.request_id;
-    context.workflows->submit(dag, [responder, request_id](const store::PipelineRecord& workflow,
-                                                           const std::string& error) {
-        if (!error.empty()) {
+    dag.idempotency = claim;
+    context.workflows->submit(dag, [&context, responder, request_id, claim, replay](
+                                       const store::PipelineRecord& workflow, const std::string& error) {
+        if (error.empty()) {
+            responder.send(workflow_accepted(workflow));
+        } else if (!answered_from_earlier(context, claim, request_id, responder, replay)) {
             responder.send(http::error_response(store_error(error), request_id));
-            return;
         }
-        JsonWriter out;
-        out->StartObject();
-        out.field("id", workflow.id);
-        out.field("workflow_id", workflow.id);
-        out.field("thread_id", workflow.thread_id);
-        out.field("status", workflow.status);
-        out.field("status_url", "/agents/status/" + workflow.id);
-        out.string_array("agents", workflow.agents);
-        out->EndObject();
-        http::HttpResponse response = http::json_response(202, out.str());
-        response.headers.emplace_back("Location", "/agents/status/" + workflow.id);
-        responder.send(std::move(response));
     });
 }
 

@@ -81,34 +81,62 @@ void write_pipeline(JsonWriter& out, const store::PipelineRecord& pipeline, cons
     out->EndObject();
 }
 
-void accept_processing_request(ApiContext& context, const rapidjson::Document& body, const std::string& request_id,
+namespace {
+
+http::HttpResponse processing_accepted(const store::PipelineRecord& stored) {
+    JsonWriter out;
+    out->StartObject();
+    out.field("request_id", stored.id);
+    out.field("status", "processing");
+    out.field("orchestration_mode", stored.mode);
+    out.string_array("agents", stored.agents);
+    out.field("message", "processing started; poll /api/v1/results/" + stored.id);
+    out->EndObject();
+    http::HttpResponse response = http::json_response(202, out.str());
+    response.headers.emplace_back("Location", "/api/v1/results/" + stored.id);
+    return response;
+}
+
+}  // namespace
+
+Replay replay_pipeline(ApiContext& context, const std::string& request_id,
+                       http::HttpResponse (*accepted)(const store::PipelineRecord&)) {
+    return [&context, request_id, accepted](const store::IdempotencyRecord& earlier, const http::Responder& to) {
+        auto view = with_store([&] { return context.runs.pipeline(earlier.resource_id); });
+        if (!view) {
+            to.send(http::error_response(404, "RequestNotFound",
+                                         "what this key created ('" + earlier.resource_id + "') no longer exists",
+                                         request_id));
+            return;
+        }
+        to.send(accepted(view->pipeline));
+    };
+}
+
+void accept_processing_request(ApiContext& context, const rapidjson::Document& body, const http::HttpRequest& request,
                                const http::Responder& responder) {
+    auto claim = idempotency_claim(request, "POST " + request.path, 202);
+    std::string request_id = request.request_id;
+    Replay replay = replay_pipeline(context, request_id, processing_accepted);
+    if (answered_from_earlier(context, claim, request_id, responder, replay)) return;
     check_webhook_fields(body, context.webhooks);
     runs::PipelineRequest pipeline = pipeline_request(body, context.max_text_length);
     if (auto rejection = context.runs.check(pipeline)) throw rejection_error(*rejection);
-    context.runs.submit(pipeline, [responder, request_id](const store::PipelineRecord& stored, const std::string& error) {
-            if (!error.empty()) {
-                responder.send(http::error_response(store_error(error), request_id));
-                return;
-            }
-            JsonWriter out;
-            out->StartObject();
-            out.field("request_id", stored.id);
-            out.field("status", "processing");
-            out.field("orchestration_mode", stored.mode);
-            out.string_array("agents", stored.agents);
-            out.field("message", "processing started; poll /api/v1/results/" + stored.id);
-            out->EndObject();
-            http::HttpResponse response = http::json_response(202, out.str());
-            response.headers.emplace_back("Location", "/api/v1/results/" + stored.id);
-            responder.send(std::move(response));
-        });
+    pipeline.idempotency = claim;
+    context.runs.submit(pipeline, [&context, responder, request_id, claim, replay](const store::PipelineRecord& stored,
+                                                                                 const std::string& error) {
+        if (error.empty()) {
+            responder.send(processing_accepted(stored));
+        } else if (!answered_from_earlier(context, claim, request_id, responder, replay)) {
+            responder.send(http::error_response(store_error(error), request_id));
+        }
+    });
 }
 
 void add_pipeline_routes(http::Router& router, ApiContext& context) {
     router.post("/api/v1/process", [&context](const http::HttpRequest& request, http::Responder responder) {
         rapidjson::Document body = read_json_body(request, "requests/process");
-        accept_processing_request(context, body, request.request_id, responder);
+        accept_processing_request(context, body, request, responder);
     });
     router.get("/api/v1/results/:id", [&context](const http::HttpRequest& request, http::Responder responder) {
         auto view = with_store([&] { return context.runs.pipeline(request.param("id")); });

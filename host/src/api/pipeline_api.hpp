@@ -2,6 +2,7 @@
 // GET /api/v1/results/{request_id}, GET /api/v1/health.
 #pragma once
 
+#include "api/idempotency.hpp"
 #include "api/api_context.hpp"
 #include "api/json_writer.hpp"
 #include "http/router.hpp"
@@ -20,8 +21,13 @@ void write_pipeline(JsonWriter& out, const store::PipelineRecord& pipeline, cons
 
 // Validates and queues a processing request body (already checked against
 // requests/process) and answers 202 once it is stored; shared with the
-// signed inbound webhook.
-void accept_processing_request(ApiContext& context, const rapidjson::Document& body, const std::string& request_id,
+// signed inbound webhook. Honours the request's Idempotency-Key.
+void accept_processing_request(ApiContext& context, const rapidjson::Document& body, const http::HttpRequest& request,
                                const http::Responder& responder);
+
+// The replay of a pipeline or workflow an Idempotency-Key created, answered
+// by `accepted` as the first request was.
+Replay replay_pipeline(ApiContext& context, const std::string& request_id,
+                       http::HttpResponse (*accepted)(const store::PipelineRecord&));
 
 }  // namespace agenthost::api

@@ -3,6 +3,7 @@
 #include "http/api_error.hpp"
 #include "json/json_util.hpp"
 #include "json/schema_catalog.hpp"
+#include "json/storable_text.hpp"
 
 #include <algorithm>
 
@@ -31,6 +32,9 @@ rapidjson::Document read_json_body(const http::HttpRequest& request, const std::
     std::string error;
     auto document = json::parse(request.body, error);
     if (!document) throw http::ApiError(400, "InvalidJSON", "request body is not valid JSON: " + error);
+    if (auto bad_text = json::unstorable_strings(*document); !bad_text.empty())
+        throw http::ApiError(422, "ValidationError", "request body is invalid: " + json::describe(bad_text),
+                             http::to_details(bad_text));
     auto violations = json::host_schema(schema).validate(*document);
     if (!violations.empty())
         throw http::ApiError(422, "ValidationError", "request body is invalid: " + json::describe(violations),

@@ -2,6 +2,7 @@
 
 #include "json/json_util.hpp"
 #include "runs/thread_admission.hpp"
+#include "util/log.hpp"
 #include "util/time_format.hpp"
 
 namespace agenthost::api {
@@ -131,7 +132,10 @@ http::ApiError submit_error(const std::string& reason) {
 }
 
 http::ApiError store_error(const std::string& reason) {
-    http::ApiError error(503, "StoreUnavailable", "the run could not be stored: " + reason);
+    log::warn("database operation failed", {{"error", reason}});
+    http::ApiError error(503, "StoreUnavailable",
+                         "the database is unavailable or refused the operation; nothing was changed (the host log "
+                         "has the database's message)");
     error.headers.emplace_back("Retry-After", "2");
     return error;
 }

@@ -23,19 +23,20 @@ void write_event(JsonWriter& out, const store::RunEvent& event, const std::strin
 // The HTTP error for a refused request.
 http::ApiError rejection_error(const runs::Rejection& rejection);
 
+// 503 with Retry-After. The database's own words (which can quote the
+// statement or the data) go to the log, never into the response.
+http::ApiError store_error(const std::string& reason);
+
 // Runs `body`, turning an unreachable store into 503 in the envelope.
 template <typename Body>
 auto with_store(Body&& body) -> decltype(body()) {
     try {
         return body();
     } catch (const store::StoreUnavailable& e) {
-        http::ApiError error(503, "StoreUnavailable", std::string("the database is unavailable: ") + e.what());
-        error.headers.emplace_back("Retry-After", "2");
-        throw error;
+        throw store_error(e.what());
     }
 }
 
-http::ApiError store_error(const std::string& reason);
 // Why a submit was not stored: a busy thread (409) or the store (503).
 http::ApiError submit_error(const std::string& reason);
 

@@ -1,5 +1,6 @@
 #include "api/runs_api.hpp"
 
+#include "api/idempotency.hpp"
 #include "api/query_params.hpp"
 #include "api/request_body.hpp"
 #include "api/run_json.hpp"
@@ -37,29 +38,51 @@ store::RunRecord find_run(ApiContext& context, const std::string& run_id) {
     return *run;
 }
 
+// 202 {run_id, thread_id, status} with Location.
+http::HttpResponse run_accepted(const store::RunRecord& run) {
+    JsonWriter out;
+    out->StartObject();
+    out.field("run_id", run.id);
+    out.field("thread_id", run.thread_id);
+    out.field("status", run.status);
+    out->EndObject();
+    http::HttpResponse response = http::json_response(202, out.str());
+    response.headers.emplace_back("Location", "/runs/" + run.id);
+    return response;
+}
+
 void create_run(ApiContext& context, const http::HttpRequest& request, http::Responder responder) {
     rapidjson::Document body = read_json_body(request, "requests/run-create");
+    auto claim = idempotency_claim(request, "POST /runs", 202);
+    std::string request_id = request.request_id;
+    // A retry answers the run its first attempt created, as it is now.
+    Replay replay = [&context, request_id](const store::IdempotencyRecord& earlier, const http::Responder& to) {
+        auto run = with_store([&] { return context.runs.find(earlier.resource_id); });
+        if (!run) {
+            to.send(http::error_response(404, "RunNotFound", "the run this key created ('" + earlier.resource_id +
+                                                                 "') no longer exists",
+                                         request_id));
+            return;
+        }
+        to.send(run_accepted(*run));
+    };
+    if (answered_from_earlier(context, claim, request_id, responder, replay)) return;
     check_webhook_fields(body, context.webhooks);
     runs::InvokeRequest invoke = invoke_request_from(body);
     check_run_options(context, invoke.options);
     route_if_unnamed(context, invoke);
     if (auto rejection = context.runs.check(invoke)) throw rejection_error(*rejection);
-    std::string request_id = request.request_id;
-    context.runs.submit(invoke, [responder, request_id](const store::RunRecord& run, const std::string& error) {
+    invoke.idempotency = claim;
+    context.runs.submit(invoke, [&context, responder, request_id, claim, replay](const store::RunRecord& run,
+                                                                               const std::string& error) {
         // Answered on the writer thread, after the commit.
         if (!error.empty()) {
+            // A retry with the same key committed first: answer what it made.
+            if (answered_from_earlier(context, claim, request_id, responder, replay)) return;
             responder.send(http::error_response(submit_error(error), request_id));
             return;
         }
-        JsonWriter out;
-        out->StartObject();
-        out.field("run_id", run.id);
-        out.field("thread_id", run.thread_id);
-        out.field("status", run.status);
-        out->EndObject();
-        http::HttpResponse response = http::json_response(202, out.str());
-        response.headers.emplace_back("Location", "/runs/" + run.id);
-        responder.send(std::move(response));
+        responder.send(run_accepted(run));
     });
 }
 

@@ -151,7 +151,7 @@ void receive(ApiContext& context, const http::HttpRequest& request, const http::
     if (!webhooks::constant_time_equal(given, webhooks::hmac_sha256_hex(secret, request.body)))
         throw http::ApiError(401, "Unauthorized", "X-Webhook-Signature does not match the body");
     rapidjson::Document body = read_json_body(request, "requests/process");
-    accept_processing_request(context, body, request.request_id, responder);
+    accept_processing_request(context, body, request, responder);
 }
 
 }  // namespace

@@ -147,6 +147,7 @@ void apply_config_file(HostConfig& config, const std::string& path) {
     if (const auto* database = json::get_member(*document, "database")) {
         if (const auto* v = json::get_member(*database, "url")) config.database_url = v->GetString();
         if (const auto* v = json::get_member(*database, "pool_size")) config.database_pool_size = v->GetUint();
+        if (const auto* v = json::get_member(*database, "sqlite_wal_limit_mb")) config.sqlite_wal_limit_mb = v->GetDouble();
     }
     if (const auto* runs = json::get_member(*document, "runs")) {
         if (const auto* v = json::get_member(*runs, "max_attempts")) config.max_attempts = v->GetInt();
@@ -154,6 +155,7 @@ void apply_config_file(HostConfig& config, const std::string& path) {
         if (const auto* v = json::get_member(*runs, "poll_interval_ms")) config.poll_interval_ms = v->GetInt();
         if (const auto* v = json::get_member(*runs, "invoke_timeout_seconds")) config.invoke_timeout_seconds = v->GetDouble();
         if (const auto* v = json::get_member(*runs, "retention_hours")) config.retention_hours = v->GetDouble();
+        if (const auto* v = json::get_member(*runs, "idempotency_hours")) config.idempotency_hours = v->GetDouble();
         if (const auto* v = json::get_member(*runs, "sweep_interval_seconds")) config.sweep_interval_seconds = v->GetDouble();
     }
     if (const auto* webhooks = json::get_member(*document, "webhooks")) {

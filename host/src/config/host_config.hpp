@@ -51,11 +51,14 @@ struct HostConfig {
     std::map<std::string, AgentSettings> agents;
     std::string database_url;  // empty: SQLite in data_dir
     size_t database_pool_size = 4;
+    // SQLite: the WAL size (MiB) past which the writer truncates it; 0: never.
+    double sqlite_wal_limit_mb = 64;
     int max_attempts = 3;
     double lease_seconds = 15;
     long long poll_interval_ms = 200;
     double invoke_timeout_seconds = 300;
     double retention_hours = 24 * 7;
+    double idempotency_hours = 24;
     double sweep_interval_seconds = 600;
     size_t max_text_length = 10000;
     webhooks::WebhookSettings webhooks;

@@ -2,6 +2,7 @@
 
 #include "http/api_error.hpp"
 #include "http/raw_connection.hpp"
+#include "http/request_guard.hpp"
 #include "http/url_encoding.hpp"
 #include "util/ids.hpp"
 #include "util/log.hpp"
@@ -11,12 +12,21 @@
 #include <pistache/peer.h>
 
 #include <fcntl.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
 #include <sstream>
+
+// Pistache's own Http::Handler::onInput, called by name. It is a private
+// override there, so a subclass that checks the bytes first (RequestGuard)
+// cannot call it as Base::onInput; the linker finds it by its symbol, and a
+// Pistache whose symbol differs fails the link rather than misbehaving.
+extern void pistache_http_handler_on_input(Pistache::Http::Handler* handler, const char* buffer, size_t length,
+                                           const std::shared_ptr<Pistache::Tcp::Peer>& peer)
+    __asm__("_ZN8Pistache4Http7Handler7onInputEPKcmRKSt10shared_ptrINS_3Tcp4PeerEE");
 
 namespace agenthost::http {
 namespace {
@@ -152,11 +162,66 @@ std::map<std::string, std::string> collect_headers(const Http::Header::Collectio
     return headers;
 }
 
+// The guard's state for one connection, kept on the Pistache peer.
+struct GuardedConnection {
+    explicit GuardedConnection(const GuardLimits& limits) : guard(limits) {}
+    RequestGuard guard;
+    bool refused = false;
+};
+
+// Answers a request the guard refused with the envelope and ends the
+// connection. Runs on the peer's reactor thread, so the descriptor is still
+// the peer's; the response is small enough for the socket buffer.
+void refuse_connection(Tcp::Peer& peer, const GuardVerdict& verdict) {
+    std::string request_id = new_uuid();
+    HttpResponse response = error_response(verdict.status, verdict.error, verdict.message, request_id);
+    std::string reason = verdict.status == 431   ? "Request Header Fields Too Large"
+                         : verdict.status == 413 ? "Payload Too Large"
+                         : verdict.status == 414 ? "URI Too Long"
+                         : verdict.status == 501 ? "Not Implemented"
+                         : verdict.status == 505 ? "HTTP Version Not Supported"
+                                                 : "Bad Request";
+    std::string wire = "HTTP/1.1 " + std::to_string(verdict.status) + " " + reason +
+                       "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(response.body.size()) +
+                       "\r\nConnection: close\r\nX-Request-ID: " + request_id + "\r\n\r\n" + response.body;
+    ssize_t sent = ::send(peer.fd(), wire.data(), wire.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    (void)sent;  // a client that cannot take 300 bytes is closed all the same
+    // FIN after the answer; the reactor drops the peer when the client
+    // closes its side (reading on lets the answer arrive before any reset).
+    ::shutdown(peer.fd(), SHUT_WR);
+    log::info("request", {{"method", "-"},
+                          {"path", "-"},
+                          {"status", verdict.status},
+                          {"duration_ms", 0.0},
+                          {"request_id", request_id},
+                          {"refused", verdict.message}});
+}
+
 class RequestHandler : public Http::Handler {
   public:
     HTTP_PROTOTYPE(RequestHandler)
 
-    RequestHandler(const Router* router, size_t max_body_bytes) : router_(router), max_body_bytes_(max_body_bytes) {}
+    RequestHandler(const Router* router, size_t max_body_bytes) : router_(router), max_body_bytes_(max_body_bytes) {
+        limits_.max_body_bytes = max_body_bytes;
+    }
+
+    // Every byte passes the guard before Pistache's parser sees it.
+    void onInput(const char* buffer, size_t length, const std::shared_ptr<Tcp::Peer>& peer) override {
+        static const std::string kKey = "agenthost.guard";
+        auto connection = std::static_pointer_cast<GuardedConnection>(peer->tryGetData(kKey));
+        if (!connection) {
+            connection = std::make_shared<GuardedConnection>(limits_);
+            peer->putData(kKey, connection);
+        }
+        if (connection->refused) return;
+        GuardVerdict verdict = connection->guard.feed(std::string_view(buffer, length));
+        if (!verdict.ok()) {
+            connection->refused = true;
+            refuse_connection(*peer, verdict);
+            return;
+        }
+        pistache_http_handler_on_input(this, buffer, length, peer);
+    }
 
     void onRequest(const Http::Request& pistache_request, Http::ResponseWriter writer) override {
         HttpRequest request;
@@ -189,6 +254,7 @@ class RequestHandler : public Http::Handler {
   private:
     const Router* router_;
     size_t max_body_bytes_;
+    GuardLimits limits_;
 };
 
 }  // namespace

@@ -3,6 +3,9 @@
 #pragma once
 
 #include "json/schema_validator.hpp"
+#include "store/idempotency_repository.hpp"
+
+#include <optional>
 
 #include <string>
 #include <vector>
@@ -28,6 +31,8 @@ struct InvokeRequest {
     std::string webhook_secret;
     RunOptions options;
     std::string routing_json;  // the supervisors' decision when the caller named no agent
+    // The caller's Idempotency-Key, stored with the run (resource_id filled in).
+    std::optional<store::IdempotencyRecord> idempotency;
 };
 
 // Why a request was refused before any run was created.

@@ -368,7 +368,10 @@ void RunDispatcher::maintain() {
     store_.writes().run([&](soci::session& session) {
         cancelled = runs.renew_leases(session, settings_.host_id, held, now + settings_.lease_ms);
         recovered = runs.recover_expired(session, now, false);
-        if (sweep) swept = runs.delete_finished_before(session, now - settings_.retention_ms);
+        if (sweep) {
+            swept = runs.delete_finished_before(session, now - settings_.retention_ms);
+            store_.idempotency().delete_before(session, now - settings_.idempotency_window_ms);
+        }
     });
     if (sweep) {
         last_sweep_ms_ = now;

@@ -72,13 +72,14 @@ void RunService::submit_and_wait(const InvokeRequest& request, Committed committ
     auto admitted = std::make_shared<Admission>();
     std::string strategy = request.options.multitask_strategy;
     store_.writes().submit(
-        [run, &runs, shared_thread, admitted, strategy](soci::session& session) {
+        [this, run, &runs, shared_thread, admitted, strategy, idempotency = request.idempotency](soci::session& session) {
             // Decided inside the transaction, so two requests on one thread
             // cannot both see it idle. Rebuilt from scratch on every try.
             *admitted = Admission{run, {}, {}};
             if (shared_thread) admit_on_thread(session, runs, strategy, *admitted);
             if (!admitted->busy_with.empty()) return;
             runs.insert(session, admitted->run);
+            store_idempotency(session, idempotency, admitted->run.id);
         },
         [this, admitted, committed = std::move(committed)](const std::string& error) {
             const store::RunRecord& stored = admitted->run;
@@ -157,6 +158,7 @@ void RunService::submit(const PipelineRequest& request, PipelineCommitted commit
     pipeline.webhook_url = request.webhook_url;
     pipeline.webhook_secret = request.webhook_secret;
     pipeline.created_at_ms = store::now_ms();
+    std::optional<store::IdempotencyRecord> idempotency = request.idempotency;
 
     // Every step reads the same text from context.text.
     rapidjson::Document context(rapidjson::kObjectType);
@@ -174,18 +176,51 @@ void RunService::submit(const PipelineRequest& request, PipelineCommitted commit
         if (request.mode == "sequential" && i > 0) block_on(run, steps.back().id, "success");
         steps.push_back(std::move(run));
     }
-    store_pipeline(pipeline, std::move(steps), std::move(committed));
+    store_pipeline(pipeline, std::move(steps), std::move(committed), std::move(idempotency));
+}
+
+void RunService::store_idempotency(soci::session& session,
+                                   const std::optional<store::IdempotencyRecord>& idempotency,
+                                   const std::string& resource_id) const {
+    if (!idempotency) return;
+    store::IdempotencyRecord record = *idempotency;
+    record.resource_id = resource_id;
+    record.created_at_ms = store::now_ms();
+    store_.idempotency().insert(session, record, record.created_at_ms - settings_.idempotency_window_ms);
+}
+
+std::optional<store::IdempotencyRecord> RunService::find_idempotency(const std::string& scope, const std::string& key) {
+    const store::IdempotencyRepository& keys = store_.idempotency();
+    long long not_before = store::now_ms() - settings_.idempotency_window_ms;
+    return store_.read([&](soci::session& session) { return keys.find(session, scope, key, not_before); });
+}
+
+void RunService::wait_for(const std::string& run_id, RunWaiters::Callback finished) {
+    waiters_.add(run_id, std::chrono::steady_clock::now() + std::chrono::milliseconds(settings_.invoke_timeout_ms),
+                 std::move(finished));
+    // Registered first, read second: a run ending in between is still seen
+    // (by this read, or by the waiters' look at the store).
+    std::optional<store::RunRecord> run;
+    try {
+        run = find(run_id);
+    } catch (const store::StoreUnavailable&) {
+        return;  // the waiters' own look at the store, or the timeout, answers
+    }
+    if (run && (store::run_status::is_terminal(run->status) || run->status == store::run_status::pending_approval))
+        waiters_.finished(*run);
 }
 
 void RunService::store_pipeline(const store::PipelineRecord& pipeline, std::vector<store::RunRecord> steps,
-                                PipelineCommitted committed) {
+                                PipelineCommitted committed, std::optional<store::IdempotencyRecord> idempotency) {
     const store::RunRepository& runs = store_.runs();
     const store::PipelineRepository& pipelines = store_.pipelines();
     store_.writes().submit(
-        [pipeline, steps = std::move(steps), &runs, &pipelines](soci::session& session) {
+        [this, pipeline, steps = std::move(steps), &runs, &pipelines,
+         idempotency = std::move(idempotency)](soci::session& session) {
             pipelines.insert(session, pipeline);
             for (const auto& run : steps) runs.insert(session, run);
             runs.mark_dependency_targets(session, pipeline.id);
+            store_idempotency(session, idempotency, pipeline.id);
         },
         [this, pipeline, committed = std::move(committed)](const std::string& error) {
             if (error.empty()) dispatcher_.wake();

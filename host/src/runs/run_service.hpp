@@ -24,6 +24,7 @@ struct PipelineRequest {
     std::vector<std::string> agents;
     std::string webhook_url;
     std::string webhook_secret;
+    std::optional<store::IdempotencyRecord> idempotency;
 };
 
 struct PipelineView {
@@ -68,7 +69,13 @@ class RunService {
     // Stores a pipeline and its step runs in one transaction (shared with
     // DAG workflows); `committed` as for a run.
     void store_pipeline(const store::PipelineRecord& pipeline, std::vector<store::RunRecord> steps,
-                        PipelineCommitted committed);
+                        PipelineCommitted committed, std::optional<store::IdempotencyRecord> idempotency = {});
+    // Calls `finished` once the stored run `run_id` ends (at once when it
+    // already has), or with timed_out after the invoke timeout: a retried
+    // synchronous invoke waits for the run its first attempt created.
+    void wait_for(const std::string& run_id, RunWaiters::Callback finished);
+    // The stored Idempotency-Key record still inside its window.
+    std::optional<store::IdempotencyRecord> find_idempotency(const std::string& scope, const std::string& key);
     std::optional<PipelineView> pipeline(const std::string& id);
     store::PipelinePage pipelines(size_t offset, size_t limit);
 
@@ -88,6 +95,10 @@ class RunService {
     const RunSettings& settings() const { return settings_; }
 
   private:
+    // Stores the caller's Idempotency-Key for `resource_id` in the open
+    // transaction (a retry racing this one makes it fail and roll back).
+    void store_idempotency(soci::session& session, const std::optional<store::IdempotencyRecord>& idempotency,
+                           const std::string& resource_id) const;
 
     store::Store& store_;
     const plugins::AgentRegistry& registry_;

@@ -17,6 +17,8 @@ struct RunSettings {
     long long invoke_timeout_ms = 300000;  // sync invoke answers 504 after this; the run goes on
     long long retention_ms = 7LL * 24 * 3600 * 1000;  // finished runs older than this are deleted
     long long sweep_interval_ms = 600000;
+    // How long an Idempotency-Key answers with what its request created.
+    long long idempotency_window_ms = 24LL * 3600 * 1000;
     bool recover_all_running_at_start = false;  // SQLite: this process is the only host
 
     // Orchestration.

@@ -150,7 +150,7 @@ void WorkflowService::submit(const DagRequest& request, PipelineCommitted commit
     for (size_t i = 0; i < request.steps.size(); ++i)
         for (const auto& dependency : request.steps[i].depends_on) block_on(steps[i], run_ids[dependency], "success");
 
-    runs_.store_pipeline(pipeline, std::move(steps), std::move(committed));
+    runs_.store_pipeline(pipeline, std::move(steps), std::move(committed), request.idempotency);
 }
 
 std::optional<DagView> WorkflowService::dag(const std::string& id) {

@@ -41,6 +41,7 @@ struct DagRequest {
     std::vector<DagStep> steps;
     std::string webhook_url;
     std::string webhook_secret;
+    std::optional<store::IdempotencyRecord> idempotency;
     int loop_max_iterations = 0;  // > 1: run the steps again until a final step says resolved
 };
 

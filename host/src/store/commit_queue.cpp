@@ -12,6 +12,7 @@ CommitQueue::CommitQueue(DatabaseSettings settings, std::unique_ptr<soci::sessio
       session_(std::move(session)),
       before_close_(std::move(before_close)),
       max_batch_(max_batch),
+      wal_guard_(settings_.dialect == Dialect::sqlite ? settings_.sqlite_path : std::string(), settings_.wal_limit_bytes),
       writer_([this] { loop(); }) {}
 
 CommitQueue::~CommitQueue() {
@@ -113,6 +114,7 @@ void CommitQueue::apply(std::deque<Item>& batch) {
         for (Item& item : batch) item.write(*session_);
         transaction.commit();
         for (Item& item : batch) finish(item, "");
+        wal_guard_.after_commit(*session_);
         return;
     } catch (const std::exception& e) {
         if (batch.size() == 1) {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "store/database.hpp"
+#include "store/wal_guard.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -64,6 +65,7 @@ class CommitQueue {
     bool stopping_ = false;
     std::atomic<bool> healthy_{true};
     std::chrono::steady_clock::time_point last_reconnect_{};
+    WalGuard wal_guard_;
     std::thread writer_;
 };
 

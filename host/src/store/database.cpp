@@ -86,6 +86,7 @@ DatabaseSettings resolve_database(const std::string& url, const std::string& dat
                                         : url.substr(starts_with(url, "sqlite://") ? 9 : 7);
         if (path.empty()) throw std::invalid_argument("database url '" + url + "' names no SQLite file");
         settings.dialect = Dialect::sqlite;
+        settings.sqlite_path = path;
         // SOCI's SQLite backend takes "db=PATH key=value ..."; quoting keeps
         // paths with spaces intact.
         settings.connect_string = "db=\"" + path + "\" timeout=10 shared_cache=false";
@@ -112,6 +113,9 @@ std::unique_ptr<soci::session> open_session(const DatabaseSettings& settings) {
             *session << "PRAGMA synchronous=FULL";
             *session << "PRAGMA foreign_keys=ON";
             *session << "PRAGMA busy_timeout=10000";
+            // After a checkpoint resets the log, SQLite truncates the file
+            // to this size instead of keeping its high-water mark on disk.
+            *session << "PRAGMA journal_size_limit=" + std::to_string(settings.wal_limit_bytes ? settings.wal_limit_bytes / 4 : 16u << 20);
             return session;
         }
         return std::make_unique<soci::session>(*soci::factory_postgresql(), settings.connect_string);

@@ -5,6 +5,7 @@
 
 #include <soci/soci.h>
 
+#include <cstdint>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -24,6 +25,10 @@ struct DatabaseSettings {
     std::string connect_string;  // what SOCI's backend gets
     std::string display;         // for logs: no password
     size_t pool_size = 4;
+    // SQLite only: the database file, and the WAL size past which the
+    // writer forces a TRUNCATE checkpoint (0: never).
+    std::string sqlite_path;
+    std::uint64_t wal_limit_bytes = 64ull * 1024 * 1024;
 };
 
 // `url` empty -> SQLite file agenthost.db in `data_dir`; "sqlite:PATH" or

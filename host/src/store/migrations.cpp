@@ -188,6 +188,26 @@ const std::vector<Migration>& migrations() {
          },
          {},
          {}},
+        {6,
+         "idempotency keys",
+         {
+             // A creating POST's Idempotency-Key, stored in the transaction
+             // that stores what the request created: a retry with the same
+             // key and body answers that, never a second copy. `scope` keeps
+             // one caller's keys apart from another's.
+             "CREATE TABLE idempotency_keys ("
+             " scope TEXT NOT NULL,"
+             " idempotency_key TEXT NOT NULL,"
+             " fingerprint TEXT NOT NULL,"
+             " endpoint TEXT NOT NULL,"
+             " resource_id TEXT NOT NULL,"
+             " status_code INTEGER NOT NULL,"
+             " created_at_ms BIGINT NOT NULL,"
+             " PRIMARY KEY (scope, idempotency_key))",
+             "CREATE INDEX idempotency_keys_by_age ON idempotency_keys(created_at_ms)",
+         },
+         {},
+         {}},
     };
     return all;
 }

@@ -1,6 +1,7 @@
 #include "store/pipeline_repository.hpp"
 
 #include "store/row_reader.hpp"
+#include "store/secret_box.hpp"
 #include "store/webhook_repository.hpp"
 
 #include <rapidjson/document.h>
@@ -55,12 +56,13 @@ PipelineRecord from_row(const soci::row& row) {
 void PipelineRepository::insert(soci::session& session, const PipelineRecord& pipeline) const {
     std::string agents = agents_json(pipeline.agents);
     soci::indicator webhook_indicator = pipeline.webhook_url.empty() ? soci::i_null : soci::i_ok;
-    soci::indicator secret_indicator = pipeline.webhook_secret.empty() ? soci::i_null : soci::i_ok;
+    std::string secret = secret_box().seal(pipeline.webhook_secret);
+    soci::indicator secret_indicator = secret.empty() ? soci::i_null : soci::i_ok;
     session << "INSERT INTO pipelines (id, thread_id, mode, agents, text, status, webhook_url, webhook_secret, "
                "created_at_ms, loop_max_iterations, iteration) VALUES (:id, :t, :m, :a, :x, :s, :w, :ws, :c, :l, :i)",
         soci::use(pipeline.id), soci::use(pipeline.thread_id), soci::use(pipeline.mode), soci::use(agents),
         soci::use(pipeline.text), soci::use(pipeline.status), soci::use(pipeline.webhook_url, webhook_indicator),
-        soci::use(pipeline.webhook_secret, secret_indicator), soci::use(pipeline.created_at_ms),
+        soci::use(secret, secret_indicator), soci::use(pipeline.created_at_ms),
         soci::use(pipeline.loop_max_iterations), soci::use(pipeline.iteration);
 }
 

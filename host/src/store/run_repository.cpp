@@ -2,6 +2,7 @@
 
 #include "store/row_reader.hpp"
 #include "store/run_rows.hpp"
+#include "store/secret_box.hpp"
 
 #include <algorithm>
 
@@ -135,6 +136,7 @@ void RunRepository::insert(soci::session& session, const RunRecord& run) const {
     long long now = run.created_at_ms;
     HotStatements& statements = hot(session);
     statements.run = run;
+    statements.run.webhook_secret = secret_box().seal(run.webhook_secret);
     statements.run.updated_at_ms = now;
     statements.set_indicators();
     statements.upsert_thread.execute(true);
@@ -245,7 +247,14 @@ bool RunRepository::complete(soci::session& session, const RunRecord& run, bool*
     } else {
         statements.complete.execute(true);
         if (statements.complete.get_affected_rows() != 1) return false;
-        if (has_dependants != nullptr) statements.dependants.execute(true);
+        if (has_dependants != nullptr) {
+            statements.dependants.execute(true);
+            // SQLite leaves a statement that returned a row active until it
+            // is stepped to its end; an active statement holds its read
+            // transaction past COMMIT, which pins the WAL snapshot so no
+            // checkpoint can ever pass it and the WAL grows without bound.
+            statements.dependants.fetch();
+        }
     }
     if (has_dependants != nullptr) *has_dependants = statements.has_dependants != 0;
     queue_webhook(session, run, run.status);

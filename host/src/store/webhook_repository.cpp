@@ -1,6 +1,7 @@
 #include "store/webhook_repository.hpp"
 
 #include "store/row_reader.hpp"
+#include "store/secret_box.hpp"
 #include "util/ids.hpp"
 
 namespace agenthost::store {
@@ -34,12 +35,15 @@ void WebhookRepository::enqueue(soci::session& session, const std::string& sourc
     std::string id = new_uuid();
     std::string webhook_id = "msg_" + id;
     long long now = now_ms();
-    soci::indicator secret_indicator = secret.empty() ? soci::i_null : soci::i_ok;
+    // Sealed once more in case the caller holds it in the clear (seal() leaves
+    // already sealed text alone).
+    std::string sealed = secret_box().seal(secret);
+    soci::indicator secret_indicator = sealed.empty() ? soci::i_null : soci::i_ok;
     session << "INSERT INTO webhook_deliveries (id, webhook_id, source_type, source_id, event_type, url, secret, "
                "status, attempts, next_attempt_at_ms, created_at_ms, updated_at_ms) "
                "VALUES (:id, :w, :st, :si, :e, :u, :s, 'pending', 0, :n, :c, :up)",
         soci::use(id), soci::use(webhook_id), soci::use(source_type), soci::use(source_id), soci::use(event_type),
-        soci::use(url), soci::use(secret, secret_indicator), soci::use(now), soci::use(now), soci::use(now);
+        soci::use(url), soci::use(sealed, secret_indicator), soci::use(now), soci::use(now), soci::use(now);
 }
 
 std::vector<WebhookDelivery> WebhookRepository::claim_due(soci::session& session, const std::string& owner,

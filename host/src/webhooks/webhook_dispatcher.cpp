@@ -1,5 +1,6 @@
 #include "webhooks/webhook_dispatcher.hpp"
 
+#include "store/secret_box.hpp"
 #include "util/log.hpp"
 #include "webhooks/ssrf_guard.hpp"
 #include "webhooks/webhook_sender.hpp"
@@ -123,7 +124,8 @@ void WebhookDispatcher::deliver(store::WebhookDelivery delivery) {
             outgoing.url = delivery.url;
             outgoing.body = delivery.payload;
             outgoing.headers = webhook_headers(delivery.event_type, delivery.webhook_id, attempt.at_ms / 1000,
-                                               delivery.payload, delivery.secret, settings_.user_agent);
+                                               delivery.payload, store::secret_box().open(delivery.secret),
+                                               settings_.user_agent);
             outgoing.pinned_host = guard.host;
             outgoing.pinned_port = guard.port;
             outgoing.pinned_ip = guard.resolved_ip;
