@@ -182,6 +182,7 @@ int main(int argc, char** argv) {
     context.workflows = &workflow_service;
     context.router = &task_router;
     context.llm = &llm_service;
+    context.unready_when_writes_fail = config.unready_when_writes_fail;
     webhooks::WebhookDispatcher webhook_dispatcher(
         *store, config.webhooks, settings.host_id,
         [&context](const store::WebhookDelivery& delivery) { return api::webhook_payload(context, delivery); });

@@ -29,6 +29,8 @@ struct ApiContext {
     std::chrono::steady_clock::time_point started_at;
     // False until start-up completes and again once shutdown begins.
     std::atomic<bool> ready{false};
+    // /ready answers 503 while the database refuses writes.
+    bool unready_when_writes_fail = false;
     // Set by main after construction.
     runs::WorkflowService* workflows = nullptr;
     const routing::TaskRouter* router = nullptr;  // null: routing not available

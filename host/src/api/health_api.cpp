@@ -12,13 +12,17 @@ http::HttpResponse health(const ApiContext& context) {
     size_t disabled = context.registry.count(plugins::PluginState::disabled);
     const char* plugin_status = failed == 0 ? "healthy" : "degraded";
     bool database_up = context.runs.store_healthy();
+    // A full disk or a read-only file: reads work, writes do not.
+    std::string write_problem = database_up ? context.runs.store_write_problem() : std::string();
+    const char* database_status = !database_up ? "unreachable" : !write_problem.empty() ? "write_failing" : "healthy";
+    bool healthy = failed == 0 && database_up && write_problem.empty();
     double uptime = std::chrono::duration<double>(std::chrono::steady_clock::now() - context.started_at).count();
 
     JsonWriter out;
     out->StartObject();
-    out.field("status", failed == 0 && database_up ? "healthy" : "degraded");
+    out.field("status", healthy ? "healthy" : "degraded");
     out.field("version", context.version);
-    out.field("database", database_up ? "healthy" : "unreachable");
+    out.field("database", database_status);
     // The LLM never degrades the host's status: agents fall back or fail
     // runs one by one, and the cached probe keeps this request off the network.
     llm::LlmHealth llm = context.llm ? context.llm->health() : llm::LlmHealth{"not_configured", "offline", "", ""};
@@ -34,8 +38,9 @@ http::HttpResponse health(const ApiContext& context) {
     out->EndObject();
     out.key("database");
     out->StartObject();
-    out.field("status", database_up ? "healthy" : "unreachable");
+    out.field("status", database_status);
     out.field("url", context.database);
+    if (!write_problem.empty()) out.field("detail", "writes fail: " + write_problem);
     out->EndObject();
     out.key("workers");
     out->StartObject();
@@ -70,6 +75,13 @@ void add_health_routes(http::Router& router, ApiContext& context) {
         responder.send(health(context));
     });
     router.get("/ready", [&context](const http::HttpRequest& request, http::Responder responder) {
+        if (context.unready_when_writes_fail && context.ready.load()) {
+            if (std::string problem = context.runs.store_write_problem(); !problem.empty()) {
+                http::ApiError error(503, "NotReady", "the database refuses writes: " + problem);
+                error.headers.emplace_back("Retry-After", "5");
+                throw error;
+            }
+        }
         if (!context.ready.load()) {
             http::ApiError error(503, "NotReady", "the host is starting or shutting down");
             error.headers.emplace_back("Retry-After", "1");

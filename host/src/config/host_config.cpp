@@ -123,6 +123,8 @@ void apply_config_file(HostConfig& config, const std::string& path) {
         if (const auto* v = json::get_member(*server, "port")) config.port = v->GetInt();
         if (const auto* v = json::get_member(*server, "threads")) config.http_threads = v->GetInt();
         if (const auto* v = json::get_member(*server, "max_request_bytes")) config.max_request_bytes = v->GetUint();
+        if (const auto* v = json::get_member(*server, "unready_when_writes_fail"))
+            config.unready_when_writes_fail = v->GetBool();
     }
     if (const auto* v = json::get_member(*document, "data_dir")) config.data_dir = resolve_against(v->GetString(), base);
     if (const auto* plugins = json::get_member(*document, "plugins")) {

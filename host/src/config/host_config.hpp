@@ -46,6 +46,7 @@ struct HostConfig {
     // Two reactor threads per core measured best under load (README, bench).
     int http_threads = 4;
     size_t max_request_bytes = 1024 * 1024;
+    bool unready_when_writes_fail = false;
     std::string data_dir = "data";
     std::vector<std::string> plugin_dirs;
     std::map<std::string, AgentSettings> agents;

@@ -3,6 +3,9 @@
 #include "json/json_util.hpp"
 #include "util/log.hpp"
 
+#include <chrono>
+#include <thread>
+
 namespace agenthost::runs {
 
 void StoredRunServices::emit_event(const std::string& type, const std::string& data_json) {
@@ -31,9 +34,22 @@ void StoredRunServices::memory_put(const std::string& key, const std::string& va
         throw std::length_error("a run memory entry may hold at most 1 MiB");
     const store::RunRepository& runs = store_.runs();
     std::string thread = run_.thread_id;
-    store_.writes().run([&runs, thread, key, value_json](soci::session& session) {
-        runs.memory_put(session, thread, key, value_json);
-    });
+    // A full disk or a lost connection is the host's trouble, not the
+    // agent's: the put waits for the store (up to ten seconds) rather than
+    // failing the run at once.
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    for (;;) {
+        try {
+            store_.writes().run([&runs, thread, key, value_json](soci::session& session) {
+                runs.memory_put(session, thread, key, value_json);
+            });
+            return;
+        } catch (const store::StoreUnavailable&) {
+            bool outage = !store_.healthy() || !store_.write_problem().empty();
+            if (!outage || std::chrono::steady_clock::now() >= deadline) throw;
+            std::this_thread::sleep_for(std::chrono::milliseconds(250));
+        }
+    }
 }
 
 std::string agent_input(const store::RunRecord& run, const rapidjson::Value* extra) {

@@ -86,6 +86,7 @@ class RunService {
     std::optional<std::string> retry_webhook(const std::string& source_id);
 
     bool store_healthy() const { return store_.healthy(); }
+    std::string store_write_problem() const { return store_.write_problem(); }
     EventFeed& feed() { return feed_; }
 
     // The run a request becomes (not yet stored): queued, or waiting for

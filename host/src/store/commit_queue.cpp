@@ -49,6 +49,12 @@ void CommitQueue::stop() {
     if (writer_.joinable()) writer_.join();
 }
 
+std::string CommitQueue::write_problem() const {
+    if (!has_write_problem_.load()) return "";
+    std::lock_guard<std::mutex> lock(problem_mutex_);
+    return write_problem_;
+}
+
 bool CommitQueue::ensure_connected() {
     if (session_ && healthy_.load()) return true;
     // While the database is down every write fails fast; reconnecting is
@@ -113,6 +119,12 @@ void CommitQueue::apply(std::deque<Item>& batch) {
         soci::transaction transaction(*session_);
         for (Item& item : batch) item.write(*session_);
         transaction.commit();
+        if (has_write_problem_.load()) {
+            std::lock_guard<std::mutex> lock(problem_mutex_);
+            log::info("database writes succeed again", {{"database", settings_.display}});
+            write_problem_.clear();
+            has_write_problem_ = false;
+        }
         for (Item& item : batch) finish(item, "");
         wal_guard_.after_commit(*session_);
         return;
@@ -120,6 +132,11 @@ void CommitQueue::apply(std::deque<Item>& batch) {
         if (batch.size() == 1) {
             std::string reason = describe_error(e);
             log::warn("write failed", {{"error", reason}});
+            if (is_storage_outage(e)) {
+                std::lock_guard<std::mutex> lock(problem_mutex_);
+                write_problem_ = reason;
+                has_write_problem_ = true;
+            }
             // A dropped connection still reports itself connected until used:
             // ask it something trivial, and reconnect next time if that fails.
             if (!still_connected()) healthy_ = false;

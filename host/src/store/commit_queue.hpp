@@ -44,6 +44,9 @@ class CommitQueue {
     void stop();
     // False while the database is unreachable (writes fail fast, 503).
     bool healthy() const { return healthy_.load(); }
+    // Why writes fail although the database answers (a full disk, an I/O
+    // error, a read-only file), or "" once a commit succeeds again.
+    std::string write_problem() const;
 
   private:
     struct Item {
@@ -64,6 +67,9 @@ class CommitQueue {
     std::deque<Item> queue_;
     bool stopping_ = false;
     std::atomic<bool> healthy_{true};
+    mutable std::mutex problem_mutex_;
+    std::string write_problem_;
+    std::atomic<bool> has_write_problem_{false};
     std::chrono::steady_clock::time_point last_reconnect_{};
     WalGuard wal_guard_;
     std::thread writer_;

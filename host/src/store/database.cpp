@@ -132,6 +132,33 @@ std::string describe_error(const std::exception& error) {
     return text;
 }
 
+bool is_storage_outage(const std::exception& error) {
+    if (const auto* sqlite = dynamic_cast<const soci::sqlite3_soci_error*>(&error)) {
+        switch (sqlite->result() & 0xff) {
+            case 5:   // SQLITE_BUSY
+            case 6:   // SQLITE_LOCKED
+            case 7:   // SQLITE_NOMEM
+            case 8:   // SQLITE_READONLY
+            case 10:  // SQLITE_IOERR
+            case 13:  // SQLITE_FULL
+            case 14:  // SQLITE_CANTOPEN
+            case 15:  // SQLITE_PROTOCOL
+                return true;
+            default:
+                return false;
+        }
+    }
+    if (const auto* postgres = dynamic_cast<const soci::postgresql_soci_error*>(&error)) {
+        // Connection (08), insufficient resources such as a full disk (53),
+        // operator intervention (57), system (58), internal (XX).
+        std::string state = postgres->sqlstate();
+        for (const char* outage : {"08", "53", "57", "58", "XX"})
+            if (state.compare(0, 2, outage) == 0) return true;
+        return postgres->get_error_category() == soci::soci_error::connection_error;
+    }
+    return false;
+}
+
 long long now_ms() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
         .count();

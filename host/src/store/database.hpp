@@ -45,6 +45,11 @@ std::unique_ptr<soci::session> open_session(const DatabaseSettings& settings);
 // leak webhook secrets or user data.
 std::string describe_error(const std::exception& error);
 
+// True when `error` says the database cannot take writes at all (disk full,
+// I/O error, read-only file, connection lost, server out of resources), as
+// opposed to refusing one statement's data.
+bool is_storage_outage(const std::exception& error);
+
 // Milliseconds since the Unix epoch: every timestamp in the store.
 long long now_ms();
 

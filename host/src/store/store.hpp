@@ -34,6 +34,8 @@ class Store {
     const IdempotencyRepository& idempotency() const { return idempotency_; }
     // False while the database is unreachable.
     bool healthy() const { return writes_->healthy(); }
+    // Why writes fail while the database answers ("" when they do not).
+    std::string write_problem() const { return writes_->write_problem(); }
 
     // Runs `read` on a pooled session. After a failure the session is
     // replaced and the read tried once more; throws StoreUnavailable if that
