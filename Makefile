@@ -4,7 +4,9 @@ BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= 2
 CONFIG ?= config/agenthost.json
 
-.PHONY: all deps build run test bench clean
+FUZZ_SECONDS ?= 10
+
+.PHONY: all deps build run test bench clean fuzz test-asan test-tsan
 
 all: build
 
@@ -27,5 +29,30 @@ bench: build
 	@tools/install-deps bench
 	tools/bench/run-bench $(BUILD_DIR)
 
+# libFuzzer harnesses, built with clang + ASan/UBSan in build-fuzz; each
+# runs FUZZ_SECONDS from the seed corpora in tests/fuzz/corpus/.
+fuzz:
+	@tools/install-deps fuzz
+	CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAGENTHOST_FUZZ=ON
+	cmake --build build-fuzz --target fuzz_targets -j$(JOBS)
+	tools/run-fuzz build-fuzz $(FUZZ_SECONDS)
+
+# The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer.
+test-asan: deps
+	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAGENTHOST_SANITIZE=address
+	cmake --build build-asan -j$(JOBS)
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/sanitizers/lsan.supp \
+	  ctest --test-dir build-asan --output-on-failure -j$(JOBS)
+
+# The run engine, streaming and store suites under ThreadSanitizer.
+test-tsan: deps
+	cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAGENTHOST_SANITIZE=thread
+	cmake --build build-tsan -j$(JOBS) --target agenthost host_store_sqlite_tests host_durability_tests \
+	  host_integration_tests host_unit_tests
+	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=$(CURDIR)/tests/sanitizers/tsan.supp \
+	  ctest --test-dir build-tsan --output-on-failure -j$(JOBS) \
+	  -R '^(host_unit_tests|host_store_sqlite_tests|host_durability_tests|host_integration_tests)$$'
+
 clean:
-	rm -rf $(BUILD_DIR)
+	rm -rf $(BUILD_DIR) build-asan build-tsan build-fuzz

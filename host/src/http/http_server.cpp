@@ -162,9 +162,27 @@ std::map<std::string, std::string> collect_headers(const Http::Header::Collectio
     return headers;
 }
 
+// Pistache parses the headers it knows (Host, Content-Type, Accept, Date,
+// Cache-Control, ...) into typed objects and answers a value it cannot
+// parse with a plain-text 415 or 500. The guard asks the same parsers first.
+std::string pistache_header_problem(std::string_view name, std::string_view value) {
+    auto& registry = Http::Header::Registry::instance();
+    std::string header_name(name);
+    if (!registry.isRegistered(header_name)) return "";
+    try {
+        registry.makeHeader(header_name)->parseRaw(value.data(), value.size());
+        return "";
+    } catch (const std::exception& e) {
+        std::string reason = e.what();
+        // Library-internal wording (std::stoi and friends) says nothing useful.
+        if (reason.find("sto") == 0 || reason.find("basic_string") != std::string::npos) return "invalid value";
+        return reason.empty() ? "invalid value" : reason;
+    }
+}
+
 // The guard's state for one connection, kept on the Pistache peer.
 struct GuardedConnection {
-    explicit GuardedConnection(const GuardLimits& limits) : guard(limits) {}
+    explicit GuardedConnection(const GuardLimits& limits) : guard(limits, pistache_header_problem) {}
     RequestGuard guard;
     bool refused = false;
 };

@@ -42,7 +42,8 @@ std::string excerpt(std::string_view text) {
 
 }  // namespace
 
-RequestGuard::RequestGuard(GuardLimits limits) : limits_(limits) {}
+RequestGuard::RequestGuard(GuardLimits limits, HeaderCheck header_check)
+    : limits_(limits), header_check_(std::move(header_check)) {}
 
 GuardVerdict RequestGuard::refuse(int status, std::string error, std::string message) {
     phase_ = Phase::refused;
@@ -199,6 +200,10 @@ GuardVerdict RequestGuard::check_header_line() {
             return refuse(501, "NotImplemented",
                           "Transfer-Encoding '" + excerpt(value) + "' is not supported; send chunked or Content-Length");
         chunked_ = true;
+    } else if (header_check_) {
+        if (std::string problem = header_check_(name, value); !problem.empty())
+            return refuse(400, "MalformedRequest",
+                          "the value of header '" + excerpt(name) + "' cannot be parsed: " + excerpt(problem));
     }
     return {};
 }

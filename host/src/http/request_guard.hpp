@@ -13,6 +13,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -35,9 +36,15 @@ struct GuardVerdict {
     bool ok() const { return status == 0; }
 };
 
+// Why a header's value cannot be used ("" when it can): the server plugs in
+// the HTTP library's own header parsers, so a value it would choke on (a Host
+// port of 99999999999, a Date that is no date) is refused here in the
+// envelope instead of by the library in plain text.
+using HeaderCheck = std::function<std::string(std::string_view name, std::string_view value)>;
+
 class RequestGuard {
   public:
-    explicit RequestGuard(GuardLimits limits = {});
+    explicit RequestGuard(GuardLimits limits = {}, HeaderCheck header_check = nullptr);
 
     // Scans the next bytes received on the connection. Once a verdict is not
     // ok it stays so: the connection is to be answered and closed.
@@ -56,6 +63,7 @@ class RequestGuard {
     void start_request();
 
     GuardLimits limits_;
+    HeaderCheck header_check_;
     Phase phase_ = Phase::request_line;
     GuardVerdict refusal_;
     std::string line_;  // the current head line, without its line ending
