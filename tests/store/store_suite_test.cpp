@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <future>
 #include <set>
 #include <thread>
 
@@ -473,4 +474,44 @@ TEST_CASE("a completion reports dependants recorded after its claim, and releasi
     }
     // A completion dependency runs after the run it waits for, whatever its outcome.
     CHECK(load(*db, second.id).status == "queued");
+}
+
+TEST_CASE("a write the database refuses for its data is told apart from an outage") {
+    testing::TestDatabase database;
+    auto db = database.open();
+    RunRecord run = new_run();
+    insert(*db, run);
+    // The same run id again breaks the primary key: a refusal, not an outage,
+    // so the API answers it without inviting a retry.
+    std::promise<std::string> refused;
+    db->writes().submit([&](soci::session& s) { db->runs().insert(s, run); },
+                        [&](const std::string& error) { refused.set_value(error); });
+    std::string error = refused.get_future().get();
+    CHECK(error.rfind(store::kRefusedByDatabase, 0) == 0);
+    CHECK(db->healthy());
+    CHECK(db->write_problem().empty());
+}
+
+TEST_CASE("an Idempotency-Key is stored once, found within its window and replaced after it") {
+    testing::TestDatabase database;
+    auto db = database.open();
+    store::IdempotencyRecord record{"", "key-1", "fp", "POST /runs", "run-1", 202, store::now_ms()};
+    db->writes().run([&](soci::session& s) { db->idempotency().insert(s, record, 0); });
+    auto found = db->read([&](soci::session& s) { return db->idempotency().find(s, "", "key-1", 0); });
+    REQUIRE(found);
+    CHECK(found->resource_id == "run-1");
+    CHECK(found->status_code == 202);
+    // A second insert of a live key fails (a racing retry rolls back).
+    CHECK_THROWS(db->writes().run([&](soci::session& s) { db->idempotency().insert(s, record, 0); }));
+    // Outside the window it is not found, and a new request may take it.
+    auto stale = db->read(
+        [&](soci::session& s) { return db->idempotency().find(s, "", "key-1", record.created_at_ms + 1); });
+    CHECK_FALSE(stale);
+    store::IdempotencyRecord again = record;
+    again.resource_id = "run-2";
+    again.created_at_ms = record.created_at_ms + 10;
+    db->writes().run([&](soci::session& s) { db->idempotency().insert(s, again, record.created_at_ms + 1); });
+    auto replaced = db->read([&](soci::session& s) { return db->idempotency().find(s, "", "key-1", 0); });
+    REQUIRE(replaced);
+    CHECK(replaced->resource_id == "run-2");
 }

@@ -133,6 +133,10 @@ http::ApiError submit_error(const std::string& reason) {
 
 http::ApiError store_error(const std::string& reason) {
     log::warn("database operation failed", {{"error", reason}});
+    if (reason.rfind(store::kRefusedByDatabase, 0) == 0)
+        return http::ApiError(500, "StoreRefused",
+                              "the database refused to store this request; retrying the same request will not help "
+                              "(the host log has the database's message)");
     http::ApiError error(503, "StoreUnavailable",
                          "the database is unavailable or refused the operation; nothing was changed (the host log "
                          "has the database's message)");

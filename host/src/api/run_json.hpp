@@ -4,6 +4,7 @@
 #include "api/json_writer.hpp"
 #include "http/api_error.hpp"
 #include "runs/invocation.hpp"
+#include "store/commit_queue.hpp"
 #include "store/database.hpp"
 #include "store/records.hpp"
 

@@ -132,15 +132,19 @@ void CommitQueue::apply(std::deque<Item>& batch) {
         if (batch.size() == 1) {
             std::string reason = describe_error(e);
             log::warn("write failed", {{"error", reason}});
-            if (is_storage_outage(e)) {
+            // A dropped connection still reports itself connected until used:
+            // ask it something trivial, and reconnect next time if that fails.
+            bool connected = still_connected();
+            if (!connected) healthy_ = false;
+            if (connected && is_storage_outage(e)) {
                 std::lock_guard<std::mutex> lock(problem_mutex_);
                 write_problem_ = reason;
                 has_write_problem_ = true;
             }
-            // A dropped connection still reports itself connected until used:
-            // ask it something trivial, and reconnect next time if that fails.
-            if (!still_connected()) healthy_ = false;
-            finish(batch.front(), reason);
+            // Only an outage is worth retrying; a write the database refuses
+            // for its data would be refused again.
+            bool outage = !connected || is_storage_outage(e);
+            finish(batch.front(), outage ? reason : std::string(kRefusedByDatabase) + reason);
             return;
         }
     }

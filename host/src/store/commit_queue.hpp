@@ -21,6 +21,10 @@
 
 namespace agenthost::store {
 
+// Starts the error of a write the database refused for what it held (a
+// constraint, a value it cannot store) rather than for an outage.
+inline constexpr const char* kRefusedByDatabase = "the database refused the write: ";
+
 class CommitQueue {
   public:
     using Write = std::function<void(soci::session&)>;
