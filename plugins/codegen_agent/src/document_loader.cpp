@@ -1,6 +1,7 @@
 #include "document_loader.hpp"
 
 #include <rapidjson/error/en.h>
+#include "devkit/yaml_safety.hpp"
 #include <yaml-cpp/yaml.h>
 
 #include <cerrno>
@@ -97,6 +98,7 @@ rapidjson::Document load_document(std::string_view text) {
                                     ": " + rapidjson::GetParseError_En(document.GetParseError()));
         return document;
     }
+    if (auto hazard = devkit::yaml_hazard(text)) throw SpecError("", "YAML does not parse at " + hazard.describe());
     YAML::Node root;
     try {
         root = YAML::Load(std::string(text));

@@ -1,5 +1,6 @@
 #include "review.hpp"
 
+#include "devkit/yaml_safety.hpp"
 #include <yaml-cpp/yaml.h>
 
 #include <map>
@@ -114,6 +115,7 @@ void check_identifier_rule(const YAML::Node& node, const std::string& path, cons
 
 Review review_pipeline(std::string_view yaml,
                        const std::function<void(const std::string&, std::size_t, std::size_t)>& on_stage) {
+    if (auto hazard = devkit::yaml_hazard(yaml)) throw InputError("context.pipeline is not valid YAML: " + hazard.describe());
     YAML::Node root;
     try {
         root = YAML::Load(std::string(yaml));

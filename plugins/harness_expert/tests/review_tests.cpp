@@ -188,6 +188,9 @@ TEST_CASE("YAML that does not parse is refused with its line and column", "[revi
     }
     CHECK_THROWS_AS(review_pipeline("just text"), harness_expert::InputError);
     CHECK_THROWS_AS(review_pipeline("key: [unterminated"), harness_expert::InputError);
+    // yaml-cpp 0.7 loops forever on a top-level ',' (found by fuzzing).
+    CHECK_THROWS_AS(review_pipeline(","), harness_expert::InputError);
+    CHECK_THROWS_AS(review_pipeline("{a: 1},"), harness_expert::InputError);
 }
 
 TEST_CASE("generated pipelines of every strategy review clean", "[review]") {

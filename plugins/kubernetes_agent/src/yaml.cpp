@@ -1,4 +1,5 @@
 // JSON values to YAML and back, both through yaml-cpp.
+#include "devkit/yaml_safety.hpp"
 #include <yaml-cpp/yaml.h>
 
 #include <cerrno>
@@ -146,6 +147,7 @@ std::string to_yaml(const rapidjson::Value& value) {
 }
 
 std::vector<rapidjson::Document> yaml_documents(std::string_view text) {
+    if (auto hazard = devkit::yaml_hazard(text)) throw YamlError(hazard.message, static_cast<int>(hazard.line), 1);
     std::vector<YAML::Node> nodes;
     try {
         nodes = YAML::LoadAll(std::string(text));

@@ -120,6 +120,15 @@ TEST_CASE("a YAML syntax error is invalid input with line and column", "[review]
     }
 }
 
+TEST_CASE("YAML that hangs yaml-cpp is refused as invalid input, at once", "[review]") {
+    // Found by the kubernetes_review fuzzer: a top-level ',' made
+    // YAML::LoadAll loop forever, allocating gigabytes.
+    for (const char* text : {",", "apiVersion: v1\nkind: Service\n---\n[80],\n"}) {
+        INFO(text);
+        CHECK_THROWS_AS(k8s::review(text), k8s::InputError);
+    }
+}
+
 TEST_CASE("an empty stream reviews no objects", "[review]") {
     const auto review = k8s::review("---\n");
     CHECK(review.objects == 0);

@@ -1,0 +1,38 @@
+// The inputs that hang yaml-cpp 0.7 are refused; valid YAML is not.
+#include "devkit/yaml_safety.hpp"
+
+#include <catch2/catch.hpp>
+#include <yaml-cpp/yaml.h>
+
+using devkit::yaml_hazard;
+
+TEST_CASE("top-level flow-entry commas are refused with the line", "[yaml]") {
+    for (const char* text : {",", "  ,", ", a", "[1, 2],", "{a: 1},", "a: b\n---\n,", "x: 1\n- ,"}) {
+        INFO(text);
+        CHECK(yaml_hazard(text));
+    }
+    CHECK(yaml_hazard("a: 1\n---\n[1],").line == 3);
+    // The fuzzer's reproducer, reduced by hand: a Service manifest ending in
+    // a stray flow close and comma.
+    CHECK(yaml_hazard("apiVersion: v1\nkind: Service\n---\n80}],\n"));
+}
+
+TEST_CASE("valid YAML with commas in scalars, flows, quotes, comments and block text passes", "[yaml]") {
+    const char* valid[] = {
+        "a: [1, 2]\nb: {c: 1, d: 2}\n",
+        "a: x ,y\n",
+        "a: b,c\n",
+        "msg: \"a, b\"\nother: ', c'\n",
+        "a: 1 # ,\n# , comment line\n",
+        "script: |\n  ,starts with a comma\n  echo a, b\nnext: 1\n",
+        "folded: >-\n  , also text\n",
+        "- [a, b]\n- {c: d}\n",
+        "args: [\"--set\", \"a=b,c=d\"]\n",
+        "a:\n  - 1\n  - 2\n",
+    };
+    for (const char* text : valid) {
+        INFO(text);
+        CHECK_FALSE(yaml_hazard(text));
+        CHECK_NOTHROW(YAML::LoadAll(text));
+    }
+}
