@@ -3,6 +3,7 @@
 #include "api/query_params.hpp"
 #include "api/request_body.hpp"
 #include "api/run_json.hpp"
+#include "api/tenancy.hpp"
 #include "api/webhooks_api.hpp"
 #include "json/json_util.hpp"
 #include "util/time_format.hpp"
@@ -81,10 +82,12 @@ void write_pipeline(JsonWriter& out, const store::PipelineRecord& pipeline, cons
     out->EndObject();
 }
 
-void accept_processing_request(ApiContext& context, const rapidjson::Document& body, const std::string& request_id,
+void accept_processing_request(ApiContext& context, const rapidjson::Document& body, const http::HttpRequest& request,
                                const http::Responder& responder) {
     check_webhook_fields(body, context.webhooks);
     runs::PipelineRequest pipeline = pipeline_request(body, context.max_text_length);
+    pipeline.tenant = request.principal.tenant;
+    const std::string& request_id = request.request_id;
     if (auto rejection = context.runs.check(pipeline)) throw rejection_error(*rejection);
     context.runs.submit(pipeline, [responder, request_id](const store::PipelineRecord& stored, const std::string& error) {
             if (!error.empty()) {
@@ -108,11 +111,11 @@ void accept_processing_request(ApiContext& context, const rapidjson::Document& b
 void add_pipeline_routes(http::Router& router, ApiContext& context) {
     router.post("/api/v1/process", [&context](const http::HttpRequest& request, http::Responder responder) {
         rapidjson::Document body = read_json_body(request, "requests/process");
-        accept_processing_request(context, body, request.request_id, responder);
+        accept_processing_request(context, body, request, responder);
     });
     router.get("/api/v1/results/:id", [&context](const http::HttpRequest& request, http::Responder responder) {
         auto view = with_store([&] { return context.runs.pipeline(request.param("id")); });
-        if (!view) throw http::ApiError(404, "RequestNotFound", "no processing request with id '" + request.param("id") + "'");
+        if (!view || !visible(request, view->pipeline.tenant)) throw http::ApiError(404, "RequestNotFound", "no processing request with id '" + request.param("id") + "'");
         JsonWriter out;
         write_pipeline(out, view->pipeline, &view->runs);
         responder.send(http::json_response(200, out.str()));
@@ -120,7 +123,7 @@ void add_pipeline_routes(http::Router& router, ApiContext& context) {
     router.get("/api/v1/results", [&context](const http::HttpRequest& request, http::Responder responder) {
         size_t page = bounded_number(request, "page", 1, 1, 1000000);
         size_t page_size = bounded_number(request, "page_size", 20, 1, 100);
-        auto found = with_store([&] { return context.runs.pipelines((page - 1) * page_size, page_size); });
+        auto found = with_store([&] { return context.runs.pipelines((page - 1) * page_size, page_size, tenant_filter(request)); });
         JsonWriter out;
         out->StartObject();
         out.key("items");

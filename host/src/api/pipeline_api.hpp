@@ -20,8 +20,8 @@ void write_pipeline(JsonWriter& out, const store::PipelineRecord& pipeline, cons
 
 // Validates and queues a processing request body (already checked against
 // requests/process) and answers 202 once it is stored; shared with the
-// signed inbound webhook.
-void accept_processing_request(ApiContext& context, const rapidjson::Document& body, const std::string& request_id,
+// signed inbound webhook. It belongs to the caller's tenant.
+void accept_processing_request(ApiContext& context, const rapidjson::Document& body, const http::HttpRequest& request,
                                const http::Responder& responder);
 
 }  // namespace agenthost::api

@@ -6,6 +6,7 @@
 #include "api/runs_api.hpp"
 #include "api/sse.hpp"
 #include "api/task_routing.hpp"
+#include "api/tenancy.hpp"
 #include "api/webhooks_api.hpp"
 #include "http/raw_connection.hpp"
 #include "json/json_util.hpp"
@@ -110,8 +111,7 @@ std::string final_event_type(const store::RunRecord& run) {
 
 void stream_run(ApiContext& context, const http::HttpRequest& request, const http::Responder& responder) {
     std::string run_id = request.param("id");
-    auto run = with_store([&] { return context.runs.find(run_id); });
-    if (!run) throw http::ApiError(404, "RunNotFound", "no run with id '" + run_id + "'");
+    auto run = std::optional<store::RunRecord>(visible_run(context, request, run_id));
     long long after = resume_after(request);
     OnDisconnect on_disconnect = parse_on_disconnect(query_value(request, "on_disconnect"), "on_disconnect");
     auto connection = responder.take_over();
@@ -134,6 +134,7 @@ void start_and_stream(ApiContext& context, const http::HttpRequest& request, con
     OnDisconnect on_disconnect = parse_on_disconnect(json::get_string(body, "on_disconnect"), "/on_disconnect");
     check_webhook_fields(body, context.webhooks);
     runs::InvokeRequest invoke = invoke_request_from(body);
+    claim_for_caller(context, request, invoke);
     check_run_options(context, invoke.options);
     route_if_unnamed(context, invoke);
     if (auto rejection = context.runs.check(invoke)) throw rejection_error(*rejection);

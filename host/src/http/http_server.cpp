@@ -87,6 +87,10 @@ class PistacheChannel : public ResponseChannel {
             send(error_response(500, "InternalError", "the request was dropped without a response", request_id_));
     }
 
+    // Headers every response to this request carries; set before dispatch,
+    // so before any thread can send.
+    void add_headers(HeaderList headers) { extra_headers_ = std::move(headers); }
+
     std::unique_ptr<RawConnection> take_over() override {
         if (sent_.exchange(true)) return nullptr;
         std::shared_ptr<Tcp::Peer> peer = writer_.peer();
@@ -116,6 +120,7 @@ class PistacheChannel : public ResponseChannel {
                                                               : Http::ConnectionControl::Close);
             headers.add(std::make_shared<NamedHeader>("X-Request-ID", request_id_));
             for (const auto& [name, value] : response.headers) headers.add(std::make_shared<NamedHeader>(name, value));
+            for (const auto& [name, value] : extra_headers_) headers.add(std::make_shared<NamedHeader>(name, value));
             writer_.send(static_cast<Http::Code>(response.status), response.body, media_type(response.content_type));
         } catch (const std::exception& e) {
             // The client went away; nothing left to tell it.
@@ -135,6 +140,7 @@ class PistacheChannel : public ResponseChannel {
     bool keep_alive_;
     Clock::time_point started_;
     std::atomic<bool> sent_{false};
+    HeaderList extra_headers_;
 };
 
 std::map<std::string, std::string> collect_headers(const Http::Header::Collection& collection) {
@@ -156,7 +162,8 @@ class RequestHandler : public Http::Handler {
   public:
     HTTP_PROTOTYPE(RequestHandler)
 
-    RequestHandler(const Router* router, size_t max_body_bytes) : router_(router), max_body_bytes_(max_body_bytes) {}
+    RequestHandler(const Router* router, size_t max_body_bytes, const RequestFilter* filter)
+        : router_(router), max_body_bytes_(max_body_bytes), filter_(filter) {}
 
     void onRequest(const Http::Request& pistache_request, Http::ResponseWriter writer) override {
         HttpRequest request;
@@ -167,9 +174,26 @@ class RequestHandler : public Http::Handler {
         const std::string& client_id = request.header("x-request-id");
         request.request_id = is_valid_client_id(client_id) ? client_id : new_uuid();
         bool keep_alive = wants_keep_alive(pistache_request.version(), request.header("connection"));
-        Responder responder(std::make_shared<PistacheChannel>(std::move(writer), request.method, request.path,
-                                                              request.request_id, keep_alive));
+        request.client_address = pistache_request.address().host();
+        auto channel = std::make_shared<PistacheChannel>(std::move(writer), request.method, request.path,
+                                                         request.request_id, keep_alive);
+        Responder responder(channel);
         try {
+            if (filter_ != nullptr && *filter_) {
+                HeaderList headers;
+                std::optional<HttpResponse> answer;
+                try {
+                    answer = (*filter_)(request, headers);
+                } catch (...) {
+                    channel->add_headers(std::move(headers));
+                    throw;
+                }
+                channel->add_headers(std::move(headers));
+                if (answer) {
+                    responder.send(std::move(*answer));
+                    return;
+                }
+            }
             if (pistache_request.body().size() > max_body_bytes_)
                 throw ApiError(413, "PayloadTooLarge",
                                "request body of " + std::to_string(pistache_request.body().size()) +
@@ -189,6 +213,7 @@ class RequestHandler : public Http::Handler {
   private:
     const Router* router_;
     size_t max_body_bytes_;
+    const RequestFilter* filter_;
 };
 
 }  // namespace
@@ -196,12 +221,13 @@ class RequestHandler : public Http::Handler {
 struct HttpServer::Impl {
     ServerSettings settings;
     const Router& router;
+    RequestFilter filter;
     std::unique_ptr<Http::Endpoint> endpoint;
     bool started = false;
 };
 
-HttpServer::HttpServer(ServerSettings settings, const Router& router)
-    : impl_(new Impl{std::move(settings), router, nullptr}) {}
+HttpServer::HttpServer(ServerSettings settings, const Router& router, RequestFilter filter)
+    : impl_(new Impl{std::move(settings), router, std::move(filter), nullptr}) {}
 
 HttpServer::~HttpServer() { shutdown(); }
 
@@ -216,7 +242,8 @@ void HttpServer::start() {
                        .maxRequestSize(impl_->settings.max_request_bytes + kTransportHeadroom)
                        .maxResponseSize(64 * 1024 * 1024);
     impl_->endpoint->init(options);
-    impl_->endpoint->setHandler(std::make_shared<RequestHandler>(&impl_->router, impl_->settings.max_request_bytes));
+    impl_->endpoint->setHandler(std::make_shared<RequestHandler>(&impl_->router, impl_->settings.max_request_bytes,
+                                                                   &impl_->filter));
     impl_->endpoint->serveThreaded();
     impl_->started = true;
 }

@@ -28,6 +28,7 @@ struct InvokeRequest {
     std::string webhook_secret;
     RunOptions options;
     std::string routing_json;  // the supervisors' decision when the caller named no agent
+    std::string tenant;        // of the principal asking; the run belongs to it
 };
 
 // Why a request was refused before any run was created.

@@ -42,6 +42,7 @@ struct DagRequest {
     std::string webhook_url;
     std::string webhook_secret;
     int loop_max_iterations = 0;  // > 1: run the steps again until a final step says resolved
+    std::string tenant;           // of the principal asking; the workflow and its runs belong to it
 };
 
 struct DagView {

@@ -3,6 +3,7 @@
 // the SQL. Opening it applies the migrations.
 #pragma once
 
+#include "store/api_key_repository.hpp"
 #include "store/commit_queue.hpp"
 #include "store/database.hpp"
 #include "store/pipeline_repository.hpp"
@@ -30,6 +31,7 @@ class Store {
     const RunRepository& runs() const { return runs_; }
     const PipelineRepository& pipelines() const { return pipelines_; }
     const WebhookRepository& webhooks() const { return webhooks_; }
+    const ApiKeyRepository& api_keys() const { return api_keys_; }
     // False while the database is unreachable.
     bool healthy() const { return writes_->healthy(); }
 
@@ -72,6 +74,7 @@ class Store {
     RunRepository runs_;
     PipelineRepository pipelines_;
     WebhookRepository webhooks_;
+    ApiKeyRepository api_keys_;
     std::unique_ptr<CommitQueue> writes_;
     std::mutex pool_mutex_;
     std::condition_variable pool_available_;
