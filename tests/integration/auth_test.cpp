@@ -392,6 +392,12 @@ TEST_CASE("CORS: preflights for allowed origins, the origin echoed only when all
     auto other = client.get("/runs", {"Origin: http://evil.example"});
     CHECK(other.status == 200);
     CHECK(other.header("access-control-allow-origin").empty());
+    // Server-Sent Events streams carry them as well.
+    std::string run_id = string_member(json_of(allowed), "run_id");
+    REQUIRE(poll_until([&] { return run_status_of(client, run_id) == "succeeded"; }, 15000ms));
+    auto stream = client.get("/runs/" + run_id + "/stream", {"Origin: http://app.example"});
+    CHECK(stream.status == 200);
+    CHECK(stream.header("access-control-allow-origin") == "http://app.example");
 
     // A host without CORS configured sends no CORS headers at all.
     HostProcess plain(host_config(R"({"echo":{"enabled":true}})"));

@@ -59,7 +59,7 @@ void follow_run(ApiContext& context, std::unique_ptr<http::RawConnection> connec
     std::string run_id = run.id, thread_id = run.thread_id;
     http::StreamHub& hub = context.streams;
     runs::EventFeed& feed = context.runs.feed();
-    std::string head = http::response_head(200, "text/event-stream", connection->request_id());
+    std::string head = http::response_head(200, "text/event-stream", *connection);
     session->stream = hub.open(std::move(connection), std::move(head),
                                [&context, &feed, session, run_id, on_disconnect](bool client_left) {
                                    bool was_over = session->over.exchange(true);
@@ -119,7 +119,7 @@ void stream_run(ApiContext& context, const http::HttpRequest& request, const htt
     if (store::run_status::is_terminal(run->status)) {
         // Replays what is left and ends; nothing more will come.
         auto events = with_store([&] { return context.runs.events(run_id, after, 100000); });
-        std::string body = http::response_head(200, "text/event-stream", connection->request_id());
+        std::string body = http::response_head(200, "text/event-stream", *connection);
         for (const auto& event : events) body += event_frame(event, run->thread_id);
         body += done_frame(final_event_type(*run));
         http::StreamId stream = context.streams.open(std::move(connection), std::move(body), nullptr);
@@ -146,7 +146,7 @@ void start_and_stream(ApiContext& context, const http::HttpRequest& request, con
         if (!error.empty()) {
             http::HttpResponse failure = http::error_response(submit_error(error), owned->request_id());
             std::string bytes =
-                http::response_head(failure.status, "application/json", owned->request_id()) + failure.body;
+                http::response_head(failure.status, "application/json", *owned) + failure.body;
             context.streams.finish(context.streams.open(std::move(owned), std::move(bytes), nullptr));
             return;
         }

@@ -105,7 +105,9 @@ class PistacheChannel : public ResponseChannel {
                               {"request_id", request_id_},
                               {"streaming", "true"}});
         if (fd < 0) return nullptr;
-        return std::make_unique<RawConnection>(fd, request_id_);
+        std::string extra;
+        for (const auto& [name, value] : extra_headers_) extra += name + ": " + value + "\r\n";
+        return std::make_unique<RawConnection>(fd, request_id_, std::move(extra));
     }
 
     void send(HttpResponse response) override {
