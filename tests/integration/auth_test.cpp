@@ -255,6 +255,16 @@ TEST_CASE("another tenant's runs, threads and approvals answer 404 exactly as mi
     std::string request_id = string_member(json_of(processed), "request_id");
     error_envelope(client.get("/api/v1/results/" + request_id, other), 404, "RequestNotFound");
     CHECK(client.get("/api/v1/results/" + request_id, bearer(k.reader.key)).status == 200);
+    // Workflows, and the webhook logs of a run.
+    auto orchestrated = client.post("/workflows", R"({"task":"t","steps":[{"id":"a","agent":"echo"}]})",
+                                    bearer(k.invoker.key));
+    INFO(orchestrated.body);
+    REQUIRE(orchestrated.status == 202);
+    std::string workflow_id = string_member(json_of(orchestrated), "id");
+    error_envelope(client.get("/workflows/" + workflow_id, other), 404, "WorkflowNotFound");
+    CHECK(client.get("/workflows/" + workflow_id, bearer(k.reader.key)).status == 200);
+    error_envelope(client.get("/api/v1/webhook-logs/" + acme.run_id, other), 404, "WebhookNotFound");
+    error_envelope(client.post("/api/v1/webhook/retry/" + acme.run_id, "", other), 404, "WebhookNotFound");
 }
 
 TEST_CASE("the approver recorded is the key's name, whatever the body claims", "[auth][approval]") {

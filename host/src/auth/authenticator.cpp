@@ -40,7 +40,10 @@ std::string trimmed(const std::string& text) {
 }  // namespace
 
 Authenticator::Authenticator(AuthSettings settings, KeySource& keys, JwtCheck jwt)
-    : settings_(std::move(settings)), keys_(keys), jwt_(std::move(jwt)) {}
+    : settings_(std::move(settings)),
+      admin_key_sha256_(settings_.admin_key.empty() ? "" : hash_secret(settings_.admin_key)),
+      keys_(keys),
+      jwt_(std::move(jwt)) {}
 
 Principal Authenticator::authenticate(const std::string& authorization, const std::string& api_key) const {
     if (!required()) return Principal{};
@@ -55,7 +58,9 @@ Principal Authenticator::authenticate(const std::string& authorization, const st
     if (token.empty())
         throw AuthFailure("missing credential: send 'Authorization: Bearer <key>' or 'X-API-Key: <key>'");
 
-    if (!settings_.admin_key.empty() && constant_time_equal(hash_secret(token), hash_secret(settings_.admin_key))) {
+    // Hashes compared, so the comparison takes the same time whatever the
+    // lengths of the two.
+    if (!admin_key_sha256_.empty() && constant_time_equal(hash_secret(token), admin_key_sha256_)) {
         Principal admin;
         admin.kind = Principal::Kind::api_key;
         admin.id = "AGENTHOST_ADMIN_KEY";

@@ -59,6 +59,7 @@ class Authenticator {
     Cached lookup(const std::string& id) const;
 
     AuthSettings settings_;
+    std::string admin_key_sha256_;  // hashed once: compared on every request that is not a stored key
     KeySource& keys_;
     JwtCheck jwt_;
     mutable std::mutex mutex_;
