@@ -274,3 +274,23 @@ TEST_CASE("without auth only loopback addresses may be listened on", "[auth]") {
     CHECK(listen_problem("0.0.0.0", off).empty());
     CHECK(listen_problem("0.0.0.0", required()).empty());
 }
+
+// Not run by default (hidden tag): the per-request cost of the access
+// checks, for the README's bench section. build/bin/host_unit_tests "[bench]"
+TEST_CASE("cost of authenticating a cached key and classifying the route", "[.][bench]") {
+    FakeKeys keys;
+    std::string key = keys.add("bench", "read,invoke", "acme");
+    Authenticator authenticator(required(), keys);
+    std::string header = "Bearer " + key;
+    constexpr int kRounds = 200000;
+    auto started = std::chrono::steady_clock::now();
+    size_t sink = 0;
+    for (int i = 0; i < kRounds; ++i) {
+        RouteAccess access = route_access("GET", http::split_path("/runs/3025e3c1-b8d5-43d6-b311-8d4f3213f3e2"));
+        Principal principal = authenticator.authenticate(header, "");
+        sink += principal.has(access.scope) ? principal.name.size() : 0;
+    }
+    double ns = std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - started).count() / kRounds;
+    WARN("authenticate + route_access: " << ns << " ns per request (" << sink << ")");
+    CHECK(keys.reads == 1);
+}

@@ -79,67 +79,72 @@ Principal Authenticator::authenticate(const std::string& authorization, const st
 Principal Authenticator::from_key(const std::string& text) const {
     auto parts = parse_api_key(text);
     if (!parts) throw AuthFailure("malformed API key: expected ah_<id>_<secret>");
-    Cached cached = lookup(parts->id);
+    std::shared_ptr<const KeyEntry> entry = lookup(parts->id);
     // The same answer for a wrong secret as for a missing id: a caller
     // cannot learn which ids exist.
-    if (!cached.record || !constant_time_equal(hash_secret(parts->secret), cached.record->secret_sha256))
+    if (!entry->record || !constant_time_equal(hash_secret(parts->secret), entry->record->secret_sha256))
         throw AuthFailure("unknown API key");
-    const store::ApiKeyRecord& key = *cached.record;
+    const store::ApiKeyRecord& key = *entry->record;
     if (key.revoked_at_ms != 0) throw AuthFailure("API key " + key.id + " is revoked");
-    long long now = wall_ms();
-    if (key.expires_at_ms != 0 && now >= key.expires_at_ms)
+    if (key.expires_at_ms != 0 && wall_ms() >= key.expires_at_ms)
         throw AuthFailure("API key " + key.id + " expired at " + iso8601_ms(key.expires_at_ms));
-
-    if (now - cached.last_recorded_use_ms >= kUseRecordIntervalMs) {
-        bool record = false;
-        {
-            std::lock_guard<std::mutex> lock(mutex_);
-            auto found = cache_.find(key.id);
-            if (found != cache_.end() && now - found->second.last_recorded_use_ms >= kUseRecordIntervalMs) {
-                found->second.last_recorded_use_ms = now;
-                record = true;
-            }
-        }
-        if (record) keys_.key_used(key.id, now);
-    }
-    Principal principal;
-    principal.kind = Principal::Kind::api_key;
-    principal.id = key.id;
-    principal.name = key.name;
-    principal.tenant = key.tenant;
-    try {
-        principal.scopes = parse_scopes(key.scopes);
-    } catch (const std::invalid_argument&) {
-        principal.scopes = kNoScope;  // a hand-edited row: grant nothing
-    }
-    return principal;
+    record_use(key.id);
+    return entry->principal;
 }
 
-Authenticator::Cached Authenticator::lookup(const std::string& id) const {
+void Authenticator::record_use(const std::string& id) const {
+    long long now = wall_ms();
+    {
+        std::shared_lock<std::shared_mutex> lock(mutex_);
+        auto found = cache_.find(id);
+        if (found == cache_.end() || now - found->second.last_recorded_use_ms < kUseRecordIntervalMs) return;
+    }
+    {
+        std::unique_lock<std::shared_mutex> lock(mutex_);
+        auto found = cache_.find(id);
+        if (found == cache_.end() || now - found->second.last_recorded_use_ms < kUseRecordIntervalMs) return;
+        found->second.last_recorded_use_ms = now;
+    }
+    keys_.key_used(id, now);
+}
+
+std::shared_ptr<const Authenticator::KeyEntry> Authenticator::lookup(const std::string& id) const {
     auto now = Clock::now();
     auto ttl = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(settings_.key_cache_seconds));
     {
-        std::lock_guard<std::mutex> lock(mutex_);
+        std::shared_lock<std::shared_mutex> lock(mutex_);
         auto found = cache_.find(id);
         if (found != cache_.end()) {
-            auto age = now - found->second.fetched;
-            if (age < (found->second.record ? ttl : std::chrono::duration_cast<Clock::duration>(kUnknownKeyTtl)))
-                return found->second;
+            const KeyEntry& entry = *found->second.entry;
+            auto limit = entry.record ? ttl : std::chrono::duration_cast<Clock::duration>(kUnknownKeyTtl);
+            if (now - entry.fetched < limit) return found->second.entry;
         }
     }
     // Read outside the lock: a slow database must not stall other callers'
     // cached keys.
-    Cached fresh{keys_.find_key(id), now, 0};
-    std::lock_guard<std::mutex> lock(mutex_);
+    auto fresh = std::make_shared<KeyEntry>();
+    fresh->record = keys_.find_key(id);
+    fresh->fetched = now;
+    if (fresh->record) {
+        Principal& principal = fresh->principal;
+        principal.kind = Principal::Kind::api_key;
+        principal.id = fresh->record->id;
+        principal.name = fresh->record->name;
+        principal.tenant = fresh->record->tenant;
+        try {
+            principal.scopes = parse_scopes(fresh->record->scopes);
+        } catch (const std::invalid_argument&) {
+            principal.scopes = kNoScope;  // a hand-edited row: grant nothing
+        }
+    }
+    std::unique_lock<std::shared_mutex> lock(mutex_);
     if (cache_.size() >= kMaxCachedKeys) cache_.clear();
-    auto& slot = cache_[id];
-    fresh.last_recorded_use_ms = slot.last_recorded_use_ms;
-    slot = fresh;
+    cache_[id].entry = fresh;
     return fresh;
 }
 
 void Authenticator::forget(const std::string& key_id) const {
-    std::lock_guard<std::mutex> lock(mutex_);
+    std::unique_lock<std::shared_mutex> lock(mutex_);
     cache_.erase(key_id);
 }
 

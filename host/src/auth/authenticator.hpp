@@ -10,7 +10,9 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -50,19 +52,28 @@ class Authenticator {
 
   private:
     using Clock = std::chrono::steady_clock;
-    struct Cached {
+    // What a key id resolved to, immutable once made: requests share it
+    // without copying the record.
+    struct KeyEntry {
         std::optional<store::ApiKeyRecord> record;  // nullopt: no such key
+        Principal principal;                        // its scopes parsed once
         Clock::time_point fetched;
+    };
+    struct Cached {
+        std::shared_ptr<const KeyEntry> entry;
         long long last_recorded_use_ms = 0;
     };
     Principal from_key(const std::string& text) const;
-    Cached lookup(const std::string& id) const;
+    std::shared_ptr<const KeyEntry> lookup(const std::string& id) const;
+    void record_use(const std::string& id) const;
 
     AuthSettings settings_;
     std::string admin_key_sha256_;  // hashed once: compared on every request that is not a stored key
     KeySource& keys_;
     JwtCheck jwt_;
-    mutable std::mutex mutex_;
+    // Reads (every request) share the lock; only a miss or a use to record
+    // takes it alone.
+    mutable std::shared_mutex mutex_;
     mutable std::unordered_map<std::string, Cached> cache_;
 };
 
