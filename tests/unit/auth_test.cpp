@@ -125,6 +125,7 @@ TEST_CASE("the route table maps every endpoint class to its scope", "[auth]") {
     CHECK(scope_of("GET", "/health") == "open");
     CHECK(scope_of("GET", "/ready") == "open");
     CHECK(scope_of("POST", "/webhook/receive") == "open");
+    CHECK(scope_of("POST", "/webhook/callback/test") == "invoke");
     for (const char* path : {"/agents", "/agents/echo", "/runs", "/runs/x", "/runs/x/events", "/runs/x/stream",
                              "/threads/t", "/workflow/status/t", "/api/v1/results/x", "/api/v1/results",
                              "/api/v1/webhook-logs/x", "/runs/x/audit", "/workflows/x", "/pipelines/x"})
@@ -251,7 +252,8 @@ TEST_CASE("CORS: origins from JSON or a list; headers only for allowed origins",
     CHECK(policy.allows("http://a.example"));
     CHECK_FALSE(policy.allows("http://a.example.evil"));
     CHECK_FALSE(policy.allows(""));
-    CHECK(policy.response_headers("http://evil.example").empty());
+    CHECK(policy.response_headers("http://evil.example") == Headers{{"Vary", "Origin"}});
+    CHECK(policy.response_headers("").empty());
     auto headers = policy.response_headers("http://a.example");
     REQUIRE_FALSE(headers.empty());
     CHECK(headers[0].second == "http://a.example");

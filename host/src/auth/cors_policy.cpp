@@ -61,7 +61,9 @@ bool CorsPolicy::allows(const std::string& origin) const {
 }
 
 Headers CorsPolicy::response_headers(const std::string& origin) const {
-    if (!allows(origin)) return {};
+    // The answer depends on the origin, so caches must key on it even when
+    // it is refused.
+    if (!allows(origin)) return origin.empty() ? Headers{} : Headers{{"Vary", "Origin"}};
     // The origin is echoed, never "*": credentials (Authorization) are sent.
     return {{"Access-Control-Allow-Origin", origin},
             {"Vary", "Origin"},

@@ -23,8 +23,8 @@ class CorsPolicy {
 
     bool enabled() const { return settings_.enabled(); }
     bool allows(const std::string& origin) const;
-    // Headers for an ordinary response to a request from `origin` (none for
-    // a disallowed or absent origin).
+    // Headers for an ordinary response to a request from `origin` (only
+    // Vary for a disallowed origin, none without one).
     Headers response_headers(const std::string& origin) const;
     // Headers answering a preflight; empty when the origin or the asked-for
     // method is not allowed (the browser then refuses the call).

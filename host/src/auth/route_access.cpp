@@ -25,7 +25,6 @@ const std::vector<Rule>& rules() {
         {"GET", "/ready", kOpen},
         {"GET", "/api/v1/health", kOpen},
         {"POST", "/webhook/receive", kOpen},
-        {"POST", "/webhook/callback/test", kOpen},
         {"GET", "/plugins", kAdmins},
         {"GET", "/admin/keys", kAdmins},
         {"POST", "/admin/keys", kAdmins},
@@ -35,6 +34,8 @@ const std::vector<Rule>& rules() {
         {"POST", "/runs", kInvokes},
         {"POST", "/api/v1/process", kInvokes},
         {"POST", "/api/v1/webhook/retry/*", kInvokes},
+        // Makes the host send a signed request: a developer's tool, not a sender's.
+        {"POST", "/webhook/callback/test", kInvokes},
         {"POST", "/agents/orchestrate", kInvokes},
         {"POST", "/workflows", kInvokes},
         {"POST", "/pipelines", kInvokes},
