@@ -524,3 +524,53 @@ TEST_CASE("JWTs: HS256 and RS256 tokens act as their subject and tenant; bad one
     std::error_code ignored;
     std::filesystem::remove_all(dir, ignored);
 }
+
+namespace {
+
+// Runs `command`; its stdout, and its exit status in `status`.
+std::string run_command(const std::string& command, int& status) {
+    FILE* pipe = popen(command.c_str(), "r");
+    if (pipe == nullptr) {
+        status = -1;
+        return "";
+    }
+    std::string output;
+    char buffer[4096];
+    while (size_t got = std::fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, got);
+    int raw = pclose(pipe);
+    status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+    return output;
+}
+
+}  // namespace
+
+TEST_CASE("CORS in headless Chromium: an allowed origin's fetch succeeds after a preflight, another's fails",
+          "[auth][cors][browser]") {
+    const char* chromium = "/usr/bin/chromium";
+    REQUIRE(std::filesystem::exists(chromium));  // tools/install-deps installs it
+    int allowed_port = free_port();
+    int refused_port = free_port();
+    while (refused_port == allowed_port) refused_port = free_port();
+    setenv("CORS_ORIGINS", ("http://127.0.0.1:" + std::to_string(allowed_port)).c_str(), 1);
+    HostProcess host(host_config(R"({"echo":{"enabled":true}})"));
+    unsetenv("CORS_ORIGINS");
+    std::string script = std::string(AGENTHOST_SOURCE_DIR) + "/tests/browser/cors_check.mjs";
+    std::string args = " " + script + " " + chromium + " " + host.base_url() + " " + std::to_string(allowed_port) +
+                       " " + std::to_string(refused_port) + " 2>&1";
+    int status = 0;
+    // Node 20 has WebSocket behind a flag; later versions have it built in.
+    std::string output = run_command("node --experimental-websocket" + args, status);
+    if (status == 9) output = run_command("node" + args, status);
+    INFO(output);
+    REQUIRE(status == 0);
+    rapidjson::Document seen;
+    seen.Parse(output.c_str());
+    REQUIRE(seen.IsObject());
+    const auto& allowed = seen["allowed"];
+    CHECK(allowed.HasMember("status"));
+    if (allowed.HasMember("status")) CHECK(allowed["status"].GetInt() == 202);
+    CHECK(string_member(allowed, "requestId") == "browser-check-1");  // an exposed header
+    CHECK_THAT(string_member(seen["refused"], "error"), Contains("Failed to fetch"));
+    // The preflight reached the host and was answered.
+    CHECK_THAT(host.log(), Contains("\"method\":\"OPTIONS\""));
+}
