@@ -65,7 +65,8 @@ AuthSettings required() {
     return settings;
 }
 
-std::string refusal(const Authenticator& authenticator, const std::string& authorization, const std::string& api_key = "") {
+std::string refusal(const Authenticator& authenticator, const std::string& authorization,
+                    const std::string& api_key = "") {
     try {
         authenticator.authenticate(authorization, api_key);
     } catch (const AuthFailure& failure) {

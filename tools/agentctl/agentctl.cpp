@@ -125,7 +125,8 @@ std::string key_create_body(const agentctl::KeyOptions& options) {
         start = end + 1;
     }
     body.AddMember("scopes", scopes, allocator);
-    if (!options.tenant.empty()) body.AddMember("tenant", rapidjson::Value(options.tenant.c_str(), allocator), allocator);
+    if (!options.tenant.empty())
+        body.AddMember("tenant", rapidjson::Value(options.tenant.c_str(), allocator), allocator);
     if (!options.expires.empty())
         body.AddMember("expires_in", rapidjson::Value(options.expires.c_str(), allocator), allocator);
     rapidjson::StringBuffer buffer;

@@ -24,8 +24,9 @@ std::optional<http::HttpResponse> preflight(const AccessControl& access, const h
 
 void authorize(const AccessControl& access, http::HttpRequest& request, const auth::RouteAccess& route) {
     try {
-        request.principal = with_store(
-            [&] { return access.authenticator.authenticate(request.header("authorization"), request.header("x-api-key")); });
+        const std::string& authorization = request.header("authorization");
+        const std::string& api_key = request.header("x-api-key");
+        request.principal = with_store([&] { return access.authenticator.authenticate(authorization, api_key); });
     } catch (const auth::AuthFailure& failure) {
         http::ApiError error(401, "Unauthenticated", failure.what());
         error.headers.emplace_back("WWW-Authenticate", "Bearer");

@@ -115,7 +115,8 @@ void add_pipeline_routes(http::Router& router, ApiContext& context) {
     });
     router.get("/api/v1/results/:id", [&context](const http::HttpRequest& request, http::Responder responder) {
         auto view = with_store([&] { return context.runs.pipeline(request.param("id")); });
-        if (!view || !visible(request, view->pipeline.tenant)) throw http::ApiError(404, "RequestNotFound", "no processing request with id '" + request.param("id") + "'");
+        if (!view || !visible(request, view->pipeline.tenant))
+            throw http::ApiError(404, "RequestNotFound", "no processing request with id '" + request.param("id") + "'");
         JsonWriter out;
         write_pipeline(out, view->pipeline, &view->runs);
         responder.send(http::json_response(200, out.str()));
@@ -123,7 +124,8 @@ void add_pipeline_routes(http::Router& router, ApiContext& context) {
     router.get("/api/v1/results", [&context](const http::HttpRequest& request, http::Responder responder) {
         size_t page = bounded_number(request, "page", 1, 1, 1000000);
         size_t page_size = bounded_number(request, "page_size", 20, 1, 100);
-        auto found = with_store([&] { return context.runs.pipelines((page - 1) * page_size, page_size, tenant_filter(request)); });
+        auto found = with_store(
+            [&] { return context.runs.pipelines((page - 1) * page_size, page_size, tenant_filter(request)); });
         JsonWriter out;
         out->StartObject();
         out.key("items");

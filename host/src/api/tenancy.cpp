@@ -17,7 +17,8 @@ const std::string* tenant_filter(const http::HttpRequest& request) {
 
 store::RunRecord visible_run(ApiContext& context, const http::HttpRequest& request, const std::string& run_id) {
     auto run = with_store([&] { return context.runs.find(run_id); });
-    if (!run || !visible(request, run->tenant)) throw http::ApiError(404, "RunNotFound", "no run with id '" + run_id + "'");
+    if (!run || !visible(request, run->tenant))
+        throw http::ApiError(404, "RunNotFound", "no run with id '" + run_id + "'");
     return *run;
 }
 

@@ -63,8 +63,8 @@ std::string pem_of(EVP_PKEY* key) {
 // A public key from OpenSSL parameters ("RSA" or "EC").
 std::string pem_from_params(const char* type, OSSL_PARAM_BLD* build) {
     OSSL_PARAM* params = OSSL_PARAM_BLD_to_param(build);
-    std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> context(EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr),
-                                                                       EVP_PKEY_CTX_free);
+    std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> context(
+        EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr), EVP_PKEY_CTX_free);
     EVP_PKEY* raw = nullptr;
     bool ok = params != nullptr && context && EVP_PKEY_fromdata_init(context.get()) == 1 &&
               EVP_PKEY_fromdata(context.get(), &raw, EVP_PKEY_PUBLIC_KEY, params) == 1;
@@ -80,7 +80,8 @@ std::string rsa_pem(const std::string& n, const std::string& e) {
         BN_bin2bn(reinterpret_cast<const unsigned char*>(n.data()), static_cast<int>(n.size()), nullptr), BN_free);
     std::unique_ptr<BIGNUM, decltype(&BN_free)> exponent(
         BN_bin2bn(reinterpret_cast<const unsigned char*>(e.data()), static_cast<int>(e.size()), nullptr), BN_free);
-    if (!build || !modulus || !exponent || OSSL_PARAM_BLD_push_BN(build.get(), OSSL_PKEY_PARAM_RSA_N, modulus.get()) != 1 ||
+    if (!build || !modulus || !exponent ||
+        OSSL_PARAM_BLD_push_BN(build.get(), OSSL_PKEY_PARAM_RSA_N, modulus.get()) != 1 ||
         OSSL_PARAM_BLD_push_BN(build.get(), OSSL_PKEY_PARAM_RSA_E, exponent.get()) != 1)
         throw std::runtime_error("invalid RSA key");
     return pem_from_params("RSA", build.get());
@@ -184,8 +185,8 @@ JwtVerifier::JwtVerifier(JwtSettings settings) : settings_(std::move(settings)) 
 }
 
 Principal JwtVerifier::verify(const std::string& token) const {
-    long long now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-                        .count();
+    using std::chrono::system_clock;
+    long long now = std::chrono::duration_cast<std::chrono::seconds>(system_clock::now().time_since_epoch()).count();
     return verify_at(token, now);
 }
 
@@ -244,7 +245,8 @@ Principal JwtVerifier::verify_at(const std::string& token, long long now) const 
     }
     if (!settings_.audience.empty()) {
         bool matched = false;
-        for (const auto& audience : names_in(grant_json(jwt.get(), "aud"))) matched = matched || audience == settings_.audience;
+        for (const auto& audience : names_in(grant_json(jwt.get(), "aud")))
+            matched = matched || audience == settings_.audience;
         if (!matched) throw AuthFailure("JWT refused: wrong audience");
     }
 

@@ -31,7 +31,8 @@ CreatedKey KeyService::create(const KeyRequest& request, const std::string& acto
         throw std::invalid_argument("a key needs a name of 1 to 100 characters");
     if (request.tenant.size() > 100) throw std::invalid_argument("a tenant name has at most 100 characters");
     uint32_t scopes = parse_scopes(request.scopes);
-    if (scopes == kNoScope) throw std::invalid_argument("a key needs at least one scope (read, invoke, cancel, approve, admin)");
+    if (scopes == kNoScope)
+        throw std::invalid_argument("a key needs at least one scope (read, invoke, cancel, approve, admin)");
     NewKey fresh = generate_api_key();
     CreatedKey created;
     created.key = fresh.text;
@@ -42,7 +43,8 @@ CreatedKey KeyService::create(const KeyRequest& request, const std::string& acto
     record.scopes = scopes_text(scopes);
     record.tenant = request.tenant;
     record.created_at_ms = store::now_ms();
-    if (!request.expires_in.empty()) record.expires_at_ms = record.created_at_ms + parse_duration_ms(request.expires_in);
+    if (!request.expires_in.empty())
+        record.expires_at_ms = record.created_at_ms + parse_duration_ms(request.expires_in);
     const store::ApiKeyRepository& keys = store_.api_keys();
     const store::RunRepository& runs = store_.runs();
     std::string detail = "key " + record.id + " '" + record.name + "' scopes " + record.scopes +

@@ -36,7 +36,8 @@ uint32_t parse_scopes(const std::string& text) {
         if (!name.empty()) {
             auto scope = scope_named(name);
             if (!scope)
-                throw std::invalid_argument("unknown scope '" + name + "' (known: read, invoke, cancel, approve, admin)");
+                throw std::invalid_argument("unknown scope '" + name +
+                                            "' (known: read, invoke, cancel, approve, admin)");
             scopes |= *scope;
         }
         start = end + 1;

@@ -17,7 +17,8 @@ struct BucketDecision {
 
 class TokenBucket {
   public:
-    TokenBucket(double rate, double burst, double now_seconds) : rate_(rate), burst_(burst), tokens_(burst), at_(now_seconds) {}
+    TokenBucket(double rate, double burst, double now_seconds)
+        : rate_(rate), burst_(burst), tokens_(burst), at_(now_seconds) {}
 
     BucketDecision take(double now_seconds) {
         if (now_seconds > at_) {
