@@ -211,6 +211,18 @@ int main(int argc, char** argv) {
     auth::CorsPolicy cors(config.cors);
     context.keys = &key_service;
     context.authenticator = &authenticator;
+    if (authenticator.required() && config.auth.admin_key.empty() && !config.auth.jwt.enabled()) {
+        // Nobody could call anything: say how to get a first key.
+        bool any_key = false;
+        try {
+            any_key = !key_service.list().empty();
+        } catch (const std::exception&) {
+            any_key = true;  // cannot tell; the store's own errors are reported elsewhere
+        }
+        if (!any_key)
+            log::warn("auth is required but no API key exists: create one with 'agentctl keys create --data-dir "
+                      "DIR --name admin --scopes admin,read,invoke,cancel,approve' or set AGENTHOST_ADMIN_KEY");
+    }
     webhooks::WebhookDispatcher webhook_dispatcher(
         *store, config.webhooks, settings.host_id,
         [&context](const store::WebhookDelivery& delivery) { return api::webhook_payload(context, delivery); });

@@ -394,6 +394,8 @@ TEST_CASE("without auth the host refuses a non-loopback address unless --insecur
                         {"--host", "0.0.0.0"});
     HttpClient guarded_client(guarded.base_url());
     error_envelope(guarded_client.get("/runs"), 401, "Unauthenticated");
+    // With no key at all it says how to make the first one.
+    CHECK(poll_until([&] { return guarded.log().find("no API key exists") != std::string::npos; }, 5000ms));
 }
 
 TEST_CASE("CORS: preflights for allowed origins, the origin echoed only when allowed", "[auth][cors]") {
