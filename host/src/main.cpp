@@ -1,8 +1,15 @@
 // agenthost: loads agent plugins, keeps every run durable, and serves them
 // over REST until SIGTERM.
+#include "api/access_filter.hpp"
 #include "api/api_context.hpp"
 #include "api/routes.hpp"
 #include "api/webhooks_api.hpp"
+#include "auth/authenticator.hpp"
+#include "auth/cors_policy.hpp"
+#include "auth/jwt_verifier.hpp"
+#include "auth/key_service.hpp"
+#include "auth/listen_policy.hpp"
+#include "auth/rate_limiter.hpp"
 #include "config/host_config.hpp"
 #include "http/http_server.hpp"
 #include "http/stream_hub.hpp"
@@ -121,6 +128,10 @@ int main(int argc, char** argv) {
     }
     if (config.plugin_dirs.empty()) config.plugin_dirs.push_back(default_plugin_dir(argv[0]));
     config.webhooks.user_agent = std::string("agenthost/") + kVersion;
+    if (std::string problem = auth::listen_problem(config.host, config.auth); !problem.empty()) {
+        std::cerr << "agenthost: " << problem << "\n";
+        return 2;
+    }
     raise_descriptor_limit();
 
     // Block the stop signals in every thread; main waits for them below.
@@ -133,7 +144,24 @@ int main(int argc, char** argv) {
     log::init(config.log_level);
     log::info("starting", {{"version", kVersion},
                            {"config", config.config_path.empty() ? "(defaults)" : config.config_path},
-                           {"pid", static_cast<long long>(getpid())}});
+                           {"pid", static_cast<long long>(getpid())},
+                           {"auth", config.auth.mode == auth::AuthSettings::Mode::required ? "required" : "none"}});
+    if (config.auth.mode == auth::AuthSettings::Mode::none && !auth::is_loopback_host(config.host))
+        log::warn("authentication is off on a non-loopback address (--insecure-no-auth): anyone who reaches " +
+                      config.host + " may run agents, cancel runs and approve actions",
+                  {{"host", config.host}});
+
+    // The JWKS file is read once, before anything else starts.
+    std::unique_ptr<auth::JwtVerifier> jwt;
+    auth::JwtCheck jwt_check;
+    if (config.auth.jwt.enabled()) {
+        try {
+            jwt = std::make_unique<auth::JwtVerifier>(config.auth.jwt);
+        } catch (const std::exception& e) {
+            return fail(e.what());
+        }
+        jwt_check = [verifier = jwt.get()](const std::string& token) { return verifier->verify(token); };
+    }
 
     store::DatabaseSettings database;
     std::unique_ptr<store::DataDirLock> data_lock;
@@ -183,6 +211,24 @@ int main(int argc, char** argv) {
     context.router = &task_router;
     context.llm = &llm_service;
     context.unready_when_writes_fail = config.unready_when_writes_fail;
+    auth::KeyService key_service(*store);
+    auth::Authenticator authenticator(config.auth, key_service, jwt_check);
+    auth::RateLimiter rate_limiter(config.rate_limits);
+    auth::CorsPolicy cors(config.cors);
+    context.keys = &key_service;
+    context.authenticator = &authenticator;
+    if (authenticator.required() && config.auth.admin_key.empty() && !config.auth.jwt.enabled()) {
+        // Nobody could call anything: say how to get a first key.
+        bool any_key = false;
+        try {
+            any_key = !key_service.list().empty();
+        } catch (const std::exception&) {
+            any_key = true;  // cannot tell; the store's own errors are reported elsewhere
+        }
+        if (!any_key)
+            log::warn("auth is required but no API key exists: create one with 'agentctl keys create --data-dir "
+                      "DIR --name admin --scopes admin,read,invoke,cancel,approve' or set AGENTHOST_ADMIN_KEY");
+    }
     webhooks::WebhookDispatcher webhook_dispatcher(
         *store, config.webhooks, settings.host_id,
         [&context](const store::WebhookDelivery& delivery) { return api::webhook_payload(context, delivery); });
@@ -197,7 +243,7 @@ int main(int argc, char** argv) {
 
     http::HttpServer server({config.host, static_cast<uint16_t>(config.port), config.http_threads,
                              config.max_request_bytes},
-                            router);
+                            router, api::access_filter({authenticator, rate_limiter, cors}));
     try {
         server.start();
     } catch (const std::exception& e) {

@@ -91,3 +91,42 @@ TEST_CASE("bad configuration is refused with a message saying what and where") {
     }
     std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("auth, rate limits and CORS come from the file, the environment and the command line", "[auth]") {
+    std::string dir = testing::make_temp_dir();
+    std::string path = write_config(dir, R"({
+      "server": {"cors": {"origins": ["http://a.example"]}},
+      "auth": {"mode": "required", "key_cache_seconds": 5,
+               "jwt": {"hs256_secret": "0123456789abcdef0123", "jwks_file": "jwks.json", "issuer": "iss",
+                       "audience": "aud", "leeway_seconds": 10, "tenant_claim": "org_id",
+                       "scope_map": {"authenticated": "read,invoke"}}},
+      "rate_limits": {"rate_per_second": 5, "burst": 10, "classes": {"invoke": {"rate_per_second": 1, "burst": 2}}}
+    })");
+    HostConfig config = load({"--config", path.c_str()});
+    CHECK(config.auth.mode == auth::AuthSettings::Mode::required);
+    CHECK(config.auth.key_cache_seconds == 5);
+    CHECK(config.auth.jwt.jwks_file == (std::filesystem::path(dir) / "jwks.json").lexically_normal().string());
+    CHECK(config.auth.jwt.scope_map.at("authenticated") == "read,invoke");
+    CHECK(config.auth.jwt.tenant_claim == "org_id");
+    CHECK(config.rate_limits.all.rate_per_second == 5);
+    CHECK(config.rate_limits.classes.at("invoke").burst == 2);
+    CHECK(config.cors.origins == std::vector<std::string>{"http://a.example"});
+    {
+        ScopedEnv origins("CORS_ORIGINS", "http://b.example, http://c.example");
+        ScopedEnv mode("AGENTHOST_AUTH_MODE", "none");
+        ScopedEnv admin("AGENTHOST_ADMIN_KEY", "0123456789abcdef0123456789abcdef");
+        HostConfig overridden = load({"--config", path.c_str(), "--insecure-no-auth"});
+        CHECK(overridden.cors.origins == std::vector<std::string>{"http://b.example", "http://c.example"});
+        CHECK(overridden.auth.mode == auth::AuthSettings::Mode::none);
+        CHECK(overridden.auth.insecure_no_auth);
+        CHECK(overridden.auth.admin_key == "0123456789abcdef0123456789abcdef");
+    }
+    {
+        ScopedEnv admin("AGENTHOST_ADMIN_KEY", "short");
+        CHECK_THROWS_WITH(load({}), Contains("at least 32 characters"));
+    }
+    CHECK_THROWS_WITH(load({"--auth-mode", "maybe"}), Contains("none or required"));
+    std::string bad = write_config(dir, R"({"auth": {"mode": "sometimes"}})");
+    CHECK_THROWS_AS(load({"--config", bad.c_str()}), ConfigError);
+    std::filesystem::remove_all(dir);
+}

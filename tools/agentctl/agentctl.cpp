@@ -4,10 +4,18 @@
 //   agentctl [--url URL] invoke AGENT|auto TASK [--context JSON] [--thread ID]
 //   agentctl [--url URL] status THREAD
 //   agentctl [--url URL] approve|reject THREAD [--comment TEXT] [--approver NAME]
+//   agentctl [--url URL | --data-dir DIR | --database-url URL] keys create --name NAME --scopes LIST
+//            [--tenant T] [--expires 30d] | keys list | keys revoke ID
+//
+// Requests carry $AGENTHOST_KEY (or --key KEY) as a bearer credential. With
+// --data-dir or --database-url, `keys` works on the database directly (no
+// host needed): that is how the first admin key is made.
 //
 // Prints the host's JSON answer on stdout. Exit status: 0 for a 2xx answer,
 // 1 for any other answer (the error envelope is printed), 2 for usage or
 // connection errors.
+#include "offline_keys.hpp"
+
 #include <curl/curl.h>
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
@@ -25,6 +33,11 @@ const char* kUsage =
     "       agentctl [--url URL] invoke AGENT|auto TASK [--context JSON] [--thread ID]\n"
     "       agentctl [--url URL] status THREAD\n"
     "       agentctl [--url URL] approve|reject THREAD [--comment TEXT] [--approver NAME]\n"
+    "       agentctl [--url URL | --data-dir DIR | --database-url URL] keys create --name NAME\n"
+    "                --scopes read,invoke,cancel,approve,admin [--tenant T] [--expires 30d]\n"
+    "       agentctl [--url URL | --data-dir DIR | --database-url URL] keys list | keys revoke ID\n"
+    "Requests send $AGENTHOST_KEY (or --key KEY) as 'Authorization: Bearer'. With --data-dir or\n"
+    "--database-url, keys are managed in the database directly; the new key is printed once.\n"
     "'auto' lets the routing supervisors choose the agent.\n"
     "URL defaults to $AGENTHOST_URL or http://127.0.0.1:8000\n";
 
@@ -33,16 +46,19 @@ size_t collect(char* data, size_t size, size_t count, void* out) {
     return size * count;
 }
 
+std::string g_key;  // the credential sent with every request
+
 int request(const std::string& method, const std::string& url, const std::string& body) {
     CURL* curl = curl_easy_init();
     std::string response;
     curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
+    if (!g_key.empty()) headers = curl_slist_append(headers, ("Authorization: Bearer " + g_key).c_str());
     curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
     curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response);
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
     if (method == "POST") {
-        curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
         curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.c_str());
         curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
     }
@@ -94,17 +110,55 @@ std::string decision_body(bool approved, const std::string& comment, const std::
     return buffer.GetString();
 }
 
+std::string key_create_body(const agentctl::KeyOptions& options) {
+    rapidjson::Document body(rapidjson::kObjectType);
+    auto& allocator = body.GetAllocator();
+    body.AddMember("name", rapidjson::Value(options.name.c_str(), allocator), allocator);
+    rapidjson::Value scopes(rapidjson::kArrayType);
+    std::string list = options.scopes;
+    size_t start = 0;
+    while (start <= list.size()) {
+        size_t end = list.find(',', start);
+        if (end == std::string::npos) end = list.size();
+        std::string scope = list.substr(start, end - start);
+        if (!scope.empty()) scopes.PushBack(rapidjson::Value(scope.c_str(), allocator), allocator);
+        start = end + 1;
+    }
+    body.AddMember("scopes", scopes, allocator);
+    if (!options.tenant.empty())
+        body.AddMember("tenant", rapidjson::Value(options.tenant.c_str(), allocator), allocator);
+    if (!options.expires.empty())
+        body.AddMember("expires_in", rapidjson::Value(options.expires.c_str(), allocator), allocator);
+    rapidjson::StringBuffer buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+    body.Accept(writer);
+    return buffer.GetString();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     const char* env_url = std::getenv("AGENTHOST_URL");
     std::string url = env_url != nullptr ? env_url : "http://127.0.0.1:8000";
     std::string context, thread, comment, approver;
+    if (const char* key = std::getenv("AGENTHOST_KEY")) g_key = key;
+    agentctl::KeyOptions key_options;
     std::vector<std::string> words;
     for (int i = 1; i < argc; ++i) {
         std::string arg = argv[i];
-        if ((arg == "--url" || arg == "--context" || arg == "--thread" || arg == "--comment" || arg == "--approver") &&
-            i + 1 < argc) {
+        std::string* key_option = arg == "--name"           ? &key_options.name
+                                  : arg == "--scopes"       ? &key_options.scopes
+                                  : arg == "--tenant"       ? &key_options.tenant
+                                  : arg == "--expires"      ? &key_options.expires
+                                  : arg == "--data-dir"     ? &key_options.data_dir
+                                  : arg == "--database-url" ? &key_options.database_url
+                                  : arg == "--key"          ? &g_key
+                                                            : nullptr;
+        if (key_option != nullptr && i + 1 < argc) {
+            *key_option = argv[++i];
+        } else if ((arg == "--url" || arg == "--context" || arg == "--thread" || arg == "--comment" ||
+                    arg == "--approver") &&
+                   i + 1 < argc) {
             (arg == "--url"       ? url
              : arg == "--context" ? context
              : arg == "--thread"  ? thread
@@ -122,8 +176,19 @@ int main(int argc, char** argv) {
         std::cerr << kUsage;
         return 2;
     }
-    curl_global_init(CURL_GLOBAL_DEFAULT);
     const std::string& command = words[0];
+    if (command == "keys" && words.size() >= 2) {
+        if (!key_options.data_dir.empty() || !key_options.database_url.empty())
+            return agentctl::offline_keys(words, key_options);
+        curl_global_init(CURL_GLOBAL_DEFAULT);
+        if (words[1] == "list" && words.size() == 2) return request("GET", url + "/admin/keys", "");
+        if (words[1] == "create" && words.size() == 2)
+            return request("POST", url + "/admin/keys", key_create_body(key_options));
+        if (words[1] == "revoke" && words.size() == 3) return request("DELETE", url + "/admin/keys/" + words[2], "");
+        std::cerr << kUsage;
+        return 2;
+    }
+    curl_global_init(CURL_GLOBAL_DEFAULT);
     if (words.size() == 1 && (command == "health" || command == "ready" || command == "agents" || command == "plugins"))
         return request("GET", url + "/" + command, "");
     if (words.size() == 2 && command == "agent") return request("GET", url + "/agents/" + words[1], "");

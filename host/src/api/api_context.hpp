@@ -2,6 +2,8 @@
 // handler file takes one argument.
 #pragma once
 
+#include "auth/authenticator.hpp"
+#include "auth/key_service.hpp"
 #include "http/stream_hub.hpp"
 #include "llm/llm_service.hpp"
 #include "plugins/agent_registry.hpp"
@@ -36,6 +38,9 @@ struct ApiContext {
     const routing::TaskRouter* router = nullptr;  // null: routing not available
     // Null in hosts without an LLM layer: /health then says not_configured.
     llm::LlmService* llm = nullptr;
+    // API keys (/admin/keys); null in hosts without a store of keys.
+    auth::KeyService* keys = nullptr;
+    const auth::Authenticator* authenticator = nullptr;
 };
 
 }  // namespace agenthost::api

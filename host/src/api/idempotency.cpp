@@ -34,7 +34,9 @@ std::optional<store::IdempotencyRecord> idempotency_claim(const http::HttpReques
                              "Idempotency-Key must be 1 to 255 printable ASCII characters without spaces",
                              {{"Idempotency-Key", "must be 1 to 255 printable ASCII characters without spaces"}});
     store::IdempotencyRecord claim;
-    claim.scope = "";  // one scope while the host has no principals
+    // Keys are the caller's own: one principal's key never answers with
+    // another's resource (and with auth off, everyone is one caller).
+    claim.scope = request.principal.authenticated() ? request.principal.tenant + "/" + request.principal.id : "";
     claim.key = key;
     claim.endpoint = endpoint;
     claim.fingerprint = sha256_hex(endpoint + "\n" + request.body);

@@ -6,6 +6,7 @@
 #include "api/run_json.hpp"
 #include "api/runs_api.hpp"
 #include "api/task_routing.hpp"
+#include "api/tenancy.hpp"
 #include "api/webhooks_api.hpp"
 #include "http/api_error.hpp"
 #include "json/json_util.hpp"
@@ -88,6 +89,7 @@ void add_invoke_routes(http::Router& router, ApiContext& context) {
         if (answered_from_earlier(context, claim, request_id, responder, replay)) return;
         check_webhook_fields(body, context.webhooks);
         runs::InvokeRequest invoke = invoke_request_from(body);
+        claim_for_caller(context, request, invoke);
         check_run_options(context, invoke.options);
         route_if_unnamed(context, invoke);
         if (auto rejection = context.runs.check(invoke)) throw rejection_error(*rejection);

@@ -7,6 +7,7 @@
 #include "api/run_json.hpp"
 #include "api/runs_api.hpp"
 #include "api/task_routing.hpp"
+#include "api/tenancy.hpp"
 #include "api/webhooks_api.hpp"
 #include "json/json_util.hpp"
 #include "util/time_format.hpp"
@@ -159,6 +160,8 @@ void orchestrate(ApiContext& context, const http::HttpRequest& request, const ht
     check_webhook_fields(body, context.webhooks);
     check_run_options(context, run_options_from(body));
     runs::DagRequest dag = dag_request_from(context, body);
+    dag.tenant = request.principal.tenant;
+    check_thread_owner(context, request, dag.thread_id);
     if (auto rejection = context.workflows->check(dag)) throw rejection_error(*rejection);
     dag.idempotency = claim;
     context.workflows->submit(dag, [&context, responder, request_id, claim, replay](
@@ -174,7 +177,8 @@ void orchestrate(ApiContext& context, const http::HttpRequest& request, const ht
 void workflow_status(ApiContext& context, const http::HttpRequest& request, const http::Responder& responder) {
     std::string id = request.param("id");
     auto view = with_store([&] { return context.workflows->dag(id); });
-    if (!view) throw http::ApiError(404, "WorkflowNotFound", "no workflow with id '" + id + "'");
+    if (!view || !visible(request, view->pipeline.tenant))
+        throw http::ApiError(404, "WorkflowNotFound", "no workflow with id '" + id + "'");
     JsonWriter out;
     write_workflow(out, *view);
     responder.send(http::json_response(200, out.str()));

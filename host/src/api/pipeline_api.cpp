@@ -3,6 +3,7 @@
 #include "api/query_params.hpp"
 #include "api/request_body.hpp"
 #include "api/run_json.hpp"
+#include "api/tenancy.hpp"
 #include "api/webhooks_api.hpp"
 #include "json/json_util.hpp"
 #include "util/time_format.hpp"
@@ -121,6 +122,7 @@ void accept_processing_request(ApiContext& context, const rapidjson::Document& b
     if (answered_from_earlier(context, claim, request_id, responder, replay)) return;
     check_webhook_fields(body, context.webhooks);
     runs::PipelineRequest pipeline = pipeline_request(body, context.max_text_length);
+    pipeline.tenant = request.principal.tenant;
     if (auto rejection = context.runs.check(pipeline)) throw rejection_error(*rejection);
     pipeline.idempotency = claim;
     context.runs.submit(pipeline, [&context, responder, request_id, claim, replay](const store::PipelineRecord& stored,
@@ -140,7 +142,8 @@ void add_pipeline_routes(http::Router& router, ApiContext& context) {
     });
     router.get("/api/v1/results/:id", [&context](const http::HttpRequest& request, http::Responder responder) {
         auto view = with_store([&] { return context.runs.pipeline(request.param("id")); });
-        if (!view) throw http::ApiError(404, "RequestNotFound", "no processing request with id '" + request.param("id") + "'");
+        if (!view || !visible(request, view->pipeline.tenant))
+            throw http::ApiError(404, "RequestNotFound", "no processing request with id '" + request.param("id") + "'");
         JsonWriter out;
         write_pipeline(out, view->pipeline, &view->runs);
         responder.send(http::json_response(200, out.str()));
@@ -148,7 +151,8 @@ void add_pipeline_routes(http::Router& router, ApiContext& context) {
     router.get("/api/v1/results", [&context](const http::HttpRequest& request, http::Responder responder) {
         size_t page = bounded_number(request, "page", 1, 1, 1000000);
         size_t page_size = bounded_number(request, "page_size", 20, 1, 100);
-        auto found = with_store([&] { return context.runs.pipelines((page - 1) * page_size, page_size); });
+        auto found = with_store(
+            [&] { return context.runs.pipelines((page - 1) * page_size, page_size, tenant_filter(request)); });
         JsonWriter out;
         out->StartObject();
         out.key("items");

@@ -3,6 +3,7 @@
 #include "api/agents_api.hpp"
 #include "api/health_api.hpp"
 #include "api/invoke_api.hpp"
+#include "api/keys_api.hpp"
 #include "api/orchestrate_api.hpp"
 #include "api/pipeline_api.hpp"
 #include "api/runs_api.hpp"
@@ -22,6 +23,7 @@ void add_routes(http::Router& router, ApiContext& context) {
     add_webhook_routes(router, context);
     add_workflow_routes(router, context);
     add_orchestrate_routes(router, context);
+    add_key_routes(router, context);
 }
 
 }  // namespace agenthost::api

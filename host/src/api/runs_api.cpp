@@ -5,6 +5,7 @@
 #include "api/request_body.hpp"
 #include "api/run_json.hpp"
 #include "api/task_routing.hpp"
+#include "api/tenancy.hpp"
 #include "api/webhooks_api.hpp"
 #include "json/json_util.hpp"
 
@@ -30,12 +31,6 @@ void check_status_filter(const std::string& status) {
         if (status == name) return;
     throw http::ApiError(422, "ValidationError", "unknown status '" + status + "'",
                          {{"status", "must be one of queued, blocked, running, pending_approval, succeeded, failed, cancelled"}});
-}
-
-store::RunRecord find_run(ApiContext& context, const std::string& run_id) {
-    auto run = with_store([&] { return context.runs.find(run_id); });
-    if (!run) throw http::ApiError(404, "RunNotFound", "no run with id '" + run_id + "'");
-    return *run;
 }
 
 // 202 {run_id, thread_id, status} with Location.
@@ -69,6 +64,7 @@ void create_run(ApiContext& context, const http::HttpRequest& request, http::Res
     if (answered_from_earlier(context, claim, request_id, responder, replay)) return;
     check_webhook_fields(body, context.webhooks);
     runs::InvokeRequest invoke = invoke_request_from(body);
+    claim_for_caller(context, request, invoke);
     check_run_options(context, invoke.options);
     route_if_unnamed(context, invoke);
     if (auto rejection = context.runs.check(invoke)) throw rejection_error(*rejection);
@@ -112,15 +108,20 @@ http::HttpResponse list_runs(ApiContext& context, const http::HttpRequest& reque
     filter.cursor = query_value(request, "cursor");
     if (!filter.cursor.empty()) check_cursor(filter.cursor);
     filter.limit = bounded_number(request, "limit", 50, 1, 500);
+    restrict_to_caller(request, filter);
     store::RunPage page = with_store([&] { return context.runs.list(filter); });
     return run_page_response(page, [](JsonWriter&) {});
 }
 
-http::HttpResponse cancel_run(ApiContext& context, const std::string& run_id) {
-    store::CancelOutcome outcome = with_store([&] { return context.runs.cancel(run_id); });
+http::HttpResponse cancel_run(ApiContext& context, const http::HttpRequest& request) {
+    std::string run_id = request.param("id");
+    // Another tenant's run is not there (checked only for callers that do
+    // not see all: the extra read would delay every cancel).
+    if (!request.principal.sees_all_tenants()) visible_run(context, request, run_id);
+    store::CancelOutcome outcome = with_store([&] { return context.runs.cancel(run_id, actor_of(request)); });
     if (outcome == store::CancelOutcome::not_found)
         throw http::ApiError(404, "RunNotFound", "no run with id '" + run_id + "'");
-    store::RunRecord run = find_run(context, run_id);
+    store::RunRecord run = visible_run(context, request, run_id);
     if (outcome == store::CancelOutcome::already_finished)
         throw http::ApiError(409, "RunFinished", "run " + run_id + " already finished as " + run.status);
     JsonWriter out;
@@ -155,7 +156,7 @@ http::HttpResponse events_response(const store::RunRecord& run, const std::vecto
 // to S seconds for the first new one (answered from the event feed's thread).
 void run_events(ApiContext& context, const http::HttpRequest& request, const http::Responder& responder) {
     std::string run_id = request.param("id");
-    store::RunRecord run = find_run(context, run_id);
+    store::RunRecord run = visible_run(context, request, run_id);
     long long since = static_cast<long long>(bounded_number(request, "since_index", 0, 0, 1000000000000LL));
     size_t limit = bounded_number(request, "limit", 1000, 1, 10000);
     size_t wait_seconds = bounded_number(request, "wait", 0, 0, 60);
@@ -188,6 +189,7 @@ http::HttpResponse thread_runs(ApiContext& context, const http::HttpRequest& req
     filter.limit = bounded_number(request, "limit", 100, 1, 500);
     filter.cursor = query_value(request, "cursor");
     if (!filter.cursor.empty()) check_cursor(filter.cursor);
+    restrict_to_caller(request, filter);
     store::RunPage page = with_store([&] { return context.runs.list(filter); });
     if (page.runs.empty() && filter.cursor.empty())
         throw http::ApiError(404, "ThreadNotFound", "no thread with id '" + thread_id + "'");
@@ -238,13 +240,13 @@ void add_run_routes(http::Router& router, ApiContext& context) {
         responder.send(list_runs(context, request));
     });
     router.get("/runs/:id", [&context](const http::HttpRequest& request, http::Responder responder) {
-        store::RunRecord run = find_run(context, request.param("id"));
+        store::RunRecord run = visible_run(context, request, request.param("id"));
         JsonWriter out;
         write_run(out, run);
         responder.send(http::json_response(200, out.str()));
     });
     router.post("/runs/:id/cancel", [&context](const http::HttpRequest& request, http::Responder responder) {
-        responder.send(cancel_run(context, request.param("id")));
+        responder.send(cancel_run(context, request));
     });
     router.get("/runs/:id/events", [&context](const http::HttpRequest& request, http::Responder responder) {
         run_events(context, request, responder);

@@ -6,6 +6,7 @@
 #include "api/runs_api.hpp"
 #include "api/sse.hpp"
 #include "api/task_routing.hpp"
+#include "api/tenancy.hpp"
 #include "api/webhooks_api.hpp"
 #include "http/raw_connection.hpp"
 #include "json/json_util.hpp"
@@ -52,21 +53,22 @@ struct StreamSession {
 
 std::string final_event_type(const store::RunRecord& run);
 
+// `actor` is recorded as the canceller when the client's leaving cancels the run.
 void follow_run(ApiContext& context, std::unique_ptr<http::RawConnection> connection, const store::RunRecord& run,
-                long long after, OnDisconnect on_disconnect) {
+                long long after, OnDisconnect on_disconnect, const std::string& actor) {
     auto session = std::make_shared<StreamSession>();
     std::string run_id = run.id, thread_id = run.thread_id;
     http::StreamHub& hub = context.streams;
     runs::EventFeed& feed = context.runs.feed();
-    std::string head = http::response_head(200, "text/event-stream", connection->request_id());
+    std::string head = http::response_head(200, "text/event-stream", *connection);
     session->stream = hub.open(std::move(connection), std::move(head),
-                               [&context, &feed, session, run_id, on_disconnect](bool client_left) {
+                               [&context, &feed, session, run_id, on_disconnect, actor](bool client_left) {
                                    bool was_over = session->over.exchange(true);
                                    if (uint64_t id = session->subscription.load()) feed.unfollow(id);
                                    if (client_left && !was_over && on_disconnect == OnDisconnect::cancel) {
                                        log::info("client left its stream: cancelling the run", {{"run_id", run_id}});
                                        try {
-                                           context.runs.cancel(run_id);
+                                           context.runs.cancel(run_id, actor);
                                        } catch (const std::exception& e) {
                                            log::warn("cancel on disconnect failed", {{"run_id", run_id}, {"error", e.what()}});
                                        }
@@ -110,23 +112,26 @@ std::string final_event_type(const store::RunRecord& run) {
 
 void stream_run(ApiContext& context, const http::HttpRequest& request, const http::Responder& responder) {
     std::string run_id = request.param("id");
-    auto run = with_store([&] { return context.runs.find(run_id); });
-    if (!run) throw http::ApiError(404, "RunNotFound", "no run with id '" + run_id + "'");
+    auto run = std::optional<store::RunRecord>(visible_run(context, request, run_id));
     long long after = resume_after(request);
     OnDisconnect on_disconnect = parse_on_disconnect(query_value(request, "on_disconnect"), "on_disconnect");
+    // Watching needs read; hanging up to cancel someone's run needs cancel.
+    if (on_disconnect == OnDisconnect::cancel && !request.principal.has(auth::kCancel))
+        throw http::ApiError(403, "Forbidden", "on_disconnect=cancel needs the 'cancel' scope; '" +
+                                                   request.principal.name + "' lacks it");
     auto connection = responder.take_over();
     if (!connection) return;  // the client is gone already
     if (store::run_status::is_terminal(run->status)) {
         // Replays what is left and ends; nothing more will come.
         auto events = with_store([&] { return context.runs.events(run_id, after, 100000); });
-        std::string body = http::response_head(200, "text/event-stream", connection->request_id());
+        std::string body = http::response_head(200, "text/event-stream", *connection);
         for (const auto& event : events) body += event_frame(event, run->thread_id);
         body += done_frame(final_event_type(*run));
         http::StreamId stream = context.streams.open(std::move(connection), std::move(body), nullptr);
         context.streams.finish(stream);
         return;
     }
-    follow_run(context, std::move(connection), *run, after, on_disconnect);
+    follow_run(context, std::move(connection), *run, after, on_disconnect, actor_of(request));
 }
 
 void start_and_stream(ApiContext& context, const http::HttpRequest& request, const http::Responder& responder) {
@@ -134,22 +139,25 @@ void start_and_stream(ApiContext& context, const http::HttpRequest& request, con
     OnDisconnect on_disconnect = parse_on_disconnect(json::get_string(body, "on_disconnect"), "/on_disconnect");
     check_webhook_fields(body, context.webhooks);
     runs::InvokeRequest invoke = invoke_request_from(body);
+    claim_for_caller(context, request, invoke);
     check_run_options(context, invoke.options);
     route_if_unnamed(context, invoke);
     if (auto rejection = context.runs.check(invoke)) throw rejection_error(*rejection);
     // Taken over now, on the request's own thread; answered once stored.
     auto connection = std::make_shared<std::unique_ptr<http::RawConnection>>(responder.take_over());
     if (!*connection) return;
-    context.runs.submit(invoke, [&context, connection, on_disconnect](const store::RunRecord& run, const std::string& error) {
+    std::string actor = actor_of(request);
+    context.runs.submit(invoke, [&context, connection, on_disconnect, actor](const store::RunRecord& run,
+                                                                             const std::string& error) {
         std::unique_ptr<http::RawConnection> owned = std::move(*connection);
         if (!error.empty()) {
             http::HttpResponse failure = http::error_response(submit_error(error), owned->request_id());
             std::string bytes =
-                http::response_head(failure.status, "application/json", owned->request_id()) + failure.body;
+                http::response_head(failure.status, "application/json", *owned) + failure.body;
             context.streams.finish(context.streams.open(std::move(owned), std::move(bytes), nullptr));
             return;
         }
-        follow_run(context, std::move(owned), run, 0, on_disconnect);
+        follow_run(context, std::move(owned), run, 0, on_disconnect, actor);
     });
 }
 

@@ -5,6 +5,7 @@
 #include "api/pipeline_api.hpp"
 #include "api/request_body.hpp"
 #include "api/run_json.hpp"
+#include "api/tenancy.hpp"
 #include "json/json_util.hpp"
 #include "util/ids.hpp"
 #include "util/time_format.hpp"
@@ -200,9 +201,25 @@ std::optional<std::string> webhook_payload(ApiContext& context, const store::Web
     return out.str();
 }
 
+namespace {
+
+// A delivery log belongs to its run's or processing request's tenant.
+void check_source_visible(ApiContext& context, const http::HttpRequest& request, const std::string& id) {
+    if (request.principal.sees_all_tenants()) return;
+    bool hidden = with_store([&] {
+        if (auto run = context.runs.find(id)) return !visible(request, run->tenant);
+        if (auto view = context.runs.pipeline(id)) return !visible(request, view->pipeline.tenant);
+        return false;
+    });
+    if (hidden) throw http::ApiError(404, "WebhookNotFound", "no webhook deliveries for '" + id + "'");
+}
+
+}  // namespace
+
 void add_webhook_routes(http::Router& router, ApiContext& context) {
     router.get("/api/v1/webhook-logs/:id", [&context](const http::HttpRequest& request, http::Responder responder) {
         std::string id = request.param("id");
+        check_source_visible(context, request, id);
         auto log = with_store([&] { return context.runs.webhook_log(id); });
         if (log.empty()) throw http::ApiError(404, "WebhookNotFound", "no webhook deliveries for '" + id + "'");
         JsonWriter out;
@@ -211,6 +228,7 @@ void add_webhook_routes(http::Router& router, ApiContext& context) {
     });
     router.post("/api/v1/webhook/retry/:id", [&context](const http::HttpRequest& request, http::Responder responder) {
         std::string id = request.param("id");
+        check_source_visible(context, request, id);
         auto delivery = with_store([&] { return context.runs.retry_webhook(id); });
         if (!delivery) throw http::ApiError(404, "WebhookNotFound", "no webhook deliveries for '" + id + "'");
         JsonWriter out;

@@ -3,6 +3,7 @@
 #include "api/json_writer.hpp"
 #include "api/request_body.hpp"
 #include "api/run_json.hpp"
+#include "api/tenancy.hpp"
 #include "json/json_util.hpp"
 #include "util/time_format.hpp"
 
@@ -93,10 +94,23 @@ void approve(ApiContext& context, const http::HttpRequest& request, const http::
     decision.approved = body["approved"].GetBool();
     decision.comment = json::get_string(body, "comment");
     decision.run_id = json::get_string(body, "run_id");
-    decision.approver = json::get_string(body, "approver");
-    if (decision.approver.empty()) decision.approver = request.header("x-approver");
-    if (decision.approver.empty()) decision.approver = "api";
-    if (decision.approver.size() > 200) decision.approver.resize(200);
+    std::string named = json::get_string(body, "approver");
+    if (named.empty()) named = request.header("x-approver");
+    if (named.size() > 200) named.resize(200);
+    if (request.principal.authenticated()) {
+        // The authenticated principal decides; a claimed name is only a remark.
+        decision.approver = request.principal.actor();
+        if (!named.empty() && named != decision.approver)
+            decision.comment = "(approver named in request: " + named + ")" +
+                               (decision.comment.empty() ? "" : " " + decision.comment);
+    } else {
+        decision.approver = named.empty() ? "api" : named;
+    }
+    if (!request.principal.sees_all_tenants()) {
+        auto status = with_store([&] { return context.workflows->status(thread_id); });
+        if (status && !status->runs.empty() && !visible(request, status->runs.front().tenant))
+            throw http::ApiError(404, "ThreadNotFound", "no runs on thread '" + thread_id + "'");
+    }
     runs::DecisionOutcome outcome = with_store([&] { return context.workflows->decide(thread_id, decision); });
     using Kind = runs::DecisionOutcome::Kind;
     if (outcome.kind == Kind::thread_not_found)
@@ -135,7 +149,8 @@ void add_workflow_routes(http::Router& router, ApiContext& context) {
     router.get("/workflow/status/:thread_id", [&context](const http::HttpRequest& request, http::Responder responder) {
         std::string thread_id = request.param("thread_id");
         auto status = with_store([&] { return context.workflows->status(thread_id); });
-        if (!status) throw http::ApiError(404, "ThreadNotFound", "no runs on thread '" + thread_id + "'");
+        if (!status || status->runs.empty() || !visible(request, status->runs.front().tenant))
+            throw http::ApiError(404, "ThreadNotFound", "no runs on thread '" + thread_id + "'");
         responder.send(status_response(*status));
     });
     router.post("/workflow/approve/:thread_id", [&context](const http::HttpRequest& request, http::Responder responder) {
@@ -143,8 +158,7 @@ void add_workflow_routes(http::Router& router, ApiContext& context) {
     });
     router.get("/runs/:id/audit", [&context](const http::HttpRequest& request, http::Responder responder) {
         std::string run_id = request.param("id");
-        auto run = with_store([&] { return context.runs.find(run_id); });
-        if (!run) throw http::ApiError(404, "RunNotFound", "no run with id '" + run_id + "'");
+        visible_run(context, request, run_id);
         auto trail = with_store([&] { return context.runs.audit_trail(run_id); });
         JsonWriter out;
         out->StartObject();

@@ -1,5 +1,6 @@
 #include "config/host_config.hpp"
 
+#include "auth/cors_policy.hpp"
 #include "json/json_util.hpp"
 #include "json/schema_catalog.hpp"
 
@@ -31,6 +32,21 @@ log::Level parse_level(const std::string& text, const std::string& what) {
     if (!log::parse_level(text, level)) throw ConfigError(what + " must be debug, info, warn or error, got '" + text + "'");
     return level;
 }
+
+auth::AuthSettings::Mode parse_auth_mode(const std::string& text, const std::string& what) {
+    if (text == "none") return auth::AuthSettings::Mode::none;
+    if (text == "required") return auth::AuthSettings::Mode::required;
+    throw ConfigError(what + " must be none or required, got '" + text + "'");
+}
+
+auth::BucketSettings bucket_from(const rapidjson::Value& value) {
+    auth::BucketSettings bucket;
+    if (const auto* v = json::get_member(value, "rate_per_second")) bucket.rate_per_second = v->GetDouble();
+    if (const auto* v = json::get_member(value, "burst")) bucket.burst = v->GetDouble();
+    return bucket;
+}
+
+void apply_auth(HostConfig& config, const rapidjson::Value& auth, const fs::path& base);
 
 // Relative paths in the config file are relative to the file, so the same
 // file works whatever the working directory.
@@ -99,12 +115,40 @@ const std::vector<Setting>& settings() {
          [](HostConfig& c, const std::string& v) { c.webhooks.inbound_secret = v; }},
         {"--http-threads", "AGENTHOST_HTTP_THREADS",
          [](HostConfig& c, const std::string& v) { c.http_threads = parse_int(v, "http threads", 1, 64); }},
+        {"--auth-mode", "AGENTHOST_AUTH_MODE",
+         [](HostConfig& c, const std::string& v) { c.auth.mode = parse_auth_mode(v, "auth mode"); }},
+        // Seed 004's variable: a JSON array or a comma-separated list.
+        {"--cors-origins", "CORS_ORIGINS",
+         [](HostConfig& c, const std::string& v) {
+             try {
+                 c.cors.origins = auth::parse_origin_list(v);
+             } catch (const std::invalid_argument& e) {
+                 throw ConfigError(e.what());
+             }
+         }},
         {"--max-request-bytes", "AGENTHOST_MAX_REQUEST_BYTES",
          [](HostConfig& c, const std::string& v) {
              c.max_request_bytes = static_cast<size_t>(parse_int(v, "max request bytes", 1024, 64 * 1024 * 1024));
          }},
     };
     return all;
+}
+
+void apply_auth(HostConfig& config, const rapidjson::Value& auth, const fs::path& base) {
+    if (const auto* v = json::get_member(auth, "mode")) config.auth.mode = parse_auth_mode(v->GetString(), "auth.mode");
+    if (const auto* v = json::get_member(auth, "key_cache_seconds")) config.auth.key_cache_seconds = v->GetDouble();
+    const auto* jwt = json::get_member(auth, "jwt");
+    if (jwt == nullptr) return;
+    auth::JwtSettings& j = config.auth.jwt;
+    if (const auto* v = json::get_member(*jwt, "hs256_secret")) j.hs256_secret = v->GetString();
+    if (const auto* v = json::get_member(*jwt, "jwks_file")) j.jwks_file = resolve_against(v->GetString(), base);
+    if (const auto* v = json::get_member(*jwt, "issuer")) j.issuer = v->GetString();
+    if (const auto* v = json::get_member(*jwt, "audience")) j.audience = v->GetString();
+    if (const auto* v = json::get_member(*jwt, "leeway_seconds")) j.leeway_seconds = v->GetDouble();
+    if (const auto* v = json::get_member(*jwt, "tenant_claim")) j.tenant_claim = v->GetString();
+    if (const auto* v = json::get_member(*jwt, "scopes_claim")) j.scopes_claim = v->GetString();
+    if (const auto* map = json::get_member(*jwt, "scope_map"))
+        for (const auto& entry : map->GetObject()) j.scope_map[entry.name.GetString()] = entry.value.GetString();
 }
 
 }  // namespace
@@ -125,6 +169,18 @@ void apply_config_file(HostConfig& config, const std::string& path) {
         if (const auto* v = json::get_member(*server, "max_request_bytes")) config.max_request_bytes = v->GetUint();
         if (const auto* v = json::get_member(*server, "unready_when_writes_fail"))
             config.unready_when_writes_fail = v->GetBool();
+        if (const auto* cors = json::get_member(*server, "cors"))
+            if (const auto* origins = json::get_member(*cors, "origins")) {
+                config.cors.origins.clear();
+                for (const auto& origin : origins->GetArray()) config.cors.origins.emplace_back(origin.GetString());
+            }
+    }
+    if (const auto* auth = json::get_member(*document, "auth")) apply_auth(config, *auth, base);
+    if (const auto* limits = json::get_member(*document, "rate_limits")) {
+        config.rate_limits.all = bucket_from(*limits);
+        if (const auto* classes = json::get_member(*limits, "classes"))
+            for (const auto& entry : classes->GetObject())
+                config.rate_limits.classes[entry.name.GetString()] = bucket_from(entry.value);
     }
     if (const auto* v = json::get_member(*document, "data_dir")) config.data_dir = resolve_against(v->GetString(), base);
     if (const auto* plugins = json::get_member(*document, "plugins")) {
@@ -213,6 +269,10 @@ HostConfig load_config(int argc, const char* const* argv) {
             config.show_version = true;
             continue;
         }
+        if (arg == "--insecure-no-auth") {
+            config.auth.insecure_no_auth = true;
+            continue;
+        }
         std::string name = arg, value;
         size_t equals = arg.find('=');
         if (equals != std::string::npos) {
@@ -230,6 +290,11 @@ HostConfig load_config(int argc, const char* const* argv) {
     if (!config_path.empty()) apply_config_file(config, config_path);
     for (const Setting& setting : settings()) {
         if (const char* env = std::getenv(setting.env)) setting.apply(config, env);
+    }
+    // Only from the environment: a command-line secret shows in ps.
+    if (const char* admin_key = std::getenv("AGENTHOST_ADMIN_KEY"); admin_key != nullptr && *admin_key != '\0') {
+        if (std::string(admin_key).size() < 32) throw ConfigError("AGENTHOST_ADMIN_KEY must be at least 32 characters");
+        config.auth.admin_key = admin_key;
     }
     try {
         llm::apply_environment(config.llm);
@@ -254,12 +319,15 @@ std::string usage_text() {
            "                 [--plugins-dir DIR[:DIR...]] [--log-level debug|info|warn|error]\n"
            "                 [--workers N] [--http-threads N] [--max-request-bytes N]\n"
            "                 [--database-url URL] [--max-attempts N] [--lease-ms N] [--max-text-length N]\n"
+           "                 [--auth-mode none|required] [--insecure-no-auth] [--cors-origins LIST]\n"
            "\n"
            "Every option can also be set with an environment variable: AGENTHOST_CONFIG,\n"
            "AGENTHOST_HOST, AGENTHOST_PORT, AGENTHOST_DATA_DIR, AGENTHOST_PLUGINS_DIR,\n"
            "AGENTHOST_LOG_LEVEL, AGENTHOST_WORKERS, AGENTHOST_HTTP_THREADS,\n"
            "AGENTHOST_MAX_REQUEST_BYTES, AGENTHOST_DATABASE_URL, AGENTHOST_MAX_ATTEMPTS,\n"
-           "AGENTHOST_LEASE_MS, MAX_TEXT_LENGTH.\n"
+           "AGENTHOST_LEASE_MS, MAX_TEXT_LENGTH, AGENTHOST_AUTH_MODE, CORS_ORIGINS.\n"
+           "AGENTHOST_ADMIN_KEY (at least 32 characters), presented as a key, is an admin principal.\n"
+           "With auth mode none the host listens on loopback only, unless --insecure-no-auth.\n"
            "LLM: AGENTHOST_LLM_PROVIDER (offline, openai, anthropic), AGENTHOST_LLM_MODEL,\n"
            "OPENAI_API_KEY, OPENAI_BASE_URL, ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL,\n"
            "AGENTHOST_LLM_TIMEOUT_MS, AGENTHOST_LLM_CONNECT_TIMEOUT_MS, AGENTHOST_LLM_MAX_RETRIES,\n"

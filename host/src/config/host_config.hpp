@@ -3,6 +3,7 @@
 // environment variables, then command-line options — later ones win.
 #pragma once
 
+#include "auth/auth_settings.hpp"
 #include "llm/llm_settings.hpp"
 #include "util/log.hpp"
 #include "webhooks/webhook_settings.hpp"
@@ -65,6 +66,9 @@ struct HostConfig {
     webhooks::WebhookSettings webhooks;
     OrchestrationSettings orchestration;
     llm::LlmSettings llm;
+    auth::AuthSettings auth;
+    auth::RateLimitSettings rate_limits;
+    auth::CorsSettings cors;
     double heartbeat_seconds = 15;
     long long stream_poll_ms = 250;
     int worker_count = 4;

@@ -2,6 +2,7 @@
 // see only these types, never Pistache's.
 #pragma once
 
+#include "auth/principal.hpp"
 #include "http/raw_connection.hpp"
 
 #include <map>
@@ -20,6 +21,9 @@ struct HttpRequest {
     std::map<std::string, std::string> params;   // from the route pattern
     std::string body;
     std::string request_id;
+    // Set by the access filter before dispatch (anonymous while auth is off).
+    auth::Principal principal;
+    std::string client_address;  // the peer's IP, for per-client rate limits
 
     // The header's value, or "" when absent. `name` in lower case.
     const std::string& header(const std::string& name) const;

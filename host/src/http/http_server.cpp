@@ -97,6 +97,10 @@ class PistacheChannel : public ResponseChannel {
             send(error_response(500, "InternalError", "the request was dropped without a response", request_id_));
     }
 
+    // Headers every response to this request carries; set before dispatch,
+    // so before any thread can send.
+    void add_headers(HeaderList headers) { extra_headers_ = std::move(headers); }
+
     std::unique_ptr<RawConnection> take_over() override {
         if (sent_.exchange(true)) return nullptr;
         std::shared_ptr<Tcp::Peer> peer = writer_.peer();
@@ -111,7 +115,9 @@ class PistacheChannel : public ResponseChannel {
                               {"request_id", request_id_},
                               {"streaming", "true"}});
         if (fd < 0) return nullptr;
-        return std::make_unique<RawConnection>(fd, request_id_);
+        std::string extra;
+        for (const auto& [name, value] : extra_headers_) extra += name + ": " + value + "\r\n";
+        return std::make_unique<RawConnection>(fd, request_id_, std::move(extra));
     }
 
     void send(HttpResponse response) override {
@@ -126,6 +132,7 @@ class PistacheChannel : public ResponseChannel {
                                                               : Http::ConnectionControl::Close);
             headers.add(std::make_shared<NamedHeader>("X-Request-ID", request_id_));
             for (const auto& [name, value] : response.headers) headers.add(std::make_shared<NamedHeader>(name, value));
+            for (const auto& [name, value] : extra_headers_) headers.add(std::make_shared<NamedHeader>(name, value));
             writer_.send(static_cast<Http::Code>(response.status), response.body, media_type(response.content_type));
         } catch (const std::exception& e) {
             // The client went away; nothing left to tell it.
@@ -145,6 +152,7 @@ class PistacheChannel : public ResponseChannel {
     bool keep_alive_;
     Clock::time_point started_;
     std::atomic<bool> sent_{false};
+    HeaderList extra_headers_;
 };
 
 std::map<std::string, std::string> collect_headers(const Http::Header::Collection& collection) {
@@ -219,7 +227,8 @@ class RequestHandler : public Http::Handler {
   public:
     HTTP_PROTOTYPE(RequestHandler)
 
-    RequestHandler(const Router* router, size_t max_body_bytes) : router_(router), max_body_bytes_(max_body_bytes) {
+    RequestHandler(const Router* router, size_t max_body_bytes, const RequestFilter* filter)
+        : router_(router), max_body_bytes_(max_body_bytes), filter_(filter) {
         limits_.max_body_bytes = max_body_bytes;
     }
 
@@ -250,9 +259,26 @@ class RequestHandler : public Http::Handler {
         const std::string& client_id = request.header("x-request-id");
         request.request_id = is_valid_client_id(client_id) ? client_id : new_uuid();
         bool keep_alive = wants_keep_alive(pistache_request.version(), request.header("connection"));
-        Responder responder(std::make_shared<PistacheChannel>(std::move(writer), request.method, request.path,
-                                                              request.request_id, keep_alive));
+        request.client_address = pistache_request.address().host();
+        auto channel = std::make_shared<PistacheChannel>(std::move(writer), request.method, request.path,
+                                                         request.request_id, keep_alive);
+        Responder responder(channel);
         try {
+            if (filter_ != nullptr && *filter_) {
+                HeaderList headers;
+                std::optional<HttpResponse> answer;
+                try {
+                    answer = (*filter_)(request, headers);
+                } catch (...) {
+                    channel->add_headers(std::move(headers));
+                    throw;
+                }
+                channel->add_headers(std::move(headers));
+                if (answer) {
+                    responder.send(std::move(*answer));
+                    return;
+                }
+            }
             if (pistache_request.body().size() > max_body_bytes_)
                 throw ApiError(413, "PayloadTooLarge",
                                "request body of " + std::to_string(pistache_request.body().size()) +
@@ -272,6 +298,7 @@ class RequestHandler : public Http::Handler {
   private:
     const Router* router_;
     size_t max_body_bytes_;
+    const RequestFilter* filter_;
     GuardLimits limits_;
 };
 
@@ -280,12 +307,13 @@ class RequestHandler : public Http::Handler {
 struct HttpServer::Impl {
     ServerSettings settings;
     const Router& router;
+    RequestFilter filter;
     std::unique_ptr<Http::Endpoint> endpoint;
     bool started = false;
 };
 
-HttpServer::HttpServer(ServerSettings settings, const Router& router)
-    : impl_(new Impl{std::move(settings), router, nullptr}) {}
+HttpServer::HttpServer(ServerSettings settings, const Router& router, RequestFilter filter)
+    : impl_(new Impl{std::move(settings), router, std::move(filter), nullptr}) {}
 
 HttpServer::~HttpServer() { shutdown(); }
 
@@ -300,7 +328,8 @@ void HttpServer::start() {
                        .maxRequestSize(impl_->settings.max_request_bytes + kTransportHeadroom)
                        .maxResponseSize(64 * 1024 * 1024);
     impl_->endpoint->init(options);
-    impl_->endpoint->setHandler(std::make_shared<RequestHandler>(&impl_->router, impl_->settings.max_request_bytes));
+    impl_->endpoint->setHandler(std::make_shared<RequestHandler>(&impl_->router, impl_->settings.max_request_bytes,
+                                                                   &impl_->filter));
     impl_->endpoint->serveThreaded();
     impl_->started = true;
 }

@@ -9,8 +9,12 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace agenthost::http {
 
@@ -21,9 +25,17 @@ struct ServerSettings {
     size_t max_request_bytes = 1024 * 1024;
 };
 
+using HeaderList = std::vector<std::pair<std::string, std::string>>;
+
+// Runs before every request is dispatched (the access checks live in one):
+// it may set request fields, add headers to whatever response goes out
+// (errors included), answer by itself (returning a response), or refuse by
+// throwing ApiError.
+using RequestFilter = std::function<std::optional<HttpResponse>(HttpRequest& request, HeaderList& response_headers)>;
+
 class HttpServer {
   public:
-    HttpServer(ServerSettings settings, const Router& router);
+    HttpServer(ServerSettings settings, const Router& router, RequestFilter filter = nullptr);
     ~HttpServer();
     HttpServer(const HttpServer&) = delete;
     HttpServer& operator=(const HttpServer&) = delete;

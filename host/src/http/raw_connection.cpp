@@ -24,7 +24,8 @@ const char* reason_phrase(int status) {
 
 }  // namespace
 
-RawConnection::RawConnection(int fd, std::string request_id) : fd_(fd), request_id_(std::move(request_id)) {
+RawConnection::RawConnection(int fd, std::string request_id, std::string extra_headers)
+    : fd_(fd), request_id_(std::move(request_id)), extra_headers_(std::move(extra_headers)) {
     int flags = fcntl(fd_, F_GETFL, 0);
     if (flags >= 0) fcntl(fd_, F_SETFL, flags | O_NONBLOCK);
 }
@@ -55,6 +56,10 @@ std::string response_head(int status, const std::string& content_type, const std
     return "HTTP/1.1 " + std::to_string(status) + " " + reason_phrase(status) + "\r\nContent-Type: " + content_type +
            "\r\nCache-Control: no-cache\r\nConnection: close\r\nX-Accel-Buffering: no\r\nX-Request-ID: " + request_id +
            "\r\n" + extra_headers + "\r\n";
+}
+
+std::string response_head(int status, const std::string& content_type, const RawConnection& connection) {
+    return response_head(status, content_type, connection.request_id(), connection.extra_headers());
 }
 
 }  // namespace agenthost::http

@@ -14,14 +14,16 @@ namespace agenthost::http {
 class RawConnection {
   public:
     // Takes ownership of `fd` (a dup of the client socket) and makes it
-    // non-blocking.
-    RawConnection(int fd, std::string request_id);
+    // non-blocking. `extra_headers` ("Name: value\r\n" lines, such as CORS
+    // headers) go into the response head.
+    RawConnection(int fd, std::string request_id, std::string extra_headers = "");
     ~RawConnection();
     RawConnection(const RawConnection&) = delete;
     RawConnection& operator=(const RawConnection&) = delete;
 
     int fd() const { return fd_; }
     const std::string& request_id() const { return request_id_; }
+    const std::string& extra_headers() const { return extra_headers_; }
 
     // Writes as much of `data` as the socket takes now; returns the bytes
     // written, or -1 when the client is gone.
@@ -32,10 +34,13 @@ class RawConnection {
   private:
     int fd_;
     std::string request_id_;
+    std::string extra_headers_;
 };
 
 // The head of a close-delimited HTTP/1.1 response.
 std::string response_head(int status, const std::string& content_type, const std::string& request_id,
                           const std::string& extra_headers = "");
+// The same for a taken-over connection, with its extra headers.
+std::string response_head(int status, const std::string& content_type, const RawConnection& connection);
 
 }  // namespace agenthost::http

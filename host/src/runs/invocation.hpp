@@ -33,6 +33,7 @@ struct InvokeRequest {
     std::string routing_json;  // the supervisors' decision when the caller named no agent
     // The caller's Idempotency-Key, stored with the run (resource_id filled in).
     std::optional<store::IdempotencyRecord> idempotency;
+    std::string tenant;        // of the principal asking; the run belongs to it
 };
 
 // Why a request was refused before any run was created.

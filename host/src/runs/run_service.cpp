@@ -48,6 +48,7 @@ store::RunRecord RunService::new_run(const InvokeRequest& request) const {
     run.created_at_ms = run.updated_at_ms = store::now_ms();
     run.routing_json = request.routing_json;
     run.options_json = options_json(request.options);
+    run.tenant = request.tenant;
     if (auto approval = approval_needed(request, registry_, settings_)) {
         run.approval_json = *approval;
         run.approval_state = store::approval_state::pending;
@@ -102,10 +103,10 @@ void RunService::submit_and_wait(const InvokeRequest& request, Committed committ
         });
 }
 
-store::CancelOutcome RunService::cancel(const std::string& run_id) {
+store::CancelOutcome RunService::cancel(const std::string& run_id, const std::string& actor) {
     store::CancelOutcome outcome = store::CancelOutcome::not_found;
     const store::RunRepository& runs = store_.runs();
-    store_.writes().run([&](soci::session& session) { outcome = runs.cancel(session, run_id, "api"); });
+    store_.writes().run([&](soci::session& session) { outcome = runs.cancel(session, run_id, actor); });
     // A run claimed here but not yet started is cancelled outright.
     if (outcome == store::CancelOutcome::requested && dispatcher_.cancel_local(run_id))
         outcome = store::CancelOutcome::cancelled;
@@ -159,6 +160,7 @@ void RunService::submit(const PipelineRequest& request, PipelineCommitted commit
     pipeline.webhook_secret = request.webhook_secret;
     pipeline.created_at_ms = store::now_ms();
     std::optional<store::IdempotencyRecord> idempotency = request.idempotency;
+    pipeline.tenant = request.tenant;
 
     // Every step reads the same text from context.text.
     rapidjson::Document context(rapidjson::kObjectType);
@@ -170,6 +172,7 @@ void RunService::submit(const PipelineRequest& request, PipelineCommitted commit
         step.task = request.agents[i] + " of the submitted text";
         step.context_json = json::serialize(context);
         step.thread_id = pipeline.thread_id;
+        step.tenant = request.tenant;
         store::RunRecord run = new_run(step);
         run.pipeline_id = pipeline.id;
         run.pipeline_step = static_cast<int>(i);
@@ -245,9 +248,9 @@ std::optional<PipelineView> RunService::pipeline(const std::string& id) {
     });
 }
 
-store::PipelinePage RunService::pipelines(size_t offset, size_t limit) {
+store::PipelinePage RunService::pipelines(size_t offset, size_t limit, const std::string* tenant) {
     const store::PipelineRepository& pipelines = store_.pipelines();
-    return store_.read([&](soci::session& session) { return pipelines.list(session, offset, limit); });
+    return store_.read([&](soci::session& session) { return pipelines.list(session, offset, limit, tenant); });
 }
 
 }  // namespace agenthost::runs

@@ -25,6 +25,7 @@ struct PipelineRequest {
     std::string webhook_url;
     std::string webhook_secret;
     std::optional<store::IdempotencyRecord> idempotency;
+    std::string tenant;  // of the principal asking
 };
 
 struct PipelineView {
@@ -55,7 +56,8 @@ class RunService {
     // before the run can start, so a fast run cannot finish unseen.
     void submit_and_wait(const InvokeRequest& request, Committed committed, RunWaiters::Callback finished);
 
-    store::CancelOutcome cancel(const std::string& run_id);
+    // `actor` is recorded in the audit trail.
+    store::CancelOutcome cancel(const std::string& run_id, const std::string& actor = "api");
 
     std::optional<store::RunRecord> find(const std::string& run_id);
     store::RunPage list(const store::RunFilter& filter);
@@ -77,7 +79,8 @@ class RunService {
     // The stored Idempotency-Key record still inside its window.
     std::optional<store::IdempotencyRecord> find_idempotency(const std::string& scope, const std::string& key);
     std::optional<PipelineView> pipeline(const std::string& id);
-    store::PipelinePage pipelines(size_t offset, size_t limit);
+    // Only `tenant`'s pipelines when it is given.
+    store::PipelinePage pipelines(size_t offset, size_t limit, const std::string* tenant = nullptr);
 
     // Webhook deliveries of a run or processing request, each with its
     // attempts; and sending the newest one again (its id, or nullopt).

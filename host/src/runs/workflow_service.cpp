@@ -131,6 +131,7 @@ void WorkflowService::submit(const DagRequest& request, PipelineCommitted commit
     pipeline.webhook_secret = request.webhook_secret;
     pipeline.created_at_ms = store::now_ms();
     pipeline.loop_max_iterations = request.loop_max_iterations;
+    pipeline.tenant = request.tenant;
 
     std::map<std::string, std::string> run_ids;
     std::vector<store::RunRecord> steps;
@@ -139,6 +140,7 @@ void WorkflowService::submit(const DagRequest& request, PipelineCommitted commit
         pipeline.agents.push_back(step.request.agent_name);
         InvokeRequest invoke = step.request;
         invoke.thread_id = pipeline.thread_id;  // one thread: the steps share its memory
+        invoke.tenant = request.tenant;
         store::RunRecord run = runs_.new_run(invoke);
         run.pipeline_id = pipeline.id;
         run.pipeline_step = static_cast<int>(i);

@@ -188,6 +188,30 @@ const std::vector<Migration>& migrations() {
          },
          {},
          {}},
+        {5,
+         "API keys; the tenant owning each run and pipeline",
+         {
+             // Only the SHA-256 of a key's secret is kept (hex); scopes are a
+             // comma-separated list. NULL expires_at_ms: never expires.
+             "CREATE TABLE api_keys ("
+             " id TEXT PRIMARY KEY,"
+             " name TEXT NOT NULL,"
+             " secret_sha256 TEXT NOT NULL,"
+             " scopes TEXT NOT NULL,"
+             " tenant TEXT NOT NULL DEFAULT '',"
+             " created_at_ms BIGINT NOT NULL,"
+             " last_used_at_ms BIGINT,"
+             " expires_at_ms BIGINT,"
+             " revoked_at_ms BIGINT)",
+             // '' is the default tenant: rows from before auth belong to it.
+             // Threads, webhook logs and approvals belong to their runs' tenant.
+             "ALTER TABLE runs ADD COLUMN tenant TEXT NOT NULL DEFAULT ''",
+             "ALTER TABLE pipelines ADD COLUMN tenant TEXT NOT NULL DEFAULT ''",
+             "CREATE INDEX runs_by_tenant ON runs(tenant, created_at_ms)",
+             "CREATE INDEX pipelines_by_tenant ON pipelines(tenant, created_at_ms)",
+         },
+         {},
+         {}},
         {6,
          "idempotency keys",
          {

@@ -58,6 +58,7 @@ bool RunRepository::continue_pipeline_loop(soci::session& session, const std::st
         again.routing_json = run.routing_json;
         again.options_json = run.options_json;
         again.pipeline_iteration = next;
+        again.tenant = run.tenant;
         again.created_at_ms = again.updated_at_ms = now;
         for (const auto& dependency : dependencies)
             if (dependency.run_id == run.id) again.depends_on.emplace_back(renamed[dependency.depends_on], dependency.kind);

@@ -13,7 +13,7 @@ namespace {
 
 const char* kColumns =
     "id, thread_id, mode, agents, text, status, webhook_url, webhook_secret, created_at_ms, finished_at_ms, "
-    "loop_max_iterations, iteration";
+    "loop_max_iterations, iteration, tenant";
 
 std::string agents_json(const std::vector<std::string>& agents) {
     rapidjson::StringBuffer buffer;
@@ -48,6 +48,7 @@ PipelineRecord from_row(const soci::row& row) {
     pipeline.finished_at_ms = integer_at(row, 9);
     pipeline.loop_max_iterations = static_cast<int>(integer_at(row, 10));
     pipeline.iteration = static_cast<int>(integer_at(row, 11));
+    pipeline.tenant = text_at(row, 12);
     return pipeline;
 }
 
@@ -59,11 +60,12 @@ void PipelineRepository::insert(soci::session& session, const PipelineRecord& pi
     std::string secret = secret_box().seal(pipeline.webhook_secret);
     soci::indicator secret_indicator = secret.empty() ? soci::i_null : soci::i_ok;
     session << "INSERT INTO pipelines (id, thread_id, mode, agents, text, status, webhook_url, webhook_secret, "
-               "created_at_ms, loop_max_iterations, iteration) VALUES (:id, :t, :m, :a, :x, :s, :w, :ws, :c, :l, :i)",
+               "created_at_ms, loop_max_iterations, iteration, tenant) "
+               "VALUES (:id, :t, :m, :a, :x, :s, :w, :ws, :c, :l, :i, :tenant)",
         soci::use(pipeline.id), soci::use(pipeline.thread_id), soci::use(pipeline.mode), soci::use(agents),
         soci::use(pipeline.text), soci::use(pipeline.status), soci::use(pipeline.webhook_url, webhook_indicator),
         soci::use(secret, secret_indicator), soci::use(pipeline.created_at_ms),
-        soci::use(pipeline.loop_max_iterations), soci::use(pipeline.iteration);
+        soci::use(pipeline.loop_max_iterations), soci::use(pipeline.iteration), soci::use(pipeline.tenant);
 }
 
 bool PipelineRepository::settle(soci::session& session, const std::string& pipeline_id) const {
@@ -95,17 +97,24 @@ std::optional<PipelineRecord> PipelineRepository::find(soci::session& session, c
     return std::nullopt;
 }
 
-PipelinePage PipelineRepository::list(soci::session& session, size_t offset, size_t limit) const {
+PipelinePage PipelineRepository::list(soci::session& session, size_t offset, size_t limit,
+                                      const std::string* tenant) const {
     PipelinePage page;
     long long total = 0;
-    session << "SELECT COUNT(*) FROM pipelines", soci::into(total);
-    page.total = static_cast<size_t>(total);
     long long skip = static_cast<long long>(offset), count = static_cast<long long>(limit);
-    soci::rowset<soci::row> rows =
-        (session.prepare << std::string("SELECT ") + kColumns +
-                                " FROM pipelines ORDER BY created_at_ms DESC, id DESC LIMIT :n OFFSET :o",
-         soci::use(count), soci::use(skip));
-    for (const soci::row& row : rows) page.pipelines.push_back(from_row(row));
+    std::string select = std::string("SELECT ") + kColumns + " FROM pipelines ";
+    const char* order = "ORDER BY created_at_ms DESC, id DESC LIMIT :n OFFSET :o";
+    if (tenant != nullptr) {
+        session << "SELECT COUNT(*) FROM pipelines WHERE tenant = :t", soci::into(total), soci::use(*tenant);
+        soci::rowset<soci::row> rows = (session.prepare << select + "WHERE tenant = :t " + order, soci::use(*tenant),
+                                        soci::use(count), soci::use(skip));
+        for (const soci::row& row : rows) page.pipelines.push_back(from_row(row));
+    } else {
+        session << "SELECT COUNT(*) FROM pipelines", soci::into(total);
+        soci::rowset<soci::row> rows = (session.prepare << select + order, soci::use(count), soci::use(skip));
+        for (const soci::row& row : rows) page.pipelines.push_back(from_row(row));
+    }
+    page.total = static_cast<size_t>(total);
     return page;
 }
 

@@ -25,7 +25,8 @@ class PipelineRepository {
     // finished just now.
     bool settle(soci::session& session, const std::string& pipeline_id) const;
     std::optional<PipelineRecord> find(soci::session& session, const std::string& id) const;
-    PipelinePage list(soci::session& session, size_t offset, size_t limit) const;
+    // Newest first; only `tenant`'s pipelines when it is given.
+    PipelinePage list(soci::session& session, size_t offset, size_t limit, const std::string* tenant = nullptr) const;
 };
 
 }  // namespace agenthost::store

@@ -56,6 +56,8 @@ struct RunRecord {
     int pipeline_iteration = 0;  // a looping workflow's step: its iteration (0: not looping)
     // The run's LLM token usage as a JSON object; empty when it made no call.
     std::string llm_usage_json;
+    // The tenant of the principal that created it ("" is the default tenant).
+    std::string tenant;
     // Only when inserting: runs this one waits for (kind success|completion).
     std::vector<std::pair<std::string, std::string>> depends_on;
 };
@@ -102,6 +104,9 @@ struct RunFilter {
     std::string agent;
     std::string thread_id;
     std::string pipeline_id;
+    // Only this tenant's runs when set (a principal that does not see all).
+    bool by_tenant = false;
+    std::string tenant;
     size_t limit = 50;
     // Opaque cursor from a previous page: "<created_at_ms>_<id>".
     std::string cursor;
@@ -125,6 +130,7 @@ struct PipelineRecord {
     long long finished_at_ms = 0;
     int loop_max_iterations = 0;  // > 1: the steps run again until resolved
     int iteration = 1;            // the current iteration of a looping workflow
+    std::string tenant;           // of the principal that created it
 };
 
 }  // namespace agenthost::store

@@ -19,10 +19,11 @@ struct RunRepository::HotStatements {
         insert_run = (session.prepare << "INSERT INTO runs (id, thread_id, agent, task, context, status, attempts, "
                                          "max_attempts, fencing_token, cancel_requested, pipeline_id, pipeline_step, "
                                          "webhook_url, webhook_secret, created_at_ms, updated_at_ms, routing, options, "
-                                         "approval, approval_state, approval_expires_at_ms, step_key, pipeline_iteration) VALUES (:id, :thread, "
+                                         "approval, approval_state, approval_expires_at_ms, step_key, pipeline_iteration, tenant) "
+                                         "VALUES (:id, :thread, "
                                          ":agent, :task, :context, :status, 0, :max, 0, 0, :pipeline, :step, :webhook, "
                                          ":secret, :created, :updated, :routing, :options, :approval, :astate, :aexp, "
-                                         ":stepkey, :iteration)",
+                                         ":stepkey, :iteration, :tenant)",
                       soci::use(run.id), soci::use(run.thread_id), soci::use(run.agent), soci::use(run.task),
                       soci::use(run.context_json), soci::use(run.status), soci::use(run.max_attempts),
                       soci::use(run.pipeline_id, pipeline_indicator), soci::use(run.pipeline_step, step_indicator),
@@ -33,7 +34,7 @@ struct RunRepository::HotStatements {
                       soci::use(run.approval_state, approval_state_indicator),
                       soci::use(run.approval_expires_at_ms, approval_expiry_indicator),
                       soci::use(run.step_key, step_key_indicator),
-                      soci::use(run.pipeline_iteration, iteration_indicator));
+                      soci::use(run.pipeline_iteration, iteration_indicator), soci::use(run.tenant));
         insert_event = (session.prepare << "INSERT INTO run_events (run_id, seq, type, ts_ms, data) VALUES (:r, :s, :t, :ts, :d)",
                         soci::use(event.run_id), soci::use(event.seq), soci::use(event.type), soci::use(event.ts_ms),
                         soci::use(event.data_json));
@@ -382,6 +383,7 @@ RunPage RunRepository::list(soci::session& session, const RunFilter& filter) con
     if (!filter.agent.empty()) sql += " AND agent = :agent";
     if (!filter.thread_id.empty()) sql += " AND thread_id = :thread";
     if (!filter.pipeline_id.empty()) sql += " AND pipeline_id = :pipeline";
+    if (filter.by_tenant) sql += " AND tenant = :tenant";
     if (!filter.cursor.empty()) sql += " AND (created_at_ms < :ct OR (created_at_ms = :ct2 AND id < :cid))";
     sql += " ORDER BY created_at_ms DESC, id DESC LIMIT :n";
     long long limit = static_cast<long long>(filter.limit) + 1;
@@ -391,6 +393,7 @@ RunPage RunRepository::list(soci::session& session, const RunFilter& filter) con
     if (!filter.agent.empty()) statement.exchange(soci::use(filter.agent));
     if (!filter.thread_id.empty()) statement.exchange(soci::use(filter.thread_id));
     if (!filter.pipeline_id.empty()) statement.exchange(soci::use(filter.pipeline_id));
+    if (filter.by_tenant) statement.exchange(soci::use(filter.tenant));
     if (!filter.cursor.empty()) {
         statement.exchange(soci::use(cursor_time));
         statement.exchange(soci::use(cursor_time));

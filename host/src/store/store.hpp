@@ -3,6 +3,7 @@
 // the SQL. Opening it applies the migrations.
 #pragma once
 
+#include "store/api_key_repository.hpp"
 #include "store/commit_queue.hpp"
 #include "store/database.hpp"
 #include "store/idempotency_repository.hpp"
@@ -32,6 +33,7 @@ class Store {
     const PipelineRepository& pipelines() const { return pipelines_; }
     const WebhookRepository& webhooks() const { return webhooks_; }
     const IdempotencyRepository& idempotency() const { return idempotency_; }
+    const ApiKeyRepository& api_keys() const { return api_keys_; }
     // False while the database is unreachable.
     bool healthy() const { return writes_->healthy(); }
     // Why writes fail while the database answers ("" when they do not).
@@ -77,6 +79,7 @@ class Store {
     PipelineRepository pipelines_;
     WebhookRepository webhooks_;
     IdempotencyRepository idempotency_;
+    ApiKeyRepository api_keys_;
     std::unique_ptr<CommitQueue> writes_;
     std::mutex pool_mutex_;
     std::condition_variable pool_available_;

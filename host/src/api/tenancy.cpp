@@ -1,0 +1,45 @@
+#include "api/tenancy.hpp"
+
+#include "api/run_json.hpp"
+#include "http/api_error.hpp"
+
+namespace agenthost::api {
+
+void restrict_to_caller(const http::HttpRequest& request, store::RunFilter& filter) {
+    if (request.principal.sees_all_tenants()) return;
+    filter.by_tenant = true;
+    filter.tenant = request.principal.tenant;
+}
+
+const std::string* tenant_filter(const http::HttpRequest& request) {
+    return request.principal.sees_all_tenants() ? nullptr : &request.principal.tenant;
+}
+
+store::RunRecord visible_run(ApiContext& context, const http::HttpRequest& request, const std::string& run_id) {
+    auto run = with_store([&] { return context.runs.find(run_id); });
+    if (!run || !visible(request, run->tenant))
+        throw http::ApiError(404, "RunNotFound", "no run with id '" + run_id + "'");
+    return *run;
+}
+
+void check_thread_owner(ApiContext& context, const http::HttpRequest& request, const std::string& thread_id) {
+    if (thread_id.empty() || request.principal.sees_all_tenants()) return;
+    store::RunFilter filter;
+    filter.thread_id = thread_id;
+    filter.limit = 1;
+    store::RunPage page = with_store([&] { return context.runs.list(filter); });
+    if (!page.runs.empty() && !visible(request, page.runs.front().tenant))
+        throw http::ApiError(404, "ThreadNotFound", "no thread with id '" + thread_id + "'");
+}
+
+void claim_for_caller(ApiContext& context, const http::HttpRequest& request, runs::InvokeRequest& invoke) {
+    invoke.tenant = request.principal.tenant;
+    check_thread_owner(context, request, invoke.thread_id);
+}
+
+std::string actor_of(const http::HttpRequest& request, const std::string& fallback) {
+    std::string actor = request.principal.actor();
+    return actor.empty() ? fallback : actor;
+}
+
+}  // namespace agenthost::api

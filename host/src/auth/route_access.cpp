@@ -1,0 +1,75 @@
+#include "auth/route_access.hpp"
+
+#include <vector>
+
+namespace agenthost::auth {
+namespace {
+
+struct Rule {
+    const char* method;
+    const char* pattern;  // "*" matches one segment
+    RouteAccess access;
+};
+
+const RouteAccess kOpen{true, kNoScope, "open"};
+const RouteAccess kReads{false, kRead, "read"};
+const RouteAccess kInvokes{false, kInvoke, "invoke"};
+const RouteAccess kCancels{false, kCancel, "cancel"};
+const RouteAccess kApproves{false, kApprove, "approve"};
+const RouteAccess kAdmins{false, kAdmin, "admin"};
+
+// Every route the API serves (api/*_api.cpp); GET without a rule is `read`.
+const std::vector<Rule>& rules() {
+    static const std::vector<Rule> all = {
+        {"GET", "/health", kOpen},
+        {"GET", "/ready", kOpen},
+        {"GET", "/api/v1/health", kOpen},
+        {"POST", "/webhook/receive", kOpen},
+        {"GET", "/plugins", kAdmins},
+        {"GET", "/admin/keys", kAdmins},
+        {"POST", "/admin/keys", kAdmins},
+        {"DELETE", "/admin/keys/*", kAdmins},
+        {"POST", "/agent/invoke", kInvokes},
+        {"POST", "/agent/stream", kInvokes},
+        {"POST", "/runs", kInvokes},
+        {"POST", "/api/v1/process", kInvokes},
+        {"POST", "/api/v1/webhook/retry/*", kInvokes},
+        // Makes the host send a signed request: a developer's tool, not a sender's.
+        {"POST", "/webhook/callback/test", kInvokes},
+        {"POST", "/agents/orchestrate", kInvokes},
+        {"POST", "/workflows", kInvokes},
+        {"POST", "/pipelines", kInvokes},
+        {"POST", "/runs/*/cancel", kCancels},
+        {"POST", "/workflow/approve/*", kApproves},
+    };
+    return all;
+}
+
+bool matches(const char* pattern, const std::vector<std::string>& segments) {
+    size_t index = 0;
+    const char* p = pattern;
+    while (*p == '/') {
+        ++p;
+        const char* end = p;
+        while (*end != '\0' && *end != '/') ++end;
+        if (index >= segments.size()) return false;
+        std::string part(p, end);
+        if (part != "*" && part != segments[index]) return false;
+        ++index;
+        p = end;
+    }
+    return index == segments.size();
+}
+
+}  // namespace
+
+RouteAccess route_access(const std::string& method, const std::vector<std::string>& segments) {
+    for (const Rule& rule : rules())
+        if (method == rule.method && matches(rule.pattern, segments)) return rule.access;
+    // Everything else that reads: agents, runs, threads, events, streams,
+    // results, webhook logs, workflow status, audit. Unknown writes need
+    // `invoke` so no write is ever cheaper than the cheapest real one.
+    return method == "GET" || method == "HEAD" ? kReads : kInvokes;
+}
+
+}  // namespace agenthost::auth
