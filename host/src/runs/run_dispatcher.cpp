@@ -61,15 +61,28 @@ RunDispatcher::RunDispatcher(store::Store& store, const plugins::AgentRegistry& 
 
 RunDispatcher::~RunDispatcher() { stop(); }
 
-void RunDispatcher::start() {
-    if (settings_.recover_all_running_at_start) {
-        // Embedded SQLite has one host: whatever is 'running' was left by a
-        // previous process of ours that died.
-        std::vector<std::pair<std::string, std::string>> recovered;
-        const store::RunRepository& runs = store_.runs();
+bool RunDispatcher::recover_left_running() {
+    // Embedded SQLite has one host: whatever is 'running' was left by a
+    // previous process of ours that died.
+    std::vector<std::pair<std::string, std::string>> recovered;
+    const store::RunRepository& runs = store_.runs();
+    try {
         store_.writes().run([&](soci::session& session) { recovered = runs.recover_expired(session, store::now_ms(), true); });
-        for (const auto& [id, status] : recovered)
-            log::warn("run recovered after restart", {{"run_id", id}, {"status", status}});
+    } catch (const store::StoreUnavailable&) {
+        return false;
+    }
+    for (const auto& [id, status] : recovered) log::warn("run recovered after restart", {{"run_id", id}, {"status", status}});
+    return true;
+}
+
+void RunDispatcher::start() {
+    if (settings_.recover_all_running_at_start && !recover_left_running()) {
+        // A full disk: start anyway and serve reads; writes answer 503, and
+        // nothing is claimed until the recovery has been written.
+        recovery_pending_ = true;
+        log::warn("starting read-only: the runs left running could not be recovered (the database refuses writes); "
+                  "retrying until it accepts them",
+                  {{"problem", store_.write_problem()}});
     }
     claimer_ = std::thread([this] { claim_loop(); });
     maintainer_ = std::thread([this] { maintenance_loop(); });
@@ -149,6 +162,9 @@ void RunDispatcher::claim_loop() {
             woken_ = false;
         }
         for (;;) {
+            // Claiming before the left-over runs are recovered could run a
+            // run twice (the recovery would take it back).
+            if (recovery_pending_.load()) break;
             size_t busy = in_flight_.load();
             if (busy >= capacity) break;
             size_t want = std::min(capacity - busy, settings_.claim_batch);
@@ -358,6 +374,12 @@ std::vector<std::string> RunDispatcher::held_runs() {
 }
 
 void RunDispatcher::maintain() {
+    if (recovery_pending_.load()) {
+        if (!recover_left_running()) return;
+        recovery_pending_ = false;
+        log::info("database writes accepted again: recovery done, claiming runs");
+        wake();
+    }
     const store::RunRepository& runs = store_.runs();
     long long now = store::now_ms();
     std::vector<std::string> held = held_runs();

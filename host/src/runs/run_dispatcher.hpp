@@ -44,6 +44,11 @@ class RunDispatcher {
     const RunSettings& settings() const { return settings_; }
 
   private:
+    // SQLite: every run left 'running' by a process that died is queued
+    // again (or failed when out of attempts). False when the database
+    // refused the write (a full disk).
+    bool recover_left_running();
+    std::atomic<bool> recovery_pending_{false};
     void claim_loop();
     void maintenance_loop();
     void maintain();
