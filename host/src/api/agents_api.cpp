@@ -9,6 +9,18 @@
 namespace agenthost::api {
 namespace {
 
+// The isolation mode in force (not just the manifest's request) and, in
+// process mode, the runner's pid and how often runners died.
+void write_isolation(JsonWriter& out, const plugins::PluginRecord& record) {
+    if (!record.agent) return;
+    out.field("isolation", plugins::to_string(record.agent->isolation()));
+    if (record.agent->isolation() != plugins::Isolation::process) return;
+    out.key("runner_pid");
+    out->Int64(record.agent->runner_pid());
+    out.key("runner_crashes");
+    out->Int64(record.agent->runner_crashes());
+}
+
 void write_state(JsonWriter& out, const plugins::PluginRecord& record) {
     out.field("state", plugins::to_string(record.state));
     out.field("enabled", record.state == plugins::PluginState::loaded);
@@ -17,6 +29,15 @@ void write_state(JsonWriter& out, const plugins::PluginRecord& record) {
         out.key("reason");
         out->Null();
     }
+}
+
+void write_stuck_run(JsonWriter& out, const runs::StuckRun& run) {
+    out->StartObject();
+    out.field("run_id", run.run_id);
+    out.field("agent", run.agent);
+    out.field("running_seconds", run.running_seconds);
+    out.field("timeout_seconds", run.timeout_seconds);
+    out->EndObject();
 }
 
 void write_usage(JsonWriter& out, const llm::AgentUsage& usage) {
@@ -82,6 +103,7 @@ http::HttpResponse describe_agent(const ApiContext& context, const std::string& 
             out.field("library_version", record->agent->reported_version());
             out.field("library_abi_version", plugins::abi_version_text(record->agent->reported_abi_version()));
         }
+        write_isolation(out, *record);
         out.key("manifest");
         manifest.document->Accept(*out);
         if (manifest.has_permission("llm") && context.llm) {
@@ -101,6 +123,7 @@ http::HttpResponse describe_agent(const ApiContext& context, const std::string& 
 }
 
 http::HttpResponse list_plugins(const ApiContext& context) {
+    std::vector<runs::StuckRun> stuck = context.runs.stuck_runs();
     JsonWriter out;
     out->StartObject();
     out.key("plugins");
@@ -115,8 +138,16 @@ http::HttpResponse list_plugins(const ApiContext& context) {
             out.field("domain", record.manifest->domain);
             out.field("library", record.manifest->library_path);
             out.field("abi_version", plugins::abi_version_text(record.manifest->abi_version));
-            out.field("isolation", record.manifest->isolation);
+            if (!record.agent) out.field("isolation", record.manifest->isolation);
         }
+        write_isolation(out, record);
+        // An in-process plugin that ignores cancellation cannot be killed:
+        // its runs past their timeout are shown so an operator can act.
+        out.key("stuck_runs");
+        out->StartArray();
+        for (const auto& run : stuck)
+            if (run.agent == record.name) write_stuck_run(out, run);
+        out->EndArray();
         out->EndObject();
     }
     out->EndArray();

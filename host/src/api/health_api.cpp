@@ -12,11 +12,12 @@ http::HttpResponse health(const ApiContext& context) {
     size_t disabled = context.registry.count(plugins::PluginState::disabled);
     const char* plugin_status = failed == 0 ? "healthy" : "degraded";
     bool database_up = context.runs.store_healthy();
+    std::vector<runs::StuckRun> stuck = context.runs.stuck_runs();
     double uptime = std::chrono::duration<double>(std::chrono::steady_clock::now() - context.started_at).count();
 
     JsonWriter out;
     out->StartObject();
-    out.field("status", failed == 0 && database_up ? "healthy" : "degraded");
+    out.field("status", failed == 0 && database_up && stuck.empty() ? "healthy" : "degraded");
     out.field("version", context.version);
     out.field("database", database_up ? "healthy" : "unreachable");
     // The LLM never degrades the host's status: agents fall back or fail
@@ -43,6 +44,24 @@ http::HttpResponse health(const ApiContext& context) {
     out.field("threads", context.workers.threads());
     out.field("busy", context.workers.busy());
     out.field("queued", context.workers.queued());
+    out->EndObject();
+    // Runs past their timeout whose plugin ignores cancellation: each pins
+    // a worker until it returns.
+    out.key("runs");
+    out->StartObject();
+    out.field("status", stuck.empty() ? "healthy" : "degraded");
+    out.field("executing", context.runs.executing());
+    out.key("stuck");
+    out->StartArray();
+    for (const auto& run : stuck) {
+        out->StartObject();
+        out.field("run_id", run.run_id);
+        out.field("agent", run.agent);
+        out.field("running_seconds", run.running_seconds);
+        out.field("timeout_seconds", run.timeout_seconds);
+        out->EndObject();
+    }
+    out->EndArray();
     out->EndObject();
     out.key("streams");
     out->StartObject();

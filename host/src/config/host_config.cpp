@@ -123,6 +123,8 @@ void apply_config_file(HostConfig& config, const std::string& path) {
         if (const auto* v = json::get_member(*server, "port")) config.port = v->GetInt();
         if (const auto* v = json::get_member(*server, "threads")) config.http_threads = v->GetInt();
         if (const auto* v = json::get_member(*server, "max_request_bytes")) config.max_request_bytes = v->GetUint();
+        if (const auto* v = json::get_member(*server, "shutdown_timeout_seconds"))
+            config.shutdown_timeout_seconds = v->GetDouble();
     }
     if (const auto* v = json::get_member(*document, "data_dir")) config.data_dir = resolve_against(v->GetString(), base);
     if (const auto* plugins = json::get_member(*document, "plugins")) {
@@ -130,12 +132,15 @@ void apply_config_file(HostConfig& config, const std::string& path) {
             config.plugin_dirs.clear();
             for (const auto& dir : dirs->GetArray()) config.plugin_dirs.push_back(resolve_against(dir.GetString(), base));
         }
+        if (const auto* v = json::get_member(*plugins, "default_isolation")) config.default_isolation = v->GetString();
     }
     if (const auto* agents = json::get_member(*document, "agents")) {
         for (const auto& entry : agents->GetObject()) {
             AgentSettings settings;
             if (const auto* v = json::get_member(entry.value, "enabled")) settings.enabled = v->GetBool();
             if (const auto* v = json::get_member(entry.value, "require_approval")) settings.require_approval = v->GetBool();
+            if (const auto* v = json::get_member(entry.value, "timeout_seconds")) settings.timeout_seconds = v->GetDouble();
+            if (const auto* v = json::get_member(entry.value, "isolation")) settings.isolation = v->GetString();
             if (const auto* v = json::get_member(entry.value, "config")) {
                 auto copy = std::make_shared<rapidjson::Document>();
                 copy->CopyFrom(*v, copy->GetAllocator());
@@ -155,6 +160,7 @@ void apply_config_file(HostConfig& config, const std::string& path) {
         if (const auto* v = json::get_member(*runs, "invoke_timeout_seconds")) config.invoke_timeout_seconds = v->GetDouble();
         if (const auto* v = json::get_member(*runs, "retention_hours")) config.retention_hours = v->GetDouble();
         if (const auto* v = json::get_member(*runs, "sweep_interval_seconds")) config.sweep_interval_seconds = v->GetDouble();
+        if (const auto* v = json::get_member(*runs, "agent_timeout_seconds")) config.agent_timeout_seconds = v->GetDouble();
     }
     if (const auto* webhooks = json::get_member(*document, "webhooks")) {
         if (const auto* v = json::get_member(*webhooks, "max_retries")) config.webhooks.max_retries = v->GetInt();

@@ -29,6 +29,11 @@ struct AgentSettings {
     std::shared_ptr<const rapidjson::Document> config;
     // Every run of the agent waits for a person's approval first.
     bool require_approval = false;
+    // Longest one run may execute in the agent; < 0: runs.agent_timeout_seconds.
+    double timeout_seconds = -1;
+    // "in_process" or "process": the operator's choice, over the manifest's;
+    // empty when not set.
+    std::string isolation;
 };
 
 struct OrchestrationSettings {
@@ -46,8 +51,15 @@ struct HostConfig {
     // Two reactor threads per core measured best under load (README, bench).
     int http_threads = 4;
     size_t max_request_bytes = 1024 * 1024;
+    // After the first stop signal, how long runs may go on before the
+    // process exits anyway (they are recovered like after a crash).
+    double shutdown_timeout_seconds = 30;
     std::string data_dir = "data";
     std::vector<std::string> plugin_dirs;
+    // Mode of plugins whose manifest does not ask for a runner process and
+    // whose operator config names none: in_process, process, or auto
+    // (process outside the first-party plugin directory).
+    std::string default_isolation = "in_process";
     std::map<std::string, AgentSettings> agents;
     std::string database_url;  // empty: SQLite in data_dir
     size_t database_pool_size = 4;
@@ -55,6 +67,7 @@ struct HostConfig {
     double lease_seconds = 15;
     long long poll_interval_ms = 200;
     double invoke_timeout_seconds = 300;
+    double agent_timeout_seconds = 0;  // 0: runs may execute forever
     double retention_hours = 24 * 7;
     double sweep_interval_seconds = 600;
     size_t max_text_length = 10000;

@@ -5,6 +5,7 @@
 
 #include "plugins/manifest.hpp"
 #include "plugins/run_context.hpp"
+#include "plugins/runner_client.hpp"
 
 #include <agenthost/abi.h>
 
@@ -20,14 +21,20 @@ struct InvokeOutcome {
     agenthost_status status = AGENTHOST_ERROR_FAILED;
     std::string result_json;  // set when status == AGENTHOST_OK
     std::string error;        // set otherwise
+    std::string error_type;   // set when the host knows better than the status (plugin_crashed)
 };
+
+// How a plugin runs: in the host's address space, or in a runner process of
+// its own that may crash without taking the host along.
+enum class Isolation { in_process, process };
+const char* to_string(Isolation isolation);
 
 class LoadedAgent {
   public:
     // Opens the library, checks it and creates the agent with `config_json`.
     // Returns null and sets `error` (naming the file and reason) on failure.
     static std::shared_ptr<LoadedAgent> load(const Manifest& manifest, const std::string& config_json,
-                                             std::string& error);
+                                             std::string& error, Isolation isolation = Isolation::in_process);
     ~LoadedAgent();
     LoadedAgent(const LoadedAgent&) = delete;
     LoadedAgent& operator=(const LoadedAgent&) = delete;
@@ -39,7 +46,11 @@ class LoadedAgent {
     const std::string& name() const { return manifest_.name; }
     const std::string& config_json() const { return config_json_; }
     const std::string& reported_version() const { return reported_version_; }
-    uint32_t reported_abi_version() const { return descriptor_->abi_version; }
+    uint32_t reported_abi_version() const { return reported_abi_version_; }
+    Isolation isolation() const { return runner_ ? Isolation::process : Isolation::in_process; }
+    // The runner process in process mode (0 while it restarts); 0 in process.
+    pid_t runner_pid() const { return runner_ ? runner_->pid() : 0; }
+    long long runner_crashes() const { return runner_ ? runner_->crashes() : 0; }
 
     // Called by the host service table while the plugin creates its agent.
     void set_create_error(std::string message) { create_error_ = std::move(message); }
@@ -51,6 +62,8 @@ class LoadedAgent {
     std::string config_json_;
     std::string reported_version_;
     std::string create_error_;
+    uint32_t reported_abi_version_ = 0;
+    std::unique_ptr<RunnerClient> runner_;  // process mode: the library is loaded there, not here
     std::shared_ptr<boost::dll::shared_library> library_;
     const agenthost_agent_descriptor* descriptor_ = nullptr;
     agenthost_module_agent_ptr instance_ = nullptr;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
 #include <set>
 #include <string>
 
@@ -18,6 +19,15 @@ struct RunSettings {
     long long retention_ms = 7LL * 24 * 3600 * 1000;  // finished runs older than this are deleted
     long long sweep_interval_ms = 600000;
     bool recover_all_running_at_start = false;  // SQLite: this process is the only host
+    std::string crash_journal_path;  // where the fatal-signal handler writes; "" when none
+    // How long one run may execute in its agent before it is cancelled and
+    // fails with error_type timeout; 0: no limit. Per agent from config.
+    long long agent_timeout_ms = 0;
+    std::map<std::string, long long> agent_timeout_overrides_ms;
+    long long agent_timeout_for(const std::string& agent) const {
+        auto found = agent_timeout_overrides_ms.find(agent);
+        return found == agent_timeout_overrides_ms.end() ? agent_timeout_ms : found->second;
+    }
 
     // Orchestration.
     int reflection_retries = 2;            // retries of a result that fails its output schema

@@ -22,6 +22,13 @@ namespace agenthost::store {
 // "timeout_seconds" later (0: never).
 long long approval_deadline(const std::string& approval_json, long long now);
 
+// Why a run's host died, when that host said so before it went (the crash
+// journal). `faulting`: the run's own plugin code raised the fatal signal.
+struct HostCrash {
+    std::string description;
+    bool faulting = false;
+};
+
 enum class CancelOutcome { cancelled, requested, already_finished, not_found };
 
 class RunRepository {
@@ -109,10 +116,13 @@ class RunRepository {
     CancelOutcome cancel(soci::session& session, const std::string& run_id, const std::string& actor) const;
 
     // Runs whose lease ran out (their host died): queued again with their
-    // attempt count kept, or failed once attempts are used up. Returns
-    // (run id, new status).
-    std::vector<std::pair<std::string, std::string>> recover_expired(soci::session& session, long long now,
-                                                                      bool all_running) const;
+    // attempt count kept, failed once attempts are used up (`poison` when
+    // `crashes` says their own plugin code killed the host, `abandoned`
+    // otherwise), cancelled when a cancel was requested before the host
+    // died. Returns (run id, new status).
+    std::vector<std::pair<std::string, std::string>> recover_expired(
+        soci::session& session, long long now, bool all_running,
+        const std::map<std::string, HostCrash>& crashes = {}) const;
 
     // Deletes finished runs (and their events) older than `before_ms`.
     size_t delete_finished_before(soci::session& session, long long before_ms) const;
