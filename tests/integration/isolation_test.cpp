@@ -349,3 +349,59 @@ TEST_CASE("an exception escaping a raw plugin in a runner fails the run without 
     CHECK_THAT(std::string(body["message"].GetString()), Contains("boom from faulty"));
     CHECK(plugin_entry(client, "faulty")["runner_pid"].GetInt64() == pid);
 }
+
+TEST_CASE("faults in a runner fail only their run with the right error_type; other agents' runs succeed",
+          "[isolation][process]") {
+    HostProcess host(host_config(
+        R"({"echo":{"enabled":true,"isolation":"process"},)"
+        R"("faulty":{"enabled":true,"isolation":"process","limits":{"memory_mb":256}}})"));
+    HttpClient client(host.base_url());
+    std::vector<std::string> echoes;
+    for (int i = 0; i < 4; ++i) echoes.push_back(submit(client, "echo", R"({"action":"sleep","ms":300})"));
+
+    std::string exited = submit(client, "faulty", R"({"fault":"exit"})");
+    REQUIRE(poll_until([&] { return finished(run_status_of(client, exited)); }, 10000ms, 20ms));
+    auto run = fetch_run(client, exited);
+    CHECK(string_member(run, "error_type") == "plugin_crashed");
+    CHECK_THAT(string_member(run, "error"), Contains("exited with code 0"));
+
+    // Over its memory limit the allocation fails inside the plugin; the
+    // runner and the host survive it.
+    std::string hog = submit(client, "faulty", R"({"fault":"hog"})");
+    REQUIRE(poll_until([&] { return finished(run_status_of(client, hog)); }, 20000ms, 20ms));
+    run = fetch_run(client, hog);
+    CHECK(string_member(run, "status") == "failed");
+    CHECK_THAT(string_member(run, "error"), Contains("bad_alloc") || Contains("crashed"));
+
+    auto started_at = std::chrono::steady_clock::now();
+    CHECK(client.get("/health").status == 200);
+    CHECK(std::chrono::steady_clock::now() - started_at < 1s);
+    for (const auto& echo : echoes)
+        CHECK(poll_until([&] { return run_status_of(client, echo) == "succeeded"; }, 10000ms));
+    std::string after = submit(client, "faulty", R"({"fault":"none"})");
+    CHECK(poll_until([&] { return run_status_of(client, after) == "succeeded"; }, 10000ms));
+}
+
+TEST_CASE("a runner under bubblewrap cannot write outside /tmp or connect without the http permission",
+          "[isolation][process]") {
+    std::string dir = make_temp_dir();
+    HostProcess host(host_config(R"({"faulty":{"enabled":true,"isolation":"process"}})"));
+    HttpClient client(host.base_url());
+    std::string sandbox = string_member(plugin_entry(client, "faulty"), "sandbox");
+    if (sandbox.rfind("bwrap", 0) != 0) {
+        WARN("bubblewrap unavailable here, nothing to check: " << sandbox);
+        std::filesystem::remove_all(dir);
+        return;
+    }
+    CHECK_THAT(sandbox, Contains("no network"));
+    auto result = [&](const std::string& context) {
+        std::string id = submit(client, "faulty", context);
+        REQUIRE(poll_until([&] { return finished(run_status_of(client, id)); }, 10000ms, 20ms));
+        return json_text(fetch_run(client, id)["result"]);
+    };
+    CHECK(result(R"({"fault":"write","path":")" + dir + R"(/escaped"})") == R"({"wrote":false})");
+    CHECK_FALSE(std::filesystem::exists(dir + "/escaped"));
+    CHECK(result(R"({"fault":"write","path":"/tmp/private-scratch"})") == R"({"wrote":true})");
+    CHECK(result(R"({"fault":"connect","port":)" + std::to_string(host.port()) + "}") == R"({"connected":false})");
+    std::filesystem::remove_all(dir);
+}

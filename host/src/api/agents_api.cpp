@@ -19,6 +19,7 @@ void write_isolation(JsonWriter& out, const plugins::PluginRecord& record) {
     out->Int64(record.agent->runner_pid());
     out.key("runner_crashes");
     out->Int64(record.agent->runner_crashes());
+    out.field("sandbox", record.agent->sandbox_description());
 }
 
 void write_state(JsonWriter& out, const plugins::PluginRecord& record) {

@@ -133,6 +133,7 @@ void apply_config_file(HostConfig& config, const std::string& path) {
             for (const auto& dir : dirs->GetArray()) config.plugin_dirs.push_back(resolve_against(dir.GetString(), base));
         }
         if (const auto* v = json::get_member(*plugins, "default_isolation")) config.default_isolation = v->GetString();
+        if (const auto* v = json::get_member(*plugins, "sandbox")) config.sandbox = v->GetBool();
     }
     if (const auto* agents = json::get_member(*document, "agents")) {
         for (const auto& entry : agents->GetObject()) {
@@ -141,6 +142,11 @@ void apply_config_file(HostConfig& config, const std::string& path) {
             if (const auto* v = json::get_member(entry.value, "require_approval")) settings.require_approval = v->GetBool();
             if (const auto* v = json::get_member(entry.value, "timeout_seconds")) settings.timeout_seconds = v->GetDouble();
             if (const auto* v = json::get_member(entry.value, "isolation")) settings.isolation = v->GetString();
+            if (const auto* limits = json::get_member(entry.value, "limits")) {
+                if (const auto* v = json::get_member(*limits, "memory_mb")) settings.memory_mb = v->GetInt64();
+                if (const auto* v = json::get_member(*limits, "cpu_seconds")) settings.cpu_seconds = v->GetInt64();
+                if (const auto* v = json::get_member(*limits, "open_files")) settings.open_files = v->GetInt64();
+            }
             if (const auto* v = json::get_member(entry.value, "config")) {
                 auto copy = std::make_shared<rapidjson::Document>();
                 copy->CopyFrom(*v, copy->GetAllocator());

@@ -34,6 +34,8 @@ struct AgentSettings {
     // "in_process" or "process": the operator's choice, over the manifest's;
     // empty when not set.
     std::string isolation;
+    // Limits of the agent's runner process (process mode); < 0: the default.
+    long long memory_mb = -1, cpu_seconds = -1, open_files = -1;
 };
 
 struct OrchestrationSettings {
@@ -60,6 +62,7 @@ struct HostConfig {
     // whose operator config names none: in_process, process, or auto
     // (process outside the first-party plugin directory).
     std::string default_isolation = "in_process";
+    bool sandbox = true;  // plugins.sandbox: runners under bubblewrap where it works
     std::map<std::string, AgentSettings> agents;
     std::string database_url;  // empty: SQLite in data_dir
     size_t database_pool_size = 4;

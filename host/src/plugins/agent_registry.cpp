@@ -1,6 +1,7 @@
 #include "plugins/agent_registry.hpp"
 
 #include "json/json_util.hpp"
+#include "plugins/runner_sandbox.hpp"
 #include "util/log.hpp"
 
 #include <algorithm>
@@ -119,7 +120,20 @@ std::unique_ptr<AgentRegistry> AgentRegistry::discover(const std::vector<std::st
                 std::string error;
                 Isolation isolation = isolation_of(*record.manifest, settings->second, policy);
                 auto config = effective_config(*record.manifest, settings->second.config.get(), error);
-                if (config) record.agent = LoadedAgent::load(*record.manifest, *config, error, isolation);
+                RunnerSandbox sandbox;
+                if (isolation == Isolation::process) {
+                    std::string why_not;
+                    sandbox.use_bwrap = policy.sandbox && bwrap_available(why_not);
+                    sandbox.network = record.manifest->has_permission("http");
+                    const AgentSettings& agent = settings->second;
+                    if (agent.memory_mb >= 0) sandbox.limits.memory_mb = agent.memory_mb;
+                    if (agent.cpu_seconds >= 0) sandbox.limits.cpu_seconds = agent.cpu_seconds;
+                    if (agent.open_files >= 0) sandbox.limits.open_files = agent.open_files;
+                    if (policy.sandbox && !sandbox.use_bwrap)
+                        log::warn("plugin runner starts without a sandbox",
+                                  {{"agent", record.name}, {"reason", why_not}});
+                }
+                if (config) record.agent = LoadedAgent::load(*record.manifest, *config, error, isolation, sandbox);
                 if (record.agent) record.state = PluginState::loaded;
                 else record.reason = error;
             }

@@ -32,6 +32,7 @@ struct PluginRecord {
 struct IsolationPolicy {
     std::string default_isolation = "in_process";  // in_process, process or auto
     std::string first_party_dir;  // auto: plugins under it run in process, others in a runner
+    bool sandbox = true;          // runners under bubblewrap where it works
 };
 
 class AgentRegistry {

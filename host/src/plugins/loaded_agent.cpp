@@ -11,7 +11,8 @@ LoadedAgent::LoadedAgent(Manifest manifest, std::string config_json)
 const char* to_string(Isolation isolation) { return isolation == Isolation::process ? "process" : "in_process"; }
 
 std::shared_ptr<LoadedAgent> LoadedAgent::load(const Manifest& manifest, const std::string& config_json,
-                                               std::string& error, Isolation isolation) {
+                                               std::string& error, Isolation isolation,
+                                               const RunnerSandbox& sandbox) {
     if (isolation == Isolation::process) {
         // The same checks as a library opened here, on what the runner's
         // copy of the plugin reported.
@@ -21,7 +22,7 @@ std::shared_ptr<LoadedAgent> LoadedAgent::load(const Manifest& manifest, const s
         }
         std::shared_ptr<LoadedAgent> agent(new LoadedAgent(manifest, config_json));
         RunnerClient::Identity identity;
-        agent->runner_ = RunnerClient::start(manifest, agent->config_json_, identity, error);
+        agent->runner_ = RunnerClient::start(manifest, agent->config_json_, sandbox, identity, error);
         if (!agent->runner_) return nullptr;
         const std::string& file = manifest.library_path;
         if (std::string reason = check_abi(identity.abi_version, AGENTHOST_ABI_VERSION, file); !reason.empty()) error = reason;

@@ -34,7 +34,8 @@ class LoadedAgent {
     // Opens the library, checks it and creates the agent with `config_json`.
     // Returns null and sets `error` (naming the file and reason) on failure.
     static std::shared_ptr<LoadedAgent> load(const Manifest& manifest, const std::string& config_json,
-                                             std::string& error, Isolation isolation = Isolation::in_process);
+                                             std::string& error, Isolation isolation = Isolation::in_process,
+                                             const RunnerSandbox& sandbox = {});
     ~LoadedAgent();
     LoadedAgent(const LoadedAgent&) = delete;
     LoadedAgent& operator=(const LoadedAgent&) = delete;
@@ -51,6 +52,8 @@ class LoadedAgent {
     // The runner process in process mode (0 while it restarts); 0 in process.
     pid_t runner_pid() const { return runner_ ? runner_->pid() : 0; }
     long long runner_crashes() const { return runner_ ? runner_->crashes() : 0; }
+    // How the runner is confined (process mode only).
+    std::string sandbox_description() const { return runner_ ? runner_->sandbox().description() : ""; }
 
     // Called by the host service table while the plugin creates its agent.
     void set_create_error(std::string message) { create_error_ = std::move(message); }

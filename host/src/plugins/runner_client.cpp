@@ -30,10 +30,12 @@ constexpr auto kMaxRestartDelay = std::chrono::seconds(5);
 
 std::string text_of(agenthost_str text) { return text.ptr == nullptr ? std::string() : std::string(text.ptr, text.len); }
 
-std::string describe_exit(pid_t pid, int status) {
+// bubblewrap reports a child killed by a signal as exit code 128 + signal.
+std::string describe_exit(pid_t pid, int status, bool sandboxed) {
     std::string who = "the runner (pid " + std::to_string(pid) + ")";
-    if (WIFSIGNALED(status)) {
-        int signal_number = WTERMSIG(status);
+    bool signalled = WIFSIGNALED(status) || (sandboxed && WIFEXITED(status) && WEXITSTATUS(status) > 128);
+    if (signalled) {
+        int signal_number = WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status) - 128;
         const char* name = sigabbrev_np(signal_number);
         return who + " died of " + (name != nullptr ? "SIG" + std::string(name) : "signal " + std::to_string(signal_number));
     }
@@ -71,6 +73,7 @@ struct RunnerClient::Connection {
 struct RunnerClient::State : std::enable_shared_from_this<RunnerClient::State> {
     Manifest manifest;
     std::string config_json;
+    RunnerSandbox sandbox;
     std::mutex mutex;
     std::shared_ptr<Connection> current;
     bool closing = false;
@@ -97,9 +100,11 @@ std::shared_ptr<RunnerClient::Connection> RunnerClient::State::spawn(Identity& i
     }
     // Everything the child needs is prepared before fork: between fork and
     // exec only async-signal-safe calls are allowed in a threaded process.
-    std::string path = g_runner_path;
-    char fd_argument[] = "3";
-    char* argv[] = {path.data(), fd_argument, nullptr};
+    std::vector<std::string> command = runner_command(sandbox, g_runner_path, "3");
+    std::vector<char*> argv;
+    for (std::string& part : command) argv.push_back(part.data());
+    argv.push_back(nullptr);
+    const RunnerLimits limits = sandbox.limits;
     sigset_t none;
     sigemptyset(&none);
     pid_t pid = fork();
@@ -116,7 +121,8 @@ std::shared_ptr<RunnerClient::Connection> RunnerClient::State::spawn(Identity& i
         else fcntl(3, F_SETFD, 0);
         close_range(4, ~0U, 0);
         pthread_sigmask(SIG_SETMASK, &none, nullptr);  // the host blocks SIGTERM in all its threads
-        execv(argv[0], argv);
+        apply_limits(limits);
+        execv(argv[0], argv.data());
         _exit(127);
     }
     close(fds[1]);
@@ -128,7 +134,7 @@ std::shared_ptr<RunnerClient::Connection> RunnerClient::State::spawn(Identity& i
         !isolation::read_frame(connection->fd, reply)) {
         int status = 0;
         waitpid(pid, &status, 0);
-        error = "agent '" + manifest.name + "': " + describe_exit(pid, status) + " while loading " + manifest.library_path;
+        error = "agent '" + manifest.name + "': " + describe_exit(pid, status, sandbox.use_bwrap) + " while loading " + manifest.library_path;
         return nullptr;
     }
     if (reply.kind != FrameKind::ready) {
@@ -198,7 +204,7 @@ void RunnerClient::State::read_loop(std::shared_ptr<State> state, std::shared_pt
     // says how, for the runs it leaves behind.
     int status = 0;
     waitpid(connection->pid, &status, 0);
-    std::string death = describe_exit(connection->pid, status);
+    std::string death = describe_exit(connection->pid, status, state->sandbox.use_bwrap);
     bool closing;
     {
         std::lock_guard<std::mutex> lock(state->mutex);
@@ -228,10 +234,12 @@ void RunnerClient::State::read_loop(std::shared_ptr<State> state, std::shared_pt
 }
 
 std::unique_ptr<RunnerClient> RunnerClient::start(const Manifest& manifest, const std::string& config_json,
-                                                  Identity& identity, std::string& error) {
+                                                  const RunnerSandbox& sandbox, Identity& identity,
+                                                  std::string& error) {
     auto state = std::make_shared<State>();
     state->manifest = manifest;
     state->config_json = config_json;
+    state->sandbox = sandbox;
     {
         std::lock_guard<std::mutex> lock(state->mutex);
         state->current = state->spawn(identity, error);
@@ -257,6 +265,8 @@ pid_t RunnerClient::pid() const {
     std::lock_guard<std::mutex> lock(state_->mutex);
     return state_->current ? state_->current->pid : 0;
 }
+
+const RunnerSandbox& RunnerClient::sandbox() const { return state_->sandbox; }
 
 long long RunnerClient::crashes() const {
     std::lock_guard<std::mutex> lock(state_->mutex);

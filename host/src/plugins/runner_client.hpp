@@ -10,6 +10,7 @@
 #include "isolation/frame.hpp"
 #include "plugins/manifest.hpp"
 #include "plugins/run_context.hpp"
+#include "plugins/runner_sandbox.hpp"
 
 #include <agenthost/abi.h>
 
@@ -41,7 +42,7 @@ class RunnerClient {
     // Starts the runner and creates the agent in it; null and `error` on
     // failure (the plugin's own message when its create failed).
     static std::unique_ptr<RunnerClient> start(const Manifest& manifest, const std::string& config_json,
-                                               Identity& identity, std::string& error);
+                                               const RunnerSandbox& sandbox, Identity& identity, std::string& error);
     ~RunnerClient();
     RunnerClient(const RunnerClient&) = delete;
     RunnerClient& operator=(const RunnerClient&) = delete;
@@ -55,6 +56,7 @@ class RunnerClient {
     pid_t pid() const;
     // Runner processes that died since the agent was loaded.
     long long crashes() const;
+    const RunnerSandbox& sandbox() const;
 
     struct Connection;
     struct PendingInvoke;
