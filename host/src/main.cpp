@@ -199,7 +199,9 @@ int main(int argc, char** argv) {
     // Process isolation's runner lives beside this binary.
     plugins::set_runner_path((std::filesystem::path(default_plugin_dir(argv[0])).parent_path() / "bin" /
                               "agenthost-plugin-runner").string());
-    plugins::IsolationPolicy isolation_policy{config.default_isolation, default_plugin_dir(argv[0]), config.sandbox};
+    plugins::IsolationPolicy isolation_policy{
+        config.default_isolation, default_plugin_dir(argv[0]), config.sandbox,
+        {config.crash_loop_max_crashes, config.crash_loop_window_seconds, config.crash_loop_cooldown_seconds}};
     auto registry = plugins::AgentRegistry::discover(config.plugin_dirs, config.agents, isolation_policy);
     runs::WorkerPool workers(static_cast<size_t>(config.worker_count), config.queue_limit);
     runs::RunWaiters waiters;

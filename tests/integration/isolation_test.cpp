@@ -405,3 +405,62 @@ TEST_CASE("a runner under bubblewrap cannot write outside /tmp or connect withou
     CHECK(result(R"({"fault":"connect","port":)" + std::to_string(host.port()) + "}") == R"({"connected":false})");
     std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("a runner crashing in a loop opens the circuit; the cool-down and a reload close it", "[isolation][process]") {
+    std::string config = host_config(R"({"echo":{"enabled":true},"faulty":{"enabled":true,"isolation":"process"}})");
+    const std::string plugins = R"("plugins":{)";
+    config.insert(config.find(plugins) + plugins.size(),
+                  R"("crash_loop":{"max_crashes":2,"window_seconds":30,"cooldown_seconds":2},)");
+    HostProcess host(config);
+    HttpClient client(host.base_url());
+    for (int i = 0; i < 2; ++i) {
+        std::string id = submit(client, "faulty", R"({"fault":"segv"})");
+        REQUIRE(poll_until([&] { return finished(run_status_of(client, id)); }, 10000ms, 20ms));
+        CHECK(string_member(fetch_run(client, id), "error_type") == "plugin_crashed");
+    }
+    // Open: failed in /plugins, /health degraded, new runs refused.
+    auto faulty = plugin_entry(client, "faulty");
+    CHECK(string_member(faulty, "state") == "failed");
+    CHECK_THAT(string_member(faulty, "reason"), Contains("crashed 2 times") && Contains("SIGSEGV"));
+    CHECK(string_member(json_of(client.get("/health")), "status") == "degraded");
+    error_envelope(client.post("/runs", run_request("faulty", "refused", R"({"fault":"none"})")), 409, "AgentUnavailable");
+    // Other agents are unaffected.
+    std::string echo = submit(client, "echo", "");
+    CHECK(poll_until([&] { return run_status_of(client, echo) == "succeeded"; }, 5000ms));
+
+    // The cool-down closes it.
+    REQUIRE(poll_until([&] { return string_member(plugin_entry(client, "faulty"), "state") == "loaded"; }, 5000ms));
+    std::string healthy = submit(client, "faulty", R"({"fault":"none"})");
+    CHECK(poll_until([&] { return run_status_of(client, healthy) == "succeeded"; }, 10000ms));
+
+    // Open it again, then a reload closes it at once with a new runner.
+    for (int i = 0; i < 2; ++i) {
+        std::string id = submit(client, "faulty", R"({"fault":"segv"})");
+        REQUIRE(poll_until([&] { return finished(run_status_of(client, id)); }, 10000ms, 20ms));
+    }
+    CHECK(string_member(plugin_entry(client, "faulty"), "state") == "failed");
+    auto reload = client.post("/plugins/faulty/reload", "");
+    INFO("reload: " << reload.body);
+    CHECK(reload.status == 202);
+    CHECK(string_member(plugin_entry(client, "faulty"), "state") == "loaded");
+    std::string after = submit(client, "faulty", R"({"fault":"none"})");
+    CHECK(poll_until([&] { return run_status_of(client, after) == "succeeded"; }, 10000ms));
+    error_envelope(client.post("/plugins/echo/reload", ""), 409, "ReloadUnsupported");
+}
+
+TEST_CASE("a reload under load loses no run", "[isolation][process]") {
+    HostProcess host(host_config(R"({"echo":{"enabled":true,"isolation":"process"}})"));
+    HttpClient client(host.base_url());
+    long long before = plugin_entry(client, "echo")["runner_pid"].GetInt64();
+    std::vector<std::string> runs;
+    for (int i = 0; i < 6; ++i) runs.push_back(submit(client, "echo", R"({"action":"sleep","ms":400})"));
+    REQUIRE(poll_until([&] { return started(client, runs[0]); }, 5000ms, 10ms));
+    REQUIRE(client.post("/plugins/echo/reload", "").status == 202);
+    for (int i = 0; i < 6; ++i) runs.push_back(submit(client, "echo", R"({"action":"sleep","ms":50})"));
+    for (const auto& id : runs) {
+        INFO("run " << id);
+        CHECK(poll_until([&] { return run_status_of(client, id) == "succeeded"; }, 15000ms));
+    }
+    CHECK(plugin_entry(client, "echo")["runner_pid"].GetInt64() != before);
+    CHECK(plugin_entry(client, "echo")["runner_crashes"].GetInt64() == 0);
+}

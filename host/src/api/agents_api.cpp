@@ -23,6 +23,15 @@ void write_isolation(JsonWriter& out, const plugins::PluginRecord& record) {
 }
 
 void write_state(JsonWriter& out, const plugins::PluginRecord& record) {
+    // A loaded agent given up on after repeated runner crashes is failed
+    // until its cool-down ends or it is reloaded.
+    std::string unavailable = record.agent ? record.agent->unavailable_reason() : "";
+    if (!unavailable.empty()) {
+        out.field("state", "failed");
+        out.field("enabled", false);
+        out.field("reason", unavailable);
+        return;
+    }
     out.field("state", plugins::to_string(record.state));
     out.field("enabled", record.state == plugins::PluginState::loaded);
     if (!record.reason.empty()) out.field("reason", record.reason);
@@ -123,6 +132,25 @@ http::HttpResponse describe_agent(const ApiContext& context, const std::string& 
     return http::json_response(200, out.str());
 }
 
+// Process mode: a new runner loads the library from disk again (a new build
+// of the plugin) for the next runs, after the old one finishes its runs; a
+// crash-looping agent is tried again at once.
+http::HttpResponse reload_plugin(const ApiContext& context, const std::string& name) {
+    const plugins::PluginRecord* record = context.registry.find(name);
+    if (record == nullptr) throw http::ApiError(404, "AgentNotFound", "no agent named '" + name + "'");
+    if (!record->agent)
+        throw http::ApiError(409, "AgentUnavailable", "agent '" + name + "' is not loaded: " + record->reason);
+    if (!record->agent->restart_runner())
+        throw http::ApiError(409, "ReloadUnsupported",
+                             "agent '" + name + "' runs in process; reloading needs isolation 'process'");
+    JsonWriter out;
+    out->StartObject();
+    out.field("name", name);
+    out.field("status", "reloading");
+    out->EndObject();
+    return http::json_response(202, out.str());
+}
+
 http::HttpResponse list_plugins(const ApiContext& context) {
     std::vector<runs::StuckRun> stuck = context.runs.stuck_runs();
     JsonWriter out;
@@ -170,6 +198,9 @@ void add_agent_routes(http::Router& router, ApiContext& context) {
     });
     router.get("/agents/:name", [&context](const http::HttpRequest& request, http::Responder responder) {
         responder.send(describe_agent(context, request.param("name")));
+    });
+    router.post("/plugins/:name/reload", [&context](const http::HttpRequest& request, http::Responder responder) {
+        responder.send(reload_plugin(context, request.param("name")));
     });
     router.get("/plugins", [&context](const http::HttpRequest&, http::Responder responder) {
         responder.send(list_plugins(context));

@@ -9,6 +9,9 @@ namespace {
 http::HttpResponse health(const ApiContext& context) {
     size_t loaded = context.registry.count(plugins::PluginState::loaded);
     size_t failed = context.registry.count(plugins::PluginState::failed);
+    // Agents given up on after repeated runner crashes count as failed.
+    for (const auto& agent : context.registry.loaded_agents())
+        if (!agent->unavailable_reason().empty()) ++failed;
     size_t disabled = context.registry.count(plugins::PluginState::disabled);
     const char* plugin_status = failed == 0 ? "healthy" : "degraded";
     bool database_up = context.runs.store_healthy();

@@ -134,6 +134,12 @@ void apply_config_file(HostConfig& config, const std::string& path) {
         }
         if (const auto* v = json::get_member(*plugins, "default_isolation")) config.default_isolation = v->GetString();
         if (const auto* v = json::get_member(*plugins, "sandbox")) config.sandbox = v->GetBool();
+        if (const auto* loop = json::get_member(*plugins, "crash_loop")) {
+            if (const auto* v = json::get_member(*loop, "max_crashes")) config.crash_loop_max_crashes = v->GetInt();
+            if (const auto* v = json::get_member(*loop, "window_seconds")) config.crash_loop_window_seconds = v->GetDouble();
+            if (const auto* v = json::get_member(*loop, "cooldown_seconds"))
+                config.crash_loop_cooldown_seconds = v->GetDouble();
+        }
     }
     if (const auto* agents = json::get_member(*document, "agents")) {
         for (const auto& entry : agents->GetObject()) {

@@ -63,6 +63,11 @@ struct HostConfig {
     // (process outside the first-party plugin directory).
     std::string default_isolation = "in_process";
     bool sandbox = true;  // plugins.sandbox: runners under bubblewrap where it works
+    // plugins.crash_loop: an agent whose runner crashes max_crashes times
+    // within window_seconds is unavailable for cooldown_seconds.
+    int crash_loop_max_crashes = 5;
+    double crash_loop_window_seconds = 60;
+    double crash_loop_cooldown_seconds = 300;
     std::map<std::string, AgentSettings> agents;
     std::string database_url;  // empty: SQLite in data_dir
     size_t database_pool_size = 4;

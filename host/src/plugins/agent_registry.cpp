@@ -125,6 +125,7 @@ std::unique_ptr<AgentRegistry> AgentRegistry::discover(const std::vector<std::st
                     std::string why_not;
                     sandbox.use_bwrap = policy.sandbox && bwrap_available(why_not);
                     sandbox.network = record.manifest->has_permission("http");
+                    sandbox.crash_loop = policy.crash_loop;
                     const AgentSettings& agent = settings->second;
                     if (agent.memory_mb >= 0) sandbox.limits.memory_mb = agent.memory_mb;
                     if (agent.cpu_seconds >= 0) sandbox.limits.cpu_seconds = agent.cpu_seconds;

@@ -6,6 +6,7 @@
 #include "config/host_config.hpp"
 #include "plugins/loaded_agent.hpp"
 #include "plugins/manifest.hpp"
+#include "plugins/runner_sandbox.hpp"
 
 #include <map>
 #include <memory>
@@ -33,6 +34,7 @@ struct IsolationPolicy {
     std::string default_isolation = "in_process";  // in_process, process or auto
     std::string first_party_dir;  // auto: plugins under it run in process, others in a runner
     bool sandbox = true;          // runners under bubblewrap where it works
+    CrashLoopPolicy crash_loop;
 };
 
 class AgentRegistry {

@@ -52,6 +52,16 @@ class LoadedAgent {
     // The runner process in process mode (0 while it restarts); 0 in process.
     pid_t runner_pid() const { return runner_ ? runner_->pid() : 0; }
     long long runner_crashes() const { return runner_ ? runner_->crashes() : 0; }
+    // Non-empty while the agent is given up on after repeated runner
+    // crashes (process mode); new runs are refused meanwhile.
+    std::string unavailable_reason() const { return runner_ ? runner_->unavailable_reason() : ""; }
+    // Process mode: a new runner (loading the library from disk again) for
+    // the next runs, and the crash-loop circuit closed. False in process.
+    bool restart_runner() const {
+        if (!runner_) return false;
+        runner_->reset();
+        return true;
+    }
     // How the runner is confined (process mode only).
     std::string sandbox_description() const { return runner_ ? runner_->sandbox().description() : ""; }
 

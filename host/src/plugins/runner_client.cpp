@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <atomic>
 #include <optional>
+#include <sstream>
 #include <csignal>
 #include <fcntl.h>
 #include <sys/socket.h>
@@ -62,6 +63,7 @@ struct RunnerClient::Connection {
     std::mutex mutex;
     std::map<uint64_t, std::shared_ptr<PendingInvoke>> pending;
     bool alive = true;
+    std::atomic<bool> retired{false};  // replaced by reset(); stops once its runs are done
     std::string death;
 
     bool send(const Frame& frame) { return isolation::write_frame(fd, write_mutex, frame); }
@@ -80,7 +82,16 @@ struct RunnerClient::State : std::enable_shared_from_this<RunnerClient::State> {
     long long crashes = 0;
     int crashes_in_a_row = 0;
     std::chrono::steady_clock::time_point last_crash{};
+    std::deque<std::chrono::steady_clock::time_point> recent_crashes;  // within the crash-loop window
+    std::chrono::steady_clock::time_point unavailable_until{};
+    std::string unavailable_reason;  // empty: circuit closed
     std::atomic<uint64_t> next_invoke{1};
+
+    // Called with `mutex` held when a runner died.
+    void count_crash(const std::string& death);
+    // Called with `mutex` held: whether the circuit is open now (closing
+    // it once the cool-down has passed).
+    bool circuit_open();
 
     std::shared_ptr<Connection> spawn(Identity& identity, std::string& error);
     std::shared_ptr<Connection> connection(std::string& error);
@@ -150,8 +161,43 @@ std::shared_ptr<RunnerClient::Connection> RunnerClient::State::spawn(Identity& i
     return connection;
 }
 
+void RunnerClient::State::count_crash(const std::string& death) {
+    auto now = std::chrono::steady_clock::now();
+    ++crashes;
+    ++crashes_in_a_row;
+    last_crash = now;
+    recent_crashes.push_back(now);
+    auto window = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+        std::chrono::duration<double>(sandbox.crash_loop.window_seconds));
+    while (!recent_crashes.empty() && now - recent_crashes.front() > window) recent_crashes.pop_front();
+    if (static_cast<int>(recent_crashes.size()) < sandbox.crash_loop.max_crashes || !unavailable_reason.empty()) return;
+    unavailable_until = now + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                  std::chrono::duration<double>(sandbox.crash_loop.cooldown_seconds));
+    std::ostringstream reason;
+    reason << "its runner crashed " << recent_crashes.size() << " times within " << sandbox.crash_loop.window_seconds
+           << " s (last: " << death << "); retried after " << sandbox.crash_loop.cooldown_seconds
+           << " s or on POST /plugins/" << manifest.name << "/reload";
+    unavailable_reason = reason.str();
+    log::error("agent disabled after repeated runner crashes", {{"agent", manifest.name}, {"reason", unavailable_reason}});
+}
+
+bool RunnerClient::State::circuit_open() {
+    if (unavailable_reason.empty()) return false;
+    if (std::chrono::steady_clock::now() < unavailable_until) return true;
+    // Cool-down over: try again, with a fresh window.
+    log::info("agent available again after its cool-down", {{"agent", manifest.name}});
+    unavailable_reason.clear();
+    recent_crashes.clear();
+    crashes_in_a_row = 0;
+    return false;
+}
+
 std::shared_ptr<RunnerClient::Connection> RunnerClient::State::connection(std::string& error) {
     std::unique_lock<std::mutex> lock(mutex);
+    if (circuit_open()) {
+        error = "agent '" + manifest.name + "' is unavailable: " + unavailable_reason;
+        return nullptr;
+    }
     if (current && current->alive) return current;
     if (closing) {
         error = "agent '" + manifest.name + "' is being unloaded";
@@ -167,8 +213,7 @@ std::shared_ptr<RunnerClient::Connection> RunnerClient::State::connection(std::s
     Identity identity;
     current = spawn(identity, error);
     if (!current) {
-        ++crashes_in_a_row;
-        last_crash = std::chrono::steady_clock::now();
+        count_crash(error);
         return nullptr;
     }
     log::info("plugin runner started", {{"agent", manifest.name}, {"pid", static_cast<long long>(current->pid)}});
@@ -209,11 +254,8 @@ void RunnerClient::State::read_loop(std::shared_ptr<State> state, std::shared_pt
     {
         std::lock_guard<std::mutex> lock(state->mutex);
         closing = state->closing;
-        if (!closing) {
-            ++state->crashes;
-            ++state->crashes_in_a_row;
-            state->last_crash = std::chrono::steady_clock::now();
-        }
+        // A runner replaced by reset() was asked to stop: no crash.
+        if (!closing && !connection->retired) state->count_crash(death);
         if (state->current == connection) state->current.reset();
     }
     size_t executing = 0;
@@ -228,7 +270,7 @@ void RunnerClient::State::read_loop(std::shared_ptr<State> state, std::shared_pt
             pending->ready.notify_all();
         }
     }
-    if (!closing)
+    if (!closing && !connection->retired)
         log::error("plugin runner died; its runs fail as plugin_crashed and the next run starts a new one",
                    {{"agent", agent}, {"cause", death}, {"runs", static_cast<long long>(executing)}});
 }
@@ -267,6 +309,36 @@ pid_t RunnerClient::pid() const {
 }
 
 const RunnerSandbox& RunnerClient::sandbox() const { return state_->sandbox; }
+
+std::string RunnerClient::unavailable_reason() const {
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    return state_->circuit_open() ? state_->unavailable_reason : "";
+}
+
+void RunnerClient::reset() {
+    std::shared_ptr<Connection> old;
+    {
+        std::lock_guard<std::mutex> lock(state_->mutex);
+        state_->unavailable_reason.clear();
+        state_->recent_crashes.clear();
+        state_->crashes_in_a_row = 0;
+        old = std::move(state_->current);
+    }
+    if (!old) return;
+    // The next invoke starts a new runner; the old one is told to stop once
+    // the runs it is executing are done.
+    std::thread([old] {
+        old->retired = true;
+        for (;;) {
+            {
+                std::lock_guard<std::mutex> lock(old->mutex);
+                if (old->pending.empty() || !old->alive) break;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+        old->send({FrameKind::shutdown, 0, 0, {}});
+    }).detach();
+}
 
 long long RunnerClient::crashes() const {
     std::lock_guard<std::mutex> lock(state_->mutex);

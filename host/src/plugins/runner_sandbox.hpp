@@ -17,10 +17,20 @@ struct RunnerLimits {
     long long open_files = 256;  // RLIMIT_NOFILE
 };
 
+// When a plugin that keeps crashing its runner is given up on for a while:
+// `max_crashes` within `window_seconds` opens the circuit (the agent is
+// unavailable) for `cooldown_seconds` or until a reload.
+struct CrashLoopPolicy {
+    int max_crashes = 5;
+    double window_seconds = 60;
+    double cooldown_seconds = 300;
+};
+
 struct RunnerSandbox {
     bool use_bwrap = false;  // bubblewrap found and working
     bool network = false;    // the plugin declares "http"
     RunnerLimits limits;
+    CrashLoopPolicy crash_loop;
     // "bwrap: read-only filesystem, private /tmp, no network" or
     // "none: <why>"; shown in GET /plugins.
     std::string description() const;
