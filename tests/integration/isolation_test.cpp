@@ -464,3 +464,19 @@ TEST_CASE("a reload under load loses no run", "[isolation][process]") {
     CHECK(plugin_entry(client, "echo")["runner_pid"].GetInt64() != before);
     CHECK(plugin_entry(client, "echo")["runner_crashes"].GetInt64() == 0);
 }
+
+TEST_CASE("agents.<name>.max_concurrency bounds an agent's invokes at once, in both modes", "[isolation][process]") {
+    for (const std::string mode : {"in_process", "process"}) {
+        INFO("mode " << mode);
+        HostProcess host(host_config(R"({"echo":{"enabled":true,"max_concurrency":1,"isolation":")" + mode + R"("}})"),
+                         {"--workers", "4"});
+        HttpClient client(host.base_url());
+        CHECK(plugin_entry(client, "echo")["max_concurrency"].GetInt() == 1);
+        auto begun = std::chrono::steady_clock::now();
+        std::vector<std::string> runs;
+        for (int i = 0; i < 3; ++i) runs.push_back(submit(client, "echo", R"({"action":"sleep","ms":300})"));
+        for (const auto& id : runs) REQUIRE(poll_until([&] { return run_status_of(client, id) == "succeeded"; }, 10000ms, 10ms));
+        // One at a time: three 300 ms runs take at least 900 ms.
+        CHECK(std::chrono::steady_clock::now() - begun >= 880ms);
+    }
+}

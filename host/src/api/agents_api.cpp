@@ -14,6 +14,8 @@ namespace {
 void write_isolation(JsonWriter& out, const plugins::PluginRecord& record) {
     if (!record.agent) return;
     out.field("isolation", plugins::to_string(record.agent->isolation()));
+    out.key("max_concurrency");
+    out->Int(record.agent->max_concurrency());
     if (record.agent->isolation() != plugins::Isolation::process) return;
     out.key("runner_pid");
     out->Int64(record.agent->runner_pid());

@@ -148,6 +148,7 @@ void apply_config_file(HostConfig& config, const std::string& path) {
             if (const auto* v = json::get_member(entry.value, "require_approval")) settings.require_approval = v->GetBool();
             if (const auto* v = json::get_member(entry.value, "timeout_seconds")) settings.timeout_seconds = v->GetDouble();
             if (const auto* v = json::get_member(entry.value, "isolation")) settings.isolation = v->GetString();
+            if (const auto* v = json::get_member(entry.value, "max_concurrency")) settings.max_concurrency = v->GetInt();
             if (const auto* limits = json::get_member(entry.value, "limits")) {
                 if (const auto* v = json::get_member(*limits, "memory_mb")) settings.memory_mb = v->GetInt64();
                 if (const auto* v = json::get_member(*limits, "cpu_seconds")) settings.cpu_seconds = v->GetInt64();

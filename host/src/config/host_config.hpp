@@ -36,6 +36,7 @@ struct AgentSettings {
     std::string isolation;
     // Limits of the agent's runner process (process mode); < 0: the default.
     long long memory_mb = -1, cpu_seconds = -1, open_files = -1;
+    int max_concurrency = 0;  // invokes of this agent at once; 0: no bound
 };
 
 struct OrchestrationSettings {

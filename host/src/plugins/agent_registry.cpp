@@ -135,6 +135,7 @@ std::unique_ptr<AgentRegistry> AgentRegistry::discover(const std::vector<std::st
                                   {{"agent", record.name}, {"reason", why_not}});
                 }
                 if (config) record.agent = LoadedAgent::load(*record.manifest, *config, error, isolation, sandbox);
+                if (record.agent) record.agent->set_max_concurrency(settings->second.max_concurrency);
                 if (record.agent) record.state = PluginState::loaded;
                 else record.reason = error;
             }

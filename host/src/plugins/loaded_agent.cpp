@@ -96,6 +96,24 @@ std::string with_llm_info(const Manifest& manifest, const std::string& input_jso
 
 InvokeOutcome LoadedAgent::invoke(RunContext& run, const std::string& raw_input_json) const {
     const std::string input_json = with_llm_info(manifest_, raw_input_json);
+    // agents.<name>.max_concurrency: a slot is held for the plugin call.
+    struct Slot {
+        const LoadedAgent& agent;
+        explicit Slot(const LoadedAgent& owner) : agent(owner) {
+            if (agent.max_concurrency_ <= 0) return;
+            std::unique_lock<std::mutex> lock(agent.slots_mutex_);
+            agent.slot_free_.wait(lock, [this] { return agent.invoking_ < agent.max_concurrency_; });
+            ++agent.invoking_;
+        }
+        ~Slot() {
+            if (agent.max_concurrency_ <= 0) return;
+            {
+                std::lock_guard<std::mutex> lock(agent.slots_mutex_);
+                --agent.invoking_;
+            }
+            agent.slot_free_.notify_one();
+        }
+    } slot(*this);
     // The ABI says on_agent_invoke never throws, but a plugin written
     // against the raw C header (or compiled without noexcept) can still let
     // an exception escape. Called through a type without noexcept, the

@@ -11,7 +11,9 @@
 
 #include <boost/dll/shared_library.hpp>
 
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <string>
 
 namespace agenthost::plugins {
@@ -36,6 +38,10 @@ class LoadedAgent {
     static std::shared_ptr<LoadedAgent> load(const Manifest& manifest, const std::string& config_json,
                                              std::string& error, Isolation isolation = Isolation::in_process,
                                              const RunnerSandbox& sandbox = {});
+
+    // At most `limit` invokes at once (0: no bound); the others wait.
+    void set_max_concurrency(int limit) { max_concurrency_ = limit; }
+    int max_concurrency() const { return max_concurrency_; }
     ~LoadedAgent();
     LoadedAgent(const LoadedAgent&) = delete;
     LoadedAgent& operator=(const LoadedAgent&) = delete;
@@ -77,6 +83,10 @@ class LoadedAgent {
     std::string create_error_;
     uint32_t reported_abi_version_ = 0;
     std::unique_ptr<RunnerClient> runner_;  // process mode: the library is loaded there, not here
+    int max_concurrency_ = 0;
+    mutable std::mutex slots_mutex_;
+    mutable std::condition_variable slot_free_;
+    mutable int invoking_ = 0;
     std::shared_ptr<boost::dll::shared_library> library_;
     const agenthost_agent_descriptor* descriptor_ = nullptr;
     agenthost_module_agent_ptr instance_ = nullptr;
