@@ -480,3 +480,14 @@ TEST_CASE("agents.<name>.max_concurrency bounds an agent's invokes at once, in b
         CHECK(std::chrono::steady_clock::now() - begun >= 880ms);
     }
 }
+
+TEST_CASE("a first-party agent that logs while it starts runs in a runner unchanged", "[isolation][process]") {
+    // sentiment logs from its constructor: log frames arrive before READY.
+    HostProcess host(host_config(R"({"sentiment":{"enabled":true,"isolation":"process"}})"));
+    HttpClient client(host.base_url());
+    CHECK(string_member(plugin_entry(client, "sentiment"), "isolation") == "process");
+    auto answer = client.post("/agent/invoke", R"({"agent_name":"sentiment","task":"I love this, it works great"})");
+    INFO("answer: " << answer.body);
+    CHECK(answer.status == 200);
+    CHECK_THAT(answer.body, Contains("positive"));
+}

@@ -26,6 +26,7 @@ std::string g_runner_path;
 // A runner that was asked to stop and did not return after this long is
 // killed (the run was cancelled or timed out).
 constexpr auto kKillGrace = std::chrono::seconds(2);
+constexpr long kCreateTimeoutSeconds = 30;
 constexpr auto kFirstRestartDelay = std::chrono::milliseconds(100);
 constexpr auto kMaxRestartDelay = std::chrono::seconds(5);
 
@@ -42,6 +43,17 @@ std::string describe_exit(pid_t pid, int status, bool sandboxed) {
     }
     if (WIFEXITED(status)) return who + " exited with code " + std::to_string(WEXITSTATUS(status));
     return who + " stopped";
+}
+
+// A line the plugin logged in its runner, tagged with the agent as in
+// process.
+void log_from_plugin(const std::string& agent, const Frame& frame) {
+    int level = std::atoi(frame.field(0).c_str());
+    log::Level mapped = level <= AGENTHOST_LOG_DEBUG  ? log::Level::debug
+                        : level == AGENTHOST_LOG_INFO ? log::Level::info
+                        : level == AGENTHOST_LOG_WARN ? log::Level::warn
+                                                      : log::Level::error;
+    log::write(mapped, frame.field(1), {{"agent", agent}});
 }
 
 }  // namespace
@@ -140,17 +152,33 @@ std::shared_ptr<RunnerClient::Connection> RunnerClient::State::spawn(Identity& i
     auto connection = std::make_shared<Connection>();
     connection->fd = fds[0];
     connection->pid = pid;
+    // The plugin may log while it creates its agent; then READY or FAILED,
+    // within a bound: a create that hangs must not hang the host's start.
+    timeval create_timeout{kCreateTimeoutSeconds, 0};
+    setsockopt(connection->fd, SOL_SOCKET, SO_RCVTIMEO, &create_timeout, sizeof create_timeout);
     Frame reply;
-    if (!connection->send({FrameKind::create, 0, 0, {manifest.library_path, config_json}}) ||
-        !isolation::read_frame(connection->fd, reply)) {
+    bool answered = connection->send({FrameKind::create, 0, 0, {manifest.library_path, config_json}});
+    while (answered && (answered = isolation::read_frame(connection->fd, reply)) && reply.kind == FrameKind::log)
+        log_from_plugin(manifest.name, reply);
+    timeval no_timeout{0, 0};
+    setsockopt(connection->fd, SOL_SOCKET, SO_RCVTIMEO, &no_timeout, sizeof no_timeout);
+    if (!answered) {
         int status = 0;
-        waitpid(pid, &status, 0);
-        error = "agent '" + manifest.name + "': " + describe_exit(pid, status, sandbox.use_bwrap) + " while loading " + manifest.library_path;
+        bool hung = waitpid(pid, &status, WNOHANG) == 0;
+        if (hung) {
+            kill(pid, SIGKILL);
+            waitpid(pid, &status, 0);
+        }
+        error = "agent '" + manifest.name + "': " +
+                (hung ? "the runner did not answer within " + std::to_string(kCreateTimeoutSeconds) + " s"
+                      : describe_exit(pid, status, sandbox.use_bwrap)) +
+                " while loading " + manifest.library_path;
         return nullptr;
     }
     if (reply.kind != FrameKind::ready) {
         error = "agent '" + manifest.name + "' in " + manifest.library_path +
                 " failed to initialise in its runner: " + reply.field(0);
+        kill(pid, SIGKILL);
         int status = 0;
         waitpid(pid, &status, 0);
         return nullptr;
@@ -226,12 +254,7 @@ void RunnerClient::State::read_loop(std::shared_ptr<State> state, std::shared_pt
     Frame frame;
     while (isolation::read_frame(connection->fd, frame)) {
         if (frame.kind == FrameKind::log) {
-            int level = std::atoi(frame.field(0).c_str());
-            log::Level mapped = level <= AGENTHOST_LOG_DEBUG  ? log::Level::debug
-                                : level == AGENTHOST_LOG_INFO ? log::Level::info
-                                : level == AGENTHOST_LOG_WARN ? log::Level::warn
-                                                              : log::Level::error;
-            log::write(mapped, frame.field(1), {{"agent", agent}});
+            log_from_plugin(agent, frame);
             continue;
         }
         std::shared_ptr<PendingInvoke> pending;
