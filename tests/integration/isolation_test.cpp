@@ -296,7 +296,7 @@ TEST_CASE("in process mode a streamed LLM answer reaches the plugin token by tok
 
 TEST_CASE("a runner that crashes fails only its run as plugin_crashed; the host and other agents go on",
           "[isolation][process]") {
-    HostProcess host(host_config(kProcessAgents));
+    HostProcess host(host_config(kProcessAgents), {"--max-attempts", "1"});
     HttpClient client(host.base_url());
     long long first_pid = plugin_entry(client, "faulty")["runner_pid"].GetInt64();
 
@@ -353,8 +353,9 @@ TEST_CASE("an exception escaping a raw plugin in a runner fails the run without 
 TEST_CASE("faults in a runner fail only their run with the right error_type; other agents' runs succeed",
           "[isolation][process]") {
     HostProcess host(host_config(
-        R"({"echo":{"enabled":true,"isolation":"process"},)"
-        R"("faulty":{"enabled":true,"isolation":"process","limits":{"memory_mb":256}}})"));
+                         R"({"echo":{"enabled":true,"isolation":"process"},)"
+                         R"("faulty":{"enabled":true,"isolation":"process","limits":{"memory_mb":256}}})"),
+                     {"--max-attempts", "1"});
     HttpClient client(host.base_url());
     std::vector<std::string> echoes;
     for (int i = 0; i < 4; ++i) echoes.push_back(submit(client, "echo", R"({"action":"sleep","ms":300})"));
@@ -411,7 +412,7 @@ TEST_CASE("a runner crashing in a loop opens the circuit; the cool-down and a re
     const std::string plugins = R"("plugins":{)";
     config.insert(config.find(plugins) + plugins.size(),
                   R"("crash_loop":{"max_crashes":2,"window_seconds":30,"cooldown_seconds":2},)");
-    HostProcess host(config);
+    HostProcess host(config, {"--max-attempts", "1"});
     HttpClient client(host.base_url());
     for (int i = 0; i < 2; ++i) {
         std::string id = submit(client, "faulty", R"({"fault":"segv"})");
@@ -490,4 +491,32 @@ TEST_CASE("a first-party agent that logs while it starts runs in a runner unchan
     INFO("answer: " << answer.body);
     CHECK(answer.status == 200);
     CHECK_THAT(answer.body, Contains("positive"));
+}
+
+TEST_CASE("a run whose runner crashed is retried under max_attempts on a new runner", "[isolation][process]") {
+    HostProcess host(host_config(kProcessAgents), {"--max-attempts", "2"});
+    HttpClient client(host.base_url());
+    std::string id = submit(client, "faulty", R"({"fault":"segv"})");
+    REQUIRE(poll_until([&] { return finished(run_status_of(client, id)); }, 15000ms, 20ms));
+    auto run = fetch_run(client, id);
+    CHECK(string_member(run, "error_type") == "plugin_crashed");
+    CHECK(run["attempts"].GetInt() == 2);
+    auto events = fetch_events(client, id);
+    CHECK(count_events(events, "run.requeued") == 1);
+    CHECK(count_events(events, "run.started") == 2);
+    CHECK(plugin_entry(client, "faulty")["runner_crashes"].GetInt64() == 2);
+}
+
+TEST_CASE("a cancelled run whose plugin ignores it in a runner ends cancelled once the runner is killed",
+          "[isolation][process]") {
+    HostProcess host(host_config(kProcessAgents));
+    HttpClient client(host.base_url());
+    std::string id = submit(client, "faulty", R"({"fault":"hang","ms":60000})");
+    REQUIRE(poll_until([&] { return started(client, id); }, 5000ms, 10ms));
+    REQUIRE(client.post("/runs/" + id + "/cancel", "").status == 202);
+    REQUIRE(poll_until([&] { return finished(run_status_of(client, id)); }, 8000ms, 20ms));
+    auto run = fetch_run(client, id);
+    CHECK(string_member(run, "status") == "cancelled");
+    CHECK_THAT(string_member(run, "error"), Contains("SIGKILL"));
+    CHECK(count_events(fetch_events(client, id), "run.started") == 1);  // not retried
 }

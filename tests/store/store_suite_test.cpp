@@ -229,6 +229,27 @@ TEST_CASE("recovery ends a run whose cancel was requested before its host died a
     CHECK(events(*db, run.id).back().type == "run.cancelled");
 }
 
+TEST_CASE("a running run is queued again under its claim, keeping its attempts") {
+    testing::TestDatabase database;
+    auto db = database.open();
+    RunRecord run = new_run();
+    insert(*db, run);
+    RunRecord started = start(*db, claim(*db, 1).at(0).run);
+    RunRecord stale = started;
+    stale.fencing_token -= 1;
+    bool requeued = true;
+    db->writes().run([&](soci::session& s) { requeued = db->runs().requeue(s, stale, "runner crashed"); });
+    CHECK_FALSE(requeued);
+    db->writes().run([&](soci::session& s) { requeued = db->runs().requeue(s, started, "runner crashed"); });
+    CHECK(requeued);
+    RunRecord again = load(*db, run.id);
+    CHECK(again.status == "queued");
+    CHECK(again.attempts == 1);
+    CHECK(events(*db, run.id).back().type == "run.requeued");
+    CHECK_FALSE(complete(*db, started, "succeeded"));  // the old claim is fenced out
+    CHECK(claim(*db, 1).size() == 1);
+}
+
 TEST_CASE("only the runs a host still holds keep their lease") {
     testing::TestDatabase database;
     auto db = database.open();

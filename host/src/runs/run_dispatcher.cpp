@@ -295,6 +295,15 @@ void RunDispatcher::execute(const std::string& run_id) {
             run.error = "agent '" + run.agent + "' did not finish within its timeout of " +
                         seconds_text(timed_out_after_ms) + "; the run was cancelled";
             run.error_type = "timeout";
+        } else if (run.error_type == "plugin_crashed" && context.cancelled.load()) {
+            // Its runner was killed because it ignored the cancellation.
+            run.status = store::run_status::cancelled;
+            run.error = "cancelled; " + run.error;
+            run.error_type = "cancelled";
+        } else if (run.error_type == "plugin_crashed" && run.attempts < run.max_attempts) {
+            // Only its runner died: like a host that died, the run gets its
+            // remaining attempts (on a new runner).
+            run.status = store::run_status::queued;
         }
         next_seq = services.next_seq();
     }
@@ -306,15 +315,20 @@ void RunDispatcher::finish(store::RunRecord run, long long next_seq, std::functi
     const store::RunRepository& runs = store_.runs();
     const store::PipelineRepository& pipelines = store_.pipelines();
     bool paused = run.status == store::run_status::pending_approval;
-    auto events = paused ? std::vector<store::RunEvent>{} : final_events(run, next_seq);
+    bool requeued = run.status == store::run_status::queued;
+    auto events = paused || requeued ? std::vector<store::RunEvent>{} : final_events(run, next_seq);
     auto completed = std::make_shared<bool>(false);
     {
         std::lock_guard<std::mutex> lock(mutex_);
         finishing_[run.id] = {run, next_seq};
     }
-    auto write = [run, paused, events, completed, &runs, &pipelines](soci::session& session) {
+    auto write = [run, paused, requeued, events, completed, &runs, &pipelines](soci::session& session) {
         if (paused) {
             *completed = runs.pause_for_approval(session, run);
+            return;
+        }
+        if (requeued) {
+            *completed = runs.requeue(session, run, run.error);
             return;
         }
         // Final events first: they are fenced on the run still running.
@@ -335,6 +349,8 @@ void RunDispatcher::finish(store::RunRecord run, long long next_seq, std::functi
             retry_later = true;
         } else if (!*completed) {
             log::warn("run outcome discarded: its lease was taken over", {{"run_id", run.id}});
+        } else if (run.status == store::run_status::queued) {
+            feed_.notify(run.id);  // runs again; whoever waits keeps waiting
         } else {
             waiters_.finished(run);
             feed_.notify(run.id);

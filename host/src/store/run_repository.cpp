@@ -234,6 +234,20 @@ bool RunRepository::mark_started(soci::session& session, const RunRecord& run, l
     return statements.mark_started.get_affected_rows() == 1;
 }
 
+bool RunRepository::requeue(soci::session& session, const RunRecord& run, const std::string& reason) const {
+    long long now = now_ms();
+    soci::statement update =
+        (session.prepare << "UPDATE runs SET status = 'queued', updated_at_ms = :now, fencing_token = fencing_token + 1, "
+                            "lease_owner = NULL, lease_expires_at_ms = NULL "
+                            "WHERE id = :id AND fencing_token = :token AND status = 'running'",
+         soci::use(now), soci::use(run.id), soci::use(run.fencing_token));
+    update.execute(true);
+    if (update.get_affected_rows() != 1) return false;
+    append_next_event(session, run.id, "run.requeued",
+                      "{\"reason\":" + quoted(reason) + ",\"attempts\":" + std::to_string(run.attempts) + "}");
+    return true;
+}
+
 bool RunRepository::complete(soci::session& session, const RunRecord& run, bool* has_dependants) const {
     HotStatements& statements = hot(session);
     statements.run = run;

@@ -59,6 +59,10 @@ class RunRepository {
     // those whose cancellation was requested (possibly through another host).
     std::vector<std::string> renew_leases(soci::session& session, const std::string& owner,
                                           const std::vector<std::string>& held, long long lease_until_ms) const;
+    // Queues a running run again, keeping its attempt count, iff the claim
+    // still holds (run.fencing_token): its attempt failed in a way worth
+    // another try (its plugin runner crashed). `reason` goes to run.requeued.
+    bool requeue(soci::session& session, const RunRecord& run, const std::string& reason) const;
     // Records `run`'s outcome (status, result, error, error_type,
     // finished_at_ms) iff it is still running under run.fencing_token.
     // With `has_dependants`, also says whether any run was made to wait for
