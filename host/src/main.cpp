@@ -13,6 +13,7 @@
 #include "config/host_config.hpp"
 #include "http/http_server.hpp"
 #include "http/stream_hub.hpp"
+#include "isolation/fatal_signal_handler.hpp"
 #include "llm/llm_service.hpp"
 #include "plugins/agent_registry.hpp"
 #include "plugins/plugin_library.hpp"
@@ -32,10 +33,12 @@
 #include "version.hpp"
 #include "webhooks/webhook_dispatcher.hpp"
 
+#include <cerrno>
 #include <csignal>
 #include <filesystem>
 #include <iostream>
 #include <pthread.h>
+#include <thread>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -86,9 +89,43 @@ runs::RunSettings run_settings(const HostConfig& config, store::Dialect dialect)
     settings.llm_critique = config.orchestration.llm_critique;
     settings.approval_timeout_seconds = config.orchestration.approval_timeout_seconds;
     settings.max_loop_iterations = config.orchestration.max_loop_iterations;
-    for (const auto& [name, agent] : config.agents)
+    settings.agent_timeout_ms = static_cast<long long>(config.agent_timeout_seconds * 1000);
+    for (const auto& [name, agent] : config.agents) {
         if (agent.require_approval) settings.approval_required_agents.insert(name);
+        if (agent.timeout_seconds >= 0)
+            settings.agent_timeout_overrides_ms[name] = static_cast<long long>(agent.timeout_seconds * 1000);
+    }
     return settings;
+}
+
+// After the first stop signal the host drains; this makes sure it ends: a
+// second signal exits at once, and so does the deadline, leaving runs still
+// executing (a plugin that ignores cancellation) to recovery, as after a
+// crash: their lease lapses, or on SQLite the next start takes them over.
+void start_stop_deadline(const sigset_t& stop_signals, double timeout_seconds,
+                         const runs::RunDispatcher& dispatcher) {
+    std::thread([stop_signals, timeout_seconds, &dispatcher] {
+        auto deadline = std::chrono::steady_clock::now() +
+                        std::chrono::milliseconds(static_cast<long long>(timeout_seconds * 1000));
+        for (;;) {
+            auto left = deadline - std::chrono::steady_clock::now();
+            long long left_ns = std::max<long long>(0, std::chrono::duration_cast<std::chrono::nanoseconds>(left).count());
+            timespec wait{static_cast<time_t>(left_ns / 1000000000), static_cast<long>(left_ns % 1000000000)};
+            siginfo_t info{};
+            int signal_number = sigtimedwait(&stop_signals, &info, &wait);
+            if (signal_number > 0) {
+                log::warn("second stop signal: exiting at once; runs still executing are left to recovery",
+                          {{"signal", signal_number}, {"running", static_cast<long long>(dispatcher.running())}});
+                _exit(1);
+            }
+            if (errno == EINTR) continue;
+            log::error("shutdown deadline passed: exiting; runs still executing are left to recovery",
+                       {{"shutdown_timeout_seconds", timeout_seconds},
+                        {"running", static_cast<long long>(dispatcher.running())},
+                        {"runs", dispatcher.executing_summary()}});
+            _exit(1);
+        }
+    }).detach();
 }
 
 // Every streaming client holds two descriptors (Pistache's and the stream
@@ -181,13 +218,24 @@ int main(int argc, char** argv) {
     } catch (const std::exception& e) {
         return fail(e.what());
     }
+    // With SQLite the next start is this host on this data directory: the
+    // crash journal there tells it which run's plugin code killed us.
+    std::string crash_journal =
+        database.dialect == store::Dialect::sqlite ? (std::filesystem::path(config.data_dir) / "crash-journal").string() : "";
+    isolation::install_fatal_signal_handler(crash_journal);
 
     llm::LlmService llm_service(config.llm);
     if (std::string problem = llm_service.problem(); !problem.empty()) return fail(problem);
     llm_service.start();
     plugins::set_llm_client(&llm_service);
 
-    auto registry = plugins::AgentRegistry::discover(config.plugin_dirs, config.agents);
+    // Process isolation's runner lives beside this binary.
+    plugins::set_runner_path((std::filesystem::path(default_plugin_dir(argv[0])).parent_path() / "bin" /
+                              "agenthost-plugin-runner").string());
+    plugins::IsolationPolicy isolation_policy{
+        config.default_isolation, default_plugin_dir(argv[0]), config.sandbox,
+        {config.crash_loop_max_crashes, config.crash_loop_window_seconds, config.crash_loop_cooldown_seconds}};
+    auto registry = plugins::AgentRegistry::discover(config.plugin_dirs, config.agents, isolation_policy);
     runs::WorkerPool workers(static_cast<size_t>(config.worker_count), config.queue_limit);
     runs::RunWaiters waiters;
     runs::EventFeed feed(*store, std::chrono::milliseconds(config.stream_poll_ms));
@@ -195,6 +243,7 @@ int main(int argc, char** argv) {
     stream_settings.heartbeat = std::chrono::milliseconds(static_cast<long long>(config.heartbeat_seconds * 1000));
     http::StreamHub streams(stream_settings);
     runs::RunSettings settings = run_settings(config, database.dialect);
+    settings.crash_journal_path = crash_journal;
     runs::RunDispatcher dispatcher(*store, *registry, workers, waiters, feed, settings, &llm_service);
     runs::RunService run_service(*store, *registry, dispatcher, waiters, feed, settings);
     runs::WorkflowService workflow_service(*store, run_service, dispatcher, waiters, feed);
@@ -262,6 +311,7 @@ int main(int argc, char** argv) {
     int signal_number = 0;
     sigwait(&stop_signals, &signal_number);
     log::info("stopping", {{"signal", signal_number}});
+    start_stop_deadline(stop_signals, config.shutdown_timeout_seconds, dispatcher);
 
     // Refuse new work, let claimed runs finish and record their outcome,
     // answer whoever still waits, then close.

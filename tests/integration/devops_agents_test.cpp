@@ -107,8 +107,11 @@ TEST_CASE("kubernetes_agent apply waits for approval, then applies with the conf
                   "echo 'deployment.apps/api created'\n";
     }
     std::filesystem::permissions(kubectl, std::filesystem::perms::owner_all);
-    HostProcess gated(host_config(R"({"kubernetes_agent":{"enabled":true,"config":{"kubectl":")" + kubectl +
-                                  R"(","kubectl_args":["--context","staging"]}}})"));
+    // In process: the agent still runs kubectl itself (not yet through the
+    // host's exec service), and a sandboxed runner would neither see this
+    // test's /tmp nor write to it.
+    HostProcess gated(host_config(R"({"kubernetes_agent":{"enabled":true,"isolation":"in_process","config":{"kubectl":")" +
+                                  kubectl + R"(","kubectl_args":["--context","staging"]}}})"));
     HttpClient client(gated.base_url());
     auto accepted = client.post("/runs", R"({"agent_name":"kubernetes_agent","task":"ship it","thread_id":"k8s-apply",
         "context":{"mode":"apply","service":"api","image":"ghcr.io/acme/api:1.4.2"}})");

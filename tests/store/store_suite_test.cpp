@@ -184,6 +184,73 @@ TEST_CASE("expired leases are requeued with attempts kept, then failed once atte
     CHECK(log[log.size() - 2].type == "run.requeued");
 }
 
+TEST_CASE("recovery fails a run whose plugin killed its host as poison, others as abandoned") {
+    testing::TestDatabase database;
+    auto db = database.open();
+    RunRecord culprit = new_run(), bystander = new_run(), quiet = new_run();
+    culprit.max_attempts = bystander.max_attempts = quiet.max_attempts = 1;
+    for (const RunRecord* run : {&culprit, &bystander, &quiet}) insert(*db, *run);
+    for (const auto& claimed : claim(*db, 3, {"echo"}, "host-a", -1)) start(*db, claimed.run);
+
+    std::map<std::string, store::HostCrash> crashes;
+    crashes[culprit.id] = {"the host died (SIGSEGV) in agent 'echo' executing it", true};
+    crashes[bystander.id] = {"the host died (SIGSEGV) while agent 'echo' executed it", false};
+    std::vector<std::pair<std::string, std::string>> recovered;
+    db->writes().run([&](soci::session& s) { recovered = db->runs().recover_expired(s, store::now_ms(), true, crashes); });
+    REQUIRE(recovered.size() == 3);
+    RunRecord poisoned = load(*db, culprit.id);
+    CHECK(poisoned.status == "failed");
+    CHECK(poisoned.error_type == "poison");
+    CHECK(poisoned.error.find("SIGSEGV") != std::string::npos);
+    CHECK(poisoned.error.find("1 of 1") != std::string::npos);
+    RunRecord beside = load(*db, bystander.id);
+    CHECK(beside.error_type == "abandoned");
+    CHECK(beside.error.find("SIGSEGV") != std::string::npos);
+    CHECK(load(*db, quiet.id).error_type == "abandoned");
+}
+
+TEST_CASE("recovery ends a run whose cancel was requested before its host died as cancelled") {
+    testing::TestDatabase database;
+    auto db = database.open();
+    RunRecord run = new_run();
+    insert(*db, run);
+    start(*db, claim(*db, 1, {"echo"}, "host-a", -1).at(0).run);
+    store::CancelOutcome outcome{};
+    db->writes().run([&](soci::session& s) { outcome = db->runs().cancel(s, run.id, "tester"); });
+    REQUIRE(outcome == store::CancelOutcome::requested);
+
+    std::vector<std::pair<std::string, std::string>> recovered;
+    db->writes().run([&](soci::session& s) { recovered = db->runs().recover_expired(s, store::now_ms(), false); });
+    REQUIRE(recovered.size() == 1);
+    CHECK(recovered[0].second == "cancelled");
+    RunRecord cancelled = load(*db, run.id);
+    CHECK(cancelled.status == "cancelled");
+    CHECK(cancelled.error_type == "cancelled");
+    CHECK(cancelled.attempts == 1);
+    CHECK(events(*db, run.id).back().type == "run.cancelled");
+}
+
+TEST_CASE("a running run is queued again under its claim, keeping its attempts") {
+    testing::TestDatabase database;
+    auto db = database.open();
+    RunRecord run = new_run();
+    insert(*db, run);
+    RunRecord started = start(*db, claim(*db, 1).at(0).run);
+    RunRecord stale = started;
+    stale.fencing_token -= 1;
+    bool requeued = true;
+    db->writes().run([&](soci::session& s) { requeued = db->runs().requeue(s, stale, "runner crashed"); });
+    CHECK_FALSE(requeued);
+    db->writes().run([&](soci::session& s) { requeued = db->runs().requeue(s, started, "runner crashed"); });
+    CHECK(requeued);
+    RunRecord again = load(*db, run.id);
+    CHECK(again.status == "queued");
+    CHECK(again.attempts == 1);
+    CHECK(events(*db, run.id).back().type == "run.requeued");
+    CHECK_FALSE(complete(*db, started, "succeeded"));  // the old claim is fenced out
+    CHECK(claim(*db, 1).size() == 1);
+}
+
 TEST_CASE("only the runs a host still holds keep their lease") {
     testing::TestDatabase database;
     auto db = database.open();

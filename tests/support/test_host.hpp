@@ -8,15 +8,22 @@
 #include <catch2/catch.hpp>
 #include <rapidjson/document.h>
 
+#include <cstdlib>
 #include <string>
 
 namespace agenthost::testing {
 
 // A config whose `agents` member is `agents_json`; `extra_members` are
 // further top-level members (without a leading comma).
+// AGENTHOST_TEST_DEFAULT_ISOLATION (in_process, process, auto) sets
+// plugins.default_isolation, so the same suite runs with every plugin in a
+// runner process (ctest host_integration_tests_process).
 inline std::string host_config(const std::string& agents_json, const std::string& extra_members = "") {
-    return R"({"plugins":{"directories":[")" + first_party_plugin_dir() + R"(",")" + fixture_plugin_dir() +
-           R"("]},"logging":{"level":"info"},"agents":)" + agents_json +
+    const char* isolation = std::getenv("AGENTHOST_TEST_DEFAULT_ISOLATION");
+    std::string default_isolation =
+        isolation != nullptr && *isolation != '\0' ? R"(,"default_isolation":")" + std::string(isolation) + "\"" : "";
+    return R"({"plugins":{"directories":[")" + first_party_plugin_dir() + R"(",")" + fixture_plugin_dir() + R"("])" +
+           default_isolation + R"(},"logging":{"level":"info"},"agents":)" + agents_json +
            (extra_members.empty() ? "" : "," + extra_members) + "}";
 }
 

@@ -9,7 +9,31 @@
 namespace agenthost::api {
 namespace {
 
+// The isolation mode in force (not just the manifest's request) and, in
+// process mode, the runner's pid and how often runners died.
+void write_isolation(JsonWriter& out, const plugins::PluginRecord& record) {
+    if (!record.agent) return;
+    out.field("isolation", plugins::to_string(record.agent->isolation()));
+    out.key("max_concurrency");
+    out->Int(record.agent->max_concurrency());
+    if (record.agent->isolation() != plugins::Isolation::process) return;
+    out.key("runner_pid");
+    out->Int64(record.agent->runner_pid());
+    out.key("runner_crashes");
+    out->Int64(record.agent->runner_crashes());
+    out.field("sandbox", record.agent->sandbox_description());
+}
+
 void write_state(JsonWriter& out, const plugins::PluginRecord& record) {
+    // A loaded agent given up on after repeated runner crashes is failed
+    // until its cool-down ends or it is reloaded.
+    std::string unavailable = record.agent ? record.agent->unavailable_reason() : "";
+    if (!unavailable.empty()) {
+        out.field("state", "failed");
+        out.field("enabled", false);
+        out.field("reason", unavailable);
+        return;
+    }
     out.field("state", plugins::to_string(record.state));
     out.field("enabled", record.state == plugins::PluginState::loaded);
     if (!record.reason.empty()) out.field("reason", record.reason);
@@ -17,6 +41,15 @@ void write_state(JsonWriter& out, const plugins::PluginRecord& record) {
         out.key("reason");
         out->Null();
     }
+}
+
+void write_stuck_run(JsonWriter& out, const runs::StuckRun& run) {
+    out->StartObject();
+    out.field("run_id", run.run_id);
+    out.field("agent", run.agent);
+    out.field("running_seconds", run.running_seconds);
+    out.field("timeout_seconds", run.timeout_seconds);
+    out->EndObject();
 }
 
 void write_usage(JsonWriter& out, const llm::AgentUsage& usage) {
@@ -82,6 +115,7 @@ http::HttpResponse describe_agent(const ApiContext& context, const std::string& 
             out.field("library_version", record->agent->reported_version());
             out.field("library_abi_version", plugins::abi_version_text(record->agent->reported_abi_version()));
         }
+        write_isolation(out, *record);
         out.key("manifest");
         manifest.document->Accept(*out);
         if (manifest.has_permission("llm") && context.llm) {
@@ -100,7 +134,27 @@ http::HttpResponse describe_agent(const ApiContext& context, const std::string& 
     return http::json_response(200, out.str());
 }
 
+// Process mode: a new runner loads the library from disk again (a new build
+// of the plugin) for the next runs, after the old one finishes its runs; a
+// crash-looping agent is tried again at once.
+http::HttpResponse reload_plugin(const ApiContext& context, const std::string& name) {
+    const plugins::PluginRecord* record = context.registry.find(name);
+    if (record == nullptr) throw http::ApiError(404, "AgentNotFound", "no agent named '" + name + "'");
+    if (!record->agent)
+        throw http::ApiError(409, "AgentUnavailable", "agent '" + name + "' is not loaded: " + record->reason);
+    if (!record->agent->restart_runner())
+        throw http::ApiError(409, "ReloadUnsupported",
+                             "agent '" + name + "' runs in process; reloading needs isolation 'process'");
+    JsonWriter out;
+    out->StartObject();
+    out.field("name", name);
+    out.field("status", "reloading");
+    out->EndObject();
+    return http::json_response(202, out.str());
+}
+
 http::HttpResponse list_plugins(const ApiContext& context) {
+    std::vector<runs::StuckRun> stuck = context.runs.stuck_runs();
     JsonWriter out;
     out->StartObject();
     out.key("plugins");
@@ -115,8 +169,16 @@ http::HttpResponse list_plugins(const ApiContext& context) {
             out.field("domain", record.manifest->domain);
             out.field("library", record.manifest->library_path);
             out.field("abi_version", plugins::abi_version_text(record.manifest->abi_version));
-            out.field("isolation", record.manifest->isolation);
+            if (!record.agent) out.field("isolation", record.manifest->isolation);
         }
+        write_isolation(out, record);
+        // An in-process plugin that ignores cancellation cannot be killed:
+        // its runs past their timeout are shown so an operator can act.
+        out.key("stuck_runs");
+        out->StartArray();
+        for (const auto& run : stuck)
+            if (run.agent == record.name) write_stuck_run(out, run);
+        out->EndArray();
         out->EndObject();
     }
     out->EndArray();
@@ -138,6 +200,9 @@ void add_agent_routes(http::Router& router, ApiContext& context) {
     });
     router.get("/agents/:name", [&context](const http::HttpRequest& request, http::Responder responder) {
         responder.send(describe_agent(context, request.param("name")));
+    });
+    router.post("/plugins/:name/reload", [&context](const http::HttpRequest& request, http::Responder responder) {
+        responder.send(reload_plugin(context, request.param("name")));
     });
     router.get("/plugins", [&context](const http::HttpRequest&, http::Responder responder) {
         responder.send(list_plugins(context));

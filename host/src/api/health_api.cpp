@@ -9,6 +9,9 @@ namespace {
 http::HttpResponse health(const ApiContext& context) {
     size_t loaded = context.registry.count(plugins::PluginState::loaded);
     size_t failed = context.registry.count(plugins::PluginState::failed);
+    // Agents given up on after repeated runner crashes count as failed.
+    for (const auto& agent : context.registry.loaded_agents())
+        if (!agent->unavailable_reason().empty()) ++failed;
     size_t disabled = context.registry.count(plugins::PluginState::disabled);
     const char* plugin_status = failed == 0 ? "healthy" : "degraded";
     bool database_up = context.runs.store_healthy();
@@ -16,11 +19,12 @@ http::HttpResponse health(const ApiContext& context) {
     std::string write_problem = database_up ? context.runs.store_write_problem() : std::string();
     const char* database_status = !database_up ? "unreachable" : !write_problem.empty() ? "write_failing" : "healthy";
     bool healthy = failed == 0 && database_up && write_problem.empty();
+    std::vector<runs::StuckRun> stuck = context.runs.stuck_runs();
     double uptime = std::chrono::duration<double>(std::chrono::steady_clock::now() - context.started_at).count();
 
     JsonWriter out;
     out->StartObject();
-    out.field("status", healthy ? "healthy" : "degraded");
+    out.field("status", healthy && stuck.empty() ? "healthy" : "degraded");
     out.field("version", context.version);
     out.field("database", database_status);
     // The LLM never degrades the host's status: agents fall back or fail
@@ -48,6 +52,24 @@ http::HttpResponse health(const ApiContext& context) {
     out.field("threads", context.workers.threads());
     out.field("busy", context.workers.busy());
     out.field("queued", context.workers.queued());
+    out->EndObject();
+    // Runs past their timeout whose plugin ignores cancellation: each pins
+    // a worker until it returns.
+    out.key("runs");
+    out->StartObject();
+    out.field("status", stuck.empty() ? "healthy" : "degraded");
+    out.field("executing", context.runs.executing());
+    out.key("stuck");
+    out->StartArray();
+    for (const auto& run : stuck) {
+        out->StartObject();
+        out.field("run_id", run.run_id);
+        out.field("agent", run.agent);
+        out.field("running_seconds", run.running_seconds);
+        out.field("timeout_seconds", run.timeout_seconds);
+        out->EndObject();
+    }
+    out->EndArray();
     out->EndObject();
     out.key("streams");
     out->StartObject();

@@ -169,6 +169,8 @@ void apply_config_file(HostConfig& config, const std::string& path) {
         if (const auto* v = json::get_member(*server, "max_request_bytes")) config.max_request_bytes = v->GetUint();
         if (const auto* v = json::get_member(*server, "unready_when_writes_fail"))
             config.unready_when_writes_fail = v->GetBool();
+        if (const auto* v = json::get_member(*server, "shutdown_timeout_seconds"))
+            config.shutdown_timeout_seconds = v->GetDouble();
         if (const auto* cors = json::get_member(*server, "cors"))
             if (const auto* origins = json::get_member(*cors, "origins")) {
                 config.cors.origins.clear();
@@ -188,12 +190,28 @@ void apply_config_file(HostConfig& config, const std::string& path) {
             config.plugin_dirs.clear();
             for (const auto& dir : dirs->GetArray()) config.plugin_dirs.push_back(resolve_against(dir.GetString(), base));
         }
+        if (const auto* v = json::get_member(*plugins, "default_isolation")) config.default_isolation = v->GetString();
+        if (const auto* v = json::get_member(*plugins, "sandbox")) config.sandbox = v->GetBool();
+        if (const auto* loop = json::get_member(*plugins, "crash_loop")) {
+            if (const auto* v = json::get_member(*loop, "max_crashes")) config.crash_loop_max_crashes = v->GetInt();
+            if (const auto* v = json::get_member(*loop, "window_seconds")) config.crash_loop_window_seconds = v->GetDouble();
+            if (const auto* v = json::get_member(*loop, "cooldown_seconds"))
+                config.crash_loop_cooldown_seconds = v->GetDouble();
+        }
     }
     if (const auto* agents = json::get_member(*document, "agents")) {
         for (const auto& entry : agents->GetObject()) {
             AgentSettings settings;
             if (const auto* v = json::get_member(entry.value, "enabled")) settings.enabled = v->GetBool();
             if (const auto* v = json::get_member(entry.value, "require_approval")) settings.require_approval = v->GetBool();
+            if (const auto* v = json::get_member(entry.value, "timeout_seconds")) settings.timeout_seconds = v->GetDouble();
+            if (const auto* v = json::get_member(entry.value, "isolation")) settings.isolation = v->GetString();
+            if (const auto* v = json::get_member(entry.value, "max_concurrency")) settings.max_concurrency = v->GetInt();
+            if (const auto* limits = json::get_member(entry.value, "limits")) {
+                if (const auto* v = json::get_member(*limits, "memory_mb")) settings.memory_mb = v->GetInt64();
+                if (const auto* v = json::get_member(*limits, "cpu_seconds")) settings.cpu_seconds = v->GetInt64();
+                if (const auto* v = json::get_member(*limits, "open_files")) settings.open_files = v->GetInt64();
+            }
             if (const auto* v = json::get_member(entry.value, "config")) {
                 auto copy = std::make_shared<rapidjson::Document>();
                 copy->CopyFrom(*v, copy->GetAllocator());
@@ -215,6 +233,7 @@ void apply_config_file(HostConfig& config, const std::string& path) {
         if (const auto* v = json::get_member(*runs, "retention_hours")) config.retention_hours = v->GetDouble();
         if (const auto* v = json::get_member(*runs, "idempotency_hours")) config.idempotency_hours = v->GetDouble();
         if (const auto* v = json::get_member(*runs, "sweep_interval_seconds")) config.sweep_interval_seconds = v->GetDouble();
+        if (const auto* v = json::get_member(*runs, "agent_timeout_seconds")) config.agent_timeout_seconds = v->GetDouble();
     }
     if (const auto* webhooks = json::get_member(*document, "webhooks")) {
         if (const auto* v = json::get_member(*webhooks, "max_retries")) config.webhooks.max_retries = v->GetInt();

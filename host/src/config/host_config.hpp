@@ -30,6 +30,14 @@ struct AgentSettings {
     std::shared_ptr<const rapidjson::Document> config;
     // Every run of the agent waits for a person's approval first.
     bool require_approval = false;
+    // Longest one run may execute in the agent; < 0: runs.agent_timeout_seconds.
+    double timeout_seconds = -1;
+    // "in_process" or "process": the operator's choice, over the manifest's;
+    // empty when not set.
+    std::string isolation;
+    // Limits of the agent's runner process (process mode); < 0: the default.
+    long long memory_mb = -1, cpu_seconds = -1, open_files = -1;
+    int max_concurrency = 0;  // invokes of this agent at once; 0: no bound
 };
 
 struct OrchestrationSettings {
@@ -48,8 +56,21 @@ struct HostConfig {
     int http_threads = 4;
     size_t max_request_bytes = 1024 * 1024;
     bool unready_when_writes_fail = false;
+    // After the first stop signal, how long runs may go on before the
+    // process exits anyway (they are recovered like after a crash).
+    double shutdown_timeout_seconds = 30;
     std::string data_dir = "data";
     std::vector<std::string> plugin_dirs;
+    // Mode of plugins whose manifest does not ask for a runner process and
+    // whose operator config names none: in_process, process, or auto
+    // (process outside the first-party plugin directory).
+    std::string default_isolation = "in_process";
+    bool sandbox = true;  // plugins.sandbox: runners under bubblewrap where it works
+    // plugins.crash_loop: an agent whose runner crashes max_crashes times
+    // within window_seconds is unavailable for cooldown_seconds.
+    int crash_loop_max_crashes = 5;
+    double crash_loop_window_seconds = 60;
+    double crash_loop_cooldown_seconds = 300;
     std::map<std::string, AgentSettings> agents;
     std::string database_url;  // empty: SQLite in data_dir
     size_t database_pool_size = 4;
@@ -59,6 +80,7 @@ struct HostConfig {
     double lease_seconds = 15;
     long long poll_interval_ms = 200;
     double invoke_timeout_seconds = 300;
+    double agent_timeout_seconds = 0;  // 0: runs may execute forever
     double retention_hours = 24 * 7;
     double idempotency_hours = 24;
     double sweep_interval_seconds = 600;

@@ -63,6 +63,12 @@ size_t on_body(char* data, size_t size, size_t count, void* user) {
     return total;
 }
 
+thread_local const std::atomic<bool>* t_cancelled = nullptr;
+
+int on_progress(void*, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+    return transfer_cancelled() ? 1 : 0;  // non-zero aborts the transfer
+}
+
 void common_options(CURL* curl, const std::string& url, long long connect_timeout_ms, char* error_buffer) {
     curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(std::max<long long>(1, connect_timeout_ms)));
@@ -70,9 +76,17 @@ void common_options(CURL* curl, const std::string& url, long long connect_timeou
     curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
+    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
 }
 
 }  // namespace
+
+CancelScope::CancelScope(const std::atomic<bool>* cancelled) : previous_(t_cancelled) { t_cancelled = cancelled; }
+
+CancelScope::~CancelScope() { t_cancelled = previous_; }
+
+bool transfer_cancelled() { return t_cancelled != nullptr && t_cancelled->load(); }
 
 HttpReply http_post(const HttpPost& request, const OnChunk& on_chunk) {
     global_init_once();
@@ -102,7 +116,9 @@ HttpReply http_post(const HttpPost& request, const OnChunk& on_chunk) {
     long status = 0;
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
     reply.status = static_cast<int>(status);
-    if (code != CURLE_OK && !transfer.aborted_by_consumer) {
+    if (code == CURLE_ABORTED_BY_CALLBACK && transfer_cancelled()) {
+        reply.error = "cancelled";
+    } else if (code != CURLE_OK && !transfer.aborted_by_consumer) {
         reply.timed_out = code == CURLE_OPERATION_TIMEDOUT;
         reply.error = reply.timed_out ? "timed out after " + std::to_string(request.timeout_ms) + " ms"
                                       : (error[0] != 0 ? std::string(error) : std::string(curl_easy_strerror(code)));

@@ -3,6 +3,7 @@
 // chunk as it arrives (for streaming, only when the status is 2xx).
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <map>
 #include <string>
@@ -36,6 +37,24 @@ struct HttpReply {
 
 // Receives body bytes of a 2xx answer; returning false aborts the transfer.
 using OnChunk = std::function<bool(std::string_view bytes)>;
+
+// While alive, transfers made on this thread stop soon after `*cancelled`
+// becomes true (libcurl's progress callback runs several times a second):
+// a cancelled run's LLM call ends within a second instead of at its timeout.
+// Scopes nest; the innermost one counts.
+class CancelScope {
+  public:
+    explicit CancelScope(const std::atomic<bool>* cancelled);
+    ~CancelScope();
+    CancelScope(const CancelScope&) = delete;
+    CancelScope& operator=(const CancelScope&) = delete;
+
+  private:
+    const std::atomic<bool>* previous_;
+};
+
+// Whether this thread's innermost CancelScope says cancelled.
+bool transfer_cancelled();
 
 // Never throws for network trouble: it comes back in reply.error. A transfer
 // cut after the status line is a transport error too (reply.status is kept).

@@ -121,6 +121,9 @@ CompletionResponse run_provider_call(const ProviderCall& call) {
             if (!RetryPolicy::retryable(reply.status, false))
                 throw ProviderError(call.provider + ": " + last_problem, reply.status, true);
         }
+        // A cancelled run wants no answer: no retry, no wait.
+        if (transfer_cancelled())
+            throw ProviderError(call.provider + ": the call was cancelled with its run", reply.status, reached);
         if (attempt == attempts_allowed) break;
         auto wait = call.policy.delay(attempt, retry_after_of(reply), random_engine());
         log::warn("llm call failed; retrying", {{"provider", call.provider},

@@ -1,6 +1,7 @@
 #include "plugins/agent_registry.hpp"
 
 #include "json/json_util.hpp"
+#include "plugins/runner_sandbox.hpp"
 #include "util/log.hpp"
 
 #include <algorithm>
@@ -41,6 +42,20 @@ void report(const PluginRecord& record) {
         log::error("plugin skipped", {{"agent", record.name}, {"manifest", record.manifest_path}, {"reason", record.reason}});
 }
 
+// The operator decides; an author may ask for more isolation (process) but
+// not for less: a plugin from outside the first-party directory runs in a
+// runner under `auto` even when its manifest says in_process.
+Isolation isolation_of(const Manifest& manifest, const AgentSettings& settings, const IsolationPolicy& policy) {
+    if (!settings.isolation.empty()) return settings.isolation == "process" ? Isolation::process : Isolation::in_process;
+    if (manifest.isolation == "process" || policy.default_isolation == "process") return Isolation::process;
+    if (policy.default_isolation != "auto" || policy.first_party_dir.empty()) return Isolation::in_process;
+    std::error_code error;
+    fs::path first_party = fs::weakly_canonical(policy.first_party_dir, error);
+    fs::path plugin = fs::weakly_canonical(manifest.path, error);
+    auto mismatch = std::mismatch(first_party.begin(), first_party.end(), plugin.begin(), plugin.end());
+    return mismatch.first == first_party.end() ? Isolation::in_process : Isolation::process;
+}
+
 }  // namespace
 
 const char* to_string(PluginState state) {
@@ -77,7 +92,8 @@ std::optional<std::string> effective_config(const Manifest& manifest, const rapi
 }
 
 std::unique_ptr<AgentRegistry> AgentRegistry::discover(const std::vector<std::string>& directories,
-                                                       const std::map<std::string, AgentSettings>& agents) {
+                                                       const std::map<std::string, AgentSettings>& agents,
+                                                       const IsolationPolicy& policy) {
     auto registry = std::make_unique<AgentRegistry>();
     for (const std::string& path : manifest_files(directories)) {
         PluginRecord record;
@@ -100,12 +116,26 @@ std::unique_ptr<AgentRegistry> AgentRegistry::discover(const std::vector<std::st
             if (!enabled) {
                 record.state = PluginState::disabled;
                 record.reason = "not enabled in the host config (agents." + record.name + ".enabled)";
-            } else if (record.manifest->isolation == "process") {
-                record.reason = "isolation mode 'process' is not supported by this host version; use 'in_process'";
             } else {
                 std::string error;
+                Isolation isolation = isolation_of(*record.manifest, settings->second, policy);
                 auto config = effective_config(*record.manifest, settings->second.config.get(), error);
-                if (config) record.agent = LoadedAgent::load(*record.manifest, *config, error);
+                RunnerSandbox sandbox;
+                if (isolation == Isolation::process) {
+                    std::string why_not;
+                    sandbox.use_bwrap = policy.sandbox && bwrap_available(why_not);
+                    sandbox.network = record.manifest->has_permission("http");
+                    sandbox.crash_loop = policy.crash_loop;
+                    const AgentSettings& agent = settings->second;
+                    if (agent.memory_mb >= 0) sandbox.limits.memory_mb = agent.memory_mb;
+                    if (agent.cpu_seconds >= 0) sandbox.limits.cpu_seconds = agent.cpu_seconds;
+                    if (agent.open_files >= 0) sandbox.limits.open_files = agent.open_files;
+                    if (policy.sandbox && !sandbox.use_bwrap)
+                        log::warn("plugin runner starts without a sandbox",
+                                  {{"agent", record.name}, {"reason", why_not}});
+                }
+                if (config) record.agent = LoadedAgent::load(*record.manifest, *config, error, isolation, sandbox);
+                if (record.agent) record.agent->set_max_concurrency(settings->second.max_concurrency);
                 if (record.agent) record.state = PluginState::loaded;
                 else record.reason = error;
             }

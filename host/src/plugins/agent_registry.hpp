@@ -6,6 +6,7 @@
 #include "config/host_config.hpp"
 #include "plugins/loaded_agent.hpp"
 #include "plugins/manifest.hpp"
+#include "plugins/runner_sandbox.hpp"
 
 #include <map>
 #include <memory>
@@ -27,13 +28,23 @@ struct PluginRecord {
     std::shared_ptr<LoadedAgent> agent;  // set when loaded
 };
 
+// Which plugins run in a runner process when neither the manifest nor the
+// operator's agents.<name>.isolation says so.
+struct IsolationPolicy {
+    std::string default_isolation = "in_process";  // in_process, process or auto
+    std::string first_party_dir;  // auto: plugins under it run in process, others in a runner
+    bool sandbox = true;          // runners under bubblewrap where it works
+    CrashLoopPolicy crash_loop;
+};
+
 class AgentRegistry {
   public:
     // Reads every <dir>/<plugin>/manifest.json and loads the enabled ones.
     // Never throws for a broken plugin: it is recorded as failed, logged with
     // its reason, and the rest carry on.
     static std::unique_ptr<AgentRegistry> discover(const std::vector<std::string>& directories,
-                                                   const std::map<std::string, AgentSettings>& agents);
+                                                   const std::map<std::string, AgentSettings>& agents,
+                                                   const IsolationPolicy& policy = {});
 
     const std::vector<PluginRecord>& plugins() const { return plugins_; }
     const PluginRecord* find(const std::string& name) const;

@@ -2,6 +2,7 @@
 // code reaches the host. Every callback is noexcept, checks the manifest's
 // permissions, and reports failure as a status plus last_error.
 #include "json/json_util.hpp"
+#include "llm/http_transport.hpp"
 #include "llm/request_json.hpp"
 #include "plugins/loaded_agent.hpp"
 #include "plugins/plugin_library.hpp"
@@ -233,6 +234,8 @@ agenthost_status call_llm(RunContext& run, const char* service, agenthost_str re
     if (!request) return fail(run, AGENTHOST_ERROR_FAILED, "bad LLM request: " + error);
     const std::string agent = run.agent.name();
     llm::CompletionResponse response;
+    // Cancelling the run cuts the provider call short.
+    llm::CancelScope cancel_with_run(&run.cancelled);
     try {
         if (stream) {
             TokenEvents events(run);
@@ -255,7 +258,8 @@ agenthost_status call_llm(RunContext& run, const char* service, agenthost_str re
             run.services.emit_event("llm.error", one_field_event("error", e.what()));
         } catch (...) {
         }
-        return fail(run, AGENTHOST_ERROR_UNAVAILABLE, e.what());
+        // Cut short because the run was cancelled: the plugin should stop.
+        return fail(run, run.cancelled.load() ? AGENTHOST_ERROR_CANCELLED : AGENTHOST_ERROR_UNAVAILABLE, e.what());
     }
     std::string usage;
     {

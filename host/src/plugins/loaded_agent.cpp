@@ -8,8 +8,35 @@ namespace agenthost::plugins {
 LoadedAgent::LoadedAgent(Manifest manifest, std::string config_json)
     : manifest_(std::move(manifest)), config_json_(std::move(config_json)) {}
 
+const char* to_string(Isolation isolation) { return isolation == Isolation::process ? "process" : "in_process"; }
+
 std::shared_ptr<LoadedAgent> LoadedAgent::load(const Manifest& manifest, const std::string& config_json,
-                                               std::string& error) {
+                                               std::string& error, Isolation isolation,
+                                               const RunnerSandbox& sandbox) {
+    if (isolation == Isolation::process) {
+        // The same checks as a library opened here, on what the runner's
+        // copy of the plugin reported.
+        if (std::string reason = check_abi(manifest.abi_version, AGENTHOST_ABI_VERSION, manifest.path); !reason.empty()) {
+            error = reason;
+            return nullptr;
+        }
+        std::shared_ptr<LoadedAgent> agent(new LoadedAgent(manifest, config_json));
+        RunnerClient::Identity identity;
+        agent->runner_ = RunnerClient::start(manifest, agent->config_json_, sandbox, identity, error);
+        if (!agent->runner_) return nullptr;
+        const std::string& file = manifest.library_path;
+        if (std::string reason = check_abi(identity.abi_version, AGENTHOST_ABI_VERSION, file); !reason.empty()) error = reason;
+        else if (identity.name != manifest.name)
+            error = "name mismatch: " + file + " reports agent name '" + identity.name + "' but " + manifest.path +
+                    " declares '" + manifest.name + "'";
+        else if (identity.version != manifest.version)
+            error = "version mismatch: " + file + " reports version '" + identity.version + "' but " + manifest.path +
+                    " declares '" + manifest.version + "' (a stale library or manifest)";
+        if (!error.empty()) return nullptr;
+        agent->reported_version_ = identity.version;
+        agent->reported_abi_version_ = identity.abi_version;
+        return agent;
+    }
     OpenedLibrary opened = open_library(manifest);
     if (!opened.library) {
         error = opened.error;
@@ -19,6 +46,7 @@ std::shared_ptr<LoadedAgent> LoadedAgent::load(const Manifest& manifest, const s
     agent->library_ = std::move(opened.library);
     agent->descriptor_ = opened.descriptor;
     agent->reported_version_ = std::string(opened.descriptor->version.ptr, opened.descriptor->version.len);
+    agent->reported_abi_version_ = opened.descriptor->abi_version;
 
     agenthost_module_agent_ptr instance = nullptr;
     agenthost_status status = agent->descriptor_->on_agent_create(
@@ -39,6 +67,7 @@ LoadedAgent::~LoadedAgent() {
     if (descriptor_ != nullptr && instance_ != nullptr) descriptor_->on_agent_destroy(instance_);
     instance_ = nullptr;
     library_.reset();
+    runner_.reset();
 }
 
 namespace {
@@ -67,10 +96,56 @@ std::string with_llm_info(const Manifest& manifest, const std::string& input_jso
 
 InvokeOutcome LoadedAgent::invoke(RunContext& run, const std::string& raw_input_json) const {
     const std::string input_json = with_llm_info(manifest_, raw_input_json);
-    agenthost_status status =
-        descriptor_->on_agent_invoke(instance_, to_handle(&run), {input_json.data(), input_json.size()});
+    // agents.<name>.max_concurrency: a slot is held for the plugin call.
+    struct Slot {
+        const LoadedAgent& agent;
+        explicit Slot(const LoadedAgent& owner) : agent(owner) {
+            if (agent.max_concurrency_ <= 0) return;
+            std::unique_lock<std::mutex> lock(agent.slots_mutex_);
+            agent.slot_free_.wait(lock, [this] { return agent.invoking_ < agent.max_concurrency_; });
+            ++agent.invoking_;
+        }
+        ~Slot() {
+            if (agent.max_concurrency_ <= 0) return;
+            {
+                std::lock_guard<std::mutex> lock(agent.slots_mutex_);
+                --agent.invoking_;
+            }
+            agent.slot_free_.notify_one();
+        }
+    } slot(*this);
+    // The ABI says on_agent_invoke never throws, but a plugin written
+    // against the raw C header (or compiled without noexcept) can still let
+    // an exception escape. Called through a type without noexcept, the
+    // exception reaches this frame and fails the run instead of ending the
+    // host in std::terminate. (A plugin whose own noexcept function throws
+    // terminates inside the plugin; the fatal-signal handler reports that.)
+    using ThrowingInvoke = agenthost_status (*)(agenthost_module_agent_ptr, agenthost_host_run_ptr, agenthost_str);
+    agenthost_status status = AGENTHOST_ERROR_FAILED;
+    std::string escaped, crash;
+    try {
+        if (runner_) status = runner_->invoke(run, input_json, crash);
+        else status = reinterpret_cast<ThrowingInvoke>(descriptor_->on_agent_invoke)(
+                 instance_, to_handle(&run), {input_json.data(), input_json.size()});
+    } catch (const std::exception& e) {
+        escaped = std::string("agent '") + name() + "' let an exception escape on_agent_invoke: " + e.what();
+    } catch (...) {
+        escaped = "agent '" + name() + "' let an exception of unknown type escape on_agent_invoke";
+    }
     InvokeOutcome outcome;
     std::lock_guard<std::mutex> lock(run.mutex);
+    if (!crash.empty()) {
+        // Only this agent's runner died; the host and other agents go on.
+        outcome.status = AGENTHOST_ERROR_FAILED;
+        outcome.error = "agent '" + name() + "' crashed: " + crash;
+        outcome.error_type = "plugin_crashed";
+        return outcome;
+    }
+    if (!escaped.empty()) {
+        outcome.status = AGENTHOST_ERROR_FAILED;
+        outcome.error = escaped;
+        return outcome;
+    }
     if (status == AGENTHOST_OK && run.result_json) {
         outcome.status = AGENTHOST_OK;
         outcome.result_json = std::move(*run.result_json);

@@ -5,12 +5,15 @@
 
 #include "plugins/manifest.hpp"
 #include "plugins/run_context.hpp"
+#include "plugins/runner_client.hpp"
 
 #include <agenthost/abi.h>
 
 #include <boost/dll/shared_library.hpp>
 
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <string>
 
 namespace agenthost::plugins {
@@ -20,14 +23,25 @@ struct InvokeOutcome {
     agenthost_status status = AGENTHOST_ERROR_FAILED;
     std::string result_json;  // set when status == AGENTHOST_OK
     std::string error;        // set otherwise
+    std::string error_type;   // set when the host knows better than the status (plugin_crashed)
 };
+
+// How a plugin runs: in the host's address space, or in a runner process of
+// its own that may crash without taking the host along.
+enum class Isolation { in_process, process };
+const char* to_string(Isolation isolation);
 
 class LoadedAgent {
   public:
     // Opens the library, checks it and creates the agent with `config_json`.
     // Returns null and sets `error` (naming the file and reason) on failure.
     static std::shared_ptr<LoadedAgent> load(const Manifest& manifest, const std::string& config_json,
-                                             std::string& error);
+                                             std::string& error, Isolation isolation = Isolation::in_process,
+                                             const RunnerSandbox& sandbox = {});
+
+    // At most `limit` invokes at once (0: no bound); the others wait.
+    void set_max_concurrency(int limit) { max_concurrency_ = limit; }
+    int max_concurrency() const { return max_concurrency_; }
     ~LoadedAgent();
     LoadedAgent(const LoadedAgent&) = delete;
     LoadedAgent& operator=(const LoadedAgent&) = delete;
@@ -39,7 +53,23 @@ class LoadedAgent {
     const std::string& name() const { return manifest_.name; }
     const std::string& config_json() const { return config_json_; }
     const std::string& reported_version() const { return reported_version_; }
-    uint32_t reported_abi_version() const { return descriptor_->abi_version; }
+    uint32_t reported_abi_version() const { return reported_abi_version_; }
+    Isolation isolation() const { return runner_ ? Isolation::process : Isolation::in_process; }
+    // The runner process in process mode (0 while it restarts); 0 in process.
+    pid_t runner_pid() const { return runner_ ? runner_->pid() : 0; }
+    long long runner_crashes() const { return runner_ ? runner_->crashes() : 0; }
+    // Non-empty while the agent is given up on after repeated runner
+    // crashes (process mode); new runs are refused meanwhile.
+    std::string unavailable_reason() const { return runner_ ? runner_->unavailable_reason() : ""; }
+    // Process mode: a new runner (loading the library from disk again) for
+    // the next runs, and the crash-loop circuit closed. False in process.
+    bool restart_runner() const {
+        if (!runner_) return false;
+        runner_->reset();
+        return true;
+    }
+    // How the runner is confined (process mode only).
+    std::string sandbox_description() const { return runner_ ? runner_->sandbox().description() : ""; }
 
     // Called by the host service table while the plugin creates its agent.
     void set_create_error(std::string message) { create_error_ = std::move(message); }
@@ -51,6 +81,12 @@ class LoadedAgent {
     std::string config_json_;
     std::string reported_version_;
     std::string create_error_;
+    uint32_t reported_abi_version_ = 0;
+    std::unique_ptr<RunnerClient> runner_;  // process mode: the library is loaded there, not here
+    int max_concurrency_ = 0;
+    mutable std::mutex slots_mutex_;
+    mutable std::condition_variable slot_free_;
+    mutable int invoking_ = 0;
     std::shared_ptr<boost::dll::shared_library> library_;
     const agenthost_agent_descriptor* descriptor_ = nullptr;
     agenthost_module_agent_ptr instance_ = nullptr;

@@ -1,5 +1,7 @@
 #include "runs/run_dispatcher.hpp"
 
+#include "isolation/crash_journal.hpp"
+#include "isolation/fatal_signal_handler.hpp"
 #include "runs/agent_execution.hpp"
 #include "runs/approval_rules.hpp"
 #include "runs/run_execution.hpp"
@@ -8,9 +10,21 @@
 #include <agenthost/abi.h>
 
 #include <future>
+#include <sstream>
 
 namespace agenthost::runs {
 namespace {
+
+// How long past its timeout a cancelled run may take to stop before it
+// counts as stuck.
+constexpr long long kCancelGraceMs = 2000;
+
+// "1.5 s" for 1500.
+std::string seconds_text(long long ms) {
+    std::ostringstream out;
+    out << static_cast<double>(ms) / 1000.0 << " s";
+    return out.str();
+}
 
 std::string quoted_json(const std::string& text) {
     std::string out = "\"";
@@ -41,7 +55,7 @@ void apply_outcome(store::RunRecord& run, const plugins::InvokeOutcome& outcome)
         default:
             run.status = store::run_status::failed;
             run.error = outcome.error;
-            run.error_type = "agent_error";
+            run.error_type = outcome.error_type.empty() ? "agent_error" : outcome.error_type;
     }
 }
 
@@ -63,15 +77,27 @@ RunDispatcher::~RunDispatcher() { stop(); }
 
 bool RunDispatcher::recover_left_running() {
     // Embedded SQLite has one host: whatever is 'running' was left by a
-    // previous process of ours that died.
+    // previous process of ours that died. What its fatal-signal handler
+    // wrote tells a run that killed it (poison) from its bystanders.
+    std::map<std::string, store::HostCrash> crashes;
+    for (const auto& [id, record] : isolation::read_crash_journal(settings_.crash_journal_path))
+        crashes[id] = {isolation::describe_crash(record), record.faulting};
     std::vector<std::pair<std::string, std::string>> recovered;
     const store::RunRepository& runs = store_.runs();
     try {
-        store_.writes().run([&](soci::session& session) { recovered = runs.recover_expired(session, store::now_ms(), true); });
+        store_.writes().run(
+            [&](soci::session& session) { recovered = runs.recover_expired(session, store::now_ms(), true, crashes); });
     } catch (const store::StoreUnavailable&) {
-        return false;
+        return false;  // the journal stays for the next try
     }
-    for (const auto& [id, status] : recovered) log::warn("run recovered after restart", {{"run_id", id}, {"status", status}});
+    isolation::clear_crash_journal(settings_.crash_journal_path);
+    for (const auto& [id, status] : recovered) {
+        auto crash = crashes.find(id);
+        log::warn("run recovered after restart",
+                  {{"run_id", id},
+                   {"status", status},
+                   {"cause", crash == crashes.end() ? "the host stopped" : crash->second.description}});
+    }
     return true;
 }
 
@@ -126,7 +152,7 @@ bool RunDispatcher::cancel_local(const std::string& run_id) {
         std::lock_guard<std::mutex> lock(mutex_);
         auto running = active_.find(run_id);
         if (running != active_.end()) {
-            running->second->cancelled = true;
+            running->second.context->cancelled = true;
             return false;
         }
         auto found = waiting_.find(run_id);
@@ -222,30 +248,43 @@ void RunDispatcher::execute(const std::string& run_id) {
         context.cancelled = run.cancel_requested;
         {
             std::lock_guard<std::mutex> lock(mutex_);
-            active_[run.id] = &context;
+            active_[run.id] = {&context, run.agent, std::chrono::steady_clock::now(),
+                               settings_.agent_timeout_for(run.agent)};
         }
-        // Recorded without waiting: the agent starts at once, and if the
-        // claim was lost meanwhile the outcome is refused by its fencing token.
+        // The attempt is committed before plugin code runs: if that code
+        // kills the host, the restarted host knows this attempt happened and
+        // a run that always crashes runs out of attempts (poison) instead of
+        // taking the host down at every start.
         run.started_at_ms = store::now_ms();
         ++run.attempts;
         const store::RunRepository& runs = store_.runs();
         store::RunEvent started{run.id, services.take_seq(), "run.started", run.started_at_ms,
                                 "{\"attempt\":" + std::to_string(run.attempts) + ",\"host\":" +
                                     quoted_json(settings_.host_id) + "}"};
-        store_.writes().submit(
-            [run, started, &runs](soci::session& session) {
-                if (runs.mark_started(session, run, run.started_at_ms)) runs.append_event(session, started, run.fencing_token);
-            },
-            [this, id = run.id](const std::string& error) {
-                if (error.empty()) feed_.notify(id);
+        try {
+            store_.writes().run([&](soci::session& session) {
+                if (runs.mark_started(session, run, run.started_at_ms))
+                    runs.append_event(session, started, run.fencing_token);
             });
+            feed_.notify(run.id);
+        } catch (const std::exception& e) {
+            // The database is failing: the outcome will wait for it too. The
+            // run goes on; only its crash accounting is lost.
+            log::warn("recording a run's start failed", {{"run_id", run.id}, {"error", e.what()}});
+        }
         context.approved_operation = approved_operation(run.approval_state, run.approval_json);
-        plugins::InvokeOutcome outcome =
-            AgentExecution(*agent, context, services, run, settings_, llm_).execute();
+        plugins::InvokeOutcome outcome;
+        {
+            isolation::ExecutingRun executing(run.id, run.agent);
+            outcome = AgentExecution(*agent, context, services, run, settings_, llm_).execute();
+        }
         run.llm_usage_json = context.llm_usage_json();
+        long long timed_out_after_ms = 0;
         {
             std::lock_guard<std::mutex> lock(mutex_);
-            active_.erase(run.id);
+            auto active = active_.find(run.id);
+            if (active->second.timed_out) timed_out_after_ms = active->second.timeout_ms;
+            active_.erase(active);
         }
         std::optional<std::string> approval_request;
         {
@@ -265,6 +304,23 @@ void RunDispatcher::execute(const std::string& run_id) {
         } else {
             apply_outcome(run, outcome);
         }
+        if (timed_out_after_ms > 0) {
+            // Whatever it answered once cancelled, the run ran out of time.
+            run.status = store::run_status::failed;
+            run.result_json.clear();
+            run.error = "agent '" + run.agent + "' did not finish within its timeout of " +
+                        seconds_text(timed_out_after_ms) + "; the run was cancelled";
+            run.error_type = "timeout";
+        } else if (run.error_type == "plugin_crashed" && context.cancelled.load()) {
+            // Its runner was killed because it ignored the cancellation.
+            run.status = store::run_status::cancelled;
+            run.error = "cancelled; " + run.error;
+            run.error_type = "cancelled";
+        } else if (run.error_type == "plugin_crashed" && run.attempts < run.max_attempts) {
+            // Only its runner died: like a host that died, the run gets its
+            // remaining attempts (on a new runner).
+            run.status = store::run_status::queued;
+        }
         next_seq = services.next_seq();
     }
     run.finished_at_ms = store::now_ms();
@@ -275,15 +331,20 @@ void RunDispatcher::finish(store::RunRecord run, long long next_seq, std::functi
     const store::RunRepository& runs = store_.runs();
     const store::PipelineRepository& pipelines = store_.pipelines();
     bool paused = run.status == store::run_status::pending_approval;
-    auto events = paused ? std::vector<store::RunEvent>{} : final_events(run, next_seq);
+    bool requeued = run.status == store::run_status::queued;
+    auto events = paused || requeued ? std::vector<store::RunEvent>{} : final_events(run, next_seq);
     auto completed = std::make_shared<bool>(false);
     {
         std::lock_guard<std::mutex> lock(mutex_);
         finishing_[run.id] = {run, next_seq};
     }
-    auto write = [run, paused, events, completed, &runs, &pipelines](soci::session& session) {
+    auto write = [run, paused, requeued, events, completed, &runs, &pipelines](soci::session& session) {
         if (paused) {
             *completed = runs.pause_for_approval(session, run);
+            return;
+        }
+        if (requeued) {
+            *completed = runs.requeue(session, run, run.error);
             return;
         }
         // Final events first: they are fenced on the run still running.
@@ -304,6 +365,8 @@ void RunDispatcher::finish(store::RunRecord run, long long next_seq, std::functi
             retry_later = true;
         } else if (!*completed) {
             log::warn("run outcome discarded: its lease was taken over", {{"run_id", run.id}});
+        } else if (run.status == store::run_status::queued) {
+            feed_.notify(run.id);  // runs again; whoever waits keeps waiting
         } else {
             waiters_.finished(run);
             feed_.notify(run.id);
@@ -331,6 +394,7 @@ void RunDispatcher::maintenance_loop() {
                            [this] { return maintenance_done_; });
             if (maintenance_done_) return;
         }
+        enforce_timeouts();
         try {
             maintain();
         } catch (const std::exception& e) {
@@ -363,10 +427,42 @@ void RunDispatcher::expire_approvals(long long now) {
     if (!rejected.empty()) wake();
 }
 
+void RunDispatcher::enforce_timeouts() {
+    auto now = std::chrono::steady_clock::now();
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (auto& [id, active] : active_) {
+        if (active.timeout_ms <= 0 || active.timed_out) continue;
+        if (now - active.started < std::chrono::milliseconds(active.timeout_ms)) continue;
+        active.timed_out = true;
+        active.context->cancelled = true;
+        log::warn("run timed out; cancelling it", {{"run_id", id}, {"agent", active.agent}, {"timeout_ms", active.timeout_ms}});
+    }
+}
+
+std::vector<StuckRun> RunDispatcher::stuck_runs() const {
+    auto now = std::chrono::steady_clock::now();
+    std::vector<StuckRun> stuck;
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (const auto& [id, active] : active_) {
+        if (!active.timed_out) continue;
+        double running = std::chrono::duration<double>(now - active.started).count();
+        if (running * 1000 < static_cast<double>(active.timeout_ms + kCancelGraceMs)) continue;
+        stuck.push_back({id, active.agent, running, active.timeout_ms / 1000.0});
+    }
+    return stuck;
+}
+
+std::string RunDispatcher::executing_summary() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::string summary;
+    for (const auto& [id, active] : active_) summary += (summary.empty() ? "" : ", ") + active.agent + "/" + id;
+    return summary;
+}
+
 std::vector<std::string> RunDispatcher::held_runs() {
     std::lock_guard<std::mutex> lock(mutex_);
     std::vector<std::string> held;
-    for (const auto& [id, context] : active_) held.push_back(id);
+    for (const auto& [id, active] : active_) held.push_back(id);
     for (const auto& [id, run] : waiting_) held.push_back(id);
     for (const auto& [id, run] : finishing_) held.push_back(id);
     for (const auto& [id, run] : unrecorded_) held.push_back(id);

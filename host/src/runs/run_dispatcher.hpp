@@ -14,6 +14,7 @@
 #include "store/store.hpp"
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <functional>
 #include <map>
@@ -21,6 +22,16 @@
 #include <thread>
 
 namespace agenthost::runs {
+
+// A run still executing in its agent well past its timeout: the plugin
+// ignores cancellation, and in process it cannot be killed, so it is
+// reported (/health, /plugins) instead.
+struct StuckRun {
+    std::string run_id;
+    std::string agent;
+    double running_seconds = 0;
+    double timeout_seconds = 0;
+};
 
 class RunDispatcher {
   public:
@@ -41,6 +52,15 @@ class RunDispatcher {
     bool cancel_local(const std::string& run_id);
 
     size_t running() const { return in_flight_.load(); }
+    // Runs executing in their agent now.
+    size_t executing() const {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return active_.size();
+    }
+    // Runs past their agent's timeout plus a grace period, still executing.
+    std::vector<StuckRun> stuck_runs() const;
+    // "agent/run_id, ..." of the runs executing in their agent now.
+    std::string executing_summary() const;
     const RunSettings& settings() const { return settings_; }
 
   private:
@@ -57,6 +77,18 @@ class RunDispatcher {
     std::vector<std::string> held_runs();
     void execute(const std::string& run_id);
     void finish(store::RunRecord run, long long next_seq, std::function<void(bool)> recorded = nullptr);
+    // Cancels, through the SDK, runs that have executed longer than their
+    // agent's timeout.
+    void enforce_timeouts();
+
+    // A run executing in its agent on a worker.
+    struct ActiveRun {
+        plugins::RunContext* context = nullptr;
+        std::string agent;
+        std::chrono::steady_clock::time_point started;
+        long long timeout_ms = 0;  // 0: none
+        bool timed_out = false;
+    };
 
     store::Store& store_;
     const plugins::AgentRegistry& registry_;
@@ -67,13 +99,13 @@ class RunDispatcher {
     llm::LlmClient* llm_;  // null: no LLM critique
     std::vector<std::string> agents_;
 
-    std::mutex mutex_;
+    mutable std::mutex mutex_;
     std::condition_variable wake_;
     bool woken_ = false;
     bool stopping_ = false;
     bool maintenance_done_ = false;
     std::atomic<size_t> in_flight_{0};
-    std::map<std::string, plugins::RunContext*> active_;
+    std::map<std::string, ActiveRun> active_;
     std::map<std::string, store::ClaimedRun> waiting_;  // claimed here, not yet on a worker
     // Finished here, outcome being written, or waiting to be written again
     // after the database failed: the result is kept, not re-run.

@@ -21,6 +21,8 @@ std::optional<Rejection> RunService::check(const InvokeRequest& request) const {
                          "agent '" + request.agent_name + "' is " + plugins::to_string(record->state) + ": " +
                              record->reason,
                          {}};
+    if (std::string reason = record->agent->unavailable_reason(); !reason.empty())
+        return Rejection{Rejection::Kind::agent_unavailable, reason, {}};
     const auto& schema = record->agent->manifest().input_schema;
     if (schema) {
         std::string error;

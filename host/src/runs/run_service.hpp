@@ -91,6 +91,10 @@ class RunService {
     bool store_healthy() const { return store_.healthy(); }
     std::string store_write_problem() const { return store_.write_problem(); }
     EventFeed& feed() { return feed_; }
+    // Runs executing past their agent's timeout (the plugin ignores
+    // cancellation).
+    std::vector<StuckRun> stuck_runs() const { return dispatcher_.stuck_runs(); }
+    size_t executing() const { return dispatcher_.executing(); }
 
     // The run a request becomes (not yet stored): queued, or waiting for
     // approval when a trigger applies.

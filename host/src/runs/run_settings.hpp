@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
 #include <set>
 #include <string>
 
@@ -20,6 +21,15 @@ struct RunSettings {
     // How long an Idempotency-Key answers with what its request created.
     long long idempotency_window_ms = 24LL * 3600 * 1000;
     bool recover_all_running_at_start = false;  // SQLite: this process is the only host
+    std::string crash_journal_path;  // where the fatal-signal handler writes; "" when none
+    // How long one run may execute in its agent before it is cancelled and
+    // fails with error_type timeout; 0: no limit. Per agent from config.
+    long long agent_timeout_ms = 0;
+    std::map<std::string, long long> agent_timeout_overrides_ms;
+    long long agent_timeout_for(const std::string& agent) const {
+        auto found = agent_timeout_overrides_ms.find(agent);
+        return found == agent_timeout_overrides_ms.end() ? agent_timeout_ms : found->second;
+    }
 
     // Orchestration.
     int reflection_retries = 2;            // retries of a result that fails its output schema

@@ -237,6 +237,20 @@ bool RunRepository::mark_started(soci::session& session, const RunRecord& run, l
     return statements.mark_started.get_affected_rows() == 1;
 }
 
+bool RunRepository::requeue(soci::session& session, const RunRecord& run, const std::string& reason) const {
+    long long now = now_ms();
+    soci::statement update =
+        (session.prepare << "UPDATE runs SET status = 'queued', updated_at_ms = :now, fencing_token = fencing_token + 1, "
+                            "lease_owner = NULL, lease_expires_at_ms = NULL "
+                            "WHERE id = :id AND fencing_token = :token AND status = 'running'",
+         soci::use(now), soci::use(run.id), soci::use(run.fencing_token));
+    update.execute(true);
+    if (update.get_affected_rows() != 1) return false;
+    append_next_event(session, run.id, "run.requeued",
+                      "{\"reason\":" + quoted(reason) + ",\"attempts\":" + std::to_string(run.attempts) + "}");
+    return true;
+}
+
 bool RunRepository::complete(soci::session& session, const RunRecord& run, bool* has_dependants) const {
     HotStatements& statements = hot(session);
     statements.run = run;
@@ -293,8 +307,8 @@ CancelOutcome RunRepository::cancel(soci::session& session, const std::string& r
     return CancelOutcome::cancelled;
 }
 
-std::vector<std::pair<std::string, std::string>> RunRepository::recover_expired(soci::session& session, long long now,
-                                                                                bool all_running) const {
+std::vector<std::pair<std::string, std::string>> RunRepository::recover_expired(
+    soci::session& session, long long now, bool all_running, const std::map<std::string, HostCrash>& crashes) const {
     std::string lock = dialect_ == Dialect::postgresql ? " FOR UPDATE SKIP LOCKED" : "";
     std::vector<RunRecord> expired;
     std::string condition = all_running ? "status = 'running'" : "status = 'running' AND lease_expires_at_ms < :now";
@@ -308,15 +322,37 @@ std::vector<std::pair<std::string, std::string>> RunRepository::recover_expired(
     }
     std::vector<std::pair<std::string, std::string>> outcomes;
     for (const RunRecord& run : expired) {
+        auto crash = crashes.find(run.id);
+        const HostCrash* cause = crash == crashes.end() ? nullptr : &crash->second;
         // The fencing token moves on so the old holder, if it still lives,
         // can neither complete the run nor add events to it.
-        if (run.attempts >= run.max_attempts) {
-            std::string error = "abandoned: its host stopped while running it, " + std::to_string(run.attempts) +
-                                " of " + std::to_string(run.max_attempts) + " attempts used";
-            session << "UPDATE runs SET status = 'failed', error = :e, error_type = 'abandoned', finished_at_ms = :now, "
-                       "updated_at_ms = :now2, fencing_token = fencing_token + 1, lease_owner = NULL WHERE id = :id",
+        if (run.cancel_requested) {
+            // Whoever cancelled it meant it: running it again would undo that.
+            std::string error = "cancelled: its host stopped after the cancel was requested";
+            session << "UPDATE runs SET status = 'cancelled', error = :e, error_type = 'cancelled', "
+                       "finished_at_ms = :now, updated_at_ms = :now2, fencing_token = fencing_token + 1, "
+                       "lease_owner = NULL, lease_expires_at_ms = NULL WHERE id = :id",
                 soci::use(error), soci::use(now), soci::use(now), soci::use(run.id);
-            append_next_event(session, run.id, "run.failed", "{\"error\":" + quoted(error) + "}");
+            append_next_event(session, run.id, "run.cancelled",
+                              "{\"status\":\"cancelled\",\"error\":" + quoted(error) + ",\"error_type\":\"cancelled\"}");
+            audit(session, run.id, run.pipeline_id, "run.cancelled", "recovery", error);
+            queue_webhook(session, run, run_status::cancelled);
+            release_dependants(session, run.id, run_status::cancelled);
+            outcomes.emplace_back(run.id, run_status::cancelled);
+        } else if (run.attempts >= run.max_attempts) {
+            // A run whose own plugin code killed the host is poison: it is
+            // never run again, so it cannot keep the service down.
+            bool poison = cause != nullptr && cause->faulting;
+            std::string used = std::to_string(run.attempts) + " of " + std::to_string(run.max_attempts) + " attempts used";
+            std::string error = poison ? "poison: " + cause->description + "; " + used
+                                       : "abandoned: its host stopped while running it, " + used +
+                                             (cause != nullptr ? " (" + cause->description + ")" : "");
+            std::string type = poison ? "poison" : "abandoned";
+            session << "UPDATE runs SET status = 'failed', error = :e, error_type = :t, finished_at_ms = :now, "
+                       "updated_at_ms = :now2, fencing_token = fencing_token + 1, lease_owner = NULL WHERE id = :id",
+                soci::use(error), soci::use(type), soci::use(now), soci::use(now), soci::use(run.id);
+            append_next_event(session, run.id, "run.failed",
+                              "{\"status\":\"failed\",\"error\":" + quoted(error) + ",\"error_type\":" + quoted(type) + "}");
             audit(session, run.id, run.pipeline_id, "run.failed", "recovery", error);
             queue_webhook(session, run, run_status::failed);
             release_dependants(session, run.id, run_status::failed);
@@ -325,10 +361,11 @@ std::vector<std::pair<std::string, std::string>> RunRepository::recover_expired(
             session << "UPDATE runs SET status = 'queued', updated_at_ms = :now, fencing_token = fencing_token + 1, "
                        "lease_owner = NULL, lease_expires_at_ms = NULL WHERE id = :id",
                 soci::use(now), soci::use(run.id);
+            std::string reason = cause != nullptr ? cause->description : "its host stopped while running it";
             append_next_event(session, run.id, "run.requeued",
-                              "{\"reason\":\"its host stopped while running it\",\"attempts\":" +
-                                  std::to_string(run.attempts) + "}");
-            audit(session, run.id, run.pipeline_id, "run.requeued", "recovery", run.lease_owner);
+                              "{\"reason\":" + quoted(reason) + ",\"attempts\":" + std::to_string(run.attempts) + "}");
+            audit(session, run.id, run.pipeline_id, "run.requeued", "recovery",
+                  cause != nullptr ? run.lease_owner + ": " + cause->description : run.lease_owner);
             outcomes.emplace_back(run.id, run_status::queued);
         }
     }

@@ -22,6 +22,13 @@ namespace agenthost::store {
 // "timeout_seconds" later (0: never).
 long long approval_deadline(const std::string& approval_json, long long now);
 
+// Why a run's host died, when that host said so before it went (the crash
+// journal). `faulting`: the run's own plugin code raised the fatal signal.
+struct HostCrash {
+    std::string description;
+    bool faulting = false;
+};
+
 enum class CancelOutcome { cancelled, requested, already_finished, not_found };
 
 class RunRepository {
@@ -52,6 +59,10 @@ class RunRepository {
     // those whose cancellation was requested (possibly through another host).
     std::vector<std::string> renew_leases(soci::session& session, const std::string& owner,
                                           const std::vector<std::string>& held, long long lease_until_ms) const;
+    // Queues a running run again, keeping its attempt count, iff the claim
+    // still holds (run.fencing_token): its attempt failed in a way worth
+    // another try (its plugin runner crashed). `reason` goes to run.requeued.
+    bool requeue(soci::session& session, const RunRecord& run, const std::string& reason) const;
     // Records `run`'s outcome (status, result, error, error_type,
     // finished_at_ms) iff it is still running under run.fencing_token.
     // With `has_dependants`, also says whether any run was made to wait for
@@ -109,10 +120,13 @@ class RunRepository {
     CancelOutcome cancel(soci::session& session, const std::string& run_id, const std::string& actor) const;
 
     // Runs whose lease ran out (their host died): queued again with their
-    // attempt count kept, or failed once attempts are used up. Returns
-    // (run id, new status).
-    std::vector<std::pair<std::string, std::string>> recover_expired(soci::session& session, long long now,
-                                                                      bool all_running) const;
+    // attempt count kept, failed once attempts are used up (`poison` when
+    // `crashes` says their own plugin code killed the host, `abandoned`
+    // otherwise), cancelled when a cancel was requested before the host
+    // died. Returns (run id, new status).
+    std::vector<std::pair<std::string, std::string>> recover_expired(
+        soci::session& session, long long now, bool all_running,
+        const std::map<std::string, HostCrash>& crashes = {}) const;
 
     // Deletes finished runs (and their events) older than `before_ms`.
     size_t delete_finished_before(soci::session& session, long long before_ms) const;

@@ -1,0 +1,319 @@
+// agenthost-plugin-runner: process isolation's other half. Loads one agent
+// plugin library and serves it to the host over the socket it inherits
+// (descriptor given as its one argument), speaking isolation/frame.hpp. It
+// offers the plugin a service table of its own whose every run callback
+// travels to the host and waits for the answer there, so a plugin cannot
+// tell which mode it runs in: the same .so works either way. Each invoke
+// runs on a thread of its own, so several run at once, and callbacks from
+// the plugin's own threads work like any other.
+//
+// When the plugin crashes, only this process dies; the host sees the
+// socket close, fails the runs that were executing here and starts a new
+// runner.
+#include "isolation/frame.hpp"
+
+#include <agenthost/abi.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <csignal>
+#include <cstdlib>
+#include <deque>
+#include <dlfcn.h>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <sys/prctl.h>
+#include <thread>
+#include <unistd.h>
+
+using agenthost::isolation::Frame;
+using agenthost::isolation::FrameKind;
+
+namespace {
+
+int g_fd = -1;
+std::mutex g_write_mutex;
+std::string g_config;
+std::string g_create_error;
+
+// A run handle on this side: the invoke it belongs to and the strings
+// handed to the plugin, kept until on_invoke returns (the ABI's promise).
+struct RunnerRun {
+    uint64_t invoke = 0;
+    std::mutex mutex;
+    std::deque<std::string> kept;
+    agenthost_str keep(std::string value) {
+        std::lock_guard<std::mutex> lock(mutex);
+        const std::string& stored = kept.emplace_back(std::move(value));
+        return {stored.data(), stored.size()};
+    }
+};
+
+RunnerRun& run_of(agenthost_host_run_ptr handle) { return *reinterpret_cast<RunnerRun*>(handle); }
+std::string text_of(agenthost_str text) { return text.ptr == nullptr ? std::string() : std::string(text.ptr, text.len); }
+
+// Callbacks waiting for the host's answer, by call id.
+struct PendingCall {
+    std::mutex mutex;
+    std::condition_variable ready;
+    std::deque<Frame> frames;
+    bool gone = false;  // the host went away
+};
+
+std::mutex g_calls_mutex;
+std::map<uint64_t, std::shared_ptr<PendingCall>> g_calls;
+std::atomic<uint64_t> g_next_call{1};
+
+// Sends one callback to the host and waits for its reply; tokens of a
+// streamed LLM answer arriving meanwhile go to `sink` on this thread, as
+// the ABI promises.
+Frame call_host(uint64_t invoke, std::vector<std::string> fields, agenthost_token_sink sink = nullptr,
+                void* sink_user_data = nullptr) {
+    auto pending = std::make_shared<PendingCall>();
+    uint64_t id = g_next_call.fetch_add(1);
+    {
+        std::lock_guard<std::mutex> lock(g_calls_mutex);
+        g_calls[id] = pending;
+    }
+    Frame request{FrameKind::callback, invoke, id, std::move(fields)};
+    Frame answer{FrameKind::reply, invoke, id, {std::to_string(AGENTHOST_ERROR_UNAVAILABLE), ""}};
+    if (agenthost::isolation::write_frame(g_fd, g_write_mutex, request)) {
+        std::unique_lock<std::mutex> lock(pending->mutex);
+        for (;;) {
+            pending->ready.wait(lock, [&] { return !pending->frames.empty() || pending->gone; });
+            if (pending->frames.empty()) break;
+            Frame frame = std::move(pending->frames.front());
+            pending->frames.pop_front();
+            if (frame.kind == FrameKind::token) {
+                lock.unlock();
+                if (sink != nullptr) sink(sink_user_data, {frame.field(0).data(), frame.field(0).size()});
+                lock.lock();
+                continue;
+            }
+            answer = std::move(frame);
+            break;
+        }
+    }
+    std::lock_guard<std::mutex> lock(g_calls_mutex);
+    g_calls.erase(id);
+    return answer;
+}
+
+agenthost_status status_of(const Frame& reply) { return static_cast<agenthost_status>(std::atoi(reply.field(0).c_str())); }
+
+// ---- The service table the plugin sees ---------------------------------
+
+void on_log(agenthost_host_agent_ptr, agenthost_log_level level, agenthost_str message) noexcept {
+    try {
+        agenthost::isolation::write_frame(g_fd, g_write_mutex,
+                                          {FrameKind::log, 0, 0, {std::to_string(level), text_of(message)}});
+    } catch (...) {
+    }
+}
+
+agenthost_str on_agent_config(agenthost_host_agent_ptr) noexcept { return {g_config.data(), g_config.size()}; }
+
+void on_agent_set_error(agenthost_host_agent_ptr, agenthost_str message) noexcept {
+    try {
+        g_create_error = text_of(message);
+    } catch (...) {
+    }
+}
+
+// A callback with string arguments answering a status (and maybe a value
+// for `out`).
+agenthost_status forward(agenthost_host_run_ptr handle, std::vector<std::string> fields, agenthost_str* out = nullptr,
+                         agenthost_token_sink sink = nullptr, void* sink_user_data = nullptr) noexcept {
+    try {
+        RunnerRun& run = run_of(handle);
+        Frame reply = call_host(run.invoke, std::move(fields), sink, sink_user_data);
+        agenthost_status status = status_of(reply);
+        if (out != nullptr && status == AGENTHOST_OK) *out = run.keep(reply.field(1));
+        return status;
+    } catch (...) {
+        return AGENTHOST_ERROR_FAILED;
+    }
+}
+
+agenthost_status on_emit_event(agenthost_host_run_ptr run, agenthost_str type, agenthost_str data) noexcept {
+    return forward(run, {"emit_event", text_of(type), text_of(data)});
+}
+
+int32_t on_is_cancelled(agenthost_host_run_ptr handle) noexcept {
+    try {
+        Frame reply = call_host(run_of(handle).invoke, {"is_cancelled"});
+        return reply.field(1) == "1" ? 1 : 0;
+    } catch (...) {
+        return 0;
+    }
+}
+
+agenthost_status on_memory_get(agenthost_host_run_ptr run, agenthost_str key, agenthost_str* out) noexcept {
+    return forward(run, {"memory_get", text_of(key)}, out);
+}
+
+agenthost_status on_memory_put(agenthost_host_run_ptr run, agenthost_str key, agenthost_str value) noexcept {
+    return forward(run, {"memory_put", text_of(key), text_of(value)});
+}
+
+agenthost_status on_set_result(agenthost_host_run_ptr run, agenthost_str result) noexcept {
+    return forward(run, {"set_result", text_of(result)});
+}
+
+void on_set_error(agenthost_host_run_ptr run, agenthost_str message) noexcept {
+    forward(run, {"set_error", text_of(message)});
+}
+
+agenthost_str on_last_error(agenthost_host_run_ptr handle) noexcept {
+    try {
+        RunnerRun& run = run_of(handle);
+        return run.keep(call_host(run.invoke, {"last_error"}).field(1));
+    } catch (...) {
+        return {nullptr, 0};
+    }
+}
+
+agenthost_status on_llm_complete(agenthost_host_run_ptr run, agenthost_str request, agenthost_str* out) noexcept {
+    return forward(run, {"llm_complete", text_of(request)}, out);
+}
+
+agenthost_status on_llm_stream(agenthost_host_run_ptr run, agenthost_str request, agenthost_token_sink sink,
+                               void* sink_user_data, agenthost_str* out) noexcept {
+    return forward(run, {"llm_stream", text_of(request)}, out, sink, sink_user_data);
+}
+
+agenthost_status on_http_request(agenthost_host_run_ptr run, agenthost_str request, agenthost_str* out) noexcept {
+    return forward(run, {"http_request", text_of(request)}, out);
+}
+
+agenthost_status on_request_approval(agenthost_host_run_ptr run, agenthost_str request) noexcept {
+    return forward(run, {"request_approval", text_of(request)});
+}
+
+const agenthost_host_api kServiceTable = {
+    sizeof(agenthost_host_api), AGENTHOST_ABI_VERSION,
+    &on_log,          &on_agent_config,  &on_agent_set_error, &on_emit_event,   &on_is_cancelled,
+    &on_memory_get,   &on_memory_put,    &on_set_result,      &on_set_error,    &on_last_error,
+    &on_llm_complete, &on_llm_stream,    &on_http_request,    &on_request_approval,
+};
+
+// ---- Serving ------------------------------------------------------------
+
+const agenthost_agent_descriptor* g_descriptor = nullptr;
+agenthost_module_agent_ptr g_instance = nullptr;
+
+void send(Frame frame) { agenthost::isolation::write_frame(g_fd, g_write_mutex, frame); }
+
+void invoke(uint64_t id, std::string input) {
+    RunnerRun run;
+    run.invoke = id;
+    auto handle = reinterpret_cast<agenthost_host_run_ptr>(&run);
+    // As in the host: an exception a raw-ABI plugin lets escape fails the
+    // run instead of ending this process in std::terminate.
+    using ThrowingInvoke = agenthost_status (*)(agenthost_module_agent_ptr, agenthost_host_run_ptr, agenthost_str);
+    agenthost_status status = AGENTHOST_ERROR_FAILED;
+    try {
+        status = reinterpret_cast<ThrowingInvoke>(g_descriptor->on_agent_invoke)(g_instance, handle,
+                                                                                {input.data(), input.size()});
+    } catch (const std::exception& e) {
+        std::string message = text_of(g_descriptor->name) + " let an exception escape on_agent_invoke: " + e.what();
+        on_set_error(handle, {message.data(), message.size()});
+    } catch (...) {
+        std::string message = text_of(g_descriptor->name) + " let an exception escape on_agent_invoke";
+        on_set_error(handle, {message.data(), message.size()});
+    }
+    send({FrameKind::done, id, 0, {std::to_string(status)}});
+}
+
+// Opens the library and creates the agent; the answer is READY or FAILED.
+bool create(const Frame& frame) {
+    const std::string& path = frame.field(0);
+    g_config = frame.field(1);
+    void* library = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (library == nullptr) {
+        send({FrameKind::failed, 0, 0, {std::string("cannot open ") + path + ": " + dlerror()}});
+        return false;
+    }
+    auto entry = reinterpret_cast<agenthost_plugin_init_fn>(dlsym(library, AGENTHOST_ENTRY_POINT_NAME));
+    if (entry == nullptr) {
+        send({FrameKind::failed, 0, 0, {path + " does not export " + AGENTHOST_ENTRY_POINT_NAME}});
+        return false;
+    }
+    g_descriptor = entry(&kServiceTable, AGENTHOST_ABI_VERSION);
+    if (g_descriptor == nullptr) {
+        send({FrameKind::failed, 0, 0, {path + ": the entry point refused this host"}});
+        return false;
+    }
+    std::string name = text_of(g_descriptor->name), version = text_of(g_descriptor->version);
+    // The agent handle is never read on this side: every agent-level
+    // callback serves the one agent of this process.
+    static int agent_handle;
+    agenthost_status status = g_descriptor->on_agent_create(
+        &kServiceTable, reinterpret_cast<agenthost_host_agent_ptr>(&agent_handle), {g_config.data(), g_config.size()}, &g_instance);
+    if (status != AGENTHOST_OK || g_instance == nullptr) {
+        send({FrameKind::failed, 0, 0,
+              {g_create_error.empty() ? "on_agent_create failed with status " + std::to_string(status)
+                                      : g_create_error}});
+        return false;
+    }
+    send({FrameKind::ready, 0, 0, {name, version, std::to_string(g_descriptor->abi_version)}});
+    return true;
+}
+
+void host_gone() {
+    std::lock_guard<std::mutex> lock(g_calls_mutex);
+    for (auto& [id, pending] : g_calls) {
+        std::lock_guard<std::mutex> call_lock(pending->mutex);
+        pending->gone = true;
+        pending->ready.notify_all();
+    }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc != 2) {
+        const char usage[] = "usage: agenthost-plugin-runner FD (started by agenthost, not by hand)\n";
+        (void)!write(STDERR_FILENO, usage, sizeof usage - 1);
+        return 2;
+    }
+    // A runner never outlives its host.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    signal(SIGPIPE, SIG_IGN);
+    g_fd = std::atoi(argv[1]);
+
+    Frame frame;
+    if (!agenthost::isolation::read_frame(g_fd, frame) || frame.kind != FrameKind::create) return 1;
+    if (!create(frame)) return 1;
+
+    std::atomic<int> running{0};
+    while (agenthost::isolation::read_frame(g_fd, frame)) {
+        if (frame.kind == FrameKind::invoke) {
+            running.fetch_add(1);
+            std::thread([id = frame.invoke, input = frame.field(0), &running] {
+                invoke(id, input);
+                running.fetch_sub(1);
+            }).detach();
+        } else if (frame.kind == FrameKind::reply || frame.kind == FrameKind::token) {
+            std::shared_ptr<PendingCall> pending;
+            {
+                std::lock_guard<std::mutex> lock(g_calls_mutex);
+                auto found = g_calls.find(frame.call);
+                if (found != g_calls.end()) pending = found->second;
+            }
+            if (!pending) continue;
+            std::lock_guard<std::mutex> lock(pending->mutex);
+            pending->frames.push_back(std::move(frame));
+            pending->ready.notify_all();
+        } else if (frame.kind == FrameKind::shutdown) {
+            break;
+        }
+    }
+    host_gone();
+    // The instance is destroyed only when no invoke is in progress (ABI);
+    // otherwise the process ends with it.
+    if (running.load() == 0 && g_descriptor != nullptr) g_descriptor->on_agent_destroy(g_instance);
+    _exit(0);
+}

@@ -1,0 +1,80 @@
+#include "plugins/runner_sandbox.hpp"
+
+#include <mutex>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace agenthost::plugins {
+namespace {
+
+const char* kBwrap = "/usr/bin/bwrap";
+
+void set_limit(int resource, long long value) noexcept {
+    rlimit limit{static_cast<rlim_t>(value), static_cast<rlim_t>(value)};
+    setrlimit(resource, &limit);
+}
+
+}  // namespace
+
+std::string RunnerSandbox::description() const {
+    std::string text = use_bwrap ? std::string("bwrap: read-only filesystem, private /tmp, ") +
+                                       (network ? "network allowed (http permission)" : "no network")
+                                 : "none";
+    if (!use_bwrap) {
+        std::string reason;
+        bwrap_available(reason);
+        if (!reason.empty()) text += ": " + reason;
+    }
+    return text;
+}
+
+bool bwrap_available(std::string& reason) {
+    static std::once_flag probed;
+    static bool available = false;
+    static std::string why;
+    std::call_once(probed, [] {
+        if (access(kBwrap, X_OK) != 0) {
+            why = "bubblewrap is not installed (" + std::string(kBwrap) + ")";
+            return;
+        }
+        // The same namespaces a runner gets; a kernel or container that
+        // refuses them makes bwrap exit non-zero.
+        pid_t pid = fork();
+        if (pid == 0) {
+            execl(kBwrap, kBwrap, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--unshare-net",
+                  "--die-with-parent", "--", "/bin/true", static_cast<char*>(nullptr));
+            _exit(127);
+        }
+        int status = 0;
+        if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+            why = "bubblewrap cannot create namespaces here (probe exited " +
+                  std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) + ")";
+            return;
+        }
+        available = true;
+    });
+    reason = why;
+    return available;
+}
+
+std::vector<std::string> runner_command(const RunnerSandbox& sandbox, const std::string& runner,
+                                        const std::string& argument) {
+    if (!sandbox.use_bwrap) return {runner, argument};
+    std::vector<std::string> command = {kBwrap, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
+                                        "--tmpfs", "/tmp", "--die-with-parent"};
+    if (!sandbox.network) command.push_back("--unshare-net");
+    command.insert(command.end(), {"--", runner, argument});
+    return command;
+}
+
+void apply_limits(const RunnerLimits& limits) noexcept {
+    if (limits.memory_mb > 0) set_limit(RLIMIT_AS, limits.memory_mb * 1024 * 1024);
+    if (limits.cpu_seconds > 0) set_limit(RLIMIT_CPU, limits.cpu_seconds);
+    if (limits.open_files > 0) set_limit(RLIMIT_NOFILE, limits.open_files);
+    // Nothing the plugin executes can gain privileges (setuid binaries).
+    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+}
+
+}  // namespace agenthost::plugins
