@@ -19,6 +19,12 @@ using namespace agenthost::testing;
 using namespace std::chrono_literals;
 using Catch::Matchers::Contains;
 
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr bool kSanitizerBuild = true;
+#else
+constexpr bool kSanitizerBuild = false;
+#endif
+
 namespace {
 
 const std::string kAgents = R"({"echo":{"enabled":true},"faulty":{"enabled":true}})";
@@ -367,12 +373,16 @@ TEST_CASE("faults in a runner fail only their run with the right error_type; oth
     CHECK_THAT(string_member(run, "error"), Contains("exited with code 0"));
 
     // Over its memory limit the allocation fails inside the plugin; the
-    // runner and the host survive it.
-    std::string hog = submit(client, "faulty", R"({"fault":"hog"})");
-    REQUIRE(poll_until([&] { return finished(run_status_of(client, hog)); }, 20000ms, 20ms));
-    run = fetch_run(client, hog);
-    CHECK(string_member(run, "status") == "failed");
-    CHECK_THAT(string_member(run, "error"), Contains("bad_alloc") || Contains("crashed"));
+    // runner and the host survive it. Sanitizer builds cannot limit address
+    // space (their shadow memory needs terabytes), so there the hog would
+    // take the machine's memory instead: skipped.
+    if (!kSanitizerBuild) {
+        std::string hog = submit(client, "faulty", R"({"fault":"hog"})");
+        REQUIRE(poll_until([&] { return finished(run_status_of(client, hog)); }, 20000ms, 20ms));
+        run = fetch_run(client, hog);
+        CHECK(string_member(run, "status") == "failed");
+        CHECK_THAT(string_member(run, "error"), Contains("bad_alloc") || Contains("crashed"));
+    }
 
     auto started_at = std::chrono::steady_clock::now();
     CHECK(client.get("/health").status == 200);

@@ -69,8 +69,24 @@ std::vector<std::string> runner_command(const RunnerSandbox& sandbox, const std:
     return command;
 }
 
+// AddressSanitizer and ThreadSanitizer reserve terabytes of address space
+// for their shadow memory, so an address-space limit stops a sanitizer
+// build's runner before main (make test-asan, make test-tsan). Such builds
+// keep the other limits.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr bool kAddressSpaceLimitUsable = false;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+constexpr bool kAddressSpaceLimitUsable = false;
+#else
+constexpr bool kAddressSpaceLimitUsable = true;
+#endif
+#else
+constexpr bool kAddressSpaceLimitUsable = true;
+#endif
+
 void apply_limits(const RunnerLimits& limits) noexcept {
-    if (limits.memory_mb > 0) set_limit(RLIMIT_AS, limits.memory_mb * 1024 * 1024);
+    if (limits.memory_mb > 0 && kAddressSpaceLimitUsable) set_limit(RLIMIT_AS, limits.memory_mb * 1024 * 1024);
     if (limits.cpu_seconds > 0) set_limit(RLIMIT_CPU, limits.cpu_seconds);
     if (limits.open_files > 0) set_limit(RLIMIT_NOFILE, limits.open_files);
     // Nothing the plugin executes can gain privileges (setuid binaries).
