@@ -17,22 +17,6 @@ namespace {
 
 const char* kEchoOnly = R"({"echo":{"enabled":true}})";
 
-// A data directory that outlives the hosts started on it.
-struct DataDir {
-    std::string root = make_temp_dir();
-    std::string path = root + "/data";
-    ~DataDir() {
-        std::error_code ignored;
-        std::filesystem::remove_all(root, ignored);
-    }
-};
-
-std::vector<std::string> with_data_dir(const DataDir& dir, std::vector<std::string> args) {
-    args.push_back("--data-dir");
-    args.push_back(dir.path);
-    return args;
-}
-
 // The ids of runs the host lists with `status`.
 std::vector<std::string> runs_with_status(HttpClient& client, const std::string& status) {
     std::vector<std::string> ids;

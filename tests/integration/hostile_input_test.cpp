@@ -198,13 +198,13 @@ TEST_CASE("text the store cannot hold is refused naming the field", "[hostile]")
 
 TEST_CASE("webhook secrets are sealed in the database and still sign deliveries", "[hostile][secrets]") {
     WebhookReceiver receiver;
-    std::string root = make_temp_dir();
-    std::string data = root + "/data";
+    DataDir dir;
+    const std::string& data = dir.path;
     const std::string secret = "whsec_MARKERplaintextSecretThatMustNotBeStored0123";
     {
         HostProcess sealed_host(host_config(R"({"echo":{"enabled":true}})",
                                             R"("webhooks":{"allowed_hosts":["127.0.0.1"],"retry_base_ms":50})"),
-                                {"--data-dir", data});
+                                with_data_dir(dir));
         HttpClient client(sealed_host.base_url());
         auto created = client.post("/runs", R"({"agent_name":"echo","task":"sealed","webhook_url":")" +
                                                 receiver.url() + R"(","webhook_secret":")" + secret + "\"}");
@@ -219,5 +219,4 @@ TEST_CASE("webhook secrets are sealed in the database and still sign deliveries"
     struct stat info {};
     REQUIRE(::stat((data + "/secret.key").c_str(), &info) == 0);
     CHECK((info.st_mode & 0777) == 0600);
-    std::filesystem::remove_all(root);
 }

@@ -131,24 +131,22 @@ TEST_CASE("processing requests and workflows honour the key", "[idempotency]") {
 }
 
 TEST_CASE("keys survive a restart", "[idempotency]") {
-    std::string root = make_temp_dir();
-    std::string data = root + "/data";
+    DataDir data;
     std::string key = unique_key("restart");
     std::string body = run_request("echo", "before the restart");
     std::string run_id;
     {
-        HostProcess first(host_config(kAgents), {"--data-dir", data});
+        HostProcess first(host_config(kAgents), with_data_dir(data));
         HttpClient client(first.base_url());
         auto created = client.post("/runs", body, key_header(key));
         REQUIRE(created.status == 202);
         run_id = string_member(json_of(created), "run_id");
     }
     {
-        HostProcess second(host_config(kAgents), {"--data-dir", data});
+        HostProcess second(host_config(kAgents), with_data_dir(data));
         HttpClient client(second.base_url());
         auto retried = client.post("/runs", body, key_header(key));
         REQUIRE(retried.status == 202);
         CHECK(string_member(json_of(retried), "run_id") == run_id);
     }
-    std::filesystem::remove_all(root);
 }

@@ -29,21 +29,6 @@ namespace {
 
 const std::string kAgents = R"({"echo":{"enabled":true},"faulty":{"enabled":true}})";
 
-struct DataDir {
-    std::string root = make_temp_dir();
-    std::string path = root + "/data";
-    ~DataDir() {
-        std::error_code ignored;
-        std::filesystem::remove_all(root, ignored);
-    }
-};
-
-std::vector<std::string> with_data_dir(const DataDir& dir, std::vector<std::string> args) {
-    args.push_back("--data-dir");
-    args.push_back(dir.path);
-    return args;
-}
-
 std::string submit(HttpClient& client, const std::string& agent, const std::string& context_json) {
     auto created = client.post("/runs", run_request(agent, "isolation test", context_json));
     INFO("body: " << created.body);

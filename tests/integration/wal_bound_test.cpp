@@ -16,18 +16,10 @@ using namespace std::chrono_literals;
 
 namespace {
 
-struct DataDir {
-    std::string root = make_temp_dir();
-    std::string path = root + "/data";
-    ~DataDir() {
-        std::error_code ignored;
-        std::filesystem::remove_all(root, ignored);
-    }
-    long long wal_bytes() const {
-        struct stat info {};
-        return ::stat((path + "/agenthost.db-wal").c_str(), &info) == 0 ? static_cast<long long>(info.st_size) : 0;
-    }
-};
+long long wal_bytes(const DataDir& dir) {
+    struct stat info {};
+    return ::stat((dir.path + "/agenthost.db-wal").c_str(), &info) == 0 ? static_cast<long long>(info.st_size) : 0;
+}
 
 struct Outcome {
     int accepted = 0;
@@ -42,7 +34,7 @@ Outcome run_burst(HostProcess& host, const DataDir& dir, int total) {
     std::atomic<long long> max_wal{0};
     std::thread sampler([&] {
         while (!done.load()) {
-            long long now = dir.wal_bytes();
+            long long now = wal_bytes(dir);
             long long seen = max_wal.load();
             while (now > seen && !max_wal.compare_exchange_weak(seen, now)) {
             }
@@ -89,7 +81,7 @@ TEST_CASE("the WAL stays bounded through thousands of runs", "[wal]") {
     INFO("largest WAL seen: " << outcome.max_wal_bytes << " bytes");
     // About 113 KB per run while the snapshot was pinned: 450 MB here.
     CHECK(outcome.max_wal_bytes < 24ll * 1024 * 1024);
-    CHECK(dir.wal_bytes() < 24ll * 1024 * 1024);
+    CHECK(wal_bytes(dir) < 24ll * 1024 * 1024);
 }
 
 TEST_CASE("past its size limit the writer truncates the WAL", "[wal]") {

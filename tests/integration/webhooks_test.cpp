@@ -306,16 +306,6 @@ void check_no_more(const WebhookReceiver& receiver, size_t count, std::chrono::m
     CHECK(receiver.count() == count);
 }
 
-// A data directory that outlives the hosts started on it.
-struct DataDir {
-    std::string root = make_temp_dir();
-    std::string path = root + "/data";
-    ~DataDir() {
-        std::error_code ignored;
-        std::filesystem::remove_all(root, ignored);
-    }
-};
-
 // Sets environment variables for the hosts started while it lives.
 struct ScopedEnv {
     std::vector<std::string> names;

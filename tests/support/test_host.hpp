@@ -79,6 +79,22 @@ inline rapidjson::Document error_envelope(const HttpResult& result, long status,
 
 namespace agenthost::testing {
 
+// A data directory that outlives the hosts started on it, removed at the end.
+struct DataDir {
+    std::string root = make_temp_dir();
+    std::string path = root + "/data";
+    ~DataDir() {
+        std::error_code ignored;
+        std::filesystem::remove_all(root, ignored);
+    }
+};
+
+inline std::vector<std::string> with_data_dir(const DataDir& dir, std::vector<std::string> args = {}) {
+    args.push_back("--data-dir");
+    args.push_back(dir.path);
+    return args;
+}
+
 // A POST /runs body; `context_json` is a JSON object or empty.
 inline std::string run_request(const std::string& agent, const std::string& task,
                                const std::string& context_json = "") {

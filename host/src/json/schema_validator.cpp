@@ -16,17 +16,6 @@ std::string pointer_text(const rapidjson::Pointer& pointer) {
     return std::string(buffer.GetString(), buffer.GetSize());
 }
 
-// Escapes a member name for use as a JSON Pointer token (RFC 6901).
-std::string pointer_token(const std::string& name) {
-    std::string out;
-    for (char c : name) {
-        if (c == '~') out += "~0";
-        else if (c == '/') out += "~1";
-        else out += c;
-    }
-    return out;
-}
-
 std::string number_text(const rapidjson::Value& value) {
     if (value.IsInt64()) return std::to_string(value.GetInt64());
     if (value.IsUint64()) return std::to_string(value.GetUint64());
@@ -155,6 +144,16 @@ std::string describe(const std::vector<Violation>& violations) {
         text += (violation.field.empty() ? std::string("(root)") : violation.field) + ": " + violation.message;
     }
     return text;
+}
+
+std::string pointer_token(std::string_view name) {
+    std::string out;
+    for (char c : name) {
+        if (c == '~') out += "~0";
+        else if (c == '/') out += "~1";
+        else out += c;
+    }
+    return out;
 }
 
 }  // namespace agenthost::json

@@ -8,6 +8,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace agenthost::json {
@@ -39,5 +40,8 @@ class SchemaValidator {
 
 // "/context/max_sentences: must be at most 50" for logs and messages.
 std::string describe(const std::vector<Violation>& violations);
+
+// Escapes a member name for use as a JSON Pointer token (RFC 6901).
+std::string pointer_token(std::string_view name);
 
 }  // namespace agenthost::json

@@ -3,17 +3,6 @@
 namespace agenthost::json {
 namespace {
 
-// RFC 6901: "~" is "~0" and "/" is "~1" inside a reference token.
-std::string pointer_token(std::string_view name) {
-    std::string out;
-    for (char c : name) {
-        if (c == '~') out += "~0";
-        else if (c == '/') out += "~1";
-        else out += c;
-    }
-    return out;
-}
-
 void collect(const rapidjson::Value& value, const std::string& pointer, std::vector<Violation>& out) {
     if (value.IsString()) {
         if (const char* reason = unstorable_text_reason({value.GetString(), value.GetStringLength()}); *reason)
