@@ -5,6 +5,7 @@ JOBS ?= 2
 CONFIG ?= config/agenthost.json
 
 FUZZ_SECONDS ?= 10
+FUZZ_SEED ?=
 
 .PHONY: all deps build run test bench clean fuzz test-asan test-tsan
 
@@ -35,7 +36,7 @@ fuzz:
 	@tools/install-deps fuzz
 	CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAGENTHOST_FUZZ=ON
 	cmake --build build-fuzz --target fuzz_targets -j$(JOBS)
-	tools/run-fuzz build-fuzz $(FUZZ_SECONDS)
+	FUZZ_SEED=$(FUZZ_SEED) tools/run-fuzz build-fuzz $(FUZZ_SECONDS)
 
 # The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer.
 test-asan: deps

@@ -61,11 +61,24 @@ YamlHazard yaml_hazard(std::string_view text) {
                 previous = c;
                 continue;
             }
-            if (c == '[' || c == '{') ++depth;
+            // '[' and '{' open a flow only where a value can start; inside a
+            // plain scalar ("a[1]", "x{") they are text.
+            bool token_start = previous == 0 || previous == ':' || previous == '-' || previous == ',' ||
+                               previous == '[' || previous == '{' || previous == '?';
+            if ((c == '[' || c == '{') && (token_start || depth > 0)) ++depth;
             if ((c == ']' || c == '}') && depth > 0) --depth;
+            // A tag (!t) or an anchor (&a) ends at a space or a flow indicator.
+            if ((c == '!' || c == '&') && token_start) {
+                while (i + 1 < line.size() && std::string_view(" \t,[]{}").find(line[i + 1]) == std::string_view::npos) ++i;
+                previous = '!';
+                continue;
+            }
+            // After a complete node at the top level (a quoted scalar, a flow
+            // collection, a tag or anchor) or where a value would start, a
+            // ',' is a flow entry with no flow around it.
             if (c == ',' && depth == 0 &&
                 (previous == 0 || previous == ']' || previous == '}' || previous == ':' || previous == '-' ||
-                 previous == '?'))
+                 previous == '?' || previous == '"' || previous == '\'' || previous == '!'))
                 return {line_number, "a ',' outside any [ ] or { }, where no value can start with one"};
             if (c != ' ' && c != '\t' && c != '\r') previous = c;
         }

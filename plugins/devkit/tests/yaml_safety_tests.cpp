@@ -15,6 +15,14 @@ TEST_CASE("top-level flow-entry commas are refused with the line", "[yaml]") {
     // The fuzzer's reproducer, reduced by hand: a Service manifest ending in
     // a stray flow close and comma.
     CHECK(yaml_hazard("apiVersion: v1\nkind: Service\n---\n80}],\n"));
+    // A '[' inside a plain scalar opens no flow, so a ',' below is still top level.
+    CHECK(yaml_hazard(" {app: web}\n    \xff\xff[\xff\xffspec:\n,   (  x\n"));
+    CHECK(yaml_hazard("a[1]\n,"));
+    // After a quoted scalar, a tag or an anchor (all found hanging by fuzzing or by hand).
+    for (const char* text : {"\"\",", "'a',", "\"a\" ,", "!t ,", "!t,", "&a ,"}) {
+        INFO(text);
+        CHECK(yaml_hazard(text));
+    }
 }
 
 TEST_CASE("valid YAML with commas in scalars, flows, quotes, comments and block text passes", "[yaml]") {
@@ -29,6 +37,9 @@ TEST_CASE("valid YAML with commas in scalars, flows, quotes, comments and block 
         "- [a, b]\n- {c: d}\n",
         "args: [\"--set\", \"a=b,c=d\"]\n",
         "a:\n  - 1\n  - 2\n",
+        "image: registry/app[1]\nports: [80, 443]\n",
+        "key: {a: [1, 2], b: {c: d}}\n",
+        "base: &base {a: 1}\nother: *base\ntagged: !!str 5\nlist: [!!int 1, &x 2, *x]\n",
     };
     for (const char* text : valid) {
         INFO(text);
