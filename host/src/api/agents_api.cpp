@@ -1,6 +1,7 @@
 #include "api/agents_api.hpp"
 
 #include "api/json_writer.hpp"
+#include "api/run_json.hpp"
 #include "http/api_error.hpp"
 #include "plugins/manifest.hpp"
 
@@ -41,15 +42,6 @@ void write_state(JsonWriter& out, const plugins::PluginRecord& record) {
         out.key("reason");
         out->Null();
     }
-}
-
-void write_stuck_run(JsonWriter& out, const runs::StuckRun& run) {
-    out->StartObject();
-    out.field("run_id", run.run_id);
-    out.field("agent", run.agent);
-    out.field("running_seconds", run.running_seconds);
-    out.field("timeout_seconds", run.timeout_seconds);
-    out->EndObject();
 }
 
 void write_usage(JsonWriter& out, const llm::AgentUsage& usage) {

@@ -1,6 +1,7 @@
 #include "api/health_api.hpp"
 
 #include "api/json_writer.hpp"
+#include "api/run_json.hpp"
 #include "http/api_error.hpp"
 
 namespace agenthost::api {
@@ -61,14 +62,7 @@ http::HttpResponse health(const ApiContext& context) {
     out.field("executing", context.runs.executing());
     out.key("stuck");
     out->StartArray();
-    for (const auto& run : stuck) {
-        out->StartObject();
-        out.field("run_id", run.run_id);
-        out.field("agent", run.agent);
-        out.field("running_seconds", run.running_seconds);
-        out.field("timeout_seconds", run.timeout_seconds);
-        out->EndObject();
-    }
+    for (const auto& run : stuck) write_stuck_run(out, run);
     out->EndArray();
     out->EndObject();
     out.key("streams");

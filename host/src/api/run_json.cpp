@@ -58,6 +58,15 @@ void write_approval(JsonWriter& out, const store::RunRecord& run) {
     out.raw(json::serialize(*approval));
 }
 
+void write_stuck_run(JsonWriter& out, const runs::StuckRun& run) {
+    out->StartObject();
+    out.field("run_id", run.run_id);
+    out.field("agent", run.agent);
+    out.field("running_seconds", run.running_seconds);
+    out.field("timeout_seconds", run.timeout_seconds);
+    out->EndObject();
+}
+
 void write_run(JsonWriter& out, const store::RunRecord& run) {
     out->StartObject();
     out.field("run_id", run.id);

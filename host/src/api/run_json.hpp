@@ -4,6 +4,7 @@
 #include "api/json_writer.hpp"
 #include "http/api_error.hpp"
 #include "runs/invocation.hpp"
+#include "runs/run_dispatcher.hpp"
 #include "store/commit_queue.hpp"
 #include "store/database.hpp"
 #include "store/records.hpp"
@@ -19,6 +20,8 @@ void write_supervisor_path(JsonWriter& out, const store::RunRecord& run);
 void write_approval(JsonWriter& out, const store::RunRecord& run);
 // supervisor_path, routing, options, approval, step: written inside a run object.
 void write_orchestration_fields(JsonWriter& out, const store::RunRecord& run);
+// A run executing past its timeout, as /health and /plugins show it.
+void write_stuck_run(JsonWriter& out, const runs::StuckRun& run);
 void write_event(JsonWriter& out, const store::RunEvent& event, const std::string& thread_id);
 
 // The HTTP error for a refused request.
