@@ -28,6 +28,7 @@
 #include "store/data_dir_lock.hpp"
 #include "store/secret_box.hpp"
 #include "store/store.hpp"
+#include "usage/tenant_quotas.hpp"
 #include "util/ids.hpp"
 #include "util/log.hpp"
 #include "version.hpp"
@@ -266,6 +267,9 @@ int main(int argc, char** argv) {
     auth::CorsPolicy cors(config.cors);
     context.keys = &key_service;
     context.authenticator = &authenticator;
+    context.store = store.get();
+    usage::TenantQuotas quotas(config.auth.quotas, *store);
+    quotas.start();
     if (authenticator.required() && config.auth.admin_key.empty() && !config.auth.jwt.enabled()) {
         // Nobody could call anything: say how to get a first key.
         bool any_key = false;
@@ -292,7 +296,7 @@ int main(int argc, char** argv) {
 
     http::HttpServer server({config.host, static_cast<uint16_t>(config.port), config.http_threads,
                              config.max_request_bytes},
-                            router, api::access_filter({authenticator, rate_limiter, cors}));
+                            router, api::access_filter({authenticator, rate_limiter, cors, &quotas}));
     try {
         server.start();
     } catch (const std::exception& e) {
@@ -320,6 +324,7 @@ int main(int argc, char** argv) {
     workers.stop();
     waiters.abandon_all();
     webhook_dispatcher.stop();
+    quotas.stop();
     llm_service.stop();
     feed.stop();
     streams.stop();

@@ -5,6 +5,8 @@
 #include "auth/scopes.hpp"
 #include "http/api_error.hpp"
 #include "http/router.hpp"
+#include "store/database.hpp"
+#include "util/time_format.hpp"
 
 #include <cmath>
 
@@ -56,10 +58,29 @@ void limit_rate(const AccessControl& access, const http::HttpRequest& request, c
     throw error;
 }
 
+// Only calls that create runs (POSTs of the invoke class) count against
+// and are refused by a quota; reading what exists stays possible.
+void check_quota(const AccessControl& access, const http::HttpRequest& request) {
+    long long now = store::now_ms();
+    usage::QuotaDecision decision = access.quotas->admit(request.principal.tenant, now);
+    if (decision.allowed) return;
+    std::string tenant = request.principal.tenant.empty() ? "the default tenant" : "tenant '" + request.principal.tenant + "'";
+    std::string resets = iso8601_ms(decision.resets_at_ms);
+    double wait = static_cast<double>(decision.resets_at_ms - now) / 1000.0;
+    http::ApiError error(429, "QuotaExceeded",
+                         tenant + " has used its " + decision.quota + " quota (" + std::to_string(decision.used) +
+                             " of " + std::to_string(decision.limit) + "); it resets at " + resets,
+                         {{decision.quota, "limit " + std::to_string(decision.limit) + ", resets at " + resets}});
+    error.headers.emplace_back("Retry-After", whole_seconds(wait));
+    throw error;
+}
+
 }  // namespace
 
 http::RequestFilter access_filter(AccessControl access) {
-    if (!access.authenticator.required() && !access.limiter.enabled() && !access.cors.enabled()) return nullptr;
+    bool quotas = access.quotas != nullptr && access.quotas->enabled();
+    if (!access.authenticator.required() && !access.limiter.enabled() && !access.cors.enabled() && !quotas)
+        return nullptr;
     return [access](http::HttpRequest& request, http::HeaderList& headers) -> std::optional<http::HttpResponse> {
         if (access.cors.enabled()) {
             if (request.method == "OPTIONS" && !request.header("access-control-request-method").empty())
@@ -69,6 +90,8 @@ http::RequestFilter access_filter(AccessControl access) {
         auth::RouteAccess route = auth::route_access(request.method, http::split_path(request.path));
         if (!route.open) authorize(access, request, route);
         if (access.limiter.enabled()) limit_rate(access, request, route, headers);
+        if (quotas && request.method == "POST" && std::string_view(route.rate_class) == "invoke")
+            check_quota(access, request);
         return std::nullopt;
     };
 }

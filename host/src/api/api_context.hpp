@@ -41,6 +41,8 @@ struct ApiContext {
     // API keys (/admin/keys); null in hosts without a store of keys.
     auth::KeyService* keys = nullptr;
     const auth::Authenticator* authenticator = nullptr;
+    // The store the usage rollups are read from (/usage); null: no /usage.
+    store::Store* store = nullptr;
 };
 
 }  // namespace agenthost::api

@@ -161,6 +161,7 @@ void orchestrate(ApiContext& context, const http::HttpRequest& request, const ht
     check_run_options(context, run_options_from(body));
     runs::DagRequest dag = dag_request_from(context, body);
     dag.tenant = request.principal.tenant;
+    dag.key_id = request.principal.id;
     check_thread_owner(context, request, dag.thread_id);
     if (auto rejection = context.workflows->check(dag)) throw rejection_error(*rejection);
     dag.idempotency = claim;

@@ -123,6 +123,7 @@ void accept_processing_request(ApiContext& context, const rapidjson::Document& b
     check_webhook_fields(body, context.webhooks);
     runs::PipelineRequest pipeline = pipeline_request(body, context.max_text_length);
     pipeline.tenant = request.principal.tenant;
+    pipeline.key_id = request.principal.id;
     if (auto rejection = context.runs.check(pipeline)) throw rejection_error(*rejection);
     pipeline.idempotency = claim;
     context.runs.submit(pipeline, [&context, responder, request_id, claim, replay](const store::PipelineRecord& stored,

@@ -8,6 +8,7 @@
 #include "api/pipeline_api.hpp"
 #include "api/runs_api.hpp"
 #include "api/stream_api.hpp"
+#include "api/usage_api.hpp"
 #include "api/webhooks_api.hpp"
 #include "api/workflow_api.hpp"
 
@@ -24,6 +25,7 @@ void add_routes(http::Router& router, ApiContext& context) {
     add_workflow_routes(router, context);
     add_orchestrate_routes(router, context);
     add_key_routes(router, context);
+    add_usage_routes(router, context);
 }
 
 }  // namespace agenthost::api

@@ -34,6 +34,7 @@ void check_thread_owner(ApiContext& context, const http::HttpRequest& request, c
 
 void claim_for_caller(ApiContext& context, const http::HttpRequest& request, runs::InvokeRequest& invoke) {
     invoke.tenant = request.principal.tenant;
+    invoke.key_id = request.principal.id;
     check_thread_owner(context, request, invoke.thread_id);
 }
 

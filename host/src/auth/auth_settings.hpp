@@ -13,6 +13,10 @@ struct JwtSettings {
     // HS256 with this secret, and/or RS256/ES256 with the keys of a JWKS file.
     std::string hs256_secret;
     std::string jwks_file;
+    // And/or a JWKS fetched from this URL (cached, refreshed every
+    // jwks_refresh_seconds, refetched when a token names an unknown kid).
+    std::string jwks_url;
+    double jwks_refresh_seconds = 300;
     std::string issuer;    // required when set
     std::string audience;  // required when set
     double leeway_seconds = 30;
@@ -22,7 +26,33 @@ struct JwtSettings {
     // grants, e.g. {"authenticated": "read,invoke"}; names of scopes map to
     // themselves.
     std::map<std::string, std::string> scope_map;
-    bool enabled() const { return !hs256_secret.empty() || !jwks_file.empty(); }
+    bool enabled() const { return !hs256_secret.empty() || !jwks_file.empty() || !jwks_url.empty(); }
+};
+
+// Per tenant; 0: no limit.
+struct QuotaLimits {
+    long long runs_per_day = 0;      // runs created per UTC day
+    long long tokens_per_month = 0;  // LLM tokens (input + output) per UTC month
+};
+
+// auth.quotas: counted in memory per host, seeded from the usage rollups and
+// refreshed from them every refresh_seconds (hosts sharing a database see
+// each other's usage within that).
+struct QuotaSettings {
+    QuotaLimits defaults;
+    std::map<std::string, QuotaLimits> tenants;  // overrides `defaults` whole
+    double refresh_seconds = 30;
+    const QuotaLimits& for_tenant(const std::string& tenant) const {
+        auto found = tenants.find(tenant);
+        return found == tenants.end() ? defaults : found->second;
+    }
+    bool enabled() const {
+        auto set = [](const QuotaLimits& l) { return l.runs_per_day > 0 || l.tokens_per_month > 0; };
+        if (set(defaults)) return true;
+        for (const auto& entry : tenants)
+            if (set(entry.second)) return true;
+        return false;
+    }
 };
 
 struct AuthSettings {
@@ -36,6 +66,7 @@ struct AuthSettings {
     // (a revocation made through another host takes effect within this).
     double key_cache_seconds = 30;
     JwtSettings jwt;
+    QuotaSettings quotas;
 };
 
 struct BucketSettings {

@@ -134,14 +134,30 @@ const std::vector<Setting>& settings() {
     return all;
 }
 
+auth::QuotaLimits quota_limits_from(const rapidjson::Value& limits) {
+    auth::QuotaLimits out;
+    if (const auto* v = json::get_member(limits, "runs_per_day")) out.runs_per_day = v->GetInt64();
+    if (const auto* v = json::get_member(limits, "tokens_per_month")) out.tokens_per_month = v->GetInt64();
+    return out;
+}
+
 void apply_auth(HostConfig& config, const rapidjson::Value& auth, const fs::path& base) {
     if (const auto* v = json::get_member(auth, "mode")) config.auth.mode = parse_auth_mode(v->GetString(), "auth.mode");
     if (const auto* v = json::get_member(auth, "key_cache_seconds")) config.auth.key_cache_seconds = v->GetDouble();
+    if (const auto* quotas = json::get_member(auth, "quotas")) {
+        auth::QuotaSettings& q = config.auth.quotas;
+        if (const auto* v = json::get_member(*quotas, "default")) q.defaults = quota_limits_from(*v);
+        if (const auto* tenants = json::get_member(*quotas, "tenants"))
+            for (const auto& entry : tenants->GetObject()) q.tenants[entry.name.GetString()] = quota_limits_from(entry.value);
+        if (const auto* v = json::get_member(*quotas, "refresh_seconds")) q.refresh_seconds = v->GetDouble();
+    }
     const auto* jwt = json::get_member(auth, "jwt");
     if (jwt == nullptr) return;
     auth::JwtSettings& j = config.auth.jwt;
     if (const auto* v = json::get_member(*jwt, "hs256_secret")) j.hs256_secret = v->GetString();
     if (const auto* v = json::get_member(*jwt, "jwks_file")) j.jwks_file = resolve_against(v->GetString(), base);
+    if (const auto* v = json::get_member(*jwt, "jwks_url")) j.jwks_url = v->GetString();
+    if (const auto* v = json::get_member(*jwt, "jwks_refresh_seconds")) j.jwks_refresh_seconds = v->GetDouble();
     if (const auto* v = json::get_member(*jwt, "issuer")) j.issuer = v->GetString();
     if (const auto* v = json::get_member(*jwt, "audience")) j.audience = v->GetString();
     if (const auto* v = json::get_member(*jwt, "leeway_seconds")) j.leeway_seconds = v->GetDouble();

@@ -267,6 +267,10 @@ agenthost_status call_llm(RunContext& run, const char* service, agenthost_str re
         ++run.llm_calls;
         run.llm_input_tokens += response.usage.input_tokens;
         run.llm_output_tokens += response.usage.output_tokens;
+        auto& by_model = run.llm_by_model[{response.provider, response.model}];
+        ++by_model.calls;
+        by_model.input_tokens += response.usage.input_tokens;
+        by_model.output_tokens += response.usage.output_tokens;
         usage = usage_event(response, run);
     }
     try {

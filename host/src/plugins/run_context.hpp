@@ -3,7 +3,9 @@
 #pragma once
 
 #include <atomic>
+#include <cstdio>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -42,15 +44,33 @@ class RunContext {
     long long llm_calls = 0;
     long long llm_input_tokens = 0;
     long long llm_output_tokens = 0;
+    // The same per (provider, model): what usage rollups bill by.
+    struct ModelUsage {
+        long long calls = 0;
+        long long input_tokens = 0;
+        long long output_tokens = 0;
+    };
+    std::map<std::pair<std::string, std::string>, ModelUsage> llm_by_model;
 
-    // {"calls","input_tokens","output_tokens","total_tokens"}, or "" when
-    // the run made no LLM call; stored with the run's outcome.
+    // {"calls","input_tokens","output_tokens","total_tokens","by_model":[
+    // {"provider","model","calls","input_tokens","output_tokens"}]}, or ""
+    // when the run made no LLM call; stored with the run's outcome.
     std::string llm_usage_json() {
         std::lock_guard<std::mutex> lock(mutex);
         if (llm_calls == 0) return "";
-        return "{\"calls\":" + std::to_string(llm_calls) + ",\"input_tokens\":" + std::to_string(llm_input_tokens) +
-               ",\"output_tokens\":" + std::to_string(llm_output_tokens) +
-               ",\"total_tokens\":" + std::to_string(llm_input_tokens + llm_output_tokens) + "}";
+        std::string out = "{\"calls\":" + std::to_string(llm_calls) +
+                          ",\"input_tokens\":" + std::to_string(llm_input_tokens) +
+                          ",\"output_tokens\":" + std::to_string(llm_output_tokens) +
+                          ",\"total_tokens\":" + std::to_string(llm_input_tokens + llm_output_tokens) + ",\"by_model\":[";
+        bool first = true;
+        for (const auto& [which, usage] : llm_by_model) {
+            if (!first) out += ',';
+            first = false;
+            out += "{\"provider\":" + json_string(which.first) + ",\"model\":" + json_string(which.second) +
+                   ",\"calls\":" + std::to_string(usage.calls) + ",\"input_tokens\":" + std::to_string(usage.input_tokens) +
+                   ",\"output_tokens\":" + std::to_string(usage.output_tokens) + "}";
+        }
+        return out + "]}";
     }
 
     // Approvals: the operation a person already approved for this run (set
@@ -63,6 +83,23 @@ class RunContext {
     const std::string& keep(std::string value) { return arena_.emplace_back(std::move(value)); }
 
   private:
+    static std::string json_string(const std::string& text) {
+        std::string out = "\"";
+        for (char c : text) {
+            if (c == '"' || c == '\\') {
+                out += '\\';
+                out += c;
+            } else if (static_cast<unsigned char>(c) < 0x20) {
+                char escaped[8];
+                std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned char>(c));
+                out += escaped;
+            } else {
+                out += c;
+            }
+        }
+        return out + "\"";
+    }
+
     std::deque<std::string> arena_;
 };
 

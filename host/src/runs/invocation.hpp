@@ -34,6 +34,7 @@ struct InvokeRequest {
     // The caller's Idempotency-Key, stored with the run (resource_id filled in).
     std::optional<store::IdempotencyRecord> idempotency;
     std::string tenant;        // of the principal asking; the run belongs to it
+    std::string key_id;        // the principal's key id or JWT subject (usage)
 };
 
 // Why a request was refused before any run was created.

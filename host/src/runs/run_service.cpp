@@ -51,6 +51,7 @@ store::RunRecord RunService::new_run(const InvokeRequest& request) const {
     run.routing_json = request.routing_json;
     run.options_json = options_json(request.options);
     run.tenant = request.tenant;
+    run.key_id = request.key_id;
     if (auto approval = approval_needed(request, registry_, settings_)) {
         run.approval_json = *approval;
         run.approval_state = store::approval_state::pending;
@@ -175,6 +176,7 @@ void RunService::submit(const PipelineRequest& request, PipelineCommitted commit
         step.context_json = json::serialize(context);
         step.thread_id = pipeline.thread_id;
         step.tenant = request.tenant;
+        step.key_id = request.key_id;
         store::RunRecord run = new_run(step);
         run.pipeline_id = pipeline.id;
         run.pipeline_step = static_cast<int>(i);

@@ -26,6 +26,7 @@ struct PipelineRequest {
     std::string webhook_secret;
     std::optional<store::IdempotencyRecord> idempotency;
     std::string tenant;  // of the principal asking
+    std::string key_id;  // its key id or JWT subject (usage)
 };
 
 struct PipelineView {

@@ -141,6 +141,7 @@ void WorkflowService::submit(const DagRequest& request, PipelineCommitted commit
         InvokeRequest invoke = step.request;
         invoke.thread_id = pipeline.thread_id;  // one thread: the steps share its memory
         invoke.tenant = request.tenant;
+        invoke.key_id = request.key_id;
         store::RunRecord run = runs_.new_run(invoke);
         run.pipeline_id = pipeline.id;
         run.pipeline_step = static_cast<int>(i);

@@ -44,6 +44,7 @@ struct DagRequest {
     std::optional<store::IdempotencyRecord> idempotency;
     int loop_max_iterations = 0;  // > 1: run the steps again until a final step says resolved
     std::string tenant;           // of the principal asking; the workflow and its runs belong to it
+    std::string key_id;           // its key id or JWT subject (usage)
 };
 
 struct DagView {

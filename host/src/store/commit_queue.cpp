@@ -7,11 +7,13 @@
 namespace agenthost::store {
 
 CommitQueue::CommitQueue(DatabaseSettings settings, std::unique_ptr<soci::session> session,
-                         std::function<void(const soci::session*)> before_close, size_t max_batch)
+                         std::function<void(const soci::session*)> before_close, size_t max_batch,
+                         TransactionHooks hooks)
     : settings_(std::move(settings)),
       session_(std::move(session)),
       before_close_(std::move(before_close)),
       max_batch_(max_batch),
+      hooks_(std::move(hooks)),
       wal_guard_(settings_.dialect == Dialect::sqlite ? settings_.sqlite_path : std::string(), settings_.wal_limit_bytes),
       writer_([this] { loop(); }) {}
 
@@ -117,7 +119,9 @@ void CommitQueue::apply(std::deque<Item>& batch) {
     }
     try {
         soci::transaction transaction(*session_);
+        if (hooks_.begin) hooks_.begin(*session_);
         for (Item& item : batch) item.write(*session_);
+        if (hooks_.before_commit) hooks_.before_commit(*session_);
         transaction.commit();
         if (has_write_problem_.load()) {
             std::lock_guard<std::mutex> lock(problem_mutex_);

@@ -32,10 +32,20 @@ class CommitQueue {
     // string after commit, else the reason it failed.
     using Done = std::function<void(const std::string& error)>;
 
+    // Told of each batch's transaction: `begin` when it starts (also before
+    // a failed batch's writes are retried one by one), `before_commit` once
+    // its writes ran, to add what they add up to (usage rollups) in the same
+    // transaction and with one statement per batch rather than per write.
+    struct TransactionHooks {
+        std::function<void(soci::session&)> begin;
+        std::function<void(soci::session&)> before_commit;
+    };
+
     // `before_close` is told of the write session before it is closed or
     // replaced (statements prepared on it must go first).
     CommitQueue(DatabaseSettings settings, std::unique_ptr<soci::session> session,
-                std::function<void(const soci::session*)> before_close, size_t max_batch = 512);
+                std::function<void(const soci::session*)> before_close, size_t max_batch = 512,
+                TransactionHooks hooks = {});
     ~CommitQueue();
     CommitQueue(const CommitQueue&) = delete;
     CommitQueue& operator=(const CommitQueue&) = delete;
@@ -66,6 +76,7 @@ class CommitQueue {
     std::unique_ptr<soci::session> session_;
     std::function<void(const soci::session*)> before_close_;
     const size_t max_batch_;
+    TransactionHooks hooks_;
     std::mutex mutex_;
     std::condition_variable wake_;
     std::deque<Item> queue_;

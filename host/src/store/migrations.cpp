@@ -1,5 +1,6 @@
 #include "store/migrations.hpp"
 
+#include "store/usage_repository.hpp"
 #include "util/log.hpp"
 
 #include <string>
@@ -232,6 +233,48 @@ const std::vector<Migration>& migrations() {
          },
          {},
          {}},
+        {7,
+         "usage per principal: the key that created each run, daily rollups",
+         {
+             // The API key id (or JWT subject) of the principal that created
+             // the run; '' for runs from before auth or with auth off.
+             "ALTER TABLE runs ADD COLUMN key_id TEXT NOT NULL DEFAULT ''",
+             // Day: UTC date (YYYY-MM-DD) of the run's end. run_ms: the sum
+             // of finished - started over the runs counted.
+             "CREATE TABLE usage_rollups ("
+             " day TEXT NOT NULL,"
+             " tenant TEXT NOT NULL,"
+             " key_id TEXT NOT NULL,"
+             " agent TEXT NOT NULL,"
+             " status TEXT NOT NULL,"
+             " runs BIGINT NOT NULL,"
+             " run_ms BIGINT NOT NULL,"
+             " PRIMARY KEY (day, tenant, key_id, agent, status))",
+             "CREATE INDEX usage_rollups_by_tenant ON usage_rollups(tenant, day)",
+             "CREATE TABLE usage_tokens ("
+             " day TEXT NOT NULL,"
+             " tenant TEXT NOT NULL,"
+             " key_id TEXT NOT NULL,"
+             " agent TEXT NOT NULL,"
+             " provider TEXT NOT NULL,"
+             " model TEXT NOT NULL,"
+             " calls BIGINT NOT NULL,"
+             " input_tokens BIGINT NOT NULL,"
+             " output_tokens BIGINT NOT NULL,"
+             " PRIMARY KEY (day, tenant, key_id, agent, provider, model))",
+             "CREATE INDEX usage_tokens_by_tenant ON usage_tokens(tenant, day)",
+         },
+         // Backfill: every run that ended before this migration.
+         {
+             UsageRepository::add_runs_sql(Dialect::sqlite, "1 = 1"),
+             UsageRepository::add_tokens_sql(Dialect::sqlite, "1 = 1"),
+             UsageRepository::add_legacy_tokens_sql(Dialect::sqlite, "1 = 1"),
+         },
+         {
+             UsageRepository::add_runs_sql(Dialect::postgresql, "1 = 1"),
+             UsageRepository::add_tokens_sql(Dialect::postgresql, "1 = 1"),
+             UsageRepository::add_legacy_tokens_sql(Dialect::postgresql, "1 = 1"),
+         }},
     };
     return all;
 }

@@ -58,6 +58,9 @@ struct RunRecord {
     std::string llm_usage_json;
     // The tenant of the principal that created it ("" is the default tenant).
     std::string tenant;
+    // The key id (or JWT subject) of the principal that created it: what
+    // usage is counted under ("" with auth off).
+    std::string key_id;
     // Only when inserting: runs this one waits for (kind success|completion).
     std::vector<std::pair<std::string, std::string>> depends_on;
 };

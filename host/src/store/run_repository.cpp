@@ -19,11 +19,11 @@ struct RunRepository::HotStatements {
         insert_run = (session.prepare << "INSERT INTO runs (id, thread_id, agent, task, context, status, attempts, "
                                          "max_attempts, fencing_token, cancel_requested, pipeline_id, pipeline_step, "
                                          "webhook_url, webhook_secret, created_at_ms, updated_at_ms, routing, options, "
-                                         "approval, approval_state, approval_expires_at_ms, step_key, pipeline_iteration, tenant) "
+                                         "approval, approval_state, approval_expires_at_ms, step_key, pipeline_iteration, tenant, key_id) "
                                          "VALUES (:id, :thread, "
                                          ":agent, :task, :context, :status, 0, :max, 0, 0, :pipeline, :step, :webhook, "
                                          ":secret, :created, :updated, :routing, :options, :approval, :astate, :aexp, "
-                                         ":stepkey, :iteration, :tenant)",
+                                         ":stepkey, :iteration, :tenant, :keyid)",
                       soci::use(run.id), soci::use(run.thread_id), soci::use(run.agent), soci::use(run.task),
                       soci::use(run.context_json), soci::use(run.status), soci::use(run.max_attempts),
                       soci::use(run.pipeline_id, pipeline_indicator), soci::use(run.pipeline_step, step_indicator),
@@ -34,7 +34,8 @@ struct RunRepository::HotStatements {
                       soci::use(run.approval_state, approval_state_indicator),
                       soci::use(run.approval_expires_at_ms, approval_expiry_indicator),
                       soci::use(run.step_key, step_key_indicator),
-                      soci::use(run.pipeline_iteration, iteration_indicator), soci::use(run.tenant));
+                      soci::use(run.pipeline_iteration, iteration_indicator), soci::use(run.tenant),
+                      soci::use(run.key_id));
         insert_event = (session.prepare << "INSERT INTO run_events (run_id, seq, type, ts_ms, data) VALUES (:r, :s, :t, :ts, :d)",
                         soci::use(event.run_id), soci::use(event.seq), soci::use(event.type), soci::use(event.ts_ms),
                         soci::use(event.data_json));
@@ -108,7 +109,7 @@ struct RunRepository::HotStatements {
     bool returning;
 };
 
-RunRepository::RunRepository(Dialect dialect) : dialect_(dialect) {}
+RunRepository::RunRepository(Dialect dialect) : dialect_(dialect), usage_(dialect) {}
 
 RunRepository::~RunRepository() = default;
 
@@ -120,6 +121,7 @@ RunRepository::HotStatements& RunRepository::hot(soci::session& session) const {
 }
 
 void RunRepository::forget_session(const soci::session* session) const {
+    usage_.discard(session);
     std::lock_guard<std::mutex> lock(hot_mutex_);
     hot_.erase(session);
 }
@@ -277,6 +279,7 @@ bool RunRepository::complete(soci::session& session, const RunRecord& run, bool*
 }
 
 void RunRepository::queue_webhook(soci::session& session, const RunRecord& run, const std::string& status) const {
+    usage_.note_ended(session, run.id);
     if (run.webhook_url.empty()) return;
     webhooks_.enqueue(session, "run", run.id, "run." + status, run.webhook_url, run.webhook_secret);
 }

@@ -5,6 +5,7 @@
 
 #include "store/database.hpp"
 #include "store/records.hpp"
+#include "store/usage_repository.hpp"
 #include "store/webhook_repository.hpp"
 
 #include <functional>
@@ -150,16 +151,21 @@ class RunRepository {
     void forget_session(const soci::session* session) const;
     void forget_all_sessions() const;
 
+    // Where the runs that end are counted (flushed before each commit).
+    const UsageRepository& usage() const { return usage_; }
+
   private:
     struct HotStatements;
     HotStatements& hot(soci::session& session) const;
 
-    // A finished run with a webhook_url gets its delivery queued in the same
-    // transaction as its outcome.
+    // Every path that ends a run comes here: a finished run with a
+    // webhook_url gets its delivery queued in the same transaction as its
+    // outcome, and every finished run's usage is noted for the rollups.
     void queue_webhook(soci::session& session, const RunRecord& run, const std::string& status) const;
 
     Dialect dialect_;
     WebhookRepository webhooks_;
+    UsageRepository usage_;
     mutable std::mutex hot_mutex_;
     mutable std::map<const soci::session*, std::unique_ptr<HotStatements>> hot_;
 };

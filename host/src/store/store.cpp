@@ -15,8 +15,14 @@ std::unique_ptr<Store> Store::open(const DatabaseSettings& settings) {
     auto writer = open_session(settings);
     migrate(*writer, settings.dialect);
     const RunRepository& runs = store->runs_;
-    store->writes_ = std::make_unique<CommitQueue>(settings, std::move(writer),
-                                                   [&runs](const soci::session* session) { runs.forget_session(session); });
+    // Usage of the runs a batch ended is added to the rollups in its
+    // transaction, one upsert per table per batch.
+    CommitQueue::TransactionHooks hooks;
+    hooks.begin = [&runs](soci::session& session) { runs.usage().discard(&session); };
+    hooks.before_commit = [&runs](soci::session& session) { runs.usage().flush(session); };
+    store->writes_ = std::make_unique<CommitQueue>(
+        settings, std::move(writer), [&runs](const soci::session* session) { runs.forget_session(session); }, 512,
+        std::move(hooks));
     log::info("store open", {{"database", settings.display}});
     return store;
 }
