@@ -6,15 +6,18 @@
 //   agentctl [--url URL] approve|reject THREAD [--comment TEXT] [--approver NAME]
 //   agentctl [--url URL | --data-dir DIR | --database-url URL] keys create --name NAME --scopes LIST
 //            [--tenant T] [--expires 30d] | keys list | keys revoke ID
+//   agentctl [--url URL | --data-dir DIR | --database-url URL] usage [--from YYYY-MM-DD]
+//            [--to YYYY-MM-DD] [--group-by key|tenant|agent|day] [--tenant T (offline)]
 //
 // Requests carry $AGENTHOST_KEY (or --key KEY) as a bearer credential. With
-// --data-dir or --database-url, `keys` works on the database directly (no
-// host needed): that is how the first admin key is made.
+// --data-dir or --database-url, `keys` and `usage` work on the database
+// directly (no host needed): that is how the first admin key is made.
 //
 // Prints the host's JSON answer on stdout. Exit status: 0 for a 2xx answer,
 // 1 for any other answer (the error envelope is printed), 2 for usage or
 // connection errors.
 #include "offline_keys.hpp"
+#include "offline_usage.hpp"
 
 #include <curl/curl.h>
 #include <rapidjson/document.h>
@@ -36,8 +39,11 @@ const char* kUsage =
     "       agentctl [--url URL | --data-dir DIR | --database-url URL] keys create --name NAME\n"
     "                --scopes read,invoke,cancel,approve,admin [--tenant T] [--expires 30d]\n"
     "       agentctl [--url URL | --data-dir DIR | --database-url URL] keys list | keys revoke ID\n"
+    "       agentctl [--url URL | --data-dir DIR | --database-url URL] usage [--from YYYY-MM-DD]\n"
+    "                [--to YYYY-MM-DD] [--group-by key|tenant|agent|day] [--tenant T (offline only)]\n"
     "Requests send $AGENTHOST_KEY (or --key KEY) as 'Authorization: Bearer'. With --data-dir or\n"
-    "--database-url, keys are managed in the database directly; the new key is printed once.\n"
+    "--database-url, keys are managed (and usage read) in the database directly; the new key is\n"
+    "printed once.\n"
     "'auto' lets the routing supervisors choose the agent.\n"
     "URL defaults to $AGENTHOST_URL or http://127.0.0.1:8000\n";
 
@@ -143,6 +149,7 @@ int main(int argc, char** argv) {
     std::string context, thread, comment, approver;
     if (const char* key = std::getenv("AGENTHOST_KEY")) g_key = key;
     agentctl::KeyOptions key_options;
+    agentctl::UsageOptions usage_options;
     std::vector<std::string> words;
     for (int i = 1; i < argc; ++i) {
         std::string arg = argv[i];
@@ -153,6 +160,9 @@ int main(int argc, char** argv) {
                                   : arg == "--data-dir"     ? &key_options.data_dir
                                   : arg == "--database-url" ? &key_options.database_url
                                   : arg == "--key"          ? &g_key
+                                  : arg == "--from"         ? &usage_options.from
+                                  : arg == "--to"           ? &usage_options.to
+                                  : arg == "--group-by"     ? &usage_options.group_by
                                                             : nullptr;
         if (key_option != nullptr && i + 1 < argc) {
             *key_option = argv[++i];
@@ -177,6 +187,19 @@ int main(int argc, char** argv) {
         return 2;
     }
     const std::string& command = words[0];
+    if (command == "usage" && words.size() == 1) {
+        usage_options.tenant = key_options.tenant;
+        usage_options.data_dir = key_options.data_dir;
+        usage_options.database_url = key_options.database_url;
+        if (!usage_options.data_dir.empty() || !usage_options.database_url.empty())
+            return agentctl::offline_usage(usage_options);
+        if (!usage_options.tenant.empty()) {
+            std::cerr << "agentctl: --tenant applies offline only; the host shows a key its own tenant's usage\n";
+            return 2;
+        }
+        curl_global_init(CURL_GLOBAL_DEFAULT);
+        return request("GET", url + "/usage" + agentctl::usage_query(usage_options), "");
+    }
     if (command == "keys" && words.size() >= 2) {
         if (!key_options.data_dir.empty() || !key_options.database_url.empty())
             return agentctl::offline_keys(words, key_options);

@@ -17,6 +17,8 @@ struct JwtSettings {
     // jwks_refresh_seconds, refetched when a token names an unknown kid).
     std::string jwks_url;
     double jwks_refresh_seconds = 300;
+    // At most one refetch per this long for tokens naming an unknown kid.
+    double jwks_refetch_seconds = 10;
     std::string issuer;    // required when set
     std::string audience;  // required when set
     double leeway_seconds = 30;

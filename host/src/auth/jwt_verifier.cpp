@@ -164,13 +164,23 @@ std::map<std::string, std::pair<std::string, std::string>> jwks_to_pem(const std
     return keys;
 }
 
-JwtVerifier::JwtVerifier(JwtSettings settings) : settings_(std::move(settings)) {
+JwtVerifier::~JwtVerifier() = default;
+
+JwtVerifier::JwtVerifier(JwtSettings settings, JwksSource::Fetch fetch) : settings_(std::move(settings)) {
     for (const auto& [claim, scopes] : settings_.scope_map) {
         try {
             parse_scopes(scopes);
         } catch (const std::invalid_argument& e) {
             throw std::runtime_error("auth.jwt.scope_map[\"" + claim + "\"]: " + e.what());
         }
+    }
+    if (!settings_.jwks_url.empty()) {
+        auto period = [](double seconds) {
+            return std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
+        };
+        url_keys_ = std::make_unique<JwksSource>(settings_.jwks_url, period(settings_.jwks_refresh_seconds),
+                                                 period(settings_.jwks_refetch_seconds), std::move(fetch));
+        url_keys_->start();
     }
     if (settings_.jwks_file.empty()) return;
     std::ifstream in(settings_.jwks_file);
@@ -214,12 +224,21 @@ Principal JwtVerifier::verify_at(const std::string& token, long long now) const 
         key = settings_.hs256_secret;
         expected = JWT_ALG_HS256;
     } else if (alg == "RS256" || alg == "ES256") {
-        if (keys_.empty()) throw AuthFailure("JWT refused: unexpected algorithm " + alg);
-        auto found = keys_.find(kid);
-        if (found == keys_.end()) throw AuthFailure("JWT refused: key id '" + kid + "' is not in the JWKS");
-        if (found->second.alg != alg)
-            throw AuthFailure("JWT refused: unexpected algorithm " + alg + " for key '" + kid + "'");
-        key = found->second.pem;
+        if (keys_.empty() && !url_keys_) throw AuthFailure("JWT refused: unexpected algorithm " + alg);
+        std::string key_alg;
+        if (auto found = keys_.find(kid); found != keys_.end()) {
+            key_alg = found->second.alg;
+            key = found->second.pem;
+        } else if (url_keys_) {
+            auto fetched = url_keys_->keys();
+            if (fetched->count(kid) == 0) fetched = url_keys_->refetch_for(kid);
+            if (auto found = fetched->find(kid); found != fetched->end()) {
+                key_alg = found->second.alg;
+                key = found->second.pem;
+            }
+        }
+        if (key_alg.empty()) throw AuthFailure("JWT refused: key id '" + kid + "' is not in the JWKS");
+        if (key_alg != alg) throw AuthFailure("JWT refused: unexpected algorithm " + alg + " for key '" + kid + "'");
         expected = alg == "RS256" ? JWT_ALG_RS256 : JWT_ALG_ES256;
     } else {
         throw AuthFailure("JWT refused: unexpected algorithm " + alg);

@@ -158,6 +158,7 @@ void apply_auth(HostConfig& config, const rapidjson::Value& auth, const fs::path
     if (const auto* v = json::get_member(*jwt, "jwks_file")) j.jwks_file = resolve_against(v->GetString(), base);
     if (const auto* v = json::get_member(*jwt, "jwks_url")) j.jwks_url = v->GetString();
     if (const auto* v = json::get_member(*jwt, "jwks_refresh_seconds")) j.jwks_refresh_seconds = v->GetDouble();
+    if (const auto* v = json::get_member(*jwt, "jwks_refetch_seconds")) j.jwks_refetch_seconds = v->GetDouble();
     if (const auto* v = json::get_member(*jwt, "issuer")) j.issuer = v->GetString();
     if (const auto* v = json::get_member(*jwt, "audience")) j.audience = v->GetString();
     if (const auto* v = json::get_member(*jwt, "leeway_seconds")) j.leeway_seconds = v->GetDouble();
