@@ -81,7 +81,7 @@ http::RequestFilter access_filter(AccessControl access) {
     bool quotas = access.quotas != nullptr && access.quotas->enabled();
     if (!access.authenticator.required() && !access.limiter.enabled() && !access.cors.enabled() && !quotas)
         return nullptr;
-    return [access](http::HttpRequest& request, http::HeaderList& headers) -> std::optional<http::HttpResponse> {
+    return [access, quotas](http::HttpRequest& request, http::HeaderList& headers) -> std::optional<http::HttpResponse> {
         if (access.cors.enabled()) {
             if (request.method == "OPTIONS" && !request.header("access-control-request-method").empty())
                 return preflight(access, request);
