@@ -130,3 +130,35 @@ TEST_CASE("auth, rate limits and CORS come from the file, the environment and th
     CHECK_THROWS_AS(load({"--config", bad.c_str()}), ConfigError);
     std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("quotas and the JWKS URL come from auth in the file; bad ones are refused", "[auth][usage]") {
+    std::string dir = testing::make_temp_dir();
+    std::string path = write_config(dir, R"({
+      "auth": {"mode": "required",
+               "jwt": {"jwks_url": "https://idp.example/.well-known/jwks.json", "jwks_refresh_seconds": 60,
+                       "jwks_refetch_seconds": 2},
+               "quotas": {"default": {"runs_per_day": 100, "tokens_per_month": 5000},
+                          "tenants": {"acme": {"runs_per_day": 7}}, "refresh_seconds": 5}}
+    })");
+    HostConfig config = load({"--config", path.c_str()});
+    CHECK(config.auth.jwt.jwks_url == "https://idp.example/.well-known/jwks.json");
+    CHECK(config.auth.jwt.jwks_refresh_seconds == 60);
+    CHECK(config.auth.jwt.jwks_refetch_seconds == 2);
+    CHECK(config.auth.jwt.enabled());
+    CHECK(config.auth.quotas.enabled());
+    CHECK(config.auth.quotas.refresh_seconds == 5);
+    CHECK(config.auth.quotas.for_tenant("globex").runs_per_day == 100);
+    CHECK(config.auth.quotas.for_tenant("globex").tokens_per_month == 5000);
+    // A tenant's own limits replace the default whole.
+    CHECK(config.auth.quotas.for_tenant("acme").runs_per_day == 7);
+    CHECK(config.auth.quotas.for_tenant("acme").tokens_per_month == 0);
+    CHECK_FALSE(HostConfig().auth.quotas.enabled());
+
+    std::string bad = write_config(dir, R"({"auth": {"quotas": {"default": {"runs_per_day": -1}}}})");
+    CHECK_THROWS_WITH(load({"--config", bad.c_str()}), Contains("runs_per_day"));
+    bad = write_config(dir, R"({"auth": {"quotas": {"default": {"runs_a_day": 1}}}})");
+    CHECK_THROWS_WITH(load({"--config", bad.c_str()}), Contains("runs_a_day"));
+    bad = write_config(dir, R"({"auth": {"jwt": {"jwks_url": "file:///etc/passwd"}}})");
+    CHECK_THROWS_WITH(load({"--config", bad.c_str()}), Contains("jwks_url"));
+    std::filesystem::remove_all(dir);
+}
