@@ -2,6 +2,8 @@
 // the JWKS URL cache (with a fake fetch: refetch on a kid miss, rate
 // limited; a failed fetch keeps the last good keys).
 #include "auth/jwks_source.hpp"
+#include "auth/route_access.hpp"
+#include "http/router.hpp"
 #include "jwt_factory.hpp"
 #include "usage/usage_report.hpp"
 #include "usage/utc_calendar.hpp"
@@ -95,4 +97,20 @@ TEST_CASE("JWKS URL cache: a kid miss refetches at most once per interval; a fai
     CHECK(kept->count("k1") == 1);
     CHECK(kept->count("k2") == 1);
     source.stop();
+}
+
+TEST_CASE("quotas count the calls that create runs, and nothing else", "[usage][quota]") {
+    auto creates = [](const char* method, const std::string& path) {
+        return auth::route_access(method, http::split_path(path)).creates_runs;
+    };
+    for (const char* path : {"/agent/invoke", "/agent/stream", "/runs", "/api/v1/process", "/agents/orchestrate",
+                             "/workflows", "/pipelines", "/webhook/receive"})
+        CHECK(creates("POST", path));
+    CHECK_FALSE(creates("GET", "/runs"));
+    CHECK_FALSE(creates("POST", "/runs/abc/cancel"));
+    CHECK_FALSE(creates("POST", "/workflow/approve/t1"));
+    CHECK_FALSE(creates("POST", "/webhook/callback/test"));
+    CHECK_FALSE(creates("POST", "/api/v1/webhook/retry/r1"));
+    CHECK_FALSE(creates("POST", "/admin/keys"));
+    CHECK_FALSE(creates("POST", "/no/such/route"));
 }

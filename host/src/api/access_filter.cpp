@@ -58,8 +58,8 @@ void limit_rate(const AccessControl& access, const http::HttpRequest& request, c
     throw error;
 }
 
-// Only calls that create runs (POSTs of the invoke class) count against
-// and are refused by a quota; reading what exists stays possible.
+// Only calls that create runs count against and are refused by a quota;
+// reading what exists, cancelling and approving stay possible.
 void check_quota(const AccessControl& access, const http::HttpRequest& request) {
     long long now = store::now_ms();
     usage::QuotaDecision decision = access.quotas->admit(request.principal.tenant, now);
@@ -90,8 +90,7 @@ http::RequestFilter access_filter(AccessControl access) {
         auth::RouteAccess route = auth::route_access(request.method, http::split_path(request.path));
         if (!route.open) authorize(access, request, route);
         if (access.limiter.enabled()) limit_rate(access, request, route, headers);
-        if (quotas && request.method == "POST" && std::string_view(route.rate_class) == "invoke")
-            check_quota(access, request);
+        if (quotas && route.creates_runs) check_quota(access, request);
         return std::nullopt;
     };
 }

@@ -12,8 +12,11 @@ struct Rule {
 };
 
 const RouteAccess kOpen{true, kNoScope, "open"};
+// A signed inbound webhook starts a processing request of the default tenant.
+const RouteAccess kOpenCreatesRuns{true, kNoScope, "open", true};
 const RouteAccess kReads{false, kRead, "read"};
 const RouteAccess kInvokes{false, kInvoke, "invoke"};
+const RouteAccess kCreatesRuns{false, kInvoke, "invoke", true};
 const RouteAccess kCancels{false, kCancel, "cancel"};
 const RouteAccess kApproves{false, kApprove, "approve"};
 const RouteAccess kAdmins{false, kAdmin, "admin"};
@@ -24,21 +27,21 @@ const std::vector<Rule>& rules() {
         {"GET", "/health", kOpen},
         {"GET", "/ready", kOpen},
         {"GET", "/api/v1/health", kOpen},
-        {"POST", "/webhook/receive", kOpen},
+        {"POST", "/webhook/receive", kOpenCreatesRuns},
         {"GET", "/plugins", kAdmins},
         {"GET", "/admin/keys", kAdmins},
         {"POST", "/admin/keys", kAdmins},
         {"DELETE", "/admin/keys/*", kAdmins},
-        {"POST", "/agent/invoke", kInvokes},
-        {"POST", "/agent/stream", kInvokes},
-        {"POST", "/runs", kInvokes},
-        {"POST", "/api/v1/process", kInvokes},
+        {"POST", "/agent/invoke", kCreatesRuns},
+        {"POST", "/agent/stream", kCreatesRuns},
+        {"POST", "/runs", kCreatesRuns},
+        {"POST", "/api/v1/process", kCreatesRuns},
         {"POST", "/api/v1/webhook/retry/*", kInvokes},
         // Makes the host send a signed request: a developer's tool, not a sender's.
         {"POST", "/webhook/callback/test", kInvokes},
-        {"POST", "/agents/orchestrate", kInvokes},
-        {"POST", "/workflows", kInvokes},
-        {"POST", "/pipelines", kInvokes},
+        {"POST", "/agents/orchestrate", kCreatesRuns},
+        {"POST", "/workflows", kCreatesRuns},
+        {"POST", "/pipelines", kCreatesRuns},
         {"POST", "/runs/*/cancel", kCancels},
         {"POST", "/workflow/approve/*", kApproves},
     };

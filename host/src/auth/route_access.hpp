@@ -16,6 +16,8 @@ struct RouteAccess {
     Scope scope = kRead;
     // The rate-limit class: read, invoke, cancel, approve, admin (or open).
     const char* rate_class = "read";
+    // Creates runs: counts against (and is refused by) the tenant's quota.
+    bool creates_runs = false;
 };
 
 // By method and the path's decoded, non-empty segments, split exactly as
