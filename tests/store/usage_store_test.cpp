@@ -2,10 +2,11 @@
 // PostgreSQL: a run's end is counted in its transaction, once, in the row of
 // its day, tenant, key, agent and status; the migration backfills runs that
 // ended before it.
+#include "store/commit_queue.hpp"
 #include "store/migrations.hpp"
 #include "test_database.hpp"
 #include "usage/tenant_quotas.hpp"
-#include "usage/utc_calendar.hpp"
+#include "util/utc_calendar.hpp"
 #include "util/ids.hpp"
 
 #include <catch2/catch.hpp>
@@ -99,7 +100,7 @@ TEST_CASE("a run that ends is counted in its day, tenant, key, agent and status 
     complete(*db, first);
     auto rows = rollups(*db);
     REQUIRE(rows.size() == 1);
-    CHECK(rows[0].day == usage::utc_day(first.finished_at_ms));
+    CHECK(rows[0].day == utc_day(first.finished_at_ms));
     CHECK(rows[0].tenant == "acme");
     CHECK(rows[0].key_id == "key-1");
     CHECK(rows[0].agent == "echo");
@@ -273,7 +274,7 @@ TEST_CASE("quota counts are seeded from the rollups and count what this host adm
     CHECK(refused.quota == "runs_per_day");
     CHECK(refused.limit == 3);
     CHECK(refused.used == 3);
-    CHECK(refused.resets_at_ms == usage::next_midnight_ms(now));
+    CHECK(refused.resets_at_ms == next_midnight_ms(now));
 
     // A refresh reads the database again: the run admitted here was never
     // created (no host in this test), so the count drops back to 2.
@@ -289,5 +290,56 @@ TEST_CASE("quota counts are seeded from the rollups and count what this host adm
     CHECK_FALSE(tokens.allowed);
     CHECK(tokens.quota == "tokens_per_month");
     CHECK(tokens.used == 75);
-    CHECK(tokens.resets_at_ms == usage::next_month_ms(now));
+    CHECK(tokens.resets_at_ms == next_month_ms(now));
+}
+
+// Not run by default (hidden tag): what counting usage adds to completing
+// runs through the group commit, for the report. The same completions go
+// through the store's queue (hooks on) and through a second queue on the
+// same database without the hooks.
+// build/bin/host_store_sqlite_tests "[bench]" (or the PostgreSQL binary)
+TEST_CASE("cost of counting usage when runs end", "[.][bench]") {
+    testing::quiet_store_logs();
+    testing::TestDatabase database;
+    auto db = database.open();
+    const store::RunRepository& runs = db->runs();
+    store::CommitQueue plain(db->settings(), store::open_session(db->settings()),
+                             [&runs](const soci::session* session) { runs.forget_session(session); });
+    constexpr int kRuns = 2000;
+    auto prepare = [&](const std::string& agent) {
+        std::vector<RunRecord> made;
+        for (int i = 0; i < kRuns; ++i) made.push_back(queued_run("acme", "key-" + std::to_string(i % 4), agent));
+        db->writes().run([&](soci::session& s) {
+            for (const auto& run : made) runs.insert(s, run);
+        });
+        std::vector<store::ClaimedRun> claimed;
+        db->writes().run([&](soci::session& s) { claimed = runs.claim(s, "host-a", store::now_ms() + 600000, kRuns, {agent}); });
+        std::vector<RunRecord> ready;
+        for (auto& c : claimed) ready.push_back(finished(c.run, "succeeded", kUsageTwoModels));
+        return ready;
+    };
+    auto complete_all = [&](store::CommitQueue& queue, const std::vector<RunRecord>& ready) {
+        std::vector<std::future<std::string>> done;
+        auto started = std::chrono::steady_clock::now();
+        for (const auto& run : ready) {
+            auto promise = std::make_shared<std::promise<std::string>>();
+            done.push_back(promise->get_future());
+            queue.submit([&runs, run](soci::session& s) { runs.complete(s, run); },
+                         [promise](const std::string& error) { promise->set_value(error); });
+        }
+        for (auto& d : done) REQUIRE(d.get().empty());
+        return std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - started).count() / kRuns;
+    };
+    for (int round = 0; round < 3; ++round) {
+        auto without = prepare("plain-" + std::to_string(round));
+        auto with = prepare("counted-" + std::to_string(round));
+        double plain_us = complete_all(plain, without);
+        double counted_us = complete_all(db->writes(), with);
+        WARN("completing a run: " << plain_us << " us without usage, " << counted_us << " us counting usage");
+    }
+    auto rows = rollups(*db);
+    long long counted = 0;
+    for (const auto& row : rows) counted += row.runs;
+    CHECK(counted == 3 * kRuns);
+    plain.stop();
 }

@@ -6,7 +6,7 @@
 #include "http/router.hpp"
 #include "jwt_factory.hpp"
 #include "usage/usage_report.hpp"
-#include "usage/utc_calendar.hpp"
+#include "util/utc_calendar.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -17,26 +17,26 @@ using namespace agenthost;
 using Catch::Matchers::Contains;
 
 TEST_CASE("UTC days: dates, parsing, the next midnight and the next month", "[usage]") {
-    CHECK(usage::utc_day(0) == "1970-01-01");
-    CHECK(usage::utc_day(1765065599999LL) == "2025-12-06");  // 23:59:59.999
-    CHECK(usage::utc_day(1765065600000LL) == "2025-12-07");
-    CHECK(usage::parse_day("2024-02-29").has_value());
-    CHECK_FALSE(usage::parse_day("2025-02-29").has_value());
-    CHECK_FALSE(usage::parse_day("2025-13-01").has_value());
-    CHECK_FALSE(usage::parse_day("2025-1-01").has_value());
-    CHECK_FALSE(usage::parse_day("2025-01-01x").has_value());
-    CHECK_FALSE(usage::parse_day("").has_value());
-    CHECK(*usage::parse_day("1970-01-02") == 1);
-    CHECK(usage::day_from_number(*usage::parse_day("2026-12-06")) == "2026-12-06");
-    CHECK(usage::month_start("2026-12-06") == "2026-12-01");
-    CHECK(usage::next_midnight_ms(1765065599999LL) == 1765065600000LL);
-    CHECK(usage::next_midnight_ms(1765065600000LL) == 1765065600000LL + 86400000LL);
-    CHECK(usage::utc_day(usage::next_month_ms(1765065600000LL)) == "2026-01-01");       // December -> January
-    CHECK(usage::utc_day(usage::next_month_ms(*usage::parse_day("2024-02-10") * 86400000LL)) == "2024-03-01");
+    CHECK(utc_day(0) == "1970-01-01");
+    CHECK(utc_day(1765065599999LL) == "2025-12-06");  // 23:59:59.999
+    CHECK(utc_day(1765065600000LL) == "2025-12-07");
+    CHECK(parse_day("2024-02-29").has_value());
+    CHECK_FALSE(parse_day("2025-02-29").has_value());
+    CHECK_FALSE(parse_day("2025-13-01").has_value());
+    CHECK_FALSE(parse_day("2025-1-01").has_value());
+    CHECK_FALSE(parse_day("2025-01-01x").has_value());
+    CHECK_FALSE(parse_day("").has_value());
+    CHECK(*parse_day("1970-01-02") == 1);
+    CHECK(day_from_number(*parse_day("2026-12-06")) == "2026-12-06");
+    CHECK(month_start("2026-12-06") == "2026-12-01");
+    CHECK(next_midnight_ms(1765065599999LL) == 1765065600000LL);
+    CHECK(next_midnight_ms(1765065600000LL) == 1765065600000LL + 86400000LL);
+    CHECK(utc_day(next_month_ms(1765065600000LL)) == "2026-01-01");       // December -> January
+    CHECK(utc_day(next_month_ms(*parse_day("2024-02-10") * 86400000LL)) == "2024-03-01");
 }
 
 TEST_CASE("GET /usage's parameters: defaults, and each bad one named", "[usage]") {
-    long long now = *usage::parse_day("2026-12-06") * 86400000LL + 3600000;
+    long long now = *parse_day("2026-12-06") * 86400000LL + 3600000;
     auto request = usage::parse_usage_request("", "", "", now);
     CHECK(request.from == "2026-12-01");
     CHECK(request.to == "2026-12-06");

@@ -121,12 +121,13 @@ RunRepository::HotStatements& RunRepository::hot(soci::session& session) const {
 }
 
 void RunRepository::forget_session(const soci::session* session) const {
-    usage_.discard(session);
+    usage_.forget_session(session);
     std::lock_guard<std::mutex> lock(hot_mutex_);
     hot_.erase(session);
 }
 
 void RunRepository::forget_all_sessions() const {
+    usage_.forget_all_sessions();
     std::lock_guard<std::mutex> lock(hot_mutex_);
     hot_.clear();
 }
@@ -279,7 +280,7 @@ bool RunRepository::complete(soci::session& session, const RunRecord& run, bool*
 }
 
 void RunRepository::queue_webhook(soci::session& session, const RunRecord& run, const std::string& status) const {
-    usage_.note_ended(session, run.id);
+    usage_.note_ended(session, run, status);
     if (run.webhook_url.empty()) return;
     webhooks_.enqueue(session, "run", run.id, "run." + status, run.webhook_url, run.webhook_secret);
 }

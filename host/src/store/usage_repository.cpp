@@ -1,6 +1,9 @@
 #include "store/usage_repository.hpp"
 
 #include "store/row_reader.hpp"
+#include "util/utc_calendar.hpp"
+
+#include <rapidjson/document.h>
 
 #include <algorithm>
 
@@ -17,8 +20,6 @@ const char* kRunMs =
     "SUM(CASE WHEN r.started_at_ms IS NULL OR r.finished_at_ms < r.started_at_ms THEN 0 "
     "ELSE r.finished_at_ms - r.started_at_ms END)";
 
-// Rows are upserted in key order, so two hosts' transactions touching the
-// same rollup rows lock them in the same order (no deadlock on PostgreSQL).
 const char* kRunConflict =
     " ON CONFLICT (day, tenant, key_id, agent, status) DO UPDATE SET runs = usage_rollups.runs + excluded.runs, "
     "run_ms = usage_rollups.run_ms + excluded.run_ms";
@@ -77,40 +78,123 @@ std::string UsageRepository::add_legacy_tokens_sql(Dialect dialect, const std::s
            missing + " AND (" + where + ") GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6" + kTokenConflict;
 }
 
-void UsageRepository::note_ended(soci::session& session, const std::string& run_id) const {
+// One prepared upsert per table and session, bound to the members: a flush
+// fills them and executes, with no parsing or planning.
+struct UsageRepository::Upserts {
+    explicit Upserts(soci::session& session) : run(session), tokens(session) {
+        run = (session.prepare << "INSERT INTO usage_rollups (day, tenant, key_id, agent, status, runs, run_ms) "
+                                  "VALUES (:d, :t, :k, :a, :s, :n, :ms)" +
+                                      std::string(kRunConflict),
+               soci::use(day), soci::use(tenant), soci::use(key_id), soci::use(agent), soci::use(status),
+               soci::use(runs), soci::use(run_ms));
+        tokens = (session.prepare << "INSERT INTO usage_tokens (day, tenant, key_id, agent, provider, model, calls, "
+                                     "input_tokens, output_tokens) VALUES (:d, :t, :k, :a, :p, :m, :c, :i, :o)" +
+                                         std::string(kTokenConflict),
+                  soci::use(day), soci::use(tenant), soci::use(key_id), soci::use(agent), soci::use(provider),
+                  soci::use(model), soci::use(calls), soci::use(input_tokens), soci::use(output_tokens));
+    }
+    std::string day, tenant, key_id, agent, status, provider, model;
+    long long runs = 0, run_ms = 0, calls = 0, input_tokens = 0, output_tokens = 0;
+    soci::statement run, tokens;
+};
+
+UsageRepository::UsageRepository(Dialect dialect) : dialect_(dialect) {}
+
+UsageRepository::~UsageRepository() = default;
+
+UsageRepository::Upserts& UsageRepository::upserts(soci::session& session) const {
     std::lock_guard<std::mutex> lock(mutex_);
-    ended_[&session].push_back(run_id);
+    auto& slot = upserts_[&session];
+    if (!slot) slot = std::make_unique<Upserts>(session);
+    return *slot;
+}
+
+void UsageRepository::note_ended(soci::session& session, const RunRecord& run, const std::string& status) const {
+    long long finished = run.finished_at_ms != 0 ? run.finished_at_ms : now_ms();
+    std::string day = utc_day(finished);
+    long long run_ms = run.started_at_ms != 0 && finished > run.started_at_ms ? finished - run.started_at_ms : 0;
+    // Token usage is recorded by the run's completion ({"by_model": [...]};
+    // older records only have the totals).
+    std::vector<std::pair<std::pair<std::string, std::string>, TokenSums>> models;
+    if (!run.llm_usage_json.empty()) {
+        rapidjson::Document usage;
+        usage.Parse(run.llm_usage_json.c_str());
+        auto number = [](const rapidjson::Value& object, const char* name) -> long long {
+            auto found = object.FindMember(name);
+            return found != object.MemberEnd() && found->value.IsInt64() ? found->value.GetInt64() : 0;
+        };
+        auto text = [](const rapidjson::Value& object, const char* name) -> std::string {
+            auto found = object.FindMember(name);
+            return found != object.MemberEnd() && found->value.IsString() ? found->value.GetString() : "";
+        };
+        if (!usage.HasParseError() && usage.IsObject()) {
+            auto by_model = usage.FindMember("by_model");
+            if (by_model != usage.MemberEnd() && by_model->value.IsArray()) {
+                for (const auto& model : by_model->value.GetArray())
+                    if (model.IsObject())
+                        models.push_back({{text(model, "provider"), text(model, "model")},
+                                          {number(model, "calls"), number(model, "input_tokens"),
+                                           number(model, "output_tokens")}});
+            } else {
+                models.push_back({{"", ""},
+                                  {number(usage, "calls"), number(usage, "input_tokens"), number(usage, "output_tokens")}});
+            }
+        }
+    }
+    std::lock_guard<std::mutex> lock(mutex_);
+    Pending& pending = pending_[&session];
+    if (!pending.run_ids.insert(run.id).second) return;
+    RunSums& sums = pending.runs[{day, run.tenant, run.key_id, run.agent, status}];
+    ++sums.runs;
+    sums.run_ms += run_ms;
+    for (const auto& [which, counted] : models) {
+        TokenSums& tokens = pending.tokens[{day, run.tenant, run.key_id, run.agent, which.first, which.second}];
+        tokens.calls += counted.calls;
+        tokens.input_tokens += counted.input_tokens;
+        tokens.output_tokens += counted.output_tokens;
+    }
 }
 
 void UsageRepository::discard(const soci::session* session) const {
     std::lock_guard<std::mutex> lock(mutex_);
-    ended_.erase(session);
+    pending_.erase(session);
+}
+
+void UsageRepository::forget_session(const soci::session* session) const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    pending_.erase(session);
+    upserts_.erase(session);
+}
+
+void UsageRepository::forget_all_sessions() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    pending_.clear();
+    upserts_.clear();
 }
 
 void UsageRepository::flush(soci::session& session) const {
-    std::vector<std::string> ids;
+    Pending pending;
     {
         std::lock_guard<std::mutex> lock(mutex_);
-        auto found = ended_.find(&session);
-        if (found == ended_.end()) return;
-        ids = std::move(found->second);
-        ended_.erase(found);
+        auto found = pending_.find(&session);
+        if (found == pending_.end()) return;
+        pending = std::move(found->second);
+        pending_.erase(found);
     }
-    std::sort(ids.begin(), ids.end());
-    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-    // Bound parameters, in chunks: SQLite allows 32766 per statement.
-    const size_t chunk = 500;
-    for (size_t begin = 0; begin < ids.size(); begin += chunk) {
-        size_t end = std::min(ids.size(), begin + chunk);
-        std::string in = "r.id IN (";
-        for (size_t i = begin; i < end; ++i) in += (i == begin ? ":u" : ", :u") + std::to_string(i - begin);
-        in += ")";
-        for (const std::string& sql : {add_runs_sql(dialect_, in), add_tokens_sql(dialect_, in)}) {
-            soci::statement statement = (session.prepare << sql);
-            for (size_t i = begin; i < end; ++i) statement.exchange(soci::use(ids[i]));
-            statement.define_and_bind();
-            statement.execute(true);
-        }
+    Upserts& statements = upserts(session);
+    for (const auto& [key, sums] : pending.runs) {
+        std::tie(statements.day, statements.tenant, statements.key_id, statements.agent, statements.status) = key;
+        statements.runs = sums.runs;
+        statements.run_ms = sums.run_ms;
+        statements.run.execute(true);
+    }
+    for (const auto& [key, sums] : pending.tokens) {
+        std::tie(statements.day, statements.tenant, statements.key_id, statements.agent, statements.provider,
+                 statements.model) = key;
+        statements.calls = sums.calls;
+        statements.input_tokens = sums.input_tokens;
+        statements.output_tokens = sums.output_tokens;
+        statements.tokens.execute(true);
     }
 }
 

@@ -1,6 +1,6 @@
 #include "usage/tenant_quotas.hpp"
 
-#include "usage/utc_calendar.hpp"
+#include "util/utc_calendar.hpp"
 #include "util/log.hpp"
 
 #include <chrono>

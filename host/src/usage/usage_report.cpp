@@ -1,6 +1,6 @@
 #include "usage/usage_report.hpp"
 
-#include "usage/utc_calendar.hpp"
+#include "util/utc_calendar.hpp"
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>

@@ -1,8 +1,8 @@
-#include "usage/utc_calendar.hpp"
+#include "util/utc_calendar.hpp"
 
 #include <cstdio>
 
-namespace agenthost::usage {
+namespace agenthost {
 namespace {
 
 constexpr long long kDayMs = 86400000LL;
@@ -74,4 +74,4 @@ long long next_month_ms(long long epoch_ms) {
     return days_from_civil(y, m, 1) * kDayMs;
 }
 
-}  // namespace agenthost::usage
+}  // namespace agenthost

@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-namespace agenthost::usage {
+namespace agenthost {
 
 // "YYYY-MM-DD" of an epoch-milliseconds instant.
 std::string utc_day(long long epoch_ms);
@@ -21,4 +21,4 @@ std::string month_start(const std::string& day);
 long long next_midnight_ms(long long epoch_ms);
 long long next_month_ms(long long epoch_ms);
 
-}  // namespace agenthost::usage
+}  // namespace agenthost
