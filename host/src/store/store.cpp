@@ -16,7 +16,7 @@ std::unique_ptr<Store> Store::open(const DatabaseSettings& settings) {
     migrate(*writer, settings.dialect);
     const RunRepository& runs = store->runs_;
     // Usage of the runs a batch ended is added to the rollups in its
-    // transaction, one upsert per table per batch.
+    // transaction, one upsert per rollup row the batch touched.
     CommitQueue::TransactionHooks hooks;
     hooks.begin = [&runs](soci::session& session) { runs.usage().discard(&session); };
     hooks.before_commit = [&runs](soci::session& session) { runs.usage().flush(session); };
@@ -56,6 +56,19 @@ Store::Lease::Lease(Store& store) : store(store) {
         store.pool_available_.notify_one();
         throw;
     }
+}
+
+void Store::Lease::discard() {
+    std::vector<std::unique_ptr<soci::session>> stale;
+    {
+        std::lock_guard<std::mutex> lock(store.pool_mutex_);
+        stale.swap(store.idle_);
+        store.open_sessions_ -= stale.size();
+        store.pool_available_.notify_all();
+    }
+    store.runs_.forget_session(session.get());
+    session.reset();
+    for (auto& idle : stale) store.runs_.forget_session(idle.get());
 }
 
 Store::Lease::~Lease() {
