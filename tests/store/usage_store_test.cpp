@@ -281,6 +281,12 @@ TEST_CASE("quota counts are seeded from the rollups and count what this host adm
     quotas.refresh(now);
     CHECK(quotas.admit("acme", now).allowed);
 
+    // The next UTC day starts from zero (until the refresh reads it again).
+    CHECK_FALSE(quotas.admit("acme", now).allowed);
+    long long tomorrow = next_midnight_ms(now) + 1000;
+    for (int i = 0; i < 3; ++i) CHECK(quotas.admit("acme", tomorrow).allowed);
+    CHECK_FALSE(quotas.admit("acme", tomorrow).allowed);
+
     for (int i = 0; i < 10; ++i) CHECK(quotas.admit("initech", now).allowed);
     CHECK(quotas.admit("globex", now).allowed);  // no tokens used yet
 
