@@ -179,11 +179,12 @@ bool RunDispatcher::reserve(const std::string& agent) {
     // Only onto a free worker: a handed-off run starts at once, so the
     // client's "running" is true and its attempt (charged in the accepting
     // commit) is real. Runs beyond that queue and are claimed in batches.
-    size_t busy = in_flight_.load();
+    size_t busy = on_workers_.load();
     const size_t limit = workers_.threads();
     do {
         if (busy >= limit) return false;
-    } while (!in_flight_.compare_exchange_weak(busy, busy + 1));
+    } while (!on_workers_.compare_exchange_weak(busy, busy + 1));
+    ++in_flight_;
     return true;
 }
 
@@ -197,16 +198,18 @@ void RunDispatcher::stamp_started(store::RunRecord& run) const {
     run.started_at_ms = now;
 }
 
-void RunDispatcher::hand_off(store::ClaimedRun run) { dispatch(std::move(run)); }
+void RunDispatcher::hand_off(store::ClaimedRun run) { dispatch(std::move(run), true); }
 
 void RunDispatcher::release() {
     // No wake: nothing new was stored (a run stored queued instead is
     // announced by its own wake), and a claim after a refused write would
     // be an empty commit that hides the database's trouble from /health.
+    --on_workers_;
     --in_flight_;
 }
 
-bool RunDispatcher::dispatch(store::ClaimedRun run) {
+bool RunDispatcher::dispatch(store::ClaimedRun run, bool reserved) {
+    if (!reserved) ++on_workers_;
     std::string id = run.run.id;
     {
         std::lock_guard<std::mutex> lock(mutex_);
@@ -217,6 +220,7 @@ bool RunDispatcher::dispatch(store::ClaimedRun run) {
     // lease runs out (or recovered at the next start).
     std::lock_guard<std::mutex> lock(mutex_);
     waiting_.erase(id);
+    --on_workers_;
     --in_flight_;
     return false;
 }
@@ -268,6 +272,11 @@ void RunDispatcher::claim_loop() {
 }
 
 void RunDispatcher::execute(const std::string& run_id) {
+    // The worker is free again once this returns, whichever way.
+    struct LeaveWorker {
+        std::atomic<size_t>& count;
+        ~LeaveWorker() { --count; }
+    } leave{on_workers_};
     store::ClaimedRun claimed;
     {
         std::lock_guard<std::mutex> lock(mutex_);
