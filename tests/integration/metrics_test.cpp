@@ -22,7 +22,7 @@ double series_value(const std::string& text, const std::string& series) {
 }  // namespace
 
 TEST_CASE("GET /metrics counts requests by route template and runs by agent and status") {
-    HostProcess host(host_config(R"({"echo":{"enabled":true},"thrower":{"enabled":true}})"));
+    HostProcess host(host_config(R"({"echo":{"enabled":true},"thrower":{"enabled":true},"llm_probe":{"enabled":true}})"));
     HttpClient client(host.base_url());
     std::vector<std::string> ids;
     for (int i = 0; i < 3; ++i) {
@@ -31,6 +31,11 @@ TEST_CASE("GET /metrics counts requests by route template and runs by agent and 
         ids.push_back(string_member(json_of(created), "run_id"));
     }
     REQUIRE(client.post("/runs", run_request("thrower", "fail")).status == 202);
+    auto llm = client.post("/runs", R"({"agent_name":"llm_probe","task":"probe","context":{"mode":"complete",)"
+                                    R"("request":{"messages":[{"role":"user","content":"Say hello."}]}}})");
+    REQUIRE(llm.status == 202);
+    std::string llm_id = string_member(json_of(llm), "run_id");
+    REQUIRE(poll_until([&] { return run_status_of(client, llm_id) == "succeeded"; }, 10000ms));
     for (const auto& id : ids) REQUIRE(poll_until([&] { return run_status_of(client, id) == "succeeded"; }, 10000ms));
     CHECK(client.get("/runs/" + ids[0]).status == 200);
     CHECK(client.get("/no/such/endpoint").status == 404);
@@ -48,17 +53,21 @@ TEST_CASE("GET /metrics counts requests by route template and runs by agent and 
     INFO(text);
     CHECK(counted);
     CHECK(client.get("/metrics").header("content-type").find("text/plain") == 0);
-    CHECK(series_value(text, R"(agenthost_http_requests_total{route="/runs",method="POST",status="202"})") == 4);
+    CHECK(series_value(text, R"(agenthost_http_requests_total{route="/runs",method="POST",status="202"})") == 5);
     // One series per endpoint: the template, never the id in the path.
     CHECK(series_value(text, R"(agenthost_http_requests_total{route="/runs/:id",method="GET",status="200"})") >= 4);
     CHECK(text.find(ids[0]) == std::string::npos);
     CHECK(series_value(text, R"(agenthost_http_requests_total{route="none",method="GET",status="404"})") == 1);
     CHECK(series_value(text, R"(agenthost_run_execution_seconds_count{agent="echo"})") == 3);
     CHECK(series_value(text, R"(agenthost_run_queue_wait_seconds_count{agent="echo"})") == 3);
+    // The offline provider answered the use_llm run.
+    CHECK(series_value(text, R"(agenthost_llm_calls_total{provider="offline",model="offline",outcome="ok"})") == 1);
+    CHECK(series_value(text, R"(agenthost_llm_call_duration_seconds_count{provider="offline",model="offline"})") == 1);
+    CHECK(series_value(text, R"(agenthost_llm_tokens_total{provider="offline",model="offline",direction="output"})") >= 0);
     CHECK(series_value(text, "agenthost_db_batch_writes_count") >= 1);
     CHECK(series_value(text, "agenthost_db_commit_duration_seconds_count") >= 1);
     CHECK(series_value(text, R"(agenthost_workers{state="total"})") >= 1);
-    CHECK(series_value(text, R"(agenthost_plugins{state="loaded"})") == 2);
+    CHECK(series_value(text, R"(agenthost_plugins{state="loaded"})") == 3);
     CHECK(series_value(text, "agenthost_process_resident_memory_bytes") > 1e6);
     CHECK(series_value(text, "agenthost_process_open_fds") > 3);
     CHECK_THAT(text, Contains("agenthost_build_info{version=\""));

@@ -46,7 +46,8 @@ std::string render_metrics(const std::vector<ScrapeGauge>& gauges, const std::st
     out.reserve(16384);
     HostMetrics& m = host_metrics();
     for (const Family* family : {&m.http_requests, &m.http_duration, &m.runs_finished, &m.runs_retried,
-                                 &m.run_queue_wait, &m.run_execution, &m.db_batch_size, &m.db_commit,
+                                 &m.run_queue_wait, &m.run_execution, &m.llm_calls, &m.llm_tokens, &m.llm_duration,
+                                 &m.webhook_attempts, &m.webhook_duration, &m.db_batch_size, &m.db_commit,
                                  &m.db_failed_batches})
         family->render(out);
     for (const ScrapeGauge& g : gauges) {

@@ -29,6 +29,17 @@ struct HostMetrics {
                          Family::Type::histogram, {}, {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024}};
     Family db_commit{"agenthost_db_commit_duration_seconds", "Time one group commit took, statements and commit.",
                      Family::Type::histogram, {}, duration_buckets()};
+    Family llm_calls{"agenthost_llm_calls_total", "LLM calls by provider, model and outcome (ok, failed).",
+                     Family::Type::counter, {"provider", "model", "outcome"}};
+    Family llm_tokens{"agenthost_llm_tokens_total", "LLM tokens by provider, model and direction (input, output).",
+                      Family::Type::counter, {"provider", "model", "direction"}};
+    Family llm_duration{"agenthost_llm_call_duration_seconds", "Time one LLM call took, streamed or not.",
+                        Family::Type::histogram, {"provider", "model"}, duration_buckets()};
+    Family webhook_attempts{"agenthost_webhook_attempts_total",
+                            "Webhook delivery attempts by outcome (delivered, pending, gone, failed).",
+                            Family::Type::counter, {"outcome"}};
+    Family webhook_duration{"agenthost_webhook_attempt_duration_seconds", "Time one webhook delivery attempt took.",
+                            Family::Type::histogram, {}, duration_buckets()};
     Family db_failed_batches{"agenthost_db_failed_batches_total", "Group commits the database refused.",
                              Family::Type::counter, {}};
 };
