@@ -30,6 +30,16 @@ void add_metrics_routes(http::Router& router, ApiContext& context) {
                                   rows.push_back({{name}, static_cast<double>(context.registry.count(state))});
                               return rows;
                           }});
+        gauges.push_back({"agenthost_plugin_runner_crashes_total",
+                          "Deaths of an agent's runner process (process isolation), by agent.",
+                          {"agent"},
+                          [&] {
+                              std::vector<std::pair<metrics::Labels, double>> rows;
+                              for (const auto& agent : context.registry.loaded_agents())
+                                  rows.push_back({{agent->name()}, static_cast<double>(agent->runner_crashes())});
+                              return rows;
+                          },
+                          "counter"});
         http::HttpResponse response;
         response.body = metrics::render_metrics(gauges, context.version);
         response.content_type = "text/plain; version=0.0.4; charset=utf-8";

@@ -52,7 +52,7 @@ std::string render_metrics(const std::vector<ScrapeGauge>& gauges, const std::st
         family->render(out);
     for (const ScrapeGauge& g : gauges) {
         auto rows = g.read();
-        out += "# HELP " + g.name + " " + g.help + "\n# TYPE " + g.name + " gauge\n";
+        out += "# HELP " + g.name + " " + g.help + "\n# TYPE " + g.name + " " + g.type + "\n";
         for (const auto& [labels, value] : rows) {
             std::string text;
             for (size_t i = 0; i < g.label_names.size() && i < labels.size(); ++i)

@@ -46,12 +46,14 @@ struct HostMetrics {
 
 HostMetrics& host_metrics();
 
-// Read at scrape time: name, help, type ("gauge"), and a function giving
-// (label values, value) rows. Labels are named by `label_names`.
+// Read at scrape time: name, help, and a function giving (label values,
+// value) rows. Labels are named by `label_names`. A value kept elsewhere
+// that only grows is exposed as a counter (`type`).
 struct ScrapeGauge {
     std::string name, help;
     std::vector<std::string> label_names;
     std::function<std::vector<std::pair<Labels, double>>()> read;
+    std::string type = "gauge";
 };
 
 // The whole exposition: the recorded families, `gauges`, and the process
