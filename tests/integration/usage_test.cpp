@@ -69,17 +69,6 @@ long long runs_of(const rapidjson::Value* entry) { return entry == nullptr ? -1 
 
 std::string message_of(const HttpResult& result) { return string_member(json_of(result), "message"); }
 
-std::string run_command(const std::string& command, int& status) {
-    FILE* pipe = popen(command.c_str(), "r");
-    REQUIRE(pipe != nullptr);
-    std::string output;
-    char buffer[4096];
-    while (size_t got = std::fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, got);
-    int raw = pclose(pipe);
-    status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-    return output;
-}
-
 std::string today() {
     std::time_t now = std::time(nullptr);
     char text[16];

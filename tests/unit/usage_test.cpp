@@ -106,6 +106,7 @@ TEST_CASE("quotas count the calls that create runs, and nothing else", "[usage][
     for (const char* path : {"/agent/invoke", "/agent/stream", "/runs", "/api/v1/process", "/agents/orchestrate",
                              "/workflows", "/pipelines", "/webhook/receive"})
         CHECK(creates("POST", path));
+    CHECK(creates("GET", "/agent/stream"));  // EventSource starts a run with a GET
     CHECK_FALSE(creates("GET", "/runs"));
     CHECK_FALSE(creates("POST", "/runs/abc/cancel"));
     CHECK_FALSE(creates("POST", "/workflow/approve/t1"));

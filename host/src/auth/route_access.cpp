@@ -34,6 +34,8 @@ const std::vector<Rule>& rules() {
         {"DELETE", "/admin/keys/*", kAdmins},
         {"POST", "/agent/invoke", kCreatesRuns},
         {"POST", "/agent/stream", kCreatesRuns},
+        // Starts a run, though EventSource can only GET.
+        {"GET", "/agent/stream", kCreatesRuns},
         {"POST", "/runs", kCreatesRuns},
         {"POST", "/api/v1/process", kCreatesRuns},
         {"POST", "/api/v1/webhook/retry/*", kInvokes},

@@ -1,6 +1,7 @@
 #include "runs/run_dispatcher.hpp"
 
 #include "isolation/crash_journal.hpp"
+#include "metrics/host_metrics.hpp"
 #include "isolation/fatal_signal_handler.hpp"
 #include "runs/agent_execution.hpp"
 #include "runs/approval_rules.hpp"
@@ -310,6 +311,8 @@ void RunDispatcher::execute(const std::string& run_id) {
         // restarted host knows this attempt happened and a run that always
         // crashes runs out of attempts (poison) instead of taking the host
         // down at every start. The event is not waited for.
+        long long began_ms = store::now_ms();
+        metrics::host_metrics().run_queue_wait.observe({run.agent}, std::max(0LL, began_ms - run.created_at_ms) / 1000.0);
         services.emit_event("run.started", "{\"attempt\":" + std::to_string(run.attempts) + ",\"host\":\"" +
                                                log::json_escape(settings_.host_id) + "\"}");
         context.approved_operation = approved_operation(run.approval_state, run.approval_json);
@@ -362,6 +365,7 @@ void RunDispatcher::execute(const std::string& run_id) {
             run.status = store::run_status::queued;
         }
         next_seq = services.next_seq();
+        metrics::host_metrics().run_execution.observe({run.agent}, (store::now_ms() - began_ms) / 1000.0);
     }
     run.finished_at_ms = store::now_ms();
     finish(std::move(run), next_seq);
@@ -406,8 +410,11 @@ void RunDispatcher::finish(store::RunRecord run, long long next_seq, std::functi
         } else if (!*completed) {
             log::warn("run outcome discarded: its lease was taken over", {{"run_id", run.id}});
         } else if (run.status == store::run_status::queued) {
+            metrics::host_metrics().runs_retried.add({run.agent});
             feed_.notify(run.id);  // runs again; whoever waits keeps waiting
         } else {
+            if (run.status != store::run_status::pending_approval)
+                metrics::host_metrics().runs_finished.add({run.agent, run.status});
             waiters_.finished(run);
             feed_.notify(run.id);
         }
