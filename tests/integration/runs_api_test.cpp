@@ -174,6 +174,10 @@ TEST_CASE("a run's events come in order from since_index") {
     auto later = json_of(client.get("/runs/" + id + "/events?since_index=2"));
     REQUIRE(later["events"].Size() == 2);
     CHECK(later["events"][0]["seq"].GetInt64() == 3);
+    // Past the end, next_index says where the log ends.
+    auto beyond = json_of(client.get("/runs/" + id + "/events?since_index=99"));
+    CHECK(beyond["events"].Size() == 0);
+    CHECK(beyond["next_index"].GetInt64() == 4);
     error_envelope(client.get("/runs/" + id + "/events?since_index=-1"), 422, "ValidationError");
 }
 

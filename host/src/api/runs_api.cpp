@@ -161,6 +161,9 @@ void run_events(ApiContext& context, const http::HttpRequest& request, const htt
     size_t limit = bounded_number(request, "limit", 1000, 1, 10000);
     size_t wait_seconds = bounded_number(request, "wait", 0, 0, 60);
     auto events = with_store([&] { return context.runs.events(run_id, since, limit); });
+    // Past the end of the log: next_index says where it ends, and a wait
+    // follows from there (nothing numbered up to since_index is coming).
+    if (events.empty() && since > 0) since = std::min(since, with_store([&] { return context.runs.last_event_seq(run_id); }));
     if (!events.empty() || wait_seconds == 0 || store::run_status::is_terminal(run.status)) {
         responder.send(events_response(run, events, since));
         return;
