@@ -46,8 +46,8 @@ const std::vector<Rule>& rules() {
         {"POST", "/pipelines", kCreatesRuns},
         {"POST", "/runs/*/cancel", kCancels},
         // Seed 003's paths.
-        {"POST", "/thread/*/agent/start", kInvokes},
-        {"POST", "/threads/*/agent/start", kInvokes},
+        {"POST", "/thread/*/agent/start", kCreatesRuns},
+        {"POST", "/threads/*/agent/start", kCreatesRuns},
         {"POST", "/agent-run/*/stop", kCancels},
         {"POST", "/workflow/approve/*", kApproves},
     };
