@@ -98,6 +98,19 @@ runs::RunSettings run_settings(const HostConfig& config, store::Dialect dialect)
     return settings;
 }
 
+// A manifest's timeout_seconds is the agent's default; the operator's
+// agents.<name>.timeout_seconds (already in `settings`) wins over it.
+void apply_manifest_timeouts(runs::RunSettings& settings, const plugins::AgentRegistry& registry,
+                             const HostConfig& config) {
+    for (const auto& agent : registry.loaded_agents()) {
+        auto configured = config.agents.find(agent->name());
+        if (configured != config.agents.end() && configured->second.timeout_seconds >= 0) continue;
+        if (agent->manifest().timeout_seconds >= 0)
+            settings.agent_timeout_overrides_ms[agent->name()] =
+                static_cast<long long>(agent->manifest().timeout_seconds * 1000);
+    }
+}
+
 // After the first stop signal the host drains; this makes sure it ends: a
 // second signal exits at once, and so does the deadline, leaving runs still
 // executing (a plugin that ignores cancellation) to recovery, as after a
@@ -234,7 +247,8 @@ int main(int argc, char** argv) {
                               "agenthost-plugin-runner").string());
     plugins::IsolationPolicy isolation_policy{
         config.default_isolation, default_plugin_dir(argv[0]), config.sandbox,
-        {config.crash_loop_max_crashes, config.crash_loop_window_seconds, config.crash_loop_cooldown_seconds}};
+        {config.crash_loop_max_crashes, config.crash_loop_window_seconds, config.crash_loop_cooldown_seconds},
+        (std::filesystem::path(config.data_dir) / "workspaces").string()};
     auto registry = plugins::AgentRegistry::discover(config.plugin_dirs, config.agents, isolation_policy);
     runs::WorkerPool workers(static_cast<size_t>(config.worker_count), config.queue_limit);
     runs::RunWaiters waiters;
@@ -243,6 +257,7 @@ int main(int argc, char** argv) {
     stream_settings.heartbeat = std::chrono::milliseconds(static_cast<long long>(config.heartbeat_seconds * 1000));
     http::StreamHub streams(stream_settings);
     runs::RunSettings settings = run_settings(config, database.dialect);
+    apply_manifest_timeouts(settings, *registry, config);
     settings.crash_journal_path = crash_journal;
     runs::RunDispatcher dispatcher(*store, *registry, workers, waiters, feed, settings, &llm_service);
     runs::RunService run_service(*store, *registry, dispatcher, waiters, feed, settings);

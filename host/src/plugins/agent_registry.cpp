@@ -1,5 +1,6 @@
 #include "plugins/agent_registry.hpp"
 
+#include "exec/workspace.hpp"
 #include "json/json_util.hpp"
 #include "plugins/runner_sandbox.hpp"
 #include "util/log.hpp"
@@ -121,6 +122,14 @@ std::unique_ptr<AgentRegistry> AgentRegistry::discover(const std::vector<std::st
                 Isolation isolation = isolation_of(*record.manifest, settings->second, policy);
                 auto config = effective_config(*record.manifest, settings->second.config.get(), error);
                 RunnerSandbox sandbox;
+                std::string workspace_root;
+                if (record.manifest->has_permission("exec")) {
+                    // Made now so a sandboxed runner can bind it writable.
+                    workspace_root = exec::agent_workspace_root(policy.workspaces_dir, record.name);
+                    std::error_code ignored;
+                    fs::create_directories(workspace_root, ignored);
+                    sandbox.writable_dirs.push_back(workspace_root);
+                }
                 if (isolation == Isolation::process) {
                     std::string why_not;
                     sandbox.use_bwrap = policy.sandbox && bwrap_available(why_not);
@@ -136,6 +145,7 @@ std::unique_ptr<AgentRegistry> AgentRegistry::discover(const std::vector<std::st
                 }
                 if (config) record.agent = LoadedAgent::load(*record.manifest, *config, error, isolation, sandbox);
                 if (record.agent) record.agent->set_max_concurrency(settings->second.max_concurrency);
+                if (record.agent) record.agent->set_exec(settings->second.exec, workspace_root);
                 if (record.agent) record.state = PluginState::loaded;
                 else record.reason = error;
             }

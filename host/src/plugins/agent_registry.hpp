@@ -35,6 +35,9 @@ struct IsolationPolicy {
     std::string first_party_dir;  // auto: plugins under it run in process, others in a runner
     bool sandbox = true;          // runners under bubblewrap where it works
     CrashLoopPolicy crash_loop;
+    // Where runs of agents with the "exec" permission get their workspace
+    // (<data dir>/workspaces); one folder per agent under it.
+    std::string workspaces_dir = "workspaces";
 };
 
 class AgentRegistry {

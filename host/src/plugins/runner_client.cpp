@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <vector>
 
 namespace agenthost::plugins {
 
@@ -410,6 +411,7 @@ Frame answer(RunContext& run, const Frame& call, RunnerClient::Connection& conne
         status = api.callback_run_llm_stream(handle, view(1), &forward_token, &forward, &out);
     } else if (name == "http_request") status = api.callback_run_http_request(handle, view(1), &out);
     else if (name == "request_approval") status = api.callback_run_request_approval(handle, view(1));
+    else if (name == "exec") status = api.callback_run_exec(handle, view(1), &out);
     else status = AGENTHOST_ERROR_FAILED;
     if (out.ptr != nullptr && status == AGENTHOST_OK) value = text_of(out);
     return {FrameKind::reply, call.invoke, call.call, {std::to_string(status), value}};
@@ -435,6 +437,11 @@ agenthost_status RunnerClient::invoke(RunContext& run, const std::string& input_
         connection->pending[id] = pending;
     }
     connection->send({FrameKind::invoke, id, 0, {input_json}});
+    run.abandoned = false;
+    // An exec call blocks until its command ends: it is answered on a thread
+    // of its own so the plugin's other callbacks (progress events, asking
+    // whether it was cancelled) are served meanwhile.
+    std::vector<std::thread> exec_calls;
     agenthost_status status = AGENTHOST_ERROR_FAILED;
     std::optional<std::chrono::steady_clock::time_point> cancelled_at;
     bool killed = false;
@@ -450,7 +457,11 @@ agenthost_status RunnerClient::invoke(RunContext& run, const std::string& input_
                 status = static_cast<agenthost_status>(std::atoi(frame.field(0).c_str()));
                 break;
             }
-            if (frame.kind == FrameKind::callback) connection->send(answer(run, frame, *connection));
+            if (frame.kind == FrameKind::callback && frame.field(0) == "exec")
+                exec_calls.emplace_back([&run, connection, frame = std::move(frame)] {
+                    connection->send(answer(run, frame, *connection));
+                });
+            else if (frame.kind == FrameKind::callback) connection->send(answer(run, frame, *connection));
             continue;
         }
         if (!pending->crash.empty()) {
@@ -470,6 +481,10 @@ agenthost_status RunnerClient::invoke(RunContext& run, const std::string& input_
             killed = true;
         }
     }
+    // The run context must outlive every exec call answering for it; one
+    // whose runner died has nobody to answer to, so its command is killed.
+    if (!crash.empty()) run.abandoned = true;
+    for (std::thread& call : exec_calls) call.join();
     {
         std::lock_guard<std::mutex> lock(connection->mutex);
         connection->pending.erase(id);

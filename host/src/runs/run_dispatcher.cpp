@@ -1,5 +1,6 @@
 #include "runs/run_dispatcher.hpp"
 
+#include "exec/workspace.hpp"
 #include "isolation/crash_journal.hpp"
 #include "isolation/fatal_signal_handler.hpp"
 #include "runs/agent_execution.hpp"
@@ -10,6 +11,7 @@
 #include <agenthost/abi.h>
 
 #include <future>
+#include <optional>
 #include <sstream>
 
 namespace agenthost::runs {
@@ -246,6 +248,16 @@ void RunDispatcher::execute(const std::string& run_id) {
         std::shared_ptr<plugins::LoadedAgent> agent = record->agent;
         plugins::RunContext context(*agent, services);
         context.cancelled = run.cancel_requested;
+        // A fresh, private directory for this execution's exec commands,
+        // removed when it ends (after the plugin returned).
+        std::optional<exec::Workspace> workspace;
+        if (!agent->workspace_root().empty()) {
+            workspace.emplace(agent->workspace_root(), run.id);
+            if (!workspace->error().empty())
+                log::warn("run starts without a workspace; its exec calls will fail",
+                          {{"run_id", run.id}, {"error", workspace->error()}});
+            context.workspace = workspace->path();
+        }
         {
             std::lock_guard<std::mutex> lock(mutex_);
             active_[run.id] = {&context, run.agent, std::chrono::steady_clock::now(),
