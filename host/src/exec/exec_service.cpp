@@ -87,15 +87,16 @@ ExecAnswer run_exec(const ExecCall& call, const std::string& request_json) {
     const ExecSettings& settings = *call.settings;
     if (call.workspace.empty())
         return refuse(ExecStatus::unavailable, "this run has no workspace, so exec cannot run (agent '" + call.agent + "')");
-    if (request->network && !settings.network)
-        return refuse(ExecStatus::denied, "exec with network is not allowed for agent '" + call.agent +
-                                              "' (the operator sets agents." + call.agent + ".exec.network: true)");
     std::optional<std::string> binary =
         resolve_command(request->argv[0], settings.allow, host_search_path(), call.agent, error);
     if (!binary) {
         bool listed = std::find(settings.allow.begin(), settings.allow.end(), request->argv[0]) != settings.allow.end();
         return refuse(listed ? ExecStatus::unavailable : ExecStatus::denied, error);
     }
+    // After the allow-list: a refused binary is the more useful message.
+    if (request->network && !settings.network)
+        return refuse(ExecStatus::denied, "exec with network is not allowed for agent '" + call.agent +
+                                              "' (the operator sets agents." + call.agent + ".exec.network: true)");
     std::string cwd;
     if (!resolve_cwd(call.workspace, request->cwd, cwd, error)) return refuse(ExecStatus::bad_request, error);
 
