@@ -186,7 +186,7 @@ TEST_CASE("the network is off unless the operator and the request allow it", "[e
     {
         // The operator did not allow it: asking is refused.
         HttpClient client(host_for(isolation).base_url());
-        Finished refused = run_exec(client, R"({"argv":["true"],"network":true})");
+        Finished refused = run_exec(client, R"({"argv":["sh","-c","true"],"network":true})");
         CHECK(refused.status == "failed");
         CHECK_THAT(refused.error, Contains("network") && Contains("agents.exec_probe.exec.network"));
     }

@@ -80,7 +80,8 @@ http::HttpResponse list_agents(const ApiContext& context) {
     for (const auto& [domain, names] : by_domain) out.string_array(domain, names);
     out->EndObject();
     // agent_name null routes through the supervisors when any agent is loaded.
-    out.field("workflow_routing", context.router != nullptr && !context.router->agents().empty());
+    auto router = context.router != nullptr ? context.router->get() : nullptr;
+    out.field("workflow_routing", router != nullptr && !router->agents().empty());
     // Tokens each agent used since this host started (in memory).
     out.key("llm_usage");
     out->StartObject();
@@ -94,7 +95,7 @@ http::HttpResponse list_agents(const ApiContext& context) {
 }
 
 http::HttpResponse describe_agent(const ApiContext& context, const std::string& name) {
-    const plugins::PluginRecord* record = context.registry.find(name);
+    auto record = context.registry.find(name);
     if (record == nullptr) throw http::ApiError(404, "AgentNotFound", "no agent named '" + name + "'");
     JsonWriter out;
     out->StartObject();
@@ -130,7 +131,7 @@ http::HttpResponse describe_agent(const ApiContext& context, const std::string& 
 // of the plugin) for the next runs, after the old one finishes its runs; a
 // crash-looping agent is tried again at once.
 http::HttpResponse reload_plugin(const ApiContext& context, const std::string& name) {
-    const plugins::PluginRecord* record = context.registry.find(name);
+    auto record = context.registry.find(name);
     if (record == nullptr) throw http::ApiError(404, "AgentNotFound", "no agent named '" + name + "'");
     if (!record->agent)
         throw http::ApiError(409, "AgentUnavailable", "agent '" + name + "' is not loaded: " + record->reason);

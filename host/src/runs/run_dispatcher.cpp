@@ -73,6 +73,21 @@ RunDispatcher::RunDispatcher(store::Store& store, const plugins::AgentRegistry& 
       settings_(std::move(settings)),
       llm_(llm) {
     for (const auto& agent : registry_.loaded_agents()) agents_.push_back(agent->name());
+    agent_timeouts_ = settings_.agent_timeout_overrides_ms;
+}
+
+void RunDispatcher::set_agents(std::vector<std::string> agents, std::map<std::string, long long> timeouts_ms) {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        agents_ = std::move(agents);
+        agent_timeouts_ = std::move(timeouts_ms);
+    }
+    wake();  // runs queued for a newly enabled agent need not wait for the poll
+}
+
+long long RunDispatcher::agent_timeout_for(const std::string& agent) const {
+    auto found = agent_timeouts_.find(agent);
+    return found == agent_timeouts_.end() ? settings_.agent_timeout_ms : found->second;
 }
 
 RunDispatcher::~RunDispatcher() { stop(); }
@@ -197,11 +212,16 @@ void RunDispatcher::claim_loop() {
             if (busy >= capacity) break;
             size_t want = std::min(capacity - busy, settings_.claim_batch);
             std::vector<store::ClaimedRun> claimed;
+            std::vector<std::string> agents;
+            {
+                std::lock_guard<std::mutex> lock(mutex_);
+                agents = agents_;
+            }
             const store::RunRepository& runs = store_.runs();
             long long lease_until = store::now_ms() + settings_.lease_ms;
             try {
                 store_.writes().run([&](soci::session& session) {
-                    claimed = runs.claim(session, settings_.host_id, lease_until, want, agents_);
+                    claimed = runs.claim(session, settings_.host_id, lease_until, want, agents);
                 });
             } catch (const std::exception& e) {
                 log::warn("claiming runs failed", {{"error", e.what()}});
@@ -237,7 +257,7 @@ void RunDispatcher::execute(const std::string& run_id) {
         waiting_.erase(found);
     }
     store::RunRecord& run = claimed.run;
-    const plugins::PluginRecord* record = registry_.find(run.agent);
+    auto record = registry_.find(run.agent);
     StoredRunServices services(store_, feed_, run, claimed.next_event_seq);
     long long next_seq = claimed.next_event_seq;
     if (record == nullptr || !record->agent) {
@@ -261,7 +281,7 @@ void RunDispatcher::execute(const std::string& run_id) {
         {
             std::lock_guard<std::mutex> lock(mutex_);
             active_[run.id] = {&context, run.agent, std::chrono::steady_clock::now(),
-                               settings_.agent_timeout_for(run.agent)};
+                               agent_timeout_for(run.agent)};
         }
         // The attempt is committed before plugin code runs: if that code
         // kills the host, the restarted host knows this attempt happened and

@@ -13,7 +13,7 @@
 namespace agenthost::runs {
 
 std::optional<Rejection> RunService::check(const InvokeRequest& request) const {
-    const plugins::PluginRecord* record = registry_.find(request.agent_name);
+    auto record = registry_.find(request.agent_name);
     if (record == nullptr)
         return Rejection{Rejection::Kind::agent_not_found, "no agent named '" + request.agent_name + "'", {}};
     if (record->state != plugins::PluginState::loaded)
