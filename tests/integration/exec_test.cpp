@@ -239,3 +239,23 @@ TEST_CASE("cancelling the run kills its program", "[exec]") {
         if (event.type == "exec.finished") killed = event.data_json.find("\"cancelled\":true") != std::string::npos;
     CHECK(killed);
 }
+
+TEST_CASE("a manifest's timeout_seconds is the agent's default run timeout; the operator's wins", "[exec][timeout]") {
+    std::string exec = R"({"allow":["sleep"])" + std::string(sandbox_works() ? "" : R"(,"allow_unsandboxed":true)") + "}";
+    {
+        // The manifest says 1 s: the run is cancelled then, its program killed.
+        HostProcess host(host_config(R"({"timeout_probe":{"enabled":true,"exec":)" + exec + "}}"));
+        HttpClient client(host.base_url());
+        auto started = std::chrono::steady_clock::now();
+        Finished finished = run_exec(client, R"({"argv":["sleep","15"],"timeout_seconds":15})", "timeout_probe");
+        CHECK(std::chrono::steady_clock::now() - started < 8s);
+        CHECK(finished.status == "failed");
+        CHECK(string_member(finished.run, "error_type") == "timeout");
+        CHECK_THAT(finished.error, Contains("timeout of 1"));
+    }
+    // agents.timeout_probe.timeout_seconds: 0 (no limit) overrides it.
+    HostProcess host(host_config(R"({"timeout_probe":{"enabled":true,"timeout_seconds":0,"exec":)" + exec + "}}"));
+    HttpClient client(host.base_url());
+    Finished finished = run_exec(client, R"({"argv":["sleep","1.5"]})", "timeout_probe");
+    CHECK(finished.status == "succeeded");
+}
