@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <string>
@@ -130,6 +131,17 @@ TEST_CASE("an allowed program runs in the run's workspace and streams its output
     // stdin reaches the program.
     const auto& piped = result_of(run_exec(client, R"({"argv":["cat"],"stdin":"through stdin"})"));
     CHECK(string_member(piped, "stdout") == "through stdin");
+}
+
+TEST_CASE("GET /agents/{name} shows what the agent may run and how it is confined", "[exec]") {
+    HttpClient client(host_for("in_process").base_url());
+    auto body = json_of(client.get("/agents/exec_probe"));
+    REQUIRE(body.HasMember("exec"));
+    CHECK(body["exec"]["allow"].Size() == 5);
+    CHECK_FALSE(body["exec"]["network"].GetBool());
+    CHECK(body["exec"]["max_timeout_seconds"].GetDouble() == 20);
+    CHECK_THAT(string_member(body["exec"], "sandbox"), Contains(sandbox_works() ? "bwrap" : "none: "));
+    CHECK_FALSE(json_of(client.get("/agents/exec_unpermitted")).HasMember("exec"));
 }
 
 TEST_CASE("exec refuses binaries off the allow-list, paths and bad requests", "[exec]") {
@@ -258,4 +270,33 @@ TEST_CASE("a manifest's timeout_seconds is the agent's default run timeout; the 
     HttpClient client(host.base_url());
     Finished finished = run_exec(client, R"({"argv":["sleep","1.5"]})", "timeout_probe");
     CHECK(finished.status == "succeeded");
+}
+
+TEST_CASE("where bubblewrap cannot sandbox, exec is refused naming why unless the operator accepts unconfined programs",
+          "[exec][degraded]") {
+    // A bubblewrap that fails the way it does in a container without user
+    // namespaces.
+    std::string dir = make_temp_dir();
+    std::string fake = dir + "/bwrap";
+    std::ofstream(fake) << "#!/bin/sh\necho 'bwrap: No permissions to creating new namespace' >&2\nexit 1\n";
+    std::filesystem::permissions(fake, std::filesystem::perms::owner_all);
+    setenv("AGENTHOST_BWRAP", fake.c_str(), 1);
+    std::string agents = R"({"exec_probe":{"enabled":true,"exec":{"allow":["sh"]}},)"
+                         R"("exec_unpermitted":{"enabled":true},)"
+                         R"("timeout_probe":{"enabled":true,"timeout_seconds":0,"exec":{"allow":["sh"],"allow_unsandboxed":true}}})";
+    HostProcess host(host_config(agents));
+    unsetenv("AGENTHOST_BWRAP");
+    HttpClient client(host.base_url());
+    Finished refused = run_exec(client, R"({"argv":["sh","-c","echo should not run"]})");
+    CHECK(refused.status == "failed");
+    CHECK_THAT(refused.error, Contains("sandbox cannot start here") && Contains("No permissions to creating new namespace") &&
+                                  Contains("agents.exec_probe.exec.allow_unsandboxed"));
+    CHECK(count_events(refused.events, "exec.started") == 0);
+    CHECK_THAT(host.log(), Contains("exec sandbox unavailable"));
+    // The operator accepted it for this agent: the program runs, unconfined,
+    // in the workspace, and says so.
+    const auto& ran = result_of(run_exec(client, R"({"argv":["sh","-c","pwd; echo ok"]})", "timeout_probe"));
+    CHECK(string_member(ran, "stdout") == string_member(ran, "workspace") + "\nok\n");
+    CHECK_THAT(string_member(ran, "sandbox"), Contains("none: ") && Contains("No permissions"));
+    std::filesystem::remove_all(dir);
 }

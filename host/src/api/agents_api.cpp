@@ -3,6 +3,7 @@
 #include "api/json_writer.hpp"
 #include "api/run_json.hpp"
 #include "http/api_error.hpp"
+#include "isolation/bubblewrap.hpp"
 #include "plugins/manifest.hpp"
 
 #include <map>
@@ -12,8 +13,29 @@ namespace {
 
 // The isolation mode in force (not just the manifest's request) and, in
 // process mode, the runner's pid and how often runners died.
+// What the agent may run through the exec service, and how it would be
+// confined here.
+void write_exec(JsonWriter& out, const plugins::LoadedAgent& agent) {
+    if (!agent.manifest().has_permission("exec")) return;
+    const exec::ExecSettings& settings = agent.exec_settings();
+    out.key("exec");
+    out->StartObject();
+    out.key("allow");
+    out->StartArray();
+    for (const auto& name : settings.allow) out->String(name.c_str());
+    out->EndArray();
+    out.field("network", settings.network);
+    out.field("max_timeout_seconds", settings.max_timeout_seconds);
+    std::string why;
+    out.field("sandbox", isolation::exec_sandbox_available(why) ? std::string("bwrap")
+                         : settings.allow_unsandboxed         ? "none: " + why
+                                                              : "unavailable (exec refused): " + why);
+    out->EndObject();
+}
+
 void write_isolation(JsonWriter& out, const plugins::PluginRecord& record) {
     if (!record.agent) return;
+    write_exec(out, *record.agent);
     out.field("isolation", plugins::to_string(record.agent->isolation()));
     out.key("max_concurrency");
     out->Int(record.agent->max_concurrency());

@@ -1,5 +1,6 @@
 #include "isolation/bubblewrap.hpp"
 
+#include <cstdlib>
 #include <fcntl.h>
 #include <mutex>
 #include <sys/stat.h>
@@ -7,6 +8,14 @@
 #include <unistd.h>
 
 namespace agenthost::isolation {
+
+const std::string& bwrap_path() {
+    static const std::string path = [] {
+        const char* configured = std::getenv("AGENTHOST_BWRAP");
+        return std::string(configured != nullptr && *configured != '\0' ? configured : "/usr/bin/bwrap");
+    }();
+    return path;
+}
 
 SystemLayout host_system_layout() {
     SystemLayout layout;

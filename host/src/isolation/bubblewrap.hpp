@@ -13,8 +13,12 @@
 
 namespace agenthost::isolation {
 
+// /usr/bin/bwrap, or AGENTHOST_BWRAP when set (a bubblewrap installed
+// elsewhere; tests use it to stand in a bwrap that cannot sandbox).
+const std::string& bwrap_path();
+
 struct BwrapCommand {
-    std::string bwrap = "/usr/bin/bwrap";
+    std::string bwrap = bwrap_path();
     std::string workspace;                    // absolute; empty: none (the probe)
     std::string cwd;                          // absolute, inside the workspace; empty: the workspace
     std::string binary;                       // absolute path of the command to run

@@ -1,6 +1,7 @@
 #include "plugins/agent_registry.hpp"
 
 #include "exec/workspace.hpp"
+#include "isolation/bubblewrap.hpp"
 #include "json/json_util.hpp"
 #include "plugins/runner_sandbox.hpp"
 #include "util/log.hpp"
@@ -148,6 +149,12 @@ void load_enabled(PluginRecord& record, const AgentSettings& settings, const Iso
         std::error_code ignored;
         fs::create_directories(workspace_root, ignored);
         sandbox.writable_dirs.push_back(workspace_root);
+        std::string why;
+        if (!isolation::exec_sandbox_available(why))
+            log::warn(settings.exec.allow_unsandboxed ? "exec sandbox unavailable: the agent's programs run unconfined "
+                                                        "(agents.<name>.exec.allow_unsandboxed)"
+                                                      : "exec sandbox unavailable: the agent's exec calls will be refused",
+                      {{"agent", record.name}, {"reason", why}});
     }
     std::string why_not;
     if (isolation == Isolation::process) {
@@ -231,6 +238,13 @@ std::unique_ptr<AgentRegistry> AgentRegistry::discover(const std::vector<std::st
                                                        const std::map<std::string, AgentSettings>& agents,
                                                        const IsolationPolicy& policy) {
     auto registry = std::make_unique<AgentRegistry>();
+    // Nothing executes yet: workspaces still here were left by a host that
+    // died mid-run, and belong to no one.
+    std::error_code ignored;
+    for (fs::directory_iterator agent(policy.workspaces_dir, ignored), end; !ignored && agent != end; agent.increment(ignored))
+        for (fs::directory_iterator run(agent->path(), ignored), none; !ignored && run != none; run.increment(ignored))
+            fs::remove_all(run->path(), ignored);
+    ignored.clear();
     auto catalogue = build_catalogue(directories, agents, policy, nullptr);
     for (const auto& record : catalogue->plugins) report(record);
     registry->catalogue_ = std::move(catalogue);
