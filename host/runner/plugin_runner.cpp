@@ -42,6 +42,9 @@ std::string g_create_error;
 // handed to the plugin, kept until on_invoke returns (the ABI's promise).
 struct RunnerRun {
     uint64_t invoke = 0;
+    // Set by the host's cancel frame: is_cancelled is answered here, without
+    // a round trip to the host (plugins ask often).
+    std::shared_ptr<std::atomic<bool>> cancelled;
     std::mutex mutex;
     std::deque<std::string> kept;
     agenthost_str keep(std::string value) {
@@ -142,12 +145,8 @@ agenthost_status on_emit_event(agenthost_host_run_ptr run, agenthost_str type, a
 }
 
 int32_t on_is_cancelled(agenthost_host_run_ptr handle) noexcept {
-    try {
-        Frame reply = call_host(run_of(handle).invoke, {"is_cancelled"});
-        return reply.field(1) == "1" ? 1 : 0;
-    } catch (...) {
-        return 0;
-    }
+    RunnerRun& run = run_of(handle);
+    return run.cancelled && run.cancelled->load() ? 1 : 0;
 }
 
 agenthost_status on_memory_get(agenthost_host_run_ptr run, agenthost_str key, agenthost_str* out) noexcept {
@@ -212,9 +211,14 @@ agenthost_module_agent_ptr g_instance = nullptr;
 
 void send(Frame frame) { agenthost::isolation::write_frame(g_fd, g_write_mutex, frame); }
 
-void invoke(uint64_t id, std::string input) {
+// Cancellation flags of the invokes in progress, by invoke id.
+std::mutex g_cancel_mutex;
+std::map<uint64_t, std::shared_ptr<std::atomic<bool>>> g_cancel_flags;
+
+void invoke(uint64_t id, std::string input, std::shared_ptr<std::atomic<bool>> cancelled) {
     RunnerRun run;
     run.invoke = id;
+    run.cancelled = std::move(cancelled);
     auto handle = reinterpret_cast<agenthost_host_run_ptr>(&run);
     // As in the host: an exception a raw-ABI plugin lets escape fails the
     // run instead of ending this process in std::terminate.
@@ -229,6 +233,10 @@ void invoke(uint64_t id, std::string input) {
     } catch (...) {
         std::string message = text_of(g_descriptor->name) + " let an exception escape on_agent_invoke";
         on_set_error(handle, {message.data(), message.size()});
+    }
+    {
+        std::lock_guard<std::mutex> lock(g_cancel_mutex);
+        g_cancel_flags.erase(id);
     }
     send({FrameKind::done, id, 0, {std::to_string(status)}});
 }
@@ -298,10 +306,21 @@ int main(int argc, char** argv) {
     while (agenthost::isolation::read_frame(g_fd, frame)) {
         if (frame.kind == FrameKind::invoke) {
             running.fetch_add(1);
-            std::thread([id = frame.invoke, input = frame.field(0), &running] {
-                invoke(id, input);
+            // Registered here, in frame order, so a cancel frame right
+            // behind the invoke finds it.
+            auto cancelled = std::make_shared<std::atomic<bool>>(false);
+            {
+                std::lock_guard<std::mutex> lock(g_cancel_mutex);
+                g_cancel_flags[frame.invoke] = cancelled;
+            }
+            std::thread([id = frame.invoke, input = frame.field(0), cancelled, &running] {
+                invoke(id, input, cancelled);
                 running.fetch_sub(1);
             }).detach();
+        } else if (frame.kind == FrameKind::cancel) {
+            std::lock_guard<std::mutex> lock(g_cancel_mutex);
+            auto found = g_cancel_flags.find(frame.invoke);
+            if (found != g_cancel_flags.end()) found->second->store(true);
         } else if (frame.kind == FrameKind::reply || frame.kind == FrameKind::token) {
             std::shared_ptr<PendingCall> pending;
             {

@@ -21,6 +21,7 @@ enum class FrameKind : uint8_t {
     reply = 3,    // a callback's answer; fields: status, value
     token = 4,    // one streamed LLM token for a pending llm_stream call; fields: token
     shutdown = 5,
+    cancel = 6,   // the invoke's run was cancelled; no fields (the runner answers is_cancelled itself)
     // runner -> host
     ready = 10,     // fields: name, version, ABI version (decimal)
     failed = 11,    // create failed; fields: message

@@ -437,6 +437,14 @@ agenthost_status RunnerClient::invoke(RunContext& run, const std::string& input_
         connection->pending[id] = pending;
     }
     connection->send({FrameKind::invoke, id, 0, {input_json}});
+    // The runner answers is_cancelled from its own flag; this loop tells it
+    // (at once if the run was cancelled already, else within 100 ms).
+    bool cancel_sent = false;
+    auto forward_cancel = [&] {
+        if (cancel_sent || !run.cancelled.load()) return;
+        cancel_sent = connection->send({FrameKind::cancel, id, 0, {}});
+    };
+    forward_cancel();
     run.abandoned = false;
     // An exec call blocks until its command ends: it is answered on a thread
     // of its own so the plugin's other callbacks (progress events, asking
@@ -446,6 +454,7 @@ agenthost_status RunnerClient::invoke(RunContext& run, const std::string& input_
     std::optional<std::chrono::steady_clock::time_point> cancelled_at;
     bool killed = false;
     for (;;) {
+        forward_cancel();
         std::unique_lock<std::mutex> lock(pending->mutex);
         pending->ready.wait_for(lock, std::chrono::milliseconds(100),
                                 [&] { return !pending->frames.empty() || !pending->crash.empty(); });
