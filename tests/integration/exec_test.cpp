@@ -233,6 +233,14 @@ TEST_CASE("a program past its timeout is killed", "[exec]") {
     const auto& capped = result_of(run_exec(client, R"({"argv":["sh","-c","while :; do echo y; done"],"max_output_bytes":2000})"));
     CHECK(capped["truncated"].GetBool());
     CHECK(string_member(capped, "stdout").size() == 2000);
+    // Past 1000 lines per program, lines reach the result but not the event
+    // log, and exec.finished counts them.
+    Finished chatty = run_exec(client, R"({"argv":["sh","-c","i=0; while [ $i -lt 1500 ]; do echo line$i; i=$((i+1)); done"]})");
+    const auto& chatty_result = result_of(chatty);
+    CHECK_THAT(string_member(chatty_result, "stdout"), Contains("line1499\n"));
+    CHECK(count_events(chatty.events, "exec.output") == 1000);
+    for (const auto& event : chatty.events)
+        if (event.type == "exec.finished") CHECK_THAT(event.data_json, Contains("\"lines_not_emitted\":500"));
 }
 
 TEST_CASE("cancelling the run kills its program", "[exec]") {

@@ -20,6 +20,11 @@ namespace fs = std::filesystem;
 // command itself is named by its absolute path.
 constexpr const char* kSandboxPath = "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin";
 
+// Each output line is a durable event: a chatty program could otherwise
+// write hundreds of thousands of them. Past this many per command, lines
+// still reach the result but not the event log (exec.finished counts them).
+constexpr size_t kMaxOutputEvents = 1000;
+
 ExecAnswer refuse(ExecStatus status, std::string error) {
     ExecAnswer answer;
     answer.status = status;
@@ -128,7 +133,13 @@ ExecAnswer run_exec(const ExecCall& call, const std::string& request_json) {
     spec.timeout_seconds = std::min(request->timeout_seconds, settings.max_timeout_seconds);
     spec.max_output_bytes = request->max_output_bytes;
     spec.should_stop = call.should_stop;
-    spec.on_line = [&call](const char* stream, std::string_view line) {
+    size_t output_events = 0, lines_not_emitted = 0;
+    spec.on_line = [&](const char* stream, std::string_view line) {
+        if (output_events >= kMaxOutputEvents) {
+            ++lines_not_emitted;
+            return;
+        }
+        ++output_events;
         rapidjson::Document data(rapidjson::kObjectType);
         auto& allocator = data.GetAllocator();
         data.AddMember("stream", rapidjson::StringRef(stream), allocator);
@@ -166,6 +177,7 @@ ExecAnswer run_exec(const ExecCall& call, const std::string& request_json) {
         rapidjson::Document data(rapidjson::kObjectType);
         data.CopyFrom(response, data.GetAllocator());
         data.AddMember("cancelled", result.stopped, data.GetAllocator());
+        data.AddMember("lines_not_emitted", static_cast<uint64_t>(lines_not_emitted), data.GetAllocator());
         emit_safely(call, "exec.finished", data);
     }
     if (result.stopped)

@@ -225,9 +225,10 @@ typedef struct agenthost_host_api {
      * network unless asked for and allowed. A timeout kills it (timed_out);
      * a cancelled run kills it and the call fails with
      * AGENTHOST_ERROR_CANCELLED. Its output lines are recorded as run events
-     * "exec.output" ({"stream": "stdout"|"stderr", "line"}) between
-     * "exec.started" and "exec.finished" ({"exit_code", "signal",
-     * "timed_out", "truncated", "duration_ms", "cancelled"}); plugins may not
+     * "exec.output" ({"stream": "stdout"|"stderr", "line"}; at most 1000
+     * per command) between "exec.started" and "exec.finished"
+     * ({"exit_code", "signal", "timed_out", "truncated", "duration_ms",
+     * "cancelled", "lines_not_emitted"}); plugins may not
      * emit "exec.*" events themselves. A non-zero exit is AGENTHOST_OK with
      * the exit code: judging it is the plugin's business.
      * Failures: AGENTHOST_ERROR_PERMISSION_DENIED without the "exec"
