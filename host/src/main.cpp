@@ -275,6 +275,7 @@ int main(int argc, char** argv) {
         database = store::resolve_database(config.database_url, config.data_dir);
         database.pool_size = config.database_pool_size;
         database.wal_limit_bytes = static_cast<std::uint64_t>(config.sqlite_wal_limit_mb * 1024 * 1024);
+        database.sqlite_synchronous = config.sqlite_synchronous;
         // Webhook secrets are sealed before they are stored (README, "Secrets at rest").
         store::install_secret_box(store::load_secret_box(config.data_dir));
         if (database.dialect == store::Dialect::sqlite) {
@@ -310,6 +311,8 @@ int main(int argc, char** argv) {
     runs::RunSettings settings = run_settings(config, database.dialect);
     settings.agent_timeout_overrides_ms = agent_timeouts(config, *registry);
     settings.crash_journal_path = crash_journal;
+    if (database.dialect == store::Dialect::sqlite)
+        settings.start_log_path = (std::filesystem::path(config.data_dir) / "started-runs").string();
     runs::RunDispatcher dispatcher(*store, *registry, workers, waiters, feed, settings, &llm_service);
     runs::RunService run_service(*store, *registry, dispatcher, waiters, feed, settings);
     runs::WorkflowService workflow_service(*store, run_service, dispatcher, waiters, feed);

@@ -67,6 +67,8 @@ TEST_CASE("PostgreSQL lost while serving: writes answer 503, health says unreach
     INFO("last answer: " << after.status << " " << after.body);
     REQUIRE(accepted);
     std::string after_id = string_member(json_of(after), "run_id");
+    // Its plugin reads thread memory at once: through a fresh read session,
+    // not one of the pooled ones the outage killed.
     CHECK(poll_until([&] { return run_status_of(client, after_id) == "succeeded"; }, 10000ms));
     CHECK(poll_until(
         [&] {

@@ -47,12 +47,13 @@ std::vector<store::ClaimedRun> claim(store::Store& db, size_t limit, const std::
     return claimed;
 }
 
-// What a worker records when it really starts a claimed run.
+// A claimed run is started: the claim counted its attempt and wrote its
+// run.started event in the same commit.
 RunRecord start(store::Store& db, RunRecord run) {
-    bool started = false;
-    db.writes().run([&](soci::session& s) { started = db.runs().mark_started(s, run, store::now_ms()); });
-    REQUIRE(started);
-    ++run.attempts;
+    RunRecord stored = load(db, run.id);
+    REQUIRE(stored.attempts == run.attempts);
+    REQUIRE(run.attempts >= 1);
+    REQUIRE(stored.started_at_ms > 0);
     return run;
 }
 
@@ -82,6 +83,20 @@ TEST_CASE("migrations apply once and a second open finds the schema current") {
         return v;
     });
     CHECK(version == store::latest_schema_version());
+}
+
+TEST_CASE("SQLite's synchronous pragma follows database.sqlite_synchronous") {
+    testing::TestDatabase database;
+    if (database.settings().dialect != store::Dialect::sqlite) return;
+    auto level = [](store::DatabaseSettings settings, const std::string& mode) {
+        settings.sqlite_synchronous = mode;
+        auto session = store::open_session(settings);
+        int value = -1;
+        *session << "PRAGMA synchronous", soci::into(value);
+        return value;
+    };
+    CHECK(level(database.settings(), "full") == 2);
+    CHECK(level(database.settings(), "normal") == 1);
 }
 
 TEST_CASE("a stored run reads back whole, with its run.queued event") {
@@ -121,7 +136,8 @@ TEST_CASE("claiming takes queued runs oldest first, once, only for the host's ag
     REQUIRE(claimed.size() == 1);
     CHECK(claimed[0].run.id == first.id);
     CHECK(claimed[0].run.status == "running");
-    CHECK(claimed[0].run.attempts == 0);  // counted when it starts
+    CHECK(claimed[0].run.attempts == 1);  // counted in the claim's commit
+    CHECK(claimed[0].run.started_at_ms > 0);
     CHECK(claimed[0].run.fencing_token == 1);
     CHECK(claimed[0].run.lease_owner == "host-a");
     CHECK(claimed[0].next_event_seq == 2);
@@ -209,6 +225,40 @@ TEST_CASE("recovery fails a run whose plugin killed its host as poison, others a
     CHECK(load(*db, quiet.id).error_type == "abandoned");
 }
 
+TEST_CASE("recovery gives a run claimed ahead that never reached its plugin its attempt back") {
+    testing::TestDatabase database;
+    auto db = database.open();
+    RunRecord started = new_run(), waiting = new_run();
+    started.max_attempts = waiting.max_attempts = 1;
+    insert(*db, started);
+    insert(*db, waiting);
+    auto claimed = claim(*db, 2, {"echo"}, "host-a", -1);
+    REQUIRE(claimed.size() == 2);
+    for (const auto& run : claimed) CHECK(load(*db, run.run.id).attempts == 1);
+
+    std::set<std::string> reached_plugin{started.id};
+    std::vector<std::pair<std::string, std::string>> recovered;
+    db->writes().run([&](soci::session& s) {
+        recovered = db->runs().recover_expired(s, store::now_ms(), true, {}, &reached_plugin);
+    });
+    REQUIRE(recovered.size() == 2);
+    CHECK(load(*db, started.id).error_type == "abandoned");
+    RunRecord again = load(*db, waiting.id);
+    CHECK(again.status == "queued");
+    CHECK(again.attempts == 0);
+    auto log = events(*db, waiting.id);
+    for (const auto& event : log) CHECK(event.type != "run.started");
+    CHECK(log.back().type == "run.requeued");
+    CHECK(log.back().data_json.find("before it started") != std::string::npos);
+    // Sequence numbers stay unique and increasing.
+    for (size_t i = 1; i < log.size(); ++i) CHECK(log[i].seq > log[i - 1].seq);
+
+    // Claimed again, it runs its one attempt.
+    auto retaken = claim(*db, 1, {"echo"}, "host-b");
+    REQUIRE(retaken.size() == 1);
+    CHECK(retaken[0].run.attempts == 1);
+}
+
 TEST_CASE("recovery ends a run whose cancel was requested before its host died as cancelled") {
     testing::TestDatabase database;
     auto db = database.open();
@@ -264,8 +314,11 @@ TEST_CASE("only the runs a host still holds keep their lease") {
     db->writes().run([&](soci::session& s) { recovered = db->runs().recover_expired(s, store::now_ms(), false); });
     REQUIRE(recovered.size() == 1);
     CHECK(recovered[0].first == forgotten.id);
-    // It never started, so its attempt was not used up.
-    CHECK(load(*db, forgotten.id).attempts == 0);
+    // Another host cannot read the dead host's start log: the attempt
+    // counted at the claim stays counted (README, "Runs and the database").
+    RunRecord requeued = load(*db, forgotten.id);
+    CHECK(requeued.status == "queued");
+    CHECK(requeued.attempts == 1);
 }
 
 TEST_CASE("a live lease is not taken over, unless recovery is told every running run is orphaned") {

@@ -79,6 +79,10 @@ TEST_CASE("bad configuration is refused with a message saying what and where") {
     CHECK_THROWS_WITH(load({"--config", path.c_str()}), Contains("/server/port: must be an integer"));
     path = write_config(dir, R"({"sever": {}})");
     CHECK_THROWS_WITH(load({"--config", path.c_str()}), Contains("/sever: is not an allowed property"));
+    path = write_config(dir, R"({"database": {"sqlite_synchronous": "off"}})");
+    CHECK_THROWS_WITH(load({"--config", path.c_str()}), Contains("/database/sqlite_synchronous"));
+    path = write_config(dir, R"({"database": {"sqlite_synchronous": "normal"}})");
+    CHECK(load({"--config", path.c_str()}).sqlite_synchronous == "normal");
     path = write_config(dir, "{ nope");
     CHECK_THROWS_WITH(load({"--config", path.c_str()}), Contains("not valid JSON"));
     CHECK_THROWS_WITH(load({"--config", (dir + "/missing.json").c_str()}), Contains("cannot read"));

@@ -238,6 +238,7 @@ void apply_config_file(HostConfig& config, const std::string& path) {
         if (const auto* v = json::get_member(*database, "url")) config.database_url = v->GetString();
         if (const auto* v = json::get_member(*database, "pool_size")) config.database_pool_size = v->GetUint();
         if (const auto* v = json::get_member(*database, "sqlite_wal_limit_mb")) config.sqlite_wal_limit_mb = v->GetDouble();
+        if (const auto* v = json::get_member(*database, "sqlite_synchronous")) config.sqlite_synchronous = v->GetString();
     }
     if (const auto* runs = json::get_member(*document, "runs")) {
         if (const auto* v = json::get_member(*runs, "max_attempts")) config.max_attempts = v->GetInt();

@@ -80,6 +80,7 @@ struct HostConfig {
     size_t database_pool_size = 4;
     // SQLite: the WAL size (MiB) past which the writer truncates it; 0: never.
     double sqlite_wal_limit_mb = 64;
+    std::string sqlite_synchronous = "full";  // or "normal" (database.hpp)
     int max_attempts = 3;
     double lease_seconds = 15;
     long long poll_interval_ms = 200;

@@ -10,8 +10,10 @@
 
 #include <agenthost/abi.h>
 
+#include <algorithm>
 #include <future>
 #include <optional>
+#include <set>
 #include <sstream>
 
 namespace agenthost::runs {
@@ -26,15 +28,6 @@ std::string seconds_text(long long ms) {
     std::ostringstream out;
     out << static_cast<double>(ms) / 1000.0 << " s";
     return out.str();
-}
-
-std::string quoted_json(const std::string& text) {
-    std::string out = "\"";
-    for (char c : text) {
-        if (c == '"' || c == '\\') out += '\\';
-        out += static_cast<unsigned char>(c) < 0x20 ? ' ' : c;
-    }
-    return out + "\"";
 }
 
 // Maps the plugin's status to the run's final state.
@@ -71,6 +64,7 @@ RunDispatcher::RunDispatcher(store::Store& store, const plugins::AgentRegistry& 
       waiters_(waiters),
       feed_(feed),
       settings_(std::move(settings)),
+      start_log_(settings_.start_log_path),
       llm_(llm) {
     for (const auto& agent : registry_.loaded_agents()) agents_.push_back(agent->name());
     agent_timeouts_ = settings_.agent_timeout_overrides_ms;
@@ -99,15 +93,21 @@ bool RunDispatcher::recover_left_running() {
     std::map<std::string, store::HostCrash> crashes;
     for (const auto& [id, record] : isolation::read_crash_journal(settings_.crash_journal_path))
         crashes[id] = {isolation::describe_crash(record), record.faulting};
+    // Runs claimed ahead that never reached their plugin get their attempt
+    // back; without a log every left-running run is charged.
+    std::set<std::string> started = start_log_.read();
+    const std::set<std::string>* reached_plugin = start_log_.enabled() ? &started : nullptr;
     std::vector<std::pair<std::string, std::string>> recovered;
     const store::RunRepository& runs = store_.runs();
     try {
-        store_.writes().run(
-            [&](soci::session& session) { recovered = runs.recover_expired(session, store::now_ms(), true, crashes); });
+        store_.writes().run([&](soci::session& session) {
+            recovered = runs.recover_expired(session, store::now_ms(), true, crashes, reached_plugin);
+        });
     } catch (const store::StoreUnavailable&) {
         return false;  // the journal stays for the next try
     }
     isolation::clear_crash_journal(settings_.crash_journal_path);
+    start_log_.clear();
     for (const auto& [id, status] : recovered) {
         auto crash = crashes.find(id);
         log::warn("run recovered after restart",
@@ -178,6 +178,8 @@ bool RunDispatcher::cancel_local(const std::string& run_id) {
         waiting_.erase(found);  // its worker job finds nothing to do
     }
     store::RunRecord& run = waiting.run;
+    // The claim counted an attempt that never happened.
+    if (run.attempts > 0 && --run.attempts == 0) run.started_at_ms = 0;
     run.status = store::run_status::cancelled;
     run.error = "cancelled before it started";
     run.error_type = "cancelled";
@@ -188,11 +190,63 @@ bool RunDispatcher::cancel_local(const std::string& run_id) {
     return result.get();
 }
 
+bool RunDispatcher::reserve(const std::string& agent) {
+    if (backlog_.load() || recovery_pending_.load()) return false;
+    {
+        // A reload may change the list (set_agents).
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (std::find(agents_.begin(), agents_.end(), agent) == agents_.end()) return false;
+    }
+    // Only onto a free worker: a handed-off run starts at once, so the
+    // client's "running" is true and its attempt (charged in the accepting
+    // commit) is real. Runs beyond that queue and are claimed in batches.
+    size_t busy = in_flight_.load();
+    const size_t limit = workers_.threads();
+    do {
+        if (busy >= limit) return false;
+    } while (!in_flight_.compare_exchange_weak(busy, busy + 1));
+    return true;
+}
+
+void RunDispatcher::stamp_started(store::RunRecord& run) const {
+    long long now = store::now_ms();
+    run.status = store::run_status::running;
+    run.attempts = 1;
+    run.fencing_token = 1;
+    run.lease_owner = settings_.host_id;
+    run.lease_expires_at_ms = now + settings_.lease_ms;
+    run.started_at_ms = now;
+}
+
+void RunDispatcher::hand_off(store::ClaimedRun run) { dispatch(std::move(run)); }
+
+void RunDispatcher::release() {
+    // No wake: nothing new was stored (a run stored queued instead is
+    // announced by its own wake), and a claim after a refused write would
+    // be an empty commit that hides the database's trouble from /health.
+    --in_flight_;
+}
+
+bool RunDispatcher::dispatch(store::ClaimedRun run) {
+    std::string id = run.run.id;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        waiting_.emplace(id, std::move(run));
+    }
+    if (workers_.try_submit([this, id] { execute(id); })) return true;
+    // Only at shutdown: the run stays claimed and is taken over once its
+    // lease runs out (or recovered at the next start).
+    std::lock_guard<std::mutex> lock(mutex_);
+    waiting_.erase(id);
+    --in_flight_;
+    return false;
+}
+
 void RunDispatcher::claim_loop() {
     // Runs are claimed ahead of free workers, so claiming (one commit) is
     // paid per batch, not per run; the extra ones wait in the worker queue
     // under this host's lease.
-    const size_t capacity = workers_.threads() * settings_.prefetch_per_worker;
+    const size_t capacity = this->capacity();
     for (;;) {
         {
             std::unique_lock<std::mutex> lock(mutex_);
@@ -228,21 +282,13 @@ void RunDispatcher::claim_loop() {
                 break;
             }
             for (store::ClaimedRun& run : claimed) {
-                std::string id = run.run.id;
-                {
-                    std::lock_guard<std::mutex> lock(mutex_);
-                    waiting_.emplace(id, std::move(run));
-                }
                 ++in_flight_;
-                if (!workers_.try_submit([this, id] { execute(id); })) {
-                    // Only at shutdown: the run stays claimed and is taken
-                    // over once its lease runs out.
-                    std::lock_guard<std::mutex> lock(mutex_);
-                    waiting_.erase(id);
-                    --in_flight_;
-                }
+                dispatch(std::move(run));
             }
-            if (claimed.size() < want) break;
+            if (claimed.size() < want) {
+                backlog_ = false;  // the store's queue is drained (for this host's agents)
+                break;
+            }
         }
     }
 }
@@ -282,28 +328,17 @@ void RunDispatcher::execute(const std::string& run_id) {
             std::lock_guard<std::mutex> lock(mutex_);
             active_[run.id] = {&context, run.agent, std::chrono::steady_clock::now(),
                                agent_timeout_for(run.agent)};
+            // Under the lock that compaction takes too: a run in the log is
+            // in active_ until it ends.
+            start_log_.record(run.id);
         }
-        // The attempt is committed before plugin code runs: if that code
-        // kills the host, the restarted host knows this attempt happened and
-        // a run that always crashes runs out of attempts (poison) instead of
-        // taking the host down at every start.
-        run.started_at_ms = store::now_ms();
-        ++run.attempts;
-        const store::RunRepository& runs = store_.runs();
-        store::RunEvent started{run.id, services.take_seq(), "run.started", run.started_at_ms,
-                                "{\"attempt\":" + std::to_string(run.attempts) + ",\"host\":" +
-                                    quoted_json(settings_.host_id) + "}"};
-        try {
-            store_.writes().run([&](soci::session& session) {
-                if (runs.mark_started(session, run, run.started_at_ms))
-                    runs.append_event(session, started, run.fencing_token);
-            });
-            feed_.notify(run.id);
-        } catch (const std::exception& e) {
-            // The database is failing: the outcome will wait for it too. The
-            // run goes on; only its crash accounting is lost.
-            log::warn("recording a run's start failed", {{"run_id", run.id}, {"error", e.what()}});
-        }
+        // The attempt was committed with the claim (or the accepting insert)
+        // before plugin code runs: if that code kills the host, the
+        // restarted host knows this attempt happened and a run that always
+        // crashes runs out of attempts (poison) instead of taking the host
+        // down at every start. The event is not waited for.
+        services.emit_event("run.started", "{\"attempt\":" + std::to_string(run.attempts) + ",\"host\":\"" +
+                                               log::json_escape(settings_.host_id) + "\"}");
         context.approved_operation = approved_operation(run.approval_state, run.approval_json);
         plugins::InvokeOutcome outcome;
         {
@@ -427,6 +462,12 @@ void RunDispatcher::maintenance_loop() {
             if (maintenance_done_) return;
         }
         enforce_timeouts();
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            std::set<std::string> executing;
+            for (const auto& entry : active_) executing.insert(entry.first);
+            start_log_.compact_if_large(executing);
+        }
         try {
             maintain();
         } catch (const std::exception& e) {

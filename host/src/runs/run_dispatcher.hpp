@@ -10,6 +10,7 @@
 #include "runs/event_feed.hpp"
 #include "runs/run_settings.hpp"
 #include "runs/run_waiters.hpp"
+#include "runs/start_log.hpp"
 #include "runs/worker_pool.hpp"
 #include "store/store.hpp"
 
@@ -46,6 +47,21 @@ class RunDispatcher {
     void stop();
     // New queued work was committed: look now rather than at the next poll.
     void wake();
+    // Local hand-off: a run about to be accepted by this host can skip the
+    // queue and the claim round trip when a worker is free and no older
+    // queued run waits (it would be overtaken). A reserved slot is either
+    // used by hand_off, with the run inserted claimed and started in its
+    // accepting commit (stamp_started), or given back by release.
+    bool reserve(const std::string& agent);
+    // Makes `run` (queued) claimed by this host and started: the fields the
+    // accepting insert writes.
+    void stamp_started(store::RunRecord& run) const;
+    void hand_off(store::ClaimedRun run);
+    void release();
+    // A run was queued in the store rather than handed off: claim before
+    // handing off again.
+    void note_backlog() { backlog_ = true; }
+
     // Tells a run executing here that it was cancelled. A run claimed here
     // but still waiting for a worker never starts: it is recorded cancelled
     // at once and true is returned once that is committed.
@@ -100,6 +116,7 @@ class RunDispatcher {
     RunWaiters& waiters_;
     EventFeed& feed_;
     RunSettings settings_;
+    StartLog start_log_;  // which claimed runs reached their plugin (start_log.hpp)
     llm::LlmClient* llm_;  // null: no LLM critique
     std::vector<std::string> agents_;                  // guarded by mutex_
     std::map<std::string, long long> agent_timeouts_;  // guarded by mutex_
@@ -111,6 +128,12 @@ class RunDispatcher {
     bool stopping_ = false;
     bool maintenance_done_ = false;
     std::atomic<size_t> in_flight_{0};
+    // Queued runs may be waiting in the store (until a claim comes back
+    // short); hand-offs wait for them.
+    std::atomic<bool> backlog_{true};
+    size_t capacity() const { return workers_.threads() * settings_.prefetch_per_worker; }
+    // Puts a claimed run on a worker (false: the pool is stopping).
+    bool dispatch(store::ClaimedRun run);
     std::map<std::string, ActiveRun> active_;
     std::map<std::string, store::ClaimedRun> waiting_;  // claimed here, not yet on a worker
     // Finished here, outcome being written, or waiting to be written again

@@ -74,20 +74,39 @@ void RunService::submit_and_wait(const InvokeRequest& request, Committed committ
     bool shared_thread = !request.thread_id.empty();
     auto admitted = std::make_shared<Admission>();
     std::string strategy = request.options.multitask_strategy;
+    // A free worker here takes the run as it is accepted: claimed and
+    // started in the accepting commit, with no claim round trip.
+    bool reserved = run.status == store::run_status::queued && dispatcher_.reserve(run.agent);
+    auto handed_off = std::make_shared<bool>(false);
     store_.writes().submit(
-        [this, run, &runs, shared_thread, admitted, strategy, idempotency = request.idempotency](soci::session& session) {
+        [this, run, &runs, shared_thread, admitted, strategy, reserved, handed_off,
+         idempotency = request.idempotency](soci::session& session) {
             // Decided inside the transaction, so two requests on one thread
             // cannot both see it idle. Rebuilt from scratch on every try.
             *admitted = Admission{run, {}, {}};
+            *handed_off = false;
             if (shared_thread) admit_on_thread(session, runs, strategy, *admitted);
             if (!admitted->busy_with.empty()) return;
+            if (reserved && admitted->run.status == store::run_status::queued) {
+                dispatcher_.stamp_started(admitted->run);
+                *handed_off = true;
+            }
             runs.insert(session, admitted->run);
             store_idempotency(session, idempotency, admitted->run.id);
         },
-        [this, admitted, committed = std::move(committed)](const std::string& error) {
+        [this, admitted, reserved, handed_off, committed = std::move(committed)](const std::string& error) {
             const store::RunRecord& stored = admitted->run;
             std::string outcome = error;
             if (error.empty() && !admitted->busy_with.empty()) outcome = thread_busy_error(stored.thread_id, admitted->busy_with);
+            bool started_here = outcome.empty() && *handed_off;
+            if (started_here) {
+                // run.queued is number 1; the worker writes run.started.
+                dispatcher_.hand_off(store::ClaimedRun{stored, 2});
+            } else if (reserved) {
+                dispatcher_.release();
+            }
+            if (outcome.empty() && !started_here && stored.status == store::run_status::queued)
+                dispatcher_.note_backlog();
             if (!outcome.empty()) {
                 waiters_.forget(stored.id);
             } else {

@@ -22,6 +22,7 @@ struct RunSettings {
     long long idempotency_window_ms = 24LL * 3600 * 1000;
     bool recover_all_running_at_start = false;  // SQLite: this process is the only host
     std::string crash_journal_path;  // where the fatal-signal handler writes; "" when none
+    std::string start_log_path;      // runs that reached their plugin (start_log.hpp); "" when none
     // How long one run may execute in its agent before it is cancelled and
     // fails with error_type timeout; 0: no limit. Per agent from config.
     long long agent_timeout_ms = 0;

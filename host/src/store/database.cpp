@@ -110,7 +110,7 @@ std::unique_ptr<soci::session> open_session(const DatabaseSettings& settings) {
             // WAL lets readers run beside the one writer; FULL makes every
             // (group) commit survive power loss, not only a process crash.
             *session << "PRAGMA journal_mode=WAL";
-            *session << "PRAGMA synchronous=FULL";
+            *session << (settings.sqlite_synchronous == "normal" ? "PRAGMA synchronous=NORMAL" : "PRAGMA synchronous=FULL");
             *session << "PRAGMA foreign_keys=ON";
             *session << "PRAGMA busy_timeout=10000";
             // After a checkpoint resets the log, SQLite truncates the file

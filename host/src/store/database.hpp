@@ -29,6 +29,11 @@ struct DatabaseSettings {
     // writer forces a TRUNCATE checkpoint (0: never).
     std::string sqlite_path;
     std::uint64_t wal_limit_bytes = 64ull * 1024 * 1024;
+    // SQLite only: PRAGMA synchronous. "full" fsyncs the WAL at every
+    // (group) commit; "normal" only at checkpoints: a crash of the process
+    // loses nothing, a power loss can lose the commits since the last
+    // checkpoint (README, "Durability and synchronous").
+    std::string sqlite_synchronous = "full";
 };
 
 // `url` empty -> SQLite file agenthost.db in `data_dir`; "sqlite:PATH" or

@@ -12,20 +12,22 @@ namespace agenthost::store {
 struct RunRepository::HotStatements {
     HotStatements(soci::session& session, Dialect dialect)
         : upsert_thread(session), insert_run(session), insert_event(session), insert_fenced_event(session),
-          complete(session), mark_started(session), dependants(session), returning(dialect == Dialect::postgresql) {
+          complete(session), dependants(session), returning(dialect == Dialect::postgresql) {
         upsert_thread = (session.prepare << "INSERT INTO threads (id, created_at_ms, updated_at_ms) VALUES (:id, :c, :u) "
                                             "ON CONFLICT (id) DO UPDATE SET updated_at_ms = excluded.updated_at_ms",
                          soci::use(run.thread_id), soci::use(run.created_at_ms), soci::use(run.updated_at_ms));
         insert_run = (session.prepare << "INSERT INTO runs (id, thread_id, agent, task, context, status, attempts, "
                                          "max_attempts, fencing_token, cancel_requested, pipeline_id, pipeline_step, "
                                          "webhook_url, webhook_secret, created_at_ms, updated_at_ms, routing, options, "
-                                         "approval, approval_state, approval_expires_at_ms, step_key, pipeline_iteration, tenant) "
+                                         "approval, approval_state, approval_expires_at_ms, step_key, pipeline_iteration, tenant, "
+                                         "lease_owner, lease_expires_at_ms, started_at_ms) "
                                          "VALUES (:id, :thread, "
-                                         ":agent, :task, :context, :status, 0, :max, 0, 0, :pipeline, :step, :webhook, "
-                                         ":secret, :created, :updated, :routing, :options, :approval, :astate, :aexp, "
-                                         ":stepkey, :iteration, :tenant)",
+                                         ":agent, :task, :context, :status, :attempts, :max, :token, 0, :pipeline, :step, "
+                                         ":webhook, :secret, :created, :updated, :routing, :options, :approval, :astate, "
+                                         ":aexp, :stepkey, :iteration, :tenant, :owner, :lease, :started)",
                       soci::use(run.id), soci::use(run.thread_id), soci::use(run.agent), soci::use(run.task),
-                      soci::use(run.context_json), soci::use(run.status), soci::use(run.max_attempts),
+                      soci::use(run.context_json), soci::use(run.status), soci::use(run.attempts),
+                      soci::use(run.max_attempts), soci::use(run.fencing_token),
                       soci::use(run.pipeline_id, pipeline_indicator), soci::use(run.pipeline_step, step_indicator),
                       soci::use(run.webhook_url, webhook_indicator), soci::use(run.webhook_secret, secret_indicator),
                       soci::use(run.created_at_ms), soci::use(run.updated_at_ms),
@@ -34,7 +36,10 @@ struct RunRepository::HotStatements {
                       soci::use(run.approval_state, approval_state_indicator),
                       soci::use(run.approval_expires_at_ms, approval_expiry_indicator),
                       soci::use(run.step_key, step_key_indicator),
-                      soci::use(run.pipeline_iteration, iteration_indicator), soci::use(run.tenant));
+                      soci::use(run.pipeline_iteration, iteration_indicator), soci::use(run.tenant),
+                      soci::use(run.lease_owner, lease_owner_indicator),
+                      soci::use(run.lease_expires_at_ms, lease_indicator),
+                      soci::use(run.started_at_ms, started_indicator));
         insert_event = (session.prepare << "INSERT INTO run_events (run_id, seq, type, ts_ms, data) VALUES (:r, :s, :t, :ts, :d)",
                         soci::use(event.run_id), soci::use(event.seq), soci::use(event.type), soci::use(event.ts_ms),
                         soci::use(event.data_json));
@@ -52,6 +57,7 @@ struct RunRepository::HotStatements {
         // end, so it reads the flag with a second statement.
         std::string update = "UPDATE runs SET status = :status, result = :result, error = :error, "
                              "error_type = :type, llm_usage = :usage, finished_at_ms = :now, updated_at_ms = :now2, "
+                             "attempts = :attempts, started_at_ms = :started, "
                              "lease_owner = NULL, lease_expires_at_ms = NULL "
                              "WHERE id = :id AND fencing_token = :token AND status = 'running'";
         if (returning) {
@@ -59,20 +65,19 @@ struct RunRepository::HotStatements {
                         soci::use(run.status), soci::use(run.result_json, result_indicator),
                         soci::use(run.error, error_indicator), soci::use(run.error_type, type_indicator),
                         soci::use(run.llm_usage_json, usage_indicator), soci::use(run.finished_at_ms),
-                        soci::use(run.finished_at_ms), soci::use(run.id), soci::use(run.fencing_token));
+                        soci::use(run.finished_at_ms), soci::use(run.attempts),
+                        soci::use(run.started_at_ms, started_indicator), soci::use(run.id),
+                        soci::use(run.fencing_token));
         } else {
             complete = (session.prepare << update, soci::use(run.status), soci::use(run.result_json, result_indicator),
                         soci::use(run.error, error_indicator), soci::use(run.error_type, type_indicator),
                         soci::use(run.llm_usage_json, usage_indicator), soci::use(run.finished_at_ms),
-                        soci::use(run.finished_at_ms), soci::use(run.id), soci::use(run.fencing_token));
+                        soci::use(run.finished_at_ms), soci::use(run.attempts),
+                        soci::use(run.started_at_ms, started_indicator), soci::use(run.id),
+                        soci::use(run.fencing_token));
             dependants = (session.prepare << "SELECT has_dependants FROM runs WHERE id = :id", soci::into(has_dependants),
                           soci::use(run.id));
         }
-        mark_started = (session.prepare << "UPDATE runs SET attempts = attempts + 1, "
-                                           "started_at_ms = COALESCE(started_at_ms, :now), updated_at_ms = :now2 "
-                                           "WHERE id = :id AND fencing_token = :token AND status = 'running'",
-                        soci::use(run.started_at_ms), soci::use(run.started_at_ms), soci::use(run.id),
-                        soci::use(run.fencing_token));
     }
 
     void set_indicators() {
@@ -91,6 +96,9 @@ struct RunRepository::HotStatements {
         step_key_indicator = run.step_key.empty() ? soci::i_null : soci::i_ok;
         iteration_indicator = run.pipeline_iteration == 0 ? soci::i_null : soci::i_ok;
         usage_indicator = run.llm_usage_json.empty() ? soci::i_null : soci::i_ok;
+        lease_owner_indicator = run.lease_owner.empty() ? soci::i_null : soci::i_ok;
+        lease_indicator = run.lease_expires_at_ms == 0 ? soci::i_null : soci::i_ok;
+        started_indicator = run.started_at_ms == 0 ? soci::i_null : soci::i_ok;
     }
 
     RunRecord run;
@@ -103,8 +111,9 @@ struct RunRepository::HotStatements {
                     options_indicator = soci::i_null, approval_indicator = soci::i_null,
                     approval_state_indicator = soci::i_null, approval_expiry_indicator = soci::i_null,
                     step_key_indicator = soci::i_null, usage_indicator = soci::i_null,
-                    iteration_indicator = soci::i_null;
-    soci::statement upsert_thread, insert_run, insert_event, insert_fenced_event, complete, mark_started, dependants;
+                    iteration_indicator = soci::i_null, lease_owner_indicator = soci::i_null,
+                    lease_indicator = soci::i_null, started_indicator = soci::i_null;
+    soci::statement upsert_thread, insert_run, insert_event, insert_fenced_event, complete, dependants;
     bool returning;
 };
 
@@ -189,15 +198,21 @@ std::vector<ClaimedRun> RunRepository::claim(soci::session& session, const std::
     // waiting on them; SQLite has one writer, so no row locks are needed.
     std::string lock = dialect_ == Dialect::postgresql ? " FOR UPDATE SKIP LOCKED" : "";
     std::vector<ClaimedRun> claimed;
+    // The claim counts the attempt in the same commit, so a run whose plugin
+    // kills the host has that attempt on record (poison) and no worker waits
+    // for a second commit before calling its plugin. A run claimed ahead
+    // that never starts gets it back at recovery (runs/start_log.hpp); its
+    // run.started event is written by the worker that really starts it.
     soci::rowset<soci::row> rows =
-        (session.prepare << "UPDATE runs SET status = 'running', "
+        (session.prepare << "UPDATE runs SET status = 'running', attempts = attempts + 1, "
+                            "started_at_ms = COALESCE(started_at_ms, :now), "
                             "fencing_token = fencing_token + 1, lease_owner = :owner, lease_expires_at_ms = :lease, "
-                            "updated_at_ms = :now "
+                            "updated_at_ms = :now2 "
                             "WHERE id IN (SELECT id FROM runs WHERE status = 'queued' AND agent IN (" + agent_list +
                                 ") ORDER BY created_at_ms LIMIT :n" +
                                 lock + ") RETURNING " + kRunColumns +
                                 ", (SELECT MAX(seq) FROM run_events WHERE run_events.run_id = runs.id)",
-         soci::use(owner), soci::use(lease_until_ms), soci::use(now), soci::use(count));
+         soci::use(now), soci::use(owner), soci::use(lease_until_ms), soci::use(now), soci::use(count));
     // The last event's number comes back with the claim: the worker numbers
     // the run's further events from there without another query.
     for (const soci::row& row : rows) claimed.push_back({run_from_row(row), integer_at(row, kColumnAfterRun) + 1});
@@ -226,15 +241,6 @@ std::vector<std::string> RunRepository::renew_leases(soci::session& session, con
         (session.prepare << "SELECT id FROM runs WHERE " + condition + " AND cancel_requested = 1", soci::use(owner));
     for (const soci::row& row : rows) cancelled.push_back(text_at(row, 0));
     return cancelled;
-}
-
-bool RunRepository::mark_started(soci::session& session, const RunRecord& run, long long started_at_ms) const {
-    HotStatements& statements = hot(session);
-    statements.run.id = run.id;
-    statements.run.fencing_token = run.fencing_token;
-    statements.run.started_at_ms = started_at_ms;
-    statements.mark_started.execute(true);
-    return statements.mark_started.get_affected_rows() == 1;
 }
 
 bool RunRepository::requeue(soci::session& session, const RunRecord& run, const std::string& reason) const {
@@ -308,7 +314,8 @@ CancelOutcome RunRepository::cancel(soci::session& session, const std::string& r
 }
 
 std::vector<std::pair<std::string, std::string>> RunRepository::recover_expired(
-    soci::session& session, long long now, bool all_running, const std::map<std::string, HostCrash>& crashes) const {
+    soci::session& session, long long now, bool all_running, const std::map<std::string, HostCrash>& crashes,
+    const std::set<std::string>* reached_plugin) const {
     std::string lock = dialect_ == Dialect::postgresql ? " FOR UPDATE SKIP LOCKED" : "";
     std::vector<RunRecord> expired;
     std::string condition = all_running ? "status = 'running'" : "status = 'running' AND lease_expires_at_ms < :now";
@@ -339,6 +346,17 @@ std::vector<std::pair<std::string, std::string>> RunRepository::recover_expired(
             queue_webhook(session, run, run_status::cancelled);
             release_dependants(session, run.id, run_status::cancelled);
             outcomes.emplace_back(run.id, run_status::cancelled);
+        } else if (reached_plugin != nullptr && run.attempts > 0 && reached_plugin->count(run.id) == 0) {
+            // Claimed ahead of a free worker, never started: the attempt
+            // charged at the claim did not happen.
+            session << "UPDATE runs SET status = 'queued', attempts = attempts - 1, updated_at_ms = :now, "
+                       "fencing_token = fencing_token + 1, lease_owner = NULL, lease_expires_at_ms = NULL WHERE id = :id",
+                soci::use(now), soci::use(run.id);
+            append_next_event(session, run.id, "run.requeued",
+                              "{\"reason\":\"its host stopped before it started\",\"attempts\":" +
+                                  std::to_string(run.attempts - 1) + "}");
+            audit(session, run.id, run.pipeline_id, "run.requeued", "recovery", run.lease_owner + ": never started");
+            outcomes.emplace_back(run.id, run_status::queued);
         } else if (run.attempts >= run.max_attempts) {
             // A run whose own plugin code killed the host is poison: it is
             // never run again, so it cannot keep the service down.

@@ -12,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -37,6 +38,9 @@ class RunRepository {
     ~RunRepository();
 
     // Inserts the run (and its thread when new) plus its run.queued event.
+    // A run inserted `running` (attempts, fencing token, lease and
+    // started_at set) was handed to a worker of this host as it was
+    // accepted: its run.started event is written too.
     void insert(soci::session& session, const RunRecord& run) const;
 
     // Appends an event; with a fencing token, only while the caller still
@@ -48,13 +52,15 @@ class RunRepository {
                            const std::string& data_json) const;
 
     // Claims up to `limit` queued runs for `owner`: running, a new fencing
-    // token and a lease until `lease_until_ms`. A claimed run may wait for a
-    // worker; mark_started records when it really starts.
+    // token, a lease until `lease_until_ms`, and started: the attempt is
+    // counted and a run.started event written in the same commit, before
+    // any plugin code sees the run. A claimed run may still wait briefly for
+    // a worker (the host claims a few ahead), so a host that dies may have
+    // counted an attempt for a run it never called; that is bounded by
+    // runs.prefetch_per_worker and costs an attempt, never a run.
     // Only runs of `agents` (those loaded on this host) are claimed.
     std::vector<ClaimedRun> claim(soci::session& session, const std::string& owner, long long lease_until_ms,
                                   size_t limit, const std::vector<std::string>& agents) const;
-    // Counts an attempt and sets started_at, iff the claim still holds.
-    bool mark_started(soci::session& session, const RunRecord& run, long long started_at_ms) const;
     // Extends the leases of `held`, the runs `owner` still works on; returns
     // those whose cancellation was requested (possibly through another host).
     std::vector<std::string> renew_leases(soci::session& session, const std::string& owner,
@@ -123,10 +129,13 @@ class RunRepository {
     // attempt count kept, failed once attempts are used up (`poison` when
     // `crashes` says their own plugin code killed the host, `abandoned`
     // otherwise), cancelled when a cancel was requested before the host
-    // died. Returns (run id, new status).
+    // died. With `reached_plugin` (the ids the dead host's start log holds),
+    // a run not in it was claimed ahead and never started: it is queued
+    // again with its attempt given back. Returns (run id, new status).
     std::vector<std::pair<std::string, std::string>> recover_expired(
         soci::session& session, long long now, bool all_running,
-        const std::map<std::string, HostCrash>& crashes = {}) const;
+        const std::map<std::string, HostCrash>& crashes = {},
+        const std::set<std::string>* reached_plugin = nullptr) const;
 
     // Deletes finished runs (and their events) older than `before_ms`.
     size_t delete_finished_before(soci::session& session, long long before_ms) const;

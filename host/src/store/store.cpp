@@ -52,6 +52,19 @@ Store::Lease::Lease(Store& store) : store(store) {
     }
 }
 
+void Store::Lease::discard() {
+    std::vector<std::unique_ptr<soci::session>> stale;
+    {
+        std::lock_guard<std::mutex> lock(store.pool_mutex_);
+        stale.swap(store.idle_);
+        store.open_sessions_ -= stale.size();
+        store.pool_available_.notify_all();
+    }
+    store.runs_.forget_session(session.get());
+    session.reset();
+    for (auto& idle : stale) store.runs_.forget_session(idle.get());
+}
+
 Store::Lease::~Lease() {
     std::lock_guard<std::mutex> lock(store.pool_mutex_);
     if (session) store.idle_.push_back(std::move(session));

@@ -66,10 +66,10 @@ class Store {
     struct Lease {
         explicit Lease(Store& store);
         ~Lease();
-        void discard() {
-            store.runs_.forget_session(session.get());
-            session.reset();
-        }
+        // Drops this session and every idle one: after an outage the whole
+        // pool is dead, and a retry on another pooled session would fail
+        // the same way.
+        void discard();
         Store& store;
         std::unique_ptr<soci::session> session;
     };
