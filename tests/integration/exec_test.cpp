@@ -308,3 +308,24 @@ TEST_CASE("where bubblewrap cannot sandbox, exec is refused naming why unless th
     CHECK_THAT(string_member(ran, "sandbox"), Contains("none: ") && Contains("No permissions"));
     std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("a runner that dies while its command runs takes the command down with it", "[exec][crash]") {
+    std::string exec = R"({"allow":["sleep"])" + std::string(sandbox_works() ? "" : R"(,"allow_unsandboxed":true)") + "}";
+    HostProcess host(host_config(R"({"exec_probe":{"enabled":true,"isolation":"process","exec":)" + exec + "}}",
+                                 R"("runs":{"max_attempts":1})"));
+    HttpClient client(host.base_url());
+    auto started = std::chrono::steady_clock::now();
+    Finished finished = wait_for(
+        client, submit(client, "exec_probe", R"({"request":{"argv":["sleep","20"],"timeout_seconds":20},"abort_after_ms":500})"));
+    // Not the command's 20 s: the host stops waiting for it with the runner.
+    CHECK(std::chrono::steady_clock::now() - started < 10s);
+    CHECK(finished.status == "failed");
+    CHECK(string_member(finished.run, "error_type") == "plugin_crashed");
+    CHECK_THAT(finished.error, Contains("SIGABRT"));
+    CHECK(count_events(finished.events, "exec.started") == 1);
+    bool killed = false;
+    for (const auto& event : finished.events)
+        if (event.type == "exec.finished") killed = event.data_json.find("\"cancelled\":true") != std::string::npos;
+    CHECK(killed);
+    CHECK(client.get("/health").status == 200);
+}
