@@ -490,9 +490,11 @@ agenthost_status RunnerClient::invoke(RunContext& run, const std::string& input_
             killed = true;
         }
     }
-    // The run context must outlive every exec call answering for it; one
-    // whose runner died has nobody to answer to, so its command is killed.
-    if (!crash.empty()) run.abandoned = true;
+    // The run context must outlive every exec call answering for it. One
+    // still running now has nobody to answer to (the runner died, or the
+    // plugin returned without waiting for it, against the ABI), so its
+    // command is killed.
+    run.abandoned = true;
     for (std::thread& call : exec_calls) call.join();
     {
         std::lock_guard<std::mutex> lock(connection->mutex);
