@@ -162,7 +162,9 @@ TEST_CASE("an agent's exec settings come from the file, with safe defaults", "[e
     for (const char* bad : {R"({"agents":{"ops":{"exec":{"allow":["/usr/bin/git"]}}}})",
                             R"({"agents":{"ops":{"exec":{"allow":[".."]}}}})",
                             R"({"agents":{"ops":{"exec":{"shell":true}}}})",
-                            R"({"agents":{"ops":{"exec":{"max_timeout_seconds":0}}}})"}) {
+                            R"({"agents":{"ops":{"exec":{"max_timeout_seconds":0}}}})",
+                            R"({"agents":{"ops":{"exec":{"env":{"BAD NAME":"x"}}}}})",
+                            R"({"agents":{"ops":{"exec":{"env":{"OK":1}}}}})"}) {
         HostConfig refused;
         INFO(bad);
         CHECK_THROWS_AS(apply_config_file(refused, write_config(dir, bad)), ConfigError);
