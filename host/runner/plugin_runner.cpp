@@ -14,6 +14,8 @@
 
 #include <agenthost/abi.h>
 
+#include <rapidjson/document.h>
+
 #include <atomic>
 #include <condition_variable>
 #include <csignal>
@@ -157,12 +159,37 @@ agenthost_status on_memory_put(agenthost_host_run_ptr run, agenthost_str key, ag
     return forward(run, {"memory_put", text_of(key), text_of(value)});
 }
 
+// A callback whose answer the plugin does not need: sent without waiting
+// (call id 0 asks for no reply). The host serves an invoke's frames in
+// order, so it is applied before anything the plugin does next.
+void send_one_way(agenthost_host_run_ptr handle, std::vector<std::string> fields) noexcept {
+    try {
+        agenthost::isolation::write_frame(g_fd, g_write_mutex,
+                                          {FrameKind::callback, run_of(handle).invoke, 0, std::move(fields)});
+    } catch (...) {
+    }
+}
+
+// The host accepts any JSON object as a result; one is sent one way, saving
+// a round trip on every run. Anything else goes the long way, so the host's
+// refusal and its last_error are exactly those of in-process mode.
 agenthost_status on_set_result(agenthost_host_run_ptr run, agenthost_str result) noexcept {
-    return forward(run, {"set_result", text_of(result)});
+    try {
+        std::string text = text_of(result);
+        rapidjson::Document document;
+        document.Parse(text.data(), text.size());
+        if (!document.HasParseError() && document.IsObject()) {
+            send_one_way(run, {"set_result", std::move(text)});
+            return AGENTHOST_OK;
+        }
+        return forward(run, {"set_result", std::move(text)});
+    } catch (...) {
+        return AGENTHOST_ERROR_FAILED;
+    }
 }
 
 void on_set_error(agenthost_host_run_ptr run, agenthost_str message) noexcept {
-    forward(run, {"set_error", text_of(message)});
+    send_one_way(run, {"set_error", text_of(message)});
 }
 
 agenthost_str on_last_error(agenthost_host_run_ptr handle) noexcept {

@@ -25,7 +25,7 @@ enum class FrameKind : uint8_t {
     // runner -> host
     ready = 10,     // fields: name, version, ABI version (decimal)
     failed = 11,    // create failed; fields: message
-    callback = 12,  // fields: callback name, arguments...
+    callback = 12,  // fields: callback name, arguments...; call id 0: no reply wanted (set_result, set_error)
     log = 13,       // fields: level (decimal), message; no reply
     done = 14,      // an invoke returned; fields: status (decimal)
 };

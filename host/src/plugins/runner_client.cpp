@@ -470,6 +470,7 @@ agenthost_status RunnerClient::invoke(RunContext& run, const std::string& input_
                 exec_calls.emplace_back([&run, connection, frame = std::move(frame)] {
                     connection->send(answer(run, frame, *connection));
                 });
+            else if (frame.kind == FrameKind::callback && frame.call == 0) answer(run, frame, *connection);  // one way
             else if (frame.kind == FrameKind::callback) connection->send(answer(run, frame, *connection));
             continue;
         }
