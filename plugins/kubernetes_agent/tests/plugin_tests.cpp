@@ -154,6 +154,18 @@ TEST_CASE("apply runs kubectl through the host's exec service with the manifests
     CHECK_THAT(failed.error, Catch::Contains("kubectl apply failed (exit 1)") && Catch::Contains("no context staging"));
 }
 
+TEST_CASE("on a host older than ABI 1.2 apply says there is no exec service", "[plugin][apply]") {
+    LoadedAgent agent;
+    agent.host.emulate_abi_1_1();
+    agent.host.approve("apply");
+    const auto refused = agent.host.invoke(run_input("deploy api", R"({"mode":"apply","service":"api","image":"api:1.0.0"})"));
+    CHECK(refused.status == AGENTHOST_ERROR_UNAVAILABLE);
+    CHECK_THAT(refused.error, Catch::Contains("no exec service") && Catch::Contains("older than 1.2"));
+    CHECK(refused.exec_requests.empty());
+    // Generating needs no exec and still works there.
+    CHECK(agent.host.invoke(run_input("deploy api", R"({"service":"api","image":"api:1.0.0"})")).status == AGENTHOST_OK);
+}
+
 TEST_CASE("a kubectl path in the config is refused with what to use instead", "[plugin][apply]") {
     FakeHost host(KUBERNETES_PLUGIN_PATH);
     CHECK(host.create_agent(R"({"kubectl":"/usr/local/bin/kubectl"})") == AGENTHOST_ERROR_FAILED);

@@ -16,6 +16,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <cstddef>
 #include <deque>
 #include <functional>
 #include <stdexcept>
@@ -145,6 +146,13 @@ class FakeHost {
     // Without a handler every exec is refused as UNAVAILABLE.
     using ExecHandler = std::function<agenthost_status(const std::string& request_json, std::string& response_json)>;
     void set_exec_handler(ExecHandler handler) { exec_handler_ = std::move(handler); }
+    // Makes the service table look like an ABI 1.1 host's (no exec), as a
+    // plugin built against SDK 1.2 finds it in an older host.
+    void emulate_abi_1_1() {
+        api_.struct_size = static_cast<uint32_t>(offsetof(agenthost_host_api, callback_run_exec));
+        api_.abi_version = AGENTHOST_MAKE_VERSION(1, 1);
+        api_.callback_run_exec = nullptr;
+    }
     // ABI rules the plugin broke, such as calling a run callback on a run
     // that is not in progress. Tests expect none.
     const std::vector<std::string>& violations() const { return violations_; }
