@@ -22,8 +22,9 @@ struct ExecSettings {
     // (a kubeconfig, a CA bundle elsewhere).
     std::vector<std::string> read_only_paths;
     // Where bubblewrap cannot create namespaces, exec is refused unless the
-    // operator accepts running commands unconfined (rlimits and a private
-    // working directory only).
+    // operator accepts running commands unconfined (rlimits, no_new_privs and
+    // the workspace as working directory only: the filesystem and the network
+    // are the host's).
     bool allow_unsandboxed = false;
 };
 
