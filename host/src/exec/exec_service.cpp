@@ -159,9 +159,12 @@ ExecAnswer run_exec(const ExecCall& call, const std::string& request_json) {
         data.AddMember("sandbox", json::string_value(sandbox, allocator), allocator);
         emit_safely(call, "exec.started", data);
     }
+    if (call.should_stop && call.should_stop())
+        return refuse(ExecStatus::cancelled, "the run was cancelled; '" + request->argv[0] + "' was not started");
     ProcessResult result = run_process(spec);
     if (!result.started) return refuse(ExecStatus::failed, "exec of '" + request->argv[0] + "' failed: " + result.start_error);
-    // bubblewrap passes a signalled command's end on as 128 + the signal.
+    // bubblewrap passes a signalled command's end on as 128 + the signal (so
+    // a program that itself exits 129..192 is reported as signalled too).
     if (sandboxed && result.signal == 0 && result.exit_code > 128 && result.exit_code < 128 + 65) {
         result.signal = result.exit_code - 128;
         result.exit_code = -1;
