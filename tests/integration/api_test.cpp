@@ -198,3 +198,39 @@ TEST_CASE("every request is logged as one JSON line with method, path, status, d
         CHECK((!document.HasParseError() && document.IsObject()));
     }
 }
+
+// The access log is buffered (one write per second, not per line): under
+// load every request still gets exactly one whole line, and lines reach the
+// log within about a second even while the host keeps running.
+TEST_CASE("the access log under load has one line per request, flushed within a second") {
+    HostProcess host(host_config(R"({"echo":{"enabled":true}})"));
+    const int kClients = 8, kPerClient = 250;
+    std::vector<std::thread> clients;
+    for (int c = 0; c < kClients; ++c) {
+        clients.emplace_back([&, c] {
+            HttpClient client(host.base_url());
+            for (int i = 0; i < kPerClient; ++i)
+                client.get("/health", {"X-Request-ID: load-" + std::to_string(c) + "-" + std::to_string(i)});
+        });
+    }
+    for (auto& thread : clients) thread.join();
+    std::map<std::string, int> seen;
+    auto count_lines = [&] {
+        seen.clear();
+        std::istringstream lines(host.log());
+        for (std::string line; std::getline(lines, line);) {
+            size_t at = line.find(R"("request_id":"load-)");
+            if (at == std::string::npos) continue;
+            size_t start = at + 14, end = line.find('"', start);
+            ++seen[line.substr(start, end - start)];
+        }
+        return seen.size() == static_cast<size_t>(kClients * kPerClient);
+    };
+    // Still running: the periodic flush, not the exit, brings them out.
+    CHECK(poll_until(count_lines, std::chrono::milliseconds(3000), std::chrono::milliseconds(100)));
+    CHECK(seen.size() == static_cast<size_t>(kClients * kPerClient));
+    for (const auto& [id, lines] : seen) {
+        INFO(id);
+        CHECK(lines == 1);
+    }
+}

@@ -312,6 +312,10 @@ TEST_CASE("a runner that crashes fails only its run as plugin_crashed; the host 
     auto faulty = plugin_entry(client, "faulty");
     CHECK(faulty["runner_pid"].GetInt64() != first_pid);
     CHECK(faulty["runner_crashes"].GetInt64() == 2);
+    // Operators see it in the metrics too.
+    std::string metrics = client.get("/metrics").body;
+    CHECK_THAT(metrics, Contains("agenthost_plugin_runner_crashes_total{agent=\"faulty\"} 2\n"));
+    CHECK_THAT(metrics, Contains("agenthost_runs_finished_total{agent=\"faulty\",status=\"failed\"} 2\n"));
 }
 
 TEST_CASE("in process mode a plugin that ignores cancellation past its timeout is killed", "[isolation][process]") {

@@ -2,6 +2,7 @@
 
 #include "api/agents_api.hpp"
 #include "api/health_api.hpp"
+#include "api/metrics_api.hpp"
 #include "api/invoke_api.hpp"
 #include "api/keys_api.hpp"
 #include "api/orchestrate_api.hpp"
@@ -15,6 +16,7 @@ namespace agenthost::api {
 
 void add_routes(http::Router& router, ApiContext& context) {
     add_health_routes(router, context);
+    add_metrics_routes(router, context);
     add_agent_routes(router, context);
     add_invoke_routes(router, context);
     add_run_routes(router, context);

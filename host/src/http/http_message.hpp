@@ -52,6 +52,9 @@ class ResponseChannel {
     virtual ~ResponseChannel() = default;
     virtual void send(HttpResponse response) = 0;
     virtual std::unique_ptr<RawConnection> take_over() = 0;
+    // The route template that matched ("/runs/:id"), for metrics; the
+    // string lives as long as the router.
+    virtual void set_route(const std::string* pattern) { (void)pattern; }
 };
 
 // A handler's way to answer, now or later from another thread. Copies share
@@ -65,6 +68,7 @@ class Responder {
     // from the handler itself, on the thread that received the request,
     // before answering in any other way.
     std::unique_ptr<RawConnection> take_over() const { return channel_->take_over(); }
+    void set_route(const std::string* pattern) const { channel_->set_route(pattern); }
 
   private:
     std::shared_ptr<ResponseChannel> channel_;

@@ -5,6 +5,7 @@
 #include "http/request_guard.hpp"
 #include "http/url_encoding.hpp"
 #include "util/ids.hpp"
+#include "metrics/host_metrics.hpp"
 #include "util/log.hpp"
 
 #include <pistache/endpoint.h>
@@ -108,6 +109,7 @@ class PistacheChannel : public ResponseChannel {
         // client leaves, and the number may be reused at once.
         int fd = peer ? fcntl(peer->fd(), F_DUPFD_CLOEXEC, 0) : -1;
         double ms = std::chrono::duration<double, std::milli>(Clock::now() - started_).count();
+        record_metrics(fd >= 0 ? 200 : 499, ms);
         log::info("request", {{"method", method_},
                               {"path", path_},
                               {"status", fd >= 0 ? 200 : 499},
@@ -139,6 +141,7 @@ class PistacheChannel : public ResponseChannel {
             log::debug("response not delivered", {{"request_id", request_id_}, {"error", e.what()}});
         }
         double ms = std::chrono::duration<double, std::milli>(Clock::now() - started_).count();
+        record_metrics(response.status, ms);
         log::info("request", {{"method", method_},
                               {"path", path_},
                               {"status", response.status},
@@ -146,8 +149,22 @@ class PistacheChannel : public ResponseChannel {
                               {"request_id", request_id_}});
     }
 
+    void set_route(const std::string* pattern) override { route_ = pattern; }
+
   private:
+    // Labelled by the route's template, never the raw path: one series per
+    // endpoint, whatever ids clients send. Unrouted requests (unknown
+    // paths, refused before routing) share the label "none".
+    void record_metrics(int status, double ms) const {
+        static const std::string kNone = "none";
+        const std::string& route = route_ != nullptr ? *route_ : kNone;
+        metrics::HostMetrics& m = metrics::host_metrics();
+        m.http_requests.add({route, method_, std::to_string(status)});
+        m.http_duration.observe({route, method_}, ms / 1000.0);
+    }
+
     Http::ResponseWriter writer_;
+    const std::string* route_ = nullptr;
     std::string method_, path_, request_id_;
     bool keep_alive_;
     Clock::time_point started_;

@@ -35,7 +35,7 @@ std::vector<std::string> split_path(const std::string& path) {
 }
 
 void Router::add(const std::string& method, const std::string& pattern, Handler handler) {
-    routes_.push_back({method, split_path(pattern), std::move(handler)});
+    routes_.push_back({method, pattern, split_path(pattern), std::move(handler)});
     literal_.clear();  // rebuilt below: push_back may have moved the handlers
     for (const Route& route : routes_) {
         bool has_params = false;
@@ -44,14 +44,15 @@ void Router::add(const std::string& method, const std::string& pattern, Handler 
             has_params = has_params || (!segment.empty() && segment[0] == ':');
             path += "/" + segment;
         }
-        if (!has_params) literal_[route.method + " " + (path.empty() ? "/" : path)] = &route.handler;
+        if (!has_params) literal_[route.method + " " + (path.empty() ? "/" : path)] = &route;
     }
 }
 
 void Router::dispatch(HttpRequest& request, const Responder& responder) const {
     auto literal = literal_.find(request.method + " " + request.path);
     if (literal != literal_.end()) {
-        (*literal->second)(request, responder);
+        responder.set_route(&literal->second->pattern);
+        literal->second->handler(request, responder);
         return;
     }
     std::vector<std::string> segments = split_path(request.path);
@@ -61,6 +62,7 @@ void Router::dispatch(HttpRequest& request, const Responder& responder) const {
         if (!match(route.segments, segments, params)) continue;
         if (route.method == request.method) {
             request.params = std::move(params);
+            responder.set_route(&route.pattern);
             route.handler(request, responder);
             return;
         }

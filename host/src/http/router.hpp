@@ -26,13 +26,14 @@ class Router {
   private:
     struct Route {
         std::string method;
+        std::string pattern;
         std::vector<std::string> segments;
         Handler handler;
     };
     std::vector<Route> routes_;
     // Routes without parameters, by "METHOD path": found without splitting
     // the path (the hot endpoints, such as /health, are such routes).
-    std::unordered_map<std::string, const Handler*> literal_;
+    std::unordered_map<std::string, const Route*> literal_;
 };
 
 std::vector<std::string> split_path(const std::string& path);

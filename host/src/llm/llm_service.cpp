@@ -4,6 +4,7 @@
 #include "llm/http_transport.hpp"
 #include "llm/offline_provider.hpp"
 #include "llm/openai_provider.hpp"
+#include "metrics/host_metrics.hpp"
 #include "util/log.hpp"
 
 #include <algorithm>
@@ -90,9 +91,16 @@ CompletionResponse LlmService::complete(const CompletionRequest& request, const 
     if (resolved.model.empty()) resolved.model = chosen.model;
     Provider& provider = provider_named(chosen.provider);
     const std::string key = agent.empty() ? "(host)" : agent;
+    metrics::HostMetrics& m = metrics::host_metrics();
+    auto started = std::chrono::steady_clock::now();
+    auto seconds = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(); };
     try {
         CompletionResponse response = provider.complete(resolved, sink);
         if (response.provider.empty()) response.provider = chosen.provider;
+        m.llm_calls.add({chosen.provider, resolved.model, "ok"});
+        m.llm_duration.observe({chosen.provider, resolved.model}, seconds());
+        m.llm_tokens.add({chosen.provider, resolved.model, "input"}, static_cast<double>(response.usage.input_tokens));
+        m.llm_tokens.add({chosen.provider, resolved.model, "output"}, static_cast<double>(response.usage.output_tokens));
         {
             std::lock_guard<std::mutex> lock(mutex_);
             AgentUsage& counted = usage_[key];
@@ -103,6 +111,8 @@ CompletionResponse LlmService::complete(const CompletionRequest& request, const 
         if (chosen.provider != "offline") record_outcome(chosen.provider, true, "");
         return response;
     } catch (const ProviderError& e) {
+        m.llm_calls.add({chosen.provider, resolved.model, "failed"});
+        m.llm_duration.observe({chosen.provider, resolved.model}, seconds());
         {
             std::lock_guard<std::mutex> lock(mutex_);
             AgentUsage& counted = usage_[key];

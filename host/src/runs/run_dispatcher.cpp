@@ -2,6 +2,7 @@
 
 #include "exec/workspace.hpp"
 #include "isolation/crash_journal.hpp"
+#include "metrics/host_metrics.hpp"
 #include "isolation/fatal_signal_handler.hpp"
 #include "runs/agent_execution.hpp"
 #include "runs/approval_rules.hpp"
@@ -200,11 +201,12 @@ bool RunDispatcher::reserve(const std::string& agent) {
     // Only onto a free worker: a handed-off run starts at once, so the
     // client's "running" is true and its attempt (charged in the accepting
     // commit) is real. Runs beyond that queue and are claimed in batches.
-    size_t busy = in_flight_.load();
+    size_t busy = on_workers_.load();
     const size_t limit = workers_.threads();
     do {
         if (busy >= limit) return false;
-    } while (!in_flight_.compare_exchange_weak(busy, busy + 1));
+    } while (!on_workers_.compare_exchange_weak(busy, busy + 1));
+    ++in_flight_;
     return true;
 }
 
@@ -218,16 +220,18 @@ void RunDispatcher::stamp_started(store::RunRecord& run) const {
     run.started_at_ms = now;
 }
 
-void RunDispatcher::hand_off(store::ClaimedRun run) { dispatch(std::move(run)); }
+void RunDispatcher::hand_off(store::ClaimedRun run) { dispatch(std::move(run), true); }
 
 void RunDispatcher::release() {
     // No wake: nothing new was stored (a run stored queued instead is
     // announced by its own wake), and a claim after a refused write would
     // be an empty commit that hides the database's trouble from /health.
+    --on_workers_;
     --in_flight_;
 }
 
-bool RunDispatcher::dispatch(store::ClaimedRun run) {
+bool RunDispatcher::dispatch(store::ClaimedRun run, bool reserved) {
+    if (!reserved) ++on_workers_;
     std::string id = run.run.id;
     {
         std::lock_guard<std::mutex> lock(mutex_);
@@ -238,6 +242,7 @@ bool RunDispatcher::dispatch(store::ClaimedRun run) {
     // lease runs out (or recovered at the next start).
     std::lock_guard<std::mutex> lock(mutex_);
     waiting_.erase(id);
+    --on_workers_;
     --in_flight_;
     return false;
 }
@@ -294,6 +299,11 @@ void RunDispatcher::claim_loop() {
 }
 
 void RunDispatcher::execute(const std::string& run_id) {
+    // The worker is free again once this returns, whichever way.
+    struct LeaveWorker {
+        std::atomic<size_t>& count;
+        ~LeaveWorker() { --count; }
+    } leave{on_workers_};
     store::ClaimedRun claimed;
     {
         std::lock_guard<std::mutex> lock(mutex_);
@@ -337,6 +347,8 @@ void RunDispatcher::execute(const std::string& run_id) {
         // restarted host knows this attempt happened and a run that always
         // crashes runs out of attempts (poison) instead of taking the host
         // down at every start. The event is not waited for.
+        long long began_ms = store::now_ms();
+        metrics::host_metrics().run_queue_wait.observe({run.agent}, std::max(0LL, began_ms - run.created_at_ms) / 1000.0);
         services.emit_event("run.started", "{\"attempt\":" + std::to_string(run.attempts) + ",\"host\":\"" +
                                                log::json_escape(settings_.host_id) + "\"}");
         context.approved_operation = approved_operation(run.approval_state, run.approval_json);
@@ -389,6 +401,7 @@ void RunDispatcher::execute(const std::string& run_id) {
             run.status = store::run_status::queued;
         }
         next_seq = services.next_seq();
+        metrics::host_metrics().run_execution.observe({run.agent}, (store::now_ms() - began_ms) / 1000.0);
     }
     run.finished_at_ms = store::now_ms();
     finish(std::move(run), next_seq);
@@ -433,8 +446,11 @@ void RunDispatcher::finish(store::RunRecord run, long long next_seq, std::functi
         } else if (!*completed) {
             log::warn("run outcome discarded: its lease was taken over", {{"run_id", run.id}});
         } else if (run.status == store::run_status::queued) {
+            metrics::host_metrics().runs_retried.add({run.agent});
             feed_.notify(run.id);  // runs again; whoever waits keeps waiting
         } else {
+            if (run.status != store::run_status::pending_approval)
+                metrics::host_metrics().runs_finished.add({run.agent, run.status});
             waiters_.finished(run);
             feed_.notify(run.id);
         }

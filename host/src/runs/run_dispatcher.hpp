@@ -133,7 +133,11 @@ class RunDispatcher {
     std::atomic<bool> backlog_{true};
     size_t capacity() const { return workers_.threads() * settings_.prefetch_per_worker; }
     // Puts a claimed run on a worker (false: the pool is stopping).
-    bool dispatch(store::ClaimedRun run);
+    bool dispatch(store::ClaimedRun run, bool reserved = false);
+    // Runs given to the worker pool and not yet done executing (in_flight_
+    // also counts those whose outcome is still being written): below the
+    // pool's size, a worker is free.
+    std::atomic<size_t> on_workers_{0};
     std::map<std::string, ActiveRun> active_;
     std::map<std::string, store::ClaimedRun> waiting_;  // claimed here, not yet on a worker
     // Finished here, outcome being written, or waiting to be written again

@@ -14,7 +14,10 @@ struct RunSettings {
     long long lease_ms = 15000;    // a run whose host stops renewing is taken over after this
     long long poll_interval_ms = 200;  // how often queued work from elsewhere is looked for
     size_t claim_batch = 256;      // most runs claimed in one statement
-    size_t prefetch_per_worker = 16;  // runs claimed ahead, per worker thread
+    // Runs claimed ahead, per worker thread: one claim (a commit) feeds
+    // many runs. A host that dies gives those back (README, "Runs and the
+    // database").
+    size_t prefetch_per_worker = 64;
     long long invoke_timeout_ms = 300000;  // sync invoke answers 504 after this; the run goes on
     long long retention_ms = 7LL * 24 * 3600 * 1000;  // finished runs older than this are deleted
     long long sweep_interval_ms = 600000;

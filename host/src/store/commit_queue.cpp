@@ -1,5 +1,6 @@
 #include "store/commit_queue.hpp"
 
+#include "metrics/host_metrics.hpp"
 #include "util/log.hpp"
 
 #include <chrono>
@@ -116,9 +117,13 @@ void CommitQueue::apply(std::deque<Item>& batch) {
         return;
     }
     try {
+        auto started = std::chrono::steady_clock::now();
         soci::transaction transaction(*session_);
         for (Item& item : batch) item.write(*session_);
         transaction.commit();
+        metrics::HostMetrics& m = metrics::host_metrics();
+        m.db_batch_size.observe({}, static_cast<double>(batch.size()));
+        m.db_commit.observe({}, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
         if (has_write_problem_.load()) {
             std::lock_guard<std::mutex> lock(problem_mutex_);
             log::info("database writes succeed again", {{"database", settings_.display}});
@@ -129,6 +134,7 @@ void CommitQueue::apply(std::deque<Item>& batch) {
         wal_guard_.after_commit(*session_);
         return;
     } catch (const std::exception& e) {
+        metrics::host_metrics().db_failed_batches.add({});
         if (batch.size() == 1) {
             std::string reason = describe_error(e);
             log::warn("write failed", {{"error", reason}});

@@ -1,6 +1,7 @@
 #include "webhooks/webhook_dispatcher.hpp"
 
 #include "store/secret_box.hpp"
+#include "metrics/host_metrics.hpp"
 #include "util/log.hpp"
 #include "webhooks/ssrf_guard.hpp"
 #include "webhooks/webhook_sender.hpp"
@@ -147,6 +148,8 @@ void WebhookDispatcher::deliver(store::WebhookDelivery delivery) {
         attempt.error = e.what();
         status = "failed";
     }
+    metrics::host_metrics().webhook_attempts.add({status});
+    if (attempt.duration_ms > 0) metrics::host_metrics().webhook_duration.observe({}, attempt.duration_ms / 1000.0);
     log::info("webhook attempt", {{"delivery_id", delivery.id},
                                   {"source_id", delivery.source_id},
                                   {"attempt", attempt.attempt},
