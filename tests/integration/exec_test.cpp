@@ -131,6 +131,9 @@ TEST_CASE("an allowed program runs in the run's workspace and streams its output
     // stdin reaches the program.
     const auto& piped = result_of(run_exec(client, R"({"argv":["cat"],"stdin":"through stdin"})"));
     CHECK(string_member(piped, "stdout") == "through stdin");
+    // Counted in GET /metrics.
+    CHECK_THAT(client.get("/metrics").body, Contains(R"(agenthost_exec_commands_total{agent="exec_probe",outcome="exited"})") &&
+                                                Contains("agenthost_exec_duration_seconds_count{agent=\"exec_probe\"}"));
 }
 
 TEST_CASE("GET /agents/{name} shows what the agent may run and how it is confined", "[exec]") {

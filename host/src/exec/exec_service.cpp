@@ -5,6 +5,7 @@
 #include "exec/process_runner.hpp"
 #include "isolation/bubblewrap.hpp"
 #include "json/json_util.hpp"
+#include "metrics/host_metrics.hpp"
 #include "util/log.hpp"
 
 #include <algorithm>
@@ -85,7 +86,10 @@ rapidjson::Value string_list(const std::vector<std::string>& items, rapidjson::D
 
 }  // namespace
 
-ExecAnswer run_exec(const ExecCall& call, const std::string& request_json) {
+namespace {
+
+ExecAnswer run_checked(const ExecCall& call, const std::string& request_json, const char*& outcome) {
+    outcome = "refused";
     std::string error;
     std::optional<ExecRequest> request = parse_exec_request(request_json, error);
     if (!request) return refuse(ExecStatus::bad_request, "bad exec request: " + error);
@@ -162,13 +166,22 @@ ExecAnswer run_exec(const ExecCall& call, const std::string& request_json) {
     if (call.should_stop && call.should_stop())
         return refuse(ExecStatus::cancelled, "the run was cancelled; '" + request->argv[0] + "' was not started");
     ProcessResult result = run_process(spec);
-    if (!result.started) return refuse(ExecStatus::failed, "exec of '" + request->argv[0] + "' failed: " + result.start_error);
+    if (!result.started) {
+        outcome = "failed";
+        return refuse(ExecStatus::failed, "exec of '" + request->argv[0] + "' failed: " + result.start_error);
+    }
+    metrics::host_metrics().exec_duration.observe({call.agent}, result.duration_ms / 1000.0);
     // bubblewrap passes a signalled command's end on as 128 + the signal (so
     // a program that itself exits 129..192 is reported as signalled too).
     if (sandboxed && result.signal == 0 && result.exit_code > 128 && result.exit_code < 128 + 65) {
         result.signal = result.exit_code - 128;
         result.exit_code = -1;
     }
+    outcome = result.stopped     ? "cancelled"
+              : result.timed_out ? "timed_out"
+              : result.truncated ? "truncated"
+              : result.signal != 0 ? "signalled"
+                                   : "exited";
     rapidjson::Document response(rapidjson::kObjectType);
     auto& allocator = response.GetAllocator();
     response.AddMember("exit_code", result.exit_code, allocator);
@@ -191,6 +204,15 @@ ExecAnswer run_exec(const ExecCall& call, const std::string& request_json) {
     ExecAnswer answer;
     answer.status = ExecStatus::ok;
     answer.response_json = json::serialize(response);
+    return answer;
+}
+
+}  // namespace
+
+ExecAnswer run_exec(const ExecCall& call, const std::string& request_json) {
+    const char* outcome = "refused";
+    ExecAnswer answer = run_checked(call, request_json, outcome);
+    metrics::host_metrics().exec_commands.add({call.agent, outcome});
     return answer;
 }
 
