@@ -92,7 +92,6 @@ runs::RunSettings run_settings(const HostConfig& config, store::Dialect dialect)
     settings.max_loop_iterations = config.orchestration.max_loop_iterations;
     settings.agent_timeout_ms = static_cast<long long>(config.agent_timeout_seconds * 1000);
     for (const auto& [name, agent] : config.agents) {
-        if (agent.require_approval) settings.approval_required_agents.insert(name);
         if (agent.timeout_seconds >= 0)
             settings.agent_timeout_overrides_ms[name] = static_cast<long long>(agent.timeout_seconds * 1000);
     }

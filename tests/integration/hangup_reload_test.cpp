@@ -73,6 +73,13 @@ TEST_CASE("SIGHUP enables, reconfigures and disables agents without losing a run
     CHECK(string_member(old, "status") == "succeeded");
     CHECK(string_member(old["result"], "greeting") == "hello");
 
+    // require_approval follows a reload without reloading the agent.
+    rewrite_and_hangup(host, host_config(R"({"echo":{"enabled":true,"config":{"greeting":"bonjour"}},)"
+                                         R"("exec_probe":{"enabled":true,"require_approval":true}})"));
+    REQUIRE(poll_until([&] { return host.log().find("\"kept\":\"echo,exec_probe\"") != std::string::npos; }, 10000ms, 20ms));
+    std::string gated = submit(client, "exec_probe", "");
+    REQUIRE(poll_until([&] { return run_status_of(client, gated) == "pending_approval"; }, 10000ms, 20ms));
+
     // Disabling: a run in flight still finishes; new runs are refused.
     std::string last = submit(client, "echo", R"({"action":"sleep","ms":1000})");
     REQUIRE(poll_until([&] { return run_status_of(client, last) == "running"; }, 10000ms, 10ms));

@@ -197,6 +197,7 @@ std::shared_ptr<AgentRegistry::Catalogue> build_catalogue(const std::vector<std:
                                                 : fs::path(path).parent_path().filename().string();
         auto settings = agents.find(record.name);
         bool enabled = settings != agents.end() && settings->second.enabled;
+        record.require_approval = settings != agents.end() && settings->second.require_approval;
         if (!read.manifest) {
             // A broken plugin nobody enabled is no fault of the host's.
             if (!enabled) record.state = PluginState::disabled;

@@ -29,6 +29,10 @@ struct PluginRecord {
     std::string reason;  // why it is disabled or failed
     std::optional<Manifest> manifest;
     std::shared_ptr<LoadedAgent> agent;  // set when loaded
+    // agents.<name>.require_approval: every run waits for a person first.
+    // On the record, not the agent, so a reload changes it without
+    // reloading the agent.
+    bool require_approval = false;
     // Everything that decided how the agent was loaded (manifest, effective
     // config, isolation, limits, exec settings); a reload keeps the loaded
     // agent when it is unchanged.

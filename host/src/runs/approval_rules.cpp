@@ -48,7 +48,9 @@ std::optional<std::string> approval_needed(const InvokeRequest& request, const p
     const std::string& agent = request.agent_name;
     auto record = registry.find(agent);
     bool manifest_rules = record != nullptr && record->agent && !record->agent->manifest().approval_required.empty();
-    bool configured = settings.approval_required_agents.count(agent) > 0;
+    // The operator's agents.<name>.require_approval, as the catalogue in
+    // force says (a SIGHUP reload may change it).
+    bool configured = settings.approval_required_agents.count(agent) > 0 || (record != nullptr && record->require_approval);
     // Most runs need no approval: the context is parsed only when some
     // trigger could apply.
     if (!request.options.require_approval && !configured && !manifest_rules) return std::nullopt;
