@@ -553,20 +553,6 @@ TEST_CASE("JWTs: HS256 and RS256 tokens act as their subject and tenant; bad one
 
 namespace {
 
-// Runs `command`; its stdout, and its exit status in `status`.
-std::string run_command(const std::string& command, int& status) {
-    FILE* pipe = popen(command.c_str(), "r");
-    if (pipe == nullptr) {
-        status = -1;
-        return "";
-    }
-    std::string output;
-    char buffer[4096];
-    while (size_t got = std::fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, got);
-    int raw = pclose(pipe);
-    status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-    return output;
-}
 
 }  // namespace
 

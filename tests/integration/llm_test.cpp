@@ -8,6 +8,7 @@
 // environment variables, per-agent overrides, that no key reaches the logs
 // or the API, and that the text agents' results come from the provider.
 #include "fake_llm_server.hpp"
+#include "sse_client.hpp"
 #include "test_host.hpp"
 
 #include <chrono>
@@ -236,6 +237,30 @@ TEST_CASE("streaming in both protocols: tokens reach the plugin and llm.token ev
         CHECK(request["stream"].GetBool());
         if (provider.name == "openai") CHECK(request["stream_options"]["include_usage"].GetBool());
     }
+}
+
+// Seed 001's stream example: clients read "event" (LangChain's names) from
+// each frame's JSON.
+TEST_CASE("an LLM call streams as on_chat_model_start, on_chat_model_stream and on_chat_model_end", "[llm]") {
+    const Provider& provider = providers()[0];
+    reset_fake();
+    SseClient stream(provider.host().port(), "POST", "/agent/stream", probe_body("stream", kMessages));
+    REQUIRE(stream.read_to_end(15s));
+    std::vector<std::string> names;
+    std::string streamed;
+    for (const auto& frame : stream.frames()) {
+        rapidjson::Document event;
+        event.Parse(frame.data.c_str());
+        if (event.HasParseError() || !event.IsObject() || !event.HasMember("event")) continue;
+        names.emplace_back(event["event"].GetString());
+        if (names.back() == "on_chat_model_stream") streamed += event["data"]["chunk"]["content"].GetString();
+    }
+    REQUIRE(names.size() >= 3);
+    CHECK(names.front() == "on_chat_model_start");
+    CHECK(names[1] == "on_chat_model_stream");
+    CHECK(names.back() == "on_chat_model_end");
+    CHECK(streamed == "Hello from gpt");
+    CHECK(stream.frames().back().event == "done");
 }
 
 TEST_CASE("Anthropic: x-api-key, anthropic-version, system on top, max_tokens from config", "[llm]") {

@@ -2,7 +2,6 @@
 // template and agent, valid for promtool.
 #include "test_host.hpp"
 
-#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 
@@ -80,13 +79,8 @@ TEST_CASE("GET /metrics counts requests by route template and runs by agent and 
     DataDir dir;
     std::string path = dir.root + "/metrics.txt";
     std::ofstream(path) << text;
-    std::string command = "promtool check metrics < " + path + " 2>&1";
-    FILE* pipe = popen(command.c_str(), "r");
-    REQUIRE(pipe != nullptr);
-    std::string output;
-    char buffer[512];
-    while (fgets(buffer, sizeof buffer, pipe) != nullptr) output += buffer;
-    int status = pclose(pipe);
+    int status = 0;
+    std::string output = run_command("promtool check metrics < " + path + " 2>&1", status);
     INFO("promtool: " << output);
     CHECK(status == 0);
 }

@@ -75,6 +75,73 @@ TEST_CASE("POST /agent/stream streams every event in order and ends with done") 
     CHECK(stream.closed_by_server());
 }
 
+// Seed 001's other ways in: "stream": true on /agent/invoke, and GET for
+// its JavaScript client's EventSource, which cannot POST.
+TEST_CASE("POST /agent/invoke with stream true and GET /agent/stream answer as POST /agent/stream does") {
+    auto check_stream = [](SseClient& stream) {
+        REQUIRE(stream.read_to_end(15s));
+        CHECK(stream.status() == 200);
+        CHECK(stream.headers().at("content-type") == "text/event-stream");
+        const auto& frames = stream.frames();
+        REQUIRE(frames.size() >= 3);
+        CHECK(frame_json(frames.front())["type"] == "run.queued");
+        size_t progress = 0;
+        for (const auto& frame : frames)
+            if (frame.data.find("\"agent.progress\"") != std::string::npos) ++progress;
+        CHECK(progress == 4);  // 3 steps + "echoing"
+        CHECK(frame_json(frames[frames.size() - 2])["type"] == "run.succeeded");
+        CHECK(frames.back().event == "done");
+    };
+    {
+        std::string body = chatter(3);
+        body.insert(body.size() - 1, R"(,"stream":true)");
+        SseClient stream(host().port(), "POST", "/agent/invoke", body);
+        check_stream(stream);
+    }
+    {
+        // context={"action":"chatter","count":3,"ms":0}, percent-encoded.
+        SseClient stream(host().port(), "GET",
+                         "/agent/stream?agent_name=echo&task=chatter%20please&thread_id=t-get-stream"
+                         "&context=%7B%22action%22%3A%22chatter%22%2C%22count%22%3A3%2C%22ms%22%3A0%7D",
+                         "");
+        check_stream(stream);
+        HttpClient client(host().base_url());
+        auto listed = json_of(client.get("/runs?thread_id=t-get-stream"));
+        REQUIRE(listed["runs"].Size() == 1);
+        auto run = fetch_run(client, listed["runs"][0]["run_id"].GetString());
+        CHECK(string_member(run["input"], "task") == "chatter please");
+    }
+    // Bad queries get the error envelope, not a stream.
+    HttpClient client(host().base_url());
+    auto bad_context = error_envelope(client.get("/agent/stream?agent_name=echo&task=x&context=%7Bnope"), 400, "InvalidQuery");
+    CHECK_THAT(std::string(bad_context["message"].GetString()), Contains("context"));
+    error_envelope(client.get("/agent/stream?agent_name=echo&task=x&colour=red"), 400, "InvalidQuery");
+    error_envelope(client.get("/agent/stream?agent_name=echo&task=x&context=%5B1%5D"), 422, "ValidationError");
+    error_envelope(client.get("/agent/stream?agent_name=no-such-agent&task=x"), 404, "AgentNotFound");
+}
+
+TEST_CASE("seed 001's EventSource client follows GET /agent/stream to its done event") {
+    std::string url = host().base_url() +
+                      "/agent/stream?agent_name=echo&task=from%20EventSource"
+                      "&context=%7B%22action%22%3A%22chatter%22%2C%22count%22%3A2%2C%22ms%22%3A0%7D";
+    std::string command = "node " + std::string(AGENTHOST_SOURCE_DIR) + "/tests/browser/eventsource_check.mjs " +
+                          std::string(AGENTHOST_SOURCE_DIR) + "/tools/npm '" + url + "' 2>&1";
+    int status = 0;
+    std::string output = run_command(command, status);
+    INFO(output);
+    REQUIRE(status == 0);
+    rapidjson::Document seen;
+    seen.Parse(output.c_str());
+    REQUIRE(seen.IsObject());
+    CHECK(seen["error"].IsNull());
+    REQUIRE(seen["types"].IsArray());
+    REQUIRE(seen["types"].Size() >= 3);
+    CHECK(std::string(seen["types"][0].GetString()) == "run.queued");
+    CHECK(std::string(seen["types"][seen["types"].Size() - 1].GetString()) == "run.succeeded");
+    CHECK(std::string(seen["ids"][0].GetString()) == "1");
+    CHECK(string_member(seen, "done") == R"({"status":"complete"})");
+}
+
 TEST_CASE("a failed run's stream ends with its failure status") {
     SseClient stream(host().port(), "POST", "/agent/stream", R"({"agent_name":"thrower","task":"x"})");
     REQUIRE(stream.read_to_end(10s));

@@ -96,6 +96,22 @@ inline std::vector<std::string> with_data_dir(const DataDir& dir, std::vector<st
 }
 
 // A POST /runs body; `context_json` is a JSON object or empty.
+// Runs `command` through the shell; its stdout, and its exit status in
+// `status` (-1 when it did not exit normally).
+inline std::string run_command(const std::string& command, int& status) {
+    FILE* pipe = popen(command.c_str(), "r");
+    if (pipe == nullptr) {
+        status = -1;
+        return "";
+    }
+    std::string output;
+    char buffer[4096];
+    while (size_t got = std::fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, got);
+    int raw = pclose(pipe);
+    status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+    return output;
+}
+
 inline std::string run_request(const std::string& agent, const std::string& task,
                                const std::string& context_json = "") {
     return R"({"agent_name":")" + agent + R"(","task":")" + task + "\"" +

@@ -134,6 +134,8 @@ TEST_CASE("the route table maps every endpoint class to its scope", "[auth]") {
     for (const char* path : {"/agent/invoke", "/runs", "/agent/stream", "/api/v1/process", "/agents/orchestrate",
                              "/workflows", "/pipelines", "/api/v1/webhook/retry/x", "/unknown/write"})
         CHECK(scope_of("POST", path) == "invoke");
+    CHECK(scope_of("GET", "/agent/stream") == "invoke");  // starts a run
+    CHECK(scope_of("GET", "/metrics") == "read");
     CHECK(scope_of("POST", "/runs/x/cancel") == "cancel");
     CHECK(scope_of("POST", "/runs/x/%63ancel") == "cancel");  // decoded as the router decodes
     CHECK(scope_of("POST", "/workflow/approve/t") == "approve");

@@ -1,10 +1,13 @@
 #include "api/invoke_api.hpp"
 
+#include "api/stream_api.hpp"
+
 #include "api/idempotency.hpp"
 #include "api/json_writer.hpp"
 #include "api/request_body.hpp"
 #include "api/run_json.hpp"
 #include "api/runs_api.hpp"
+#include "api/stream_api.hpp"
 #include "api/task_routing.hpp"
 #include "api/tenancy.hpp"
 #include "api/webhooks_api.hpp"
@@ -77,6 +80,11 @@ void add_invoke_routes(http::Router& router, ApiContext& context) {
     // client's answer comes when it finishes.
     router.post("/agent/invoke", [&context](const http::HttpRequest& request, http::Responder responder) {
         rapidjson::Document body = read_json_body(request, "requests/agent-invoke");
+        // Seed 001: "stream": true answers as POST /agent/stream does.
+        if (const auto* stream = json::get_member(body, "stream"); stream != nullptr && stream->IsBool() && stream->GetBool()) {
+            start_and_stream(context, request, responder, body);
+            return;
+        }
         auto claim = idempotency_claim(request, "POST /agent/invoke", 200);
         std::string request_id = request.request_id;
         // A retry waits for the run its first attempt created and answers

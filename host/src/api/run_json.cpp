@@ -115,6 +115,10 @@ void write_event(JsonWriter& out, const store::RunEvent& event, const std::strin
     out.key("seq");
     out->Int64(event.seq);
     out.field("type", event.type);
+    // Seed 001's clients (LangChain's astream_events names) read "event".
+    if (event.type == "llm.start") out.field("event", "on_chat_model_start");
+    else if (event.type == "llm.token") out.field("event", "on_chat_model_stream");
+    else if (event.type == "llm.usage") out.field("event", "on_chat_model_end");
     out.field("ts", iso8601_ms(event.ts_ms));
     out.raw_field("data", event.data_json.empty() ? "{}" : event.data_json);
     out->EndObject();

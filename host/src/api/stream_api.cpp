@@ -134,8 +134,38 @@ void stream_run(ApiContext& context, const http::HttpRequest& request, const htt
     follow_run(context, std::move(connection), *run, after, on_disconnect, actor_of(request));
 }
 
-void start_and_stream(ApiContext& context, const http::HttpRequest& request, const http::Responder& responder) {
-    rapidjson::Document body = read_json_body(request, "requests/agent-stream");
+// GET /agent/stream?agent_name=&task=&thread_id=&context=&on_disconnect=:
+// the query as the JSON body POST takes (context is JSON text), validated
+// by the same schema. EventSource can only GET and sends no body.
+rapidjson::Document body_from_query(const http::HttpRequest& request) {
+    rapidjson::Document body(rapidjson::kObjectType);
+    auto& allocator = body.GetAllocator();
+    for (const auto& [name, value] : request.query) {
+        if (name == "context") {
+            std::string error;
+            auto parsed = json::parse(value, error);
+            if (!parsed)
+                throw http::ApiError(400, "InvalidQuery", "query parameter 'context' must be a JSON object: " + error);
+            body.AddMember("context", rapidjson::Value(*parsed, allocator), allocator);
+        } else if (name == "agent_name" || name == "task" || name == "thread_id" || name == "on_disconnect") {
+            body.AddMember(rapidjson::Value(name.c_str(), allocator), rapidjson::Value(value.c_str(), allocator),
+                           allocator);
+        } else {
+            throw http::ApiError(400, "InvalidQuery",
+                                 "unknown query parameter '" + name +
+                                     "' (GET /agent/stream takes agent_name, task, thread_id, context, on_disconnect)");
+        }
+    }
+    http::HttpRequest as_body = request;
+    as_body.body = json::serialize(body);
+    as_body.headers["content-type"] = "application/json";
+    return read_json_body(as_body, "requests/agent-stream");
+}
+
+}  // namespace
+
+void start_and_stream(ApiContext& context, const http::HttpRequest& request, const http::Responder& responder,
+                      const rapidjson::Document& body) {
     OnDisconnect on_disconnect = parse_on_disconnect(json::get_string(body, "on_disconnect"), "/on_disconnect");
     check_webhook_fields(body, context.webhooks);
     runs::InvokeRequest invoke = invoke_request_from(body);
@@ -161,14 +191,15 @@ void start_and_stream(ApiContext& context, const http::HttpRequest& request, con
     });
 }
 
-}  // namespace
-
 void add_stream_routes(http::Router& router, ApiContext& context) {
     router.get("/runs/:id/stream", [&context](const http::HttpRequest& request, http::Responder responder) {
         stream_run(context, request, responder);
     });
     router.post("/agent/stream", [&context](const http::HttpRequest& request, http::Responder responder) {
-        start_and_stream(context, request, responder);
+        start_and_stream(context, request, responder, read_json_body(request, "requests/agent-stream"));
+    });
+    router.get("/agent/stream", [&context](const http::HttpRequest& request, http::Responder responder) {
+        start_and_stream(context, request, responder, body_from_query(request));
     });
 }
 

@@ -1,6 +1,7 @@
 // Live progress over Server-Sent Events: GET /runs/{id}/stream (replay, then
 // follow; resumable with Last-Event-ID) and seed 001's POST /agent/stream
-// (start a run and stream it). Streams are written by the StreamHub, never
+// (start a run and stream it; also GET, for browsers' EventSource, with the
+// body's fields as query parameters). Streams are written by the StreamHub, never
 // through Pistache's ResponseStream (see http/raw_connection.hpp).
 #pragma once
 
@@ -10,5 +11,11 @@
 namespace agenthost::api {
 
 void add_stream_routes(http::Router& router, ApiContext& context);
+
+// Starts the run a validated invoke body describes and streams it on this
+// request's connection: POST /agent/stream, GET /agent/stream and
+// POST /agent/invoke with "stream": true.
+void start_and_stream(ApiContext& context, const http::HttpRequest& request, const http::Responder& responder,
+                      const rapidjson::Document& body);
 
 }  // namespace agenthost::api

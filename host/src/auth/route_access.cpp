@@ -31,6 +31,8 @@ const std::vector<Rule>& rules() {
         {"DELETE", "/admin/keys/*", kAdmins},
         {"POST", "/agent/invoke", kInvokes},
         {"POST", "/agent/stream", kInvokes},
+        // Starts a run, though EventSource can only GET.
+        {"GET", "/agent/stream", kInvokes},
         {"POST", "/runs", kInvokes},
         {"POST", "/api/v1/process", kInvokes},
         {"POST", "/api/v1/webhook/retry/*", kInvokes},

@@ -195,6 +195,29 @@ std::string one_field_event(const char* name, const std::string& value) {
     return json::serialize(data);
 }
 
+// {"token": text, "chunk": {"content": text}}: the host's field, and the
+// shape LangChain's on_chat_model_stream clients (seed 001) read.
+std::string token_event(const std::string& text) {
+    rapidjson::Document data(rapidjson::kObjectType);
+    auto& allocator = data.GetAllocator();
+    data.AddMember("token", json::string_value(text, allocator), allocator);
+    rapidjson::Value chunk(rapidjson::kObjectType);
+    chunk.AddMember("content", json::string_value(text, allocator), allocator);
+    data.AddMember("chunk", chunk, allocator);
+    return json::serialize(data);
+}
+
+// llm.start: which model is asked, before any token (on_chat_model_start).
+std::string start_event(const llm::CompletionRequest& request, bool stream) {
+    rapidjson::Document data(rapidjson::kObjectType);
+    auto& allocator = data.GetAllocator();
+    if (request.model.empty()) data.AddMember("model", rapidjson::Value(), allocator);
+    else data.AddMember("model", json::string_value(request.model, allocator), allocator);
+    data.AddMember("stream", stream, allocator);
+    data.AddMember("messages", static_cast<int64_t>(request.messages.size()), allocator);
+    return json::serialize(data);
+}
+
 // Tokens become llm.token events, coalesced so a fast stream does not cost
 // one durable event per token: a batch goes out at 64 bytes or 50 ms.
 class TokenEvents {
@@ -209,7 +232,7 @@ class TokenEvents {
         last_flush_ = std::chrono::steady_clock::now();
         if (pending_.empty()) return;
         try {
-            run_.services.emit_event("llm.token", one_field_event("token", pending_));
+            run_.services.emit_event("llm.token", token_event(pending_));
         } catch (...) {
             // Token events are a view of the stream, never a condition of it.
         }
@@ -240,6 +263,11 @@ agenthost_status call_llm(RunContext& run, const char* service, agenthost_str re
     llm::CompletionResponse response;
     // Cancelling the run cuts the provider call short.
     llm::CancelScope cancel_with_run(&run.cancelled);
+    try {
+        run.services.emit_event("llm.start", start_event(*request, stream));
+    } catch (...) {
+        // Events are a view of the call, never a condition of it.
+    }
     try {
         if (stream) {
             TokenEvents events(run);
