@@ -17,6 +17,7 @@
 #include <rapidjson/document.h>
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <csignal>
 #include <cstdlib>
@@ -268,6 +269,48 @@ void invoke(uint64_t id, std::string input, std::shared_ptr<std::atomic<bool>> c
     send({FrameKind::done, id, 0, {std::to_string(status)}});
 }
 
+// Invokes run on threads of their own, several at once; a thread that
+// finished one waits a while for the next instead of exiting, so a busy
+// agent does not pay a thread's creation per invoke.
+struct InvokeTask {
+    uint64_t id = 0;
+    std::string input;
+    std::shared_ptr<std::atomic<bool>> cancelled;
+};
+std::mutex g_pool_mutex;
+std::condition_variable g_pool_ready;
+std::deque<InvokeTask> g_tasks;
+int g_idle_threads = 0;
+constexpr auto kIdleThreadLifetime = std::chrono::seconds(30);
+
+void invoke_thread(std::atomic<int>* running) {
+    std::unique_lock<std::mutex> lock(g_pool_mutex);
+    for (;;) {
+        ++g_idle_threads;
+        bool got = g_pool_ready.wait_for(lock, kIdleThreadLifetime, [] { return !g_tasks.empty(); });
+        --g_idle_threads;
+        if (!got) return;
+        InvokeTask task = std::move(g_tasks.front());
+        g_tasks.pop_front();
+        lock.unlock();
+        invoke(task.id, std::move(task.input), std::move(task.cancelled));
+        running->fetch_sub(1);
+        lock.lock();
+    }
+}
+
+void start_invoke(InvokeTask task, std::atomic<int>& running) {
+    running.fetch_add(1);
+    bool spawn;
+    {
+        std::lock_guard<std::mutex> lock(g_pool_mutex);
+        g_tasks.push_back(std::move(task));
+        spawn = g_idle_threads < static_cast<int>(g_tasks.size());
+    }
+    g_pool_ready.notify_one();
+    if (spawn) std::thread(invoke_thread, &running).detach();
+}
+
 // Opens the library and creates the agent; the answer is READY or FAILED.
 bool create(const Frame& frame) {
     const std::string& path = frame.field(0);
@@ -332,7 +375,6 @@ int main(int argc, char** argv) {
     std::atomic<int> running{0};
     while (agenthost::isolation::read_frame(g_fd, frame)) {
         if (frame.kind == FrameKind::invoke) {
-            running.fetch_add(1);
             // Registered here, in frame order, so a cancel frame right
             // behind the invoke finds it.
             auto cancelled = std::make_shared<std::atomic<bool>>(false);
@@ -340,10 +382,7 @@ int main(int argc, char** argv) {
                 std::lock_guard<std::mutex> lock(g_cancel_mutex);
                 g_cancel_flags[frame.invoke] = cancelled;
             }
-            std::thread([id = frame.invoke, input = frame.field(0), cancelled, &running] {
-                invoke(id, input, cancelled);
-                running.fetch_sub(1);
-            }).detach();
+            start_invoke({frame.invoke, frame.field(0), std::move(cancelled)}, running);
         } else if (frame.kind == FrameKind::cancel) {
             std::lock_guard<std::mutex> lock(g_cancel_mutex);
             auto found = g_cancel_flags.find(frame.invoke);
