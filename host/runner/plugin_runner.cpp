@@ -10,6 +10,7 @@
 // When the plugin crashes, only this process dies; the host sees the
 // socket close, fails the runs that were executing here and starts a new
 // runner.
+#include "isolation/event_rules.hpp"
 #include "isolation/frame.hpp"
 
 #include <agenthost/abi.h>
@@ -143,8 +144,37 @@ agenthost_status forward(agenthost_host_run_ptr handle, std::vector<std::string>
     }
 }
 
+// A callback whose answer the plugin does not need: sent without waiting
+// (call id 0 asks for no reply). The host serves an invoke's frames in
+// order, so it is applied before anything the plugin does next.
+void send_one_way(agenthost_host_run_ptr handle, std::vector<std::string> fields) noexcept {
+    try {
+        agenthost::isolation::write_frame(g_fd, g_write_mutex,
+                                          {FrameKind::callback, run_of(handle).invoke, 0, std::move(fields)});
+    } catch (...) {
+    }
+}
+
+bool g_may_emit_events = false;  // the manifest declares "events"
+
+// An event the host would accept (permission, type, a JSON object) goes one
+// way: progress events are the commonest callback. Anything else takes the
+// round trip, so the refusal and last_error are the host's own.
 agenthost_status on_emit_event(agenthost_host_run_ptr run, agenthost_str type, agenthost_str data) noexcept {
-    return forward(run, {"emit_event", text_of(type), text_of(data)});
+    try {
+        std::string type_text = text_of(type), data_text = text_of(data);
+        if (g_may_emit_events && agenthost::isolation::is_plugin_event_type(type_text)) {
+            rapidjson::Document document;
+            document.Parse(data_text.data(), data_text.size());
+            if (!document.HasParseError() && document.IsObject()) {
+                send_one_way(run, {"emit_event", std::move(type_text), std::move(data_text)});
+                return AGENTHOST_OK;
+            }
+        }
+        return forward(run, {"emit_event", std::move(type_text), std::move(data_text)});
+    } catch (...) {
+        return AGENTHOST_ERROR_FAILED;
+    }
 }
 
 int32_t on_is_cancelled(agenthost_host_run_ptr handle) noexcept {
@@ -158,17 +188,6 @@ agenthost_status on_memory_get(agenthost_host_run_ptr run, agenthost_str key, ag
 
 agenthost_status on_memory_put(agenthost_host_run_ptr run, agenthost_str key, agenthost_str value) noexcept {
     return forward(run, {"memory_put", text_of(key), text_of(value)});
-}
-
-// A callback whose answer the plugin does not need: sent without waiting
-// (call id 0 asks for no reply). The host serves an invoke's frames in
-// order, so it is applied before anything the plugin does next.
-void send_one_way(agenthost_host_run_ptr handle, std::vector<std::string> fields) noexcept {
-    try {
-        agenthost::isolation::write_frame(g_fd, g_write_mutex,
-                                          {FrameKind::callback, run_of(handle).invoke, 0, std::move(fields)});
-    } catch (...) {
-    }
 }
 
 // The host accepts any JSON object as a result; one is sent one way, saving
@@ -315,6 +334,7 @@ void start_invoke(InvokeTask task, std::atomic<int>& running) {
 bool create(const Frame& frame) {
     const std::string& path = frame.field(0);
     g_config = frame.field(1);
+    g_may_emit_events = (std::string(",") + frame.field(2)).find(",events,") != std::string::npos;
     void* library = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (library == nullptr) {
         send({FrameKind::failed, 0, 0, {std::string("cannot open ") + path + ": " + dlerror()}});

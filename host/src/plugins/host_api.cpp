@@ -2,6 +2,7 @@
 // code reaches the host. Every callback is noexcept, checks the manifest's
 // permissions, and reports failure as a status plus last_error.
 #include "exec/exec_service.hpp"
+#include "isolation/event_rules.hpp"
 #include "json/json_util.hpp"
 #include "llm/http_transport.hpp"
 #include "llm/request_json.hpp"
@@ -52,18 +53,7 @@ bool is_json(const std::string& text) {
 
 // Plugins may emit their own event types, but the run.* lifecycle belongs to
 // the host: a plugin must not be able to claim a run finished.
-bool is_plugin_event_type(const std::string& type) {
-    // llm.* (tokens, usage) is the host's accounting, not the plugin's; so
-    // is exec.* (what a command really printed and how it ended).
-    if (type.empty() || type.size() > 64 || type.rfind("run.", 0) == 0 || type.rfind("llm.", 0) == 0 ||
-        type.rfind("exec.", 0) == 0)
-        return false;
-    for (char c : type) {
-        bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.';
-        if (!ok) return false;
-    }
-    return type.front() >= 'a' && type.front() <= 'z';
-}
+using isolation::is_plugin_event_type;
 
 void on_log(agenthost_host_agent_ptr handle, agenthost_log_level level, agenthost_str message) noexcept {
     try {

@@ -158,7 +158,10 @@ std::shared_ptr<RunnerClient::Connection> RunnerClient::State::spawn(Identity& i
     timeval create_timeout{kCreateTimeoutSeconds, 0};
     setsockopt(connection->fd, SOL_SOCKET, SO_RCVTIMEO, &create_timeout, sizeof create_timeout);
     Frame reply;
-    bool answered = connection->send({FrameKind::create, 0, 0, {manifest.library_path, config_json}});
+    // The permissions let the runner send events it can check itself one way.
+    std::string permissions;
+    for (const auto& permission : manifest.permissions) permissions += permission + ",";
+    bool answered = connection->send({FrameKind::create, 0, 0, {manifest.library_path, config_json, permissions}});
     while (answered && (answered = isolation::read_frame(connection->fd, reply)) && reply.kind == FrameKind::log)
         log_from_plugin(manifest.name, reply);
     timeval no_timeout{0, 0};
