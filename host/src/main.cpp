@@ -10,6 +10,7 @@
 #include "auth/key_service.hpp"
 #include "auth/listen_policy.hpp"
 #include "auth/rate_limiter.hpp"
+#include "config/dotenv.hpp"
 #include "config/host_config.hpp"
 #include "http/http_server.hpp"
 #include "http/stream_hub.hpp"
@@ -210,7 +211,10 @@ int fail(const std::string& message) {
 
 int main(int argc, char** argv) {
     HostConfig config;
+    std::vector<std::string> from_dotenv;
     try {
+        // Like the seeds' services: ./.env fills in what the environment lacks.
+        from_dotenv = load_dotenv(".env");
         config = load_config(argc, argv);
     } catch (const ConfigError& e) {
         std::cerr << "agenthost: " << e.what() << "\n";
@@ -250,6 +254,11 @@ int main(int argc, char** argv) {
                            {"config", config.config_path.empty() ? "(defaults)" : config.config_path},
                            {"pid", static_cast<long long>(getpid())},
                            {"auth", config.auth.mode == auth::AuthSettings::Mode::required ? "required" : "none"}});
+    if (!from_dotenv.empty()) {
+        std::string names;
+        for (const std::string& name : from_dotenv) names += (names.empty() ? "" : ",") + name;
+        log::info("read .env", {{"variables", names}});
+    }
     if (config.auth.mode == auth::AuthSettings::Mode::none && !auth::is_loopback_host(config.host))
         log::warn("authentication is off on a non-loopback address (--insecure-no-auth): anyone who reaches " +
                       config.host + " may run agents, cancel runs and approve actions",

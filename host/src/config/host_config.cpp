@@ -27,7 +27,10 @@ int parse_int(const std::string& text, const std::string& what, int min, int max
     return static_cast<int>(value);
 }
 
-log::Level parse_level(const std::string& text, const std::string& what) {
+log::Level parse_level(const std::string& given, const std::string& what) {
+    // Seed 004 writes LOG_LEVEL=INFO and WARNING.
+    std::string text = given;
+    for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     log::Level level;
     if (!log::parse_level(text, level)) throw ConfigError(what + " must be debug, info, warn or error, got '" + text + "'");
     return level;
@@ -299,6 +302,26 @@ void apply_config_file(HostConfig& config, const std::string& path) {
     }
 }
 
+// The seeds' own variable names, as their users set them; each only where
+// the AGENTHOST_ name is unset (it is applied after this and wins).
+void apply_seed_environment(HostConfig& config) {
+    auto value = [](const char* name) -> const char* {
+        const char* text = std::getenv(name);
+        return text != nullptr && *text != '\0' ? text : nullptr;
+    };
+    // Seeds 000, 002 and 004.
+    if (const char* url = value("DATABASE_URL")) config.database_url = url;
+    // Seed 004: LOG_LEVEL, and DEBUG=true for debug logs (LOG_LEVEL wins).
+    if (const char* debug = value("DEBUG")) {
+        std::string flag = debug;
+        for (char& c : flag) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (flag == "true" || flag == "1" || flag == "yes") config.log_level = log::Level::debug;
+        else if (flag != "false" && flag != "0" && flag != "no")
+            throw ConfigError("DEBUG must be true or false, got '" + std::string(debug) + "'");
+    }
+    if (const char* level = value("LOG_LEVEL")) config.log_level = parse_level(level, "LOG_LEVEL");
+}
+
 HostConfig load_config(int argc, const char* const* argv) {
     // First pass: find --config (it decides what the later layers override).
     std::string config_path;
@@ -334,6 +357,7 @@ HostConfig load_config(int argc, const char* const* argv) {
     if (config.show_help || config.show_version) return config;
 
     if (!config_path.empty()) apply_config_file(config, config_path);
+    apply_seed_environment(config);
     for (const Setting& setting : settings()) {
         if (const char* env = std::getenv(setting.env)) setting.apply(config, env);
     }

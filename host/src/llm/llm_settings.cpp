@@ -43,6 +43,7 @@ bool is_provider_name(const std::string& name) {
 }
 
 void apply_config(LlmSettings& settings, const rapidjson::Value& llm) {
+    if (member(llm, "provider") != nullptr) settings.provider_named = true;
     read_string(llm, "provider", settings.provider);
     read_string(llm, "model", settings.model);
     if (const auto* openai = member(llm, "openai")) {
@@ -82,12 +83,20 @@ void apply_environment(LlmSettings& settings) {
             throw std::invalid_argument(std::string("AGENTHOST_LLM_PROVIDER must be offline, openai or anthropic, got '") +
                                         provider + "'");
         settings.provider = provider;
+        settings.provider_named = true;
     }
     text("AGENTHOST_LLM_MODEL", settings.model);
     text("OPENAI_API_KEY", settings.openai_api_key);
     text("OPENAI_BASE_URL", settings.openai_base_url);
     text("ANTHROPIC_API_KEY", settings.anthropic_api_key);
     text("ANTHROPIC_BASE_URL", settings.anthropic_base_url);
+    // The seeds' users set a key and nothing else: seed 001 needs only
+    // ANTHROPIC_API_KEY. With no provider named, a key chooses it
+    // (Anthropic's first, as seed 001's default).
+    if (!settings.provider_named) {
+        if (!settings.anthropic_api_key.empty()) settings.provider = "anthropic";
+        else if (!settings.openai_api_key.empty()) settings.provider = "openai";
+    }
     if (std::getenv("AGENTHOST_LLM_TIMEOUT_MS")) settings.timeout_ms = env_number("AGENTHOST_LLM_TIMEOUT_MS", 1, 3600000);
     if (std::getenv("AGENTHOST_LLM_CONNECT_TIMEOUT_MS"))
         settings.connect_timeout_ms = env_number("AGENTHOST_LLM_CONNECT_TIMEOUT_MS", 1, 600000);

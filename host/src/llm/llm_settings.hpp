@@ -18,6 +18,9 @@ struct AgentLlmSettings {
 
 struct LlmSettings {
     std::string provider = "offline";  // offline | openai | anthropic
+    // Whether the config file or AGENTHOST_LLM_PROVIDER named the provider;
+    // when neither did, an API key alone chooses it (seed 001).
+    bool provider_named = false;
     std::string model;                 // "" : the provider's default model
 
     std::string openai_api_key;  // never logged or shown

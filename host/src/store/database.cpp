@@ -79,8 +79,15 @@ std::string libpq_keywords(const std::string& url) {
 
 }  // namespace
 
-DatabaseSettings resolve_database(const std::string& url, const std::string& data_dir) {
+DatabaseSettings resolve_database(const std::string& given, const std::string& data_dir) {
     DatabaseSettings settings;
+    // SQLAlchemy's driver suffix (the seeds' DATABASE_URL may carry one,
+    // "postgresql+psycopg2://..."): libpq needs none.
+    std::string url = given;
+    if (starts_with(url, "postgresql+") || starts_with(url, "postgres+")) {
+        size_t plus = url.find('+'), scheme_end = url.find("://");
+        if (scheme_end != std::string::npos && plus < scheme_end) url.erase(plus, scheme_end - plus);
+    }
     if (url.empty() || starts_with(url, "sqlite:")) {
         std::string path = url.empty() ? (std::filesystem::path(data_dir) / "agenthost.db").string()
                                         : url.substr(starts_with(url, "sqlite://") ? 9 : 7);
