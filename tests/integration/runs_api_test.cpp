@@ -1,5 +1,6 @@
 // The runs resource through a real host on SQLite: accept, list, page,
 // cancel, events, threads.
+#include "sse_client.hpp"
 #include "test_host.hpp"
 
 #include <chrono>
@@ -174,6 +175,10 @@ TEST_CASE("a run's events come in order from since_index") {
     auto later = json_of(client.get("/runs/" + id + "/events?since_index=2"));
     REQUIRE(later["events"].Size() == 2);
     CHECK(later["events"][0]["seq"].GetInt64() == 3);
+    // Past the end, next_index says where the log ends.
+    auto beyond = json_of(client.get("/runs/" + id + "/events?since_index=99"));
+    CHECK(beyond["events"].Size() == 0);
+    CHECK(beyond["next_index"].GetInt64() == 4);
     error_envelope(client.get("/runs/" + id + "/events?since_index=-1"), 422, "ValidationError");
 }
 
@@ -194,4 +199,46 @@ TEST_CASE("the retention sweep deletes finished runs older than the TTL") {
     }
     CHECK(status == 404);
     CHECK(client.get("/runs/" + id + "/events").status == 404);
+}
+
+// Seed 003's paths: start on a thread, read, stream and stop an agent run.
+TEST_CASE("seed 003's agent-run paths start, read, stream and stop runs") {
+    HttpClient client(host().base_url());
+    auto started = client.post("/thread/t-seed3/agent/start", R"({"agent_name":"echo","task":"from seed 003"})");
+    INFO(started.body);
+    REQUIRE(started.status == 202);
+    auto body = json_of(started);
+    std::string id = body["agent_run_id"].GetString();
+    CHECK(std::string(body["run_id"].GetString()) == id);
+    CHECK(std::string(body["thread_id"].GetString()) == "t-seed3");
+    CHECK(started.header("location") == "/agent-run/" + id);
+    auto run = wait_final(client, id);
+    CHECK(std::string(run["status"].GetString()) == "succeeded");
+
+    auto read = client.get("/agent-run/" + id);
+    REQUIRE(read.status == 200);
+    CHECK(std::string(json_of(read)["agent_run_id"].GetString()) == id);
+    CHECK(std::string(json_of(read)["thread_id"].GetString()) == "t-seed3");
+
+    SseClient stream(host().port(), "GET", "/agent-run/" + id + "/stream");
+    REQUIRE(stream.read_to_end(std::chrono::seconds(10)));
+    CHECK(stream.frames().back().event == "done");
+
+    // The plural path too; a body naming another thread is refused.
+    CHECK(client.post("/threads/t-seed3/agent/start", R"({"agent_name":"echo","task":"again"})").status == 202);
+    error_envelope(client.post("/thread/t-seed3/agent/start", R"({"agent_name":"echo","task":"x","thread_id":"other"})"),
+                   422, "ValidationError");
+    error_envelope(client.post("/thread/t-seed3/agent/start", "{nope"), 400, "InvalidJSON");
+
+    // Stop: the one worker is busy, so the new run waits and stops at once.
+    std::string sleeper = create(client, R"({"agent_name":"echo","task":"sleep","context":{"action":"sleep","ms":3000}})");
+    auto waiting = json_of(client.post("/thread/t-seed3-stop/agent/start", R"({"agent_name":"echo","task":"stop me"})"));
+    std::string stop_id = waiting["agent_run_id"].GetString();
+    auto stopped = client.post("/agent-run/" + stop_id + "/stop", "");
+    INFO(stopped.body);
+    CHECK((stopped.status == 200 || stopped.status == 202));
+    CHECK(std::string(json_of(stopped)["agent_run_id"].GetString()) == stop_id);
+    CHECK(std::string(wait_final(client, stop_id)["status"].GetString()) == "cancelled");
+    error_envelope(client.get("/agent-run/no-such-run"), 404, "RunNotFound");
+    client.post("/runs/" + sleeper + "/cancel", "");
 }

@@ -46,6 +46,8 @@ http::HttpResponse run_accepted(const store::RunRecord& run) {
     return response;
 }
 
+}  // namespace
+
 void create_run(ApiContext& context, const http::HttpRequest& request, http::Responder responder) {
     rapidjson::Document body = read_json_body(request, "requests/run-create");
     auto claim = idempotency_claim(request, "POST /runs", 202);
@@ -82,6 +84,8 @@ void create_run(ApiContext& context, const http::HttpRequest& request, http::Res
     });
 }
 
+namespace {
+
 // {"runs": [...], "next_cursor"} plus any members `extra` writes first.
 template <typename Extra>
 http::HttpResponse run_page_response(const store::RunPage& page, Extra&& extra) {
@@ -113,6 +117,8 @@ http::HttpResponse list_runs(ApiContext& context, const http::HttpRequest& reque
     return run_page_response(page, [](JsonWriter&) {});
 }
 
+}  // namespace
+
 http::HttpResponse cancel_run(ApiContext& context, const http::HttpRequest& request) {
     std::string run_id = request.param("id");
     // Another tenant's run is not there (checked only for callers that do
@@ -135,6 +141,8 @@ http::HttpResponse cancel_run(ApiContext& context, const http::HttpRequest& requ
     out->EndObject();
     return http::json_response(outcome == store::CancelOutcome::cancelled ? 200 : 202, out.str());
 }
+
+namespace {
 
 http::HttpResponse events_response(const store::RunRecord& run, const std::vector<store::RunEvent>& events,
                                    long long since) {
@@ -161,6 +169,9 @@ void run_events(ApiContext& context, const http::HttpRequest& request, const htt
     size_t limit = bounded_number(request, "limit", 1000, 1, 10000);
     size_t wait_seconds = bounded_number(request, "wait", 0, 0, 60);
     auto events = with_store([&] { return context.runs.events(run_id, since, limit); });
+    // Past the end of the log: next_index says where it ends, and a wait
+    // follows from there (nothing numbered up to since_index is coming).
+    if (events.empty() && since > 0) since = std::min(since, with_store([&] { return context.runs.last_event_seq(run_id); }));
     if (!events.empty() || wait_seconds == 0 || store::run_status::is_terminal(run.status)) {
         responder.send(events_response(run, events, since));
         return;
@@ -232,6 +243,13 @@ runs::RunOptions run_options_from(const rapidjson::Value& body) {
     return options;
 }
 
+http::HttpResponse get_run(ApiContext& context, const http::HttpRequest& request) {
+    store::RunRecord run = visible_run(context, request, request.param("id"));
+    JsonWriter out;
+    write_run(out, run);
+    return http::json_response(200, out.str());
+}
+
 void add_run_routes(http::Router& router, ApiContext& context) {
     router.post("/runs", [&context](const http::HttpRequest& request, http::Responder responder) {
         create_run(context, request, std::move(responder));
@@ -240,10 +258,7 @@ void add_run_routes(http::Router& router, ApiContext& context) {
         responder.send(list_runs(context, request));
     });
     router.get("/runs/:id", [&context](const http::HttpRequest& request, http::Responder responder) {
-        store::RunRecord run = visible_run(context, request, request.param("id"));
-        JsonWriter out;
-        write_run(out, run);
-        responder.send(http::json_response(200, out.str()));
+        responder.send(get_run(context, request));
     });
     router.post("/runs/:id/cancel", [&context](const http::HttpRequest& request, http::Responder responder) {
         responder.send(cancel_run(context, request));

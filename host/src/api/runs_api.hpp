@@ -9,6 +9,11 @@ namespace agenthost::api {
 
 void add_run_routes(http::Router& router, ApiContext& context);
 
+// The handlers behind those routes, for the seeds' aliases (seed003_api).
+void create_run(ApiContext& context, const http::HttpRequest& request, http::Responder responder);
+http::HttpResponse get_run(ApiContext& context, const http::HttpRequest& request);
+http::HttpResponse cancel_run(ApiContext& context, const http::HttpRequest& request);
+
 // Reads {"agent_name","task","context"?,"thread_id"?,"webhook_url"?,...} from
 // an already validated body (shared with POST /agent/invoke).
 runs::InvokeRequest invoke_request_from(const rapidjson::Value& body);

@@ -110,6 +110,8 @@ std::string final_event_type(const store::RunRecord& run) {
     return "run.failed";
 }
 
+}  // namespace
+
 void stream_run(ApiContext& context, const http::HttpRequest& request, const http::Responder& responder) {
     std::string run_id = request.param("id");
     auto run = std::optional<store::RunRecord>(visible_run(context, request, run_id));
@@ -133,6 +135,8 @@ void stream_run(ApiContext& context, const http::HttpRequest& request, const htt
     }
     follow_run(context, std::move(connection), *run, after, on_disconnect, actor_of(request));
 }
+
+namespace {
 
 // GET /agent/stream?agent_name=&task=&thread_id=&context=&on_disconnect=:
 // the query as the JSON body POST takes (context is JSON text), validated

@@ -12,6 +12,10 @@ namespace agenthost::api {
 
 void add_stream_routes(http::Router& router, ApiContext& context);
 
+// GET /runs/{id}/stream: replays the run's events after Last-Event-ID and
+// follows it (the run id is the route's "id").
+void stream_run(ApiContext& context, const http::HttpRequest& request, const http::Responder& responder);
+
 // Starts the run a validated invoke body describes and streams it on this
 // request's connection: POST /agent/stream, GET /agent/stream and
 // POST /agent/invoke with "stream": true.

@@ -42,6 +42,10 @@ const std::vector<Rule>& rules() {
         {"POST", "/workflows", kInvokes},
         {"POST", "/pipelines", kInvokes},
         {"POST", "/runs/*/cancel", kCancels},
+        // Seed 003's paths.
+        {"POST", "/thread/*/agent/start", kInvokes},
+        {"POST", "/threads/*/agent/start", kInvokes},
+        {"POST", "/agent-run/*/stop", kCancels},
         {"POST", "/workflow/approve/*", kApproves},
     };
     return all;

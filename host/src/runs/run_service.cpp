@@ -155,6 +155,11 @@ std::vector<store::RunEvent> RunService::events(const std::string& run_id, long 
     return store_.read([&](soci::session& session) { return runs.events(session, run_id, after_seq, limit); });
 }
 
+long long RunService::last_event_seq(const std::string& run_id) {
+    const store::RunRepository& runs = store_.runs();
+    return store_.read([&](soci::session& session) { return runs.last_event_seq(session, run_id); });
+}
+
 std::vector<store::AuditEntry> RunService::audit_trail(const std::string& run_id) {
     const store::RunRepository& runs = store_.runs();
     return store_.read([&](soci::session& session) { return runs.audit_trail(session, run_id); });

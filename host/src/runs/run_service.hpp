@@ -62,6 +62,7 @@ class RunService {
     std::optional<store::RunRecord> find(const std::string& run_id);
     store::RunPage list(const store::RunFilter& filter);
     std::vector<store::RunEvent> events(const std::string& run_id, long long after_seq, size_t limit);
+    long long last_event_seq(const std::string& run_id);
     std::vector<store::AuditEntry> audit_trail(const std::string& run_id);
 
     // Queues one run per agent: all at once (parallel) or each after the one

@@ -471,6 +471,13 @@ RunPage RunRepository::list(soci::session& session, const RunFilter& filter) con
     return page;
 }
 
+long long RunRepository::last_event_seq(soci::session& session, const std::string& run_id) const {
+    long long last = 0;
+    soci::indicator none = soci::i_ok;
+    session << "SELECT MAX(seq) FROM run_events WHERE run_id = :id", soci::into(last, none), soci::use(run_id);
+    return none == soci::i_null ? 0 : last;
+}
+
 std::vector<RunEvent> RunRepository::events(soci::session& session, const std::string& run_id, long long after_seq,
                                             size_t limit) const {
     long long count = static_cast<long long>(limit);

@@ -145,6 +145,8 @@ class RunRepository {
 
     std::optional<RunRecord> find(soci::session& session, const std::string& run_id) const;
     RunPage list(soci::session& session, const RunFilter& filter) const;
+    // The number of the run's last event (0 when it has none).
+    long long last_event_seq(soci::session& session, const std::string& run_id) const;
     std::vector<RunEvent> events(soci::session& session, const std::string& run_id, long long after_seq,
                                  size_t limit) const;
 
