@@ -835,6 +835,30 @@ TEST_CASE("other spellings of loopback, private and link-local addresses are ref
     }
 }
 
+// Seed 004's own example URL need not resolve where the run is accepted: a
+// name is resolved at delivery (never on a request thread), and one that
+// does not resolve is retried like a receiver that did not answer.
+TEST_CASE("a webhook host that does not resolve is accepted at submit and refused at delivery, with retries") {
+    HttpClient client(guarded_host().base_url());
+    // A 64-character label cannot go into a DNS query: glibc fails at once,
+    // with no network and no timeout.
+    std::string url = "https://" + std::string(64, 'a') + ".example/hook";
+    std::string id = submit_run(client, run_body("echo", "unresolvable hook", url, kPlainSecret));
+    LogsView logs;
+    bool gave_up = poll_until(
+        [&] {
+            logs = fetch_logs(client, id);
+            return logs.deliveries.size() == 1 && logs.deliveries[0].status == "failed";
+        },
+        10000ms, 50ms);
+    INFO(logs.body);
+    REQUIRE(gave_up);
+    const auto& attempts = logs.deliveries[0].attempts;
+    CHECK(attempts.size() > 1);  // retried, not failed at the first try
+    for (const auto& attempt : attempts) CHECK_THAT(attempt.error, Contains("does not resolve"));
+    CHECK(run_status_of(client, id) == "succeeded");
+}
+
 TEST_CASE("allowed_hosts opens only the hosts it names") {
     HttpClient client(host().base_url());
     for (const std::string url : {"http://10.0.0.1/x", "http://169.254.169.254/latest/meta-data", "http://192.168.1.1/x"}) {

@@ -270,3 +270,27 @@ TEST_CASE("parse_http_url reads ports and IPv6 literals") {
     CHECK(parts.port == 443);
     CHECK(parts.path_and_query == "/");
 }
+
+TEST_CASE("at submit: literals and localhost names are decided without DNS, other names wait for delivery") {
+    // Names are not resolved here: a name that does not resolve now passes.
+    std::string unresolvable = "https://" + std::string(64, 'a') + ".example/hook";
+    CHECK(check_webhook_url_at_submit(unresolvable, {}).allowed);
+    CHECK(check_webhook_url_at_submit("https://hooks.example.com/x", {}).allowed);
+    CHECK(check_webhook_url_at_submit("https://93.184.216.34/x", {}).allowed);  // a public literal
+    for (const std::string url : {"http://127.0.0.1/x", "http://127.1/x", "http://2130706433/x", "http://0x7f000001/x",
+                                  "http://127.0.0.1./x", "http://10.0.0.1/x", "http://169.254.169.254/x",
+                                  "http://[::1]/x", "http://[::ffff:127.0.0.1]/x", "http://[fd00::1]/x",
+                                  "http://0.0.0.0/x", "http://localhost/x", "http://LOCALHOST./x",
+                                  "http://api.localhost/x", "ftp://example.com/x"}) {
+        INFO(url);
+        GuardDecision decision = check_webhook_url_at_submit(url, {});
+        CHECK_FALSE(decision.allowed);
+        CHECK_FALSE(decision.reason.empty());
+    }
+    CHECK(check_webhook_url_at_submit("http://10.0.0.1/x", {"10.0.0.1"}).allowed);
+    CHECK(check_webhook_url_at_submit("http://localhost/x", {"localhost"}).allowed);
+    // At delivery the name is resolved, and one that does not resolve says so.
+    GuardDecision later = check_webhook_url(unresolvable, {});
+    CHECK_FALSE(later.allowed);
+    CHECK(later.unresolved);
+}

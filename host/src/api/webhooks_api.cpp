@@ -77,7 +77,7 @@ void test_callback(ApiContext& context, const http::HttpRequest& request, const 
     std::string url = json::get_string(body, "webhook_url");
     webhooks::GuardDecision guard;
     if (!url.empty()) {
-        guard = webhooks::check_webhook_url(url, context.webhooks.allowed_hosts);
+        guard = webhooks::check_webhook_url_at_submit(url, context.webhooks.allowed_hosts);
         if (!guard.allowed) throw http::ApiError(422, "ValidationError", guard.reason, {{"/webhook_url", guard.reason}});
     }
     long long now = store::now_ms();
@@ -131,10 +131,20 @@ void test_callback(ApiContext& context, const http::HttpRequest& request, const 
         busy.headers.emplace_back("Retry-After", "1");
         throw busy;
     }
-    webhooks::OutgoingWebhook outgoing{url, text, headers, guard.host, guard.port, guard.resolved_ip};
     auto timeout = std::chrono::milliseconds(context.webhooks.timeout_ms);
-    // The receiver may take up to the timeout: never on the request thread.
-    std::thread([outgoing, timeout, responder, answer] {
+    std::vector<std::string> allowed_hosts = context.webhooks.allowed_hosts;
+    std::string request_id = request.request_id;
+    // Resolving the name and the receiver's answer may take up to the
+    // timeout: never on the request thread.
+    std::thread([url, text, headers, allowed_hosts, timeout, responder, answer, request_id] {
+        webhooks::GuardDecision resolved = webhooks::check_webhook_url(url, allowed_hosts);
+        if (!resolved.allowed) {
+            --test_deliveries_in_flight;
+            responder.send(http::error_response(
+                http::ApiError(422, "ValidationError", resolved.reason, {{"/webhook_url", resolved.reason}}), request_id));
+            return;
+        }
+        webhooks::OutgoingWebhook outgoing{url, text, headers, resolved.host, resolved.port, resolved.resolved_ip};
         webhooks::SendResult sent = webhooks::send_webhook(outgoing, timeout);
         --test_deliveries_in_flight;
         responder.send(answer(&sent));
@@ -166,7 +176,7 @@ void check_webhook_fields(const rapidjson::Value& body, const webhooks::WebhookS
                                  {{"/webhook_url", "is required with webhook_secret"}});
         return;
     }
-    webhooks::GuardDecision decision = webhooks::check_webhook_url(url, settings.allowed_hosts);
+    webhooks::GuardDecision decision = webhooks::check_webhook_url_at_submit(url, settings.allowed_hosts);
     if (!decision.allowed)
         throw http::ApiError(422, "ValidationError", "webhook_url refused: " + decision.reason,
                              {{"/webhook_url", decision.reason}});

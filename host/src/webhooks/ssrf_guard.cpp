@@ -242,6 +242,7 @@ GuardDecision check_webhook_url(std::string_view url, const std::vector<std::str
             decision.allowed = true;
             return decision;
         }
+        decision.unresolved = true;
         decision.reason = "webhook_url host " + parts->host + " does not resolve (" +
                           (status != 0 ? gai_strerror(status) : "no addresses") + ")";
         return decision;
@@ -260,6 +261,52 @@ GuardDecision check_webhook_url(std::string_view url, const std::vector<std::str
         // getaddrinfo sorts by RFC 6724 preference: the first is the one the
         // client would have tried first anyway.
         if (decision.resolved_ip.empty()) decision.resolved_ip = ip;
+    }
+    decision.allowed = true;
+    return decision;
+}
+
+GuardDecision check_webhook_url_at_submit(std::string_view url, const std::vector<std::string>& allowed_hosts) {
+    GuardDecision decision;
+    std::string error;
+    auto parts = parse_http_url(url, error);
+    if (!parts) {
+        decision.reason = "webhook_url is not usable: " + error;
+        return decision;
+    }
+    decision.host = parts->host;
+    decision.port = parts->port;
+    if (is_listed(parts->host, allowed_hosts)) {
+        decision.allowed = true;
+        return decision;
+    }
+    std::string host = parts->host;
+    if (!host.empty() && host.back() == '.') host.pop_back();
+    std::string lowered = host;
+    for (char& c : lowered) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lowered == "localhost" || (lowered.size() > 10 && lowered.compare(lowered.size() - 10, 10, ".localhost") == 0)) {
+        decision.reason = "webhook_url host " + parts->host +
+                          " is this machine (loopback); allow the host in webhooks.allowed_hosts to permit it";
+        return decision;
+    }
+    // An IP literal in any spelling inet_aton takes (127.1, 0x7f000001,
+    // 2130706433, [::ffff:127.0.0.1]): numeric only, no resolver.
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_NUMERICHOST;
+    addrinfo* found = nullptr;
+    int status = getaddrinfo(host.c_str(), nullptr, &hints, &found);
+    std::unique_ptr<addrinfo, decltype(&freeaddrinfo)> owned(found, &freeaddrinfo);
+    if (status == 0 && found != nullptr) {
+        AddressClass address_class = classify(found->ai_addr);
+        if (address_class != AddressClass::public_address) {
+            std::string kind = describe(address_class);
+            const char* article = std::strchr("aeiou", kind.front()) != nullptr ? "an" : "a";
+            decision.reason = "webhook_url is " + numeric_address(found->ai_addr) + ", " + article + " " + kind +
+                              " address; allow the host in webhooks.allowed_hosts to permit it";
+            return decision;
+        }
     }
     decision.allowed = true;
     return decision;

@@ -47,6 +47,7 @@ const char* describe(AddressClass address_class);
 
 struct GuardDecision {
     bool allowed = false;
+    bool unresolved = false;  // refused because the name did not resolve (may pass later)
     std::string reason;       // why refused; empty when allowed
     std::string resolved_ip;  // numeric address to connect to ("" if none)
     int port = 0;
@@ -65,5 +66,12 @@ struct GuardDecision {
 // swap in an internal address between this check and the connection. It is
 // "" only for an allowed host that did not resolve.
 GuardDecision check_webhook_url(std::string_view url, const std::vector<std::string>& allowed_hosts);
+
+// What can be decided without DNS, when a URL is submitted: the syntax, IP
+// literals (in any spelling) outside the public ranges, and localhost
+// names. A name is resolved and checked at delivery by check_webhook_url;
+// a submit never waits on a resolver (seed 004's example URL need not
+// resolve where the run is accepted).
+GuardDecision check_webhook_url_at_submit(std::string_view url, const std::vector<std::string>& allowed_hosts);
 
 }  // namespace agenthost::webhooks

@@ -120,6 +120,12 @@ void WebhookDispatcher::deliver(store::WebhookDelivery delivery) {
         if (!guard.allowed) {
             attempt.error = "refused: " + guard.reason;
             status = "failed";
+            // A name that does not resolve now may later (DNS is eventually
+            // consistent): retried like a receiver that did not answer.
+            if (guard.unresolved && attempt.attempt < 1 + settings_.max_retries) {
+                status = "pending";
+                next_attempt = store::now_ms() + backoff_ms(attempt.attempt);
+            }
         } else {
             OutgoingWebhook outgoing;
             outgoing.url = delivery.url;
