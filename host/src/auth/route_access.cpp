@@ -42,6 +42,8 @@ const std::vector<Rule>& rules() {
         {"POST", "/workflows", kInvokes},
         {"POST", "/pipelines", kInvokes},
         {"POST", "/runs/*/cancel", kCancels},
+        {"POST", "/runs/cancel", kCancels},
+        {"DELETE", "/runs/*", kCancels},
         // Seed 003's paths.
         {"POST", "/thread/*/agent/start", kInvokes},
         {"POST", "/threads/*/agent/start", kInvokes},

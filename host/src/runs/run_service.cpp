@@ -155,6 +155,13 @@ std::vector<store::RunEvent> RunService::events(const std::string& run_id, long 
     return store_.read([&](soci::session& session) { return runs.events(session, run_id, after_seq, limit); });
 }
 
+bool RunService::delete_finished(const std::string& run_id, const std::string& actor) {
+    const store::RunRepository& runs = store_.runs();
+    bool deleted = false;
+    store_.writes().run([&](soci::session& session) { deleted = runs.delete_finished(session, run_id, actor); });
+    return deleted;
+}
+
 long long RunService::last_event_seq(const std::string& run_id) {
     const store::RunRepository& runs = store_.runs();
     return store_.read([&](soci::session& session) { return runs.last_event_seq(session, run_id); });
