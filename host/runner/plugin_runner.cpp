@@ -10,11 +10,15 @@
 // When the plugin crashes, only this process dies; the host sees the
 // socket close, fails the runs that were executing here and starts a new
 // runner.
+#include "isolation/event_rules.hpp"
 #include "isolation/frame.hpp"
 
 #include <agenthost/abi.h>
 
+#include <rapidjson/document.h>
+
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <csignal>
 #include <cstdlib>
@@ -42,6 +46,9 @@ std::string g_create_error;
 // handed to the plugin, kept until on_invoke returns (the ABI's promise).
 struct RunnerRun {
     uint64_t invoke = 0;
+    // Set by the host's cancel frame: is_cancelled is answered here, without
+    // a round trip to the host (plugins ask often).
+    std::shared_ptr<std::atomic<bool>> cancelled;
     std::mutex mutex;
     std::deque<std::string> kept;
     agenthost_str keep(std::string value) {
@@ -137,17 +144,42 @@ agenthost_status forward(agenthost_host_run_ptr handle, std::vector<std::string>
     }
 }
 
+// A callback whose answer the plugin does not need: sent without waiting
+// (call id 0 asks for no reply). The host serves an invoke's frames in
+// order, so it is applied before anything the plugin does next.
+void send_one_way(agenthost_host_run_ptr handle, std::vector<std::string> fields) noexcept {
+    try {
+        agenthost::isolation::write_frame(g_fd, g_write_mutex,
+                                          {FrameKind::callback, run_of(handle).invoke, 0, std::move(fields)});
+    } catch (...) {
+    }
+}
+
+bool g_may_emit_events = false;  // the manifest declares "events"
+
+// An event the host would accept (permission, type, a JSON object) goes one
+// way: progress events are the commonest callback. Anything else takes the
+// round trip, so the refusal and last_error are the host's own.
 agenthost_status on_emit_event(agenthost_host_run_ptr run, agenthost_str type, agenthost_str data) noexcept {
-    return forward(run, {"emit_event", text_of(type), text_of(data)});
+    try {
+        std::string type_text = text_of(type), data_text = text_of(data);
+        if (g_may_emit_events && agenthost::isolation::is_plugin_event_type(type_text)) {
+            rapidjson::Document document;
+            document.Parse(data_text.data(), data_text.size());
+            if (!document.HasParseError() && document.IsObject()) {
+                send_one_way(run, {"emit_event", std::move(type_text), std::move(data_text)});
+                return AGENTHOST_OK;
+            }
+        }
+        return forward(run, {"emit_event", std::move(type_text), std::move(data_text)});
+    } catch (...) {
+        return AGENTHOST_ERROR_FAILED;
+    }
 }
 
 int32_t on_is_cancelled(agenthost_host_run_ptr handle) noexcept {
-    try {
-        Frame reply = call_host(run_of(handle).invoke, {"is_cancelled"});
-        return reply.field(1) == "1" ? 1 : 0;
-    } catch (...) {
-        return 0;
-    }
+    RunnerRun& run = run_of(handle);
+    return run.cancelled && run.cancelled->load() ? 1 : 0;
 }
 
 agenthost_status on_memory_get(agenthost_host_run_ptr run, agenthost_str key, agenthost_str* out) noexcept {
@@ -158,12 +190,26 @@ agenthost_status on_memory_put(agenthost_host_run_ptr run, agenthost_str key, ag
     return forward(run, {"memory_put", text_of(key), text_of(value)});
 }
 
+// The host accepts any JSON object as a result; one is sent one way, saving
+// a round trip on every run. Anything else goes the long way, so the host's
+// refusal and its last_error are exactly those of in-process mode.
 agenthost_status on_set_result(agenthost_host_run_ptr run, agenthost_str result) noexcept {
-    return forward(run, {"set_result", text_of(result)});
+    try {
+        std::string text = text_of(result);
+        rapidjson::Document document;
+        document.Parse(text.data(), text.size());
+        if (!document.HasParseError() && document.IsObject()) {
+            send_one_way(run, {"set_result", std::move(text)});
+            return AGENTHOST_OK;
+        }
+        return forward(run, {"set_result", std::move(text)});
+    } catch (...) {
+        return AGENTHOST_ERROR_FAILED;
+    }
 }
 
 void on_set_error(agenthost_host_run_ptr run, agenthost_str message) noexcept {
-    forward(run, {"set_error", text_of(message)});
+    send_one_way(run, {"set_error", text_of(message)});
 }
 
 agenthost_str on_last_error(agenthost_host_run_ptr handle) noexcept {
@@ -192,11 +238,17 @@ agenthost_status on_request_approval(agenthost_host_run_ptr run, agenthost_str r
     return forward(run, {"request_approval", text_of(request)});
 }
 
+// The command runs in the host, which owns the workspace, the allow-list
+// and the sandbox; the runner only carries the request and the answer.
+agenthost_status on_exec(agenthost_host_run_ptr run, agenthost_str request, agenthost_str* out) noexcept {
+    return forward(run, {"exec", text_of(request)}, out);
+}
+
 const agenthost_host_api kServiceTable = {
     sizeof(agenthost_host_api), AGENTHOST_ABI_VERSION,
     &on_log,          &on_agent_config,  &on_agent_set_error, &on_emit_event,   &on_is_cancelled,
     &on_memory_get,   &on_memory_put,    &on_set_result,      &on_set_error,    &on_last_error,
-    &on_llm_complete, &on_llm_stream,    &on_http_request,    &on_request_approval,
+    &on_llm_complete, &on_llm_stream,    &on_http_request,    &on_request_approval, &on_exec,
 };
 
 // ---- Serving ------------------------------------------------------------
@@ -206,9 +258,14 @@ agenthost_module_agent_ptr g_instance = nullptr;
 
 void send(Frame frame) { agenthost::isolation::write_frame(g_fd, g_write_mutex, frame); }
 
-void invoke(uint64_t id, std::string input) {
+// Cancellation flags of the invokes in progress, by invoke id.
+std::mutex g_cancel_mutex;
+std::map<uint64_t, std::shared_ptr<std::atomic<bool>>> g_cancel_flags;
+
+void invoke(uint64_t id, std::string input, std::shared_ptr<std::atomic<bool>> cancelled) {
     RunnerRun run;
     run.invoke = id;
+    run.cancelled = std::move(cancelled);
     auto handle = reinterpret_cast<agenthost_host_run_ptr>(&run);
     // As in the host: an exception a raw-ABI plugin lets escape fails the
     // run instead of ending this process in std::terminate.
@@ -224,13 +281,60 @@ void invoke(uint64_t id, std::string input) {
         std::string message = text_of(g_descriptor->name) + " let an exception escape on_agent_invoke";
         on_set_error(handle, {message.data(), message.size()});
     }
+    {
+        std::lock_guard<std::mutex> lock(g_cancel_mutex);
+        g_cancel_flags.erase(id);
+    }
     send({FrameKind::done, id, 0, {std::to_string(status)}});
+}
+
+// Invokes run on threads of their own, several at once; a thread that
+// finished one waits a while for the next instead of exiting, so a busy
+// agent does not pay a thread's creation per invoke.
+struct InvokeTask {
+    uint64_t id = 0;
+    std::string input;
+    std::shared_ptr<std::atomic<bool>> cancelled;
+};
+std::mutex g_pool_mutex;
+std::condition_variable g_pool_ready;
+std::deque<InvokeTask> g_tasks;
+int g_idle_threads = 0;
+constexpr auto kIdleThreadLifetime = std::chrono::seconds(30);
+
+void invoke_thread(std::atomic<int>* running) {
+    std::unique_lock<std::mutex> lock(g_pool_mutex);
+    for (;;) {
+        ++g_idle_threads;
+        bool got = g_pool_ready.wait_for(lock, kIdleThreadLifetime, [] { return !g_tasks.empty(); });
+        --g_idle_threads;
+        if (!got) return;
+        InvokeTask task = std::move(g_tasks.front());
+        g_tasks.pop_front();
+        lock.unlock();
+        invoke(task.id, std::move(task.input), std::move(task.cancelled));
+        running->fetch_sub(1);
+        lock.lock();
+    }
+}
+
+void start_invoke(InvokeTask task, std::atomic<int>& running) {
+    running.fetch_add(1);
+    bool spawn;
+    {
+        std::lock_guard<std::mutex> lock(g_pool_mutex);
+        g_tasks.push_back(std::move(task));
+        spawn = g_idle_threads < static_cast<int>(g_tasks.size());
+    }
+    g_pool_ready.notify_one();
+    if (spawn) std::thread(invoke_thread, &running).detach();
 }
 
 // Opens the library and creates the agent; the answer is READY or FAILED.
 bool create(const Frame& frame) {
     const std::string& path = frame.field(0);
     g_config = frame.field(1);
+    g_may_emit_events = (std::string(",") + frame.field(2)).find(",events,") != std::string::npos;
     void* library = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (library == nullptr) {
         send({FrameKind::failed, 0, 0, {std::string("cannot open ") + path + ": " + dlerror()}});
@@ -291,11 +395,18 @@ int main(int argc, char** argv) {
     std::atomic<int> running{0};
     while (agenthost::isolation::read_frame(g_fd, frame)) {
         if (frame.kind == FrameKind::invoke) {
-            running.fetch_add(1);
-            std::thread([id = frame.invoke, input = frame.field(0), &running] {
-                invoke(id, input);
-                running.fetch_sub(1);
-            }).detach();
+            // Registered here, in frame order, so a cancel frame right
+            // behind the invoke finds it.
+            auto cancelled = std::make_shared<std::atomic<bool>>(false);
+            {
+                std::lock_guard<std::mutex> lock(g_cancel_mutex);
+                g_cancel_flags[frame.invoke] = cancelled;
+            }
+            start_invoke({frame.invoke, frame.field(0), std::move(cancelled)}, running);
+        } else if (frame.kind == FrameKind::cancel) {
+            std::lock_guard<std::mutex> lock(g_cancel_mutex);
+            auto found = g_cancel_flags.find(frame.invoke);
+            if (found != g_cancel_flags.end()) found->second->store(true);
         } else if (frame.kind == FrameKind::reply || frame.kind == FrameKind::token) {
             std::shared_ptr<PendingCall> pending;
             {

@@ -20,6 +20,7 @@
 #include "plugins/plugin_library.hpp"
 #include "runs/event_feed.hpp"
 #include "routing/manifest_profile.hpp"
+#include "routing/router_slot.hpp"
 #include "routing/task_router.hpp"
 #include "runs/run_dispatcher.hpp"
 #include "runs/workflow_service.hpp"
@@ -93,11 +94,72 @@ runs::RunSettings run_settings(const HostConfig& config, store::Dialect dialect)
     settings.max_loop_iterations = config.orchestration.max_loop_iterations;
     settings.agent_timeout_ms = static_cast<long long>(config.agent_timeout_seconds * 1000);
     for (const auto& [name, agent] : config.agents) {
-        if (agent.require_approval) settings.approval_required_agents.insert(name);
         if (agent.timeout_seconds >= 0)
             settings.agent_timeout_overrides_ms[name] = static_cast<long long>(agent.timeout_seconds * 1000);
     }
     return settings;
+}
+
+// Per-agent timeouts (ms): the operator's agents.<name>.timeout_seconds,
+// else the manifest's timeout_seconds; agents in neither get
+// runs.agent_timeout_seconds.
+std::map<std::string, long long> agent_timeouts(const HostConfig& config, const plugins::AgentRegistry& registry) {
+    std::map<std::string, long long> timeouts;
+    for (const auto& agent : registry.loaded_agents())
+        if (agent->manifest().timeout_seconds >= 0)
+            timeouts[agent->name()] = static_cast<long long>(agent->manifest().timeout_seconds * 1000);
+    for (const auto& [name, agent] : config.agents)
+        if (agent.timeout_seconds >= 0) timeouts[name] = static_cast<long long>(agent.timeout_seconds * 1000);
+    return timeouts;
+}
+
+plugins::IsolationPolicy isolation_policy(const HostConfig& config, const char* argv0) {
+    return {config.default_isolation,
+            default_plugin_dir(argv0),
+            config.sandbox,
+            {config.crash_loop_max_crashes, config.crash_loop_window_seconds, config.crash_loop_cooldown_seconds},
+            (std::filesystem::path(config.data_dir) / "workspaces").string()};
+}
+
+// SIGHUP: the config file is read again and its plugins and agents sections
+// applied without a restart (agents enabled, disabled or reconfigured; the
+// router and the dispatcher learn the new set). Runs in flight finish on the
+// agent instance they started on; none is lost. Other sections (listen
+// address, database, auth) need a restart and are left as they are. A
+// config that does not load is logged and changes nothing.
+void reload_on_hangup(const sigset_t& hangup, int argc, char** argv, plugins::AgentRegistry& registry,
+                      runs::RunDispatcher& dispatcher, routing::RouterSlot& router) {
+    std::thread([hangup, argc, argv, &registry, &dispatcher, &router] {
+        for (;;) {
+            int signal_number = 0;
+            if (sigwait(&hangup, &signal_number) != 0) continue;
+            HostConfig config;
+            try {
+                config = load_config(argc, argv);
+            } catch (const std::exception& e) {
+                log::error("SIGHUP: the config does not load; nothing changed", {{"error", e.what()}});
+                continue;
+            }
+            if (config.plugin_dirs.empty()) config.plugin_dirs.push_back(default_plugin_dir(argv[0]));
+            plugins::ReloadSummary summary = registry.reload(config.plugin_dirs, config.agents, isolation_policy(config, argv[0]));
+            std::vector<std::string> names;
+            for (const auto& agent : registry.loaded_agents()) names.push_back(agent->name());
+            dispatcher.set_agents(names, agent_timeouts(config, registry));
+            router.set(std::make_shared<routing::TaskRouter>(enabled_profiles(registry), router_settings(config)));
+            auto list = [](const std::vector<std::string>& items) {
+                std::string text;
+                for (const auto& item : items) text += (text.empty() ? "" : ",") + item;
+                return text;
+            };
+            log::info("SIGHUP: config reloaded",
+                      {{"config", config.config_path.empty() ? "(defaults)" : config.config_path},
+                       {"added", list(summary.added)},
+                       {"removed", list(summary.removed)},
+                       {"reloaded", list(summary.reloaded)},
+                       {"kept", list(summary.kept)},
+                       {"failed", list(summary.failed)}});
+        }
+    }).detach();
 }
 
 // After the first stop signal the host drains; this makes sure it ends: a
@@ -182,6 +244,11 @@ int main(int argc, char** argv) {
     sigaddset(&stop_signals, SIGTERM);
     sigaddset(&stop_signals, SIGINT);
     pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+    // SIGHUP too: one thread waits for it and reloads the config.
+    sigset_t hangup;
+    sigemptyset(&hangup);
+    sigaddset(&hangup, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &hangup, nullptr);
 
     log::init(config.log_level);
     log::info("starting", {{"version", kVersion},
@@ -243,10 +310,7 @@ int main(int argc, char** argv) {
     // Process isolation's runner lives beside this binary.
     plugins::set_runner_path((std::filesystem::path(default_plugin_dir(argv[0])).parent_path() / "bin" /
                               "agenthost-plugin-runner").string());
-    plugins::IsolationPolicy isolation_policy{
-        config.default_isolation, default_plugin_dir(argv[0]), config.sandbox,
-        {config.crash_loop_max_crashes, config.crash_loop_window_seconds, config.crash_loop_cooldown_seconds}};
-    auto registry = plugins::AgentRegistry::discover(config.plugin_dirs, config.agents, isolation_policy);
+    auto registry = plugins::AgentRegistry::discover(config.plugin_dirs, config.agents, isolation_policy(config, argv[0]));
     runs::WorkerPool workers(static_cast<size_t>(config.worker_count), config.queue_limit);
     runs::RunWaiters waiters;
     runs::EventFeed feed(*store, std::chrono::milliseconds(config.stream_poll_ms));
@@ -254,13 +318,15 @@ int main(int argc, char** argv) {
     stream_settings.heartbeat = std::chrono::milliseconds(static_cast<long long>(config.heartbeat_seconds * 1000));
     http::StreamHub streams(stream_settings);
     runs::RunSettings settings = run_settings(config, database.dialect);
+    settings.agent_timeout_overrides_ms = agent_timeouts(config, *registry);
     settings.crash_journal_path = crash_journal;
     if (database.dialect == store::Dialect::sqlite)
         settings.start_log_path = (std::filesystem::path(config.data_dir) / "started-runs").string();
     runs::RunDispatcher dispatcher(*store, *registry, workers, waiters, feed, settings, &llm_service);
     runs::RunService run_service(*store, *registry, dispatcher, waiters, feed, settings);
     runs::WorkflowService workflow_service(*store, run_service, dispatcher, waiters, feed);
-    routing::TaskRouter task_router(enabled_profiles(*registry), router_settings(config));
+    routing::RouterSlot task_router(
+        std::make_shared<routing::TaskRouter>(enabled_profiles(*registry), router_settings(config)));
     try {
         dispatcher.start();
     } catch (const std::exception& e) {
@@ -317,6 +383,7 @@ int main(int argc, char** argv) {
         return fail("cannot listen on " + config.host + ":" + std::to_string(config.port) + ": " + e.what());
     }
     context.ready = true;
+    reload_on_hangup(hangup, argc, argv, *registry, dispatcher, task_router);
     log::info("listening", {{"host", config.host},
                             {"port", static_cast<int>(server.port())},
                             {"host_id", settings.host_id},

@@ -5,6 +5,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -96,22 +97,27 @@ std::string wait_run_status(HttpClient& client, const std::string& id, const std
 
 }  // namespace
 
-TEST_CASE("kubernetes_agent apply waits for approval, then applies with the configured kubectl", "[apply]") {
+TEST_CASE("kubernetes_agent apply waits for approval, then applies through the exec service", "[apply]") {
     std::string dir = make_temp_dir();
     std::string kubectl = dir + "/kubectl";
     {
-        // A stand-in kubectl: records its arguments and the file it was given.
+        // A stand-in kubectl on the host's PATH: shows its arguments and
+        // the manifests it was given on stdin.
         std::ofstream script(kubectl);
-        script << "#!/bin/sh\nfor a in \"$@\"; do f=\"$a\"; done\n"
-                  "cat \"$f\" > \"" << dir << "/applied.yaml\"\necho \"$@\" > \"" << dir << "/args.txt\"\n"
-                  "echo 'deployment.apps/api created'\n";
+        script << "#!/bin/sh\necho \"args: $*\"\ncat\necho 'deployment.apps/api created'\n";
     }
     std::filesystem::permissions(kubectl, std::filesystem::perms::owner_all);
-    // In process: the agent still runs kubectl itself (not yet through the
-    // host's exec service), and a sandboxed runner would neither see this
-    // test's /tmp nor write to it.
-    HostProcess gated(host_config(R"({"kubernetes_agent":{"enabled":true,"isolation":"in_process","config":{"kubectl":")" +
-                                  kubectl + R"(","kubectl_args":["--context","staging"]}}})"));
+    const char* old_path = std::getenv("PATH");
+    std::string saved_path = old_path != nullptr ? old_path : "/usr/bin:/bin";
+    setenv("PATH", (dir + ":" + saved_path).c_str(), 1);
+    // Where bubblewrap cannot sandbox (some containers), the operator's
+    // explicit consent lets the command run unconfined.
+    bool sandbox = std::system("/usr/bin/bwrap --unshare-all --ro-bind / / --proc /proc --dev /dev -- /bin/true "
+                               ">/dev/null 2>&1") == 0;
+    HostProcess gated(host_config(
+        R"({"kubernetes_agent":{"enabled":true,"config":{"kubectl_args":["--context","staging"]},)"
+        R"("exec":{"allow":["kubectl"],"network":true)" + std::string(sandbox ? "" : R"(,"allow_unsandboxed":true)") + "}}}"));
+    setenv("PATH", saved_path.c_str(), 1);
     HttpClient client(gated.base_url());
     auto accepted = client.post("/runs", R"({"agent_name":"kubernetes_agent","task":"ship it","thread_id":"k8s-apply",
         "context":{"mode":"apply","service":"api","image":"ghcr.io/acme/api:1.4.2"}})");
@@ -121,19 +127,27 @@ TEST_CASE("kubernetes_agent apply waits for approval, then applies with the conf
     auto run = fetch_run(client, id);
     CHECK(string_member(run["approval"], "operation") == "apply");
     CHECK(string_member(run["approval"], "trigger") == "manifest");
-    CHECK_FALSE(std::filesystem::exists(dir + "/applied.yaml"));  // nothing touched the cluster yet
+    // Nothing touched the cluster yet.
+    CHECK(count_events(fetch_events(client, id), "exec.started") == 0);
 
     REQUIRE(client.post("/workflow/approve/k8s-apply", R"({"approved":true,"approver":"oncall"})").status == 200);
     REQUIRE(wait_run_status(client, id, {"succeeded", "failed", "cancelled"}) == "succeeded");
     run = fetch_run(client, id);
     CHECK(string_member(run["result"], "mode") == "apply");
-    CHECK_THAT(string_member(run["result"], "kubectl_output"), Contains("deployment.apps/api created"));
-    CHECK_THAT(slurp(dir + "/args.txt"), Contains("--context staging apply -f"));
-    auto applied = YAML::LoadAll(slurp(dir + "/applied.yaml"));
+    std::string output = string_member(run["result"], "kubectl_output");
+    CHECK_THAT(output, Contains("deployment.apps/api created") && Contains("args: --context staging apply -f -"));
+    std::string yaml = output.substr(output.find('\n') + 1);
+    yaml = yaml.substr(0, yaml.rfind("deployment.apps/api created"));
     std::set<std::string> kinds;
-    for (const auto& document : applied) kinds.insert(document["kind"].as<std::string>());
+    for (const auto& document : YAML::LoadAll(yaml))
+        if (document["kind"]) kinds.insert(document["kind"].as<std::string>());
     CHECK(kinds.count("Deployment") == 1);
     CHECK(kinds.count("Service") == 1);
+    // The command's run is on the record: started, its lines, finished.
+    auto events = fetch_events(client, id);
+    CHECK(count_events(events, "exec.started") == 1);
+    CHECK(count_events(events, "exec.output") >= 3);
+    CHECK(count_events(events, "exec.finished") == 1);
     std::filesystem::remove_all(dir);
 }
 
@@ -146,5 +160,8 @@ TEST_CASE("kubernetes_agent apply without a kubectl fails clearly after approval
     REQUIRE(wait_run_status(client, id, {"pending_approval"}) == "pending_approval");
     REQUIRE(client.post("/workflow/approve/k8s-nokubectl", R"({"approved":true})").status == 200);
     REQUIRE(wait_run_status(client, id, {"succeeded", "failed", "cancelled"}) == "failed");
-    CHECK_THAT(string_member(fetch_run(client, id), "error"), Contains("no kubectl is configured"));
+    // The operator allowed no kubectl: the message says what to configure.
+    CHECK_THAT(string_member(fetch_run(client, id), "error"),
+               Contains("kubernetes_agent cannot apply") && Contains("'kubectl' is not an allowed command") &&
+                   Contains("agents.kubernetes_agent.exec"));
 }

@@ -242,3 +242,52 @@ TEST_CASE("seed 003's agent-run paths start, read, stream and stop runs") {
     error_envelope(client.get("/agent-run/no-such-run"), 404, "RunNotFound");
     client.post("/runs/" + sleeper + "/cancel", "");
 }
+
+// LangGraph's run calls: create-and-wait, join, delete, bulk cancel.
+TEST_CASE("POST /runs/wait, GET /runs/{id}/join, DELETE /runs/{id} and POST /runs/cancel") {
+    HttpClient client(host().base_url());
+    auto waited = client.post("/runs/wait", R"({"agent_name":"echo","task":"wait for me","thread_id":"t-lg-1"})");
+    INFO(waited.body);
+    REQUIRE(waited.status == 200);
+    auto run = json_of(waited);
+    CHECK(std::string(run["status"].GetString()) == "succeeded");
+    std::string id = run["run_id"].GetString();
+    CHECK(string_member(run["result"], "task") == "wait for me");
+    error_envelope(client.post("/runs/wait", R"({"agent_name":"no-such","task":"x"})"), 404, "AgentNotFound");
+    error_envelope(client.post("/runs/wait", "{nope"), 400, "InvalidJSON");
+
+    // Join: an ended run at once; a running one when it ends.
+    CHECK(std::string(json_of(client.get("/runs/" + id + "/join"))["status"].GetString()) == "succeeded");
+    std::string later = create(client, R"({"agent_name":"echo","task":"sleep","context":{"action":"sleep","ms":300}})");
+    auto joined = client.get("/runs/" + later + "/join");
+    REQUIRE(joined.status == 200);
+    CHECK(std::string(json_of(joined)["status"].GetString()) == "succeeded");
+    error_envelope(client.get("/runs/no-such-run/join"), 404, "RunNotFound");
+
+    // Delete: finished runs only, with their events.
+    auto removed = client.request("DELETE", "/runs/" + id, "", {});
+    CHECK(removed.status == 204);
+    error_envelope(client.get("/runs/" + id), 404, "RunNotFound");
+    CHECK(client.get("/runs/" + id + "/events").status == 404);
+    error_envelope(client.request("DELETE", "/runs/" + id, "", {}), 404, "RunNotFound");
+    std::string busy = create(client, R"({"agent_name":"echo","task":"sleep","context":{"action":"sleep","ms":20000}})");
+    poll_until([&] { return run_status_of(client, busy) == "running"; }, std::chrono::milliseconds(5000));
+    error_envelope(client.request("DELETE", "/runs/" + busy, "", {}), 409, "RunNotFinished");
+
+    // Bulk cancel by ids: the running one is asked, the queued one is cancelled, unknown ids say so.
+    std::string queued = create(client, R"({"agent_name":"echo","task":"behind the sleeper","thread_id":"t-lg-2"})", "queued");
+    auto cancelled = client.post("/runs/cancel", R"({"run_ids":[")" + busy + R"(",")" + queued + R"(","nope"]})");
+    INFO(cancelled.body);
+    REQUIRE(cancelled.status == 200);
+    auto outcomes = json_of(cancelled)["runs"].GetArray();
+    REQUIRE(outcomes.Size() == 3);
+    CHECK(std::string(outcomes[0]["status"].GetString()) == "cancelling");
+    CHECK(std::string(outcomes[1]["status"].GetString()) == "cancelled");
+    CHECK(std::string(outcomes[2]["status"].GetString()) == "not_found");
+    CHECK(std::string(wait_final(client, busy)["status"].GetString()) == "cancelled");
+    error_envelope(client.post("/runs/cancel", R"({})"), 422, "ValidationError");
+    error_envelope(client.post("/runs/cancel", R"({"run_ids":[],"thread_id":"x"})"), 422, "ValidationError");
+    // By thread: nothing left running there.
+    auto by_thread = json_of(client.post("/runs/cancel", R"({"thread_id":"t-lg-2"})"));
+    CHECK(by_thread["runs"].Size() == 0);
+}

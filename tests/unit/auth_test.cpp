@@ -135,6 +135,11 @@ TEST_CASE("the route table maps every endpoint class to its scope", "[auth]") {
                              "/workflows", "/pipelines", "/api/v1/webhook/retry/x", "/unknown/write"})
         CHECK(scope_of("POST", path) == "invoke");
     CHECK(scope_of("GET", "/agent/stream") == "invoke");  // starts a run
+    CHECK(scope_of("POST", "/runs/wait") == "invoke");
+    CHECK(scope_of("POST", "/runs/cancel") == "cancel");
+    CHECK(scope_of("DELETE", "/runs/x") == "cancel");
+    CHECK(scope_of("POST", "/agent-run/x/stop") == "cancel");
+    CHECK(scope_of("POST", "/thread/t/agent/start") == "invoke");
     CHECK(scope_of("GET", "/metrics") == "read");
     CHECK(scope_of("POST", "/runs/x/cancel") == "cancel");
     CHECK(scope_of("POST", "/runs/x/%63ancel") == "cancel");  // decoded as the router decodes

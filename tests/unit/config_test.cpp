@@ -166,3 +166,40 @@ TEST_CASE("quotas and the JWKS URL come from auth in the file; bad ones are refu
     CHECK_THROWS_WITH(load({"--config", bad.c_str()}), Contains("jwks_url"));
     std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("an agent's exec settings come from the file, with safe defaults", "[exec]") {
+    std::string dir = agenthost::testing::make_temp_dir();
+    std::string path = write_config(dir, R"({"agents":{
+        "ops":{"enabled":true,"exec":{"allow":["git","kubectl"],"env":{"KUBECONFIG":"/etc/kube"},"network":true,
+                                      "max_timeout_seconds":90,"read_only_paths":["kube","/etc/ca.pem"],
+                                      "allow_unsandboxed":true}},
+        "plain":{"enabled":true}}})");
+    HostConfig config;
+    apply_config_file(config, path);
+    const exec::ExecSettings& ops = config.agents.at("ops").exec;
+    CHECK(ops.allow == std::vector<std::string>{"git", "kubectl"});
+    CHECK(ops.env.at("KUBECONFIG") == "/etc/kube");
+    CHECK(ops.network);
+    CHECK(ops.max_timeout_seconds == 90);
+    // Relative paths follow the config file, like every other path in it.
+    CHECK(ops.read_only_paths == std::vector<std::string>{dir + "/kube", "/etc/ca.pem"});
+    CHECK(ops.allow_unsandboxed);
+    const exec::ExecSettings& plain = config.agents.at("plain").exec;
+    CHECK(plain.allow.empty());
+    CHECK_FALSE(plain.network);
+    CHECK_FALSE(plain.allow_unsandboxed);
+    CHECK(plain.max_timeout_seconds == 600);
+
+    // A path where a binary name belongs, or an unknown member, is refused.
+    for (const char* bad : {R"({"agents":{"ops":{"exec":{"allow":["/usr/bin/git"]}}}})",
+                            R"({"agents":{"ops":{"exec":{"allow":[".."]}}}})",
+                            R"({"agents":{"ops":{"exec":{"shell":true}}}})",
+                            R"({"agents":{"ops":{"exec":{"max_timeout_seconds":0}}}})",
+                            R"({"agents":{"ops":{"exec":{"env":{"BAD NAME":"x"}}}}})",
+                            R"({"agents":{"ops":{"exec":{"env":{"OK":1}}}}})"}) {
+        HostConfig refused;
+        INFO(bad);
+        CHECK_THROWS_AS(apply_config_file(refused, write_config(dir, bad)), ConfigError);
+    }
+    std::filesystem::remove_all(dir);
+}

@@ -30,7 +30,7 @@ std::shared_ptr<const rapidjson::Document> config_of(const std::string& text) {
 }
 
 const plugins::PluginRecord& record(const plugins::AgentRegistry& registry, const std::string& name) {
-    const plugins::PluginRecord* found = registry.find(name);
+    auto found = registry.find(name);
     REQUIRE(found != nullptr);
     return *found;
 }

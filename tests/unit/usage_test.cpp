@@ -105,7 +105,7 @@ TEST_CASE("quotas count the calls that create runs, and nothing else", "[usage][
     };
     for (const char* path : {"/agent/invoke", "/agent/stream", "/runs", "/api/v1/process", "/agents/orchestrate",
                              "/workflows", "/pipelines", "/webhook/receive", "/thread/t1/agent/start",
-                             "/threads/t1/agent/start"})
+                             "/threads/t1/agent/start", "/runs/wait"})
         CHECK(creates("POST", path));
     CHECK(creates("GET", "/agent/stream"));  // EventSource starts a run with a GET
     CHECK_FALSE(creates("GET", "/runs"));

@@ -3,6 +3,7 @@
 #include "api/json_writer.hpp"
 #include "api/run_json.hpp"
 #include "http/api_error.hpp"
+#include "isolation/bubblewrap.hpp"
 #include "plugins/manifest.hpp"
 
 #include <map>
@@ -12,8 +13,29 @@ namespace {
 
 // The isolation mode in force (not just the manifest's request) and, in
 // process mode, the runner's pid and how often runners died.
+// What the agent may run through the exec service, and how it would be
+// confined here.
+void write_exec(JsonWriter& out, const plugins::LoadedAgent& agent) {
+    if (!agent.manifest().has_permission("exec")) return;
+    const exec::ExecSettings& settings = agent.exec_settings();
+    out.key("exec");
+    out->StartObject();
+    out.key("allow");
+    out->StartArray();
+    for (const auto& name : settings.allow) out->String(name.c_str());
+    out->EndArray();
+    out.field("network", settings.network);
+    out.field("max_timeout_seconds", settings.max_timeout_seconds);
+    std::string why;
+    out.field("sandbox", isolation::exec_sandbox_available(why) ? std::string("bwrap")
+                         : settings.allow_unsandboxed         ? "none: " + why
+                                                              : "unavailable (exec refused): " + why);
+    out->EndObject();
+}
+
 void write_isolation(JsonWriter& out, const plugins::PluginRecord& record) {
     if (!record.agent) return;
+    write_exec(out, *record.agent);
     out.field("isolation", plugins::to_string(record.agent->isolation()));
     out.key("max_concurrency");
     out->Int(record.agent->max_concurrency());
@@ -80,7 +102,8 @@ http::HttpResponse list_agents(const ApiContext& context) {
     for (const auto& [domain, names] : by_domain) out.string_array(domain, names);
     out->EndObject();
     // agent_name null routes through the supervisors when any agent is loaded.
-    out.field("workflow_routing", context.router != nullptr && !context.router->agents().empty());
+    auto router = context.router != nullptr ? context.router->get() : nullptr;
+    out.field("workflow_routing", router != nullptr && !router->agents().empty());
     // Tokens each agent used since this host started (in memory).
     out.key("llm_usage");
     out->StartObject();
@@ -94,7 +117,7 @@ http::HttpResponse list_agents(const ApiContext& context) {
 }
 
 http::HttpResponse describe_agent(const ApiContext& context, const std::string& name) {
-    const plugins::PluginRecord* record = context.registry.find(name);
+    auto record = context.registry.find(name);
     if (record == nullptr) throw http::ApiError(404, "AgentNotFound", "no agent named '" + name + "'");
     JsonWriter out;
     out->StartObject();
@@ -130,7 +153,7 @@ http::HttpResponse describe_agent(const ApiContext& context, const std::string& 
 // of the plugin) for the next runs, after the old one finishes its runs; a
 // crash-looping agent is tried again at once.
 http::HttpResponse reload_plugin(const ApiContext& context, const std::string& name) {
-    const plugins::PluginRecord* record = context.registry.find(name);
+    auto record = context.registry.find(name);
     if (record == nullptr) throw http::ApiError(404, "AgentNotFound", "no agent named '" + name + "'");
     if (!record->agent)
         throw http::ApiError(409, "AgentUnavailable", "agent '" + name + "' is not loaded: " + record->reason);

@@ -7,7 +7,7 @@
 #include "http/stream_hub.hpp"
 #include "llm/llm_service.hpp"
 #include "plugins/agent_registry.hpp"
-#include "routing/task_router.hpp"
+#include "routing/router_slot.hpp"
 #include "runs/run_service.hpp"
 #include "runs/workflow_service.hpp"
 #include "runs/worker_pool.hpp"
@@ -35,7 +35,7 @@ struct ApiContext {
     bool unready_when_writes_fail = false;
     // Set by main after construction.
     runs::WorkflowService* workflows = nullptr;
-    const routing::TaskRouter* router = nullptr;  // null: routing not available
+    const routing::RouterSlot* router = nullptr;  // null: routing not available
     // Null in hosts without an LLM layer: /health then says not_configured.
     llm::LlmService* llm = nullptr;
     // API keys (/admin/keys); null in hosts without a store of keys.

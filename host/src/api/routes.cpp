@@ -3,6 +3,7 @@
 #include "api/agents_api.hpp"
 #include "api/health_api.hpp"
 #include "api/metrics_api.hpp"
+#include "api/run_waits_api.hpp"
 #include "api/seed003_api.hpp"
 #include "api/invoke_api.hpp"
 #include "api/keys_api.hpp"
@@ -20,6 +21,7 @@ void add_routes(http::Router& router, ApiContext& context) {
     add_health_routes(router, context);
     add_metrics_routes(router, context);
     add_seed003_routes(router, context);
+    add_run_wait_routes(router, context);
     add_agent_routes(router, context);
     add_invoke_routes(router, context);
     add_run_routes(router, context);

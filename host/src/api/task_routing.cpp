@@ -48,10 +48,11 @@ std::string routing_json(const routing::RouteDecision& decision) {
 
 void route_if_unnamed(ApiContext& context, runs::InvokeRequest& request, const std::string& field) {
     if (!request.agent_name.empty()) return;
-    if (context.router == nullptr || context.router->agents().empty())
+    auto router = context.router != nullptr ? context.router->get() : nullptr;
+    if (router == nullptr || router->agents().empty())
         throw http::ApiError(422, "NoAgentFits", "no agent is enabled on this host to route the task to",
                              {{field, "name an agent; GET /agents lists them"}});
-    routing::RouteDecision decision = context.router->route(request.task, context.llm);
+    routing::RouteDecision decision = router->route(request.task, context.llm);
     if (!decision.routed) {
         std::string best;
         std::vector<http::ErrorDetail> details;

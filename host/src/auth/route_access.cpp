@@ -37,6 +37,7 @@ const std::vector<Rule>& rules() {
         // Starts a run, though EventSource can only GET.
         {"GET", "/agent/stream", kCreatesRuns},
         {"POST", "/runs", kCreatesRuns},
+        {"POST", "/runs/wait", kCreatesRuns},
         {"POST", "/api/v1/process", kCreatesRuns},
         {"POST", "/api/v1/webhook/retry/*", kInvokes},
         // Makes the host send a signed request: a developer's tool, not a sender's.
@@ -45,6 +46,8 @@ const std::vector<Rule>& rules() {
         {"POST", "/workflows", kCreatesRuns},
         {"POST", "/pipelines", kCreatesRuns},
         {"POST", "/runs/*/cancel", kCancels},
+        {"POST", "/runs/cancel", kCancels},
+        {"DELETE", "/runs/*", kCancels},
         // Seed 003's paths.
         {"POST", "/thread/*/agent/start", kCreatesRuns},
         {"POST", "/threads/*/agent/start", kCreatesRuns},

@@ -171,6 +171,30 @@ void apply_auth(HostConfig& config, const rapidjson::Value& auth, const fs::path
         for (const auto& entry : map->GetObject()) j.scope_map[entry.name.GetString()] = entry.value.GetString();
 }
 
+// agents.<name>.exec; the schema has checked the types.
+void apply_exec(exec::ExecSettings& exec, const rapidjson::Value& object, const fs::path& base,
+                const std::string& agent_field) {
+    if (const auto* allow = json::get_member(object, "allow"))
+        for (const auto& name : allow->GetArray()) exec.allow.emplace_back(name.GetString());
+    if (const auto* env = json::get_member(object, "env"))
+        for (const auto& entry : env->GetObject()) {
+            std::string name = entry.name.GetString();
+            // RapidJSON's schema regex cannot say this; a name execve would
+            // pass on but no program could read is the operator's typo.
+            bool valid = !name.empty() && !(name[0] >= '0' && name[0] <= '9') &&
+                         name.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") ==
+                             std::string::npos;
+            if (!valid)
+                throw ConfigError(agent_field + "exec/env: '" + name + "' is not a variable name ([A-Za-z_][A-Za-z0-9_]*)");
+            exec.env[name] = entry.value.GetString();
+        }
+    if (const auto* v = json::get_member(object, "network")) exec.network = v->GetBool();
+    if (const auto* v = json::get_member(object, "max_timeout_seconds")) exec.max_timeout_seconds = v->GetDouble();
+    if (const auto* v = json::get_member(object, "allow_unsandboxed")) exec.allow_unsandboxed = v->GetBool();
+    if (const auto* paths = json::get_member(object, "read_only_paths"))
+        for (const auto& path : paths->GetArray()) exec.read_only_paths.push_back(resolve_against(path.GetString(), base));
+}
+
 }  // namespace
 
 void apply_config_file(HostConfig& config, const std::string& path) {
@@ -232,6 +256,8 @@ void apply_config_file(HostConfig& config, const std::string& path) {
                 if (const auto* v = json::get_member(*limits, "cpu_seconds")) settings.cpu_seconds = v->GetInt64();
                 if (const auto* v = json::get_member(*limits, "open_files")) settings.open_files = v->GetInt64();
             }
+            if (const auto* exec = json::get_member(entry.value, "exec"))
+                apply_exec(settings.exec, *exec, base, path + ": /agents/" + entry.name.GetString() + "/");
             if (const auto* v = json::get_member(entry.value, "config")) {
                 auto copy = std::make_shared<rapidjson::Document>();
                 copy->CopyFrom(*v, copy->GetAllocator());

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "auth/auth_settings.hpp"
+#include "exec/exec_settings.hpp"
 #include "llm/llm_settings.hpp"
 #include "util/log.hpp"
 #include "webhooks/webhook_settings.hpp"
@@ -38,6 +39,9 @@ struct AgentSettings {
     // Limits of the agent's runner process (process mode); < 0: the default.
     long long memory_mb = -1, cpu_seconds = -1, open_files = -1;
     int max_concurrency = 0;  // invokes of this agent at once; 0: no bound
+    // agents.<name>.exec: what the agent may run (needs the manifest's
+    // "exec" permission too).
+    exec::ExecSettings exec;
 };
 
 struct OrchestrationSettings {

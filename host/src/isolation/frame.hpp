@@ -16,15 +16,16 @@ namespace agenthost::isolation {
 
 enum class FrameKind : uint8_t {
     // host -> runner
-    create = 1,   // fields: library path, config JSON
+    create = 1,   // fields: library path, config JSON, permissions ("events,llm,")
     invoke = 2,   // fields: input JSON
     reply = 3,    // a callback's answer; fields: status, value
     token = 4,    // one streamed LLM token for a pending llm_stream call; fields: token
     shutdown = 5,
+    cancel = 6,   // the invoke's run was cancelled; no fields (the runner answers is_cancelled itself)
     // runner -> host
     ready = 10,     // fields: name, version, ABI version (decimal)
     failed = 11,    // create failed; fields: message
-    callback = 12,  // fields: callback name, arguments...
+    callback = 12,  // fields: callback name, arguments...; call id 0: no reply wanted (set_result, set_error, emit_event)
     log = 13,       // fields: level (decimal), message; no reply
     done = 14,      // an invoke returned; fields: status (decimal)
 };

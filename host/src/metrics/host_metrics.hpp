@@ -42,6 +42,12 @@ struct HostMetrics {
                             Family::Type::histogram, {}, duration_buckets()};
     Family db_failed_batches{"agenthost_db_failed_batches_total", "Group commits the database refused.",
                              Family::Type::counter, {}};
+    Family exec_commands{"agenthost_exec_commands_total",
+                         "Programs agents asked the exec service to run, by agent and outcome (exited, timed_out, "
+                         "truncated, signalled, cancelled, refused, failed).",
+                         Family::Type::counter, {"agent", "outcome"}};
+    Family exec_duration{"agenthost_exec_duration_seconds", "Time one program of the exec service ran, by agent.",
+                         Family::Type::histogram, {"agent"}, duration_buckets()};
 };
 
 HostMetrics& host_metrics();

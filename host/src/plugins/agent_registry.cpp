@@ -1,5 +1,7 @@
 #include "plugins/agent_registry.hpp"
 
+#include "exec/workspace.hpp"
+#include "isolation/bubblewrap.hpp"
 #include "json/json_util.hpp"
 #include "plugins/runner_sandbox.hpp"
 #include "util/log.hpp"
@@ -91,10 +93,101 @@ std::optional<std::string> effective_config(const Manifest& manifest, const rapi
     return json::serialize(merged);
 }
 
-std::unique_ptr<AgentRegistry> AgentRegistry::discover(const std::vector<std::string>& directories,
-                                                       const std::map<std::string, AgentSettings>& agents,
-                                                       const IsolationPolicy& policy) {
-    auto registry = std::make_unique<AgentRegistry>();
+namespace {
+
+std::string exec_fingerprint(const exec::ExecSettings& exec) {
+    std::string text = "allow:";
+    for (const auto& name : exec.allow) text += name + ",";
+    text += ";env:";
+    for (const auto& [name, value] : exec.env) text += name + "=" + value + ",";
+    text += ";ro:";
+    for (const auto& path : exec.read_only_paths) text += path + ",";
+    return text + ";net:" + std::to_string(exec.network) + ";max:" + std::to_string(exec.max_timeout_seconds) +
+           ";unsandboxed:" + std::to_string(exec.allow_unsandboxed);
+}
+
+std::string fingerprint_of(const Manifest& manifest, const std::string& config, Isolation isolation,
+                           const RunnerSandbox& sandbox, const AgentSettings& settings) {
+    std::string text = json::serialize(*manifest.document) + "\n" + config + "\n" + to_string(isolation);
+    text += "\nbwrap:" + std::to_string(sandbox.use_bwrap) + ";net:" + std::to_string(sandbox.network) +
+            ";mem:" + std::to_string(sandbox.limits.memory_mb) + ";cpu:" + std::to_string(sandbox.limits.cpu_seconds) +
+            ";files:" + std::to_string(sandbox.limits.open_files) +
+            ";crashes:" + std::to_string(sandbox.crash_loop.max_crashes) + "/" +
+            std::to_string(sandbox.crash_loop.window_seconds) + "/" + std::to_string(sandbox.crash_loop.cooldown_seconds);
+    for (const auto& directory : sandbox.writable_dirs) text += ";rw:" + directory;
+    text += "\nconcurrency:" + std::to_string(settings.max_concurrency) + "\nexec:" + exec_fingerprint(settings.exec);
+    return text;
+}
+
+// The previous catalogue's loaded agent of this name, when it was loaded
+// exactly so (same fingerprint): a reload keeps it, runner and all.
+std::shared_ptr<LoadedAgent> reusable(const AgentRegistry::Catalogue* previous, const std::string& name,
+                                      const std::string& fingerprint) {
+    if (previous == nullptr) return nullptr;
+    auto found = previous->by_name.find(name);
+    if (found == previous->by_name.end()) return nullptr;
+    const PluginRecord& old = previous->plugins[found->second];
+    if (old.state != PluginState::loaded || old.fingerprint != fingerprint) return nullptr;
+    return old.agent;
+}
+
+// Loads (or keeps) one enabled plugin whose manifest is good.
+void load_enabled(PluginRecord& record, const AgentSettings& settings, const IsolationPolicy& policy,
+                  const AgentRegistry::Catalogue* previous) {
+    std::string error;
+    Isolation isolation = isolation_of(*record.manifest, settings, policy);
+    auto config = effective_config(*record.manifest, settings.config.get(), error);
+    if (!config) {
+        record.reason = error;
+        return;
+    }
+    RunnerSandbox sandbox;
+    std::string workspace_root;
+    if (record.manifest->has_permission("exec")) {
+        // Made now so a sandboxed runner can bind it writable.
+        workspace_root = exec::agent_workspace_root(policy.workspaces_dir, record.name);
+        std::error_code ignored;
+        fs::create_directories(workspace_root, ignored);
+        sandbox.writable_dirs.push_back(workspace_root);
+        std::string why;
+        if (!isolation::exec_sandbox_available(why))
+            log::warn(settings.exec.allow_unsandboxed ? "exec sandbox unavailable: the agent's programs run unconfined "
+                                                        "(agents.<name>.exec.allow_unsandboxed)"
+                                                      : "exec sandbox unavailable: the agent's exec calls will be refused",
+                      {{"agent", record.name}, {"reason", why}});
+    }
+    std::string why_not;
+    if (isolation == Isolation::process) {
+        sandbox.use_bwrap = policy.sandbox && bwrap_available(why_not);
+        sandbox.network = record.manifest->has_permission("http");
+        sandbox.crash_loop = policy.crash_loop;
+        if (settings.memory_mb >= 0) sandbox.limits.memory_mb = settings.memory_mb;
+        if (settings.cpu_seconds >= 0) sandbox.limits.cpu_seconds = settings.cpu_seconds;
+        if (settings.open_files >= 0) sandbox.limits.open_files = settings.open_files;
+    }
+    record.fingerprint = fingerprint_of(*record.manifest, *config, isolation, sandbox, settings);
+    if (auto kept = reusable(previous, record.name, record.fingerprint)) {
+        record.agent = std::move(kept);
+        record.state = PluginState::loaded;
+        return;
+    }
+    if (isolation == Isolation::process && policy.sandbox && !sandbox.use_bwrap)
+        log::warn("plugin runner starts without a sandbox", {{"agent", record.name}, {"reason", why_not}});
+    record.agent = LoadedAgent::load(*record.manifest, *config, error, isolation, sandbox);
+    if (!record.agent) {
+        record.reason = error;
+        return;
+    }
+    record.agent->set_max_concurrency(settings.max_concurrency);
+    record.agent->set_exec(settings.exec, workspace_root);
+    record.state = PluginState::loaded;
+}
+
+std::shared_ptr<AgentRegistry::Catalogue> build_catalogue(const std::vector<std::string>& directories,
+                                                          const std::map<std::string, AgentSettings>& agents,
+                                                          const IsolationPolicy& policy,
+                                                          const AgentRegistry::Catalogue* previous) {
+    auto catalogue = std::make_shared<AgentRegistry::Catalogue>();
     for (const std::string& path : manifest_files(directories)) {
         PluginRecord record;
         record.manifest_path = path;
@@ -104,79 +197,125 @@ std::unique_ptr<AgentRegistry> AgentRegistry::discover(const std::vector<std::st
                                                 : fs::path(path).parent_path().filename().string();
         auto settings = agents.find(record.name);
         bool enabled = settings != agents.end() && settings->second.enabled;
+        record.require_approval = settings != agents.end() && settings->second.require_approval;
         if (!read.manifest) {
             // A broken plugin nobody enabled is no fault of the host's.
             if (!enabled) record.state = PluginState::disabled;
             record.reason = enabled ? read.error : "not enabled in the host config; its manifest is broken too: " + read.error;
-        } else if (registry->by_name_.count(record.name) != 0) {
+        } else if (catalogue->by_name.count(record.name) != 0) {
             record.reason = "duplicate agent name '" + record.name + "': already provided by " +
-                            registry->plugins_[registry->by_name_[record.name]].manifest_path;
+                            catalogue->plugins[catalogue->by_name[record.name]].manifest_path;
         } else {
             record.manifest = std::move(read.manifest);
             if (!enabled) {
                 record.state = PluginState::disabled;
                 record.reason = "not enabled in the host config (agents." + record.name + ".enabled)";
             } else {
-                std::string error;
-                Isolation isolation = isolation_of(*record.manifest, settings->second, policy);
-                auto config = effective_config(*record.manifest, settings->second.config.get(), error);
-                RunnerSandbox sandbox;
-                if (isolation == Isolation::process) {
-                    std::string why_not;
-                    sandbox.use_bwrap = policy.sandbox && bwrap_available(why_not);
-                    sandbox.network = record.manifest->has_permission("http");
-                    sandbox.crash_loop = policy.crash_loop;
-                    const AgentSettings& agent = settings->second;
-                    if (agent.memory_mb >= 0) sandbox.limits.memory_mb = agent.memory_mb;
-                    if (agent.cpu_seconds >= 0) sandbox.limits.cpu_seconds = agent.cpu_seconds;
-                    if (agent.open_files >= 0) sandbox.limits.open_files = agent.open_files;
-                    if (policy.sandbox && !sandbox.use_bwrap)
-                        log::warn("plugin runner starts without a sandbox",
-                                  {{"agent", record.name}, {"reason", why_not}});
-                }
-                if (config) record.agent = LoadedAgent::load(*record.manifest, *config, error, isolation, sandbox);
-                if (record.agent) record.agent->set_max_concurrency(settings->second.max_concurrency);
-                if (record.agent) record.state = PluginState::loaded;
-                else record.reason = error;
+                load_enabled(record, settings->second, policy, previous);
             }
         }
-        report(record);
-        if (!registry->by_name_.count(record.name)) registry->by_name_[record.name] = registry->plugins_.size();
-        registry->plugins_.push_back(std::move(record));
+        if (!catalogue->by_name.count(record.name)) catalogue->by_name[record.name] = catalogue->plugins.size();
+        catalogue->plugins.push_back(std::move(record));
     }
     // An agent the operator enabled but no directory provides is a failure
     // too: it would otherwise vanish without a word.
     for (const auto& [name, settings] : agents) {
-        if (!settings.enabled || registry->by_name_.count(name)) continue;
+        if (!settings.enabled || catalogue->by_name.count(name)) continue;
         PluginRecord record;
         record.name = name;
         std::string searched;
         for (const auto& directory : directories) searched += (searched.empty() ? "" : ", ") + directory;
         record.reason = "enabled in the host config but no plugin named '" + name + "' was found in: " +
                         (searched.empty() ? "(no plugin directories)" : searched);
-        report(record);
-        registry->by_name_[name] = registry->plugins_.size();
-        registry->plugins_.push_back(std::move(record));
+        catalogue->by_name[name] = catalogue->plugins.size();
+        catalogue->plugins.push_back(std::move(record));
     }
+    return catalogue;
+}
+
+}  // namespace
+
+std::unique_ptr<AgentRegistry> AgentRegistry::discover(const std::vector<std::string>& directories,
+                                                       const std::map<std::string, AgentSettings>& agents,
+                                                       const IsolationPolicy& policy) {
+    auto registry = std::make_unique<AgentRegistry>();
+    // Nothing executes yet: workspaces still here were left by a host that
+    // died mid-run, and belong to no one.
+    std::error_code ignored;
+    for (fs::directory_iterator agent(policy.workspaces_dir, ignored), end; !ignored && agent != end; agent.increment(ignored))
+        for (fs::directory_iterator run(agent->path(), ignored), none; !ignored && run != none; run.increment(ignored))
+            fs::remove_all(run->path(), ignored);
+    ignored.clear();
+    auto catalogue = build_catalogue(directories, agents, policy, nullptr);
+    for (const auto& record : catalogue->plugins) report(record);
+    registry->catalogue_ = std::move(catalogue);
     return registry;
 }
 
-const PluginRecord* AgentRegistry::find(const std::string& name) const {
-    auto found = by_name_.find(name);
-    return found == by_name_.end() ? nullptr : &plugins_[found->second];
+ReloadSummary AgentRegistry::reload(const std::vector<std::string>& directories,
+                                    const std::map<std::string, AgentSettings>& agents,
+                                    const IsolationPolicy& policy) {
+    std::shared_ptr<const Catalogue> previous = snapshot();
+    // Loading happens outside the lock: readers keep the old catalogue
+    // meanwhile.
+    std::shared_ptr<const Catalogue> next = build_catalogue(directories, agents, policy, previous.get());
+    ReloadSummary summary;
+    auto was_loaded = [&previous](const std::string& name) -> std::shared_ptr<LoadedAgent> {
+        auto found = previous->by_name.find(name);
+        if (found == previous->by_name.end()) return nullptr;
+        const PluginRecord& old = previous->plugins[found->second];
+        return old.state == PluginState::loaded ? old.agent : nullptr;
+    };
+    for (const auto& record : next->plugins) {
+        auto old = was_loaded(record.name);
+        if (record.state == PluginState::loaded) {
+            if (!old) summary.added.push_back(record.name);
+            else if (old == record.agent) summary.kept.push_back(record.name);
+            else summary.reloaded.push_back(record.name);
+        } else {
+            if (record.state == PluginState::failed) summary.failed.push_back(record.name);
+            if (old) summary.removed.push_back(record.name);
+        }
+        // Only what changed is worth a line.
+        if (!(old && old == record.agent)) report(record);
+    }
+    for (const auto& old : previous->plugins)
+        if (old.state == PluginState::loaded && next->by_name.count(old.name) == 0) summary.removed.push_back(old.name);
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        catalogue_ = std::move(next);
+    }
+    return summary;
+}
+
+std::shared_ptr<const AgentRegistry::Catalogue> AgentRegistry::snapshot() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return catalogue_;
+}
+
+std::vector<PluginRecord> AgentRegistry::plugins() const { return snapshot()->plugins; }
+
+std::shared_ptr<const PluginRecord> AgentRegistry::find(const std::string& name) const {
+    std::shared_ptr<const Catalogue> catalogue = snapshot();
+    auto found = catalogue->by_name.find(name);
+    if (found == catalogue->by_name.end()) return nullptr;
+    // Shares ownership of the whole catalogue, so the record outlives a swap.
+    return std::shared_ptr<const PluginRecord>(catalogue, &catalogue->plugins[found->second]);
 }
 
 std::vector<std::shared_ptr<LoadedAgent>> AgentRegistry::loaded_agents() const {
+    std::shared_ptr<const Catalogue> catalogue = snapshot();
     std::vector<std::shared_ptr<LoadedAgent>> agents;
-    for (const auto& [name, index] : by_name_) {
-        if (plugins_[index].state == PluginState::loaded) agents.push_back(plugins_[index].agent);
+    for (const auto& [name, index] : catalogue->by_name) {
+        if (catalogue->plugins[index].state == PluginState::loaded) agents.push_back(catalogue->plugins[index].agent);
     }
     return agents;
 }
 
 size_t AgentRegistry::count(PluginState state) const {
-    return static_cast<size_t>(
-        std::count_if(plugins_.begin(), plugins_.end(), [&](const PluginRecord& r) { return r.state == state; }));
+    std::shared_ptr<const Catalogue> catalogue = snapshot();
+    return static_cast<size_t>(std::count_if(catalogue->plugins.begin(), catalogue->plugins.end(),
+                                             [&](const PluginRecord& r) { return r.state == state; }));
 }
 
 }  // namespace agenthost::plugins

@@ -1,6 +1,8 @@
 // Every plugin the host found, in what state and why: the catalogue behind
-// /agents and /plugins. Built once at start; read-only afterwards, so
-// lookups need no lock.
+// /agents and /plugins. Built at start and again on SIGHUP (reload): the new
+// catalogue replaces the old one whole, so a reader always sees one
+// consistent catalogue, and runs in flight keep the LoadedAgent they
+// started on (a shared_ptr) until they end.
 #pragma once
 
 #include "config/host_config.hpp"
@@ -10,6 +12,7 @@
 
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,6 +29,19 @@ struct PluginRecord {
     std::string reason;  // why it is disabled or failed
     std::optional<Manifest> manifest;
     std::shared_ptr<LoadedAgent> agent;  // set when loaded
+    // agents.<name>.require_approval: every run waits for a person first.
+    // On the record, not the agent, so a reload changes it without
+    // reloading the agent.
+    bool require_approval = false;
+    // Everything that decided how the agent was loaded (manifest, effective
+    // config, isolation, limits, exec settings); a reload keeps the loaded
+    // agent when it is unchanged.
+    std::string fingerprint;
+};
+
+// What changed in a reload, by agent name.
+struct ReloadSummary {
+    std::vector<std::string> added, removed, reloaded, kept, failed;
 };
 
 // Which plugins run in a runner process when neither the manifest nor the
@@ -35,6 +51,9 @@ struct IsolationPolicy {
     std::string first_party_dir;  // auto: plugins under it run in process, others in a runner
     bool sandbox = true;          // runners under bubblewrap where it works
     CrashLoopPolicy crash_loop;
+    // Where runs of agents with the "exec" permission get their workspace
+    // (<data dir>/workspaces); one folder per agent under it.
+    std::string workspaces_dir = "workspaces";
 };
 
 class AgentRegistry {
@@ -46,15 +65,31 @@ class AgentRegistry {
                                                    const std::map<std::string, AgentSettings>& agents,
                                                    const IsolationPolicy& policy = {});
 
-    const std::vector<PluginRecord>& plugins() const { return plugins_; }
-    const PluginRecord* find(const std::string& name) const;
+    // Reads the directories again with new settings and swaps the catalogue:
+    // agents newly enabled are loaded, disabled ones dropped, ones whose
+    // manifest or settings changed loaded anew, unchanged ones kept as they
+    // are. Runs in flight finish on the instance they started on.
+    ReloadSummary reload(const std::vector<std::string>& directories,
+                         const std::map<std::string, AgentSettings>& agents, const IsolationPolicy& policy);
+
+    // Copies of the current catalogue's records; a reload does not change
+    // what a caller already holds.
+    std::vector<PluginRecord> plugins() const;
+    std::shared_ptr<const PluginRecord> find(const std::string& name) const;
     // Loaded agents, sorted by name.
     std::vector<std::shared_ptr<LoadedAgent>> loaded_agents() const;
     size_t count(PluginState state) const;
 
+    struct Catalogue {
+        std::vector<PluginRecord> plugins;
+        std::map<std::string, size_t> by_name;
+    };
+
   private:
-    std::vector<PluginRecord> plugins_;
-    std::map<std::string, size_t> by_name_;
+    std::shared_ptr<const Catalogue> snapshot() const;
+
+    mutable std::mutex mutex_;
+    std::shared_ptr<const Catalogue> catalogue_ = std::make_shared<Catalogue>();
 };
 
 // Merges the manifest's default_config with the operator's config (operator

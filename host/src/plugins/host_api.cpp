@@ -1,6 +1,8 @@
 // The host service table (abi.h's agenthost_host_api): the only way plugin
 // code reaches the host. Every callback is noexcept, checks the manifest's
 // permissions, and reports failure as a status plus last_error.
+#include "exec/exec_service.hpp"
+#include "isolation/event_rules.hpp"
 #include "json/json_util.hpp"
 #include "llm/http_transport.hpp"
 #include "llm/request_json.hpp"
@@ -51,15 +53,7 @@ bool is_json(const std::string& text) {
 
 // Plugins may emit their own event types, but the run.* lifecycle belongs to
 // the host: a plugin must not be able to claim a run finished.
-bool is_plugin_event_type(const std::string& type) {
-    // llm.* (tokens, usage) is the host's accounting, not the plugin's.
-    if (type.empty() || type.size() > 64 || type.rfind("run.", 0) == 0 || type.rfind("llm.", 0) == 0) return false;
-    for (char c : type) {
-        bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.';
-        if (!ok) return false;
-    }
-    return type.front() >= 'a' && type.front() <= 'z';
-}
+using isolation::is_plugin_event_type;
 
 void on_log(agenthost_host_agent_ptr handle, agenthost_log_level level, agenthost_str message) noexcept {
     try {
@@ -366,6 +360,43 @@ agenthost_status on_request_approval(agenthost_host_run_ptr handle, agenthost_st
     }
 }
 
+agenthost_status exec_status(exec::ExecStatus status) {
+    switch (status) {
+        case exec::ExecStatus::ok: return AGENTHOST_OK;
+        case exec::ExecStatus::denied: return AGENTHOST_ERROR_PERMISSION_DENIED;
+        case exec::ExecStatus::unavailable: return AGENTHOST_ERROR_UNAVAILABLE;
+        case exec::ExecStatus::cancelled: return AGENTHOST_ERROR_CANCELLED;
+        // The plugin built the request: its failure, not the caller's 422.
+        case exec::ExecStatus::bad_request:
+        case exec::ExecStatus::failed: return AGENTHOST_ERROR_FAILED;
+    }
+    return AGENTHOST_ERROR_FAILED;
+}
+
+agenthost_status on_exec(agenthost_host_run_ptr handle, agenthost_str request, agenthost_str* out) noexcept {
+    RunContext& run = run_of(handle);
+    try {
+        agenthost_status status;
+        if (!permitted(run, "exec", "exec", status)) return status;
+        if (out == nullptr) return fail(run, AGENTHOST_ERROR_INVALID_INPUT, "exec needs an output pointer");
+        exec::ExecCall call;
+        call.agent = run.agent.name();
+        call.settings = &run.agent.exec_settings();
+        call.workspace = run.workspace;
+        call.should_stop = [&run] { return run.cancelled.load() || run.abandoned.load(); };
+        call.emit = [&run](const std::string& type, const std::string& data) { run.services.emit_event(type, data); };
+        exec::ExecAnswer answer = exec::run_exec(call, text_of(request));
+        if (answer.status != exec::ExecStatus::ok) return fail(run, exec_status(answer.status), answer.error);
+        std::lock_guard<std::mutex> lock(run.mutex);
+        *out = view_of(run.keep(std::move(answer.response_json)));
+        return AGENTHOST_OK;
+    } catch (const std::exception& e) {
+        return fail(run, AGENTHOST_ERROR_FAILED, std::string("exec failed: ") + e.what());
+    } catch (...) {
+        return AGENTHOST_ERROR_FAILED;
+    }
+}
+
 }  // namespace
 
 void set_llm_client(llm::LlmClient* client) { configured_llm.store(client); }
@@ -389,6 +420,7 @@ const agenthost_host_api& host_api() {
         &on_llm_stream,
         &on_http_request,
         &on_request_approval,
+        &on_exec,
     };
     return table;
 }

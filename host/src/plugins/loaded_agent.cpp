@@ -72,30 +72,43 @@ LoadedAgent::~LoadedAgent() {
 
 namespace {
 
+// Adds `"name": value_json` at the end of the input object, rather than
+// re-parsing it.
+std::string with_member(const std::string& input_json, const char* name, const std::string& value_json) {
+    size_t end = input_json.find_last_of('}');
+    if (end == std::string::npos) return input_json;
+    bool empty_object = input_json.find_first_not_of(" \t\r\n", input_json.find('{') + 1) == end;
+    return input_json.substr(0, end) + (empty_object ? "" : ",") + "\"" + name + "\":" + value_json +
+           input_json.substr(end);
+}
+
 // An agent with the llm permission learns which provider serves it, so a
 // text agent knows whether to ask the LLM or use its offline algorithm:
-// input.llm = {"provider", "model", "fallback"}. Spliced into the object's
-// end rather than re-parsing it.
+// input.llm = {"provider", "model", "fallback"}.
 std::string with_llm_info(const Manifest& manifest, const std::string& input_json) {
     llm::LlmClient* client = llm_client();
     if (client == nullptr || !manifest.has_permission("llm")) return input_json;
-    size_t end = input_json.find_last_of('}');
-    if (end == std::string::npos) return input_json;
     llm::ProviderChoice choice = client->choice(manifest.name);
     rapidjson::Document info(rapidjson::kObjectType);
     auto& allocator = info.GetAllocator();
     info.AddMember("provider", json::string_value(choice.provider, allocator), allocator);
     info.AddMember("model", json::string_value(choice.model, allocator), allocator);
     info.AddMember("fallback", json::string_value(manifest.llm_fallback, allocator), allocator);
-    bool empty_object = input_json.find_first_not_of(" \t\r\n", input_json.find('{') + 1) == end;
-    return input_json.substr(0, end) + (empty_object ? "" : ",") + "\"llm\":" + json::serialize(info) +
-           input_json.substr(end);
+    return with_member(input_json, "llm", json::serialize(info));
+}
+
+// An agent with the exec permission learns where its run's workspace is.
+std::string with_workspace(const std::string& workspace, const std::string& input_json) {
+    if (workspace.empty()) return input_json;
+    rapidjson::Document path;
+    path.SetString(workspace.data(), static_cast<rapidjson::SizeType>(workspace.size()), path.GetAllocator());
+    return with_member(input_json, "workspace", json::serialize(path));
 }
 
 }  // namespace
 
 InvokeOutcome LoadedAgent::invoke(RunContext& run, const std::string& raw_input_json) const {
-    const std::string input_json = with_llm_info(manifest_, raw_input_json);
+    const std::string input_json = with_workspace(run.workspace, with_llm_info(manifest_, raw_input_json));
     // agents.<name>.max_concurrency: a slot is held for the plugin call.
     struct Slot {
         const LoadedAgent& agent;

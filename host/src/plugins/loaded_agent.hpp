@@ -3,6 +3,7 @@
 // as anyone (a run, the registry) holds it.
 #pragma once
 
+#include "exec/exec_settings.hpp"
 #include "plugins/manifest.hpp"
 #include "plugins/run_context.hpp"
 #include "plugins/runner_client.hpp"
@@ -38,6 +39,15 @@ class LoadedAgent {
     static std::shared_ptr<LoadedAgent> load(const Manifest& manifest, const std::string& config_json,
                                              std::string& error, Isolation isolation = Isolation::in_process,
                                              const RunnerSandbox& sandbox = {});
+
+    // What the agent may run through the exec service, and the folder its
+    // runs' workspaces are made in (agents with the "exec" permission).
+    void set_exec(exec::ExecSettings settings, std::string workspace_root) {
+        exec_settings_ = std::move(settings);
+        workspace_root_ = std::move(workspace_root);
+    }
+    const exec::ExecSettings& exec_settings() const { return exec_settings_; }
+    const std::string& workspace_root() const { return workspace_root_; }
 
     // At most `limit` invokes at once (0: no bound); the others wait.
     void set_max_concurrency(int limit) { max_concurrency_ = limit; }
@@ -84,6 +94,8 @@ class LoadedAgent {
     uint32_t reported_abi_version_ = 0;
     std::unique_ptr<RunnerClient> runner_;  // process mode: the library is loaded there, not here
     int max_concurrency_ = 0;
+    exec::ExecSettings exec_settings_;
+    std::string workspace_root_;
     mutable std::mutex slots_mutex_;
     mutable std::condition_variable slot_free_;
     mutable int invoking_ = 0;

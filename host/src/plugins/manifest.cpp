@@ -78,6 +78,7 @@ ManifestResult read_manifest(const std::string& path) {
     manifest.domain = json::get_string(*document, "domain");
     manifest.description = json::get_string(*document, "description");
     manifest.isolation = json::get_string(*document, "isolation");
+    if (const auto* timeout = json::get_member(*document, "timeout_seconds")) manifest.timeout_seconds = timeout->GetDouble();
     manifest.llm_fallback = json::get_string(*document, "llm_fallback", "fail");
     manifest.keywords = string_list(*document, "keywords");
     manifest.permissions = string_list(*document, "permissions");

@@ -31,6 +31,8 @@ struct Manifest {
     std::vector<std::string> permissions;
     std::vector<ApprovalRule> approval_required;
     std::string isolation;
+    // The author's default per-run time limit; < 0 when the manifest has none.
+    double timeout_seconds = -1;
     // What the agent does when its LLM provider fails: "fail" the run (the
     // default) or fall back to its "offline" algorithm. Passed to the agent
     // in its input's "llm" object.

@@ -33,6 +33,12 @@ class RunContext {
     const LoadedAgent& agent;
     RunServices& services;
     std::atomic<bool> cancelled{false};
+    // The run's private directory for the exec service (agents with the
+    // "exec" permission); empty otherwise. Set before invoke.
+    std::string workspace;
+    // Set when the invoke is over without waiting for the plugin (its
+    // runner died): a command it started through exec is killed too.
+    std::atomic<bool> abandoned{false};
 
     // Outcome, set through the callbacks; guarded by `mutex` because a
     // plugin may call back from threads of its own.

@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <vector>
 
 namespace agenthost::plugins {
 
@@ -157,7 +158,10 @@ std::shared_ptr<RunnerClient::Connection> RunnerClient::State::spawn(Identity& i
     timeval create_timeout{kCreateTimeoutSeconds, 0};
     setsockopt(connection->fd, SOL_SOCKET, SO_RCVTIMEO, &create_timeout, sizeof create_timeout);
     Frame reply;
-    bool answered = connection->send({FrameKind::create, 0, 0, {manifest.library_path, config_json}});
+    // The permissions let the runner send events it can check itself one way.
+    std::string permissions;
+    for (const auto& permission : manifest.permissions) permissions += permission + ",";
+    bool answered = connection->send({FrameKind::create, 0, 0, {manifest.library_path, config_json, permissions}});
     while (answered && (answered = isolation::read_frame(connection->fd, reply)) && reply.kind == FrameKind::log)
         log_from_plugin(manifest.name, reply);
     timeval no_timeout{0, 0};
@@ -410,6 +414,7 @@ Frame answer(RunContext& run, const Frame& call, RunnerClient::Connection& conne
         status = api.callback_run_llm_stream(handle, view(1), &forward_token, &forward, &out);
     } else if (name == "http_request") status = api.callback_run_http_request(handle, view(1), &out);
     else if (name == "request_approval") status = api.callback_run_request_approval(handle, view(1));
+    else if (name == "exec") status = api.callback_run_exec(handle, view(1), &out);
     else status = AGENTHOST_ERROR_FAILED;
     if (out.ptr != nullptr && status == AGENTHOST_OK) value = text_of(out);
     return {FrameKind::reply, call.invoke, call.call, {std::to_string(status), value}};
@@ -435,10 +440,24 @@ agenthost_status RunnerClient::invoke(RunContext& run, const std::string& input_
         connection->pending[id] = pending;
     }
     connection->send({FrameKind::invoke, id, 0, {input_json}});
+    // The runner answers is_cancelled from its own flag; this loop tells it
+    // (at once if the run was cancelled already, else within 100 ms).
+    bool cancel_sent = false;
+    auto forward_cancel = [&] {
+        if (cancel_sent || !run.cancelled.load()) return;
+        cancel_sent = connection->send({FrameKind::cancel, id, 0, {}});
+    };
+    forward_cancel();
+    run.abandoned = false;
+    // An exec call blocks until its command ends: it is answered on a thread
+    // of its own so the plugin's other callbacks (progress events, asking
+    // whether it was cancelled) are served meanwhile.
+    std::vector<std::thread> exec_calls;
     agenthost_status status = AGENTHOST_ERROR_FAILED;
     std::optional<std::chrono::steady_clock::time_point> cancelled_at;
     bool killed = false;
     for (;;) {
+        forward_cancel();
         std::unique_lock<std::mutex> lock(pending->mutex);
         pending->ready.wait_for(lock, std::chrono::milliseconds(100),
                                 [&] { return !pending->frames.empty() || !pending->crash.empty(); });
@@ -450,7 +469,12 @@ agenthost_status RunnerClient::invoke(RunContext& run, const std::string& input_
                 status = static_cast<agenthost_status>(std::atoi(frame.field(0).c_str()));
                 break;
             }
-            if (frame.kind == FrameKind::callback) connection->send(answer(run, frame, *connection));
+            if (frame.kind == FrameKind::callback && frame.field(0) == "exec")
+                exec_calls.emplace_back([&run, connection, frame = std::move(frame)] {
+                    connection->send(answer(run, frame, *connection));
+                });
+            else if (frame.kind == FrameKind::callback && frame.call == 0) answer(run, frame, *connection);  // one way
+            else if (frame.kind == FrameKind::callback) connection->send(answer(run, frame, *connection));
             continue;
         }
         if (!pending->crash.empty()) {
@@ -470,6 +494,12 @@ agenthost_status RunnerClient::invoke(RunContext& run, const std::string& input_
             killed = true;
         }
     }
+    // The run context must outlive every exec call answering for it. One
+    // still running now has nobody to answer to (the runner died, or the
+    // plugin returned without waiting for it, against the ABI), so its
+    // command is killed.
+    run.abandoned = true;
+    for (std::thread& call : exec_calls) call.join();
     {
         std::lock_guard<std::mutex> lock(connection->mutex);
         connection->pending.erase(id);

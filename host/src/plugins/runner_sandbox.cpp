@@ -65,6 +65,7 @@ std::vector<std::string> runner_command(const RunnerSandbox& sandbox, const std:
     std::vector<std::string> command = {kBwrap, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
                                         "--tmpfs", "/tmp", "--die-with-parent"};
     if (!sandbox.network) command.push_back("--unshare-net");
+    for (const auto& directory : sandbox.writable_dirs) command.insert(command.end(), {"--bind", directory, directory});
     command.insert(command.end(), {"--", runner, argument});
     return command;
 }

@@ -29,6 +29,9 @@ struct CrashLoopPolicy {
 struct RunnerSandbox {
     bool use_bwrap = false;  // bubblewrap found and working
     bool network = false;    // the plugin declares "http"
+    // Host directories the runner may write (the agent's exec workspaces),
+    // bound read-write at the same path.
+    std::vector<std::string> writable_dirs;
     RunnerLimits limits;
     CrashLoopPolicy crash_loop;
     // "bwrap: read-only filesystem, private /tmp, no network" or

@@ -46,9 +46,11 @@ std::string approval_document(const std::string& agent, const std::string& opera
 std::optional<std::string> approval_needed(const InvokeRequest& request, const plugins::AgentRegistry& registry,
                                            const RunSettings& settings) {
     const std::string& agent = request.agent_name;
-    const plugins::PluginRecord* record = registry.find(agent);
+    auto record = registry.find(agent);
     bool manifest_rules = record != nullptr && record->agent && !record->agent->manifest().approval_required.empty();
-    bool configured = settings.approval_required_agents.count(agent) > 0;
+    // The operator's agents.<name>.require_approval, as the catalogue in
+    // force says (a SIGHUP reload may change it).
+    bool configured = settings.approval_required_agents.count(agent) > 0 || (record != nullptr && record->require_approval);
     // Most runs need no approval: the context is parsed only when some
     // trigger could apply.
     if (!request.options.require_approval && !configured && !manifest_rules) return std::nullopt;

@@ -1,5 +1,6 @@
 #include "runs/run_dispatcher.hpp"
 
+#include "exec/workspace.hpp"
 #include "isolation/crash_journal.hpp"
 #include "metrics/host_metrics.hpp"
 #include "isolation/fatal_signal_handler.hpp"
@@ -12,6 +13,7 @@
 
 #include <algorithm>
 #include <future>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -66,6 +68,21 @@ RunDispatcher::RunDispatcher(store::Store& store, const plugins::AgentRegistry& 
       start_log_(settings_.start_log_path),
       llm_(llm) {
     for (const auto& agent : registry_.loaded_agents()) agents_.push_back(agent->name());
+    agent_timeouts_ = settings_.agent_timeout_overrides_ms;
+}
+
+void RunDispatcher::set_agents(std::vector<std::string> agents, std::map<std::string, long long> timeouts_ms) {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        agents_ = std::move(agents);
+        agent_timeouts_ = std::move(timeouts_ms);
+    }
+    wake();  // runs queued for a newly enabled agent need not wait for the poll
+}
+
+long long RunDispatcher::agent_timeout_for(const std::string& agent) const {
+    auto found = agent_timeouts_.find(agent);
+    return found == agent_timeouts_.end() ? settings_.agent_timeout_ms : found->second;
 }
 
 RunDispatcher::~RunDispatcher() { stop(); }
@@ -176,7 +193,11 @@ bool RunDispatcher::cancel_local(const std::string& run_id) {
 
 bool RunDispatcher::reserve(const std::string& agent) {
     if (backlog_.load() || recovery_pending_.load()) return false;
-    if (std::find(agents_.begin(), agents_.end(), agent) == agents_.end()) return false;
+    {
+        // A reload may change the list (set_agents).
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (std::find(agents_.begin(), agents_.end(), agent) == agents_.end()) return false;
+    }
     // Only onto a free worker: a handed-off run starts at once, so the
     // client's "running" is true and its attempt (charged in the accepting
     // commit) is real. Runs beyond that queue and are claimed in batches.
@@ -250,11 +271,16 @@ void RunDispatcher::claim_loop() {
             if (busy >= capacity) break;
             size_t want = std::min(capacity - busy, settings_.claim_batch);
             std::vector<store::ClaimedRun> claimed;
+            std::vector<std::string> agents;
+            {
+                std::lock_guard<std::mutex> lock(mutex_);
+                agents = agents_;
+            }
             const store::RunRepository& runs = store_.runs();
             long long lease_until = store::now_ms() + settings_.lease_ms;
             try {
                 store_.writes().run([&](soci::session& session) {
-                    claimed = runs.claim(session, settings_.host_id, lease_until, want, agents_);
+                    claimed = runs.claim(session, settings_.host_id, lease_until, want, agents);
                 });
             } catch (const std::exception& e) {
                 log::warn("claiming runs failed", {{"error", e.what()}});
@@ -287,7 +313,7 @@ void RunDispatcher::execute(const std::string& run_id) {
         waiting_.erase(found);
     }
     store::RunRecord& run = claimed.run;
-    const plugins::PluginRecord* record = registry_.find(run.agent);
+    auto record = registry_.find(run.agent);
     StoredRunServices services(store_, feed_, run, claimed.next_event_seq);
     long long next_seq = claimed.next_event_seq;
     if (record == nullptr || !record->agent) {
@@ -298,10 +324,20 @@ void RunDispatcher::execute(const std::string& run_id) {
         std::shared_ptr<plugins::LoadedAgent> agent = record->agent;
         plugins::RunContext context(*agent, services);
         context.cancelled = run.cancel_requested;
+        // A fresh, private directory for this execution's exec commands,
+        // removed when it ends (after the plugin returned).
+        std::optional<exec::Workspace> workspace;
+        if (!agent->workspace_root().empty()) {
+            workspace.emplace(agent->workspace_root(), run.id);
+            if (!workspace->error().empty())
+                log::warn("run starts without a workspace; its exec calls will fail",
+                          {{"run_id", run.id}, {"error", workspace->error()}});
+            context.workspace = workspace->path();
+        }
         {
             std::lock_guard<std::mutex> lock(mutex_);
             active_[run.id] = {&context, run.agent, std::chrono::steady_clock::now(),
-                               settings_.agent_timeout_for(run.agent)};
+                               agent_timeout_for(run.agent)};
             // Under the lock that compaction takes too: a run in the log is
             // in active_ until it ends.
             start_log_.record(run.id);

@@ -78,6 +78,10 @@ class RunDispatcher {
     // "agent/run_id, ..." of the runs executing in their agent now.
     std::string executing_summary() const;
     const RunSettings& settings() const { return settings_; }
+    // After a reload: the agents this host claims runs for, and their
+    // timeouts (agent name -> ms; others get runs.agent_timeout_seconds).
+    // Runs executing keep the timeout they started with.
+    void set_agents(std::vector<std::string> agents, std::map<std::string, long long> timeouts_ms);
 
   private:
     // SQLite: every run left 'running' by a process that died is queued
@@ -114,7 +118,9 @@ class RunDispatcher {
     RunSettings settings_;
     StartLog start_log_;  // which claimed runs reached their plugin (start_log.hpp)
     llm::LlmClient* llm_;  // null: no LLM critique
-    std::vector<std::string> agents_;
+    std::vector<std::string> agents_;                  // guarded by mutex_
+    std::map<std::string, long long> agent_timeouts_;  // guarded by mutex_
+    long long agent_timeout_for(const std::string& agent) const;  // caller holds mutex_
 
     mutable std::mutex mutex_;
     std::condition_variable wake_;

@@ -13,7 +13,7 @@
 namespace agenthost::runs {
 
 std::optional<Rejection> RunService::check(const InvokeRequest& request) const {
-    const plugins::PluginRecord* record = registry_.find(request.agent_name);
+    auto record = registry_.find(request.agent_name);
     if (record == nullptr)
         return Rejection{Rejection::Kind::agent_not_found, "no agent named '" + request.agent_name + "'", {}};
     if (record->state != plugins::PluginState::loaded)
@@ -154,6 +154,13 @@ store::RunPage RunService::list(const store::RunFilter& filter) {
 std::vector<store::RunEvent> RunService::events(const std::string& run_id, long long after_seq, size_t limit) {
     const store::RunRepository& runs = store_.runs();
     return store_.read([&](soci::session& session) { return runs.events(session, run_id, after_seq, limit); });
+}
+
+bool RunService::delete_finished(const std::string& run_id, const std::string& actor) {
+    const store::RunRepository& runs = store_.runs();
+    bool deleted = false;
+    store_.writes().run([&](soci::session& session) { deleted = runs.delete_finished(session, run_id, actor); });
+    return deleted;
 }
 
 long long RunService::last_event_seq(const std::string& run_id) {

@@ -59,6 +59,8 @@ class RunService {
 
     // `actor` is recorded in the audit trail.
     store::CancelOutcome cancel(const std::string& run_id, const std::string& actor = "api");
+    // Deletes a finished run (false: not there or not finished).
+    bool delete_finished(const std::string& run_id, const std::string& actor);
 
     std::optional<store::RunRecord> find(const std::string& run_id);
     store::RunPage list(const store::RunFilter& filter);

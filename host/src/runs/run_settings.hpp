@@ -40,7 +40,9 @@ struct RunSettings {
     bool llm_critique = false;             // ask the LLM whether a result answers its task
     double approval_timeout_seconds = 0;   // default deadline of a pending approval; 0: none
     int max_loop_iterations = 50;          // bound on a request's loop.max_iterations
-    std::set<std::string> approval_required_agents;  // operator config: every run needs approval
+    // Every run of these needs approval (besides the registry's records,
+    // which carry agents.<name>.require_approval and follow reloads).
+    std::set<std::string> approval_required_agents;
 };
 
 }  // namespace agenthost::runs

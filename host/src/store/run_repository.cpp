@@ -408,6 +408,19 @@ size_t RunRepository::delete_finished_before(soci::session& session, long long b
     return static_cast<size_t>(runs.get_affected_rows());
 }
 
+bool RunRepository::delete_finished(soci::session& session, const std::string& run_id, const std::string& actor) const {
+    soci::statement runs = (session.prepare << "DELETE FROM runs WHERE id = :id AND finished_at_ms IS NOT NULL",
+                            soci::use(run_id));
+    // The run row goes first (only if finished); its events and edges only
+    // if it went.
+    runs.execute(true);
+    if (runs.get_affected_rows() != 1) return false;
+    session << "DELETE FROM run_events WHERE run_id = :id", soci::use(run_id);
+    session << "DELETE FROM run_dependencies WHERE run_id = :id", soci::use(run_id);
+    audit(session, run_id, "", "run.deleted", actor, "");
+    return true;
+}
+
 void RunRepository::audit(soci::session& session, const std::string& run_id, const std::string& pipeline_id,
                           const std::string& action, const std::string& actor, const std::string& detail) const {
     long long now = now_ms();

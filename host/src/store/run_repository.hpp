@@ -140,6 +140,10 @@ class RunRepository {
 
     // Deletes finished runs (and their events) older than `before_ms`.
     size_t delete_finished_before(soci::session& session, long long before_ms) const;
+    // Deletes one finished run with its events and dependency edges (its
+    // audit entries stay: they record what happened). False when the run is
+    // not there or not finished (checked in the same statement).
+    bool delete_finished(soci::session& session, const std::string& run_id, const std::string& actor) const;
 
     void audit(soci::session& session, const std::string& run_id, const std::string& pipeline_id,
                const std::string& action, const std::string& actor, const std::string& detail) const;

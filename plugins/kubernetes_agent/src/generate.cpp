@@ -698,6 +698,13 @@ Config config_from_json(const Value& config) {
     if (const Value* kubectl = member(config, "kubectl")) {
         if (!kubectl->IsString()) throw std::invalid_argument("config kubectl must be a string");
         result.kubectl.assign(kubectl->GetString(), kubectl->GetStringLength());
+        // Until ABI 1.2 this was a path the agent ran itself; the exec
+        // service takes names on the host's PATH only.
+        if (result.kubectl.empty() || result.kubectl.find('/') != std::string::npos)
+            throw std::invalid_argument("config kubectl must be the kubectl binary's name on the host's PATH (such as "
+                                        "\"kubectl\"), not a path '" + result.kubectl +
+                                        "': it runs through the host's exec service and must be listed in "
+                                        "agents.kubernetes_agent.exec.allow");
     }
     if (const Value* args = member(config, "kubectl_args")) {
         if (!args->IsArray()) throw std::invalid_argument("config kubectl_args must be an array of strings");

@@ -31,8 +31,9 @@ struct Resources {
 struct Config {
     Resources default_resources;
     std::string registry_prefix;
-    // apply mode: the operator's kubectl (empty path: apply is refused).
-    std::string kubectl;
+    // apply mode: the kubectl binary's name, run through the host's exec
+    // service (it must be in agents.kubernetes_agent.exec.allow).
+    std::string kubectl = "kubectl";
     std::vector<std::string> kubectl_args;
     int kubectl_timeout_seconds = 120;
 };

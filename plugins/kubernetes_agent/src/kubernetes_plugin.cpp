@@ -85,14 +85,10 @@ class KubernetesAgent final : public agenthost::Agent {
         details.AddMember("objects", listed, details.GetAllocator());
         run.require_approval("apply", "applies " + std::to_string(objects.size()) + " object(s) to a live cluster",
                              &details);
-        if (config_.kubectl.empty())
-            throw agenthost::Error(AGENTHOST_ERROR_FAILED,
-                                   "kubernetes_agent cannot apply: no kubectl is configured for it "
-                                   "(set agents.kubernetes_agent.config.kubectl to the kubectl binary)");
         run.throw_if_cancelled();
         run.progress("applying " + std::to_string(objects.size()) + " object(s) with kubectl", 0.5);
         k8s::KubectlSettings settings{config_.kubectl, config_.kubectl_args, config_.kubectl_timeout_seconds};
-        k8s::KubectlResult applied = k8s::kubectl_apply(settings, yaml);
+        k8s::KubectlResult applied = k8s::kubectl_apply(run, settings, yaml);
         if (applied.timed_out)
             throw agenthost::Error(AGENTHOST_ERROR_FAILED, "kubectl apply did not finish within " +
                                                                std::to_string(config_.kubectl_timeout_seconds) +

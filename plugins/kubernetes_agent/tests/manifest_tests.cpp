@@ -11,8 +11,11 @@ TEST_CASE("the manifest satisfies the plugin manifest schema", "[manifest]") {
     CHECK(manifest["library"] == KUBERNETES_PLUGIN_FILE_NAME);
     CHECK(manifest["domain"] == "infrastructure");
     CHECK(manifest["isolation"] == "in_process");
-    REQUIRE(manifest["permissions"].Size() == 1);
+    // events for progress; exec for kubectl in apply mode (nothing else).
+    REQUIRE(manifest["permissions"].Size() == 2);
     CHECK(manifest["permissions"][0] == "events");
+    CHECK(manifest["permissions"][1] == "exec");
+    CHECK(manifest["abi_version"] == "1.2");
     REQUIRE(manifest["approval_required"].Size() == 1);
     CHECK(manifest["approval_required"][0]["operation"] == "apply");
     CHECK(manifest["approval_required"][0]["reason"] == "applies manifests to a live cluster");
@@ -24,7 +27,8 @@ TEST_CASE("the default config satisfies the config schema", "[manifest]") {
     CHECK(schema_violation(schema, manifest["default_config"]) == "");
     CHECK(schema_violation(schema, parse_json(R"({"registry_prefix":"registry.acme.io:5000/team"})")) == "");
     for (const char* bad : {R"({"registry_prefix":"Not A Registry"})",
-                            R"({"default_resources":{"requests":{"cpu":"lots"}}})", R"({"other":1})"})
+                            R"({"default_resources":{"requests":{"cpu":"lots"}}})", R"({"other":1})",
+                            R"({"kubectl":"/usr/bin/kubectl"})"})
         CHECK(schema_violation(schema, parse_json(bad)) != "");
 }
 

@@ -5,6 +5,7 @@
 #include <json_schema.hpp>
 
 #include <string>
+#include <vector>
 
 #include "support.hpp"
 
@@ -103,18 +104,72 @@ TEST_CASE("bad input and bad YAML are INVALID_INPUT", "[plugin]") {
                Catch::Contains("line") && Catch::Contains("column"));
 }
 
-TEST_CASE("apply asks for approval first, then refuses clearly without a kubectl", "[plugin][apply]") {
+TEST_CASE("apply asks for approval first, then refuses clearly when the host runs no kubectl", "[plugin][apply]") {
     LoadedAgent agent;
     const auto paused = agent.host.invoke(run_input("deploy api", R"({"mode":"apply","service":"api","image":"api:1.0.0"})"));
     CHECK(paused.status == AGENTHOST_ERROR_APPROVAL_REQUIRED);
     REQUIRE(paused.approval_requests.size() == 1);
     CHECK_THAT(paused.approval_requests[0], Catch::Contains("\"operation\":\"apply\"") &&
                                                 Catch::Contains("Deployment/api"));
+    CHECK(paused.exec_requests.empty());  // nothing reached the cluster before approval
+    agent.host.approve("apply");
+    // The fake host, like a host whose operator allows no kubectl, refuses.
+    const auto refused = agent.host.invoke(run_input("deploy api", R"({"mode":"apply","service":"api","image":"api:1.0.0"})"));
+    CHECK(refused.status == AGENTHOST_ERROR_UNAVAILABLE);
+    CHECK_THAT(refused.error, Catch::Contains("kubernetes_agent cannot apply") &&
+                                  Catch::Contains("agents.kubernetes_agent.exec") &&
+                                  Catch::Contains("\"allow\": [\"kubectl\"]") && Catch::Contains("\"network\": true"));
+}
+
+TEST_CASE("apply runs kubectl through the host's exec service with the manifests on stdin", "[plugin][apply]") {
+    LoadedAgent agent(R"({"kubectl_args":["--context","staging"],"kubectl_timeout_seconds":30})");
+    agent.host.approve("apply");
+    std::string request;
+    agent.host.set_exec_handler([&](const std::string& request_json, std::string& response) {
+        request = request_json;
+        response = R"({"exit_code":0,"signal":0,"timed_out":false,"truncated":false,"stdout":"deployment.apps/api created\n","stderr":"","duration_ms":5})";
+        return AGENTHOST_OK;
+    });
+    const auto run = agent.host.invoke(run_input("deploy api", R"({"mode":"apply","service":"api","image":"api:1.0.0"})"));
+    INFO(run.error);
+    REQUIRE(run.status == AGENTHOST_OK);
+    const auto sent = parse_json(request);
+    REQUIRE(sent["argv"].Size() == 6);
+    std::vector<std::string> argv;
+    for (const auto& arg : sent["argv"].GetArray()) argv.emplace_back(arg.GetString());
+    CHECK(argv == std::vector<std::string>{"kubectl", "--context", "staging", "apply", "-f", "-"});
+    CHECK_THAT(sent["stdin"].GetString(), Catch::Contains("kind: Deployment") && Catch::Contains("kind: Service"));
+    CHECK(sent["network"].GetBool());
+    CHECK(sent["timeout_seconds"].GetDouble() == 30);
+    const auto result = parse_json(run.result_json);
+    CHECK(result["mode"] == "apply");
+    CHECK_THAT(result["kubectl_output"].GetString(), Catch::Contains("deployment.apps/api created"));
+
+    agent.host.set_exec_handler([](const std::string&, std::string& response) {
+        response = R"({"exit_code":1,"signal":0,"timed_out":false,"truncated":false,"stdout":"","stderr":"error: no context staging","duration_ms":5})";
+        return AGENTHOST_OK;
+    });
+    const auto failed = agent.host.invoke(run_input("deploy api", R"({"mode":"apply","service":"api","image":"api:1.0.0"})"));
+    CHECK(failed.status == AGENTHOST_ERROR_FAILED);
+    CHECK_THAT(failed.error, Catch::Contains("kubectl apply failed (exit 1)") && Catch::Contains("no context staging"));
+}
+
+TEST_CASE("on a host older than ABI 1.2 apply says there is no exec service", "[plugin][apply]") {
+    LoadedAgent agent;
+    agent.host.emulate_abi_1_1();
     agent.host.approve("apply");
     const auto refused = agent.host.invoke(run_input("deploy api", R"({"mode":"apply","service":"api","image":"api:1.0.0"})"));
-    CHECK(refused.status == AGENTHOST_ERROR_FAILED);
-    CHECK_THAT(refused.error, Catch::Contains("no kubectl is configured") &&
-                                  Catch::Contains("agents.kubernetes_agent.config.kubectl"));
+    CHECK(refused.status == AGENTHOST_ERROR_UNAVAILABLE);
+    CHECK_THAT(refused.error, Catch::Contains("no exec service") && Catch::Contains("older than 1.2"));
+    CHECK(refused.exec_requests.empty());
+    // Generating needs no exec and still works there.
+    CHECK(agent.host.invoke(run_input("deploy api", R"({"service":"api","image":"api:1.0.0"})")).status == AGENTHOST_OK);
+}
+
+TEST_CASE("a kubectl path in the config is refused with what to use instead", "[plugin][apply]") {
+    FakeHost host(KUBERNETES_PLUGIN_PATH);
+    CHECK(host.create_agent(R"({"kubectl":"/usr/local/bin/kubectl"})") == AGENTHOST_ERROR_FAILED);
+    CHECK_THAT(host.create_error(), Catch::Contains("not a path") && Catch::Contains("exec.allow"));
 }
 
 TEST_CASE("a cancelled run stops with the cancelled status", "[plugin]") {

@@ -16,6 +16,9 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <cstddef>
+#include <deque>
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -41,6 +44,10 @@ struct RunRecord {
     std::string last_error;
     // Approval requests the plugin made (their JSON), approved or not.
     std::vector<std::string> approval_requests;
+    // Exec requests the plugin made (their JSON), and the answers handed
+    // back (kept here, alive until the run is over, as the ABI promises).
+    std::vector<std::string> exec_requests;
+    std::deque<std::string> exec_responses;
 };
 
 // The input the host passes to on_agent_invoke, as JSON text. The context
@@ -134,6 +141,18 @@ class FakeHost {
     const std::vector<std::string>& logs() const { return logs_; }
     // Operations a person approved: request_approval answers OK for them.
     void approve(const std::string& operation) { approved_operations_.push_back(operation); }
+    // What callback_run_exec does: given the request JSON, set the response
+    // JSON (or, for a failing status, the reason) and return the status.
+    // Without a handler every exec is refused as UNAVAILABLE.
+    using ExecHandler = std::function<agenthost_status(const std::string& request_json, std::string& response_json)>;
+    void set_exec_handler(ExecHandler handler) { exec_handler_ = std::move(handler); }
+    // Makes the service table look like an ABI 1.1 host's (no exec), as a
+    // plugin built against SDK 1.2 finds it in an older host.
+    void emulate_abi_1_1() {
+        api_.struct_size = static_cast<uint32_t>(offsetof(agenthost_host_api, callback_run_exec));
+        api_.abi_version = AGENTHOST_MAKE_VERSION(1, 1);
+        api_.callback_run_exec = nullptr;
+    }
     // ABI rules the plugin broke, such as calling a run callback on a run
     // that is not in progress. Tests expect none.
     const std::vector<std::string>& violations() const { return violations_; }
@@ -187,6 +206,7 @@ class FakeHost {
         api.callback_run_llm_stream = &llm_stream;
         api.callback_run_http_request = &http_request;
         api.callback_run_request_approval = &request_approval;
+        api.callback_run_exec = &exec;
         return api;
     }
 
@@ -263,7 +283,32 @@ class FakeHost {
         return AGENTHOST_ERROR_APPROVAL_REQUIRED;
     }
 
+    static agenthost_status exec(agenthost_host_run_ptr run, agenthost_str request, agenthost_str* out) noexcept {
+        RunRecord& record = checked_run(run, "exec");
+        record.exec_requests.push_back(to_string(request));
+        FakeHost* host = last_invoking_host();
+        if (host == nullptr || !host->exec_handler_) {
+            record.last_error = "exec: no program may run in the fake host (FakeHost::set_exec_handler)";
+            return AGENTHOST_ERROR_UNAVAILABLE;
+        }
+        std::string response;
+        agenthost_status status;
+        try {
+            status = host->exec_handler_(record.exec_requests.back(), response);
+        } catch (...) {
+            status = AGENTHOST_ERROR_FAILED;
+            response = "the fake host's exec handler threw";
+        }
+        if (status != AGENTHOST_OK) {
+            record.last_error = response;
+            return status;
+        }
+        *out = to_str(record.exec_responses.emplace_back(std::move(response)));
+        return AGENTHOST_OK;
+    }
+
     void* library_ = nullptr;
+    ExecHandler exec_handler_;
     agenthost_host_api api_{};
     const agenthost_agent_descriptor* descriptor_ = nullptr;
     agenthost_module_agent_ptr agent_ = nullptr;

@@ -1,5 +1,5 @@
 /*
- * agenthost plugin ABI, version 1.
+ * agenthost plugin ABI, version 1 (minor 2).
  *
  * This header is the whole contract between the agenthost host process and an
  * agent plugin. It is pure C so that a plugin built with another compiler, a
@@ -49,7 +49,7 @@ extern "C" {
 #define AGENTHOST_VERSION_MINOR(version) ((uint32_t)(version)&0xffffu)
 
 #define AGENTHOST_ABI_VERSION_MAJOR 1
-#define AGENTHOST_ABI_VERSION_MINOR 1
+#define AGENTHOST_ABI_VERSION_MINOR 2
 #define AGENTHOST_ABI_VERSION AGENTHOST_MAKE_VERSION(AGENTHOST_ABI_VERSION_MAJOR, AGENTHOST_ABI_VERSION_MINOR)
 
 /* The one symbol a plugin exports. */
@@ -197,6 +197,49 @@ typedef struct agenthost_host_api {
      * permission. */
     agenthost_status (*callback_run_request_approval)(agenthost_host_run_ptr run,
                                                       agenthost_str request_json) AGENTHOST_NOEXCEPT;
+
+    /* ---- Added in ABI 1.2: check struct_size before use. ---- */
+
+    /* Runs a program for the run, sandboxed, and waits for it. Plugins never
+     * fork or exec themselves; this is how an agent runs git, terraform,
+     * kubectl or a linter. Request and response are JSON objects:
+     *   request  {"argv": ["kubectl", "apply", "-f", "-"] (argv[0] is the
+     *             bare name of a binary the operator allows in
+     *             agents.<name>.exec.allow; the host resolves it on its own
+     *             PATH), "cwd"?: "sub/dir" (relative to the run's workspace,
+     *             default "."), "env"?: {"NAME": "value"} (PATH, LD_* and
+     *             BASH_FUNC_* are refused; the operator's exec.env wins),
+     *             "stdin"?: "...", "timeout_seconds"?: > 0 (default 60, cut
+     *             to the operator's exec.max_timeout_seconds), "network"?:
+     *             bool (default false; true needs exec.network),
+     *             "max_output_bytes"?: 1..16777216 (default 1 MiB, stdout
+     *             and stderr together)}
+     *   response {"exit_code": n (-1 when a signal ended it), "signal": n
+     *             (0 if none), "timed_out": bool, "stdout": "...",
+     *             "stderr": "...", "truncated": bool (output past the limit
+     *             was dropped and the command killed), "duration_ms": n,
+     *             "sandbox": "bwrap (no network)"|...}
+     * The command runs under bubblewrap: every namespace unshared, the
+     * system directories read-only, a private /tmp, and the run's workspace
+     * (input "workspace" of on_agent_invoke) the only writable directory; no
+     * network unless asked for and allowed. A timeout kills it (timed_out);
+     * a cancelled run kills it and the call fails with
+     * AGENTHOST_ERROR_CANCELLED. Its output lines are recorded as run events
+     * "exec.output" ({"stream": "stdout"|"stderr", "line"}; at most 1000
+     * per command) between "exec.started" and "exec.finished"
+     * ({"exit_code", "signal", "timed_out", "truncated", "duration_ms",
+     * "cancelled", "lines_not_emitted"}); plugins may not
+     * emit "exec.*" events themselves. A non-zero exit is AGENTHOST_OK with
+     * the exit code: judging it is the plugin's business.
+     * Failures: AGENTHOST_ERROR_PERMISSION_DENIED without the "exec"
+     * permission, for a binary not on the allow-list or network not
+     * allowed; AGENTHOST_ERROR_UNAVAILABLE when the binary is not on the
+     * host's PATH or the sandbox cannot start on this host (the message
+     * says why); AGENTHOST_ERROR_FAILED for a malformed request.
+     * `out_response_json` is valid until on_invoke returns. Blocks the
+     * calling thread until the command ends. Needs the "exec" permission. */
+    agenthost_status (*callback_run_exec)(agenthost_host_run_ptr run, agenthost_str request_json,
+                                          agenthost_str* out_response_json) AGENTHOST_NOEXCEPT;
 } agenthost_host_api;
 
 /* ---- The agent (plugin -> host) ---------------------------------------- */
@@ -225,7 +268,10 @@ typedef struct agenthost_agent_descriptor {
      * has "llm": {"provider": "offline"|"openai"|"anthropic", "model": "...",
      * "fallback": "offline"|"fail" (the manifest's llm_fallback)}, so the
      * agent can use its own offline algorithm when the provider is
-     * "offline". On success, call callback_run_set_result and return
+     * "offline". (1.2) For an agent with the "exec" permission it also has
+     * "workspace": the absolute path of the run's private directory, made
+     * empty for each execution of the run and removed when it ends; exec
+     * commands run in it. On success, call callback_run_set_result and return
      * AGENTHOST_OK; otherwise call callback_run_set_error and return the
      * status that says why. */
     agenthost_status (*on_agent_invoke)(agenthost_module_agent_ptr agent, agenthost_host_run_ptr run,

@@ -26,13 +26,16 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include <exception>
-#include <memory>
 #include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <map>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace agenthost {
 
@@ -116,6 +119,32 @@ class Host {
     const agenthost_host_api* api_;
     agenthost_host_agent_ptr handle_;
     rapidjson::Document config_;
+};
+
+// A program to run through the host's exec service (Run::exec). argv[0] is
+// the bare name of a binary the operator allows (agents.<name>.exec.allow);
+// cwd is relative to the run's workspace.
+struct ExecOptions {
+    std::vector<std::string> argv;
+    std::string cwd = ".";
+    std::map<std::string, std::string> env;
+    std::string stdin_data;
+    double timeout_seconds = 60;
+    bool network = false;
+    std::size_t max_output_bytes = 1024 * 1024;
+};
+
+// How the program ended and what it wrote.
+struct ExecResult {
+    int exit_code = -1;  // -1 when a signal ended it
+    int signal = 0;
+    bool timed_out = false;
+    bool truncated = false;  // output past max_output_bytes was dropped and the program killed
+    std::string stdout_text;
+    std::string stderr_text;
+    long long duration_ms = 0;
+    std::string sandbox;  // how it was confined, e.g. "bwrap (no network)"
+    bool succeeded() const noexcept { return exit_code == 0 && signal == 0 && !timed_out; }
 };
 
 // One run: its input and the run-scoped host services.
@@ -225,6 +254,67 @@ class Run {
         agenthost_str response{nullptr, 0};
         check(api()->callback_run_http_request(handle_, to_abi(request_json), &response));
         return std::string(from_abi(response));
+    }
+
+    // The run's private working directory (absolute path), for agents with
+    // the "exec" permission on a 1.2 host; empty otherwise. Emptied for each
+    // execution of the run and removed when it ends.
+    std::string_view workspace() const noexcept { return member_string("workspace"); }
+
+    // Runs a program in the run's workspace, sandboxed by the host, and
+    // waits for it (needs the "exec" permission; abi.h, callback_run_exec).
+    // A non-zero exit is a result, not an exception: check succeeded().
+    // Throws Error when the host refuses (binary not allowed, no sandbox
+    // here, network not allowed) and Cancelled when the run was cancelled
+    // while it ran.
+    ExecResult exec(const ExecOptions& options) const {
+        if (api()->struct_size < offsetof(agenthost_host_api, callback_run_exec) + sizeof(void*) ||
+            api()->callback_run_exec == nullptr)
+            throw Error(AGENTHOST_ERROR_UNAVAILABLE, "this host has no exec service (ABI older than 1.2)");
+        rapidjson::Document request(rapidjson::kObjectType);
+        auto& allocator = request.GetAllocator();
+        rapidjson::Value argv(rapidjson::kArrayType);
+        for (const auto& arg : options.argv) argv.PushBack(json::string(arg, allocator), allocator);
+        request.AddMember("argv", argv, allocator);
+        request.AddMember("cwd", json::string(options.cwd, allocator), allocator);
+        rapidjson::Value env(rapidjson::kObjectType);
+        for (const auto& [name, value] : options.env)
+            env.AddMember(json::string(name, allocator), json::string(value, allocator), allocator);
+        request.AddMember("env", env, allocator);
+        request.AddMember("stdin", json::string(options.stdin_data, allocator), allocator);
+        request.AddMember("timeout_seconds", options.timeout_seconds, allocator);
+        request.AddMember("network", options.network, allocator);
+        request.AddMember("max_output_bytes", static_cast<uint64_t>(options.max_output_bytes), allocator);
+        std::string text = json::serialize(request);
+        agenthost_str response{nullptr, 0};
+        agenthost_status status = api()->callback_run_exec(handle_, to_abi(text), &response);
+        if (status == AGENTHOST_ERROR_CANCELLED) throw Cancelled();
+        check(status);
+        rapidjson::Document answer = json::parse(from_abi(response));
+        ExecResult result;
+        auto integer = [&answer](const char* name) -> long long {
+            auto found = answer.FindMember(name);
+            return found != answer.MemberEnd() && found->value.IsInt64() ? found->value.GetInt64() : 0;
+        };
+        auto flag = [&answer](const char* name) {
+            auto found = answer.FindMember(name);
+            return found != answer.MemberEnd() && found->value.IsBool() && found->value.GetBool();
+        };
+        auto text_of = [&answer](const char* name) {
+            auto found = answer.FindMember(name);
+            return found != answer.MemberEnd() && found->value.IsString()
+                       ? std::string(found->value.GetString(), found->value.GetStringLength())
+                       : std::string();
+        };
+        result.exit_code = static_cast<int>(integer("exit_code"));
+        result.signal = static_cast<int>(integer("signal"));
+        result.timed_out = flag("timed_out");
+        result.truncated = flag("truncated");
+        result.stdout_text = text_of("stdout");
+        result.stderr_text = text_of("stderr");
+        result.duration_ms = integer("duration_ms");
+        result.sandbox = text_of("sandbox");
+        return result;
     }
 
     agenthost_host_run_ptr handle() const noexcept { return handle_; }
