@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <map>
+#include <mutex>
 #include <sstream>
 #include <thread>
 #include <vector>
@@ -156,21 +157,32 @@ TEST_CASE("HTTP/1.1 connections stay open unless the client asks to close") {
 
 TEST_CASE("many clients invoking at once all get their own answer") {
     std::atomic<int> ok{0};
+    std::mutex failures_mutex;
+    std::vector<std::string> failures;
+    // Started here, not in a client thread: the host dies with the thread
+    // that started it (PR_SET_PDEATHSIG), and client threads end early.
+    const std::string base_url = shared_host().base_url();
     std::vector<std::thread> clients;
     for (int c = 0; c < 8; ++c) {
         clients.emplace_back([&, c] {
-            HttpClient client(shared_host().base_url());
+            HttpClient client(base_url);
             for (int i = 0; i < 25; ++i) {
                 std::string task = "task-" + std::to_string(c) + "-" + std::to_string(i);
                 auto result = client.post("/agent/invoke", invoke_body("echo", task));
                 rapidjson::Document body;
                 body.Parse(result.body.c_str());
-                if (result.status == 200 && std::string(body["result"]["task"].GetString()) == task) ++ok;
+                if (result.status == 200 && std::string(body["result"]["task"].GetString()) == task) {
+                    ++ok;
+                } else {
+                    std::lock_guard<std::mutex> lock(failures_mutex);
+                    failures.push_back(std::to_string(result.status) + " " + result.error + " " + result.body);
+                }
             }
         });
     }
     for (auto& thread : clients) thread.join();
     CHECK(ok == 200);
+    for (const auto& failure : failures) FAIL_CHECK("unexpected answer: " << failure);
 }
 
 TEST_CASE("SIGTERM stops the host gracefully") {
