@@ -159,6 +159,7 @@ void load_enabled(PluginRecord& record, const AgentSettings& settings, const Iso
     std::string why_not;
     if (isolation == Isolation::process) {
         sandbox.use_bwrap = policy.sandbox && bwrap_available(why_not);
+        sandbox.readable_paths.push_back(record.manifest->library_path);
         sandbox.network = record.manifest->has_permission("http");
         sandbox.crash_loop = policy.crash_loop;
         if (settings.memory_mb >= 0) sandbox.limits.memory_mb = settings.memory_mb;

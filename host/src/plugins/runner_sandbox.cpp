@@ -1,5 +1,7 @@
 #include "plugins/runner_sandbox.hpp"
 
+#include <algorithm>
+
 #include <mutex>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -64,6 +66,20 @@ std::vector<std::string> runner_command(const RunnerSandbox& sandbox, const std:
     if (!sandbox.use_bwrap) return {runner, argument};
     std::vector<std::string> command = {kBwrap, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
                                         "--tmpfs", "/tmp", "--die-with-parent"};
+    // The private /tmp hides whatever lives under the real one: a build
+    // tree or plugin folder there (a checkout in /tmp, the tests) is bound
+    // back read-only, its whole top-level folder so the libraries beside it
+    // load too.
+    std::vector<std::string> needed = sandbox.readable_paths;
+    needed.push_back(runner);
+    std::vector<std::string> shown;
+    for (const std::string& path : needed) {
+        if (path.rfind("/tmp/", 0) != 0) continue;
+        std::string top = path.substr(0, path.find('/', 5));
+        if (top.size() <= 5 || std::find(shown.begin(), shown.end(), top) != shown.end()) continue;
+        shown.push_back(top);
+        command.insert(command.end(), {"--ro-bind-try", top, top});
+    }
     if (!sandbox.network) command.push_back("--unshare-net");
     for (const auto& directory : sandbox.writable_dirs) command.insert(command.end(), {"--bind", directory, directory});
     command.insert(command.end(), {"--", runner, argument});

@@ -32,6 +32,9 @@ struct RunnerSandbox {
     // Host directories the runner may write (the agent's exec workspaces),
     // bound read-write at the same path.
     std::vector<std::string> writable_dirs;
+    // Files the runner must read (the plugin's library): one under /tmp
+    // would be hidden by the private /tmp, so its tree is bound read-only.
+    std::vector<std::string> readable_paths;
     RunnerLimits limits;
     CrashLoopPolicy crash_loop;
     // "bwrap: read-only filesystem, private /tmp, no network" or
