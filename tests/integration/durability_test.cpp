@@ -29,6 +29,20 @@ std::vector<std::string> runs_with_status(HttpClient& client, const std::string&
     return ids;
 }
 
+// Waits until every echo run the host lists has succeeded; `statuses`
+// holds the last listing (run id -> status) either way.
+bool all_echo_runs_succeed(HttpClient& client, std::map<std::string, std::string>& statuses,
+                           std::chrono::milliseconds deadline) {
+    return poll_until(
+        [&] {
+            statuses = list_run_statuses(client, "echo");
+            for (const auto& [id, status] : statuses)
+                if (status != "succeeded") return false;
+            return true;
+        },
+        deadline, 100ms);
+}
+
 }  // namespace
 
 TEST_CASE("every acknowledged run survives SIGKILL and finishes after a restart") {
@@ -90,15 +104,7 @@ TEST_CASE("every acknowledged run survives SIGKILL and finishes after a restart"
     HostProcess second(config, with_data_dir(dir, {"--workers", "2"}));
     HttpClient client(second.base_url());
     std::map<std::string, std::string> statuses;
-    bool settled = poll_until(
-        [&] {
-            statuses = list_run_statuses(client, "echo");
-            for (const auto& [id, status] : statuses)
-                if (status != "succeeded") return false;
-            return true;
-        },
-        30000ms, 100ms);
-    CHECK(settled);
+    CHECK(all_echo_runs_succeed(client, statuses, 30000ms));
 
     std::set<std::string> unique(acknowledged.begin(), acknowledged.end());
     CHECK(unique.size() == acknowledged.size());
@@ -172,15 +178,7 @@ TEST_CASE("a crash under full load loses no accepted run") {
     HostProcess second(config, with_data_dir(dir, {"--workers", "2"}));
     HttpClient client(second.base_url());
     std::map<std::string, std::string> statuses;
-    bool settled = poll_until(
-        [&] {
-            statuses = list_run_statuses(client, "echo");
-            for (const auto& [id, status] : statuses)
-                if (status != "succeeded") return false;
-            return true;
-        },
-        60000ms, 200ms);
-    CHECK(settled);
+    CHECK(all_echo_runs_succeed(client, statuses, 60000ms));
     INFO("acknowledged before the kill: " << acknowledged.size());
     size_t missing = 0;
     for (const std::string& id : acknowledged)

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <optional>
 
 namespace agenthost::webhooks {
 
@@ -216,16 +217,34 @@ const char* describe(AddressClass address_class) {
     return "unknown";
 }
 
-GuardDecision check_webhook_url(std::string_view url, const std::vector<std::string>& allowed_hosts) {
-    GuardDecision decision;
+namespace {
+
+// Parses `url` into `decision` (host, port), or says why it cannot be used.
+std::optional<UrlParts> parsed_target(std::string_view url, GuardDecision& decision) {
     std::string error;
     auto parts = parse_http_url(url, error);
     if (!parts) {
         decision.reason = "webhook_url is not usable: " + error;
-        return decision;
+        return std::nullopt;
     }
     decision.host = parts->host;
     decision.port = parts->port;
+    return parts;
+}
+
+// "... 127.0.0.1, a loopback address; allow the host ..." for a refused address.
+std::string refused_address(const std::string& lead, const std::string& ip, AddressClass address_class) {
+    std::string kind = describe(address_class);
+    const char* article = std::strchr("aeiou", kind.front()) != nullptr ? "an" : "a";
+    return lead + ip + ", " + article + " " + kind + " address; allow the host in webhooks.allowed_hosts to permit it";
+}
+
+}  // namespace
+
+GuardDecision check_webhook_url(std::string_view url, const std::vector<std::string>& allowed_hosts) {
+    GuardDecision decision;
+    auto parts = parsed_target(url, decision);
+    if (!parts) return decision;
     bool listed = is_listed(parts->host, allowed_hosts);
 
     // No AI_ADDRCONFIG: every address the name has is checked, including
@@ -251,10 +270,7 @@ GuardDecision check_webhook_url(std::string_view url, const std::vector<std::str
         AddressClass address_class = classify(entry->ai_addr);
         std::string ip = numeric_address(entry->ai_addr);
         if (!listed && address_class != AddressClass::public_address) {
-            std::string kind = describe(address_class);
-            const char* article = std::strchr("aeiou", kind.front()) != nullptr ? "an" : "a";
-            decision.reason = "webhook_url resolves to " + ip + ", " + article + " " + kind +
-                              " address; allow the host in webhooks.allowed_hosts to permit it";
+            decision.reason = refused_address("webhook_url resolves to ", ip, address_class);
             decision.resolved_ip.clear();
             return decision;
         }
@@ -268,14 +284,8 @@ GuardDecision check_webhook_url(std::string_view url, const std::vector<std::str
 
 GuardDecision check_webhook_url_at_submit(std::string_view url, const std::vector<std::string>& allowed_hosts) {
     GuardDecision decision;
-    std::string error;
-    auto parts = parse_http_url(url, error);
-    if (!parts) {
-        decision.reason = "webhook_url is not usable: " + error;
-        return decision;
-    }
-    decision.host = parts->host;
-    decision.port = parts->port;
+    auto parts = parsed_target(url, decision);
+    if (!parts) return decision;
     if (is_listed(parts->host, allowed_hosts)) {
         decision.allowed = true;
         return decision;
@@ -301,10 +311,7 @@ GuardDecision check_webhook_url_at_submit(std::string_view url, const std::vecto
     if (status == 0 && found != nullptr) {
         AddressClass address_class = classify(found->ai_addr);
         if (address_class != AddressClass::public_address) {
-            std::string kind = describe(address_class);
-            const char* article = std::strchr("aeiou", kind.front()) != nullptr ? "an" : "a";
-            decision.reason = "webhook_url is " + numeric_address(found->ai_addr) + ", " + article + " " + kind +
-                              " address; allow the host in webhooks.allowed_hosts to permit it";
+            decision.reason = refused_address("webhook_url is ", numeric_address(found->ai_addr), address_class);
             return decision;
         }
     }
