@@ -1,6 +1,8 @@
 // agenthost: loads agent plugins, keeps every run durable, and serves them
 // over REST until SIGTERM.
 #include "api/access_filter.hpp"
+#include "app/host_settings.hpp"
+#include "app/live_reload.hpp"
 #include "api/api_context.hpp"
 #include "api/routes.hpp"
 #include "api/webhooks_api.hpp"
@@ -48,33 +50,17 @@
 namespace {
 
 using namespace agenthost;
-
-// Plugins built with the host live in build/plugins, beside build/bin.
-std::string default_plugin_dir(const char* argv0) {
-    std::error_code error;
-    auto exe = std::filesystem::read_symlink("/proc/self/exe", error);
-    if (error) exe = std::filesystem::absolute(argv0);
-    return (exe.parent_path().parent_path() / "plugins").string();
-}
+using app::agent_timeouts;
+using app::default_plugin_dir;
+using app::enabled_profiles;
+using app::isolation_policy;
+using app::router_settings;
 
 // Unique per process, readable in logs and lease columns.
 std::string host_id() {
     char name[256] = "host";
     gethostname(name, sizeof name - 1);
     return std::string(name) + ":" + std::to_string(getpid()) + ":" + new_uuid().substr(0, 8);
-}
-
-// What the routing supervisors choose from: the agents loaded here.
-std::vector<routing::AgentProfile> enabled_profiles(const plugins::AgentRegistry& registry) {
-    std::vector<routing::AgentProfile> profiles;
-    for (const auto& agent : registry.loaded_agents()) profiles.push_back(routing::profile_of(agent->manifest()));
-    return profiles;
-}
-
-routing::RouterSettings router_settings(const HostConfig& config) {
-    routing::RouterSettings settings;
-    if (config.orchestration.routing_min_score >= 0) settings.min_score = config.orchestration.routing_min_score;
-    return settings;
 }
 
 runs::RunSettings run_settings(const HostConfig& config, store::Dialect dialect) {
@@ -98,68 +84,6 @@ runs::RunSettings run_settings(const HostConfig& config, store::Dialect dialect)
             settings.agent_timeout_overrides_ms[name] = static_cast<long long>(agent.timeout_seconds * 1000);
     }
     return settings;
-}
-
-// Per-agent timeouts (ms): the operator's agents.<name>.timeout_seconds,
-// else the manifest's timeout_seconds; agents in neither get
-// runs.agent_timeout_seconds.
-std::map<std::string, long long> agent_timeouts(const HostConfig& config, const plugins::AgentRegistry& registry) {
-    std::map<std::string, long long> timeouts;
-    for (const auto& agent : registry.loaded_agents())
-        if (agent->manifest().timeout_seconds >= 0)
-            timeouts[agent->name()] = static_cast<long long>(agent->manifest().timeout_seconds * 1000);
-    for (const auto& [name, agent] : config.agents)
-        if (agent.timeout_seconds >= 0) timeouts[name] = static_cast<long long>(agent.timeout_seconds * 1000);
-    return timeouts;
-}
-
-plugins::IsolationPolicy isolation_policy(const HostConfig& config, const char* argv0) {
-    return {config.default_isolation,
-            default_plugin_dir(argv0),
-            config.sandbox,
-            {config.crash_loop_max_crashes, config.crash_loop_window_seconds, config.crash_loop_cooldown_seconds},
-            (std::filesystem::path(config.data_dir) / "workspaces").string()};
-}
-
-// SIGHUP: the config file is read again and its plugins and agents sections
-// applied without a restart (agents enabled, disabled or reconfigured; the
-// router and the dispatcher learn the new set). Runs in flight finish on the
-// agent instance they started on; none is lost. Other sections (listen
-// address, database, auth) need a restart and are left as they are. A
-// config that does not load is logged and changes nothing.
-void reload_on_hangup(const sigset_t& hangup, int argc, char** argv, plugins::AgentRegistry& registry,
-                      runs::RunDispatcher& dispatcher, routing::RouterSlot& router) {
-    std::thread([hangup, argc, argv, &registry, &dispatcher, &router] {
-        for (;;) {
-            int signal_number = 0;
-            if (sigwait(&hangup, &signal_number) != 0) continue;
-            HostConfig config;
-            try {
-                config = load_config(argc, argv);
-            } catch (const std::exception& e) {
-                log::error("SIGHUP: the config does not load; nothing changed", {{"error", e.what()}});
-                continue;
-            }
-            if (config.plugin_dirs.empty()) config.plugin_dirs.push_back(default_plugin_dir(argv[0]));
-            plugins::ReloadSummary summary = registry.reload(config.plugin_dirs, config.agents, isolation_policy(config, argv[0]));
-            std::vector<std::string> names;
-            for (const auto& agent : registry.loaded_agents()) names.push_back(agent->name());
-            dispatcher.set_agents(names, agent_timeouts(config, registry));
-            router.set(std::make_shared<routing::TaskRouter>(enabled_profiles(registry), router_settings(config)));
-            auto list = [](const std::vector<std::string>& items) {
-                std::string text;
-                for (const auto& item : items) text += (text.empty() ? "" : ",") + item;
-                return text;
-            };
-            log::info("SIGHUP: config reloaded",
-                      {{"config", config.config_path.empty() ? "(defaults)" : config.config_path},
-                       {"added", list(summary.added)},
-                       {"removed", list(summary.removed)},
-                       {"reloaded", list(summary.reloaded)},
-                       {"kept", list(summary.kept)},
-                       {"failed", list(summary.failed)}});
-        }
-    }).detach();
 }
 
 // After the first stop signal the host drains; this makes sure it ends: a
@@ -369,6 +293,9 @@ int main(int argc, char** argv) {
         dispatcher.stop();
         return fail(std::string("recovering webhook deliveries failed: ") + e.what());
     }
+    // Before the first request: a POST /plugins/{name}/reload must update
+    // the router and dispatcher too.
+    app::LiveReload live_reload(config, argc, argv, *registry, dispatcher, task_router);
     http::Router router;
     api::add_routes(router, context);
 
@@ -383,7 +310,8 @@ int main(int argc, char** argv) {
         return fail("cannot listen on " + config.host + ":" + std::to_string(config.port) + ": " + e.what());
     }
     context.ready = true;
-    reload_on_hangup(hangup, argc, argv, *registry, dispatcher, task_router);
+    live_reload.start_hangup_thread(hangup);
+    live_reload.start_watching();
     log::info("listening", {{"host", config.host},
                             {"port", static_cast<int>(server.port())},
                             {"host_id", settings.host_id},

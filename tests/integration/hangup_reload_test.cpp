@@ -18,10 +18,7 @@ using Catch::Matchers::Contains;
 namespace {
 
 std::string submit(HttpClient& client, const std::string& agent, const std::string& context_json) {
-    auto created = client.post("/runs", run_request(agent, "reload test", context_json));
-    INFO("body: " << created.body);
-    REQUIRE(created.status == 202);
-    return string_member(json_of(created), "run_id");
+    return submit_run(client, agent, context_json, "reload test");
 }
 
 std::string agent_state(HttpClient& client, const std::string& name) {

@@ -30,10 +30,7 @@ namespace {
 const std::string kAgents = R"({"echo":{"enabled":true},"faulty":{"enabled":true}})";
 
 std::string submit(HttpClient& client, const std::string& agent, const std::string& context_json) {
-    auto created = client.post("/runs", run_request(agent, "isolation test", context_json));
-    INFO("body: " << created.body);
-    REQUIRE(created.status == 202);
-    return string_member(json_of(created), "run_id");
+    return submit_run(client, agent, context_json, "isolation test");
 }
 
 bool started(HttpClient& client, const std::string& run_id) {
@@ -230,19 +227,21 @@ namespace {
 const std::string kProcessAgents =
     R"({"echo":{"enabled":true,"isolation":"process"},"faulty":{"enabled":true,"isolation":"process"}})";
 
-rapidjson::Document plugin_entry(HttpClient& client, const std::string& name) {
-    auto plugins = json_of(client.get("/plugins"));
-    for (const auto& plugin : plugins["plugins"].GetArray())
-        if (string_member(plugin, "name") == name) {
-            rapidjson::Document copy;
-            copy.CopyFrom(plugin, copy.GetAllocator());
-            return copy;
-        }
-    FAIL("no plugin " << name);
-    return rapidjson::Document();
-}
-
 }  // namespace
+
+TEST_CASE("by default a plugin from outside the first-party folder runs in a runner, a first-party one in process",
+          "[isolation][process]") {
+    std::string config = R"({"plugins":{"directories":[")" + first_party_plugin_dir() + R"(",")" +
+                         fixture_plugin_dir() + R"("]},"agents":{"echo":{"enabled":true},"sentiment":{"enabled":true}}})";
+    HostProcess host(config);
+    HttpClient client(host.base_url());
+    auto echo = plugin_entry(client, "echo");
+    CHECK(string_member(echo, "isolation") == "process");
+    CHECK(echo["runner_pid"].GetInt64() > 0);
+    CHECK(string_member(plugin_entry(client, "sentiment"), "isolation") == "in_process");
+    std::string id = submit(client, "echo", "");
+    CHECK(poll_until([&] { return run_status_of(client, id) == "succeeded"; }, 10000ms));
+}
 
 TEST_CASE("in process mode an agent runs in a runner and uses every host service through it", "[isolation][process]") {
     HostProcess host(host_config(kProcessAgents));
@@ -441,11 +440,14 @@ TEST_CASE("a runner crashing in a loop opens the circuit; the cool-down and a re
     CHECK(string_member(plugin_entry(client, "faulty"), "state") == "failed");
     auto reload = client.post("/plugins/faulty/reload", "");
     INFO("reload: " << reload.body);
-    CHECK(reload.status == 202);
+    CHECK(reload.status == 200);
     CHECK(string_member(plugin_entry(client, "faulty"), "state") == "loaded");
     std::string after = submit(client, "faulty", R"({"fault":"none"})");
     CHECK(poll_until([&] { return run_status_of(client, after) == "succeeded"; }, 10000ms));
-    error_envelope(client.post("/plugins/echo/reload", ""), 409, "ReloadUnsupported");
+    // In process too: the library is opened again.
+    auto echo_reload = client.post("/plugins/echo/reload", "");
+    CHECK(echo_reload.status == 200);
+    CHECK(string_member(json_of(echo_reload), "isolation") == "in_process");
 }
 
 TEST_CASE("a reload under load loses no run", "[isolation][process]") {
@@ -455,7 +457,7 @@ TEST_CASE("a reload under load loses no run", "[isolation][process]") {
     std::vector<std::string> runs;
     for (int i = 0; i < 6; ++i) runs.push_back(submit(client, "echo", R"({"action":"sleep","ms":400})"));
     REQUIRE(poll_until([&] { return started(client, runs[0]); }, 5000ms, 10ms));
-    REQUIRE(client.post("/plugins/echo/reload", "").status == 202);
+    REQUIRE(client.post("/plugins/echo/reload", "").status == 200);
     for (int i = 0; i < 6; ++i) runs.push_back(submit(client, "echo", R"({"action":"sleep","ms":50})"));
     for (const auto& id : runs) {
         INFO("run " << id);

@@ -17,11 +17,13 @@ namespace agenthost::testing {
 // further top-level members (without a leading comma).
 // AGENTHOST_TEST_DEFAULT_ISOLATION (in_process, process, auto) sets
 // plugins.default_isolation, so the same suite runs with every plugin in a
-// runner process (ctest host_integration_tests_process).
+// runner process (ctest host_integration_tests_process); unset, fixtures run
+// in process (the host's own default, auto, would put them in runners).
 inline std::string host_config(const std::string& agents_json, const std::string& extra_members = "") {
     const char* isolation = std::getenv("AGENTHOST_TEST_DEFAULT_ISOLATION");
-    std::string default_isolation =
-        isolation != nullptr && *isolation != '\0' ? R"(,"default_isolation":")" + std::string(isolation) + "\"" : "";
+    std::string default_isolation = R"(,"default_isolation":")" +
+                                    std::string(isolation != nullptr && *isolation != '\0' ? isolation : "in_process") +
+                                    "\"";
     return R"({"plugins":{"directories":[")" + first_party_plugin_dir() + R"(",")" + fixture_plugin_dir() + R"("])" +
            default_isolation + R"(},"logging":{"level":"info"},"agents":)" + agents_json +
            (extra_members.empty() ? "" : "," + extra_members) + "}";
@@ -118,6 +120,18 @@ inline std::string run_request(const std::string& agent, const std::string& task
            (context_json.empty() ? "" : R"(,"context":)" + context_json) + "}";
 }
 
+// POSTs a durable run and returns its id (202 required).
+inline std::string submit_run(HttpClient& client, const std::string& agent, const std::string& context_json,
+                              const std::string& task = "a test run") {
+    auto created = client.post("/runs", run_request(agent, task, context_json));
+    INFO("body: " << created.body);
+    REQUIRE(created.status == 202);
+    rapidjson::Document body;
+    body.Parse(created.body.c_str());
+    REQUIRE(body.IsObject());
+    return body["run_id"].GetString();
+}
+
 // Calls `condition` until it returns true or `timeout` passes; true if it did.
 template <typename Condition>
 bool poll_until(Condition&& condition, std::chrono::milliseconds timeout,
@@ -146,6 +160,21 @@ inline std::string json_text(const rapidjson::Value& value) {
 
 // GET /runs/{id} parsed; a null document when the answer is not 200 JSON.
 // Safe off the test thread (no Catch assertions).
+// The entry of GET /plugins named `name` (fails the test when missing).
+inline rapidjson::Document plugin_entry(HttpClient& client, const std::string& name) {
+    rapidjson::Document plugins;
+    plugins.Parse(client.get("/plugins").body.c_str());
+    REQUIRE(plugins.IsObject());
+    for (const auto& plugin : plugins["plugins"].GetArray())
+        if (string_member(plugin, "name") == name) {
+            rapidjson::Document copy;
+            copy.CopyFrom(plugin, copy.GetAllocator());
+            return copy;
+        }
+    FAIL("no plugin " << name);
+    return rapidjson::Document();
+}
+
 inline rapidjson::Document fetch_run(HttpClient& client, const std::string& run_id) {
     rapidjson::Document body;
     auto result = client.get("/runs/" + run_id);

@@ -32,7 +32,7 @@
 namespace {
 
 const char* kUsage =
-    "usage: agentctl [--url URL] health | ready | agents | agent NAME | plugins\n"
+    "usage: agentctl [--url URL] health | ready | agents | agent NAME | plugins | plugins reload NAME\n"
     "       agentctl [--url URL] invoke AGENT|auto TASK [--context JSON] [--thread ID]\n"
     "       agentctl [--url URL] status THREAD\n"
     "       agentctl [--url URL] approve|reject THREAD [--comment TEXT] [--approver NAME]\n"
@@ -215,6 +215,8 @@ int main(int argc, char** argv) {
     if (words.size() == 1 && (command == "health" || command == "ready" || command == "agents" || command == "plugins"))
         return request("GET", url + "/" + command, "");
     if (words.size() == 2 && command == "agent") return request("GET", url + "/agents/" + words[1], "");
+    if (words.size() == 3 && command == "plugins" && words[1] == "reload")
+        return request("POST", url + "/plugins/" + words[2] + "/reload", "");
     if (words.size() == 3 && command == "invoke")
         return request("POST", url + "/agent/invoke", invoke_body(words[1], words[2], context, thread));
     if (words.size() == 2 && command == "status") return request("GET", url + "/workflow/status/" + words[1], "");

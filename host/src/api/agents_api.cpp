@@ -149,23 +149,38 @@ http::HttpResponse describe_agent(const ApiContext& context, const std::string& 
     return http::json_response(200, out.str());
 }
 
-// Process mode: a new runner loads the library from disk again (a new build
-// of the plugin) for the next runs, after the old one finishes its runs; a
-// crash-looping agent is tried again at once.
+// The plugin's manifest and library are read from disk again (a new build)
+// and serve the next runs; runs in flight finish on the build they started
+// on. In process mode that is a new runner, which also closes a crash-loop
+// circuit at once. A build that does not load leaves the old one serving.
 http::HttpResponse reload_plugin(const ApiContext& context, const std::string& name) {
-    auto record = context.registry.find(name);
-    if (record == nullptr) throw http::ApiError(404, "AgentNotFound", "no agent named '" + name + "'");
-    if (!record->agent)
-        throw http::ApiError(409, "AgentUnavailable", "agent '" + name + "' is not loaded: " + record->reason);
-    if (!record->agent->restart_runner())
-        throw http::ApiError(409, "ReloadUnsupported",
-                             "agent '" + name + "' runs in process; reloading needs isolation 'process'");
+    plugins::AgentReload outcome = context.registry.reload_agent(name);
+    switch (outcome.result) {
+        case plugins::AgentReload::not_found:
+            throw http::ApiError(404, "AgentNotFound", outcome.reason);
+        case plugins::AgentReload::not_loadable:
+            throw http::ApiError(409, "AgentUnavailable", "agent '" + name + "' cannot be reloaded: " + outcome.reason);
+        case plugins::AgentReload::failed:
+            throw http::ApiError(409, "ReloadFailed",
+                                 "agent '" + name + "' did not reload: " + outcome.reason +
+                                     (outcome.agent ? " (the build loaded before keeps serving)" : ""));
+        case plugins::AgentReload::reloaded:
+            break;
+    }
+    const plugins::LoadedAgent& agent = *outcome.agent;
     JsonWriter out;
     out->StartObject();
     out.field("name", name);
-    out.field("status", "reloading");
+    out.field("status", "reloaded");
+    out.field("version", agent.reported_version());
+    out.field("abi_version", plugins::abi_version_text(agent.reported_abi_version()));
+    out.field("isolation", plugins::to_string(agent.isolation()));
+    if (agent.isolation() == plugins::Isolation::process) {
+        out.key("runner_pid");
+        out->Int64(agent.runner_pid());
+    }
     out->EndObject();
-    return http::json_response(202, out.str());
+    return http::json_response(200, out.str());
 }
 
 http::HttpResponse list_plugins(const ApiContext& context) {

@@ -20,7 +20,7 @@
 namespace agenthost::api {
 
 struct ApiContext {
-    const plugins::AgentRegistry& registry;
+    plugins::AgentRegistry& registry;
     runs::RunService& runs;
     const runs::WorkerPool& workers;
     http::StreamHub& streams;

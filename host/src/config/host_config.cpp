@@ -73,6 +73,15 @@ std::vector<std::string> split_list(const std::string& text, char separator) {
     return parts;
 }
 
+// true/false, 1/0, yes/no in any case.
+bool parse_flag(const std::string& text, const std::string& what) {
+    std::string flag = text;
+    for (char& c : flag) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (flag == "true" || flag == "1" || flag == "yes") return true;
+    if (flag == "false" || flag == "0" || flag == "no") return false;
+    throw ConfigError(what + " must be true or false, got '" + text + "'");
+}
+
 // One setting reachable as --name / AGENTHOST_NAME.
 struct Setting {
     const char* option;
@@ -87,6 +96,8 @@ const std::vector<Setting>& settings() {
         {"--data-dir", "AGENTHOST_DATA_DIR", [](HostConfig& c, const std::string& v) { c.data_dir = v; }},
         {"--plugins-dir", "AGENTHOST_PLUGINS_DIR",
          [](HostConfig& c, const std::string& v) { c.plugin_dirs = split_list(v, ':'); }},
+        {"--plugins-watch", "AGENTHOST_PLUGINS_WATCH",
+         [](HostConfig& c, const std::string& v) { c.watch_plugins = parse_flag(v, "plugins watch"); }},
         {"--log-level", "AGENTHOST_LOG_LEVEL",
          [](HostConfig& c, const std::string& v) { c.log_level = parse_level(v, "log level"); }},
         {"--workers", "AGENTHOST_WORKERS",
@@ -236,6 +247,8 @@ void apply_config_file(HostConfig& config, const std::string& path) {
         }
         if (const auto* v = json::get_member(*plugins, "default_isolation")) config.default_isolation = v->GetString();
         if (const auto* v = json::get_member(*plugins, "sandbox")) config.sandbox = v->GetBool();
+        if (const auto* v = json::get_member(*plugins, "watch")) config.watch_plugins = v->GetBool();
+        if (const auto* v = json::get_member(*plugins, "watch_interval_ms")) config.watch_interval_ms = v->GetInt();
         if (const auto* loop = json::get_member(*plugins, "crash_loop")) {
             if (const auto* v = json::get_member(*loop, "max_crashes")) config.crash_loop_max_crashes = v->GetInt();
             if (const auto* v = json::get_member(*loop, "window_seconds")) config.crash_loop_window_seconds = v->GetDouble();
@@ -329,13 +342,8 @@ void apply_seed_environment(HostConfig& config) {
     // Seeds 000, 002 and 004.
     if (const char* url = value("DATABASE_URL")) config.database_url = url;
     // Seed 004: LOG_LEVEL, and DEBUG=true for debug logs (LOG_LEVEL wins).
-    if (const char* debug = value("DEBUG")) {
-        std::string flag = debug;
-        for (char& c : flag) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        if (flag == "true" || flag == "1" || flag == "yes") config.log_level = log::Level::debug;
-        else if (flag != "false" && flag != "0" && flag != "no")
-            throw ConfigError("DEBUG must be true or false, got '" + std::string(debug) + "'");
-    }
+    if (const char* debug = value("DEBUG"); debug != nullptr && parse_flag(debug, "DEBUG"))
+        config.log_level = log::Level::debug;
     if (const char* level = value("LOG_LEVEL")) config.log_level = parse_level(level, "LOG_LEVEL");
 }
 
@@ -345,6 +353,7 @@ HostConfig load_config(int argc, const char* const* argv) {
     if (const char* env = std::getenv("AGENTHOST_CONFIG")) config_path = env;
     std::vector<std::pair<std::string, std::string>> options;
     HostConfig config;
+    bool watch = false;  // --watch, short for --plugins-watch true
     for (int i = 1; i < argc; ++i) {
         std::string arg = argv[i];
         if (arg == "--help" || arg == "-h") {
@@ -357,6 +366,10 @@ HostConfig load_config(int argc, const char* const* argv) {
         }
         if (arg == "--insecure-no-auth") {
             config.auth.insecure_no_auth = true;
+            continue;
+        }
+        if (arg == "--watch") {
+            watch = true;
             continue;
         }
         std::string name = arg, value;
@@ -398,18 +411,20 @@ HostConfig load_config(int argc, const char* const* argv) {
         }
         if (!known) throw ConfigError("unknown option " + name + " (see --help)");
     }
+    if (watch) config.watch_plugins = true;
     return config;
 }
 
 std::string usage_text() {
     return "usage: agenthost [--config FILE] [--host ADDR] [--port N] [--data-dir DIR]\n"
-           "                 [--plugins-dir DIR[:DIR...]] [--log-level debug|info|warn|error]\n"
+           "                 [--plugins-dir DIR[:DIR...]] [--watch] [--log-level debug|info|warn|error]\n"
            "                 [--workers N] [--http-threads N] [--max-request-bytes N]\n"
            "                 [--database-url URL] [--max-attempts N] [--lease-ms N] [--max-text-length N]\n"
            "                 [--auth-mode none|required] [--insecure-no-auth] [--cors-origins LIST]\n"
            "\n"
            "Every option can also be set with an environment variable: AGENTHOST_CONFIG,\n"
            "AGENTHOST_HOST, AGENTHOST_PORT, AGENTHOST_DATA_DIR, AGENTHOST_PLUGINS_DIR,\n"
+           "AGENTHOST_PLUGINS_WATCH (--watch: load rebuilt plugin libraries without a restart),\n"
            "AGENTHOST_LOG_LEVEL, AGENTHOST_WORKERS, AGENTHOST_HTTP_THREADS,\n"
            "AGENTHOST_MAX_REQUEST_BYTES, AGENTHOST_DATABASE_URL, AGENTHOST_MAX_ATTEMPTS,\n"
            "AGENTHOST_LEASE_MS, MAX_TEXT_LENGTH, AGENTHOST_AUTH_MODE, CORS_ORIGINS.\n"

@@ -67,9 +67,14 @@ struct HostConfig {
     std::vector<std::string> plugin_dirs;
     // Mode of plugins whose manifest does not ask for a runner process and
     // whose operator config names none: in_process, process, or auto
-    // (process outside the first-party plugin directory).
-    std::string default_isolation = "in_process";
+    // (process outside the first-party plugin directory): a plugin nobody
+    // here wrote cannot take the host down unless the operator says so.
+    std::string default_isolation = "auto";
     bool sandbox = true;  // plugins.sandbox: runners under bubblewrap where it works
+    // plugins.watch (--watch): a rebuilt plugin library is loaded again
+    // without a restart, checked every watch_interval_ms (the dev loop).
+    bool watch_plugins = false;
+    int watch_interval_ms = 1000;
     // plugins.crash_loop: an agent whose runner crashes max_crashes times
     // within window_seconds is unavailable for cooldown_seconds.
     int crash_loop_max_crashes = 5;

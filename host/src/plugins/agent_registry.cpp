@@ -3,10 +3,12 @@
 #include "exec/workspace.hpp"
 #include "isolation/bubblewrap.hpp"
 #include "json/json_util.hpp"
+#include "plugins/library_file.hpp"
 #include "plugins/runner_sandbox.hpp"
 #include "util/log.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <filesystem>
 #include <set>
 
@@ -166,7 +168,9 @@ void load_enabled(PluginRecord& record, const AgentSettings& settings, const Iso
         if (settings.cpu_seconds >= 0) sandbox.limits.cpu_seconds = settings.cpu_seconds;
         if (settings.open_files >= 0) sandbox.limits.open_files = settings.open_files;
     }
-    record.fingerprint = fingerprint_of(*record.manifest, *config, isolation, sandbox, settings);
+    // The build on disk too: a SIGHUP after a rebuild loads the new one.
+    record.fingerprint = fingerprint_of(*record.manifest, *config, isolation, sandbox, settings) +
+                         "\nlibrary:" + identify_library(record.manifest->library_path).text();
     if (auto kept = reusable(previous, record.name, record.fingerprint)) {
         record.agent = std::move(kept);
         record.state = PluginState::loaded;
@@ -184,37 +188,50 @@ void load_enabled(PluginRecord& record, const AgentSettings& settings, const Iso
     record.state = PluginState::loaded;
 }
 
+// The record of the plugin whose manifest is at `path`: read, and loaded
+// (or kept from `previous`) when enabled. `taken` names agents already
+// provided by an earlier manifest.
+PluginRecord record_for(const std::string& path, const std::map<std::string, AgentSettings>& agents,
+                        const IsolationPolicy& policy, const AgentRegistry::Catalogue* previous,
+                        const std::function<const std::string*(const std::string&)>& taken) {
+    PluginRecord record;
+    record.manifest_path = path;
+    ManifestResult read = read_manifest(path);
+    record.name = read.manifest ? read.manifest->name
+                  : !read.name_hint.empty() ? read.name_hint
+                                            : fs::path(path).parent_path().filename().string();
+    auto settings = agents.find(record.name);
+    bool enabled = settings != agents.end() && settings->second.enabled;
+    record.require_approval = settings != agents.end() && settings->second.require_approval;
+    if (!read.manifest) {
+        // A broken plugin nobody enabled is no fault of the host's.
+        if (!enabled) record.state = PluginState::disabled;
+        record.reason = enabled ? read.error : "not enabled in the host config; its manifest is broken too: " + read.error;
+    } else if (const std::string* other = taken(record.name)) {
+        record.reason = "duplicate agent name '" + record.name + "': already provided by " + *other;
+    } else {
+        record.manifest = std::move(read.manifest);
+        if (!enabled) {
+            record.state = PluginState::disabled;
+            record.reason = "not enabled in the host config (agents." + record.name + ".enabled)";
+        } else {
+            load_enabled(record, settings->second, policy, previous);
+        }
+    }
+    return record;
+}
+
 std::shared_ptr<AgentRegistry::Catalogue> build_catalogue(const std::vector<std::string>& directories,
                                                           const std::map<std::string, AgentSettings>& agents,
                                                           const IsolationPolicy& policy,
                                                           const AgentRegistry::Catalogue* previous) {
     auto catalogue = std::make_shared<AgentRegistry::Catalogue>();
+    auto taken = [&catalogue](const std::string& name) -> const std::string* {
+        auto found = catalogue->by_name.find(name);
+        return found == catalogue->by_name.end() ? nullptr : &catalogue->plugins[found->second].manifest_path;
+    };
     for (const std::string& path : manifest_files(directories)) {
-        PluginRecord record;
-        record.manifest_path = path;
-        ManifestResult read = read_manifest(path);
-        record.name = read.manifest ? read.manifest->name
-                      : !read.name_hint.empty() ? read.name_hint
-                                                : fs::path(path).parent_path().filename().string();
-        auto settings = agents.find(record.name);
-        bool enabled = settings != agents.end() && settings->second.enabled;
-        record.require_approval = settings != agents.end() && settings->second.require_approval;
-        if (!read.manifest) {
-            // A broken plugin nobody enabled is no fault of the host's.
-            if (!enabled) record.state = PluginState::disabled;
-            record.reason = enabled ? read.error : "not enabled in the host config; its manifest is broken too: " + read.error;
-        } else if (catalogue->by_name.count(record.name) != 0) {
-            record.reason = "duplicate agent name '" + record.name + "': already provided by " +
-                            catalogue->plugins[catalogue->by_name[record.name]].manifest_path;
-        } else {
-            record.manifest = std::move(read.manifest);
-            if (!enabled) {
-                record.state = PluginState::disabled;
-                record.reason = "not enabled in the host config (agents." + record.name + ".enabled)";
-            } else {
-                load_enabled(record, settings->second, policy, previous);
-            }
-        }
+        PluginRecord record = record_for(path, agents, policy, previous, taken);
         if (!catalogue->by_name.count(record.name)) catalogue->by_name[record.name] = catalogue->plugins.size();
         catalogue->plugins.push_back(std::move(record));
     }
@@ -250,12 +267,14 @@ std::unique_ptr<AgentRegistry> AgentRegistry::discover(const std::vector<std::st
     auto catalogue = build_catalogue(directories, agents, policy, nullptr);
     for (const auto& record : catalogue->plugins) report(record);
     registry->catalogue_ = std::move(catalogue);
+    registry->inputs_ = {directories, agents, policy};
     return registry;
 }
 
 ReloadSummary AgentRegistry::reload(const std::vector<std::string>& directories,
                                     const std::map<std::string, AgentSettings>& agents,
                                     const IsolationPolicy& policy) {
+    std::lock_guard<std::mutex> one_reload_at_a_time(reload_mutex_);
     std::shared_ptr<const Catalogue> previous = snapshot();
     // Loading happens outside the lock: readers keep the old catalogue
     // meanwhile.
@@ -286,7 +305,73 @@ ReloadSummary AgentRegistry::reload(const std::vector<std::string>& directories,
         std::lock_guard<std::mutex> lock(mutex_);
         catalogue_ = std::move(next);
     }
+    inputs_ = {directories, agents, policy};
+    notify_changed();
     return summary;
+}
+
+AgentReload AgentRegistry::reload_agent(const std::string& name) {
+    std::lock_guard<std::mutex> one_reload_at_a_time(reload_mutex_);
+    std::shared_ptr<const Catalogue> current = snapshot();
+    AgentReload outcome;
+    auto found = current->by_name.find(name);
+    if (found == current->by_name.end()) {
+        outcome.result = AgentReload::not_found;
+        outcome.reason = "no agent named '" + name + "'";
+        return outcome;
+    }
+    const PluginRecord& old = current->plugins[found->second];
+    if (old.state == PluginState::disabled || old.manifest_path.empty()) {
+        outcome.result = AgentReload::not_loadable;
+        outcome.reason = old.reason;
+        return outcome;
+    }
+    // Everything read again (manifest and library); nothing kept from before.
+    auto taken = [&](const std::string& other) -> const std::string* {
+        auto at = current->by_name.find(other);
+        return at == current->by_name.end() || other == name ? nullptr : &current->plugins[at->second].manifest_path;
+    };
+    PluginRecord fresh = record_for(old.manifest_path, inputs_.agents, inputs_.policy, nullptr, taken);
+    if (fresh.name != name) {
+        outcome.result = AgentReload::failed;
+        outcome.reason = old.manifest_path + " now declares agent '" + fresh.name + "', not '" + name +
+                         "': a renamed agent needs a config reload (SIGHUP)";
+        return outcome;
+    }
+    if (fresh.state != PluginState::loaded && old.state == PluginState::loaded) {
+        // A broken build does not take a working agent down.
+        outcome.result = AgentReload::failed;
+        outcome.reason = fresh.reason;
+        outcome.agent = old.agent;
+        log::error("plugin reload failed; the loaded build keeps serving", {{"agent", name}, {"reason", fresh.reason}});
+        return outcome;
+    }
+    outcome.result = fresh.state == PluginState::loaded ? AgentReload::reloaded : AgentReload::failed;
+    outcome.reason = fresh.reason;
+    outcome.agent = fresh.agent;
+    report(fresh);
+    auto next = std::make_shared<Catalogue>(*current);
+    next->plugins[found->second] = std::move(fresh);
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        catalogue_ = std::move(next);
+    }
+    notify_changed();
+    return outcome;
+}
+
+void AgentRegistry::set_on_change(std::function<void()> on_change) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    on_change_ = std::move(on_change);
+}
+
+void AgentRegistry::notify_changed() {
+    std::function<void()> on_change;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        on_change = on_change_;
+    }
+    if (on_change) on_change();
 }
 
 std::shared_ptr<const AgentRegistry::Catalogue> AgentRegistry::snapshot() const {

@@ -10,6 +10,7 @@
 #include "plugins/manifest.hpp"
 #include "plugins/runner_sandbox.hpp"
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -56,6 +57,14 @@ struct IsolationPolicy {
     std::string workspaces_dir = "workspaces";
 };
 
+// How a reload of one agent went. A failed reload of a loaded agent keeps
+// the build that was serving (`agent` is then the old one).
+struct AgentReload {
+    enum Result { reloaded, failed, not_found, not_loadable } result = failed;
+    std::string reason;
+    std::shared_ptr<LoadedAgent> agent;
+};
+
 class AgentRegistry {
   public:
     // Reads every <dir>/<plugin>/manifest.json and loads the enabled ones.
@@ -72,6 +81,15 @@ class AgentRegistry {
     ReloadSummary reload(const std::vector<std::string>& directories,
                          const std::map<std::string, AgentSettings>& agents, const IsolationPolicy& policy);
 
+    // Reads one agent's manifest and library again (a new build) with the
+    // settings of the last discover/reload, and puts it in place for the
+    // next runs; runs in flight finish on the build they started on.
+    AgentReload reload_agent(const std::string& name);
+
+    // Called after every change of the catalogue (reload or reload_agent),
+    // so whoever derives state from it (router, dispatcher) follows.
+    void set_on_change(std::function<void()> on_change);
+
     // Copies of the current catalogue's records; a reload does not change
     // what a caller already holds.
     std::vector<PluginRecord> plugins() const;
@@ -87,9 +105,20 @@ class AgentRegistry {
 
   private:
     std::shared_ptr<const Catalogue> snapshot() const;
+    void notify_changed();
+
+    // What the catalogue was last built from; reload_agent uses it.
+    struct Inputs {
+        std::vector<std::string> directories;
+        std::map<std::string, AgentSettings> agents;
+        IsolationPolicy policy;
+    };
 
     mutable std::mutex mutex_;
     std::shared_ptr<const Catalogue> catalogue_ = std::make_shared<Catalogue>();
+    std::function<void()> on_change_;
+    std::mutex reload_mutex_;  // one reload at a time; guards inputs_
+    Inputs inputs_;
 };
 
 // Merges the manifest's default_config with the operator's config (operator

@@ -21,6 +21,7 @@ std::shared_ptr<LoadedAgent> LoadedAgent::load(const Manifest& manifest, const s
             return nullptr;
         }
         std::shared_ptr<LoadedAgent> agent(new LoadedAgent(manifest, config_json));
+        agent->library_identity_ = identify_library(manifest.library_path);
         RunnerClient::Identity identity;
         agent->runner_ = RunnerClient::start(manifest, agent->config_json_, sandbox, identity, error);
         if (!agent->runner_) return nullptr;
@@ -37,6 +38,7 @@ std::shared_ptr<LoadedAgent> LoadedAgent::load(const Manifest& manifest, const s
         agent->reported_abi_version_ = identity.abi_version;
         return agent;
     }
+    LibraryIdentity library_identity = identify_library(manifest.library_path);
     OpenedLibrary opened = open_library(manifest);
     if (!opened.library) {
         error = opened.error;
@@ -44,6 +46,7 @@ std::shared_ptr<LoadedAgent> LoadedAgent::load(const Manifest& manifest, const s
     }
     std::shared_ptr<LoadedAgent> agent(new LoadedAgent(manifest, config_json));
     agent->library_ = std::move(opened.library);
+    agent->library_identity_ = library_identity;
     agent->descriptor_ = opened.descriptor;
     agent->reported_version_ = std::string(opened.descriptor->version.ptr, opened.descriptor->version.len);
     agent->reported_abi_version_ = opened.descriptor->abi_version;

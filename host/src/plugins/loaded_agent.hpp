@@ -4,6 +4,7 @@
 #pragma once
 
 #include "exec/exec_settings.hpp"
+#include "plugins/library_file.hpp"
 #include "plugins/manifest.hpp"
 #include "plugins/run_context.hpp"
 #include "plugins/runner_client.hpp"
@@ -71,13 +72,9 @@ class LoadedAgent {
     // Non-empty while the agent is given up on after repeated runner
     // crashes (process mode); new runs are refused meanwhile.
     std::string unavailable_reason() const { return runner_ ? runner_->unavailable_reason() : ""; }
-    // Process mode: a new runner (loading the library from disk again) for
-    // the next runs, and the crash-loop circuit closed. False in process.
-    bool restart_runner() const {
-        if (!runner_) return false;
-        runner_->reset();
-        return true;
-    }
+    // The build of the library this agent was loaded from (stat before
+    // loading): a different file at the path now means a rebuild.
+    const LibraryIdentity& library_identity() const { return library_identity_; }
     // How the runner is confined (process mode only).
     std::string sandbox_description() const { return runner_ ? runner_->sandbox().description() : ""; }
 
@@ -92,6 +89,7 @@ class LoadedAgent {
     std::string reported_version_;
     std::string create_error_;
     uint32_t reported_abi_version_ = 0;
+    LibraryIdentity library_identity_;
     std::unique_ptr<RunnerClient> runner_;  // process mode: the library is loaded there, not here
     int max_concurrency_ = 0;
     exec::ExecSettings exec_settings_;

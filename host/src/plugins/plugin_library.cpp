@@ -1,5 +1,7 @@
 #include "plugins/plugin_library.hpp"
 
+#include "plugins/library_file.hpp"
+
 #include <cstddef>
 #include <filesystem>
 
@@ -42,11 +44,20 @@ OpenedLibrary open_library(const Manifest& manifest) {
         return opened;
     }
 
+    // A reload of a rebuilt library: the loader would hand back the build
+    // already mapped under this path, so the new one is opened from a
+    // private copy while runs in flight finish on the old.
+    std::string load_path = file;
+    if (library_path_loaded(file)) {
+        load_path = make_private_copy(file, opened.error);
+        if (load_path.empty()) return opened;
+    }
     auto library = std::make_shared<boost::dll::shared_library>();
     boost::dll::fs::error_code error;
     // RTLD_LOCAL keeps each plugin's symbols to itself (no clashes between
     // plugins); RTLD_NOW reports unresolved symbols here, not mid-run.
-    library->load(file, boost::dll::load_mode::rtld_local | boost::dll::load_mode::rtld_now, error);
+    library->load(load_path, boost::dll::load_mode::rtld_local | boost::dll::load_mode::rtld_now, error);
+    if (load_path != file) release_private_copy(load_path);
     if (error) {
         opened.error = "cannot load library " + file + ": " + error.message();
         return opened;

@@ -63,6 +63,9 @@ void set_runner_path(std::string path) { g_runner_path = std::move(path); }
 const std::string& runner_path() { return g_runner_path; }
 
 struct RunnerClient::PendingInvoke {
+    // The run it executes for: valid until `done` or the runner's death,
+    // both of which the reader thread sees after every frame before them.
+    RunContext* run = nullptr;
     std::mutex mutex;
     std::condition_variable ready;
     std::deque<Frame> frames;
@@ -76,7 +79,6 @@ struct RunnerClient::Connection {
     std::mutex mutex;
     std::map<uint64_t, std::shared_ptr<PendingInvoke>> pending;
     bool alive = true;
-    std::atomic<bool> retired{false};  // replaced by reset(); stops once its runs are done
     std::string death;
 
     bool send(const Frame& frame) { return isolation::write_frame(fd, write_mutex, frame); }
@@ -84,6 +86,11 @@ struct RunnerClient::Connection {
         if (fd >= 0) close(fd);
     }
 };
+
+namespace {
+// Serves one callback frame of a plugin in its runner (defined below).
+Frame answer(RunContext& run, const Frame& call, RunnerClient::Connection& connection);
+}  // namespace
 
 struct RunnerClient::State : std::enable_shared_from_this<RunnerClient::State> {
     Manifest manifest;
@@ -268,8 +275,18 @@ void RunnerClient::State::read_loop(std::shared_ptr<State> state, std::shared_pt
             if (found != connection->pending.end()) pending = found->second;
         }
         if (!pending) continue;
-        std::lock_guard<std::mutex> lock(pending->mutex);
-        pending->frames.push_back(std::move(frame));
+        // One-way callbacks (events, the result) are handled here, in
+        // order: the worker waiting for the invoke wakes only for what
+        // needs it (a reply, `done`), which is most of process mode's
+        // added latency.
+        if (frame.kind == FrameKind::callback && frame.call == 0 && frame.field(0) != "exec") {
+            answer(*pending->run, frame, *connection);
+            continue;
+        }
+        {
+            std::lock_guard<std::mutex> lock(pending->mutex);
+            pending->frames.push_back(std::move(frame));
+        }
         pending->ready.notify_all();
     }
     // The socket closed: the runner is gone (or going). Its exit status
@@ -281,8 +298,7 @@ void RunnerClient::State::read_loop(std::shared_ptr<State> state, std::shared_pt
     {
         std::lock_guard<std::mutex> lock(state->mutex);
         closing = state->closing;
-        // A runner replaced by reset() was asked to stop: no crash.
-        if (!closing && !connection->retired) state->count_crash(death);
+        if (!closing) state->count_crash(death);
         if (state->current == connection) state->current.reset();
     }
     size_t executing = 0;
@@ -297,7 +313,7 @@ void RunnerClient::State::read_loop(std::shared_ptr<State> state, std::shared_pt
             pending->ready.notify_all();
         }
     }
-    if (!closing && !connection->retired)
+    if (!closing)
         log::error("plugin runner died; its runs fail as plugin_crashed and the next run starts a new one",
                    {{"agent", agent}, {"cause", death}, {"runs", static_cast<long long>(executing)}});
 }
@@ -340,31 +356,6 @@ const RunnerSandbox& RunnerClient::sandbox() const { return state_->sandbox; }
 std::string RunnerClient::unavailable_reason() const {
     std::lock_guard<std::mutex> lock(state_->mutex);
     return state_->circuit_open() ? state_->unavailable_reason : "";
-}
-
-void RunnerClient::reset() {
-    std::shared_ptr<Connection> old;
-    {
-        std::lock_guard<std::mutex> lock(state_->mutex);
-        state_->unavailable_reason.clear();
-        state_->recent_crashes.clear();
-        state_->crashes_in_a_row = 0;
-        old = std::move(state_->current);
-    }
-    if (!old) return;
-    // The next invoke starts a new runner; the old one is told to stop once
-    // the runs it is executing are done.
-    std::thread([old] {
-        old->retired = true;
-        for (;;) {
-            {
-                std::lock_guard<std::mutex> lock(old->mutex);
-                if (old->pending.empty() || !old->alive) break;
-            }
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        }
-        old->send({FrameKind::shutdown, 0, 0, {}});
-    }).detach();
 }
 
 long long RunnerClient::crashes() const {
@@ -430,6 +421,7 @@ agenthost_status RunnerClient::invoke(RunContext& run, const std::string& input_
         return AGENTHOST_ERROR_FAILED;
     }
     auto pending = std::make_shared<PendingInvoke>();
+    pending->run = &run;
     uint64_t id = state_->next_invoke.fetch_add(1);
     {
         std::lock_guard<std::mutex> lock(connection->mutex);
@@ -473,7 +465,6 @@ agenthost_status RunnerClient::invoke(RunContext& run, const std::string& input_
                 exec_calls.emplace_back([&run, connection, frame = std::move(frame)] {
                     connection->send(answer(run, frame, *connection));
                 });
-            else if (frame.kind == FrameKind::callback && frame.call == 0) answer(run, frame, *connection);  // one way
             else if (frame.kind == FrameKind::callback) connection->send(answer(run, frame, *connection));
             continue;
         }

@@ -58,11 +58,8 @@ class RunnerClient {
     long long crashes() const;
     const RunnerSandbox& sandbox() const;
     // Why the agent is given up on after crashing too often, until the
-    // cool-down ends or reset(); empty while it may run.
+    // cool-down ends (or a reload replaces the agent); empty while it may run.
     std::string unavailable_reason() const;
-    // Closes the circuit and replaces the runner (a new one loads the
-    // library from disk again). Runs in flight on the old one finish first.
-    void reset();
 
     struct Connection;
     struct PendingInvoke;
