@@ -210,11 +210,6 @@ const std::vector<RequestCase>& request_cases() {
     return cases;
 }
 
-std::string joined_yaml(const k8s::Generated& generated) {
-    std::string all;
-    for (const auto& artifact : generated.artifacts) all += "---\n" + artifact.content;
-    return all;
-}
 
 }  // namespace
 
@@ -234,7 +229,7 @@ TEST_CASE("varied requests come out fully correct", "[quality]") {
             for (const auto& artifact : generated.artifacts) objects.push_back(k8s_test::yaml_object(artifact.content));
             c.check(objects, problems[i]);
             expect_requests_within_limits(objects, problems[i]);
-            for (const auto& finding : k8s::review(joined_yaml(generated)).findings)
+            for (const auto& finding : k8s::review(k8s_test::joined_yaml(generated)).findings)
                 problems[i].push_back("review: " + finding.object + " " + finding.field + ": " + finding.message);
             groups += std::string(groups.size() > 1 ? "," : "") + "\"" + std::to_string(i) +
                       "\":" + k8s_test::as_json_array(generated);
