@@ -17,6 +17,8 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 #include "generate.hpp"
 #include "kubernetes.hpp"
 #include "settings.hpp"
@@ -277,4 +279,27 @@ TEST_CASE("the blue-green job refuses, clearly, a Service without a colour", "[w
     const auto run = cluster.run_job(yaml, "deploy-staging", "sha1");
     CHECK(run.failed);
     CHECK_THAT(run.output, Catch::Contains("selects no color") && Catch::Contains("blue_green"));
+}
+
+TEST_CASE("every deploy step's shell passes shellcheck", "[workflow]") {
+    if (std::system("command -v shellcheck > /dev/null 2>&1") != 0)
+        FAIL("shellcheck not found: run `make deps` (tools/install-deps installs it)");
+    const fs::path dir = fs::temp_directory_path() / ("shellcheck-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    for (const char* strategy : {"rolling", "canary", "blue_green"}) {
+        CAPTURE(strategy);
+        const YAML::Node jobs = YAML::Load(workflow(std::string(R"({"service":"search","target":"github_actions",)") +
+                                                    R"("environments":["dev"],"strategy":")" + strategy + "\"}"))["jobs"];
+        for (const auto& step : jobs["deploy-dev"]["steps"]) {
+            if (!step["run"]) continue;
+            CAPTURE(step["name"].as<std::string>());
+            std::ofstream(dir / "step.sh") << "#!/bin/bash\n" << expand(step["run"].as<std::string>(), "sha1");
+            const std::string command = "shellcheck -s bash " + (dir / "step.sh").string() + " > " +
+                                        (dir / "out").string() + " 2>&1";
+            const int status = std::system(command.c_str());
+            INFO(slurp(dir / "out"));
+            CHECK(status == 0);
+        }
+    }
+    fs::remove_all(dir);
 }
