@@ -1,6 +1,7 @@
 #include "task_text.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <iterator>
 #include <regex>
 #include <string>
@@ -58,11 +59,15 @@ std::optional<std::string> service_name(const std::string& task) {
         "statefulset|cronjob|job|deployment|worker)\\b",
         icase);
     // A hyphenated name right after "for" or "deploy": "for orders-service".
-    static const std::regex hyphenated("\\b(?:for|deploy|run)\\s+([a-z][a-z0-9]*(?:-[a-z0-9]+)+)\\b");
-    if (auto name = first_match(task, introduced, true)) return name;
-    if (auto name = first_match(task, quoted, true)) return name;
-    if (auto name = first_match(task, kind_after, true)) return name;
-    return first_match(task, hyphenated, true);
+    static const std::regex hyphenated("\\b(?:for|deploy|run)\\s+([a-z][a-z0-9]*(?:-[a-z0-9]+)+)\\b", icase);
+    std::optional<std::string> name;
+    for (const auto* pattern : {&introduced, &quoted, &kind_after, &hyphenated})
+        if ((name = first_match(task, *pattern, true))) break;
+    // "the Checkout service" means checkout; other characters are left for
+    // the caller to refuse, never mangled into some other name.
+    if (name && std::all_of(name->begin(), name->end(), [](unsigned char c) { return std::isalnum(c) || c == '-'; }))
+        std::transform(name->begin(), name->end(), name->begin(), [](unsigned char c) { return std::tolower(c); });
+    return name;
 }
 
 std::optional<std::string> workload(const std::string& task) {

@@ -227,6 +227,8 @@ TEST_CASE("words of a free-text task never become names", "[generate][task]") {
         {"a service called orders-api with image ghcr.io/acme/orders:1.0.0", "orders-api"},
         {"Deploy an app named 'ledger' to Kubernetes", "ledger"},
         {"Deploy the checkout service to Kubernetes", "checkout"},
+        {"Deploy the Checkout service", "checkout"},
+        {"Deploy orders-api to the cluster", "orders-api"},
         {"manifests for orders-service, please", "orders-service"},
         {"Deploy service \"cart\" to the cluster", "cart"}};
     for (const auto& [task, name] : named) {
