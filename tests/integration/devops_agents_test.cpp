@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -164,4 +165,83 @@ TEST_CASE("kubernetes_agent apply without a kubectl fails clearly after approval
     CHECK_THAT(string_member(fetch_run(client, id), "error"),
                Contains("kubernetes_agent cannot apply") && Contains("'kubectl' is not an allowed command") &&
                    Contains("agents.kubernetes_agent.exec"));
+}
+
+TEST_CASE("kubernetes_agent refuses to invent a service name from a free-text task, naming context.service") {
+    // Found by review: "Deploy my application to Kubernetes" made a service named "to".
+    HttpClient client(host().base_url());
+    auto refused = client.post("/agent/invoke",
+                               R"({"agent_name":"kubernetes_agent","task":"Deploy my application to Kubernetes"})");
+    CHECK(refused.status == 422);
+    auto body = json_of(refused);
+    CHECK_THAT(string_member(body, "message"), Contains("context.service"));
+    CHECK(body.HasMember("request_id"));
+    auto named = client.post("/agent/invoke", R"({"agent_name":"kubernetes_agent",
+        "task":"Create manifests for a service called orders-api, image ghcr.io/acme/orders-api:1.2.0"})");
+    REQUIRE(named.status == 200);
+    for (const auto& [path, content] : artifacts_of(client, json_of(named)))
+        CHECK(YAML::Load(content)["metadata"]["name"].as<std::string>().rfind("orders-api", 0) == 0);
+}
+
+TEST_CASE("kubernetes_agent honours StatefulSet storage, CronJobs and TLS through the host, and refuses the rest") {
+    HttpClient client(host().base_url());
+    auto stateful = client.post("/agent/invoke", R"({"agent_name":"kubernetes_agent","task":"ledger","context":{
+        "service":"ledger","image":"ghcr.io/acme/ledger:3.1.0","workload":"StatefulSet","port":5432,
+        "storage":{"size":"20Gi","mount_path":"/var/lib/ledger"},"ingress_host":"ledger.example.com",
+        "ingress_tls_secret":"ledger-tls"}})");
+    REQUIRE(stateful.status == 200);
+    std::map<std::string, YAML::Node> objects;
+    for (const auto& [path, content] : artifacts_of(client, json_of(stateful))) {
+        YAML::Node object = YAML::Load(content);
+        objects[object["kind"].as<std::string>() + "/" + object["metadata"]["name"].as<std::string>()] = object;
+    }
+    REQUIRE(objects.count("StatefulSet/ledger"));
+    CHECK(objects["StatefulSet/ledger"]["spec"]["volumeClaimTemplates"][0]["spec"]["resources"]["requests"]["storage"]
+              .as<std::string>() == "20Gi");
+    CHECK(objects["Service/ledger-headless"]["spec"]["clusterIP"].as<std::string>() == "None");
+    CHECK(objects["Ingress/ledger"]["spec"]["tls"][0]["secretName"].as<std::string>() == "ledger-tls");
+    CHECK(objects.count("Deployment/ledger") == 0);
+
+    auto cron = client.post("/agent/invoke", R"({"agent_name":"kubernetes_agent","task":"reports","context":{
+        "service":"reports","image":"ghcr.io/acme/reports:2.0.1","workload":"CronJob","schedule":"0 6 * * 1-5"}})");
+    REQUIRE(cron.status == 200);
+    const auto cron_artifacts = artifacts_of(client, json_of(cron));
+    REQUIRE(cron_artifacts.size() == 1);
+    CHECK(YAML::Load(cron_artifacts[0].second)["kind"].as<std::string>() == "CronJob");
+
+    // The input schema refuses an unsupported workload; the agent refuses a
+    // request above its limit, each naming the field.
+    auto daemon = client.post("/agent/invoke", R"({"agent_name":"kubernetes_agent","task":"x","context":{
+        "service":"agent","workload":"DaemonSet"}})");
+    CHECK(daemon.status == 422);
+    CHECK_THAT(daemon.body, Contains("workload"));
+    auto contradictory = client.post("/agent/invoke", R"({"agent_name":"kubernetes_agent","task":"x","context":{
+        "service":"cruncher","resources":{"requests":{"cpu":"2"},"limits":{"cpu":"1"}}}})");
+    CHECK(contradictory.status == 422);
+    CHECK_THAT(string_member(json_of(contradictory), "message"), Contains("context.resources.limits.cpu"));
+}
+
+TEST_CASE("kubernetes_agent review finds references to nothing through the host") {
+    HttpClient client(host().base_url());
+    auto result = client.post("/agent/invoke", R"({"agent_name":"kubernetes_agent","task":"review","context":{"mode":"review",
+        "manifests":"apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: api\n  labels: {app: api}\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: api}\n  minReplicas: 1\n  maxReplicas: 3\n"}})");
+    REQUIRE(result.status == 200);
+    auto body = json_of(result);
+    REQUIRE(body["result"]["findings"].Size() == 1);
+    CHECK(string_member(body["result"]["findings"][0], "field") == "spec.scaleTargetRef");
+}
+
+TEST_CASE("harness_expert states the Kubernetes namespaces it derives from environment names through the host") {
+    HttpClient client(host().base_url());
+    auto result = client.post("/agent/invoke", R"({"agent_name":"harness_expert","task":"deploy","context":{
+        "service":"search","target":"github_actions","environments":["QA_env","Pre_Prod"]}})");
+    REQUIRE(result.status == 200);
+    auto body = json_of(result);
+    const auto& namespaces = body["result"]["settings"]["namespaces"];
+    CHECK(string_member(namespaces, "QA_env") == "qa-env");
+    CHECK(string_member(namespaces, "Pre_Prod") == "pre-prod");
+    CHECK_THAT(string_member(body["result"], "summary"), Contains("QA_env -> qa-env"));
+    auto artifacts = artifacts_of(client, body);
+    YAML::Node workflow = YAML::Load(artifacts.at(0).second);
+    CHECK(workflow["jobs"]["deploy-QA_env"]["env"]["NAMESPACE"].as<std::string>() == "qa-env");
 }

@@ -3,6 +3,10 @@
 #include <yaml-cpp/yaml.h>
 
 #include <set>
+#include <string_view>
+#include <utility>
+
+#include <devkit/kubernetes_conventions.hpp>
 
 #include "identifiers.hpp"
 
@@ -266,67 +270,125 @@ YAML::Node gha_uses(const std::string& name, const std::string& uses, YAML::Node
     return step;
 }
 
+// The shell of the deploy steps. They act on the objects kubernetes_agent
+// writes (devkit/kubernetes_conventions.hpp): Deployment $APP whose
+// container is $APP, or for blue-green $APP-blue and $APP-green behind
+// Service $APP's color selector.
+const char* record_revision =
+    "# What runs now, so a failed deploy rolls back to exactly this and a deploy\n"
+    "# that changed nothing rolls nothing back.\n"
+    "REVISION=$(kubectl -n \"$NAMESPACE\" get deployment/\"$APP\" -o jsonpath='{.metadata.annotations.deployment\\.kubernetes\\.io/revision}')\n"
+    "echo \"ROLLBACK_REVISION=$REVISION\" >> \"$GITHUB_ENV\"\n";
+
+const char* rolling_deploy =
+    "kubectl -n \"$NAMESPACE\" set image deployment/\"$APP\" \"$APP=$IMAGE_REF\"\n"
+    "kubectl -n \"$NAMESPACE\" rollout status deployment/\"$APP\" --timeout=10m\n";
+
+// A copy of the Deployment that keeps the container name and the labels the
+// Service selects, adds the canary track to its pods and its own selector,
+// and drops what belongs to the original object.
+const char* canary_deploy =
+    "kubectl -n \"$NAMESPACE\" get deployment/\"$APP\" -o json \\\n"
+    "  | kubectl patch --local -f - --type merge -o json -p '{\"metadata\":{\"name\":\"'\"$APP-canary\"'\",\"resourceVersion\":null,\"uid\":null,\"creationTimestamp\":null,\"generation\":null,\"managedFields\":null,\"annotations\":null},\"status\":null,\"spec\":{\"replicas\":1,\"selector\":{\"matchLabels\":{\"{track}\":\"{canary}\"}},\"template\":{\"metadata\":{\"labels\":{\"{track}\":\"{canary}\"}}}}}' \\\n"
+    "  | kubectl -n \"$NAMESPACE\" apply -f -\n"
+    "kubectl -n \"$NAMESPACE\" set image deployment/\"$APP-canary\" \"$APP=$IMAGE_REF\"\n"
+    "kubectl -n \"$NAMESPACE\" rollout status deployment/\"$APP-canary\" --timeout=10m\n";
+
+const char* guarded_undo =
+    "if [ -n \"${ROLLBACK_REVISION:-}\" ]; then\n"
+    "  NOW=$(kubectl -n \"$NAMESPACE\" get deployment/\"$APP\" -o jsonpath='{.metadata.annotations.deployment\\.kubernetes\\.io/revision}')\n"
+    "  if [ \"$NOW\" != \"$ROLLBACK_REVISION\" ]; then\n"
+    "    kubectl -n \"$NAMESPACE\" rollout undo deployment/\"$APP\" --to-revision=\"$ROLLBACK_REVISION\"\n"
+    "  else\n"
+    "    echo \"deployment/$APP still runs revision $NOW: nothing to roll back\"\n"
+    "  fi\n"
+    "fi\n";
+
+const char* blue_green_stage =
+    "LIVE=$(kubectl -n \"$NAMESPACE\" get service \"$APP\" -o jsonpath='{.spec.selector.{color}}')\n"
+    "case \"$LIVE\" in\n"
+    "  blue) IDLE=green ;;\n"
+    "  green) IDLE=blue ;;\n"
+    "  *) echo \"::error::Service $APP selects no color (blue or green): create it with kubernetes_agent's blue_green strategy\"; exit 1 ;;\n"
+    "esac\n"
+    "echo \"LIVE=$LIVE\" >> \"$GITHUB_ENV\"\n"
+    "echo \"IDLE=$IDLE\" >> \"$GITHUB_ENV\"\n"
+    "REPLICAS=$(kubectl -n \"$NAMESPACE\" get deployment/\"$APP-$LIVE\" -o jsonpath='{.spec.replicas}')\n"
+    "kubectl -n \"$NAMESPACE\" set image deployment/\"$APP-$IDLE\" \"$APP=$IMAGE_REF\"\n"
+    "kubectl -n \"$NAMESPACE\" scale deployment/\"$APP-$IDLE\" --replicas=\"$REPLICAS\"\n"
+    "kubectl -n \"$NAMESPACE\" rollout status deployment/\"$APP-$IDLE\" --timeout=10m\n";
+
+const char* blue_green_swap =
+    "kubectl -n \"$NAMESPACE\" patch service \"$APP\" -p '{\"spec\":{\"selector\":{\"{color}\":\"'\"$IDLE\"'\"}}}'\n"
+    "echo \"SWAPPED=true\" >> \"$GITHUB_ENV\"\n"
+    "test \"$(kubectl -n \"$NAMESPACE\" get service \"$APP\" -o jsonpath='{.spec.selector.{color}}')\" = \"$IDLE\"\n";
+
+// The scripts above with devkit's label names in place of {track},
+// {canary} and {color}.
+std::string with_conventions(std::string script) {
+    namespace conventions = devkit::kubernetes;
+    for (const auto& [token, value] : {std::pair<std::string, std::string_view>{"{track}", conventions::track_label},
+                                       {"{canary}", conventions::canary_track},
+                                       {"{color}", conventions::color_label}})
+        for (auto at = script.find(token); at != std::string::npos; at = script.find(token, at + value.size()))
+            script.replace(at, token.size(), value);
+    return script;
+}
+
+YAML::Node run_step(const std::string& name, const char* script) { return gha_step(name, with_conventions(script)); }
+
 void add_deploy_steps(const Settings& settings, YAML::Node& steps) {
-    const std::string deployment = "deployment/" + settings.service;
     switch (settings.strategy) {
         case Strategy::rolling:
-            steps.push_back(gha_step("Rolling deploy",
-                                     "kubectl -n \"$NAMESPACE\" set image " + deployment + " \"$APP=$IMAGE_REF\"\n"
-                                     "kubectl -n \"$NAMESPACE\" rollout status " + deployment + " --timeout=10m\n"));
+            steps.push_back(run_step("Record the running revision", record_revision));
+            steps.push_back(run_step("Rolling deploy", rolling_deploy));
             break;
         case Strategy::canary:
-            steps.push_back(gha_step(
-                "Canary deploy",
-                "kubectl -n \"$NAMESPACE\" get " + deployment + " -o yaml \\\n"
-                "  | sed -e \"s/name: $APP$/name: $APP-canary/\" \\\n"
-                "  | kubectl -n \"$NAMESPACE\" apply -f -\n"
-                "kubectl -n \"$NAMESPACE\" scale deployment/\"$APP-canary\" --replicas=1\n"
-                "kubectl -n \"$NAMESPACE\" set image deployment/\"$APP-canary\" \"$APP=$IMAGE_REF\"\n"
-                "kubectl -n \"$NAMESPACE\" rollout status deployment/\"$APP-canary\" --timeout=10m\n"));
-            steps.push_back(gha_step("Verify canary",
-                                     "sleep 600\n"
+            steps.push_back(run_step("Record the running revision", record_revision));
+            steps.push_back(run_step("Canary deploy", canary_deploy));
+            steps.push_back(run_step("Verify canary",
+                                     "sleep \"$CANARY_VERIFY_SECONDS\"\n"
                                      "kubectl -n \"$NAMESPACE\" rollout status deployment/\"$APP-canary\" --timeout=1m\n"));
-            steps.push_back(gha_step("Delete canary",
+            steps.push_back(run_step("Delete canary",
                                      "kubectl -n \"$NAMESPACE\" delete deployment/\"$APP-canary\" --ignore-not-found\n"));
-            steps.push_back(gha_step("Rolling deploy",
-                                     "kubectl -n \"$NAMESPACE\" set image " + deployment + " \"$APP=$IMAGE_REF\"\n"
-                                     "kubectl -n \"$NAMESPACE\" rollout status " + deployment + " --timeout=10m\n"));
+            steps.push_back(run_step("Rolling deploy", rolling_deploy));
             break;
         case Strategy::blue_green:
-            steps.push_back(gha_step(
-                "Stage deployment (idle colour)",
-                "LIVE=$(kubectl -n \"$NAMESPACE\" get service \"$APP\" -o jsonpath='{.spec.selector.color}')\n"
-                "if [ \"$LIVE\" = green ]; then IDLE=blue; else IDLE=green; fi\n"
-                "echo \"IDLE=$IDLE\" >> \"$GITHUB_ENV\"\n"
-                "echo \"LIVE=$LIVE\" >> \"$GITHUB_ENV\"\n"
-                "kubectl -n \"$NAMESPACE\" set image deployment/\"$APP-$IDLE\" \"$APP=$IMAGE_REF\"\n"
-                "kubectl -n \"$NAMESPACE\" rollout status deployment/\"$APP-$IDLE\" --timeout=10m\n"));
-            steps.push_back(gha_step("Verify stage",
-                                     "kubectl -n \"$NAMESPACE\" rollout status deployment/\"$APP-$IDLE\" --timeout=5m\n"));
-            steps.push_back(gha_step(
-                "Swap services",
-                "kubectl -n \"$NAMESPACE\" patch service \"$APP\" -p \"{\\\"spec\\\":{\\\"selector\\\":{\\\"color\\\":\\\"$IDLE\\\"}}}\"\n"));
+            steps.push_back(run_step("Stage deployment (idle colour)", blue_green_stage));
+            steps.push_back(run_step("Swap services", blue_green_swap));
             break;
     }
     YAML::Node rollback;
     if (settings.strategy == Strategy::blue_green) {
-        rollback = gha_step(
+        // Only a swap that happened is swapped back.
+        rollback = run_step(
             "Roll back (swap back)",
-            "if [ -n \"$LIVE\" ]; then\n"
-            "  kubectl -n \"$NAMESPACE\" patch service \"$APP\" -p \"{\\\"spec\\\":{\\\"selector\\\":{\\\"color\\\":\\\"$LIVE\\\"}}}\"\n"
+            "if [ \"${SWAPPED:-}\" = true ]; then\n"
+            "  kubectl -n \"$NAMESPACE\" patch service \"$APP\" -p '{\"spec\":{\"selector\":{\"{color}\":\"'\"$LIVE\"'\"}}}'\n"
             "fi\n");
     } else {
         rollback = gha_step("Roll back",
                             std::string(settings.strategy == Strategy::canary
                                             ? "kubectl -n \"$NAMESPACE\" delete deployment/\"$APP-canary\" --ignore-not-found\n"
                                             : "") +
-                                "kubectl -n \"$NAMESPACE\" rollout undo " + deployment + "\n");
+                                guarded_undo);
     }
     rollback["if"] = "failure()";
     steps.push_back(rollback);
 }
 
-Artifact github_workflow(const Settings& settings, const StageCallback& on_stage, std::vector<std::string>& warnings) {
+// The Kubernetes namespace an environment deploys to: its name as a
+// DNS-1123 label ("QA_env" -> "qa-env").
+std::string kubernetes_namespace(const std::string& environment) {
+    const std::string name = devkit::kubernetes::to_dns_label(environment);
+    if (name.empty())
+        throw InputError("context.environments \"" + environment +
+                         "\" gives no Kubernetes namespace (a DNS-1123 label): use letters and digits");
+    return name;
+}
+
+Artifact github_workflow(const Settings& settings, const StageCallback& on_stage, std::vector<std::string>& warnings,
+                         std::vector<std::pair<std::string, std::string>>& namespaces) {
     YAML::Node workflow = map();
     workflow["name"] = "Deploy " + settings.service;
     YAML::Node on = map();
@@ -346,8 +408,18 @@ Artifact github_workflow(const Settings& settings, const StageCallback& on_stage
     const std::string registry = registry_of(image);
     const std::string repository = repository_of(image);
 
+    // kubectl acts on Kubernetes names: DNS-1123 labels, derived from the
+    // service and environment names when those are not already.
+    const std::string app = devkit::kubernetes::to_dns_label(settings.service);
+    if (app.empty())
+        throw InputError("context.service \"" + settings.service +
+                         "\" gives no Kubernetes name (a DNS-1123 label): use letters and digits");
+    if (app != settings.service)
+        warnings.push_back("service \"" + settings.service + "\" is the Kubernetes name \"" + app +
+                           "\" (DNS-1123 label) in the workflow");
     YAML::Node env = map();
-    env["APP"] = settings.service;
+    env["APP"] = app;
+    if (settings.strategy == Strategy::canary) env["CANARY_VERIFY_SECONDS"] = "600";
     env["IMAGE"] = repository;
     env["IMAGE_REF"] = repository + ":${{ github.sha }}";
     workflow["env"] = env;
@@ -404,7 +476,13 @@ Artifact github_workflow(const Settings& settings, const StageCallback& on_stage
         gh_env["name"] = environment;
         job["environment"] = gh_env;
         YAML::Node job_env = map();
-        job_env["NAMESPACE"] = to_job_id(environment);
+        const std::string namespace_name = kubernetes_namespace(environment);
+        for (const auto& [other, taken] : namespaces)
+            if (taken == namespace_name)
+                warnings.push_back("environments \"" + other + "\" and \"" + environment +
+                                   "\" both deploy to the Kubernetes namespace \"" + namespace_name + "\"");
+        namespaces.emplace_back(environment, namespace_name);
+        job_env["NAMESPACE"] = namespace_name;
         job["env"] = job_env;
         YAML::Node steps = sequence();
         steps.push_back(gha_uses("Check out", "actions/checkout@v4"));
@@ -452,7 +530,7 @@ std::vector<std::string> harness_rollback_step_types(Strategy strategy) {
 Generated generate(const Settings& settings, const StageCallback& on_stage) {
     Generated out;
     const bool github = settings.target == Target::github_actions;
-    out.artifacts.push_back(github ? github_workflow(settings, on_stage, out.warnings)
+    out.artifacts.push_back(github ? github_workflow(settings, on_stage, out.warnings, out.namespaces)
                                    : harness_pipeline(settings, on_stage, out.warnings));
 
     std::vector<std::string> approved;
@@ -468,6 +546,27 @@ Generated generate(const Settings& settings, const StageCallback& on_stage) {
                           : " " + join(approved) + " start with a HarnessApproval step.";
     } else {
         summary += " No environment needs approval.";
+    }
+    if (github) {
+        std::vector<std::string> derived, names;
+        for (const auto& [environment, namespace_name] : out.namespaces) {
+            names.push_back(namespace_name);
+            if (environment != namespace_name) derived.push_back(environment + " -> " + namespace_name);
+        }
+        summary += " Kubernetes namespaces: " + join(names) + ".";
+        if (!derived.empty())
+            summary += " Environment names that are not DNS-1123 labels got namespaces derived from them: " +
+                       join(derived) + ".";
+        const std::string app = devkit::kubernetes::to_dns_label(settings.service);
+        summary += settings.strategy == Strategy::blue_green
+                       ? " The jobs act on what kubernetes_agent writes with strategy blue_green: Deployments " +
+                             devkit::kubernetes::color_deployment(app, devkit::kubernetes::blue) + " and " +
+                             devkit::kubernetes::color_deployment(app, devkit::kubernetes::green) + " (container " +
+                             devkit::kubernetes::container_name(app) + ") behind Service " + app +
+                             ", whose color selector each deploy switches to the updated colour."
+                       : " The jobs act on what kubernetes_agent writes: Deployment " + app + " with container " +
+                             devkit::kubernetes::container_name(app) + ".";
+        summary += " A failed deploy rolls back only what it changed.";
     }
     if (!github) summary += " Org " + to_identifier(settings.org) + ", project " + to_identifier(settings.project) + ".";
     if (!settings.inferred_from_task.empty()) summary += " From the task: " + join(settings.inferred_from_task, "; ") + ".";

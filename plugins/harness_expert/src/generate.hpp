@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "settings.hpp"
@@ -21,6 +22,9 @@ struct Generated {
     std::vector<Artifact> artifacts;
     std::string summary;
     std::vector<std::string> warnings;
+    // GitHub Actions: the Kubernetes namespace each environment deploys to
+    // (environment, namespace), in order.
+    std::vector<std::pair<std::string, std::string>> namespaces;
 };
 
 // Called once per environment stage as it is generated: (environment, index, count).

@@ -44,10 +44,15 @@ class HarnessExpert : public agenthost::Agent {
     }
 
     rapidjson::Document generate(const agenthost::Run& run, const harness_expert::Settings& settings) const {
-        const harness_expert::Generated generated =
-            harness_expert::generate(settings, [&run](const std::string& stage, std::size_t index, std::size_t count) {
-                stage_progress(run, "generating", stage, index, count);
-            });
+        harness_expert::Generated generated;
+        try {
+            generated = harness_expert::generate(
+                settings, [&run](const std::string& stage, std::size_t index, std::size_t count) {
+                    stage_progress(run, "generating", stage, index, count);
+                });
+        } catch (const harness_expert::InputError& error) {
+            throw agenthost::InvalidInput(error.what());
+        }
         rapidjson::Document result(rapidjson::kObjectType);
         auto& allocator = result.GetAllocator();
         rapidjson::Value artifacts(rapidjson::kArrayType);
@@ -72,6 +77,12 @@ class HarnessExpert : public agenthost::Agent {
         applied.AddMember("project", string(settings.project, result), allocator);
         applied.AddMember("prod_approval", settings.prod_approval, allocator);
         if (!settings.image.empty()) applied.AddMember("image", string(settings.image, result), allocator);
+        if (!generated.namespaces.empty()) {
+            rapidjson::Value namespaces(rapidjson::kObjectType);
+            for (const auto& [environment, namespace_name] : generated.namespaces)
+                namespaces.AddMember(string(environment, result), string(namespace_name, result), allocator);
+            applied.AddMember("namespaces", namespaces, allocator);
+        }
         result.AddMember("settings", applied, allocator);
         return result;
     }

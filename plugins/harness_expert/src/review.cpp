@@ -111,6 +111,37 @@ void check_identifier_rule(const YAML::Node& node, const std::string& path, cons
     }
 }
 
+// A Deployment stage deploys a service of a deployment type to an
+// environment: without any of the three Harness cannot run it. The current
+// form (spec.service.serviceRef, spec.environment.environmentRef) and the
+// older one (spec.serviceConfig, spec.infrastructure) both count, as do
+// runtime inputs and a service or environment taken from an earlier stage.
+void check_deployment_targets(const YAML::Node& spec, const std::string& label, const std::string& path,
+                              std::vector<Finding>& findings) {
+    const bool has_spec = spec && spec.IsMap();
+    auto present = [&](const char* block, const char* ref) {
+        if (!has_spec) return false;
+        const YAML::Node node = spec[block];
+        if (!node || !node.IsMap()) return false;
+        return !scalar(node, ref).empty() || (node["useFromStage"] && node["useFromStage"].IsMap());
+    };
+    if (!has_spec || scalar(spec, "deploymentType").empty())
+        findings.push_back({"error", label, path + ".spec.deploymentType",
+                            "Deployment stage has no deploymentType (such as Kubernetes): Harness cannot run it"});
+    const bool service = present("service", "serviceRef") || present("serviceConfig", "serviceRef") ||
+                         (has_spec && spec["services"] && spec["services"].IsMap());
+    if (!service)
+        findings.push_back({"error", label, path + ".spec.service",
+                            "Deployment stage names no service (spec.service.serviceRef): there is nothing to deploy"});
+    const bool environment = present("environment", "environmentRef") || present("infrastructure", "environmentRef") ||
+                             (has_spec && spec["environments"] && spec["environments"].IsMap()) ||
+                             (has_spec && spec["environmentGroup"] && spec["environmentGroup"].IsMap());
+    if (!environment)
+        findings.push_back({"error", label, path + ".spec.environment",
+                            "Deployment stage names no environment (spec.environment.environmentRef): there is nowhere "
+                            "to deploy"});
+}
+
 }  // namespace
 
 Review review_pipeline(std::string_view yaml,
@@ -176,6 +207,7 @@ Review review_pipeline(std::string_view yaml,
         if (type != "Deployment") continue;
 
         const YAML::Node spec = stage["spec"];
+        check_deployment_targets(spec, label, path, findings);
         const YAML::Node execution = spec && spec.IsMap() ? spec["execution"] : YAML::Node();
         const bool has_execution = execution && execution.IsMap();
         const YAML::Node steps = has_execution ? execution["steps"] : YAML::Node();

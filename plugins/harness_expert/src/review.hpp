@@ -29,7 +29,8 @@ struct Review {
 // `identifier`/`*Identifier` value that is not an expression); duplicate
 // stage identifiers in the pipeline and duplicate step/step group identifiers
 // within a stage (errors), step identifiers repeated across stages (info);
-// Deployment stages without rollbackSteps (warning); prod/production stages
+// Deployment stages without a deploymentType, service or environment (errors)
+// or without rollbackSteps (warning); prod/production stages
 // with no approval step before their first deploy step and no Approval stage
 // since the previous Deployment stage (error).
 // `on_stage(name, index, count)` is called per stage.

@@ -271,3 +271,26 @@ TEST_CASE("GitHub job ids stay valid and distinct for awkward environment names"
     for (const auto& id : ids) CHECK(std::regex_match(id, job_rule));
     CHECK(jobs["deploy-1st"]["needs"].as<std::string>() == "deploy-EU-prod");
 }
+
+TEST_CASE("GitHub Actions deploys to DNS-1123 namespaces derived from the environment names", "[generate][github]") {
+    // Found by review: QA_env and Pre_Prod went to kubectl -n verbatim.
+    const auto generated = helpers::generate(
+        "", R"({"service":"Search API","target":"github_actions","environments":["QA_env","Pre_Prod","prod"]})");
+    const YAML::Node workflow = YAML::Load(generated.artifacts[0].content);
+    CHECK(workflow["jobs"]["deploy-QA_env"]["env"]["NAMESPACE"].as<std::string>() == "qa-env");
+    CHECK(workflow["jobs"]["deploy-Pre_Prod"]["env"]["NAMESPACE"].as<std::string>() == "pre-prod");
+    CHECK(workflow["jobs"]["deploy-prod"]["env"]["NAMESPACE"].as<std::string>() == "prod");
+    CHECK(workflow["env"]["APP"].as<std::string>() == "search-api");
+    CHECK(generated.namespaces == std::vector<std::pair<std::string, std::string>>{
+                                     {"QA_env", "qa-env"}, {"Pre_Prod", "pre-prod"}, {"prod", "prod"}});
+    CHECK_THAT(generated.summary, Catch::Contains("QA_env -> qa-env") && Catch::Contains("Pre_Prod -> pre-prod"));
+    CHECK(std::any_of(generated.warnings.begin(), generated.warnings.end(),
+                      [](const std::string& w) { return w.find("search-api") != std::string::npos; }));
+    // Two environments on one namespace are warned about; a name with no
+    // letters or digits is refused.
+    const auto shared = helpers::generate("", R"({"service":"a","target":"github_actions","environments":["QA","qa"]})");
+    CHECK(std::any_of(shared.warnings.begin(), shared.warnings.end(),
+                      [](const std::string& w) { return w.find("both deploy") != std::string::npos; }));
+    CHECK_THROWS_AS(helpers::generate("", R"({"service":"a","target":"github_actions","environments":["__"]})"),
+                    harness_expert::InputError);
+}

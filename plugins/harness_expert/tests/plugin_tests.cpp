@@ -98,7 +98,8 @@ TEST_CASE("review mode through the ABI", "[plugin]") {
         REQUIRE(run.status == AGENTHOST_OK);
         const auto result = parse_json(run.result_json);
         check_output_schema(result);
-        REQUIRE(result["findings"].Size() == 3);  // invalid identifier, no rollback, no approval
+        // invalid identifier, no deploymentType, service or environment, no rollback, no approval
+        REQUIRE(result["findings"].Size() == 6);
         CHECK(run.events.size() == 1);
     }
     SECTION("YAML that does not parse is invalid input naming line and column") {

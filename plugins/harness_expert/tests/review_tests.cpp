@@ -211,3 +211,35 @@ TEST_CASE("generated pipelines of every strategy review clean", "[review]") {
             }
         }
 }
+
+TEST_CASE("a Deployment stage without service, environment or deployment type is found", "[review]") {
+    // Found by review: such a stage passed with no finding, and Harness
+    // cannot run it.
+    const std::string no_type = replace(sound, "          deploymentType: Kubernetes\n          service: {serviceRef: cart}\n          environment:\n", "          service: {serviceRef: cart}\n          environment:\n");
+    auto review = review_pipeline(no_type);
+    INFO(describe(review.findings));
+    CHECK(has(review.findings, "error", "dev", "pipeline.stages[0].stage.spec.deploymentType", "deploymentType"));
+    CHECK(review.findings.size() == 1);
+
+    const std::string no_service = replace(sound, "          service: {serviceRef: cart}\n          environment: {environmentRef: prod", "          environment: {environmentRef: prod");
+    review = review_pipeline(no_service);
+    INFO(describe(review.findings));
+    CHECK(has(review.findings, "error", "prod", "pipeline.stages[2].stage.spec.service", "no service"));
+    CHECK(review.findings.size() == 1);
+
+    const std::string no_environment = replace(sound, "          environment: {environmentRef: prod, infrastructureDefinitions: [{identifier: prod_k8s}]}\n", "");
+    review = review_pipeline(no_environment);
+    INFO(describe(review.findings));
+    CHECK(has(review.findings, "error", "prod", "pipeline.stages[2].stage.spec.environment", "no environment"));
+    CHECK(review.findings.size() == 1);
+
+    // Runtime inputs and the older serviceConfig/infrastructure form count.
+    const std::string inputs = replace(
+        replace(sound, "service: {serviceRef: cart}\n          environment: {environmentRef: prod, infrastructureDefinitions: [{identifier: prod_k8s}]}",
+                "serviceConfig: {serviceRef: <+input>}\n          infrastructure: {environmentRef: <+input>}"),
+        "deploymentType: Kubernetes\n          service: {serviceRef: cart}\n          environment:\n            environmentRef: dev",
+        "deploymentType: <+input>\n          service: {serviceRef: <+input>}\n          environment:\n            environmentRef: <+input>");
+    review = review_pipeline(inputs);
+    INFO(describe(review.findings));
+    CHECK(review.findings.empty());
+}

@@ -1,5 +1,6 @@
-// Generate mode: one Deployment, Service, PodDisruptionBudget, and when asked
-// a ConfigMap, HorizontalPodAutoscaler and Ingress, emitted with yaml-cpp.
+// Generate mode: reads the context, then the free-text task, then the
+// defaults into a Spec (objects.cpp builds the objects from it), refusing
+// whatever it cannot honour rather than writing something else.
 #include <algorithm>
 #include <cctype>
 #include <map>
@@ -9,13 +10,17 @@
 #include <string>
 #include <utility>
 
+#include <devkit/kubernetes_conventions.hpp>
+
 #include "kubernetes.hpp"
+#include "quantity.hpp"
+#include "spec.hpp"
+#include "task_text.hpp"
 
 namespace k8s {
 namespace {
 
 using Value = rapidjson::Value;
-using Allocator = rapidjson::Document::AllocatorType;
 
 const std::regex dns_label("^[a-z]([-a-z0-9]*[a-z0-9])?$");
 const std::regex dns_subdomain("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
@@ -57,75 +62,65 @@ void check_name(const std::string& name, const std::string& path) {
                          "ending with a letter or digit, at most 63 characters");
 }
 
-void read_cpu_memory(const Value& context, const char* group, CpuMemory& into) {
-    const Value* resources = member(context, "resources");
-    if (resources == nullptr) return;
-    if (!resources->IsObject()) throw InputError("context.resources must be an object");
-    const Value* values = member(*resources, group);
-    if (values == nullptr) return;
-    const std::string path = std::string("context.resources.") + group;
-    if (!values->IsObject()) throw InputError(path + " must be an object");
-    if (auto cpu = string_field(*values, "cpu", path + ".cpu")) {
-        if (!std::regex_match(*cpu, quantity_cpu)) throw InputError(path + ".cpu '" + *cpu + "' is not a CPU quantity");
-        into.cpu = *cpu;
-    }
-    if (auto memory = string_field(*values, "memory", path + ".memory")) {
-        if (!std::regex_match(*memory, quantity_memory))
-            throw InputError(path + ".memory '" + *memory + "' is not a memory quantity");
-        into.memory = *memory;
-    }
-}
-
-// ---- What the free-text task says -----------------------------------------
-
-struct FromTask {
-    std::optional<std::string> service, image, namespace_, ingress_host;
-    std::optional<int> port, replicas;
+// One group of context.resources as given: absent values stay empty.
+struct GivenCpuMemory {
+    std::optional<std::string> cpu, memory;
 };
 
-std::optional<std::string> first_match(const std::string& text, const std::regex& pattern, bool skip_fillers) {
-    static const char* fillers[] = {"a", "an", "the", "my", "our", "new", "this", "that", "service", "app",
-                                    "application", "deployment", "kubernetes", "k8s", "manifests", "image", "port"};
-    for (auto it = std::sregex_iterator(text.begin(), text.end(), pattern); it != std::sregex_iterator(); ++it) {
-        std::string found = (*it)[1].str();
-        if (skip_fillers && std::find(std::begin(fillers), std::end(fillers), found) != std::end(fillers)) continue;
-        return found;
-    }
-    return std::nullopt;
+GivenCpuMemory read_cpu_memory(const Value& context, const char* group) {
+    GivenCpuMemory given;
+    const Value* resources = member(context, "resources");
+    if (resources == nullptr) return given;
+    if (!resources->IsObject()) throw InputError("context.resources must be an object");
+    const Value* values = member(*resources, group);
+    if (values == nullptr) return given;
+    const std::string path = std::string("context.resources.") + group;
+    if (!values->IsObject()) throw InputError(path + " must be an object");
+    given.cpu = string_field(*values, "cpu", path + ".cpu");
+    if (given.cpu && !std::regex_match(*given.cpu, quantity_cpu))
+        throw InputError(path + ".cpu '" + *given.cpu + "' is not a CPU quantity");
+    given.memory = string_field(*values, "memory", path + ".memory");
+    if (given.memory && !std::regex_match(*given.memory, quantity_memory))
+        throw InputError(path + ".memory '" + *given.memory + "' is not a memory quantity");
+    return given;
 }
 
-std::optional<int> number_match(const std::string& text, const std::regex& pattern) {
-    std::smatch match;
-    if (!std::regex_search(text, match, pattern)) return std::nullopt;
-    try {
-        return std::stoi(match[1].str());
-    } catch (const std::exception&) {
-        return std::nullopt;
+// Requests and limits the API server accepts (every request within its
+// limit) from what was given and the defaults: a request alone raises the
+// default limit to it, a limit alone lowers the default request to it, and
+// a request above its own limit is refused naming `path`.limits.
+void settle_resource(const std::optional<std::string>& request, const std::optional<std::string>& limit,
+                     std::string& request_out, std::string& limit_out, const std::string& path, const char* name,
+                     std::vector<std::string>& notes) {
+    if (request) request_out = *request;
+    if (limit) limit_out = *limit;
+    const auto request_value = quantity_value(request_out), limit_value = quantity_value(limit_out);
+    if (!request_value || !limit_value || *request_value <= *limit_value) return;
+    if (request && limit)
+        throw InputError(path + ".limits." + name + " (" + *limit + ") is below " + path + ".requests." + name + " (" +
+                         *request + "): the API server refuses a request above its limit");
+    if (request) {
+        notes.push_back(std::string(name) + " limit raised to the request " + request_out + " (the default " +
+                        limit_out + " is below it)");
+        limit_out = request_out;
+    } else if (limit) {
+        notes.push_back(std::string(name) + " request lowered to the limit " + limit_out + " (the default " +
+                        request_out + " is above it)");
+        request_out = limit_out;
+    } else {
+        throw InputError(path + ": the " + name + " request " + request_out + " is above the limit " + limit_out);
     }
 }
 
-FromTask read_task(std::string_view task_view) {
-    const std::string task(task_view);
-    FromTask found;
-    const auto icase = std::regex::icase;
-    found.image = first_match(task, std::regex("\\bimage\\s+[\"'`]?([a-z0-9][a-z0-9._/:@-]*[a-z0-9])", icase), false);
-    if (!found.image)
-        found.image = first_match(
-            task, std::regex("(?:^|\\s)[\"'`]?([a-z0-9][a-z0-9._-]*(?:/[a-z0-9._-]+)*:[A-Za-z0-9_][A-Za-z0-9_.-]*)"),
-            false);
-    found.service = first_match(
-        task,
-        std::regex("\\b(?:service|app|application|api|named|called|for)\\s+[\"'`]?([a-z][-a-z0-9]*[a-z0-9])\\b"),
-        true);
-    found.namespace_ = first_match(task, std::regex("\\bnamespace\\s+[\"'`]?([a-z0-9][-a-z0-9]*[a-z0-9])", icase),
-                                   false);
-    found.ingress_host = first_match(
-        task, std::regex("\\b(?:host|domain|at)\\s+[\"'`]?([a-z0-9][-a-z0-9]*(?:\\.[a-z0-9][-a-z0-9]*)+)", icase),
-        false);
-    found.port = number_match(task, std::regex("\\bport\\s+(\\d{1,5})\\b", icase));
-    found.replicas = number_match(task, std::regex("\\b(\\d{1,3})\\s+replicas?\\b", icase));
-    if (!found.replicas) found.replicas = number_match(task, std::regex("\\breplicas?\\s*[:=]?\\s*(\\d{1,3})\\b", icase));
-    return found;
+Resources settle_resources(const Value& context, const char* path, const Resources& defaults,
+                           std::vector<std::string>& notes) {
+    const GivenCpuMemory requests = read_cpu_memory(context, "requests");
+    const GivenCpuMemory limits = read_cpu_memory(context, "limits");
+    Resources settled = defaults;
+    settle_resource(requests.cpu, limits.cpu, settled.requests.cpu, settled.limits.cpu, path, "cpu", notes);
+    settle_resource(requests.memory, limits.memory, settled.requests.memory, settled.limits.memory, path, "memory",
+                    notes);
+    return settled;
 }
 
 // ---- Images -------------------------------------------------------------
@@ -147,314 +142,6 @@ std::string image_tag(const std::string& image, bool& digest) {
     return colon == std::string::npos ? "" : image.substr(colon + 1);
 }
 
-// ---- Building objects ---------------------------------------------------
-
-class Builder {
-  public:
-    explicit Builder(Allocator& allocator) : a_(allocator) {}
-    Value str(const std::string& text) { return Value(text.c_str(), static_cast<rapidjson::SizeType>(text.size()), a_); }
-    Value object() { return Value(rapidjson::kObjectType); }
-    Value array() { return Value(rapidjson::kArrayType); }
-    Value& add(Value& object, const char* key, Value value) {
-        object.AddMember(Value(key, a_), value, a_);
-        return object;
-    }
-    Value& add(Value& object, const char* key, const std::string& text) { return add(object, key, str(text)); }
-    Value& add(Value& object, const char* key, const char* text) { return add(object, key, str(text)); }
-    Value& add(Value& object, const char* key, int number) { return add(object, key, Value(number)); }
-    Value& add(Value& object, const char* key, bool flag) { return add(object, key, Value(flag)); }
-    Value& push(Value& array, Value value) {
-        array.PushBack(value, a_);
-        return array;
-    }
-    Value labels(const std::map<std::string, std::string>& labels) {
-        Value object(rapidjson::kObjectType);
-        for (const auto& [key, value] : labels) object.AddMember(str(key), str(value), a_);
-        return object;
-    }
-    Allocator& allocator() { return a_; }
-
-  private:
-    Allocator& a_;
-};
-
-struct Spec {
-    std::string service, image, namespace_ = "default", health_path = "/healthz";
-    int port = 8080, replicas = 2;
-    Resources resources;
-    std::map<std::string, std::string> env;
-    struct SecretEnv {
-        std::string name, secret, key;
-    };
-    std::vector<SecretEnv> secret_env;
-    bool autoscaling = false;
-    int min_replicas = 0, max_replicas = 0, cpu_percent = 70;
-    std::optional<std::string> ingress_host;
-};
-
-constexpr int service_port = 80;
-
-std::string config_map_name(const Spec& spec) { return spec.service + "-config"; }
-
-std::map<std::string, std::string> selector_labels(const Spec& spec) {
-    return {{"app.kubernetes.io/name", spec.service}, {"app.kubernetes.io/instance", spec.service}};
-}
-std::map<std::string, std::string> all_labels(const Spec& spec) {
-    auto labels = selector_labels(spec);
-    labels["app.kubernetes.io/managed-by"] = "agenthost-kubernetes-agent";
-    labels["app.kubernetes.io/component"] = "server";
-    return labels;
-}
-
-Value metadata(Builder& b, const Spec& spec, const std::string& name) {
-    Value meta = b.object();
-    b.add(meta, "name", name);
-    b.add(meta, "namespace", spec.namespace_);
-    b.add(meta, "labels", b.labels(all_labels(spec)));
-    return meta;
-}
-
-Value selector(Builder& b, const Spec& spec) {
-    Value selector = b.object();
-    b.add(selector, "matchLabels", b.labels(selector_labels(spec)));
-    return selector;
-}
-
-Value probe(Builder& b, const Spec& spec, int initial_delay, int period) {
-    Value http = b.object();
-    b.add(http, "path", spec.health_path);
-    b.add(http, "port", "http");
-    Value probe = b.object();
-    b.add(probe, "httpGet", std::move(http));
-    b.add(probe, "initialDelaySeconds", initial_delay);
-    b.add(probe, "periodSeconds", period);
-    b.add(probe, "timeoutSeconds", 2);
-    b.add(probe, "failureThreshold", 3);
-    return probe;
-}
-
-Value cpu_memory(Builder& b, const CpuMemory& values) {
-    Value object = b.object();
-    b.add(object, "cpu", values.cpu);
-    b.add(object, "memory", values.memory);
-    return object;
-}
-
-Value deployment(Builder& b, const Spec& spec) {
-    Value container = b.object();
-    b.add(container, "name", spec.service);
-    b.add(container, "image", spec.image);
-    b.add(container, "imagePullPolicy", "IfNotPresent");
-    Value port = b.object();
-    b.add(port, "name", "http");
-    b.add(port, "containerPort", spec.port);
-    b.add(port, "protocol", "TCP");
-    Value ports = b.array();
-    b.push(ports, std::move(port));
-    b.add(container, "ports", std::move(ports));
-    if (!spec.secret_env.empty()) {
-        Value env = b.array();
-        for (const auto& entry : spec.secret_env) {
-            Value ref = b.object();
-            b.add(ref, "name", entry.secret);
-            b.add(ref, "key", entry.key);
-            Value from = b.object();
-            b.add(from, "secretKeyRef", std::move(ref));
-            Value variable = b.object();
-            b.add(variable, "name", entry.name);
-            b.add(variable, "valueFrom", std::move(from));
-            b.push(env, std::move(variable));
-        }
-        b.add(container, "env", std::move(env));
-    }
-    if (!spec.env.empty()) {
-        Value ref = b.object();
-        b.add(ref, "name", config_map_name(spec));
-        Value source = b.object();
-        b.add(source, "configMapRef", std::move(ref));
-        Value env_from = b.array();
-        b.push(env_from, std::move(source));
-        b.add(container, "envFrom", std::move(env_from));
-    }
-    Value resources = b.object();
-    b.add(resources, "requests", cpu_memory(b, spec.resources.requests));
-    b.add(resources, "limits", cpu_memory(b, spec.resources.limits));
-    b.add(container, "resources", std::move(resources));
-    b.add(container, "livenessProbe", probe(b, spec, 10, 10));
-    b.add(container, "readinessProbe", probe(b, spec, 5, 5));
-    Value capabilities = b.object();
-    Value drop = b.array();
-    b.push(drop, b.str("ALL"));
-    b.add(capabilities, "drop", std::move(drop));
-    Value security = b.object();
-    b.add(security, "runAsNonRoot", true);
-    b.add(security, "allowPrivilegeEscalation", false);
-    b.add(security, "readOnlyRootFilesystem", true);
-    b.add(security, "capabilities", std::move(capabilities));
-    b.add(container, "securityContext", std::move(security));
-    // A read-only root filesystem still needs somewhere to write temp files.
-    Value mount = b.object();
-    b.add(mount, "name", "tmp");
-    b.add(mount, "mountPath", "/tmp");
-    Value mounts = b.array();
-    b.push(mounts, std::move(mount));
-    b.add(container, "volumeMounts", std::move(mounts));
-
-    Value seccomp = b.object();
-    b.add(seccomp, "type", "RuntimeDefault");
-    Value pod_security = b.object();
-    b.add(pod_security, "runAsNonRoot", true);
-    b.add(pod_security, "seccompProfile", std::move(seccomp));
-    Value volume = b.object();
-    b.add(volume, "name", "tmp");
-    b.add(volume, "emptyDir", b.object());
-    Value volumes = b.array();
-    b.push(volumes, std::move(volume));
-    Value containers = b.array();
-    b.push(containers, std::move(container));
-
-    Value pod_spec = b.object();
-    b.add(pod_spec, "automountServiceAccountToken", false);
-    b.add(pod_spec, "securityContext", std::move(pod_security));
-    b.add(pod_spec, "containers", std::move(containers));
-    b.add(pod_spec, "volumes", std::move(volumes));
-    Value template_meta = b.object();
-    b.add(template_meta, "labels", b.labels(all_labels(spec)));
-    Value pod_template = b.object();
-    b.add(pod_template, "metadata", std::move(template_meta));
-    b.add(pod_template, "spec", std::move(pod_spec));
-
-    Value rolling = b.object();
-    b.add(rolling, "maxSurge", "25%");
-    b.add(rolling, "maxUnavailable", 0);
-    Value strategy = b.object();
-    b.add(strategy, "type", "RollingUpdate");
-    b.add(strategy, "rollingUpdate", std::move(rolling));
-
-    Value deployment_spec = b.object();
-    b.add(deployment_spec, "replicas", spec.autoscaling ? std::max(spec.replicas, spec.min_replicas) : spec.replicas);
-    b.add(deployment_spec, "revisionHistoryLimit", 5);
-    b.add(deployment_spec, "selector", selector(b, spec));
-    b.add(deployment_spec, "strategy", std::move(strategy));
-    b.add(deployment_spec, "template", std::move(pod_template));
-
-    Value object = b.object();
-    b.add(object, "apiVersion", "apps/v1");
-    b.add(object, "kind", "Deployment");
-    b.add(object, "metadata", metadata(b, spec, spec.service));
-    b.add(object, "spec", std::move(deployment_spec));
-    return object;
-}
-
-Value service(Builder& b, const Spec& spec) {
-    Value port = b.object();
-    b.add(port, "name", "http");
-    b.add(port, "port", service_port);
-    b.add(port, "targetPort", spec.port);
-    b.add(port, "protocol", "TCP");
-    Value ports = b.array();
-    b.push(ports, std::move(port));
-    Value service_spec = b.object();
-    b.add(service_spec, "type", "ClusterIP");
-    b.add(service_spec, "selector", b.labels(selector_labels(spec)));
-    b.add(service_spec, "ports", std::move(ports));
-    Value object = b.object();
-    b.add(object, "apiVersion", "v1");
-    b.add(object, "kind", "Service");
-    b.add(object, "metadata", metadata(b, spec, spec.service));
-    b.add(object, "spec", std::move(service_spec));
-    return object;
-}
-
-Value config_map(Builder& b, const Spec& spec) {
-    Value data = b.object();
-    for (const auto& [name, value] : spec.env) b.add(data, name.c_str(), value);
-    Value object = b.object();
-    b.add(object, "apiVersion", "v1");
-    b.add(object, "kind", "ConfigMap");
-    b.add(object, "metadata", metadata(b, spec, config_map_name(spec)));
-    b.add(object, "data", std::move(data));
-    return object;
-}
-
-Value autoscaler(Builder& b, const Spec& spec) {
-    Value target_ref = b.object();
-    b.add(target_ref, "apiVersion", "apps/v1");
-    b.add(target_ref, "kind", "Deployment");
-    b.add(target_ref, "name", spec.service);
-    Value target = b.object();
-    b.add(target, "type", "Utilization");
-    b.add(target, "averageUtilization", spec.cpu_percent);
-    Value resource = b.object();
-    b.add(resource, "name", "cpu");
-    b.add(resource, "target", std::move(target));
-    Value metric = b.object();
-    b.add(metric, "type", "Resource");
-    b.add(metric, "resource", std::move(resource));
-    Value metrics = b.array();
-    b.push(metrics, std::move(metric));
-    Value hpa_spec = b.object();
-    b.add(hpa_spec, "scaleTargetRef", std::move(target_ref));
-    b.add(hpa_spec, "minReplicas", spec.min_replicas);
-    b.add(hpa_spec, "maxReplicas", spec.max_replicas);
-    b.add(hpa_spec, "metrics", std::move(metrics));
-    Value object = b.object();
-    b.add(object, "apiVersion", "autoscaling/v2");
-    b.add(object, "kind", "HorizontalPodAutoscaler");
-    b.add(object, "metadata", metadata(b, spec, spec.service));
-    b.add(object, "spec", std::move(hpa_spec));
-    return object;
-}
-
-int lowest_replicas(const Spec& spec) { return spec.autoscaling ? spec.min_replicas : spec.replicas; }
-
-Value disruption_budget(Builder& b, const Spec& spec) {
-    Value pdb_spec = b.object();
-    // With one replica minAvailable 1 would block every node drain.
-    if (lowest_replicas(spec) >= 2)
-        b.add(pdb_spec, "minAvailable", 1);
-    else
-        b.add(pdb_spec, "maxUnavailable", 1);
-    b.add(pdb_spec, "selector", selector(b, spec));
-    Value object = b.object();
-    b.add(object, "apiVersion", "policy/v1");
-    b.add(object, "kind", "PodDisruptionBudget");
-    b.add(object, "metadata", metadata(b, spec, spec.service));
-    b.add(object, "spec", std::move(pdb_spec));
-    return object;
-}
-
-Value ingress(Builder& b, const Spec& spec) {
-    Value port = b.object();
-    b.add(port, "number", service_port);
-    Value backend_service = b.object();
-    b.add(backend_service, "name", spec.service);
-    b.add(backend_service, "port", std::move(port));
-    Value backend = b.object();
-    b.add(backend, "service", std::move(backend_service));
-    Value path = b.object();
-    b.add(path, "path", "/");
-    b.add(path, "pathType", "Prefix");
-    b.add(path, "backend", std::move(backend));
-    Value paths = b.array();
-    b.push(paths, std::move(path));
-    Value http = b.object();
-    b.add(http, "paths", std::move(paths));
-    Value rule = b.object();
-    b.add(rule, "host", *spec.ingress_host);
-    b.add(rule, "http", std::move(http));
-    Value rules = b.array();
-    b.push(rules, std::move(rule));
-    Value ingress_spec = b.object();
-    b.add(ingress_spec, "rules", std::move(rules));
-    Value object = b.object();
-    b.add(object, "apiVersion", "networking.k8s.io/v1");
-    b.add(object, "kind", "Ingress");
-    b.add(object, "metadata", metadata(b, spec, spec.service));
-    b.add(object, "spec", std::move(ingress_spec));
-    return object;
-}
-
 std::string scalar_text(const Value& value) {
     if (value.IsString()) return std::string(value.GetString(), value.GetStringLength());
     if (value.IsBool()) return value.GetBool() ? "true" : "false";
@@ -463,6 +150,72 @@ std::string scalar_text(const Value& value) {
     std::ostringstream text;
     text << value.GetDouble();
     return text.str();
+}
+
+std::string workload_kind(Workload workload) {
+    switch (workload) {
+        case Workload::stateful_set: return "StatefulSet";
+        case Workload::cron_job: return "CronJob";
+        case Workload::job: return "Job";
+        case Workload::deployment: break;
+    }
+    return "Deployment";
+}
+
+Workload read_workload(const std::string& kind, const std::string& path) {
+    if (kind == "Deployment") return Workload::deployment;
+    if (kind == "StatefulSet") return Workload::stateful_set;
+    if (kind == "CronJob") return Workload::cron_job;
+    if (kind == "Job") return Workload::job;
+    throw InputError(path + " '" + kind +
+                     "' is not supported: this agent writes a Deployment, StatefulSet, CronJob or Job");
+}
+
+// A cron schedule of five fields, or one of the macros CronJobs accept.
+void check_schedule(const std::string& schedule, const std::string& path) {
+    static const std::regex five_fields("^[-0-9*/,A-Za-z?]+( [-0-9*/,A-Za-z?]+){4}$");
+    static const std::regex macro("^@(yearly|annually|monthly|weekly|daily|midnight|hourly)$");
+    if (!std::regex_match(schedule, five_fields) && !std::regex_match(schedule, macro))
+        throw InputError(path + " '" + schedule +
+                         "' is not a cron schedule: five fields (minute hour day-of-month month day-of-week) or "
+                         "@hourly, @daily, @weekly, @monthly, @yearly");
+}
+
+void read_storage(const Value& context, Spec::Storage& storage) {
+    const Value* given = member(context, "storage");
+    if (given == nullptr) return;
+    if (!given->IsObject()) throw InputError("context.storage must be an object {size, mount_path, storage_class}");
+    if (auto size = string_field(*given, "size", "context.storage.size")) {
+        if (!std::regex_match(*size, quantity_memory) || !quantity_value(*size) || *quantity_value(*size) <= 0)
+            throw InputError("context.storage.size '" + *size + "' is not a storage quantity such as 10Gi");
+        storage.size = *size;
+    }
+    if (auto path = string_field(*given, "mount_path", "context.storage.mount_path")) {
+        if (path->empty() || path->front() != '/' || *path == "/" || *path == "/tmp")
+            throw InputError("context.storage.mount_path '" + *path + "' must be an absolute path other than / and /tmp");
+        storage.mount_path = *path;
+    }
+    if (auto storage_class = string_field(*given, "storage_class", "context.storage.storage_class")) {
+        if (storage_class->size() > 253 || !std::regex_match(*storage_class, dns_subdomain))
+            throw InputError("context.storage.storage_class '" + *storage_class + "' is not a StorageClass name");
+        storage.storage_class = *storage_class;
+    }
+}
+
+// Fields that mean nothing for the chosen workload are refused, naming them.
+void refuse_for_workload(const Value& context, const Spec& spec) {
+    const std::string kind = workload_kind(spec.workload);
+    std::vector<const char*> refused;
+    if (!serves(spec)) refused = {"port", "health_path", "autoscaling", "ingress_host", "ingress_tls_secret", "strategy"};
+    if (spec.workload == Workload::cron_job || spec.workload == Workload::job) refused.push_back("replicas");
+    if (spec.workload != Workload::stateful_set) refused.push_back("storage");
+    if (spec.workload != Workload::cron_job) refused.push_back("schedule");
+    for (const char* field : refused)
+        if (member(context, field) != nullptr)
+            throw InputError(std::string("context.") + field + " does not apply to a " + kind +
+                             (std::string(field) == "storage" ? ": persistent storage needs context.workload StatefulSet"
+                              : std::string(field) == "schedule" ? ": a schedule needs context.workload CronJob"
+                                                                 : ""));
 }
 
 }  // namespace
@@ -478,23 +231,65 @@ Generated generate(const Value& context, std::string_view task, const Config& co
     if (auto service = string_field(context, "service", "context.service")) {
         check_name(*service, "context.service");
         spec.service = *service;
-    } else if (from_task.service && std::regex_match(*from_task.service, dns_label) &&
-               from_task.service->size() <= 63) {
+    } else if (from_task.service) {
+        if (from_task.service->size() > 63 || !std::regex_match(*from_task.service, dns_label))
+            throw InputError("the task names the service '" + *from_task.service +
+                             "', which is not a DNS-1123 label (lower-case letters, digits and '-', starting with a "
+                             "letter): set context.service");
         spec.service = *from_task.service;
         from_text.push_back("service name '" + spec.service + "'");
     } else {
-        spec.service = "app";
-        if (from_task.image) {
-            // The image's repository name, made a label.
-            std::string name = from_task.image->substr(from_task.image->rfind('/') + 1);
-            name = name.substr(0, name.find_first_of(":@"));
-            std::replace_if(name.begin(), name.end(), [](char c) { return !std::isalnum(static_cast<unsigned char>(c)); }, '-');
-            std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
-            if (name.size() <= 63 && std::regex_match(name, dns_label)) spec.service = name;
-        }
-        defaults.push_back("service name '" + spec.service + "' (set context.service)");
+        throw InputError("the task does not name the service clearly (say \"a service called orders-api\"): set "
+                         "context.service to its name, a DNS-1123 label such as orders-api");
     }
 
+    // ---- The workload -------------------------------------------------
+    if (auto kind = string_field(context, "workload", "context.workload")) {
+        spec.workload = read_workload(*kind, "context.workload");
+    } else if (from_task.workload) {
+        spec.workload = read_workload(*from_task.workload, "the workload the task asks for (context.workload)");
+        from_text.push_back("workload " + *from_task.workload);
+    } else if (member(context, "storage") != nullptr || from_task.persistent) {
+        spec.workload = Workload::stateful_set;
+        from_text.push_back("workload StatefulSet (persistent storage asked for)");
+    } else if (member(context, "schedule") != nullptr) {
+        spec.workload = Workload::cron_job;
+    }
+    refuse_for_workload(context, spec);
+    if (spec.workload == Workload::stateful_set) {
+        spec.storage.emplace();
+        read_storage(context, *spec.storage);
+        if (member(context, "storage") == nullptr && from_task.storage_size) {
+            spec.storage->size = *from_task.storage_size;
+            from_text.push_back("storage " + spec.storage->size);
+        } else if (member(context, "storage") == nullptr) {
+            defaults.push_back("storage 1Gi at /data (set context.storage)");
+        }
+    } else if (spec.workload == Workload::deployment && from_task.persistent && member(context, "workload") != nullptr) {
+        throw InputError("the task asks for persistent storage, which a Deployment cannot give each pod: set "
+                         "context.workload to StatefulSet");
+    }
+    if (spec.workload == Workload::cron_job) {
+        if (auto schedule = string_field(context, "schedule", "context.schedule")) {
+            spec.schedule = *schedule;
+        } else if (from_task.schedule) {
+            spec.schedule = *from_task.schedule;
+            from_text.push_back("schedule '" + spec.schedule + "'");
+        } else {
+            throw InputError("a CronJob needs a schedule: set context.schedule (such as \"0 3 * * *\" or @daily)");
+        }
+        check_schedule(spec.schedule, "context.schedule");
+    }
+    if (auto strategy = string_field(context, "strategy", "context.strategy")) {
+        if (*strategy != "rolling" && *strategy != "blue_green" && *strategy != "blue-green")
+            throw InputError("context.strategy '" + *strategy + "' is not supported: rolling or blue_green");
+        spec.blue_green = *strategy != "rolling";
+    } else if (from_task.blue_green && spec.workload == Workload::deployment) {
+        spec.blue_green = true;
+        from_text.push_back("blue-green strategy");
+    }
+
+    // ---- The container ------------------------------------------------
     std::string image;
     if (auto given = string_field(context, "image", "context.image")) {
         image = *given;
@@ -523,29 +318,36 @@ Generated generate(const Value& context, std::string_view task, const Config& co
         generated.warnings.push_back("image '" + image +
                                      "' uses the latest tag: rollouts are not reproducible; pin a version or digest");
 
-    if (auto port = int_field(context, "port", "context.port", 1, 65535)) {
-        spec.port = *port;
-    } else if (from_task.port && *from_task.port >= 1 && *from_task.port <= 65535) {
-        spec.port = *from_task.port;
-        from_text.push_back("port " + std::to_string(spec.port));
-    } else {
-        defaults.push_back("container port 8080");
+    if (serves(spec)) {
+        if (auto port = int_field(context, "port", "context.port", 1, 65535)) {
+            spec.port = *port;
+        } else if (from_task.port) {
+            if (*from_task.port < 1 || *from_task.port > 65535)
+                throw InputError("the task's port " + std::to_string(*from_task.port) +
+                                 " is not from 1 to 65535: set context.port");
+            spec.port = *from_task.port;
+            from_text.push_back("port " + std::to_string(spec.port));
+        } else {
+            defaults.push_back("container port 8080");
+        }
     }
-    if (auto replicas = int_field(context, "replicas", "context.replicas", 1, 1000)) {
-        spec.replicas = *replicas;
-    } else if (from_task.replicas && *from_task.replicas >= 1 && *from_task.replicas <= 1000) {
-        spec.replicas = *from_task.replicas;
-        from_text.push_back(std::to_string(spec.replicas) + " replicas");
-    } else {
-        defaults.push_back("2 replicas");
+    if (spec.workload == Workload::deployment || spec.workload == Workload::stateful_set) {
+        if (auto replicas = int_field(context, "replicas", "context.replicas", 1, 1000)) {
+            spec.replicas = *replicas;
+        } else if (from_task.replicas && *from_task.replicas >= 1 && *from_task.replicas <= 1000) {
+            spec.replicas = *from_task.replicas;
+            from_text.push_back(std::to_string(spec.replicas) + " replicas");
+        } else {
+            defaults.push_back("2 replicas");
+        }
+        if (spec.replicas == 1)
+            generated.warnings.push_back("one replica is not highly available: a node drain or crash takes it down");
     }
-    if (spec.replicas == 1)
-        generated.warnings.push_back("one replica is not highly available: a node drain or crash takes it down");
 
     if (auto path = string_field(context, "health_path", "context.health_path")) {
         if (path->empty() || path->front() != '/') throw InputError("context.health_path must start with '/'");
         spec.health_path = *path;
-    } else {
+    } else if (serves(spec)) {
         defaults.push_back("health path /healthz for both probes");
     }
 
@@ -559,14 +361,13 @@ Generated generate(const Value& context, std::string_view task, const Config& co
         defaults.push_back("namespace 'default'");
     }
 
-    spec.resources = config.default_resources;
-    const bool resources_given = member(context, "resources") != nullptr;
-    read_cpu_memory(context, "requests", spec.resources.requests);
-    read_cpu_memory(context, "limits", spec.resources.limits);
-    if (!resources_given)
+    std::vector<std::string> resource_notes;
+    spec.resources = settle_resources(context, "context.resources", config.default_resources, resource_notes);
+    if (member(context, "resources") == nullptr)
         defaults.push_back("resources from the config: requests cpu " + spec.resources.requests.cpu + ", memory " +
                            spec.resources.requests.memory + "; limits cpu " + spec.resources.limits.cpu +
                            ", memory " + spec.resources.limits.memory);
+    for (const auto& note : resource_notes) defaults.push_back(note);
 
     if (const Value* env = member(context, "env")) {
         if (!env->IsObject()) throw InputError("context.env must be an object of name to value");
@@ -603,8 +404,12 @@ Generated generate(const Value& context, std::string_view task, const Config& co
         }
     }
 
+    // ---- Scaling and traffic ------------------------------------------
     if (const Value* scaling = member(context, "autoscaling")) {
         if (!scaling->IsObject()) throw InputError("context.autoscaling must be an object {min, max, cpu_percent}");
+        if (spec.blue_green)
+            throw InputError("context.autoscaling is not supported with the blue_green strategy: a "
+                             "HorizontalPodAutoscaler scales one Deployment, and the live colour changes on every deploy");
         spec.autoscaling = true;
         spec.min_replicas = int_field(*scaling, "min", "context.autoscaling.min", 1, 1000).value_or(spec.replicas);
         spec.max_replicas = int_field(*scaling, "max", "context.autoscaling.max", 1, 1000)
@@ -619,48 +424,80 @@ Generated generate(const Value& context, std::string_view task, const Config& co
         if (host->size() > 253 || !std::regex_match(*host, dns_subdomain))
             throw InputError("context.ingress_host '" + *host + "' is not a valid host name");
         spec.ingress_host = *host;
-    } else if (from_task.ingress_host && std::regex_match(*from_task.ingress_host, dns_subdomain)) {
+    } else if (from_task.ingress_host && std::regex_match(*from_task.ingress_host, dns_subdomain) && serves(spec)) {
         spec.ingress_host = *from_task.ingress_host;
         from_text.push_back("ingress host '" + *spec.ingress_host + "'");
     }
+    if (auto secret = string_field(context, "ingress_tls_secret", "context.ingress_tls_secret")) {
+        if (secret->size() > 253 || !std::regex_match(*secret, dns_subdomain))
+            throw InputError("context.ingress_tls_secret '" + *secret + "' is not a valid Secret name");
+        spec.tls_secret = *secret;
+    } else if (from_task.tls && serves(spec)) {
+        spec.tls_secret = from_task.tls_secret.value_or(spec.service + "-tls");
+        from_text.push_back("TLS with the Secret '" + *spec.tls_secret + "'");
+    }
+    if (spec.tls_secret && !spec.ingress_host)
+        throw InputError("TLS needs an Ingress: set context.ingress_host as well as context.ingress_tls_secret");
 
     // ---- Emit ---------------------------------------------------------
-    rapidjson::Document owner;
-    Builder b(owner.GetAllocator());
-    auto add = [&](const char* kind, const std::string& name, const std::string& file, const Value& object) {
-        generated.artifacts.push_back(
-            Artifact{kind, name, spec.service + "/" + file, to_yaml(object)});
-    };
-    add("Deployment", spec.service, "deployment.yaml", deployment(b, spec));
-    add("Service", spec.service, "service.yaml", service(b, spec));
-    if (!spec.env.empty()) add("ConfigMap", config_map_name(spec), "configmap.yaml", config_map(b, spec));
-    if (spec.autoscaling) add("HorizontalPodAutoscaler", spec.service, "hpa.yaml", autoscaler(b, spec));
-    add("PodDisruptionBudget", spec.service, "pdb.yaml", disruption_budget(b, spec));
-    if (spec.ingress_host) add("Ingress", spec.service, "ingress.yaml", ingress(b, spec));
+    generated.artifacts = build_objects(spec);
 
     std::ostringstream summary;
     summary << "Generated " << generated.artifacts.size() << " objects for service '" << spec.service
             << "' in namespace '" << spec.namespace_ << "': ";
     for (std::size_t i = 0; i < generated.artifacts.size(); ++i)
         summary << (i ? ", " : "") << generated.artifacts[i].kind << "/" << generated.artifacts[i].name;
-    summary << ". The Deployment runs " << spec.image << " with " << lowest_replicas(spec)
-            << (spec.autoscaling ? " to " + std::to_string(spec.max_replicas) + " replicas (HPA on " +
-                                       std::to_string(spec.cpu_percent) + "% CPU)"
-                                 : std::string(" replicas"))
-            << ", liveness and readiness probes on " << spec.health_path << " port " << spec.port
-            << ", requests and limits, non-root with a read-only root filesystem, no privilege escalation and all "
-               "capabilities dropped (an emptyDir is mounted at /tmp); the Service exposes port "
-            << service_port << " (ClusterIP) to container port " << spec.port << "; the PodDisruptionBudget keeps "
-            << (lowest_replicas(spec) >= 2 ? "at least one pod available" : "at most one pod disrupted (one replica)")
-            << ".";
+    summary << ".";
+    const std::string hardening = " non-root with a read-only root filesystem, no privilege escalation and all "
+                                  "capabilities dropped (an emptyDir is mounted at /tmp)";
+    switch (spec.workload) {
+        case Workload::deployment:
+        case Workload::stateful_set:
+            summary << " The " << workload_kind(spec.workload) << " runs " << spec.image << " with "
+                    << lowest_replicas(spec)
+                    << (spec.autoscaling ? " to " + std::to_string(spec.max_replicas) + " replicas (HPA on " +
+                                               std::to_string(spec.cpu_percent) + "% CPU)"
+                                         : std::string(" replicas"))
+                    << ", liveness and readiness probes on " << spec.health_path << " port " << spec.port
+                    << ", requests and limits," << hardening << "; the Service exposes port " << service_port
+                    << " (ClusterIP) to container port " << spec.port << "; the PodDisruptionBudget keeps "
+                    << (lowest_replicas(spec) >= 2 ? "at least one pod available"
+                                                   : "at most one pod disrupted (one replica)")
+                    << ".";
+            break;
+        case Workload::cron_job:
+            summary << " The CronJob runs " << spec.image << " on the schedule '" << spec.schedule
+                    << "' (concurrencyPolicy Forbid, 3 retries per run), with requests and limits," << hardening << ".";
+            break;
+        case Workload::job:
+            summary << " The Job runs " << spec.image
+                    << " once (3 retries, removed a day after it finishes), with requests and limits," << hardening
+                    << ".";
+            break;
+    }
+    if (spec.storage)
+        summary << " Each pod claims " << spec.storage->size << " (ReadWriteOnce"
+                << (spec.storage->storage_class ? ", StorageClass " + *spec.storage->storage_class : std::string())
+                << ") mounted at " << spec.storage->mount_path << ", through the headless Service "
+                << headless_service_name(spec) << ".";
+    if (spec.blue_green)
+        summary << " Blue-green: " << devkit::kubernetes::color_deployment(spec.service, devkit::kubernetes::blue)
+                << " is live with " << spec.replicas << " replicas and "
+                << devkit::kubernetes::color_deployment(spec.service, devkit::kubernetes::green)
+                << " waits at 0; the Service selects color=blue, and a deploy (harness_expert's blue-green workflow) "
+                   "updates and scales the idle colour, then switches the Service's color selector.";
     if (!spec.env.empty()) summary << " The " << spec.env.size() << " env values go into a ConfigMap loaded with envFrom.";
     if (!spec.secret_env.empty())
         summary << " " << spec.secret_env.size() << " variables come from Secrets (secretKeyRef); the Secrets themselves are not generated.";
     if (spec.ingress_host)
-        summary << " The Ingress routes " << *spec.ingress_host << "/ (Prefix) to the Service, without TLS and without an ingressClassName: add them for your controller.";
-    else
+        summary << " The Ingress routes " << *spec.ingress_host << "/ (Prefix) to the Service"
+                << (spec.tls_secret ? ", with TLS from the Secret " + *spec.tls_secret + " (not generated)"
+                                    : std::string(", without TLS (give context.ingress_tls_secret)"))
+                << ", and without an ingressClassName: add one for your controller.";
+    else if (serves(spec))
         summary << " No Ingress: give context.ingress_host for one.";
-    if (!spec.autoscaling) summary << " No HorizontalPodAutoscaler: give context.autoscaling for one.";
+    if (serves(spec) && !spec.autoscaling && !spec.blue_green)
+        summary << " No HorizontalPodAutoscaler: give context.autoscaling for one.";
     if (!from_text.empty()) {
         summary << " Read from the task: ";
         for (std::size_t i = 0; i < from_text.size(); ++i) summary << (i ? ", " : "") << from_text[i];
@@ -683,11 +520,13 @@ Config config_from_json(const Value& config) {
         rapidjson::Document wrapper(rapidjson::kObjectType);
         wrapper.AddMember("resources", Value(*resources, wrapper.GetAllocator()), wrapper.GetAllocator());
         try {
-            read_cpu_memory(wrapper, "requests", result.default_resources.requests);
-            read_cpu_memory(wrapper, "limits", result.default_resources.limits);
+            std::vector<std::string> notes;
+            result.default_resources =
+                settle_resources(wrapper, "config default_resources", result.default_resources, notes);
         } catch (const InputError& error) {
             std::string message = error.what();
-            message.replace(0, std::string("context.resources").size(), "config default_resources");
+            const std::string context_path = "context.resources";
+            if (message.rfind(context_path, 0) == 0) message.replace(0, context_path.size(), "config default_resources");
             throw std::invalid_argument(message);
         }
     }

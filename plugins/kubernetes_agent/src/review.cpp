@@ -1,5 +1,6 @@
 // Review mode: parses a YAML stream with yaml-cpp and checks each object.
 #include <map>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -58,6 +59,54 @@ std::string pod_spec_path(const std::string& kind) {
     return "";
 }
 
+// The ports a container declares, by name and by number.
+struct ContainerPorts {
+    std::map<std::string, int> named;
+    std::set<int> numbers;
+    void add(const Value& container) {
+        const Value* ports = at(container, "ports");
+        if (ports == nullptr || !ports->IsArray()) return;
+        for (const auto& port : ports->GetArray()) {
+            const Value* number = at(port, "containerPort");
+            if (number == nullptr || !number->IsInt()) continue;
+            numbers.insert(number->GetInt());
+            const std::string name = text_of(at(port, "name"));
+            if (!name.empty()) named[name] = number->GetInt();
+        }
+    }
+    std::string listed() const {
+        std::string list;
+        for (int number : numbers) {
+            std::string name;
+            for (const auto& [key, value] : named)
+                if (value == number) name = key;
+            list += (list.empty() ? "" : ", ") + (name.empty() ? "" : name + " ") + std::to_string(number);
+        }
+        return list.empty() ? "none" : list;
+    }
+};
+
+// What a port reference (a name or a number) lacks among `ports`: an empty
+// answer when it resolves. A number the pods do not declare may still be
+// served (declaring ports is informational), so that is only a warning; a
+// name that is not declared never resolves.
+struct PortProblem {
+    const char* severity = nullptr;
+    std::string message;
+};
+PortProblem port_problem(const Value& reference, const ContainerPorts& ports, const std::string& what) {
+    if (reference.IsString()) {
+        const std::string name(reference.GetString(), reference.GetStringLength());
+        if (ports.named.count(name)) return {};
+        return {"error", what + " '" + name + "' names no container port (declared: " + ports.listed() +
+                             "): it never resolves"};
+    }
+    if (reference.IsInt() && !ports.numbers.empty() && !ports.numbers.count(reference.GetInt()))
+        return {"warning", what + " " + std::to_string(reference.GetInt()) + " is not a declared container port (declared: " +
+                               ports.listed() + ")"};
+    return {};
+}
+
 class Reviewer {
   public:
     std::vector<Finding> findings;
@@ -103,6 +152,19 @@ class Reviewer {
                 add("warning", object, path + ".livenessProbe", who + " has no liveness probe");
             if (at(container, "readinessProbe") == nullptr)
                 add("warning", object, path + ".readinessProbe", who + " has no readiness probe");
+        }
+        // Probes must reach a port the container has.
+        ContainerPorts own_ports;
+        own_ports.add(container);
+        for (const char* probe : {"livenessProbe", "readinessProbe", "startupProbe"}) {
+            for (const char* handler : {"httpGet", "tcpSocket", "grpc"}) {
+                const Value* handler_value = at(container, std::string(probe) + "." + handler);
+                const Value* port = handler_value ? at(*handler_value, "port") : nullptr;
+                if (port == nullptr) continue;
+                const PortProblem problem = port_problem(*port, own_ports, who + " " + probe + " port");
+                if (problem.severity != nullptr)
+                    add(problem.severity, object, path + "." + probe + "." + handler + ".port", problem.message);
+            }
         }
         // Security context.
         const Value* privileged = at(container, "securityContext.privileged");
@@ -171,6 +233,126 @@ class Reviewer {
     }
 };
 
+// A workload's pods: their labels and the ports their containers declare.
+struct Pods {
+    std::string object;
+    std::map<std::string, std::string> labels;
+    ContainerPorts ports;
+};
+
+struct Named {
+    std::string kind, name, object;
+    const Value* document;
+};
+
+const Named* find_named(const std::vector<Named>& objects, const std::string& kind, const std::string& name) {
+    for (const auto& object : objects)
+        if (object.kind == kind && object.name == name) return &object;
+    return nullptr;
+}
+
+// The pods a selector picks, and the ports all of them declare.
+std::vector<const Pods*> selected(const std::vector<Pods>& pods, const std::map<std::string, std::string>& selector) {
+    std::vector<const Pods*> matched;
+    for (const auto& workload : pods)
+        if (contains_all(workload.labels, selector)) matched.push_back(&workload);
+    return matched;
+}
+
+void check_service(Reviewer& reviewer, const Named& service, const std::vector<Pods>& pods) {
+    const auto selector = string_map(at(*service.document, "spec.selector"));
+    if (selector.empty()) return;  // selector-less Services are managed by hand
+    const auto matched = selected(pods, selector);
+    if (matched.empty()) {
+        reviewer.add("error", service.object, "spec.selector",
+                     "selector matches the pod labels of no workload in these manifests: the Service would have "
+                     "no endpoints");
+        return;
+    }
+    ContainerPorts ports;
+    for (const Pods* workload : matched) {
+        ports.named.insert(workload->ports.named.begin(), workload->ports.named.end());
+        ports.numbers.insert(workload->ports.numbers.begin(), workload->ports.numbers.end());
+    }
+    const Value* service_ports = at(*service.document, "spec.ports");
+    if (service_ports == nullptr || !service_ports->IsArray()) return;
+    for (rapidjson::SizeType i = 0; i < service_ports->Size(); ++i) {
+        const Value& port = (*service_ports)[i];
+        const Value* target = at(port, "targetPort");
+        if (target == nullptr) target = at(port, "port");  // targetPort defaults to port
+        if (target == nullptr) continue;
+        const PortProblem problem = port_problem(*target, ports, "targetPort");
+        if (problem.severity != nullptr)
+            reviewer.add(problem.severity, service.object, "spec.ports[" + std::to_string(i) + "].targetPort",
+                         problem.message + " of the pods it selects: traffic would not reach them");
+    }
+}
+
+void check_backend(Reviewer& reviewer, const Named& ingress, const Value& backend, const std::string& path,
+                   const std::vector<Named>& objects) {
+    const Value* service = at(backend, "service");
+    if (service == nullptr || !service->IsObject()) return;  // resource backends are not checked
+    const std::string name = text_of(at(*service, "name"));
+    const Named* target = find_named(objects, "Service", name);
+    if (target == nullptr) {
+        reviewer.add("error", ingress.object, path + ".service.name",
+                     "backend Service '" + name + "' is not in these manifests: the Ingress would answer 503");
+        return;
+    }
+    const Value* number = at(*service, "port.number");
+    const std::string port_name = text_of(at(*service, "port.name"));
+    const Value* ports = at(*target->document, "spec.ports");
+    bool found = false;
+    if (ports != nullptr && ports->IsArray())
+        for (const auto& port : ports->GetArray())
+            found = found || (number != nullptr && number->IsInt() && at(port, "port") != nullptr &&
+                              at(port, "port")->IsInt() && at(port, "port")->GetInt() == number->GetInt()) ||
+                    (!port_name.empty() && text_of(at(port, "name")) == port_name);
+    if ((number != nullptr || !port_name.empty()) && !found)
+        reviewer.add("error", ingress.object, path + ".service.port",
+                     "backend port " + (port_name.empty() ? std::to_string(number->IsInt() ? number->GetInt() : 0) : port_name) +
+                         " is not a port of Service '" + name + "'");
+}
+
+// References between objects: Services, PodDisruptionBudgets,
+// HorizontalPodAutoscalers and Ingresses must point at something here.
+void check_references(Reviewer& reviewer, const std::vector<Named>& objects, const std::vector<Pods>& pods) {
+    for (const auto& object : objects) {
+        const Value& document = *object.document;
+        if (object.kind == "Service") {
+            check_service(reviewer, object, pods);
+        } else if (object.kind == "PodDisruptionBudget") {
+            const auto selector = string_map(at(document, "spec.selector.matchLabels"));
+            if (!selector.empty() && selected(pods, selector).empty())
+                reviewer.add("error", object.object, "spec.selector",
+                             "selector matches the pod labels of no workload in these manifests: the budget protects "
+                             "nothing");
+        } else if (object.kind == "HorizontalPodAutoscaler") {
+            const std::string kind = text_of(at(document, "spec.scaleTargetRef.kind"));
+            const std::string name = text_of(at(document, "spec.scaleTargetRef.name"));
+            if (!kind.empty() && find_named(objects, kind, name) == nullptr)
+                reviewer.add("error", object.object, "spec.scaleTargetRef",
+                             "scales " + kind + "/" + name + ", which is not in these manifests");
+        } else if (object.kind == "Ingress") {
+            if (const Value* fallback = at(document, "spec.defaultBackend"))
+                check_backend(reviewer, object, *fallback, "spec.defaultBackend", objects);
+            const Value* rules = at(document, "spec.rules");
+            if (rules == nullptr || !rules->IsArray()) continue;
+            for (rapidjson::SizeType r = 0; r < rules->Size(); ++r) {
+                const Value* paths = at((*rules)[r], "http.paths");
+                if (paths == nullptr || !paths->IsArray()) continue;
+                for (rapidjson::SizeType p = 0; p < paths->Size(); ++p) {
+                    const Value* backend = at((*paths)[p], "backend");
+                    if (backend != nullptr)
+                        check_backend(reviewer, object, *backend,
+                                      "spec.rules[" + std::to_string(r) + "].http.paths[" + std::to_string(p) + "].backend",
+                                      objects);
+                }
+            }
+        }
+    }
+}
+
 }  // namespace
 
 Review review(std::string_view manifests) {
@@ -193,12 +375,8 @@ Review review(std::string_view manifests) {
     }
 
     Reviewer reviewer;
-    struct PodLabels {
-        std::string object;
-        std::map<std::string, std::string> labels;
-    };
-    std::vector<PodLabels> pods;
-    std::vector<std::pair<std::string, const Value*>> services;
+    std::vector<Pods> pods;
+    std::vector<Named> named;  // every object, for references by kind and name
     for (std::size_t i = 0; i < objects.size(); ++i) {
         const Value& document = *objects[i];
         if (!document.IsObject()) {
@@ -208,6 +386,7 @@ Review review(std::string_view manifests) {
         const std::string kind = text_of(at(document, "kind"));
         const std::string name = text_of(at(document, "metadata.name"));
         const std::string object = (kind.empty() ? "?" : kind) + "/" + (name.empty() ? "?" : name);
+        named.push_back({kind, name, object, &document});
         if (kind.empty()) reviewer.add("error", object, "kind", "has no kind");
         if (name.empty() && at(document, "metadata.generateName") == nullptr)
             reviewer.add("error", object, "metadata.name", "has no name");
@@ -218,10 +397,16 @@ Review review(std::string_view manifests) {
         const std::string spec_path = pod_spec_path(kind);
         if (!spec_path.empty()) {
             reviewer.check_workload(object, kind, document);
-            if (kind == "Pod")
-                pods.push_back({object, labels});
-            else if (kind != "CronJob")
-                pods.push_back({object, string_map(at(document, "spec.template.metadata.labels"))});
+            if (kind != "CronJob") {
+                Pods workload{object, kind == "Pod" ? labels : string_map(at(document, "spec.template.metadata.labels")),
+                              {}};
+                const Value* pod_spec = at(document, spec_path);
+                const Value* containers = pod_spec ? at(*pod_spec, "containers") : nullptr;
+                if (containers != nullptr && containers->IsArray())
+                    for (const auto& container : containers->GetArray())
+                        if (container.IsObject()) workload.ports.add(container);
+                pods.push_back(std::move(workload));
+            }
             if (kind != "Pod" && kind != "CronJob") {
                 const auto template_labels = string_map(at(document, "spec.template.metadata.labels"));
                 if (!template_labels.count("app.kubernetes.io/name") && !template_labels.count("app"))
@@ -229,18 +414,8 @@ Review review(std::string_view manifests) {
                                  "the pod template has no app label (app.kubernetes.io/name, or app)");
             }
         }
-        if (kind == "Service") services.emplace_back(object, &document);
     }
-    for (const auto& [object, document] : services) {
-        const auto selector = string_map(at(*document, "spec.selector"));
-        if (selector.empty()) continue;  // selector-less Services are managed by hand
-        bool matched = false;
-        for (const auto& pod : pods) matched = matched || contains_all(pod.labels, selector);
-        if (!matched)
-            reviewer.add("error", object, "spec.selector",
-                         "selector matches the pod labels of no workload in these manifests: the Service would have "
-                         "no endpoints");
-    }
+    check_references(reviewer, named, pods);
 
     Review result;
     result.findings = std::move(reviewer.findings);

@@ -6,6 +6,7 @@
 
 #include "support.hpp"
 
+using k8s_test::joined_yaml;
 using k8s_test::labels;
 using k8s_test::parse_context;
 using k8s_test::schema_for;
@@ -20,11 +21,6 @@ std::map<std::string, rapidjson::Document> by_kind(const k8s::Generated& generat
     return objects;
 }
 
-std::string joined_yaml(const k8s::Generated& generated) {
-    std::string all;
-    for (const auto& artifact : generated.artifacts) all += "---\n" + artifact.content;
-    return all;
-}
 
 }  // namespace
 
@@ -32,7 +28,7 @@ TEST_CASE("a full request yields every object, each valid against its schema sub
     const auto generated = k8s::generate(parse_context(k8s_test::full_context), "", k8s::Config{});
     std::vector<std::string> kinds;
     for (const auto& artifact : generated.artifacts) kinds.push_back(artifact.kind);
-    CHECK(kinds == std::vector<std::string>{"Deployment", "Service", "ConfigMap", "HorizontalPodAutoscaler",
+    CHECK(kinds == std::vector<std::string>{"ConfigMap", "Deployment", "Service", "HorizontalPodAutoscaler",
                                             "PodDisruptionBudget", "Ingress"});
     for (const auto& artifact : generated.artifacts) {
         CAPTURE(artifact.path, artifact.content);
@@ -208,11 +204,201 @@ TEST_CASE("a free-text task alone gives manifests with the defaults stated", "[g
     CHECK(deployment["spec"]["template"]["spec"]["containers"][0]["ports"][0]["containerPort"] == 3000);
     CHECK_THAT(generated.summary, Catch::Contains("Read from the task") && Catch::Contains("/healthz"));
 
-    const auto bare = k8s::generate(parse_context("{}"), "I need a deployment", k8s::Config{});
+    const auto bare = k8s::generate(parse_context("{}"), "I need a deployment for the billing service", k8s::Config{});
     CHECK(bare.artifacts.size() == 3);
-    CHECK_THAT(bare.summary, Catch::Contains("Defaults used") && Catch::Contains("service name 'app'") &&
+    CHECK_THAT(bare.summary, Catch::Contains("Defaults used") && Catch::Contains("service name 'billing'") &&
                                  Catch::Contains("2 replicas") && Catch::Contains("container port 8080"));
     CHECK(bare.warnings.size() == 1);  // the untagged image
+}
+
+TEST_CASE("words of a free-text task never become names", "[generate][task]") {
+    // Found by review: "to" and "called" became the service's name.
+    for (const char* task : {"Deploy my application to Kubernetes", "I need a deployment", "Deploy it to prod",
+                             "Create manifests for production", "Please deploy for me"}) {
+        CAPTURE(task);
+        try {
+            const auto generated = k8s::generate(parse_context("{}"), task, k8s::Config{});
+            FAIL("named '" << generated.artifacts.front().name << "'");
+        } catch (const k8s::InputError& error) {
+            CHECK_THAT(error.what(), Catch::Contains("context.service"));
+        }
+    }
+    const std::vector<std::pair<const char*, const char*>> named = {
+        {"a service called orders-api with image ghcr.io/acme/orders:1.0.0", "orders-api"},
+        {"Deploy an app named 'ledger' to Kubernetes", "ledger"},
+        {"Deploy the checkout service to Kubernetes", "checkout"},
+        {"Deploy the Checkout service", "checkout"},
+        {"Deploy orders-api to the cluster", "orders-api"},
+        {"manifests for orders-service, please", "orders-service"},
+        {"Deploy service \"cart\" to the cluster", "cart"}};
+    for (const auto& [task, name] : named) {
+        CAPTURE(task);
+        const auto generated = k8s::generate(parse_context("{}"), task, k8s::Config{});
+        CHECK(generated.artifacts.front().name == name);
+    }
+    // A name the task gives that is not a DNS label is refused, not mangled.
+    CHECK_THROWS_WITH(k8s::generate(parse_context("{}"), "a service called Orders_API", k8s::Config{}),
+                      Catch::Contains("Orders_API") && Catch::Contains("context.service"));
+    // context.service wins over the task.
+    CHECK(k8s::generate(parse_context(R"({"service":"web"})"), "a service called api", k8s::Config{})
+              .artifacts.front()
+              .name == "web");
+}
+
+TEST_CASE("requests alone raise the default limits; contradictions are refused", "[generate][resources]") {
+    // Found by review: cpu 1 / 2Gi requests kept the 500m / 256Mi default
+    // limits, which the API server refuses.
+    const auto objects = by_kind(k8s::generate(
+        parse_context(R"({"service":"cruncher","resources":{"requests":{"cpu":"1","memory":"2Gi"}}})"), "",
+        k8s::Config{}));
+    const auto& resources = objects.at("Deployment")["spec"]["template"]["spec"]["containers"][0]["resources"];
+    CHECK(resources["requests"]["cpu"] == "1");
+    CHECK(resources["limits"]["cpu"] == "1");
+    CHECK(resources["limits"]["memory"] == "2Gi");
+    // A limit alone below the default request lowers the request.
+    const auto lowered = by_kind(k8s::generate(
+        parse_context(R"({"service":"tiny","resources":{"limits":{"cpu":"50m","memory":"64Mi"}}})"), "", k8s::Config{}));
+    const auto& small = lowered.at("Deployment")["spec"]["template"]["spec"]["containers"][0]["resources"];
+    CHECK(small["requests"]["cpu"] == "50m");
+    CHECK(small["requests"]["memory"] == "64Mi");
+    // Requests below the defaults keep the default limits.
+    const auto kept = by_kind(k8s::generate(
+        parse_context(R"({"service":"web","resources":{"requests":{"cpu":"0.2"}}})"), "", k8s::Config{}));
+    CHECK(kept.at("Deployment")["spec"]["template"]["spec"]["containers"][0]["resources"]["limits"]["cpu"] == "500m");
+    CHECK_THROWS_WITH(
+        k8s::generate(parse_context(R"({"service":"a","resources":{"requests":{"memory":"1Gi"},"limits":{"memory":"512Mi"}}})"),
+                      "", k8s::Config{}),
+        Catch::Contains("context.resources.limits.memory") && Catch::Contains("512Mi"));
+    CHECK_THROWS_AS(k8s::config_from_json(parse_context(
+                        R"({"default_resources":{"requests":{"cpu":"2"},"limits":{"cpu":"1"}}})")),
+                    std::invalid_argument);
+}
+
+TEST_CASE("a StatefulSet claims its storage and has a headless Service", "[generate][statefulset]") {
+    // Found by review: a StatefulSet with storage came out a Deployment.
+    const auto generated = k8s::generate(
+        parse_context(R"({"service":"ledger","image":"ghcr.io/acme/ledger:3.1.0","workload":"StatefulSet","port":5432,
+                          "storage":{"size":"20Gi","mount_path":"/var/lib/ledger","storage_class":"fast-ssd"},
+                          "autoscaling":{"min":3,"max":5}})"),
+        "", k8s::Config{});
+    const auto objects = by_kind(generated);
+    CHECK_FALSE(objects.count("Deployment"));
+    const auto& set = objects.at("StatefulSet");
+    CHECK(set["spec"]["serviceName"] == "ledger-headless");
+    const auto& claim = set["spec"]["volumeClaimTemplates"][0];
+    CHECK(claim["metadata"]["name"] == "data");
+    CHECK(claim["spec"]["resources"]["requests"]["storage"] == "20Gi");
+    CHECK(claim["spec"]["storageClassName"] == "fast-ssd");
+    CHECK(claim["spec"]["accessModes"][0] == "ReadWriteOnce");
+    const auto& container = set["spec"]["template"]["spec"]["containers"][0];
+    CHECK(container["volumeMounts"][1]["name"] == "data");
+    CHECK(container["volumeMounts"][1]["mountPath"] == "/var/lib/ledger");
+    CHECK(container["ports"][0]["containerPort"] == 5432);
+    CHECK(set["spec"]["template"]["spec"]["securityContext"]["fsGroup"] == 2000);
+    bool headless = false;
+    for (const auto& artifact : generated.artifacts) {
+        if (artifact.name != "ledger-headless") continue;
+        const auto service = yaml_object(artifact.content);
+        headless = service["spec"]["clusterIP"] == "None" && service["spec"]["ports"][0]["targetPort"] == 5432;
+    }
+    CHECK(headless);
+    CHECK(objects.at("HorizontalPodAutoscaler")["spec"]["scaleTargetRef"]["kind"] == "StatefulSet");
+    CHECK_THAT(generated.summary, Catch::Contains("20Gi") && Catch::Contains("ledger-headless"));
+    CHECK(k8s::review(joined_yaml(generated)).findings.empty());
+    // Storage on a Deployment is refused, not dropped.
+    CHECK_THROWS_WITH(k8s::generate(parse_context(R"({"service":"a","workload":"Deployment","storage":{"size":"1Gi"}})"),
+                                    "", k8s::Config{}),
+                      Catch::Contains("context.storage") && Catch::Contains("StatefulSet"));
+}
+
+TEST_CASE("CronJobs and Jobs run to completion without Services or probes", "[generate][jobs]") {
+    // Found by review: a requested CronJob came out a Deployment.
+    const auto cron = by_kind(k8s::generate(
+        parse_context(R"({"service":"reports","image":"ghcr.io/acme/reports:2.0.1","schedule":"0 6 * * 1-5",
+                          "env":{"MODE":"weekday"}})"),
+        "", k8s::Config{}));
+    REQUIRE(cron.count("CronJob"));
+    CHECK(cron.size() == 2);  // with the ConfigMap
+    CHECK(cron.at("CronJob")["spec"]["schedule"] == "0 6 * * 1-5");
+    CHECK(cron.at("CronJob")["spec"]["concurrencyPolicy"] == "Forbid");
+    const auto& pod = cron.at("CronJob")["spec"]["jobTemplate"]["spec"]["template"]["spec"];
+    CHECK(pod["restartPolicy"] == "OnFailure");
+    CHECK_FALSE(pod["containers"][0].HasMember("livenessProbe"));
+    CHECK_FALSE(pod["containers"][0].HasMember("ports"));
+    const auto job = by_kind(k8s::generate(parse_context(R"({"service":"migrate","workload":"Job","image":"m:1.0"})"), "",
+                                           k8s::Config{}));
+    CHECK(job.size() == 1);
+    CHECK(job.at("Job")["spec"]["template"]["spec"]["restartPolicy"] == "OnFailure");
+    const std::vector<std::pair<const char*, const char*>> refused = {
+        {R"({"service":"r","workload":"CronJob"})", "context.schedule"},
+        {R"({"service":"r","workload":"CronJob","schedule":"every day"})", "context.schedule"},
+        {R"({"service":"r","workload":"CronJob","schedule":"@daily","ingress_host":"r.example.com"})", "context.ingress_host"},
+        {R"({"service":"r","workload":"Job","replicas":3})", "context.replicas"},
+        {R"({"service":"r","workload":"Deployment","schedule":"@daily"})", "context.schedule"},
+        {R"({"service":"r","workload":"DaemonSet"})", "context.workload"}};
+    for (const auto& [context, field] : refused) {
+        CAPTURE(context);
+        CHECK_THROWS_WITH(k8s::generate(parse_context(context), "", k8s::Config{}), Catch::Contains(field));
+    }
+    // From the task: a CronJob needs its schedule there too.
+    const auto from_task = by_kind(k8s::generate(
+        parse_context("{}"), "a CronJob named cleanup running image ghcr.io/acme/cleanup:2.0.0 nightly", k8s::Config{}));
+    CHECK(from_task.at("CronJob")["spec"]["schedule"] == "@daily");
+    CHECK_THROWS_WITH(k8s::generate(parse_context("{}"), "a CronJob named cleanup", k8s::Config{}),
+                      Catch::Contains("context.schedule"));
+}
+
+TEST_CASE("an Ingress serves its host with the requested TLS secret", "[generate][tls]") {
+    // Found by review: a requested TLS secret gave an Ingress without spec.tls.
+    const auto objects = by_kind(k8s::generate(
+        parse_context(R"({"service":"shop","ingress_host":"shop.example.com","ingress_tls_secret":"shop-tls"})"), "",
+        k8s::Config{}));
+    const auto& tls = objects.at("Ingress")["spec"]["tls"];
+    REQUIRE(tls.Size() == 1);
+    CHECK(tls[0]["secretName"] == "shop-tls");
+    CHECK(tls[0]["hosts"][0] == "shop.example.com");
+    CHECK_THROWS_WITH(k8s::generate(parse_context(R"({"service":"shop","ingress_tls_secret":"shop-tls"})"), "",
+                                    k8s::Config{}),
+                      Catch::Contains("context.ingress_host"));
+    const auto from_task = by_kind(k8s::generate(
+        parse_context("{}"), "Deploy the shop service at host shop.example.com over HTTPS", k8s::Config{}));
+    CHECK(from_task.at("Ingress")["spec"]["tls"][0]["secretName"] == "shop-tls");
+}
+
+TEST_CASE("the requested port is used for the container, probes and Service", "[generate][port]") {
+    // Found by review: port 7000 in the task gave containerPort 8080.
+    for (const char* task : {"Deploy the inventory service, it listens on 7000", "the inventory service, port: 7000",
+                             "the inventory service exposes 7000"}) {
+        CAPTURE(task);
+        const auto generated = k8s::generate(parse_context(R"({"image":"ghcr.io/acme/inventory:4.0.1"})"), task, k8s::Config{});
+        const auto objects = by_kind(generated);
+        const auto& container = objects.at("Deployment")["spec"]["template"]["spec"]["containers"][0];
+        CHECK(container["ports"][0]["containerPort"] == 7000);
+        CHECK(container["livenessProbe"]["httpGet"]["port"] == container["ports"][0]["name"]);
+        CHECK(objects.at("Service")["spec"]["ports"][0]["targetPort"] == 7000);
+        CHECK(k8s::review(joined_yaml(generated)).findings.empty());
+    }
+}
+
+TEST_CASE("blue-green writes the blue and green Deployments the workflow swaps", "[generate][blue-green]") {
+    const auto generated = k8s::generate(
+        parse_context(R"({"service":"search","image":"ghcr.io/acme/search:7.0.0","strategy":"blue_green","replicas":3})"),
+        "", k8s::Config{});
+    std::map<std::string, rapidjson::Document> by_name;
+    for (const auto& artifact : generated.artifacts)
+        by_name.emplace(artifact.kind + "/" + artifact.name, yaml_object(artifact.content));
+    const auto& blue = by_name.at("Deployment/search-blue");
+    const auto& green = by_name.at("Deployment/search-green");
+    CHECK(blue["spec"]["replicas"] == 3);
+    CHECK(green["spec"]["replicas"] == 0);
+    CHECK(blue["spec"]["selector"]["matchLabels"]["color"] == "blue");
+    CHECK(green["spec"]["template"]["metadata"]["labels"]["color"] == "green");
+    CHECK(blue["spec"]["template"]["spec"]["containers"][0]["name"] == "search");
+    CHECK(by_name.at("Service/search")["spec"]["selector"]["color"] == "blue");
+    CHECK(k8s::review(joined_yaml(generated)).findings.empty());
+    CHECK_THROWS_WITH(k8s::generate(parse_context(R"({"service":"s","strategy":"blue_green","autoscaling":{}})"), "",
+                                    k8s::Config{}),
+                      Catch::Contains("context.autoscaling"));
 }
 
 TEST_CASE("bad input is rejected naming the field", "[generate]") {

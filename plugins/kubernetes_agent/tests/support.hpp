@@ -59,6 +59,13 @@ inline std::map<std::string, std::string> labels(const rapidjson::Value& value) 
     return result;
 }
 
+// The generated objects as one YAML stream, as review mode reads them.
+inline std::string joined_yaml(const k8s::Generated& generated) {
+    std::string all;
+    for (const auto& artifact : generated.artifacts) all += "---\n" + artifact.content;
+    return all;
+}
+
 inline rapidjson::Document parse_context(const std::string& json) { return textkit::testing::parse_json(json); }
 
 }  // namespace k8s_test

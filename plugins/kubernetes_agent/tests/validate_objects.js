@@ -4,34 +4,42 @@
 //
 //   node validate_objects.js OBJECTS.json NODE_MODULES_DIR
 //
-// OBJECTS.json holds a JSON array of objects. Prints one line per problem
-// and exits 1 when there is any; otherwise prints "validated N objects".
+// OBJECTS.json holds a JSON array of objects, or an object of named groups
+// (label -> array), whose problems are then prefixed "label: ". Prints one
+// line per problem and exits 1 when there is any; otherwise prints
+// "validated N objects".
 "use strict";
 const fs = require("fs");
 const path = require("path");
 
 const [file, modules] = process.argv.slice(2);
-const objects = JSON.parse(fs.readFileSync(file, "utf8"));
+const input = JSON.parse(fs.readFileSync(file, "utf8"));
+const groups = Array.isArray(input) ? { "": input } : input;
 let problems = 0;
-for (const object of objects) {
-  const { apiVersion, kind } = object;
-  const name = (object.metadata && object.metadata.name) || "?";
-  const [group, version] = apiVersion.includes("/") ? apiVersion.split("/") : [null, apiVersion];
-  const modelPath = path.join(modules, "kubernetes-models", ...(group ? [group, version, kind] : [version, kind]));
-  let Model;
-  try {
-    Model = require(modelPath)[kind];
-  } catch (error) {
-    console.log(`${kind}/${name}: no model for ${apiVersion} ${kind}`);
-    problems++;
-    continue;
-  }
-  try {
-    new Model(object).validate();
-  } catch (error) {
-    console.log(`${kind}/${name}: ${error.message}`);
-    problems++;
+let count = 0;
+for (const [label, objects] of Object.entries(groups)) {
+  const prefix = label ? `${label}: ` : "";
+  for (const object of objects) {
+    count++;
+    const { apiVersion, kind } = object;
+    const name = (object.metadata && object.metadata.name) || "?";
+    const [group, version] = apiVersion.includes("/") ? apiVersion.split("/") : [null, apiVersion];
+    const modelPath = path.join(modules, "kubernetes-models", ...(group ? [group, version, kind] : [version, kind]));
+    let Model;
+    try {
+      Model = require(modelPath)[kind];
+    } catch (error) {
+      console.log(`${prefix}${kind}/${name}: no model for ${apiVersion} ${kind}`);
+      problems++;
+      continue;
+    }
+    try {
+      new Model(object).validate();
+    } catch (error) {
+      console.log(`${prefix}${kind}/${name}: ${error.message}`);
+      problems++;
+    }
   }
 }
 if (problems > 0) process.exit(1);
-console.log(`validated ${objects.length} objects`);
+console.log(`validated ${count} objects`);
