@@ -343,25 +343,9 @@ TypePtr SchemaConverter::convert(const rapidjson::Value& schema, const std::stri
             // {"pattern": ...}) has the type the schema around it declares.
             if (alternative->kind == Type::Kind::any && member(schema, "type") != nullptr)
                 alternative = declared_type(schema, location, name_hint);
-            if (alternative->kind == Type::Kind::any) {
-                alternatives.clear();
-                nullable = false;
-                alternatives.push_back(alternative);  // anything goes: the union is unknown
-                break;
-            }
-            if (alternative->kind == Type::Kind::null) {
-                nullable = true;
-                continue;
-            }
             alternatives.push_back(alternative);
         }
-        if (alternatives.empty()) return make(Type::Kind::null);
-        if (alternatives.size() == 1) return with_nullable(alternatives[0], nullable);
-        auto type = std::make_shared<Type>();
-        type->kind = Type::Kind::one_of;
-        type->alternatives = std::move(alternatives);
-        type->nullable = nullable;
-        return type;
+        return with_nullable(union_of(std::move(alternatives)), nullable);
     }
 
     return with_nullable(declared_type(schema, location, name_hint), nullable);

@@ -113,25 +113,14 @@ async function main(): Promise<void> {
   console.log("BODIES OK");
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
-declare const process: { exit(code: number): never };
 )TS";
 
-const char* const python_bodies = R"PY(
+const std::string python_bodies = R"PY(
 import io, urllib.request
 import chat_platform_http_api as api
 
 seen = []
-class Reply(io.BytesIO):
-    status = 200
-    def __enter__(self):
-        return self
-    def __exit__(self, *exc):
-        return False
-def fake_urlopen(request, timeout=None):
+)PY" + std::string(helpers::python_reply_class) + R"PY(def fake_urlopen(request, timeout=None):
     seen.append((request.data, {k.lower(): v for k, v in request.header_items()}))
     return Reply(b'{"id": "1", "content": "ok", "access_token": "t", "token_type": "bearer"}')
 urllib.request.urlopen = fake_urlopen
@@ -167,7 +156,7 @@ TEST_CASE("form, multipart and binary bodies are encoded as their media types sa
     TempDir dir;
     dir.write_all(generated);
     dir.write("typescript/tsconfig.json", helpers::tsconfig());
-    dir.write("typescript/usage.ts", typescript_bodies);
+    dir.write("typescript/usage.ts", std::string(typescript_bodies) + helpers::typescript_run_main);
     const std::string project = shell_quote((dir.path() / "typescript").string());
     INFO(helpers::artifact(generated, "typescript/chat_platform_http_api/client.ts").content);
     const auto compiled = run(shell_quote(tsc) + " --strict -p " + project);
