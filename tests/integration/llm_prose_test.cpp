@@ -166,8 +166,7 @@ TEST_CASE("summarizer: prose that cites sentence numbers picks those sentences",
 
 TEST_CASE("summarizer: prose that carries no summary fails as its manifest says, naming why", "[llm][prose]") {
     answer_in_turn({"I'm sorry, I can't help with that request."});
-    auto body = succeeded(prose_host(), kSummarize);
-    auto body = error_envelope(answer, 500, "AgentFailed");
+    auto body = error_envelope(invoke(prose_host(), kSummarize), 500, "AgentFailed");
     CHECK_THAT(std::string(body["message"].GetString()), Contains("asked twice"));
     CHECK_THAT(std::string(body["message"].GetString()), Contains("holds no JSON object"));
     CHECK(fake().count() == 2);
@@ -176,7 +175,7 @@ TEST_CASE("summarizer: prose that carries no summary fails as its manifest says,
 TEST_CASE("sentiment: JSON after leading prose is the answer", "[llm][prose]") {
     answer_in_turn({"Sure! Here is my classification: {\"label\": \"negative\", \"score\": -0.7, \"confidence\": 0.8, "
                     "\"positive_words\": [], \"negative_words\": [\"broken\"]} I hope this helps."});
-    auto answer = invoke(prose_host(), R"({"agent_name":"sentiment","task":"The release is broken."})");
+    auto body = succeeded(prose_host(), R"({"agent_name":"sentiment","task":"The release is broken."})");
     CHECK(string_member(body["result"], "method") == "llm");
     CHECK(string_member(body["result"], "label") == "negative");
     CHECK(fake().count() == 1);
