@@ -1,7 +1,11 @@
 // codegen_agent through the running host: the generated files come back in
 // the result and as artifact events, and document errors are a 422 naming
 // the location.
+#include "fake_llm_server.hpp"
 #include "test_host.hpp"
+
+#include <fstream>
+#include <sstream>
 
 using namespace agenthost::testing;
 using Catch::Matchers::Contains;
@@ -25,7 +29,38 @@ const char* const todo_api = R"({"openapi":"3.0.3","info":{"title":"Todo","versi
   "components":{"schemas":{"Todo":{"type":"object","required":["title"],"properties":{
     "title":{"type":"string"},"state":{"type":"string","enum":["open","done"]}}}}}})";
 
+std::string fixture(const std::string& name) {
+    std::ifstream in(std::string(AGENTHOST_SOURCE_DIR) + "/plugins/codegen_agent/tests/fixtures/" + name);
+    std::ostringstream text;
+    text << in.rdbuf();
+    REQUIRE_FALSE(text.str().empty());
+    return text.str();
+}
+
 }  // namespace
+
+TEST_CASE("codegen_agent takes documents shaped like large real-world ones", "[codegen]") {
+    HttpClient client(host().base_url());
+    // Empty enums, recursive error details and form, multipart and binary
+    // bodies (an OpenAPI 3.1 document); patternProperties, tuple items and
+    // boolean schemas (a workflow JSON Schema); alias cycles.
+    for (const char* name : {"chat_platform.openapi.json", "ci_workflow.schema.json", "recursive_shapes.schema.json"}) {
+        INFO(name);
+        auto result = client.post("/agent/invoke", R"({"agent_name":"codegen_agent","task":"Generate models",)"
+                                                   R"("context":{"language":"typescript","spec":)" +
+                                                       json_quote(fixture(name)) + "}}");
+        INFO(result.body.substr(0, 2000));
+        REQUIRE(result.status == 200);
+        auto body = json_of(result);
+        CHECK(body["result"]["artifacts"].Size() >= 2);
+        if (std::string(name) == "chat_platform.openapi.json") {
+            std::string warnings;
+            for (const auto& warning : body["result"]["warnings"].GetArray()) warnings += warning.GetString();
+            CHECK_THAT(warnings, Contains("GuildFeatures/enum: empty enum"));
+            CHECK_THAT(warnings, !Contains("not supported"));
+        }
+    }
+}
 
 TEST_CASE("codegen_agent generates Python and TypeScript through the host", "[codegen]") {
     HttpClient client(host().base_url());

@@ -313,9 +313,9 @@ TEST_CASE("an LLM that fails or answers badly falls back to the offline choice")
         {[]() -> std::string { throw llm::LlmError("anthropic: HTTP 529 after 3 attempts"); }, "HTTP 529"},
         {[]() -> std::string { throw std::runtime_error("boom"); }, "boom"},
         {[]() -> std::string { throw 42; }, "unknown"},
-        {[] { return std::string("I think the summarizer is best."); }, "not a JSON object"},
-        {[] { return std::string("{\"agent\": \"summarizer\""); }, "not a JSON object"},
-        {[] { return std::string("{\"agent\": summarizer}"); }, "not valid JSON"},
+        {[] { return std::string("I am not sure which one fits."); }, "naming no enabled agent"},
+        {[] { return std::string("{\"agent\": \"poet\""); }, "naming no enabled agent"},
+        {[] { return std::string("Either sentiment or harness_expert."); }, "naming several agents"},
         {[] { return std::string("{\"domain\": \"text\", \"agent\": \"poet\"}"); }, "not an enabled agent"},
         {[] { return std::string("{\"domain\": \"text\", \"agent\": \"kubernetes_agent\"}"); }, "under domain"},
         {[] { return std::string("{\"domain\": null, \"agent\": null, \"reason\": \"nothing fits\"}"); },
@@ -332,6 +332,58 @@ TEST_CASE("an LLM that fails or answers badly falls back to the offline choice")
         CHECK(d.supervisor_path == std::vector<std::string>{"root_supervisor", "text_supervisor", "summarizer"});
         CHECK_THAT(d.llm_error, Contains(c.error));
     }
+}
+
+TEST_CASE("an LLM answering in prose is corrected once, then read for the agent it names") {
+    TaskRouter router(all_profiles());
+    FakeLlm llm;
+    int answered = 0;
+    // JSON after leading prose is read at once, without a second call.
+    llm.answer = [] { return std::string("Sure. {\"domain\": \"text\", \"agent\": \"sentiment\"} is my pick."); };
+    RouteDecision d = router.route("Summarize this quarterly report for the board", &llm);
+    CHECK(llm.calls == 1);
+    CHECK(d.method == "llm");
+    CHECK(d.agent == "sentiment");
+
+    // Prose twice: the second request carries the answer and a correction,
+    // and the second answer's prose names the agent.
+    llm.calls = 0;
+    llm.answer = [&] {
+        ++answered;
+        return std::string(answered == 1 ? "Hmm, let me think about the domain first."
+                                         : "I would route this to the Harness_Expert agent.");
+    };
+    d = router.route("Summarize this quarterly report for the board", &llm);
+    CHECK(llm.calls == 2);
+    REQUIRE(llm.last_request.messages.size() == 4);
+    CHECK(llm.last_request.messages[2].role == "assistant");
+    CHECK(llm.last_request.messages[2].content == "Hmm, let me think about the domain first.");
+    CHECK(llm.last_request.messages[3].role == "user");
+    CHECK_THAT(llm.last_request.messages[3].content, Contains("holds no JSON object"));
+    CHECK_THAT(llm.last_request.messages[3].content, Contains("\"agent\""));
+    CHECK(d.method == "llm");
+    CHECK(d.agent == "harness_expert");
+    CHECK(d.domain == "infrastructure");
+    CHECK_THAT(d.reason, Contains("prose"));
+
+    // Broken JSON that names an agent is read the same way.
+    llm.calls = 0;
+    llm.answer = [] { return std::string("{\"domain\": \"infrastructure\", \"agent\": \"kubernetes_agent\","); };
+    d = router.route("Summarize this quarterly report for the board", &llm);
+    CHECK(llm.calls == 2);
+    CHECK(d.agent == "kubernetes_agent");
+
+    // A bad choice corrected on the second answer is taken.
+    llm.calls = 0;
+    answered = 0;
+    llm.answer = [&] {
+        return std::string(++answered == 1 ? R"({"domain": "text", "agent": "poet"})"
+                                           : R"({"domain": "text", "agent": "sentiment"})");
+    };
+    d = router.route("Summarize this quarterly report for the board", &llm);
+    CHECK(llm.calls == 2);
+    CHECK_THAT(llm.last_request.messages[3].content, Contains("not an enabled agent"));
+    CHECK(d.agent == "sentiment");
 }
 
 TEST_CASE("a disabled agent named by the LLM is refused") {

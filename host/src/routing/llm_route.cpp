@@ -3,13 +3,18 @@
 #include "json/json_util.hpp"
 
 #include <rapidjson/document.h>
+#include <textkit/json_answer.hpp>
 
+#include <cctype>
 #include <exception>
 
 namespace agenthost::routing {
 namespace {
 
 constexpr size_t kMaxReasonChars = 500;
+constexpr const char* kAnswerShape =
+    "{\"domain\": \"<domain>\", \"agent\": \"<agent name>\", \"reason\": \"<one sentence>\"}, or {\"domain\": null, "
+    "\"agent\": null, \"reason\": \"...\"} when no listed agent can do the task";
 
 // Cuts at a character boundary so a truncated description stays valid UTF-8.
 std::string truncate_utf8(const std::string& text, size_t limit) {
@@ -43,6 +48,25 @@ const AgentProfile* find_agent(const std::vector<AgentProfile>& agents, const st
     return nullptr;
 }
 
+std::string lower_ascii(std::string text) {
+    for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return text;
+}
+
+bool is_name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-'; }
+
+// Whether `name` occurs in `text` as a whole word ("summarizer", not
+// "summarizers" or "my_summarizer").
+bool names_word(const std::string& text, const std::string& name) {
+    for (size_t at = text.find(name); at != std::string::npos; at = text.find(name, at + 1)) {
+        bool starts = at == 0 || !is_name_char(text[at - 1]);
+        size_t after = at + name.size();
+        bool ends = after == text.size() || !is_name_char(text[after]);
+        if (starts && ends) return true;
+    }
+    return false;
+}
+
 LlmChoice refuse(std::string error) {
     LlmChoice choice;
     choice.error = std::move(error);
@@ -70,14 +94,11 @@ llm::CompletionRequest build_route_request(const std::string& task, const std::v
 }
 
 LlmChoice parse_route_answer(const std::string& content, const std::vector<AgentProfile>& agents) {
-    size_t open = content.find('{');
-    size_t close = content.rfind('}');
-    if (open == std::string::npos || close == std::string::npos || close < open)
-        return refuse("the LLM answer is not a JSON object");
+    auto object = textkit::find_json_object(content);
+    if (!object) return refuse("the LLM answer holds no JSON object");
     std::string error;
-    auto document = json::parse(std::string_view(content).substr(open, close - open + 1), error);
+    auto document = json::parse(*object, error);
     if (!document) return refuse("the LLM answer is not valid JSON: " + error);
-    if (!document->IsObject()) return refuse("the LLM answer is not a JSON object");
 
     const auto* agent = json::get_member(*document, "agent");
     if (agent == nullptr || agent->IsNull() || (agent->IsString() && agent->GetStringLength() == 0))
@@ -103,13 +124,38 @@ LlmChoice parse_route_answer(const std::string& content, const std::vector<Agent
     return choice;
 }
 
+LlmChoice parse_route_prose(const std::string& content, const std::vector<AgentProfile>& agents) {
+    const std::string prose = lower_ascii(textkit::prose_of(content));
+    std::vector<const AgentProfile*> named;
+    for (const auto& agent : agents)
+        if (names_word(prose, lower_ascii(agent.name))) named.push_back(&agent);
+    if (named.size() != 1)
+        return refuse(named.empty() ? "the LLM answered in prose naming no enabled agent"
+                                    : "the LLM answered in prose naming several agents");
+    LlmChoice choice;
+    choice.accepted = true;
+    choice.agent = named[0]->name;
+    choice.domain = named[0]->domain;
+    choice.reason = "read from its prose answer: " + truncate_utf8(textkit::prose_of(content), kMaxReasonChars);
+    return choice;
+}
+
 LlmChoice ask_llm_for_route(const std::string& task, const std::vector<AgentProfile>& agents,
                             llm::LlmClient& client, const RouterSettings& settings) {
     // Any failure of the provider or the client becomes a refusal: routing
     // must still answer from the offline score.
     try {
-        llm::CompletionResponse response = client.complete(build_route_request(task, agents, settings));
-        return parse_route_answer(response.content, agents);
+        llm::CompletionRequest request = build_route_request(task, agents, settings);
+        llm::CompletionResponse response = client.complete(request);
+        LlmChoice choice = parse_route_answer(response.content, agents);
+        if (choice.accepted) return choice;
+        // One correction: the model sees its answer and what was wrong.
+        request.messages.push_back({"assistant", response.content});
+        request.messages.push_back({"user", textkit::corrective_message(choice.error, kAnswerShape)});
+        response = client.complete(request);
+        choice = parse_route_answer(response.content, agents);
+        if (choice.accepted || textkit::find_json_object(response.content)) return choice;
+        return parse_route_prose(response.content, agents);
     } catch (const llm::LlmError& e) {
         return refuse(std::string("LLM request failed: ") + e.what());
     } catch (const std::exception& e) {

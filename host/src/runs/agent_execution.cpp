@@ -5,8 +5,10 @@
 #include "util/log.hpp"
 
 #include <agenthost/abi.h>
+#include <textkit/json_answer.hpp>
 
 #include <algorithm>
+#include <optional>
 
 namespace agenthost::runs {
 namespace {
@@ -34,6 +36,32 @@ bool result_resolved(const std::string& result_json) {
     return json::get_string(*result, "status") == "resolved";
 }
 
+namespace {
+
+constexpr const char* kCritiqueShape = "{\"acceptable\": true|false, \"reasons\": [\"...\"]}";
+
+// The critique's reasons (empty when acceptable), or std::nullopt with
+// `problem` set when the answer holds no verdict.
+std::optional<std::vector<std::string>> read_verdict(const std::string& content, std::string& problem) {
+    auto object = textkit::find_json_object(content);
+    std::string error;
+    auto verdict = object ? json::parse(*object, error) : std::nullopt;
+    const rapidjson::Value* acceptable = verdict ? json::get_member(*verdict, "acceptable") : nullptr;
+    if (acceptable == nullptr || !acceptable->IsBool()) {
+        problem = object ? "the object has no boolean \"acceptable\"" : "the answer holds no JSON object";
+        return std::nullopt;
+    }
+    std::vector<std::string> reasons;
+    if (acceptable->GetBool()) return reasons;
+    if (const rapidjson::Value* list = json::get_member(*verdict, "reasons"); list != nullptr && list->IsArray())
+        for (const auto& reason : list->GetArray())
+            if (reason.IsString()) reasons.emplace_back("critique: " + std::string(reason.GetString()));
+    if (reasons.empty()) reasons.emplace_back("critique: the reviewer found the output unacceptable");
+    return reasons;
+}
+
+}  // namespace
+
 std::vector<std::string> llm_critique(llm::LlmClient& llm, const std::string& agent, const std::string& task,
                                       const std::string& result_json) {
     llm::CompletionRequest request;
@@ -41,24 +69,24 @@ std::vector<std::string> llm_critique(llm::LlmClient& llm, const std::string& ag
     request.max_tokens = 300;
     request.messages.push_back(
         {"system",
-         "You review the output of an automated agent. Answer with one JSON object: "
-         "{\"acceptable\": true|false, \"reasons\": [\"...\"]}. Mark it unacceptable only when the output clearly "
-         "fails to answer the task or contradicts it; name each concrete problem in reasons."});
+         std::string("You review the output of an automated agent. Answer with one JSON object: ") + kCritiqueShape +
+             ". Mark it unacceptable only when the output clearly fails to answer the task or contradicts it; name "
+             "each concrete problem in reasons."});
     std::string shown = result_json.size() > 12000 ? result_json.substr(0, 12000) + "..." : result_json;
     request.messages.push_back({"user", "Agent: " + agent + "\nTask: " + task + "\nOutput (JSON): " + shown});
     try {
         llm::CompletionResponse response = llm.complete(request, agent);
-        std::string error;
-        auto verdict = json::parse(response.content, error);
-        if (!verdict || !verdict->IsObject()) return {};
-        const rapidjson::Value* acceptable = json::get_member(*verdict, "acceptable");
-        if (acceptable == nullptr || !acceptable->IsBool() || acceptable->GetBool()) return {};
-        std::vector<std::string> reasons;
-        if (const rapidjson::Value* list = json::get_member(*verdict, "reasons"); list != nullptr && list->IsArray())
-            for (const auto& reason : list->GetArray())
-                if (reason.IsString()) reasons.emplace_back("critique: " + std::string(reason.GetString()));
-        if (reasons.empty()) reasons.emplace_back("critique: the reviewer found the output unacceptable");
-        return reasons;
+        std::string problem;
+        if (auto reasons = read_verdict(response.content, problem)) return *reasons;
+        // One correction: the reviewer sees its answer and what was wrong.
+        request.messages.push_back({"assistant", response.content});
+        request.messages.push_back({"user", textkit::corrective_message(problem, kCritiqueShape)});
+        response = llm.complete(request, agent);
+        if (auto reasons = read_verdict(response.content, problem)) return *reasons;
+        // A verdict that cannot be read is no verdict: the critique is
+        // advice, and the schema check already passed.
+        log::warn("LLM critique unreadable, skipped", {{"agent", agent}, {"error", problem}});
+        return {};
     } catch (const std::exception& e) {
         // The critique is advice: a provider failure does not fail the run.
         log::warn("LLM critique skipped", {{"agent", agent}, {"error", e.what()}});

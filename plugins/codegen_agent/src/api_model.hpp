@@ -27,6 +27,7 @@ struct Type {
         model,     // a named model: `model`
         literals,  // one of fixed values: `literals` (JSON texts, e.g. "\"dog\"", "3", "true")
         one_of,    // alternatives
+        binary,    // raw bytes (a string with format: binary): files and octet-stream bodies
     };
     Kind kind = Kind::any;
     bool nullable = false;
@@ -68,8 +69,29 @@ struct Parameter {
     std::string description;
 };
 
-// How a body travels: JSON, plain text, or not at all.
-enum class Payload { none, json, text };
+// How a body travels: JSON, plain text, URL-encoded form fields
+// (application/x-www-form-urlencoded), multipart/form-data parts, raw bytes
+// (any other media type), or not at all.
+enum class Payload { none, json, text, form, multipart, binary };
+
+// How the generated clients name a Payload.
+inline const char* payload_name(Payload payload) {
+    switch (payload) {
+        case Payload::json:
+            return "json";
+        case Payload::text:
+            return "text";
+        case Payload::form:
+            return "form";
+        case Payload::multipart:
+            return "multipart";
+        case Payload::binary:
+            return "binary";
+        case Payload::none:
+            break;
+    }
+    return "none";
+}
 
 struct Operation {
     std::string operation_id;  // as written, or derived from method and path

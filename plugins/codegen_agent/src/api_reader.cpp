@@ -1,10 +1,12 @@
 #include "api_reader.hpp"
 
+#include "alias_cycles.hpp"
 #include "errors.hpp"
 
 namespace codegen {
+namespace {
 
-Api read_api(const rapidjson::Value& root, const std::string& root_model_name) {
+Api read_document(const rapidjson::Value& root, const std::string& root_model_name) {
     if (!root.IsObject())
         throw SpecError("", "the document must be an object: an OpenAPI 3.x document or a JSON Schema");
     if (root.HasMember("swagger"))
@@ -20,6 +22,14 @@ Api read_api(const rapidjson::Value& root, const std::string& root_model_name) {
     throw SpecError("",
                     "neither an OpenAPI 3.x document (no 'openapi' member) nor a JSON Schema (no type, "
                     "properties, $defs or definitions)");
+}
+
+}  // namespace
+
+Api read_api(const rapidjson::Value& root, const std::string& root_model_name) {
+    Api api = read_document(root, root_model_name);
+    break_alias_cycles(api);
+    return api;
 }
 
 }  // namespace codegen

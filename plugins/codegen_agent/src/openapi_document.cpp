@@ -54,6 +54,17 @@ bool is_json_media(const std::string& media) {
            (base.size() > 5 && base.compare(base.size() - 5, 5, "+json") == 0);
 }
 
+// How a request body of media type `media` travels.
+Payload payload_of(const std::string& media) {
+    std::string base = media.substr(0, media.find(';'));
+    std::transform(base.begin(), base.end(), base.begin(), ::tolower);
+    if (is_json_media(base)) return Payload::json;
+    if (base == "application/x-www-form-urlencoded") return Payload::form;
+    if (base.rfind("multipart/", 0) == 0) return Payload::multipart;
+    if (base.rfind("text/", 0) == 0) return Payload::text;
+    return Payload::binary;  // application/octet-stream, image/png, application/pdf, ...
+}
+
 // The variables of a path template, in order: /pets/{petId}/toys/{toyId}.
 std::vector<std::string> template_variables(const std::string& path) {
     std::vector<std::string> names;
@@ -293,20 +304,34 @@ class OpenApiReader {
         return parameter;
     }
 
-    // Chooses the media type to generate for: JSON first, then plain text.
-    // Returns the media type name and its object, or nothing.
+    // Chooses the media type to generate for: JSON first, then a form,
+    // multipart, plain text, and last raw bytes. Returns the media type name
+    // and its object, or nothing.
     std::optional<std::pair<std::string, const rapidjson::Value*>> pick_media(const rapidjson::Value& content,
                                                                               const std::string& location) {
         if (!content.IsObject()) throw SpecError(location, "content must be an object mapping media types");
-        std::optional<std::pair<std::string, const rapidjson::Value*>> text_media, other;
+        static const Payload preference[] = {Payload::json, Payload::form, Payload::multipart, Payload::text,
+                                             Payload::binary};
+        std::optional<std::pair<std::string, const rapidjson::Value*>> best;
+        auto rank = [](Payload payload) {
+            return std::find(std::begin(preference), std::end(preference), payload) - std::begin(preference);
+        };
         for (const auto& media : content.GetObject()) {
             const std::string name = text(media.name);
             if (!media.value.IsObject()) throw SpecError(child(location, name), "a media type must be an object");
-            if (is_json_media(name)) return std::make_pair(name, &media.value);
-            if (name.rfind("text/", 0) == 0 && !text_media) text_media = std::make_pair(name, &media.value);
-            if (!other) other = std::make_pair(name, &media.value);
+            if (!best || rank(payload_of(name)) < rank(payload_of(best->first))) best = std::make_pair(name, &media.value);
         }
-        return text_media ? text_media : other;
+        return best;
+    }
+
+    // Whether a body type has named fields: an object model (or a map).
+    bool is_fielded(const Type& type) const {
+        if (type.kind == Type::Kind::map || type.kind == Type::Kind::any) return true;
+        if (type.kind != Type::Kind::model) return false;
+        const Model* model = api_.find_model(type.model);
+        if (model == nullptr) return false;
+        if (model->kind == Model::Kind::alias) return is_fielded(*model->target);
+        return model->kind == Model::Kind::object;
     }
 
     void read_request_body(const rapidjson::Value& node, const std::string& location, const std::string& type_prefix,
@@ -327,17 +352,30 @@ class OpenApiReader {
                              ? schemas_.type_of(schema->value, media_location + "/schema", type_prefix + "Request")
                              : std::make_shared<Type>();
         operation.body_media_type = media->first;
-        if (is_json_media(media->first)) {
-            operation.body_payload = Payload::json;
-            if (media->first == "*/*") operation.body_media_type = "application/json";
-        } else if (media->first.rfind("text/", 0) == 0) {
-            operation.body_payload = Payload::text;
-            operation.body = std::make_shared<Type>(Type{Type::Kind::string, false, "", nullptr, {}, {}});
-        } else {
-            operation.body_payload = Payload::json;
-            operation.body_media_type = "application/json";
-            api_.warnings.push_back("operation " + operation.operation_id + ": request body media type " +
-                                    media->first + " is not supported; the generated method sends JSON");
+        operation.body_payload = payload_of(media->first);
+        switch (operation.body_payload) {
+            case Payload::json:
+                if (media->first == "*/*") operation.body_media_type = "application/json";
+                break;
+            case Payload::text:
+                operation.body = std::make_shared<Type>(Type{Type::Kind::string, false, "", nullptr, {}, {}});
+                break;
+            case Payload::binary:
+                operation.body = std::make_shared<Type>(Type{Type::Kind::binary, false, "", nullptr, {}, {}});
+                break;
+            case Payload::form:
+            case Payload::multipart:
+                // Fields come from an object schema; anything else has no
+                // field names to send it under.
+                if (!is_fielded(*operation.body)) {
+                    api_.warnings.push_back("operation " + operation.operation_id + ": the " + media->first +
+                                            " body's schema is not an object; the generated method sends JSON");
+                    operation.body_payload = Payload::json;
+                    operation.body_media_type = "application/json";
+                }
+                break;
+            case Payload::none:
+                break;
         }
     }
 

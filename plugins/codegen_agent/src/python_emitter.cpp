@@ -66,6 +66,9 @@ class PythonWriter {
             case Type::Kind::boolean:
                 base = "bool";
                 break;
+            case Type::Kind::binary:
+                base = "bytes";
+                break;
             case Type::Kind::array:
                 base = (style.pep604 ? "list[" : "List[") + render(*type.item, style) + "]";
                 break;
@@ -371,7 +374,7 @@ class _Model:
         const TypeStyle style{options_.min_minor_version >= 10, "_m.", {}};
         std::ostringstream out;
         out << header("Client")
-            << "import dataclasses\nimport json\nimport urllib.error\nimport urllib.parse\nimport urllib.request\n"
+            << "import dataclasses\nimport json\nimport urllib.error\nimport urllib.parse\nimport urllib.request\nimport uuid\n"
             << "from typing import Any, Dict, List, Literal, Mapping, Optional, Sequence, Tuple, Union  # noqa: "
                "F401\n\n"
             << "from . import models as _m\nfrom .models import _decode, _encode\n\n"
@@ -406,6 +409,34 @@ def _comma_joined(value: Any) -> Any:
 
 def _path_value(value: Any) -> str:
     return urllib.parse.quote(_text_value(value), safe="")
+
+
+def _form_fields(body: Any) -> List[Tuple[str, Any]]:
+    """The present fields of a form or multipart body; a list gives one field per item."""
+    fields: List[Tuple[str, Any]] = []
+    for name, value in _encode(body).items():
+        for item in value if isinstance(value, list) else [value]:
+            if item is not None:
+                fields.append((name, item))
+    return fields
+
+
+def _multipart(fields: List[Tuple[str, Any]]) -> Tuple[bytes, str]:
+    """multipart/form-data: bytes as file parts, everything else as text parts."""
+    boundary = "agenthost-" + uuid.uuid4().hex
+    body = b""
+    for name, value in fields:
+        quoted = name.replace("\r", "").replace("\n", "").replace("\\", "\\\\").replace('"', '\\"')
+        if isinstance(value, (bytes, bytearray)):
+            head = 'Content-Disposition: form-data; name="%s"; filename="%s"\r\n' % (quoted, quoted)
+            head += "Content-Type: application/octet-stream\r\n"
+            payload = bytes(value)
+        else:
+            head = 'Content-Disposition: form-data; name="%s"\r\n' % quoted
+            payload = _text_value(value).encode("utf-8")
+        body += b"--" + boundary.encode("ascii") + b"\r\n" + head.encode("utf-8") + b"\r\n" + payload + b"\r\n"
+    body += b"--" + boundary.encode("ascii") + b"--\r\n"
+    return body, "multipart/form-data; boundary=" + boundary
 
 
 def _parse_body(raw: bytes) -> Any:
@@ -465,6 +496,15 @@ def _parse_body(raw: bytes) -> Any:
         elif body_payload == "text" and body is not None:
             data = str(body).encode("utf-8")
             request_headers["Content-Type"] = content_type + "; charset=utf-8"
+        elif body_payload == "form" and body is not None:
+            fields = [(name, _text_value(value)) for name, value in _form_fields(body)]
+            data = urllib.parse.urlencode(fields).encode("ascii")
+            request_headers["Content-Type"] = "application/x-www-form-urlencoded"
+        elif body_payload == "multipart" and body is not None:
+            data, request_headers["Content-Type"] = _multipart(_form_fields(body))
+        elif body_payload == "binary" and body is not None:
+            data = bytes(body)
+            request_headers["Content-Type"] = content_type
         request = urllib.request.Request(url, data=data, headers=request_headers, method=method)
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
@@ -564,9 +604,7 @@ def _parse_body(raw: bytes) -> Any:
                                 (parameter->explode ? local : "_comma_joined(" + local + ")") + ")";
             return "[" + list + "]";
         };
-        auto payload = [](Payload value) {
-            return value == Payload::json ? "\"json\"" : value == Payload::text ? "\"text\"" : "\"none\"";
-        };
+        auto payload = [](Payload value) { return quote(payload_name(value)); };
         const bool returns_value = operation.response_payload != Payload::none;
         out << (returns_value ? "        _result = self._request(\n" : "        self._request(\n") << "            "
             << quote(operation.method) << ",\n"

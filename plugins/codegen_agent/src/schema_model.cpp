@@ -85,14 +85,24 @@ void check_keywords(const rapidjson::Value& schema, const std::string& location)
             if (!(*required)[i].IsString())
                 throw SpecError(child(location + "/required", i), "required must list property names as strings");
     }
-    if (const auto* items = member(schema, "items"); items != nullptr && !items->IsObject() && !items->IsBool())
-        throw SpecError(location + "/items", "items must be a schema object");
+    // items may be one schema or, before draft 2020-12, a list of them (a tuple).
+    if (const auto* items = member(schema, "items");
+        items != nullptr && !items->IsObject() && !items->IsBool() && !items->IsArray())
+        throw SpecError(location + "/items", "items must be a schema or an array of schemas");
+    if (const auto* patterns = member(schema, "patternProperties"); patterns != nullptr && !patterns->IsObject())
+        throw SpecError(location + "/patternProperties", "patternProperties must be an object mapping patterns to schemas");
     for (const char* keyword : {"allOf", "oneOf", "anyOf"})
         if (const auto* list = member(schema, keyword); list != nullptr && (!list->IsArray() || list->Empty()))
             throw SpecError(location + "/" + keyword, std::string(keyword) + " must be a non-empty array of schemas");
     if (const auto* extra = member(schema, "additionalProperties");
         extra != nullptr && !extra->IsObject() && !extra->IsBool())
         throw SpecError(location + "/additionalProperties", "additionalProperties must be a boolean or a schema");
+}
+
+// An enum with at least one value (an empty one is read as no constraint).
+bool has_enum(const rapidjson::Value& schema) {
+    const rapidjson::Value* values = member(schema, "enum");
+    return values != nullptr && !(values->IsArray() && values->Empty());
 }
 
 std::string json_text(const rapidjson::Value& value) {
@@ -147,7 +157,7 @@ void SchemaConverter::define_declared() {
 std::vector<std::string> SchemaConverter::literals_of(const rapidjson::Value& schema,
                                                       const std::string& location) const {
     const rapidjson::Value* values = member(schema, "enum");
-    if (!values->IsArray() || values->Empty()) throw SpecError(location + "/enum", "enum must be a non-empty array");
+    if (!values->IsArray()) throw SpecError(location + "/enum", "enum must be an array");
     std::vector<std::string> literals;
     for (rapidjson::SizeType i = 0; i < values->Size(); ++i) {
         const rapidjson::Value& value = (*values)[i];
@@ -162,10 +172,23 @@ std::vector<std::string> SchemaConverter::literals_of(const rapidjson::Value& sc
     return literals;
 }
 
+void SchemaConverter::warn_empty_enum(const rapidjson::Value& schema, const std::string& location) {
+    const rapidjson::Value* values = member(schema, "enum");
+    if (values == nullptr || !values->IsArray() || !values->Empty() || !warned_.insert(location).second) return;
+    api_.warnings.push_back(location + "/enum: empty enum (no value could validate); treated as unconstrained");
+}
+
 void SchemaConverter::define(std::size_t index, const rapidjson::Value& schema) {
     const std::string location = api_.models[index].location;
     const std::string name = api_.models[index].name;
+    if (schema.IsBool()) {
+        // true accepts anything; false accepts nothing, which no type says.
+        api_.models[index].kind = Model::Kind::alias;
+        api_.models[index].target = make(Type::Kind::any);
+        return;
+    }
     if (!schema.IsObject()) throw SpecError(location, "a schema must be an object");
+    warn_empty_enum(schema, location);
     api_.models[index].description = string_member(schema, "description");
     if (const rapidjson::Value* title = member(schema, "title");
         api_.models[index].description.empty() && title != nullptr && title->IsString())
@@ -177,7 +200,7 @@ void SchemaConverter::define(std::size_t index, const rapidjson::Value& schema) 
         TypePtr target = type_of_ref(schema, location, name);
         api_.models[index].kind = Model::Kind::alias;
         api_.models[index].target = target;
-    } else if (member(schema, "enum") != nullptr) {
+    } else if (has_enum(schema)) {
         std::vector<std::string> literals = literals_of(schema, location);
         api_.models[index].kind = Model::Kind::enumeration;
         api_.models[index].literals = std::move(literals);
@@ -199,6 +222,7 @@ void SchemaConverter::define(std::size_t index, const rapidjson::Value& schema) 
 void SchemaConverter::collect(const rapidjson::Value& schema, const std::string& location,
                               const std::string& model_name, Collected& out, std::set<std::string>& visited) {
     if (!visited.insert(location).second) return;
+    if (schema.IsBool()) return;  // an allOf part of true or false adds no field
     if (!schema.IsObject()) throw SpecError(location, "a schema must be an object");
     if (ref_of(schema) != nullptr) {
         auto [target, pointer] = resolver_.follow(schema, location);
@@ -230,6 +254,9 @@ void SchemaConverter::collect(const rapidjson::Value& schema, const std::string&
         for (const auto& name : required->GetArray()) out.required.insert(name.GetString());
     if (const auto* extra = member(schema, "additionalProperties"); extra != nullptr && !extra->IsFalse())
         out.extra_properties = true;
+    // Members whose names match a pattern sit next to the declared fields.
+    if (const auto* patterns = member(schema, "patternProperties"); patterns != nullptr && !patterns->ObjectEmpty())
+        out.extra_properties = true;
 }
 
 TypePtr SchemaConverter::type_of(const rapidjson::Value& schema, const std::string& location,
@@ -254,7 +281,7 @@ TypePtr SchemaConverter::type_of_ref(const rapidjson::Value& schema, const std::
     const bool nullable = is_nullable(schema);
     if (auto named = named_.find(target); named != named_.end()) return named_type(named->second, nullable);
     const rapidjson::Value* value = resolve_pointer(resolver_.root(), target);
-    if (is_objectish(*value) || member(*value, "enum") != nullptr) {
+    if (is_objectish(*value) || has_enum(*value)) {
         // A ref into the middle of another schema (#/components/schemas/Pet/properties/owner):
         // it becomes a model of its own, named after its last token.
         const std::size_t index = add_model(last_token(target), target);
@@ -273,9 +300,10 @@ TypePtr SchemaConverter::convert(const rapidjson::Value& schema, const std::stri
     if (!schema.IsObject()) throw SpecError(location, "a schema must be an object");
     if (ref_of(schema) != nullptr) return type_of_ref(schema, location, name_hint);
     check_keywords(schema, location);
+    warn_empty_enum(schema, location);
     bool nullable = is_nullable(schema);
 
-    if (member(schema, "enum") != nullptr) {
+    if (has_enum(schema)) {
         std::vector<std::string> literals = literals_of(schema, location);
         if (!name_hint.empty()) {
             const std::size_t index = add_model(name_hint, location);
@@ -287,6 +315,14 @@ TypePtr SchemaConverter::convert(const rapidjson::Value& schema, const std::stri
         auto type = std::make_shared<Type>();
         type->kind = Type::Kind::literals;
         type->literals = std::move(literals);
+        return type;
+    }
+    if (const rapidjson::Value* constant = member(schema, "const")) {
+        // One allowed value: a literal type (tags of tagged unions).
+        if (constant->IsObject() || constant->IsArray()) return make(Type::Kind::any);
+        auto type = std::make_shared<Type>();
+        type->kind = Type::Kind::literals;
+        type->literals.push_back(json_text(*constant));
         return type;
     }
     if (is_objectish(schema)) {
@@ -303,42 +339,65 @@ TypePtr SchemaConverter::convert(const rapidjson::Value& schema, const std::stri
         for (rapidjson::SizeType i = 0; i < list->Size(); ++i) {
             TypePtr alternative =
                 type_of((*list)[i], child(location + "/" + keyword, i), name_hint + "Option" + std::to_string(i + 1));
-            if (alternative->kind == Type::Kind::null) {
-                nullable = true;
-                continue;
-            }
+            // An alternative that only adds constraints ({"required": [...]},
+            // {"pattern": ...}) has the type the schema around it declares.
+            if (alternative->kind == Type::Kind::any && member(schema, "type") != nullptr)
+                alternative = declared_type(schema, location, name_hint);
             alternatives.push_back(alternative);
         }
-        if (alternatives.empty()) return make(Type::Kind::null);
-        if (alternatives.size() == 1) return with_nullable(alternatives[0], nullable);
-        auto type = std::make_shared<Type>();
-        type->kind = Type::Kind::one_of;
-        type->alternatives = std::move(alternatives);
-        type->nullable = nullable;
-        return type;
+        return with_nullable(union_of(std::move(alternatives)), nullable);
     }
 
+    return with_nullable(declared_type(schema, location, name_hint), nullable);
+}
+
+TypePtr SchemaConverter::declared_type(const rapidjson::Value& schema, const std::string& location,
+                                       const std::string& name_hint) {
+    const bool nullable = is_nullable(schema);
     std::vector<std::string> types = types_of(schema, location);
     types.erase(std::remove(types.begin(), types.end(), "null"), types.end());
     if (types.empty() && member(schema, "type") != nullptr) return make(Type::Kind::null);
     auto single = [&](const std::string& type_name) -> TypePtr {
-        if (type_name == "string") return make(Type::Kind::string);
+        if (type_name == "string")
+            return make(string_member(schema, "format") == "binary" ? Type::Kind::binary : Type::Kind::string);
         if (type_name == "integer") return make(Type::Kind::integer);
         if (type_name == "number") return make(Type::Kind::number);
         if (type_name == "boolean") return make(Type::Kind::boolean);
         if (type_name == "array" || (type_name.empty() && member(schema, "items") != nullptr)) {
             auto type = make(Type::Kind::array);
             const rapidjson::Value* items = member(schema, "items");
-            type->item =
-                items != nullptr ? type_of(*items, location + "/items", name_hint + "Item") : make(Type::Kind::any);
+            if (items != nullptr && items->IsArray()) {
+                // A tuple: an array of any of its positions' types (and of
+                // additionalItems, when given as a schema).
+                std::vector<TypePtr> positions;
+                for (rapidjson::SizeType i = 0; i < items->Size(); ++i)
+                    positions.push_back(type_of((*items)[i], child(location + "/items", i), name_hint + "Item"));
+                if (const auto* more = member(schema, "additionalItems"); more != nullptr && more->IsObject())
+                    positions.push_back(type_of(*more, location + "/additionalItems", name_hint + "Item"));
+                type->item = union_of(std::move(positions));
+            } else {
+                type->item =
+                    items != nullptr ? type_of(*items, location + "/items", name_hint + "Item") : make(Type::Kind::any);
+            }
             return type;
         }
         const rapidjson::Value* extra = member(schema, "additionalProperties");
-        if (type_name == "object" || (type_name.empty() && (extra != nullptr || member(schema, "properties")))) {
+        const rapidjson::Value* patterns = member(schema, "patternProperties");
+        if (type_name == "object" ||
+            (type_name.empty() && (extra != nullptr || patterns != nullptr || member(schema, "properties")))) {
+            // Values: those of every name pattern, and of other names.
+            std::vector<TypePtr> values;
+            bool open = extra == nullptr || extra->IsTrue();
+            if (patterns != nullptr)
+                for (const auto& pattern : patterns->GetObject())
+                    values.push_back(type_of(pattern.value,
+                                             child(location + "/patternProperties",
+                                                   std::string(pattern.name.GetString(), pattern.name.GetStringLength())),
+                                             name_hint + "Value"));
+            if (extra != nullptr && extra->IsObject())
+                values.push_back(type_of(*extra, location + "/additionalProperties", name_hint + "Value"));
             auto type = make(Type::Kind::map);
-            type->item = extra != nullptr && extra->IsObject()
-                             ? type_of(*extra, location + "/additionalProperties", name_hint + "Value")
-                             : make(Type::Kind::any);
+            type->item = open || values.empty() ? make(Type::Kind::any) : union_of(std::move(values));
             return type;
         }
         return make(Type::Kind::any);
@@ -351,6 +410,26 @@ TypePtr SchemaConverter::convert(const rapidjson::Value& schema, const std::stri
         return type;
     }
     return with_nullable(single(types.empty() ? std::string() : types[0]), nullable);
+}
+
+TypePtr SchemaConverter::union_of(std::vector<TypePtr> alternatives) {
+    bool nullable = false;
+    std::vector<TypePtr> kept;
+    for (auto& alternative : alternatives) {
+        if (alternative->kind == Type::Kind::any) return alternative;
+        if (alternative->kind == Type::Kind::null) {
+            nullable = true;
+            continue;
+        }
+        kept.push_back(std::move(alternative));
+    }
+    if (kept.empty()) return make(nullable ? Type::Kind::null : Type::Kind::any);
+    if (kept.size() == 1) return with_nullable(kept[0], nullable);
+    auto type = std::make_shared<Type>();
+    type->kind = Type::Kind::one_of;
+    type->alternatives = std::move(kept);
+    type->nullable = nullable;
+    return type;
 }
 
 }  // namespace codegen

@@ -49,6 +49,11 @@ class SchemaConverter {
     void collect(const rapidjson::Value& schema, const std::string& location, const std::string& model_name,
                  Collected& out, std::set<std::string>& visited);
     std::vector<std::string> literals_of(const rapidjson::Value& schema, const std::string& location) const;
+    // The type the schema's `type` (with items, properties and patterns)
+    // declares, ignoring oneOf/anyOf.
+    TypePtr declared_type(const rapidjson::Value& schema, const std::string& location, const std::string& name_hint);
+    static TypePtr union_of(std::vector<TypePtr> alternatives);
+    void warn_empty_enum(const rapidjson::Value& schema, const std::string& location);
 
     const RefResolver& resolver_;
     Api& api_;
@@ -57,6 +62,7 @@ class SchemaConverter {
     std::vector<std::pair<std::size_t, std::string>> declared_;  // model index, pointer
     std::map<std::string, TypePtr> converted_;  // schema pointer -> type, so a schema is converted once
     std::set<std::string> in_progress_;         // pointers being converted, to cut cycles
+    std::set<std::string> warned_;              // locations already warned about
 };
 
 // Keyword checks shared with the OpenAPI reader.

@@ -68,16 +68,23 @@ class TypeScriptWriter {
             case Type::Kind::boolean:
                 base = "boolean";
                 break;
+            case Type::Kind::binary:
+                base = "Blob | ArrayBuffer | Uint8Array";
+                break;
             case Type::Kind::array: {
                 const Type& item = *type.item;
                 const std::string inner = render(item, prefix);
                 const bool simple = !item.nullable && item.kind != Type::Kind::one_of &&
-                                    item.kind != Type::Kind::literals && item.kind != Type::Kind::any;
+                                    item.kind != Type::Kind::literals && item.kind != Type::Kind::any &&
+                                    item.kind != Type::Kind::binary;
                 base = simple ? inner + "[]" : "Array<" + inner + ">";
                 break;
             }
             case Type::Kind::map:
-                base = "Record<string, " + render(*type.item, prefix) + ">";
+                // An index signature, not Record<string, T>: a type alias
+                // may refer to itself inside an object type, never through
+                // Record (tsc: "circularly references itself").
+                base = "{ [key: string]: " + render(*type.item, prefix) + " }";
                 break;
             case Type::Kind::model:
                 base = prefix + names_.at(type.model);
@@ -196,7 +203,44 @@ export interface ClientOptions {
 
 type Scalar = string | number | boolean;
 type QueryValue = Scalar | ReadonlyArray<Scalar> | null | undefined;
-type Payload = "json" | "text" | "none";
+type Payload = "json" | "text" | "form" | "multipart" | "binary" | "none";
+type Bytes = Blob | ArrayBuffer | Uint8Array;
+
+function isBytes(value: unknown): value is Bytes {
+  return value instanceof Blob || value instanceof ArrayBuffer || value instanceof Uint8Array;
+}
+
+/** A form or multipart field's text: objects travel as JSON text. */
+function fieldText(value: unknown): string {
+  return typeof value === "object" ? JSON.stringify(value) : String(value);
+}
+
+/** The present fields of a form or multipart body; arrays give one entry per item. */
+function fieldEntries(body: unknown): Array<[string, unknown]> {
+  const entries: Array<[string, unknown]> = [];
+  for (const [name, value] of Object.entries(body as Record<string, unknown>)) {
+    if (value === undefined || value === null) continue;
+    const values: unknown[] = Array.isArray(value) ? value : [value];
+    for (const item of values) if (item !== undefined && item !== null) entries.push([name, item]);
+  }
+  return entries;
+}
+
+function formBody(body: unknown): URLSearchParams {
+  const form = new URLSearchParams();
+  for (const [name, value] of fieldEntries(body)) form.append(name, fieldText(value));
+  return form;
+}
+
+function multipartBody(body: unknown): FormData {
+  const form = new FormData();
+  for (const [name, value] of fieldEntries(body)) {
+    if (value instanceof Blob) form.append(name, value, name);
+    else if (isBytes(value)) form.append(name, new Blob([value as BlobPart]), name);
+    else form.append(name, fieldText(value));
+  }
+  return form;
+}
 
 function parseBody(text: string): unknown {
   try {
@@ -247,6 +291,15 @@ function parseBody(text: string): unknown {
     } else if (bodyPayload === "text" && body !== undefined) {
       requestHeaders["Content-Type"] = `${contentType}; charset=utf-8`;
       init.body = String(body);
+    } else if (bodyPayload === "form" && body !== undefined) {
+      requestHeaders["Content-Type"] = "application/x-www-form-urlencoded;charset=UTF-8";
+      init.body = formBody(body);
+    } else if (bodyPayload === "multipart" && body !== undefined) {
+      // fetch writes the Content-Type with the multipart boundary itself.
+      init.body = multipartBody(body);
+    } else if (bodyPayload === "binary" && body !== undefined) {
+      requestHeaders["Content-Type"] = contentType;
+      init.body = body as BodyInit;
     }
     const response = await this.fetchImpl(url, init);
     const text = await response.text();
@@ -400,9 +453,7 @@ function parseBody(text: string): unknown {
                                wire_value(*parameter, "params." + member, in == Parameter::In::header);
             return "{" + entries + (entries.empty() ? "}" : " }");
         };
-        auto payload = [](Payload value) {
-            return value == Payload::json ? "\"json\"" : value == Payload::text ? "\"text\"" : "\"none\"";
-        };
+        auto payload = [](Payload value) { return quote(payload_name(value)); };
         out << "    return this.request<" << returns << ">(\n"
             << "      " << quote(operation.method) << ",\n"
             << "      " << path_expression << ",\n"

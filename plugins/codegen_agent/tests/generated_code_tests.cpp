@@ -181,11 +181,6 @@ async function main(): Promise<void> {
   console.log("TYPESCRIPT CLIENT OK");
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
-declare const process: { exit(code: number): never };
 )TS";
 
 void py_compile_all(const TempDir& dir, const codegen::Generated& generated) {
@@ -256,7 +251,7 @@ TEST_CASE("generated TypeScript for the pet store passes tsc --strict and works 
         REQUIRE(result.exit_code == 0);
     }
     // The generated files with code that uses them, type-checked and run.
-    dir.write("typescript/usage.ts", typescript_usage);
+    dir.write("typescript/usage.ts", std::string(typescript_usage) + helpers::typescript_run_main);
     const auto compiled = run(shell_quote(tsc) + " --strict -p " + project);
     INFO(compiled.output);
     REQUIRE(compiled.exit_code == 0);
@@ -341,13 +336,7 @@ assert callable(client.get_pet2) and callable(client.post_search) and callable(c
 # The request get_pet builds, seen through a stand-in for urlopen.
 import io, json, urllib.parse, urllib.request
 seen = {}
-class Reply(io.BytesIO):
-    status = 200
-    def __enter__(self):
-        return self
-    def __exit__(self, *exc):
-        return False
-def fake_urlopen(request, timeout=None):
+)PY" + std::string(helpers::python_reply_class) + R"PY(def fake_urlopen(request, timeout=None):
     seen.update(url=request.full_url, headers={k.lower(): v for k, v in request.header_items()}, data=request.data)
     return Reply(b'{"from": "f", "str": "s", "self": 1, "to_dict": false, "either": {"type": "t"}}')
 urllib.request.urlopen = fake_urlopen

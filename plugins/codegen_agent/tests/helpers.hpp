@@ -151,6 +151,27 @@ inline void require_python() {
     if (version.exit_code != 0) FAIL(python() << " not found: run `make deps`");
 }
 
+// Ends a TypeScript check script that defines `async function main()`:
+// runs it, and exits 1 when it throws.
+inline const char* const typescript_run_main = R"TS(
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
+declare const process: { exit(code: number): never };
+)TS";
+
+// A Python stand-in for urlopen's answer (import io first): a 200 whose
+// body is the bytes it is made with.
+inline const char* const python_reply_class = R"PY(
+class Reply(io.BytesIO):
+    status = 200
+    def __enter__(self):
+        return self
+    def __exit__(self, *exc):
+        return False
+)PY";
+
 // A tsconfig for strict type-checking of every .ts file in the folder.
 inline std::string tsconfig() {
     return R"({

@@ -134,17 +134,93 @@ TEST_CASE("an operation without an id gets one from its method and path", "[code
     CHECK(api.operations[1].operation_id == "postUsersKeysByUserId");
 }
 
-TEST_CASE("cookie parameters and unsupported media types are reported as warnings", "[codegen][model]") {
+TEST_CASE("cookie parameters are reported as warnings", "[codegen][model]") {
     const auto api = helpers::read(
         "openapi: 3.0.0\ninfo: {title: T, version: '1'}\npaths:\n  /upload:\n    post:\n"
         "      parameters: [{name: session, in: cookie, schema: {type: string}}]\n"
-        "      requestBody: {content: {multipart/form-data: {schema: {type: object, properties: {file: {type: "
-        "string}}}}}}\n"
         "      responses: {'204': {description: x}}\n");
-    REQUIRE(api.warnings.size() == 2);
+    REQUIRE(api.warnings.size() == 1);
     CHECK_THAT(api.warnings[0], Catch::Contains("cookie parameter 'session'"));
-    CHECK_THAT(api.warnings[1], Catch::Contains("multipart/form-data"));
     CHECK(api.operations[0].parameters.empty());
+}
+
+TEST_CASE("form, multipart and binary request bodies keep their encoding", "[codegen][model]") {
+    const auto api = helpers::read(
+        "openapi: 3.0.0\ninfo: {title: T, version: '1'}\npaths:\n"
+        "  /form:\n    post:\n      requestBody: {content: {application/x-www-form-urlencoded: {schema: {type: "
+        "object, properties: {a: {type: string}}}}}}\n      responses: {'204': {description: x}}\n"
+        "  /upload:\n    post:\n      requestBody: {content: {multipart/form-data: {schema: {type: object, "
+        "properties: {file: {type: string, format: binary}, note: {type: string}}}}}}\n"
+        "      responses: {'204': {description: x}}\n"
+        "  /raw:\n    put:\n      requestBody: {content: {application/octet-stream: {schema: {type: string, "
+        "format: binary}}}}\n      responses: {'204': {description: x}}\n"
+        // JSON wins when an operation offers it next to a form.
+        "  /both:\n    post:\n      requestBody: {content: {multipart/form-data: {schema: {type: object}}, "
+        "application/json: {schema: {type: object}}}}\n      responses: {'204': {description: x}}\n");
+    CHECK(api.warnings.empty());
+    REQUIRE(api.operations.size() == 4);
+    CHECK(api.operations[0].body_payload == codegen::Payload::form);
+    CHECK(api.operations[0].body_media_type == "application/x-www-form-urlencoded");
+    CHECK(api.operations[1].body_payload == codegen::Payload::multipart);
+    const codegen::Model* upload = api.find_model(api.operations[1].body->model);
+    REQUIRE(upload != nullptr);
+    CHECK(upload->fields[0].type->kind == codegen::Type::Kind::binary);
+    CHECK(api.operations[2].body_payload == codegen::Payload::binary);
+    CHECK(api.operations[2].body_media_type == "application/octet-stream");
+    CHECK(api.operations[2].body->kind == codegen::Type::Kind::binary);
+    CHECK(api.operations[3].body_payload == codegen::Payload::json);
+}
+
+TEST_CASE("an empty enum is unconstrained, with a warning naming it", "[codegen][model]") {
+    const auto api = helpers::read(
+        R"({"$schema": "http://json-schema.org/draft-07/schema#", "definitions": {"features": {"type": "string", )"
+        R"("enum": []}, "holder": {"type": "object", "properties": {"level": {"type": "integer", "enum": []}}}}})");
+    const codegen::Model* features = api.find_model("Features");
+    REQUIRE(features != nullptr);
+    CHECK(features->kind == codegen::Model::Kind::alias);
+    CHECK(features->target->kind == codegen::Type::Kind::string);
+    const codegen::Model* holder = api.find_model("Holder");
+    REQUIRE(holder != nullptr);
+    CHECK(holder->fields[0].type->kind == codegen::Type::Kind::integer);
+    REQUIRE(api.warnings.size() == 2);
+    CHECK_THAT(api.warnings[0], Catch::Contains("/definitions/features/enum: empty enum"));
+    CHECK_THAT(api.warnings[1], Catch::Contains("/definitions/holder/properties/level/enum: empty enum"));
+}
+
+TEST_CASE("JSON Schema features of real schemas: patternProperties, tuples, const, boolean schemas, $defs",
+          "[codegen][model]") {
+    const auto api = helpers::read(R"({
+      "$schema": "https://json-schema.org/draft/2020-12/schema",
+      "$defs": {
+        "jobs": {"type": "object", "patternProperties": {"^[a-z]+$": {"$ref": "#/$defs/job"}}, "additionalProperties": false},
+        "job": {"type": "object", "properties": {"kind": {"const": "build"}, "extra": true}, "patternProperties": {"^x-": {"type": "string"}}},
+        "pair": {"type": "array", "items": [{"type": "string"}, {"type": "integer"}]},
+        "anything": true,
+        "tagged": {"type": "string", "anyOf": [{"pattern": "^a"}, {"pattern": "^b"}]}
+      }
+    })");
+    CHECK(api.warnings.empty());
+    const codegen::Model* jobs = api.find_model("Jobs");
+    REQUIRE(jobs != nullptr);
+    REQUIRE(jobs->target->kind == codegen::Type::Kind::map);
+    CHECK(jobs->target->item->kind == codegen::Type::Kind::model);
+    CHECK(jobs->target->item->model == "Job");
+    const codegen::Model* job = api.find_model("Job");
+    REQUIRE(job != nullptr);
+    CHECK(job->extra_properties);  // the x- members
+    CHECK(job->fields[0].type->kind == codegen::Type::Kind::literals);
+    CHECK(job->fields[0].type->literals == std::vector<std::string>{"\"build\""});
+    CHECK(job->fields[1].type->kind == codegen::Type::Kind::any);
+    const codegen::Model* pair = api.find_model("Pair");
+    REQUIRE(pair != nullptr);
+    REQUIRE(pair->target->item->kind == codegen::Type::Kind::one_of);
+    CHECK(pair->target->item->alternatives.size() == 2);
+    CHECK(api.find_model("Anything")->target->kind == codegen::Type::Kind::any);
+    // Alternatives that only constrain keep the declared type.
+    const codegen::Model* tagged = api.find_model("Tagged");
+    REQUIRE(tagged != nullptr);
+    REQUIRE(tagged->target->kind == codegen::Type::Kind::one_of);
+    CHECK(tagged->target->alternatives[0]->kind == codegen::Type::Kind::string);
 }
 
 TEST_CASE("OpenAPI 3.1 type arrays give nullable types", "[codegen][model]") {

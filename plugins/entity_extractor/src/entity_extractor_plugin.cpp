@@ -151,10 +151,11 @@ class EntityExtractorAgent : public agenthost::Agent {
             for (EntityType type : entity_extractor::all_entity_types())
                 if (options.types.contains(type) && !entity_extractor::is_name_type(type)) patterns_only.types.insert(type);
             std::vector<Entity> entities = patterns_only.types.empty() ? std::vector<Entity>{} : extract(patterns_only);
-            std::string response = run.llm_complete(
-                textkit::json_mode_request(entity_extractor::llm_names_prompt(options.types), text, 1000));
-            rapidjson::Document answer = textkit::parse_answer_object(textkit::response_content(response));
-            entities = entity_extractor::merge_llm_names(answer, text, options.types, std::move(entities));
+            const textkit::JsonQuestion question{entity_extractor::llm_names_prompt(options.types), std::string(text),
+                                                 entity_extractor::kLlmNamesShape, 1000};
+            entities = textkit::ask_json(run, question, [&](const rapidjson::Document& answer) {
+                return entity_extractor::merge_llm_names(answer, text, options.types, entities);
+            });
             run.progress("extracted " + std::to_string(entities.size()) + " entities; names by " + llm.provider, 1.0);
             return result_to_json(entities, options.types, "llm");
         }, offline);

@@ -18,6 +18,9 @@ bool overlaps(const std::vector<Entity>& entities, std::size_t start, std::size_
 
 }  // namespace
 
+const char* const kLlmNamesShape =
+    "{\"entities\": [{\"type\": one of the types, \"text\": the name exactly as it appears in the text}]}";
+
 std::string llm_names_prompt(const EntityTypeSet& types) {
     std::string wanted;
     for (EntityType type : all_entity_types()) {
@@ -27,8 +30,8 @@ std::string llm_names_prompt(const EntityTypeSet& types) {
     }
     return "You find named entities in the user's text. Types: " + wanted +
            " (person: a human's name; organization: a company, agency or institution; location: a place). Answer "
-           "with one JSON object and nothing else: {\"entities\": [{\"type\": one of the types, \"text\": the name "
-           "exactly as it appears in the text}]}. List each mention in text order; do not invent or normalise names.";
+           "with one JSON object and nothing else: " + std::string(kLlmNamesShape) +
+           ". List each mention in text order; do not invent or normalise names.";
 }
 
 std::vector<Entity> merge_llm_names(const rapidjson::Value& answer, std::string_view text, const EntityTypeSet& types,

@@ -18,6 +18,9 @@
 
 namespace entity_extractor {
 
+// The JSON object the model is asked for.
+extern const char* const kLlmNamesShape;
+
 // The system prompt asking for the name types in `types`.
 std::string llm_names_prompt(const EntityTypeSet& types);
 

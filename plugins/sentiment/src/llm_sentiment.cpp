@@ -8,12 +8,15 @@
 
 namespace sentiment {
 
-const char* const kLlmSystemPrompt =
-    "You are a sentiment classifier. Read the user's text and answer with one JSON object and nothing else:\n"
+const char* const kLlmAnswerShape =
     "{\"label\": \"positive\" | \"negative\" | \"neutral\", \"score\": number from -1 (most negative) to 1 (most "
     "positive), \"confidence\": number from 0 to 1, \"positive_words\": [words from the text that express positive "
-    "sentiment], \"negative_words\": [words from the text that express negative sentiment]}.\n"
-    "Use neutral when the text expresses no clear sentiment. Words must be copied from the text, lower-cased.";
+    "sentiment], \"negative_words\": [words from the text that express negative sentiment]}";
+
+const std::string kLlmSystemPrompt =
+    std::string("You are a sentiment classifier. Read the user's text and answer with one JSON object and nothing else:\n") +
+    kLlmAnswerShape +
+    ".\nUse neutral when the text expresses no clear sentiment. Words must be copied from the text, lower-cased.";
 
 namespace {
 

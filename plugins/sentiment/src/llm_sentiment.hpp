@@ -12,7 +12,9 @@
 
 namespace sentiment {
 
-extern const char* const kLlmSystemPrompt;
+// The JSON object the model is asked for, and the prompt that asks for it.
+extern const char* const kLlmAnswerShape;
+extern const std::string kLlmSystemPrompt;
 
 // Throws std::runtime_error naming the field the answer gets wrong.
 rapidjson::Document result_from_llm_answer(const rapidjson::Value& answer, std::string_view model,

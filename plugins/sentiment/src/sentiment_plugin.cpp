@@ -96,9 +96,11 @@ class SentimentAgent final : public agenthost::Agent {
         };
         if (!llm.use()) return offline();
         return textkit::with_llm_fallback(run, llm, "sentiment", [&] {
-            std::string response = run.llm_complete(textkit::json_mode_request(sentiment::kLlmSystemPrompt, text, 400));
-            rapidjson::Document answer = textkit::parse_answer_object(textkit::response_content(response));
-            rapidjson::Document result = sentiment::result_from_llm_answer(answer, llm.model, options_.neutral_threshold);
+            rapidjson::Document result = textkit::ask_json(
+                run, {sentiment::kLlmSystemPrompt, text, sentiment::kLlmAnswerShape, 400},
+                [&](const rapidjson::Document& answer) {
+                    return sentiment::result_from_llm_answer(answer, llm.model, options_.neutral_threshold);
+                });
             run.progress("classified by " + llm.provider + " (" + llm.model + ")", 1.0);
             return result;
         }, offline);

@@ -5,6 +5,7 @@
 #include <textkit/llm_call.hpp>
 #include <textkit/run_text.hpp>
 
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -16,6 +17,8 @@ namespace {
 constexpr int fewest_sentences = 1;
 constexpr int most_sentences = 50;
 constexpr int default_sentences = 3;
+// Room for the sentence numbers, or for a short summary in prose.
+constexpr int kLlmMaxTokens = 400;
 
 bool is_sentence_budget(const rapidjson::Value& value) {
     return value.IsInt() && value.GetInt() >= fewest_sentences && value.GetInt() <= most_sentences;
@@ -92,12 +95,21 @@ class SummarizerAgent final : public agenthost::Agent {
             const auto budget = static_cast<std::size_t>(max_sentences);
             // A text within the budget is its own summary: no call needed.
             if (sentences.size() <= budget) return offline();
-            std::string response = run.llm_complete(textkit::json_mode_request(
-                summarizer::llm_system_prompt(budget), summarizer::llm_user_message(sentences), 200));
-            rapidjson::Document answer = textkit::parse_answer_object(textkit::response_content(response));
-            summarizer::Summary summary = summarizer::summary_from_llm_answer(answer, sentences, budget);
-            run.progress("sentences chosen by " + llm.provider + " (" + llm.model + ")", 1.0);
-            return to_json(summary, "llm");
+            const textkit::JsonQuestion question{summarizer::llm_system_prompt(budget),
+                                                 summarizer::llm_user_message(sentences), summarizer::kLlmAnswerShape,
+                                                 kLlmMaxTokens};
+            rapidjson::Document result = textkit::ask_json(
+                run, question,
+                [&](const rapidjson::Document& answer) {
+                    return to_json(summarizer::summary_from_llm_answer(answer, sentences, budget), "llm");
+                },
+                [&](const std::string& prose) -> std::optional<rapidjson::Document> {
+                    auto read = summarizer::summary_from_llm_prose(prose, sentences, budget);
+                    if (!read) return std::nullopt;
+                    return to_json(read->summary, read->own_words ? "llm_prose" : "llm");
+                });
+            run.progress("summarized by " + llm.provider + " (" + llm.model + ")", 1.0);
+            return result;
         }, offline);
     }
 

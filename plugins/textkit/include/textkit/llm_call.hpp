@@ -6,11 +6,16 @@
 
 #include <agenthost/agent.hpp>
 
+#include <textkit/json_answer.hpp>
+
 #include <rapidjson/document.h>
 
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace textkit {
 
@@ -36,19 +41,19 @@ inline LlmTarget llm_target(const agenthost::Run& run) {
     return target;
 }
 
-// {"messages": [system, user], "json_mode": true, "temperature": 0, "max_tokens": N}
-inline std::string json_mode_request(std::string_view system, std::string_view user, int max_tokens) {
+// {"messages": [...], "json_mode": true, "temperature": 0, "max_tokens": N}
+// from (role, content) pairs.
+inline std::string json_mode_request(const std::vector<std::pair<std::string, std::string>>& conversation,
+                                     int max_tokens) {
     rapidjson::Document request(rapidjson::kObjectType);
     auto& allocator = request.GetAllocator();
     rapidjson::Value messages(rapidjson::kArrayType);
-    rapidjson::Value first(rapidjson::kObjectType);
-    first.AddMember("role", "system", allocator);
-    first.AddMember("content", agenthost::json::string(system, allocator), allocator);
-    messages.PushBack(first, allocator);
-    rapidjson::Value second(rapidjson::kObjectType);
-    second.AddMember("role", "user", allocator);
-    second.AddMember("content", agenthost::json::string(user, allocator), allocator);
-    messages.PushBack(second, allocator);
+    for (const auto& [role, content] : conversation) {
+        rapidjson::Value message(rapidjson::kObjectType);
+        message.AddMember("role", agenthost::json::string(role, allocator), allocator);
+        message.AddMember("content", agenthost::json::string(content, allocator), allocator);
+        messages.PushBack(message, allocator);
+    }
     request.AddMember("messages", messages, allocator);
     request.AddMember("json_mode", true, allocator);
     request.AddMember("temperature", 0.0, allocator);
@@ -56,27 +61,17 @@ inline std::string json_mode_request(std::string_view system, std::string_view u
     return agenthost::json::serialize(request);
 }
 
-// The answer's JSON object. Models sometimes wrap it in a ```json fence
-// despite being told not to; anything else that is not one JSON object is
-// refused (std::runtime_error saying why).
+inline std::string json_mode_request(std::string_view system, std::string_view user, int max_tokens) {
+    return json_mode_request({{"system", std::string(system)}, {"user", std::string(user)}}, max_tokens);
+}
+
+// The answer's JSON object, found in a code fence or after prose too (see
+// json_answer.hpp); std::runtime_error when the answer holds none.
 inline rapidjson::Document parse_answer_object(std::string_view content) {
-    std::string_view text = content;
-    auto trim = [](std::string_view s) {
-        size_t start = s.find_first_not_of(" \t\r\n");
-        if (start == std::string_view::npos) return std::string_view{};
-        return s.substr(start, s.find_last_not_of(" \t\r\n") - start + 1);
-    };
-    text = trim(text);
-    if (text.rfind("```", 0) == 0) {
-        size_t first_line = text.find('\n');
-        size_t closing = text.rfind("```");
-        if (first_line != std::string_view::npos && closing > first_line)
-            text = trim(text.substr(first_line + 1, closing - first_line - 1));
-    }
+    auto found = find_json_object(content);
+    if (!found) throw std::runtime_error("the model's answer holds no JSON object");
     rapidjson::Document document;
-    document.Parse(text.data(), text.size());
-    if (document.HasParseError() || !document.IsObject())
-        throw std::runtime_error("the model's answer is not a JSON object");
+    document.Parse(found->data(), found->size());
     return document;
 }
 
@@ -88,6 +83,66 @@ inline std::string response_content(const std::string& response_json) {
         !response["content"].IsString())
         throw std::runtime_error("the host's LLM response has no content");
     return std::string(response["content"].GetString(), response["content"].GetStringLength());
+}
+
+// What the model was asked: the system prompt, the user's message, and the
+// shape of the JSON object wanted (restated when the answer is corrected).
+struct JsonQuestion {
+    std::string system;
+    std::string user;
+    std::string shape;
+    int max_tokens = 400;
+};
+
+// Asks for a JSON object and reads it with `read` (which throws
+// std::runtime_error naming what is wrong with an object). The object may
+// sit in a code fence or after prose. An unusable answer is corrected once:
+// the model sees its answer and what was wrong, and answers again. When the
+// second answer holds no JSON object either, `read_prose` gets its prose and
+// returns a result when the prose carries the answer (std::nullopt when it
+// does not); otherwise the last error propagates, for with_llm_fallback.
+template <typename Read, typename ReadProse>
+auto ask_json(agenthost::Run& run, const JsonQuestion& question, Read&& read, ReadProse&& read_prose)
+    -> decltype(read(std::declval<const rapidjson::Document&>())) {
+    std::vector<std::pair<std::string, std::string>> conversation{{"system", question.system},
+                                                                  {"user", question.user}};
+    for (int attempt = 0;; ++attempt) {
+        const std::string content = response_content(run.llm_complete(json_mode_request(conversation, question.max_tokens)));
+        std::string problem;
+        const auto found = find_json_object(content);
+        if (found) {
+            rapidjson::Document answer;
+            answer.Parse(found->data(), found->size());
+            try {
+                return read(answer);
+            } catch (const std::runtime_error& e) {
+                problem = e.what();
+            }
+        } else {
+            problem = "the answer holds no JSON object";
+        }
+        if (attempt == 0) {
+            run.progress("the model's answer was not usable (" + problem + "); asking once more");
+            conversation.emplace_back("assistant", content);
+            conversation.emplace_back("user", corrective_message(problem, question.shape));
+            continue;
+        }
+        if (!found) {
+            if (auto from_prose = read_prose(prose_of(content))) {
+                run.progress("the model answered in prose; read its answer from the prose");
+                return std::move(*from_prose);
+            }
+        }
+        throw std::runtime_error("the model's answer, asked twice, was not usable: " + problem);
+    }
+}
+
+// For agents whose answer cannot be read from prose.
+template <typename Read>
+auto ask_json(agenthost::Run& run, const JsonQuestion& question, Read&& read) {
+    using Result = decltype(read(std::declval<const rapidjson::Document&>()));
+    return ask_json(run, question, std::forward<Read>(read),
+                    [](const std::string&) -> std::optional<Result> { return std::nullopt; });
 }
 
 // Runs `llm_path` and, when it fails (provider error or an unusable
