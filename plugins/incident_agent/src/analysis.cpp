@@ -8,6 +8,8 @@
 #include <map>
 #include <numeric>
 
+#include <devkit/text.hpp>
+
 #include "causes.hpp"
 #include "incident.hpp"
 
@@ -17,17 +19,6 @@ namespace {
 constexpr double kBurstGapSeconds = 120;      // errors further apart start a new burst
 constexpr double kChangeLookbackSeconds = 3600;  // changes this long before the burst are suspects
 
-std::string lower(std::string_view text) {
-    std::string out(text);
-    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
-
-std::string score_text(double value) {
-    char buffer[16];
-    std::snprintf(buffer, sizeof buffer, "%.2f", value);
-    return buffer;
-}
 
 bool is_error(Level level) { return level >= Level::error; }
 
@@ -80,6 +71,12 @@ Burst find_burst(const std::vector<LogEvent>& events, const std::vector<std::siz
 }
 
 }  // namespace
+
+std::string score_text(double value) {
+    char buffer[16];
+    std::snprintf(buffer, sizeof buffer, "%.2f", value);
+    return buffer;
+}
 
 Analysis analyse(const Input& input) {
     Analysis analysis;
@@ -164,7 +161,7 @@ Analysis analyse(const Input& input) {
         TemplateStats& s = stats[c];
         if (cluster.worst < Level::warn || s.during == 0) continue;
         const LogEvent& sample = events[s.first_during_index];
-        s.kind = &classify(lower(sample.message.empty() ? sample.raw : sample.message), is_error(cluster.worst));
+        s.kind = &classify(devkit::lower(sample.message.empty() ? sample.raw : sample.message), is_error(cluster.worst));
         const double severity = is_error(cluster.worst) ? 1.0 : 0.5;
         const double minutes_late = timed && !std::isnan(s.first_during) ? (s.first_during - incident_start) / 60 : 0;
         const double onset = 1.0 / (1.0 + std::max(0.0, minutes_late));

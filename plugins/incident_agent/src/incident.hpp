@@ -60,6 +60,7 @@ struct Input {
 // a space for the T, a comma for the decimal point), or nothing.
 std::optional<double> parse_time(std::string_view text);
 std::string format_time(double unix_seconds);  // "2026-12-06T14:02:11Z", "-" for NaN
+std::string score_text(double value);         // "0.87"
 
 // One line of plain text (timestamp, level, [service], message; logfmt
 // level=…; access-log status codes) or of JSON.

@@ -6,6 +6,8 @@
 #include <ctime>
 #include <rapidjson/document.h>
 
+#include <devkit/text.hpp>
+
 #include "incident.hpp"
 
 namespace incident {
@@ -164,15 +166,7 @@ std::optional<double> parse_time(std::string_view text) {
     return value;
 }
 
-std::string format_time(double unix_seconds) {
-    if (std::isnan(unix_seconds)) return "-";
-    const std::time_t time = static_cast<std::time_t>(unix_seconds);
-    std::tm utc{};
-    gmtime_r(&time, &utc);
-    char buffer[32];
-    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
-    return buffer;
-}
+std::string format_time(double unix_seconds) { return devkit::utc_timestamp(unix_seconds); }
 
 LogEvent parse_line(std::string_view line, std::size_t number) {
     LogEvent event;

@@ -16,12 +16,6 @@ std::string cell(std::string text) {
     return text;
 }
 
-std::string fixed(double value) {
-    char buffer[16];
-    std::snprintf(buffer, sizeof buffer, "%.2f", value);
-    return buffer;
-}
-
 }  // namespace
 
 std::string postmortem_markdown(const Analysis& analysis, const Input& input, const std::string& title) {
@@ -55,14 +49,14 @@ std::string postmortem_markdown(const Analysis& analysis, const Input& input, co
         md += "No hypothesis: the logs hold no warning or error that explains an incident.\n";
     } else {
         const Hypothesis& top = analysis.hypotheses.front();
-        md += "**" + top.title + "** (score " + fixed(top.score) + ")\n\n" + "Why: " + top.reasoning + ".\n\nEvidence:\n\n```\n";
+        md += "**" + top.title + "** (score " + score_text(top.score) + ")\n\n" + "Why: " + top.reasoning + ".\n\nEvidence:\n\n```\n";
         for (const auto& line : top.evidence) md += line + "\n";
         md += "```\n";
         if (analysis.hypotheses.size() > 1) {
             md += "\n### Other hypotheses\n\n";
             for (std::size_t i = 1; i < analysis.hypotheses.size() && i < 6; ++i)
                 md += std::to_string(i + 1) + ". " + analysis.hypotheses[i].title + " (score " +
-                      fixed(analysis.hypotheses[i].score) + ")\n";
+                      score_text(analysis.hypotheses[i].score) + ")\n";
         }
     }
 

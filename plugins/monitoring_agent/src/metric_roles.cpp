@@ -1,5 +1,7 @@
 #include "metric_roles.hpp"
 
+#include <devkit/text.hpp>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -112,13 +114,6 @@ std::string seconds(double value) {
     return buffer;
 }
 
-std::string timestamp(double unix_seconds) {
-    const std::time_t time = static_cast<std::time_t>(unix_seconds);
-    std::tm utc{};
-    gmtime_r(&time, &utc);
-    char buffer[32];
-    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
-    return buffer;
-}
+std::string timestamp(double unix_seconds) { return devkit::utc_timestamp(unix_seconds); }
 
 }  // namespace monitoring

@@ -3,6 +3,9 @@
 // and scrape failures.
 #include "rules.hpp"
 
+#include <devkit/text.hpp>
+#include <devkit/yaml_emit.hpp>
+
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
@@ -13,10 +16,6 @@ namespace {
 
 std::string percent_text(double ratio) { return number_text(ratio * 100.0) + "%"; }
 
-std::string lower(std::string text) {
-    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
-    return text;
-}
 
 }  // namespace
 
@@ -101,7 +100,7 @@ std::vector<AlertRule> alert_rules(const ServiceSpec& spec) {
     const std::string budget = percent_text(spec.error_budget());
     const std::string job = selector(spec);
     std::vector<AlertRule> alerts;
-    auto runbook = [&spec](const std::string& name) { return spec.runbook_base_url + "#" + lower(name); };
+    auto runbook = [&spec](const std::string& name) { return spec.runbook_base_url + "#" + devkit::lower(name); };
     for (const auto& window : burn_windows(spec.slo_window_days)) {
         const std::string threshold = "(" + number_text(window.factor) + " * " + number_text(spec.error_budget()) + ")";
         AlertRule alert;
@@ -240,14 +239,6 @@ YAML::Node rule_groups(const ServiceSpec& spec) {
     }
     groups.push_back(alerting);
     return groups;
-}
-
-std::string emit_yaml(const YAML::Node& document) {
-    YAML::Emitter out;
-    out.SetIndent(2);
-    out << document;
-    if (!out.good()) throw std::runtime_error("YAML emitter failed: " + out.GetLastError());
-    return std::string(out.c_str()) + "\n";
 }
 
 std::string rules_yaml(const ServiceSpec& spec) {

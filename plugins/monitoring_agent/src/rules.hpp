@@ -3,6 +3,7 @@
 #ifndef MONITORING_AGENT_RULES_HPP
 #define MONITORING_AGENT_RULES_HPP
 
+#include <devkit/yaml_emit.hpp>
 #include <yaml-cpp/yaml.h>
 
 #include <map>
@@ -58,8 +59,7 @@ std::string fill_value(const std::string& text, const std::string& value_text);
 
 // The rule groups as a YAML sequence (the `groups:` of a rule file).
 YAML::Node rule_groups(const ServiceSpec& spec);
-// A YAML document as text (block style, two-space indent).
-std::string emit_yaml(const YAML::Node& document);
+using devkit::emit_yaml;
 
 }  // namespace monitoring
 

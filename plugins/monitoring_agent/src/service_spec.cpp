@@ -5,6 +5,8 @@
 #include <regex>
 #include <string>
 
+#include <devkit/text.hpp>
+
 #include "monitoring.hpp"
 
 namespace monitoring {
@@ -18,11 +20,6 @@ const std::regex job_name("^[a-z][a-z0-9_-]{0,62}$");
 const std::regex metric_name("^[a-zA-Z_:][a-zA-Z0-9_:]*$");
 const std::regex label_name("^[a-zA-Z_][a-zA-Z0-9_]*$");
 
-std::string lower(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-    return out;
-}
 
 // The metric names client libraries and exporters use for each kind.
 MetricNames conventional_metrics(Kind kind) {
@@ -49,7 +46,7 @@ Kind kind_from(const std::string& text, const std::string& path) {
 
 void read_task(std::string_view task, ServiceSpec& spec, bool& named, bool& kind_given, bool& slo_given,
                bool& latency_given) {
-    const std::string text = lower(task);
+    const std::string text = devkit::lower(task);
     std::smatch match;
     static const std::regex service_words("\\b(?:for|of|the)\\s+(?:the\\s+)?([a-z][a-z0-9_-]*)\\s+(?:service|api|worker|"
                                           "database|db|app)\\b");

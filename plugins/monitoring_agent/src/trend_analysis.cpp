@@ -5,14 +5,15 @@
 #include <regex>
 #include <set>
 
+#include <devkit/text.hpp>
+
 #include "metric_roles.hpp"
 
 namespace monitoring {
 namespace {
 
-bool ends_with(const std::string& text, const std::string& suffix) {
-    return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
+using devkit::ends_with;
+
 bool is_cumulative(const std::string& name) {
     return ends_with(name, "_total") || ends_with(name, "_bucket") || ends_with(name, "_count") ||
            ends_with(name, "_sum");
