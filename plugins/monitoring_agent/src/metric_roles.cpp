@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 #include <ctime>
 #include <regex>
 #include <sstream>
@@ -43,10 +44,18 @@ bool has_outcome_label(const ServiceSpec& spec, const std::map<std::string, std:
 bool is_failure(const ServiceSpec& spec, const std::map<std::string, std::string>& labels) {
     auto own = labels.find(spec.metrics.error_label);
     if (own != labels.end()) {
-        try {
-            if (std::regex_match(own->second, std::regex(spec.metrics.error_regex))) return true;
-        } catch (const std::regex_error&) {
+        // Compiled once per pattern and thread: a scrape holds thousands of samples.
+        thread_local std::string pattern;
+        thread_local std::optional<std::regex> compiled;
+        if (pattern != spec.metrics.error_regex || !compiled) {
+            pattern = spec.metrics.error_regex;
+            try {
+                compiled.emplace(pattern);
+            } catch (const std::regex_error&) {
+                compiled.reset();
+            }
         }
+        if (compiled && std::regex_match(own->second, *compiled)) return true;
     }
     for (const auto& name : outcome_labels) {
         auto found = labels.find(name);
@@ -58,12 +67,19 @@ bool is_failure(const ServiceSpec& spec, const std::map<std::string, std::string
 bool is_request_counter(const ServiceSpec& spec, const std::string& family) {
     if (family == spec.metrics.requests) return true;
     const bool total = family.size() > 6 && family.compare(family.size() - 6, 6, "_total") == 0;
-    return total && std::regex_search(family, std::regex("request|job|quer|call|task|message|operation"));
+    static const std::regex countable("request|job|quer|call|task|message|operation");
+    return total && std::regex_search(family, countable);
+}
+
+bool is_latency_name(const std::string& name) {
+    static const std::regex timing("duration|latency|seconds");
+    return std::regex_search(name, timing);
 }
 
 bool is_latency_histogram(const ServiceSpec& spec, const std::string& bucket_family) {
     if (bucket_family == spec.metrics.duration + "_bucket") return true;
-    return std::regex_search(bucket_family, std::regex("(duration|latency|seconds).*_bucket$"));
+    static const std::regex durations("(duration|latency|seconds).*_bucket$");
+    return std::regex_search(bucket_family, durations);
 }
 
 std::string limit_family(const ServiceSpec& spec, const std::string& used, const std::set<std::string>& families) {

@@ -22,6 +22,8 @@ bool has_outcome_label(const ServiceSpec& spec, const std::map<std::string, std:
 
 // A counter of requests, jobs or queries (…_total with an outcome label).
 bool is_request_counter(const ServiceSpec& spec, const std::string& family);
+// A metric whose name says it measures time.
+bool is_latency_name(const std::string& name);
 // A histogram of durations (…_bucket of a latency-like name).
 bool is_latency_histogram(const ServiceSpec& spec, const std::string& bucket_family);
 

@@ -104,7 +104,7 @@ void latencies(const Exposition& exposition, const ServiceSpec& spec, Analysis& 
     for (const auto& sample : exposition.samples) {
         auto quantile = sample.labels.find("quantile");
         if (quantile == sample.labels.end() || quantile->second != "0.99") continue;
-        if (!std::regex_search(sample.name, std::regex("duration|latency|seconds"))) continue;
+        if (!is_latency_name(sample.name)) continue;
         if (!(sample.value > spec.latency_p99_seconds)) continue;
         analysis.anomalies.push_back({"latency_regression",
                                       sample.value > 2 * spec.latency_p99_seconds ? "critical" : "warning",

@@ -147,7 +147,7 @@ void latency_regressions(const std::vector<Series>& all, const ServiceSpec& spec
         }
         auto quantile = series.labels.find("quantile");
         if (quantile != series.labels.end() && quantile->second == "0.99" &&
-            std::regex_search(series.name, std::regex("duration|latency|seconds")))
+            is_latency_name(series.name))
             for (const auto& [t, value] : series.points)
                 quantiles[series.name][t] = std::max(quantiles[series.name][t], value);
     }
