@@ -180,6 +180,30 @@ TEST_CASE("realistic tasks route to the right agent through the right supervisor
     }
 }
 
+TEST_CASE("realistic monitoring and incident tasks route through the operations supervisor") {
+    TaskRouter router(all_profiles());
+    const std::pair<const char*, const char*> cases[] = {
+        {"Write Prometheus alerting rules with SLO burn rate alerts for the checkout service", "monitoring_agent"},
+        {"Create a Grafana dashboard for our API's latency and error rate", "monitoring_agent"},
+        {"Set up monitoring and alerts for the payments API with a 99.9% availability SLO", "monitoring_agent"},
+        {"Look at this Prometheus metrics scrape and tell me about anomalies", "monitoring_agent"},
+        {"How much of our error budget is left and what burn rate should page?", "monitoring_agent"},
+        {"Checkout has been throwing 500 errors since this morning, find the root cause in these logs",
+         "incident_agent"},
+        {"Write a postmortem for last night's outage", "incident_agent"},
+        {"Troubleshoot the spike of errors in these application logs", "incident_agent"},
+        {"We have an incident: what went wrong? Here are the logs", "incident_agent"},
+        {"Do a root cause analysis of the payments outage and suggest remediation", "incident_agent"},
+    };
+    for (const auto& [task, agent] : cases) {
+        RouteDecision d = router.route(task, nullptr);
+        INFO(task << " -> " << describe(d));
+        CHECK(d.routed);
+        CHECK(d.agent == agent);
+        CHECK(d.supervisor_path == std::vector<std::string>{"root_supervisor", "operations_supervisor", agent});
+    }
+}
+
 TEST_CASE("the root supervisor scores a domain as its best agent") {
     TaskRouter router(all_profiles());
     RouteDecision d = router.route("Classify the tone of this customer feedback", nullptr);
@@ -188,7 +212,7 @@ TEST_CASE("the root supervisor scores a domain as its best agent") {
     CHECK(d.domain_scores.count("text") == 1);
     CHECK(d.domain_scores.count("infrastructure") == 1);
     CHECK(d.domain_scores.count("development") == 1);
-    CHECK(d.domain_scores.count("operations") == 0);  // no enabled agent there
+    CHECK(d.domain_scores.count("operations") == 1);
     for (const auto& [domain, score] : d.domain_scores) CHECK(score <= d.domain_scores.at("text"));
     // Candidates come best first.
     for (size_t i = 1; i < d.candidates.size(); ++i) CHECK(d.candidates[i - 1].score >= d.candidates[i].score);

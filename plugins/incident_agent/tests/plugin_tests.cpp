@@ -1,0 +1,122 @@
+// End-to-end through the built libincident_agent.so and the C ABI: the
+// analysis, bad input, and the loop's approval before acting.
+#include <agenthost/agent.hpp>
+#include <catch2/catch.hpp>
+#include <fake_host.hpp>
+
+#include "support.hpp"
+
+using textkit::testing::FakeHost;
+using textkit::testing::parse_json;
+using textkit::testing::read_json_file;
+using textkit::testing::run_input;
+using textkit::testing::schema_violation;
+
+namespace {
+
+std::string fixture_context(const std::string& name) {
+    return agenthost::json::serialize(incident_test::fixture(name));
+}
+
+// The input the host gives one iteration of a loop.
+std::string loop_input(const std::string& context, int iteration) {
+    auto input = parse_json(run_input("checkout is failing", context));
+    input.AddMember("iteration", iteration, input.GetAllocator());
+    input.AddMember("max_iterations", 3, input.GetAllocator());
+    return agenthost::json::serialize(input);
+}
+
+}  // namespace
+
+TEST_CASE("the manifest is valid and matches the library", "[manifest]") {
+    const auto manifest = read_json_file(INCIDENT_MANIFEST_PATH);
+    CHECK(schema_violation(read_json_file(MANIFEST_SCHEMA_PATH), manifest) == "");
+    CHECK(manifest["library"] == INCIDENT_PLUGIN_FILE_NAME);
+    CHECK(manifest["domain"] == "operations");
+    CHECK(schema_violation(manifest["config_schema"],
+                           parse_json(R"({"actions":{"rollback":["kubectl","rollout","undo","deployment/{service}"]}})")) == "");
+    FakeHost host(INCIDENT_PLUGIN_PATH);
+    CHECK(agenthost::from_abi(host.descriptor().name) == manifest["name"].GetString());
+    CHECK(agenthost::from_abi(host.descriptor().version) == manifest["version"].GetString());
+}
+
+TEST_CASE("analyze through the ABI: ranked hypotheses and a postmortem artifact", "[plugin]") {
+    FakeHost host(INCIDENT_PLUGIN_PATH);
+    REQUIRE(host.create_agent("{}") == AGENTHOST_OK);
+    const auto run = host.invoke(run_input("Why are orders failing?", fixture_context("pool_exhaustion")));
+    REQUIRE(run.status == AGENTHOST_OK);
+    const auto result = parse_json(run.result_json);
+    CHECK(schema_violation(read_json_file(INCIDENT_MANIFEST_PATH)["output_schema"], result) == "");
+    CHECK(result["mode"] == "analyze");
+    CHECK(result["hypotheses"][0]["cause"] == "connection_pool_exhaustion");
+    CHECK(result["hypotheses"][0]["rank"] == 1);
+    CHECK(result["artifacts"][0]["path"] == "incident/postmortem.md");
+    CHECK_THAT(result["artifacts"][0]["content"].GetString(), Catch::Contains("# Postmortem: Why are orders failing?"));
+    CHECK(!result.HasMember("resolved"));
+    CHECK(host.violations().empty());
+}
+
+TEST_CASE("bad input through the ABI is INVALID_INPUT naming the field", "[plugin]") {
+    FakeHost host(INCIDENT_PLUGIN_PATH);
+    REQUIRE(host.create_agent("{}") == AGENTHOST_OK);
+    auto run = host.invoke(run_input("what broke?", "{}"));
+    CHECK(run.status == AGENTHOST_ERROR_INVALID_INPUT);
+    CHECK_THAT(run.error, Catch::Contains("context.logs"));
+    run = host.invoke(run_input("what broke?", R"({"logs":"x","changes":[{"time":"noon"}]})"));
+    CHECK(run.status == AGENTHOST_ERROR_INVALID_INPUT);
+    CHECK_THAT(run.error, Catch::Contains("context.changes[0].time"));
+}
+
+TEST_CASE("the loop acts only after approval, then verifies and resolves", "[plugin][loop]") {
+    FakeHost host(INCIDENT_PLUGIN_PATH);
+    REQUIRE(host.create_agent(R"({"actions":{"rollback":["kubectl","rollout","undo","deployment/{service}"]},
+                                  "verify":["kubectl","logs","deployment/checkout","--since=5m"]})") == AGENTHOST_OK);
+    std::vector<std::string> commands;
+    host.set_exec_handler([&commands](const std::string& request, std::string& response) {
+        const auto parsed = parse_json(request);
+        std::string argv;
+        for (const auto& arg : parsed["argv"].GetArray()) argv += (argv.empty() ? "" : " ") + std::string(arg.GetString());
+        commands.push_back(argv);
+        const bool verify = argv.find("logs") != std::string::npos;
+        response = std::string(R"({"exit_code":0,"signal":0,"timed_out":false,"truncated":false,"stdout":")") +
+                   (verify ? "2026-12-06T15:00:00Z INFO [checkout] Order 5 placed" : "rolled back") +
+                   R"(","stderr":"","duration_ms":5,"sandbox":"test"})";
+        return AGENTHOST_OK;
+    });
+    const std::string input = loop_input(fixture_context("bad_deploy"), 1);
+
+    // Observe and reason, then ask: nothing has run yet.
+    auto run = host.invoke(input);
+    CHECK(run.status == AGENTHOST_ERROR_APPROVAL_REQUIRED);
+    REQUIRE(run.approval_requests.size() == 1);
+    CHECK_THAT(run.approval_requests[0], Catch::Contains("\"operation\":\"rollback\"") &&
+                                             Catch::Contains("kubectl rollout undo deployment/checkout"));
+    CHECK(commands.empty());
+
+    // Approved: the run starts again, acts, verifies, and is resolved.
+    host.approve("rollback");
+    run = host.invoke(input);
+    REQUIRE(run.status == AGENTHOST_OK);
+    const auto result = parse_json(run.result_json);
+    CHECK(schema_violation(read_json_file(INCIDENT_MANIFEST_PATH)["output_schema"], result) == "");
+    CHECK(result["mode"] == "loop");
+    REQUIRE(commands.size() == 2);
+    CHECK(commands[0] == "kubectl rollout undo deployment/checkout");
+    CHECK(commands[1] == "kubectl logs deployment/checkout --since=5m");
+    CHECK(result["loop"]["act"]["executed"] == true);
+    CHECK(result["resolved"] == true);
+    CHECK_THAT(result["loop"]["evaluation"].GetString(), Catch::Contains("no errors"));
+    CHECK(host.violations().empty());
+}
+
+TEST_CASE("the loop without a configured command asks no approval and leaves it to a person", "[plugin][loop]") {
+    FakeHost host(INCIDENT_PLUGIN_PATH);
+    REQUIRE(host.create_agent("{}") == AGENTHOST_OK);
+    const auto run = host.invoke(loop_input(fixture_context("certificate_expiry"), 1));
+    REQUIRE(run.status == AGENTHOST_OK);
+    CHECK(run.approval_requests.empty());
+    const auto result = parse_json(run.result_json);
+    CHECK(result["resolved"] == false);
+    CHECK(result["loop"]["act"]["action"] == "renew_certificate");
+    CHECK_THAT(result["loop"]["evaluation"].GetString(), Catch::Contains("no command is configured"));
+}

@@ -1,0 +1,101 @@
+// The real tool accepts what the agent writes: `promtool check rules` on
+// the rule file and on the PrometheusRule's groups, `promtool test rules`
+// on the generated unit tests, for several kinds of service and SLOs; and
+// those unit tests fail when a burn-rate threshold is wrong.
+#include <catch2/catch.hpp>
+#include <stdlib.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+
+#include "rules.hpp"
+#include "support.hpp"
+
+namespace {
+
+bool have_promtool() {
+    if (std::system("command -v promtool >/dev/null 2>&1") == 0) return true;
+    WARN("promtool not installed (tools/install-deps promtool): the generated rules were not checked by it");
+    return false;
+}
+
+std::string run(const std::string& command, int& status) {
+    std::string output;
+    FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+    char buffer[4096];
+    while (pipe != nullptr && std::fgets(buffer, sizeof buffer, pipe) != nullptr) output += buffer;
+    status = pipe == nullptr ? -1 : pclose(pipe);
+    return output;
+}
+
+struct TempDir {
+    TempDir() {
+        char pattern[] = "/tmp/monitoring-agent-XXXXXX";
+        path = mkdtemp(pattern);
+    }
+    ~TempDir() { std::filesystem::remove_all(path); }
+    std::string write(const std::string& name, const std::string& content) const {
+        std::ofstream(path + "/" + name) << content;
+        return path + "/" + name;
+    }
+    std::string path;
+};
+
+void check_with_promtool(const monitoring::ServiceSpec& spec) {
+    const auto generated = monitoring::generate(spec);
+    TempDir dir;
+    for (const auto& artifact : generated.artifacts)
+        dir.write(std::filesystem::path(artifact.path).filename().string(), artifact.content);
+    int status = 0;
+    std::string output = run("promtool check rules " + dir.path + "/" + spec.service + ".rules.yaml", status);
+    INFO(output);
+    CHECK(status == 0);
+    output = run("cd " + dir.path + " && promtool test rules " + spec.service + ".rules.test.yaml", status);
+    INFO(output);
+    CHECK(status == 0);
+    if (spec.kubernetes) {
+        YAML::Node groups(YAML::NodeType::Map);
+        groups["groups"] = YAML::Load(monitoring_test::artifact(generated, "prometheusrule.yaml").content)["spec"]["groups"];
+        output = run("promtool check rules " + dir.write("operator.rules.yaml", monitoring::emit_yaml(groups)), status);
+        INFO(output);
+        CHECK(status == 0);
+    }
+}
+
+}  // namespace
+
+TEST_CASE("promtool accepts the rules and their unit tests pass", "[promtool]") {
+    if (!have_promtool()) return;
+    const char* contexts[] = {
+        R"({"service":"checkout","kubernetes":true})",
+        R"({"service":"orders","kind":"worker","slo":{"availability":99.5,"window_days":28,"latency_p99_ms":2000}})",
+        R"({"service":"ledger-db","kind":"database","slo":{"availability":99.99,"latency_p99_ms":25}})",
+        R"({"service":"search","slo":{"availability":95},"error_rate_threshold":0.2,"saturation_threshold":0.75,
+            "metrics":{"requests":"search_requests_total","error_label":"outcome","error_regex":"error|timeout",
+                       "duration":"search_latency_seconds","saturation_used":"search_pool_busy",
+                       "saturation_limit":"search_pool_size"}})"};
+    for (const char* context : contexts) {
+        INFO(context);
+        check_with_promtool(monitoring_test::spec(context));
+    }
+}
+
+TEST_CASE("the generated unit tests catch a wrong burn-rate threshold", "[promtool]") {
+    if (!have_promtool()) return;
+    const auto spec = monitoring_test::spec(R"({"service":"checkout"})");
+    const auto generated = monitoring::generate(spec);
+    TempDir dir;
+    // The page threshold ten times too high: the fast burn no longer pages.
+    const std::string broken =
+        std::regex_replace(monitoring_test::artifact(generated, ".rules.yaml").content, std::regex("\\(14\\.4 \\* "), "(144 * ");
+    REQUIRE(broken != monitoring_test::artifact(generated, ".rules.yaml").content);
+    dir.write("checkout.rules.yaml", broken);
+    dir.write("checkout.rules.test.yaml", monitoring_test::artifact(generated, ".rules.test.yaml").content);
+    int status = 0;
+    const std::string output = run("cd " + dir.path + " && promtool test rules checkout.rules.test.yaml", status);
+    INFO(output);
+    CHECK(status != 0);
+    CHECK_THAT(output, Catch::Contains("ErrorBudgetBurn"));
+}
