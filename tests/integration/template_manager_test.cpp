@@ -36,7 +36,7 @@ rapidjson::Document ok_result(const HttpResult& answer) {
     return result;
 }
 
-std::string quoted(const std::string& text) {
+std::string json_string(const std::string& text) {
     rapidjson::Value value(text.c_str(), static_cast<rapidjson::SizeType>(text.size()));
     return json_text(value);
 }
@@ -74,24 +74,24 @@ TEST_CASE("a template's whole lifecycle through the host", "[templates]") {
     const std::string inputs = R"(,"inputs":[{"name":"service","description":"the service"}])";
     auto created = ok_result(invoke(client, "template_manager", thread,
                                     R"({"mode":"create","name":"rolling-deploy","kind":"harness_step","version":"1.0.0","content":)" +
-                                        quoted(kStepV1) + inputs + "}"));
+                                        json_string(kStepV1) + inputs + "}"));
     CHECK(string_member(created["template"], "version") == "1.0.0");
     CHECK(created["findings"].Size() == 0);
     ok_result(invoke(client, "template_manager", thread,
                      R"({"mode":"create","name":"rolling-deploy","kind":"harness_step","version":"1.1.0","content":)" +
-                         quoted(kStepV2) + inputs + "}"));
+                         json_string(kStepV2) + inputs + "}"));
 
     // A version is immutable; a broken template is never saved.
     auto again = invoke(client, "template_manager", thread,
                         R"({"mode":"create","name":"rolling-deploy","kind":"harness_step","version":"1.0.0","content":)" +
-                            quoted(kStepV1) + "}");
+                            json_string(kStepV1) + "}");
     CHECK(again.status == 422);
     CHECK_THAT(again.body, Contains("context.version") && Contains("already has version '1.0.0'"));
     std::string broken = kStepV1;
     broken.replace(broken.find("rolling_deploy"), 14, "rolling-deploy");
     auto refused = invoke(client, "template_manager", thread,
                           R"({"mode":"create","name":"rolling-deploy","kind":"harness_step","version":"2.0.0","content":)" +
-                              quoted(broken) + "}");
+                              json_string(broken) + "}");
     CHECK(refused.status == 422);
     CHECK_THAT(refused.body, Contains("line 3, column 15") && Contains("breaks Harness's identifier rule"));
 
@@ -217,7 +217,7 @@ TEST_CASE("rendered Harness pipeline templates pass harness_expert's checks", "[
 )";
     ok_result(invoke(client, "template_manager", thread,
                      R"({"mode":"create","name":"k8s-pipeline","kind":"harness_pipeline","version":"1","content":)" +
-                         quoted(pipeline) +
+                         json_string(pipeline) +
                          R"(,"inputs":[{"name":"service"},{"name":"service_id"},{"name":"project","default":"platform"}]})"));
     auto rendered = ok_result(invoke(client, "template_manager", thread,
                                      R"({"mode":"render","name":"k8s-pipeline","variables":{"service":"checkout api","service_id":"checkout_api","image":"ghcr.io/acme/checkout:1.2.0"}})"));
@@ -241,7 +241,7 @@ TEST_CASE("rendered Harness pipeline templates pass harness_expert's checks", "[
     };
     check_identifiers(YAML::Load(yaml));
     // ... and harness_expert's review finds no error in it.
-    auto review = ok_result(invoke(client, "harness_expert", thread, R"({"mode":"review","pipeline":)" + quoted(yaml) + "}"));
+    auto review = ok_result(invoke(client, "harness_expert", thread, R"({"mode":"review","pipeline":)" + json_string(yaml) + "}"));
     for (const auto& finding : review["findings"].GetArray()) {
         INFO(json_text(finding));
         CHECK(string_member(finding, "severity") != "error");
@@ -256,7 +256,7 @@ TEST_CASE("a template with a hard-coded secret is flagged", "[templates]") {
                                  "  name: db-client\nspec:\n  selector:\n    matchLabels: {app: db-client}\n  template:\n"
                                  "    spec:\n      containers:\n      - name: app\n        image: acme/app:latest\n";
     auto created = ok_result(invoke(client, "template_manager", thread,
-                                    R"({"mode":"create","name":"db","kind":"kubernetes","version":"1","content":)" + quoted(manifest) + "}"));
+                                    R"({"mode":"create","name":"db","kind":"kubernetes","version":"1","content":)" + json_string(manifest) + "}"));
     bool secret = false, latest = false;
     for (const auto& finding : created["findings"].GetArray()) {
         std::string rule = string_member(finding, "rule");

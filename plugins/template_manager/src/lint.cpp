@@ -26,11 +26,16 @@ bool is_reference(const std::string& value) {
 }
 
 void secrets(const std::vector<std::string>& lines, std::vector<Finding>& findings) {
-    // key: value, key = "value", ENV KEY=value, "key": "value"
+    // key: value, key = "value", ENV KEY=value, "key": "value"; and the
+    // Dockerfile's older ENV KEY value.
     static const std::regex assignment(
-        "([A-Za-z0-9_.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|"
-        "credentials?|auth)[A-Za-z0-9_.-]*)[\"']?\\s*(?::|=|\\s)\\s*[\"']?([^\"'\\s#,]*)",
+        "([A-Za-z0-9_.-]*(?:password|passwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|"
+        "credentials?)[A-Za-z0-9_.-]*)[\"']?\\s*(?::|=)\\s*[\"']?([^\"'\\s#,]*)",
         std::regex::icase);
+    static const std::regex env_pair("^\\s*(?:ENV|ARG)\\s+([A-Za-z_][A-Za-z0-9_]*)\\s+[\"']?([^\"'\\s=]+)",
+                                     std::regex::icase);
+    static const std::regex secret_key("(password|passwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?)",
+                                       std::regex::icase);
     // Keys that name a secret rather than hold one.
     static const std::regex naming_key("(name|ref|file|path|url|uri|id|identifier|type|length|arn|version|mount|"
                                        "manager|store|policy|ttl|expiry|header|scope|key_?ref)$",
@@ -60,6 +65,13 @@ void secrets(const std::vector<std::string>& lines, std::vector<Finding>& findin
         }
         if (flagged) continue;
         std::smatch match;
+        if (std::regex_search(line, match, env_pair) && std::regex_search(match[1].str(), secret_key) &&
+            !is_reference(match[2].str())) {
+            findings.push_back({"error", "hard-coded-secret", number,
+                                "hard-coded secret: '" + match[1].str() + "' is set to a literal (" + masked(match[2].str()) +
+                                    "); pass it at build time as a secret (RUN --mount=type=secret) instead"});
+            continue;
+        }
         std::string rest = line;
         while (std::regex_search(rest, match, assignment)) {
             std::string key = match[1].str(), value = match[2].str();

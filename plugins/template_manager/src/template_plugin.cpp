@@ -135,7 +135,10 @@ class TemplateManager final : public agenthost::Agent {
         std::string content = content_of(context);
         if (!content.empty()) {
             templates::StoredVersion given;
-            given.kind = required(kind_of(context), "kind", mode + " mode with context.content: it");
+            given.kind = kind_of(context);
+            if (given.kind.empty())
+                throw InputError("context.kind is required with context.content: harness_step, harness_stage, "
+                                 "harness_pipeline, kubernetes, dockerfile or terraform");
             given.content = content;
             given.variables = inputs_of(context);
             given.name = field_text(context, "name", &template_name, "a template name");

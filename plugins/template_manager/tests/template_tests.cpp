@@ -156,3 +156,15 @@ TEST_CASE("a Harness variable's runtime input is named by the variable", "[rende
     // A string that reads as a number stays a string.
     CHECK_THAT(templates::render("port: <+input>\n", {}, {{"port", {"8080", true}}}, {}), Contains("port: \"8080\""));
 }
+
+TEST_CASE("words near secret-sounding keys are not secrets", "[lint]") {
+    CHECK_FALSE(has_rule(templates::lint("kubernetes", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n"
+                                                       "  annotations:\n    description: the secret sauce\n    author: Jane Doe\n"
+                                                       "data:\n  token_url: https://auth.example.com/token\n", {}),
+                         "hard-coded-secret"));
+    CHECK(has_rule(templates::lint("dockerfile", "FROM debian:12\nENV DB_PASSWORD hunter22\n", {}), "hard-coded-secret", 2));
+    CHECK(has_rule(templates::lint("terraform", "resource \"aws_db_instance\" \"db\" {\n  password = \"Sup3rS3cret\"\n}\n", {}),
+                   "hard-coded-secret", 2));
+    CHECK_FALSE(has_rule(templates::lint("terraform", "resource \"aws_db_instance\" \"db\" {\n  password = var.db_password\n}\n", {}),
+                         "hard-coded-secret"));
+}
