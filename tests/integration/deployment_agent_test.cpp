@@ -132,12 +132,7 @@ std::vector<std::string> commands_of(HttpClient& client, const std::string& id) 
 rapidjson::Document history(HttpClient& client, const std::string& thread) {
     auto answer = client.post("/agent/invoke", R"({"agent_name":"deployment_agent","task":"what is deployed","thread_id":")" +
                                                    thread + R"(","context":{"mode":"history"}})");
-    INFO(answer.body);
-    REQUIRE(answer.status == 200);
-    rapidjson::Document body = json_of(answer);
-    rapidjson::Document result;
-    result.CopyFrom(body["result"], result.GetAllocator());
-    return result;
+    return invoke_result(answer);
 }
 
 }  // namespace

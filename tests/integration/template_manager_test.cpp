@@ -27,15 +27,6 @@ HttpResult invoke(HttpClient& client, const std::string& agent, const std::strin
                                             R"(","context":)" + context_json + "}");
 }
 
-rapidjson::Document ok_result(const HttpResult& answer) {
-    INFO(answer.body);
-    REQUIRE(answer.status == 200);
-    rapidjson::Document body = json_of(answer);
-    rapidjson::Document result;
-    result.CopyFrom(body["result"], result.GetAllocator());
-    return result;
-}
-
 std::string json_string(const std::string& text) {
     rapidjson::Value value(text.c_str(), static_cast<rapidjson::SizeType>(text.size()));
     return json_text(value);
@@ -72,12 +63,12 @@ TEST_CASE("a template's whole lifecycle through the host", "[templates]") {
     HttpClient client(host().base_url());
     const std::string thread = "template-lifecycle";
     const std::string inputs = R"(,"inputs":[{"name":"service","description":"the service"}])";
-    auto created = ok_result(invoke(client, "template_manager", thread,
+    auto created = invoke_result(invoke(client, "template_manager", thread,
                                     R"({"mode":"create","name":"rolling-deploy","kind":"harness_step","version":"1.0.0","content":)" +
                                         json_string(kStepV1) + inputs + "}"));
     CHECK(string_member(created["template"], "version") == "1.0.0");
     CHECK(created["findings"].Size() == 0);
-    ok_result(invoke(client, "template_manager", thread,
+    invoke_result(invoke(client, "template_manager", thread,
                      R"({"mode":"create","name":"rolling-deploy","kind":"harness_step","version":"1.1.0","content":)" +
                          json_string(kStepV2) + inputs + "}"));
 
@@ -96,17 +87,17 @@ TEST_CASE("a template's whole lifecycle through the host", "[templates]") {
     CHECK_THAT(refused.body, Contains("line 3, column 15") && Contains("breaks Harness's identifier rule"));
 
     // list and get, from later runs on the same thread.
-    auto listed = ok_result(invoke(client, "template_manager", thread, R"({"mode":"list"})"));
+    auto listed = invoke_result(invoke(client, "template_manager", thread, R"({"mode":"list"})"));
     REQUIRE(listed["templates"].Size() == 1);
     CHECK(listed["templates"][0]["versions"].Size() == 2);
     CHECK(string_member(listed["templates"][0], "latest") == "1.1.0");
-    auto got = ok_result(invoke(client, "template_manager", thread, R"({"mode":"get","name":"rolling-deploy","version":"1.0.0"})"));
+    auto got = invoke_result(invoke(client, "template_manager", thread, R"({"mode":"get","name":"rolling-deploy","version":"1.0.0"})"));
     CHECK(string_member(got["template"], "content") == kStepV1);
     CHECK(string_member(got["artifacts"][0], "path") == "templates/rolling-deploy-1.0.0.yaml");
-    CHECK(ok_result(invoke(client, "template_manager", "template-elsewhere", R"({"mode":"list"})"))["templates"].Size() == 0);
+    CHECK(invoke_result(invoke(client, "template_manager", "template-elsewhere", R"({"mode":"list"})"))["templates"].Size() == 0);
 
     // The diff between the versions is a patch that patch(1) applies.
-    auto diff = ok_result(invoke(client, "template_manager", thread, R"({"mode":"diff","name":"rolling-deploy"})"));
+    auto diff = invoke_result(invoke(client, "template_manager", thread, R"({"mode":"diff","name":"rolling-deploy"})"));
     CHECK(string_member(diff, "from") == "1.0.0");
     CHECK(diff["added"].GetUint() == 3);
     CHECK(diff["removed"].GetUint() == 2);
@@ -126,15 +117,15 @@ TEST_CASE("a template's whole lifecycle through the host", "[templates]") {
     auto missing = invoke(client, "template_manager", thread, R"({"mode":"render","name":"rolling-deploy"})");
     CHECK(missing.status == 422);
     CHECK_THAT(missing.body, Contains("missing variable(s) in context.variables: service (line 2)"));
-    auto rendered = ok_result(invoke(client, "template_manager", thread,
+    auto rendered = invoke_result(invoke(client, "template_manager", thread,
                                      R"({"mode":"render","name":"rolling-deploy","variables":{"service":"checkout","timeout":"20m"}})"));
     YAML::Node step = YAML::Load(string_member(rendered, "content"));
     CHECK(step["template"]["name"].as<std::string>() == "Rolling deploy checkout");
     CHECK(step["template"]["spec"]["timeout"].as<std::string>() == "20m");
     CHECK(string_member(rendered["artifacts"][0], "path") == "templates/rolling-deploy-1.1.0.yaml");
-    auto valid = ok_result(invoke(client, "template_manager", thread, R"({"mode":"validate","name":"rolling-deploy"})"));
+    auto valid = invoke_result(invoke(client, "template_manager", thread, R"({"mode":"validate","name":"rolling-deploy"})"));
     CHECK(valid["valid"].GetBool());
-    auto linted = ok_result(invoke(client, "template_manager", thread, R"({"mode":"lint","name":"rolling-deploy"})"));
+    auto linted = invoke_result(invoke(client, "template_manager", thread, R"({"mode":"lint","name":"rolling-deploy"})"));
     CHECK(linted["findings"].Size() == 0);
 }
 
@@ -215,11 +206,11 @@ TEST_CASE("rendered Harness pipeline templates pass harness_expert's checks", "[
                   timeout: 10m
                   spec: {}
 )";
-    ok_result(invoke(client, "template_manager", thread,
+    invoke_result(invoke(client, "template_manager", thread,
                      R"({"mode":"create","name":"k8s-pipeline","kind":"harness_pipeline","version":"1","content":)" +
                          json_string(pipeline) +
                          R"(,"inputs":[{"name":"service"},{"name":"service_id"},{"name":"project","default":"platform"}]})"));
-    auto rendered = ok_result(invoke(client, "template_manager", thread,
+    auto rendered = invoke_result(invoke(client, "template_manager", thread,
                                      R"({"mode":"render","name":"k8s-pipeline","variables":{"service":"checkout api","service_id":"checkout_api","image":"ghcr.io/acme/checkout:1.2.0"}})"));
     const std::string yaml = string_member(rendered, "content");
     CHECK_THAT(yaml, Contains("value: ghcr.io/acme/checkout:1.2.0") && Contains("projectIdentifier: platform"));
@@ -241,7 +232,7 @@ TEST_CASE("rendered Harness pipeline templates pass harness_expert's checks", "[
     };
     check_identifiers(YAML::Load(yaml));
     // ... and harness_expert's review finds no error in it.
-    auto review = ok_result(invoke(client, "harness_expert", thread, R"({"mode":"review","pipeline":)" + json_string(yaml) + "}"));
+    auto review = invoke_result(invoke(client, "harness_expert", thread, R"({"mode":"review","pipeline":)" + json_string(yaml) + "}"));
     for (const auto& finding : review["findings"].GetArray()) {
         INFO(json_text(finding));
         CHECK(string_member(finding, "severity") != "error");
@@ -255,7 +246,7 @@ TEST_CASE("a template with a hard-coded secret is flagged", "[templates]") {
                                  "  DB_PASSWORD: s3cr3t-Passw0rd\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n"
                                  "  name: db-client\nspec:\n  selector:\n    matchLabels: {app: db-client}\n  template:\n"
                                  "    spec:\n      containers:\n      - name: app\n        image: acme/app:latest\n";
-    auto created = ok_result(invoke(client, "template_manager", thread,
+    auto created = invoke_result(invoke(client, "template_manager", thread,
                                     R"({"mode":"create","name":"db","kind":"kubernetes","version":"1","content":)" + json_string(manifest) + "}"));
     bool secret = false, latest = false;
     for (const auto& finding : created["findings"].GetArray()) {
@@ -271,7 +262,7 @@ TEST_CASE("a template with a hard-coded secret is flagged", "[templates]") {
     CHECK(secret);
     CHECK(latest);
     // Lint works on text that is not in the library too.
-    auto linted = ok_result(invoke(client, "template_manager", thread,
+    auto linted = invoke_result(invoke(client, "template_manager", thread,
                                    R"({"mode":"lint","kind":"dockerfile","content":"FROM python:3.12-slim\nENV API_KEY=sk_live_abcdef123456\n"})"));
     REQUIRE(linted["findings"].Size() == 1);
     CHECK(string_member(linted["findings"][0], "rule") == "hard-coded-secret");

@@ -1,5 +1,7 @@
 #include "record.hpp"
 
+#include "devkit/kept_json.hpp"
+
 namespace deploy {
 namespace {
 
@@ -16,15 +18,7 @@ std::string text_of(const Value& object, const char* name) {
 }  // namespace
 
 Document load_records(const agenthost::Run& run) {
-    Document records;
-    auto kept = run.memory_get(kRecordsKey);
-    if (kept) records.Parse(kept->c_str());
-    if (!kept || records.HasParseError() || !records.IsObject() || !records.HasMember("records") ||
-        !records["records"].IsArray()) {
-        records.SetObject();
-        records.AddMember("records", Value(rapidjson::kArrayType), records.GetAllocator());
-    }
-    return records;
+    return devkit::kept_object(run.memory_get(kRecordsKey), "records", rapidjson::kArrayType);
 }
 
 Document record_deployment(const agenthost::Run& run, const Request& request, const Outcome& outcome,

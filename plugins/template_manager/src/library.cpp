@@ -1,5 +1,7 @@
 #include "library.hpp"
 
+#include "devkit/kept_json.hpp"
+
 namespace templates {
 namespace {
 
@@ -20,15 +22,7 @@ std::string text_of(const JsonValue& object, const char* name) {
 }
 
 Document load_index(const agenthost::Run& run) {
-    Document index;
-    auto kept = run.memory_get(kIndexKey);
-    if (kept) index.Parse(kept->c_str());
-    if (!kept || index.HasParseError() || !index.IsObject() || !index.HasMember("templates") ||
-        !index["templates"].IsObject()) {
-        index.SetObject();
-        index.AddMember("templates", JsonValue(rapidjson::kObjectType), index.GetAllocator());
-    }
-    return index;
+    return devkit::kept_object(run.memory_get(kIndexKey), "templates", rapidjson::kObjectType);
 }
 
 Entry entry_of(const std::string& name, const JsonValue& stored) {
