@@ -188,7 +188,7 @@ TEST_CASE("the root supervisor scores a domain as its best agent") {
     CHECK(d.domain_scores.count("text") == 1);
     CHECK(d.domain_scores.count("infrastructure") == 1);
     CHECK(d.domain_scores.count("development") == 1);
-    CHECK(d.domain_scores.count("operations") == 0);  // no enabled agent there
+    CHECK(d.domain_scores.count("operations") == 1);
     for (const auto& [domain, score] : d.domain_scores) CHECK(score <= d.domain_scores.at("text"));
     // Candidates come best first.
     for (size_t i = 1; i < d.candidates.size(); ++i) CHECK(d.candidates[i - 1].score >= d.candidates[i].score);
