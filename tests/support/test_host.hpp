@@ -37,6 +37,16 @@ inline rapidjson::Document json_of(const HttpResult& result) {
     return document;
 }
 
+// The `result` of a synchronous invoke that must answer 200.
+inline rapidjson::Document invoke_result(const HttpResult& answer) {
+    INFO("body: " << answer.body);
+    REQUIRE(answer.status == 200);
+    rapidjson::Document body = json_of(answer);
+    rapidjson::Document result;
+    result.CopyFrom(body["result"], result.GetAllocator());
+    return result;
+}
+
 // Checks the one error envelope and returns it.
 inline rapidjson::Document error_envelope(const HttpResult& result, long status, const std::string& type) {
     INFO("body: " << result.body);

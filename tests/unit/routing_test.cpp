@@ -481,3 +481,28 @@ TEST_CASE("the LLM prompt truncates long descriptions and tasks on character bou
     CHECK_THAT(user, Contains("\"ééééé...\""));
     CHECK_THAT(user, Contains("Task:\néé..."));
 }
+
+TEST_CASE("realistic delivery tasks route to deployment_agent and template_manager through the operations supervisor") {
+    TaskRouter router(all_profiles());
+    const std::pair<const char*, const char*> cases[] = {
+        {"Deploy payments ghcr.io/acme/payments:2.3.1 to staging and then production", "deployment_agent"},
+        {"Roll out version 1.4.0 of the checkout service to prod and roll back if the rollout fails", "deployment_agent"},
+        {"Release api 3.2.0 with helm upgrade to the staging cluster", "deployment_agent"},
+        {"Promote the canary of checkout to all pods in production", "deployment_agent"},
+        {"What is currently deployed in production? Show the deployment history", "deployment_agent"},
+        {"Do a dry run of the release of billing 5.0.1 to qa", "deployment_agent"},
+        {"Create a new version of our Harness step template for rolling deploys", "template_manager"},
+        {"Render the pipeline template with service checkout and its runtime inputs", "template_manager"},
+        {"Lint this Dockerfile template for hard-coded secrets and latest tags", "template_manager"},
+        {"Show the diff between version 1.0 and 1.1 of the stage template", "template_manager"},
+        {"Validate my Terraform module template before saving it to the library", "template_manager"},
+    };
+    for (const auto& [task, agent] : cases) {
+        RouteDecision d = router.route(task, nullptr);
+        INFO(task << " -> " << describe(d));
+        CHECK(d.routed);
+        CHECK(d.agent == agent);
+        CHECK(d.domain == "operations");
+        CHECK(d.supervisor_path == std::vector<std::string>{"root_supervisor", "operations_supervisor", agent});
+    }
+}

@@ -17,7 +17,7 @@
 
 namespace incident {
 
-using devkit::InputError;
+using InputError = devkit::FieldError;  // bad input, a 422 naming the field
 
 enum class Level { trace, debug, info, warn, error, fatal };
 std::string level_name(Level level);

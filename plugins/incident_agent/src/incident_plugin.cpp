@@ -30,10 +30,10 @@ std::vector<std::string> argv_of(const rapidjson::Value& value) {
 
 Settings settings_from(const rapidjson::Value& config) {
     Settings settings;
-    if (const rapidjson::Value* actions = devkit::member(config, "actions"))
+    if (const rapidjson::Value* actions = devkit::field(config, "actions"))
         for (const auto& action : actions->GetObject()) settings.actions[action.name.GetString()] = argv_of(action.value);
-    if (const rapidjson::Value* verify = devkit::member(config, "verify")) settings.verify = argv_of(*verify);
-    if (const rapidjson::Value* timeout = devkit::member(config, "exec_timeout_seconds"))
+    if (const rapidjson::Value* verify = devkit::field(config, "verify")) settings.verify = argv_of(*verify);
+    if (const rapidjson::Value* timeout = devkit::field(config, "exec_timeout_seconds"))
         settings.exec_timeout_seconds = timeout->GetDouble();
     return settings;
 }
@@ -91,9 +91,9 @@ class IncidentAgent final : public agenthost::Agent {
     // Actions the earlier iterations already tried (from previous_result).
     static std::set<std::string> attempted(const agenthost::Run& run) {
         std::set<std::string> tried;
-        const rapidjson::Value* previous = devkit::member(run.input(), "previous_result");
-        const rapidjson::Value* loop = previous != nullptr ? devkit::member(*previous, "loop") : nullptr;
-        const rapidjson::Value* list = loop != nullptr ? devkit::member(*loop, "attempted") : nullptr;
+        const rapidjson::Value* previous = devkit::field(run.input(), "previous_result");
+        const rapidjson::Value* loop = previous != nullptr ? devkit::field(*previous, "loop") : nullptr;
+        const rapidjson::Value* list = loop != nullptr ? devkit::field(*loop, "attempted") : nullptr;
         if (list != nullptr && list->IsArray())
             for (const auto& item : list->GetArray())
                 if (item.IsString()) tried.insert(item.GetString());
@@ -112,7 +112,7 @@ class IncidentAgent final : public agenthost::Agent {
         auto& allocator = result.GetAllocator();
         std::set<std::string> tried = attempted(run);
         rapidjson::Value loop(rapidjson::kObjectType);
-        const rapidjson::Value* iteration = devkit::member(run.input(), "iteration");
+        const rapidjson::Value* iteration = devkit::field(run.input(), "iteration");
         loop.AddMember("iteration", iteration != nullptr && iteration->IsInt() ? iteration->GetInt() : 1, allocator);
 
         // Act: the best hypothesis with an action not yet tried.

@@ -18,7 +18,7 @@ double time_field(const rapidjson::Value& object, const std::string& path) {
 }
 
 void read_logs(const rapidjson::Value& context, Input& input) {
-    const rapidjson::Value* logs = devkit::member(context, "logs");
+    const rapidjson::Value* logs = devkit::field(context, "logs");
     if (logs == nullptr)
         throw InputError("context.logs is required: the log lines, as text or as a list of lines or JSON objects");
     std::size_t number = 0;
@@ -52,7 +52,7 @@ void read_logs(const rapidjson::Value& context, Input& input) {
 }
 
 void read_changes(const rapidjson::Value& context, Input& input) {
-    const rapidjson::Value* changes = devkit::member(context, "changes");
+    const rapidjson::Value* changes = devkit::field(context, "changes");
     if (changes == nullptr) return;
     if (!changes->IsArray()) throw InputError("context.changes must be a list of change events");
     for (rapidjson::SizeType i = 0; i < changes->Size(); ++i) {
@@ -73,7 +73,7 @@ void read_changes(const rapidjson::Value& context, Input& input) {
 }
 
 void read_metrics(const rapidjson::Value& context, Input& input) {
-    const rapidjson::Value* metrics = devkit::member(context, "metrics");
+    const rapidjson::Value* metrics = devkit::field(context, "metrics");
     if (metrics == nullptr) return;
     if (!metrics->IsArray()) throw InputError("context.metrics must be a list of {time, name, value}");
     for (rapidjson::SizeType i = 0; i < metrics->Size(); ++i) {
@@ -84,7 +84,7 @@ void read_metrics(const rapidjson::Value& context, Input& input) {
         point.time = time_field(entry, path);
         point.name = devkit::string_field(entry, "name", path + ".name").value_or("");
         if (point.name.empty()) throw InputError(path + ".name is required");
-        const rapidjson::Value* value = devkit::member(entry, "value");
+        const rapidjson::Value* value = devkit::field(entry, "value");
         if (value == nullptr || !value->IsNumber()) throw InputError(path + ".value must be a number");
         point.value = value->GetDouble();
         input.metrics.push_back(point);
@@ -92,7 +92,7 @@ void read_metrics(const rapidjson::Value& context, Input& input) {
 }
 
 void read_window(const rapidjson::Value& context, Input& input) {
-    const rapidjson::Value* window = devkit::member(context, "window");
+    const rapidjson::Value* window = devkit::field(context, "window");
     if (window == nullptr) return;
     if (!window->IsObject()) throw InputError("context.window must be an object with start and end");
     for (const char* name : {"start", "end"}) {

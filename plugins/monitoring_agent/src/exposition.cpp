@@ -162,11 +162,11 @@ std::vector<Series> parse_series(const rapidjson::Value& value, const std::strin
     const rapidjson::Value* list = &value;
     std::string path = field;
     if (value.IsObject()) {
-        if (const rapidjson::Value* data = devkit::member(value, "data")) {
-            list = devkit::member(*data, "result");
+        if (const rapidjson::Value* data = devkit::field(value, "data")) {
+            list = devkit::field(*data, "result");
             path += ".data.result";
         } else {
-            list = devkit::member(value, "result");
+            list = devkit::field(value, "result");
             path += ".result";
         }
         if (list == nullptr) throw InputError(field + " must be a list of series or a query response with data.result");
@@ -176,7 +176,7 @@ std::vector<Series> parse_series(const rapidjson::Value& value, const std::strin
     for (rapidjson::SizeType i = 0; i < list->Size(); ++i) {
         const rapidjson::Value& entry = (*list)[i];
         const std::string at = path + "[" + std::to_string(i) + "]";
-        const rapidjson::Value* metric = devkit::member(entry, "metric");
+        const rapidjson::Value* metric = devkit::field(entry, "metric");
         if (metric == nullptr || !metric->IsObject()) throw InputError(at + ".metric must be an object of labels");
         Series one;
         for (const auto& label : metric->GetObject()) {
@@ -186,11 +186,11 @@ std::vector<Series> parse_series(const rapidjson::Value& value, const std::strin
             else one.labels[name] = label.value.GetString();
         }
         if (one.name.empty()) throw InputError(at + ".metric.__name__ is required");
-        if (const rapidjson::Value* values = devkit::member(entry, "values")) {
+        if (const rapidjson::Value* values = devkit::field(entry, "values")) {
             if (!values->IsArray()) throw InputError(at + ".values must be a list of [unix_seconds, \"value\"]");
             for (rapidjson::SizeType j = 0; j < values->Size(); ++j)
                 one.points.push_back(json_point((*values)[j], at + ".values[" + std::to_string(j) + "]"));
-        } else if (const rapidjson::Value* point = devkit::member(entry, "value")) {
+        } else if (const rapidjson::Value* point = devkit::field(entry, "value")) {
             one.points.push_back(json_point(*point, at + ".value"));
         } else {
             throw InputError(at + " needs values (a range) or value (an instant)");

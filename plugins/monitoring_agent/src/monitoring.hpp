@@ -16,7 +16,7 @@
 
 namespace monitoring {
 
-using devkit::InputError;
+using InputError = devkit::FieldError;  // bad input, a 422 naming the field
 
 enum class Kind { http, worker, database };
 std::string kind_name(Kind kind);

@@ -63,7 +63,7 @@ class MonitoringAgent final : public agenthost::Agent {
         monitoring::Analysis analysis;
         if (auto sample = devkit::string_field(context, "metrics_sample", "context.metrics_sample")) {
             analysis = monitoring::analyse_exposition(monitoring::parse_exposition(*sample, "context.metrics_sample"), spec);
-        } else if (const rapidjson::Value* series = devkit::member(context, "series")) {
+        } else if (const rapidjson::Value* series = devkit::field(context, "series")) {
             analysis = monitoring::analyse_series(monitoring::parse_series(*series, "context.series"), spec);
         } else {
             throw agenthost::InvalidInput(

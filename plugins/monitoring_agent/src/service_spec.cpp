@@ -12,7 +12,7 @@
 namespace monitoring {
 namespace {
 
-using devkit::member;
+using devkit::field;
 using devkit::number_field;
 using devkit::string_field;
 
@@ -71,7 +71,7 @@ void read_task(std::string_view task, ServiceSpec& spec, bool& named, bool& kind
 }
 
 void read_metrics(const rapidjson::Value& context, ServiceSpec& spec) {
-    const rapidjson::Value* metrics = member(context, "metrics");
+    const rapidjson::Value* metrics = field(context, "metrics");
     if (metrics == nullptr) return;
     if (!metrics->IsObject()) throw InputError("context.metrics must be an object");
     struct Field {
@@ -131,7 +131,7 @@ ServiceSpec read_spec(const rapidjson::Value& context, std::string_view task) {
         spec.kind = kind_from(*kind, "context.kind");
         kind_given = true;
     }
-    if (const rapidjson::Value* slo = member(context, "slo")) {
+    if (const rapidjson::Value* slo = field(context, "slo")) {
         if (!slo->IsObject()) throw InputError("context.slo must be an object");
         if (auto availability = number_field(*slo, "availability", "context.slo.availability", 50, 99.999)) {
             spec.availability = *availability;

@@ -1,6 +1,6 @@
-// Reading a request's context: typed members with the JSON path of any bad
-// one in the error, so the caller's 422 names the field. Header-only, so
-// agents can share it without growing devkit's library.
+// Reading typed members of a request's context (or an agent's config) with
+// errors that name the field, so the caller's 422 says which one is wrong.
+// Header-only: plain rapidjson, no SDK types.
 #pragma once
 
 #include <rapidjson/document.h>
@@ -8,16 +8,18 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace devkit {
 
-// Bad input from the request; the plugin turns it into InvalidInput (422).
-struct InputError : std::runtime_error {
+// A member of the input is missing, mistyped or out of range; the message
+// starts with the member's path (e.g. "context.environments[1].name").
+struct FieldError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
-// The member `name` of `object`, or null when it is absent or JSON null.
-inline const rapidjson::Value* member(const rapidjson::Value& object, const char* name) {
+// The member, or nullptr when it is absent or JSON null.
+inline const rapidjson::Value* field(const rapidjson::Value& object, const char* name) {
     if (!object.IsObject()) return nullptr;
     auto found = object.FindMember(name);
     return found == object.MemberEnd() || found->value.IsNull() ? nullptr : &found->value;
@@ -25,29 +27,56 @@ inline const rapidjson::Value* member(const rapidjson::Value& object, const char
 
 inline std::optional<std::string> string_field(const rapidjson::Value& object, const char* name,
                                                const std::string& path) {
-    const rapidjson::Value* value = member(object, name);
+    const rapidjson::Value* value = field(object, name);
     if (value == nullptr) return std::nullopt;
-    if (!value->IsString()) throw InputError(path + " must be a string");
+    if (!value->IsString()) throw FieldError(path + " must be a string");
     return std::string(value->GetString(), value->GetStringLength());
 }
 
 inline std::optional<double> number_field(const rapidjson::Value& object, const char* name, const std::string& path,
                                           double minimum, double maximum) {
-    const rapidjson::Value* value = member(object, name);
+    const rapidjson::Value* value = field(object, name);
     if (value == nullptr) return std::nullopt;
-    if (!value->IsNumber()) throw InputError(path + " must be a number");
+    if (!value->IsNumber()) throw FieldError(path + " must be a number");
     const double number = value->GetDouble();
     if (!(number >= minimum && number <= maximum))
-        throw InputError(path + " must be from " + std::to_string(minimum) + " to " + std::to_string(maximum) +
+        throw FieldError(path + " must be from " + std::to_string(minimum) + " to " + std::to_string(maximum) +
+                         ", not " + std::to_string(number));
+    return number;
+}
+
+inline std::optional<int> int_field(const rapidjson::Value& object, const char* name, const std::string& path,
+                                    int minimum, int maximum) {
+    const rapidjson::Value* value = field(object, name);
+    if (value == nullptr) return std::nullopt;
+    if (!value->IsInt()) throw FieldError(path + " must be an integer");
+    int number = value->GetInt();
+    if (number < minimum || number > maximum)
+        throw FieldError(path + " must be from " + std::to_string(minimum) + " to " + std::to_string(maximum) +
                          ", not " + std::to_string(number));
     return number;
 }
 
 inline std::optional<bool> bool_field(const rapidjson::Value& object, const char* name, const std::string& path) {
-    const rapidjson::Value* value = member(object, name);
+    const rapidjson::Value* value = field(object, name);
     if (value == nullptr) return std::nullopt;
-    if (!value->IsBool()) throw InputError(path + " must be true or false");
+    if (!value->IsBool()) throw FieldError(path + " must be true or false");
     return value->GetBool();
+}
+
+// An array of strings (absent: empty).
+inline std::vector<std::string> string_list_field(const rapidjson::Value& object, const char* name,
+                                                  const std::string& path) {
+    std::vector<std::string> out;
+    const rapidjson::Value* value = field(object, name);
+    if (value == nullptr) return out;
+    if (!value->IsArray()) throw FieldError(path + " must be an array of strings");
+    for (rapidjson::SizeType i = 0; i < value->Size(); ++i) {
+        const auto& item = (*value)[i];
+        if (!item.IsString()) throw FieldError(path + "[" + std::to_string(i) + "] must be a string");
+        out.emplace_back(item.GetString(), item.GetStringLength());
+    }
+    return out;
 }
 
 }  // namespace devkit
