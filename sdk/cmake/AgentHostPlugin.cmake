@@ -28,6 +28,10 @@ if(NOT DEFINED AGENTHOST_MANIFEST_SCHEMA)
 endif()
 
 # The manifest's abi_version minor, read at configure time.
+if(CMAKE_VERSION VERSION_LESS 3.19)
+  message(FATAL_ERROR "agenthost_add_plugin needs CMake 3.19 or newer (it reads the manifest with string(JSON))")
+endif()
+
 function(_agenthost_manifest_abi_minor manifest out_var)
   file(READ ${manifest} text)
   string(JSON abi ERROR_VARIABLE error GET "${text}" abi_version)
@@ -62,7 +66,8 @@ function(agenthost_add_plugin name)
     C_VISIBILITY_PRESET hidden
     VISIBILITY_INLINES_HIDDEN ON
     LIBRARY_OUTPUT_DIRECTORY ${dir})
-  target_compile_options(${name} PRIVATE $<$<CXX_COMPILER_ID:GNU>:-fno-gnu-unique>)
+  # (A C++ option: C plugins have no GNU unique symbols to begin with.)
+  target_compile_options(${name} PRIVATE $<$<AND:$<COMPILE_LANGUAGE:CXX>,$<CXX_COMPILER_ID:GNU>>:-fno-gnu-unique>)
   set(exports ${CMAKE_CURRENT_BINARY_DIR}/${name}.exports)
   file(WRITE ${exports} "{ global: agenthost_plugin_init; local: *; };\n")
   target_link_options(${name} PRIVATE -Wl,--no-undefined -Wl,--version-script=${exports})
