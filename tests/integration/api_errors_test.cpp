@@ -98,6 +98,14 @@ TEST_CASE("an agent rejecting its input is 422 with the agent's reason") {
     CHECK_THAT(body["message"].GetString(), Contains("asked to reject its input"));
 }
 
+TEST_CASE("a plugin misusing a callback fails the run with 500 naming the callback, not the caller's 422") {
+    HttpClient client(host().base_url());
+    auto body = error_envelope(
+        client.post("/agent/invoke", R"({"task":"x","agent_name":"echo","context":{"action":"bad_event"}})"), 500,
+        "AgentFailed");
+    CHECK_THAT(body["message"].GetString(), Contains("emit_event") && Contains("'Bad Type' is not allowed"));
+}
+
 TEST_CASE("a body that is not JSON by content type is 415") {
     HttpClient client(host().base_url());
     auto plain = error_envelope(client.post("/agent/invoke", R"({"task":"x"})", {"Content-Type: text/plain"}), 415,

@@ -87,11 +87,21 @@ TEST_CASE("GET /plugins lists every plugin found with its state and reason") {
     HttpClient client(shared_host().base_url());
     auto body = json_of(client.get("/plugins"));
     std::map<std::string, std::pair<std::string, std::string>> plugins;
-    for (const auto& plugin : body["plugins"].GetArray())
+    std::map<std::string, bool> enabled;
+    std::map<std::string, std::string> abi;
+    for (const auto& plugin : body["plugins"].GetArray()) {
         plugins[plugin["name"].GetString()] = {plugin["state"].GetString(),
                                                plugin["reason"].IsString() ? plugin["reason"].GetString() : ""};
+        enabled[plugin["name"].GetString()] = plugin["enabled"].GetBool();
+        if (plugin.HasMember("abi_version")) abi[plugin["name"].GetString()] = plugin["abi_version"].GetString();
+    }
     CHECK(plugins["echo"].first == "loaded");
+    CHECK(enabled["echo"]);
+    // The ABI the loaded library reports (echo declares 1.1).
+    CHECK(abi["echo"] == "1.1");
     CHECK(plugins["abi_major"].first == "failed");
+    // Enabled in the config but not loaded: not shown as enabled.
+    CHECK_FALSE(enabled["abi_major"]);
     CHECK_THAT(plugins["abi_major"].second, Contains("libabi_major.so") && Contains("ABI 2.0"));
     CHECK(plugins["no_entry"].first == "disabled");
     // Broken but not enabled: listed with its fault, without degrading health.

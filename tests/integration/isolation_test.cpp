@@ -265,6 +265,10 @@ TEST_CASE("in process mode an agent runs in a runner and uses every host service
     // A refusal from the plugin keeps its status across the socket.
     auto rejected = client.post("/agent/invoke", R"({"agent_name":"echo","task":"x","context":{"action":"reject"}})");
     CHECK(rejected.status == 422);
+    // ... and so does a callback's refusal of the plugin's own bad argument.
+    auto misused = client.post("/agent/invoke", R"({"agent_name":"echo","task":"x","context":{"action":"bad_event"}})");
+    CHECK(misused.status == 500);
+    CHECK_THAT(misused.body, Contains("emit_event"));
 }
 
 TEST_CASE("in process mode a streamed LLM answer reaches the plugin token by token", "[isolation][process]") {

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <sys/wait.h>
 #include <filesystem>
+#include <functional>
 #include <thread>
 
 using namespace agenthost::testing;
@@ -33,12 +34,15 @@ std::string post_run(HttpClient& client, const std::string& body) {
     return json_of(result)["run_id"].GetString();
 }
 
-rapidjson::Document wait_status(HttpClient& client, const std::string& id, const std::string& wanted) {
+// Waits until the run has the status `wanted` (and, when given, `also`
+// holds for it: the second of two pauses looks like the first otherwise).
+rapidjson::Document wait_status(HttpClient& client, const std::string& id, const std::string& wanted,
+                                const std::function<bool(const rapidjson::Value&)>& also = nullptr) {
     rapidjson::Document run;
     bool reached = poll_until(
         [&] {
             run = fetch_run(client, id);
-            return string_member(run, "status") == wanted;
+            return string_member(run, "status") == wanted && (!also || also(run));
         },
         15000ms, 20ms);
     INFO("run " << id << " is " << string_member(run, "status") << ", wanted " << wanted << ": " << json_text(run));
@@ -331,8 +335,34 @@ TEST_CASE("the plugin can ask for approval at run time through the SDK", "[appro
     auto run = wait_final(client, id);
     REQUIRE(string_member(run, "status") == "succeeded");
     CHECK(run["result"]["deployed"].GetBool());
-    // Invoked once before the pause and once after the approval.
-    CHECK(run["attempts"].GetInt() == 2);
+    // Invoked once before the pause and once after the approval; the round
+    // that stopped to ask gave its attempt back.
+    CHECK(count_events(fetch_events(client, id), "run.started") == 2);
+    CHECK(run["attempts"].GetInt() == 1);
+}
+
+TEST_CASE("two run-time approvals in one run both stay approved, and asking spends no attempt", "[approval]") {
+    // One attempt only: approval rounds must not count against it.
+    HostProcess strict(host_config(R"({"echo":{"enabled":true}})", R"("runs":{"max_attempts":1})"));
+    HttpClient client(strict.base_url());
+    std::string id = post_run(client, R"({"agent_name":"echo","task":"t","thread_id":"appr-two","context":{"action":"ask_two_approvals"}})");
+    auto first = wait_status(client, id, "pending_approval");
+    CHECK(string_member(first["approval"], "operation") == "deploy");
+    REQUIRE(client.post("/workflow/approve/appr-two", R"({"approved":true})").status == 200);
+    // The second pause asks for the second operation, not the first again.
+    auto second = wait_status(client, id, "pending_approval", [](const rapidjson::Value& run) {
+        return string_member(run["approval"], "operation") == "migrate";
+    });
+    REQUIRE(second["approval"]["approved_operations"].IsArray());
+    CHECK(std::string(second["approval"]["approved_operations"][0].GetString()) == "deploy");
+    REQUIRE(client.post("/workflow/approve/appr-two", R"({"approved":true})").status == 200);
+    auto run = wait_final(client, id);
+    REQUIRE(string_member(run, "status") == "succeeded");
+    CHECK(run["result"]["deployed"].GetBool());
+    auto events = fetch_events(client, id);
+    CHECK(count_events(events, "run.started") == 3);
+    CHECK(count_events(events, "approval.granted") == 2);
+    CHECK(run["attempts"].GetInt() == 1);
 }
 
 TEST_CASE("an approval not decided in time is rejected automatically", "[approval]") {

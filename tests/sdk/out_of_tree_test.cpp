@@ -55,6 +55,26 @@ struct ScratchDir {
     }
 };
 
+// Installs the SDK from this build tree into `prefix`; 0 on success.
+int install_sdk(const std::string& prefix, const std::string& log_path) {
+    return run({AGENTHOST_CMAKE, "--install", AGENTHOST_BUILD_DIR, "--component", "sdk", "--prefix", prefix}, log_path);
+}
+
+// Configures the project in `source` against the SDK in `prefix` and builds
+// it; returns the first non-zero status (0 when both steps pass).
+int configure_and_build(const std::string& source, const std::string& build, const std::string& prefix,
+                        const std::string& log_path, std::vector<std::string> options = {}) {
+    std::vector<std::string> configure = {AGENTHOST_CMAKE, "-S", source, "-B", build,
+                                          "-DCMAKE_PREFIX_PATH=" + prefix, "-DCMAKE_EXPORT_COMPILE_COMMANDS=ON"};
+    if (!std::string(AGENTHOST_CXX_LAUNCHER).empty()) {
+        configure.push_back("-DCMAKE_CXX_COMPILER_LAUNCHER=" AGENTHOST_CXX_LAUNCHER);
+        configure.push_back("-DCMAKE_C_COMPILER_LAUNCHER=" AGENTHOST_CXX_LAUNCHER);
+    }
+    configure.insert(configure.end(), options.begin(), options.end());
+    if (int status = run(configure, log_path); status != 0) return status;
+    return run({AGENTHOST_CMAKE, "--build", build}, log_path);
+}
+
 std::string invoke_body(const std::string& task, const std::string& context = "") {
     return R"({"agent_name":"shout","task":")" + task + "\"" + (context.empty() ? "" : R"(,"context":)" + context) + "}";
 }
@@ -68,18 +88,10 @@ TEST_CASE("an agent built out of tree against the installed SDK loads and runs i
     const std::string steps_log = scratch.path + "/steps.log";
 
     // The commands examples/out-of-tree-agent/README.md gives.
-    std::vector<std::string> configure = {AGENTHOST_CMAKE, "-S", AGENTHOST_EXAMPLE_DIR, "-B", build,
-                                          "-DCMAKE_PREFIX_PATH=" + prefix, "-DCMAKE_EXPORT_COMPILE_COMMANDS=ON"};
-    if (!std::string(AGENTHOST_CXX_LAUNCHER).empty())
-        configure.push_back("-DCMAKE_CXX_COMPILER_LAUNCHER=" AGENTHOST_CXX_LAUNCHER);
-    for (const auto& step : std::vector<std::vector<std::string>>{
-             {AGENTHOST_CMAKE, "--install", AGENTHOST_BUILD_DIR, "--component", "sdk", "--prefix", prefix},
-             configure,
-             {AGENTHOST_CMAKE, "--build", build}}) {
-        int status = run(step, steps_log);
-        INFO("output so far:\n" << read_text(steps_log));
-        REQUIRE(status == 0);
-    }
+    REQUIRE(install_sdk(prefix, steps_log) == 0);
+    int built = configure_and_build(AGENTHOST_EXAMPLE_DIR, build, prefix, steps_log);
+    INFO("output:\n" << read_text(steps_log));
+    REQUIRE(built == 0);
     // The package and headers came from the prefix, not from a registry,
     // a system install or this source tree.
     CHECK_THAT(read_text(build + "/CMakeCache.txt"),
@@ -120,4 +132,75 @@ TEST_CASE("an agent built out of tree against the installed SDK loads and runs i
     auto events = client.get("/runs/" + run_id + "/events");
     REQUIRE(events.status == 200);
     CHECK_THAT(events.body, Contains(R"("type":"agent.progress")") && Contains("shouting"));
+}
+
+TEST_CASE("the installed SDK is versioned by its ABI and refuses a plugin whose manifest disagrees with its library") {
+    ScratchDir scratch;
+    const std::string prefix = scratch.path + "/prefix";
+    const std::string log = scratch.path + "/steps.log";
+    REQUIRE(install_sdk(prefix, log) == 0);
+    // find_package(agenthost-sdk VERSION) compares the ABI: 1.2.0 here.
+    CHECK_THAT(read_text(prefix + "/lib/cmake/agenthost-sdk/agenthost-sdk-config-version.cmake"),
+               Contains("PACKAGE_VERSION \"1.2.0\""));
+    CHECK_THAT(read_text(prefix + "/lib/cmake/agenthost-sdk/agenthost-sdk-abi.cmake"),
+               Contains("AGENTHOST_ABI_VERSION_MINOR 2"));
+    CHECK(std::filesystem::exists(prefix + "/share/agenthost-sdk/plugin-manifest.schema.json"));
+
+    const std::string source = AGENTHOST_FIXTURE_SOURCE_DIR "/sdk_projects/manifest_mismatch";
+    const std::string build = scratch.path + "/mismatch-build";
+    int status = configure_and_build(source, build, prefix, log);
+    std::string output = read_text(log);
+    INFO("output:\n" << output);
+    CHECK(status != 0);
+    CHECK_THAT(output, Contains("\"abi_version\" is '1.0' but libmanifest_mismatch.so reports '1.2'"));
+    // Neither the manifest nor the library is left for a host to pick up.
+    CHECK_FALSE(std::filesystem::exists(build + "/plugins/manifest_mismatch/manifest.json"));
+    CHECK_FALSE(std::filesystem::exists(build + "/plugins/manifest_mismatch/libmanifest_mismatch.so"));
+
+    // Code targeting 1.0 (its manifest's abi_version) cannot call a 1.1 helper.
+    const std::string newer = scratch.path + "/newer-build";
+    std::filesystem::remove(log);
+    status = configure_and_build(source, newer, prefix, log, {"-DUSE_NEWER_HELPER=ON"});
+    output = read_text(log);
+    INFO("output:\n" << output);
+    CHECK(status != 0);
+    CHECK_THAT(output, Contains("Run::require_approval needs ABI 1.1"));
+}
+
+TEST_CASE("agentctl new-plugin writes C and C++ projects that build against the installed SDK, pass their harness "
+          "test and run in the host") {
+    ScratchDir scratch;
+    const std::string prefix = scratch.path + "/prefix";
+    const std::string log = scratch.path + "/steps.log";
+    REQUIRE(install_sdk(prefix, log) == 0);
+    std::string agents;
+    for (const std::string lang : {"cpp", "c"}) {
+        const std::string name = "hello_" + lang;
+        INFO(name);
+        REQUIRE(run({AGENTHOST_BUILD_DIR "/bin/agentctl", "new-plugin", name, "--lang", lang, "--dir", scratch.path},
+                    log) == 0);
+        // A second run refuses to write over the project.
+        CHECK(run({AGENTHOST_BUILD_DIR "/bin/agentctl", "new-plugin", name, "--dir", scratch.path}, log) == 2);
+        const std::string project = scratch.path + "/" + name;
+        int built = configure_and_build(project, project + "/build", prefix, log);
+        INFO("output:\n" << read_text(log));
+        REQUIRE(built == 0);
+        // The generated unit test, on the installed harness.
+        CHECK(run({AGENTHOST_CTEST, "--test-dir", project + "/build", "--output-on-failure"}, log) == 0);
+        CHECK_THAT(read_text(log), Contains("100% tests passed"));
+        agents += (agents.empty() ? "" : ",") + std::string("\"") + name + R"(":{"enabled":true})";
+    }
+    HostProcess host(R"({"plugins":{"directories":[")" + scratch.path + "/hello_cpp/build/plugins\",\"" + scratch.path +
+                     R"(/hello_c/build/plugins"]},"agents":{)" + agents + "}}");
+    HttpClient client(host.base_url());
+    for (const std::string name : {"hello_cpp", "hello_c"}) {
+        auto answer = client.post("/agent/invoke", R"({"agent_name":")" + name + R"(","task":"hello agent world"})");
+        INFO(name << ": " << answer.body);
+        REQUIRE(answer.status == 200);
+        auto body = json_of(answer);
+        CHECK(std::string(body["result"]["text"].GetString()) == "HELLO AGENT WORLD");
+        CHECK(body["result"]["words"].GetInt() == 3);
+        error_envelope(client.post("/agent/invoke", R"({"agent_name":")" + name + R"(","task":"  "})"), 422,
+                       "AgentRejectedInput");
+    }
 }

@@ -72,15 +72,22 @@ TEST_CASE("approval records carry what, why, the trigger, the deadline and the d
     settings.approval_timeout_seconds = 30;
     std::string request = runs::runtime_approval("kubernetes_agent", "ship it",
                                                  R"({"operation":"apply","reason":"applies 3 objects","details":{"objects":["Deployment/api"]}})",
-                                                 settings);
+                                                 settings, {});
     CHECK_THAT(request, Contains(R"("operation":"apply")") && Contains(R"("trigger":"plugin")") &&
                             Contains(R"("timeout_seconds":30)") && Contains("Deployment/api"));
     CHECK(store::approval_deadline(request, 1000) == 31000);
     CHECK(store::approval_deadline(R"({"operation":"x"})", 1000) == 0);
-    CHECK(runs::approved_operation("pending", request).empty());
+    CHECK(runs::approved_operations("pending", request).empty());
     std::string decided = runs::decided_approval(request, true, "alice", "ok", 5000);
     CHECK_THAT(decided, Contains(R"("approver":"alice")") && Contains(R"("approved":true)"));
-    CHECK(runs::approved_operation("approved", decided) == "apply");
+    CHECK(runs::approved_operations("approved", decided) == std::set<std::string>{"apply"});
+    // A second run-time approval keeps the first: both are approved once it is.
+    std::string second = runs::runtime_approval("kubernetes_agent", "ship it", R"({"operation":"migrate"})", settings,
+                                                runs::approved_operations("approved", decided));
+    CHECK(runs::approved_operations("pending", second).empty());
+    CHECK(runs::approved_operations("approved", runs::decided_approval(second, true, "bob", "", 6000)) ==
+          std::set<std::string>{"apply", "migrate"});
+    CHECK(runs::approved_operations("rejected", second).empty());
 }
 
 TEST_CASE("run options are stored only when they differ from the defaults") {

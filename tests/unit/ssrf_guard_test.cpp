@@ -1,4 +1,4 @@
-#include "webhooks/ssrf_guard.hpp"
+#include "net/ssrf_guard.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -7,7 +7,7 @@
 
 #include <memory>
 
-using namespace agenthost::webhooks;
+using namespace agenthost::net;
 using Catch::Matchers::Contains;
 
 // Every test uses IP literals or names from /etc/hosts: none needs DNS or

@@ -8,6 +8,7 @@
 //            [--tenant T] [--expires 30d] | keys list | keys revoke ID
 //   agentctl [--url URL | --data-dir DIR | --database-url URL] usage [--from YYYY-MM-DD]
 //            [--to YYYY-MM-DD] [--group-by key|tenant|agent|day] [--tenant T (offline)]
+//   agentctl new-plugin NAME [--lang c|cpp] [--dir DIR]
 //
 // Requests carry $AGENTHOST_KEY (or --key KEY) as a bearer credential. With
 // --data-dir or --database-url, `keys` and `usage` work on the database
@@ -16,6 +17,7 @@
 // Prints the host's JSON answer on stdout. Exit status: 0 for a 2xx answer,
 // 1 for any other answer (the error envelope is printed), 2 for usage or
 // connection errors.
+#include "new_plugin.hpp"
 #include "offline_keys.hpp"
 #include "offline_usage.hpp"
 
@@ -41,6 +43,7 @@ const char* kUsage =
     "       agentctl [--url URL | --data-dir DIR | --database-url URL] keys list | keys revoke ID\n"
     "       agentctl [--url URL | --data-dir DIR | --database-url URL] usage [--from YYYY-MM-DD]\n"
     "                [--to YYYY-MM-DD] [--group-by key|tenant|agent|day] [--tenant T (offline only)]\n"
+    "       agentctl new-plugin NAME [--lang c|cpp] [--dir DIR]   (a new out-of-tree agent project)\n"
     "Requests send $AGENTHOST_KEY (or --key KEY) as 'Authorization: Bearer'. With --data-dir or\n"
     "--database-url, keys are managed (and usage read) in the database directly; the new key is\n"
     "printed once.\n"
@@ -144,6 +147,9 @@ std::string key_create_body(const agentctl::KeyOptions& options) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // Works offline and has options of its own.
+    if (argc >= 2 && std::string(argv[1]) == "new-plugin")
+        return agentctl::new_plugin(std::vector<std::string>(argv + 2, argv + argc));
     const char* env_url = std::getenv("AGENTHOST_URL");
     std::string url = env_url != nullptr ? env_url : "http://127.0.0.1:8000";
     std::string context, thread, comment, approver;

@@ -198,7 +198,12 @@ http::HttpResponse list_plugins(const ApiContext& context) {
             out.field("version", record.manifest->version);
             out.field("domain", record.manifest->domain);
             out.field("library", record.manifest->library_path);
-            out.field("abi_version", plugins::abi_version_text(record.manifest->abi_version));
+            // What the loaded library reports is what the host runs; the
+            // manifest's claim is shown beside it (they agree unless the
+            // manifest was edited after the build checked it).
+            uint32_t abi = record.agent ? record.agent->reported_abi_version() : record.manifest->abi_version;
+            out.field("abi_version", plugins::abi_version_text(abi));
+            out.field("manifest_abi_version", plugins::abi_version_text(record.manifest->abi_version));
             if (!record.agent) out.field("isolation", record.manifest->isolation);
         }
         write_isolation(out, record);

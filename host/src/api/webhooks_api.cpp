@@ -10,7 +10,7 @@
 #include "util/ids.hpp"
 #include "util/time_format.hpp"
 #include "webhooks/signature.hpp"
-#include "webhooks/ssrf_guard.hpp"
+#include "net/ssrf_guard.hpp"
 #include "webhooks/webhook_sender.hpp"
 
 #include <atomic>
@@ -75,9 +75,9 @@ void test_callback(ApiContext& context, const http::HttpRequest& request, const 
         throw http::ApiError(422, "ValidationError", "webhook_secret: a whsec_ secret must be base64 after the prefix",
                              {{"/webhook_secret", "is not a valid whsec_ secret"}});
     std::string url = json::get_string(body, "webhook_url");
-    webhooks::GuardDecision guard;
+    net::GuardDecision guard;
     if (!url.empty()) {
-        guard = webhooks::check_webhook_url_at_submit(url, context.webhooks.allowed_hosts);
+        guard = net::check_webhook_url_at_submit(url, context.webhooks.allowed_hosts);
         if (!guard.allowed) throw http::ApiError(422, "ValidationError", guard.reason, {{"/webhook_url", guard.reason}});
     }
     long long now = store::now_ms();
@@ -137,7 +137,7 @@ void test_callback(ApiContext& context, const http::HttpRequest& request, const 
     // Resolving the name and the receiver's answer may take up to the
     // timeout: never on the request thread.
     std::thread([url, text, headers, allowed_hosts, timeout, responder, answer, request_id] {
-        webhooks::GuardDecision resolved = webhooks::check_webhook_url(url, allowed_hosts);
+        net::GuardDecision resolved = net::check_webhook_url(url, allowed_hosts);
         if (!resolved.allowed) {
             --test_deliveries_in_flight;
             responder.send(http::error_response(
@@ -176,7 +176,7 @@ void check_webhook_fields(const rapidjson::Value& body, const webhooks::WebhookS
                                  {{"/webhook_url", "is required with webhook_secret"}});
         return;
     }
-    webhooks::GuardDecision decision = webhooks::check_webhook_url_at_submit(url, settings.allowed_hosts);
+    net::GuardDecision decision = net::check_webhook_url_at_submit(url, settings.allowed_hosts);
     if (!decision.allowed)
         throw http::ApiError(422, "ValidationError", "webhook_url refused: " + decision.reason,
                              {{"/webhook_url", decision.reason}});

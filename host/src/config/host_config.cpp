@@ -206,6 +206,15 @@ void apply_exec(exec::ExecSettings& exec, const rapidjson::Value& object, const 
         for (const auto& path : paths->GetArray()) exec.read_only_paths.push_back(resolve_against(path.GetString(), base));
 }
 
+// agents.<name>.http; the schema has checked the types.
+void apply_http(outbound::HttpSettings& http, const rapidjson::Value& object) {
+    if (const auto* hosts = json::get_member(object, "allowed_hosts"))
+        for (const auto& host : hosts->GetArray()) http.allowed_hosts.emplace_back(host.GetString());
+    if (const auto* v = json::get_member(object, "max_timeout_seconds")) http.max_timeout_seconds = v->GetDouble();
+    if (const auto* v = json::get_member(object, "max_response_bytes"))
+        http.max_response_bytes = static_cast<size_t>(v->GetUint64());
+}
+
 }  // namespace
 
 void apply_config_file(HostConfig& config, const std::string& path) {
@@ -271,6 +280,7 @@ void apply_config_file(HostConfig& config, const std::string& path) {
             }
             if (const auto* exec = json::get_member(entry.value, "exec"))
                 apply_exec(settings.exec, *exec, base, path + ": /agents/" + entry.name.GetString() + "/");
+            if (const auto* http = json::get_member(entry.value, "http")) apply_http(settings.http, *http);
             if (const auto* v = json::get_member(entry.value, "config")) {
                 auto copy = std::make_shared<rapidjson::Document>();
                 copy->CopyFrom(*v, copy->GetAllocator());

@@ -5,6 +5,7 @@
 
 #include "auth/auth_settings.hpp"
 #include "exec/exec_settings.hpp"
+#include "outbound/http_settings.hpp"
 #include "llm/llm_settings.hpp"
 #include "util/log.hpp"
 #include "webhooks/webhook_settings.hpp"
@@ -42,6 +43,9 @@ struct AgentSettings {
     // agents.<name>.exec: what the agent may run (needs the manifest's
     // "exec" permission too).
     exec::ExecSettings exec;
+    // agents.<name>.http: hosts the agent's outbound HTTP may reach past the
+    // SSRF guard, and its limits (needs the manifest's "http" permission).
+    outbound::HttpSettings http;
 };
 
 struct OrchestrationSettings {

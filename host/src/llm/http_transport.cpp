@@ -18,6 +18,7 @@ struct Transfer {
     CURL* curl = nullptr;
     HttpReply* reply = nullptr;
     const OnChunk* on_chunk = nullptr;
+    size_t max_body_bytes = 0;
     bool aborted_by_consumer = false;
 };
 
@@ -58,6 +59,14 @@ size_t on_body(char* data, size_t size, size_t count, void* user) {
         }
         return total;
     }
+    if (transfer->max_body_bytes > 0) {
+        if (transfer->reply->body.size() + total > transfer->max_body_bytes) {
+            transfer->reply->too_large = true;
+            return 0;
+        }
+        transfer->reply->body.append(data, total);
+        return total;
+    }
     // Error bodies are kept only in part: they go into messages.
     if (transfer->reply->body.size() < 4 * 1024 * 1024) transfer->reply->body.append(data, total);
     return total;
@@ -96,15 +105,27 @@ HttpReply http_post(const HttpPost& request, const OnChunk& on_chunk) {
         reply.error = "cannot create an HTTP client";
         return reply;
     }
-    Transfer transfer{curl, &reply, &on_chunk};
+    Transfer transfer{curl, &reply, &on_chunk, request.max_body_bytes};
     curl_slist* headers = nullptr;
     for (const auto& [name, value] : request.headers) headers = curl_slist_append(headers, (name + ": " + value).c_str());
     headers = curl_slist_append(headers, "Expect:");
     char error[CURL_ERROR_SIZE] = {0};
     common_options(curl, request.url, request.connect_timeout_ms, error);
-    curl_easy_setopt(curl, CURLOPT_POST, 1L);
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+    if (request.method == "GET") {
+        curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+    } else if (request.method == "HEAD") {
+        curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+    } else {
+        curl_easy_setopt(curl, CURLOPT_POST, 1L);
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+        if (request.method != "POST") curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    }
+    curl_slist* resolve = nullptr;
+    if (!request.pinned_resolve.empty()) {
+        resolve = curl_slist_append(resolve, request.pinned_resolve.c_str());
+        curl_easy_setopt(curl, CURLOPT_RESOLVE, resolve);
+    }
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(curl, CURLOPT_HEADERDATA, &transfer);
@@ -118,6 +139,8 @@ HttpReply http_post(const HttpPost& request, const OnChunk& on_chunk) {
     reply.status = static_cast<int>(status);
     if (code == CURLE_ABORTED_BY_CALLBACK && transfer_cancelled()) {
         reply.error = "cancelled";
+    } else if (reply.too_large) {
+        reply.error = "the response body is larger than " + std::to_string(request.max_body_bytes) + " bytes";
     } else if (code != CURLE_OK && !transfer.aborted_by_consumer) {
         reply.timed_out = code == CURLE_OPERATION_TIMEDOUT;
         reply.error = reply.timed_out ? "timed out after " + std::to_string(request.timeout_ms) + " ms"
@@ -126,6 +149,7 @@ HttpReply http_post(const HttpPost& request, const OnChunk& on_chunk) {
         reply.error = "the response was refused while streaming";
     }
     curl_slist_free_all(headers);
+    curl_slist_free_all(resolve);
     curl_easy_cleanup(curl);
     return reply;
 }

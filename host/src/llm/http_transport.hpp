@@ -1,5 +1,6 @@
-// One HTTP POST over libcurl for the providers: connect and total timeouts,
-// response headers, and the body either collected or handed over chunk by
+// One HTTP request over libcurl (a POST for the providers, any method for
+// the plugins' http service): connect and total timeouts, response headers,
+// and the body either collected (up to a limit) or handed over chunk by
 // chunk as it arrives (for streaming, only when the status is 2xx).
 #pragma once
 
@@ -19,6 +20,14 @@ struct HttpPost {
     std::string body;
     long long connect_timeout_ms = 10000;
     long long timeout_ms = 60000;
+    // GET and HEAD send no body; any other method sends `body`.
+    std::string method = "POST";
+    // "host:port:address": connect there for the URL's host (an address the
+    // SSRF guard checked, so a second DNS answer cannot swap it).
+    std::string pinned_resolve;
+    // > 0: a collected body past this many bytes aborts the transfer
+    // (reply.too_large); 0 keeps at most 4 MiB of it.
+    size_t max_body_bytes = 0;
 };
 
 struct HttpReply {
@@ -28,6 +37,7 @@ struct HttpReply {
     std::string error;      // transport failure: refused, reset, timeout, ...
     bool timed_out = false;
     bool streamed = false;  // the body went to on_chunk
+    bool too_large = false; // the body passed HttpPost::max_body_bytes
     bool transport_error() const { return !error.empty(); }
     std::string header(const std::string& lower_name) const {
         auto found = headers.find(lower_name);

@@ -118,6 +118,10 @@ std::string fingerprint_of(const Manifest& manifest, const std::string& config, 
             std::to_string(sandbox.crash_loop.window_seconds) + "/" + std::to_string(sandbox.crash_loop.cooldown_seconds);
     for (const auto& directory : sandbox.writable_dirs) text += ";rw:" + directory;
     text += "\nconcurrency:" + std::to_string(settings.max_concurrency) + "\nexec:" + exec_fingerprint(settings.exec);
+    text += "\nhttp:";
+    for (const auto& host : settings.http.allowed_hosts) text += host + ",";
+    text += ";timeout:" + std::to_string(settings.http.max_timeout_seconds) +
+            ";bytes:" + std::to_string(settings.http.max_response_bytes);
     return text;
 }
 
@@ -185,6 +189,7 @@ void load_enabled(PluginRecord& record, const AgentSettings& settings, const Iso
     }
     record.agent->set_max_concurrency(settings.max_concurrency);
     record.agent->set_exec(settings.exec, workspace_root);
+    record.agent->set_http(settings.http);
     record.state = PluginState::loaded;
 }
 

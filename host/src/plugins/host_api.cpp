@@ -6,6 +6,7 @@
 #include "json/json_util.hpp"
 #include "llm/http_transport.hpp"
 #include "llm/request_json.hpp"
+#include "outbound/http_service.hpp"
 #include "plugins/loaded_agent.hpp"
 #include "plugins/plugin_library.hpp"
 #include "util/log.hpp"
@@ -28,6 +29,17 @@ agenthost_status fail(RunContext& run, agenthost_status status, std::string mess
     std::lock_guard<std::mutex> lock(run.mutex);
     run.last_error = std::move(message);
     return status;
+}
+
+// The plugin passed a callback something it must not (its bug, not the
+// HTTP caller's): BAD_ARGUMENT, or FAILED for a plugin older than 1.2 that
+// does not know that status. The message names the callback, so the run's
+// error says which call was wrong.
+agenthost_status misused(RunContext& run, const char* callback, const std::string& reason) {
+    bool knows_bad_argument = AGENTHOST_VERSION_MINOR(run.agent.reported_abi_version()) >= 2 ||
+                              AGENTHOST_VERSION_MAJOR(run.agent.reported_abi_version()) > 1;
+    return fail(run, knows_bad_argument ? AGENTHOST_ERROR_BAD_ARGUMENT : AGENTHOST_ERROR_FAILED,
+                std::string("callback ") + callback + " refused a bad argument: " + reason);
 }
 
 // A declared permission, or PERMISSION_DENIED with a message that tells the
@@ -84,10 +96,9 @@ agenthost_status on_emit_event(agenthost_host_run_ptr handle, agenthost_str type
         if (!permitted(run, "events", "emit_event", status)) return status;
         std::string type_text = text_of(type), data_text = text_of(data);
         if (!is_plugin_event_type(type_text))
-            return fail(run, AGENTHOST_ERROR_INVALID_INPUT,
-                        "event type '" + type_text + "' is not allowed: use lower-case [a-z0-9_.], not 'run.*'");
-        if (!is_json_object(data_text))
-            return fail(run, AGENTHOST_ERROR_INVALID_INPUT, "event data must be a JSON object");
+            return misused(run, "emit_event",
+                           "event type '" + type_text + "' is not allowed: use lower-case [a-z0-9_.], not 'run.*'");
+        if (!is_json_object(data_text)) return misused(run, "emit_event", "event data must be a JSON object");
         run.services.emit_event(type_text, data_text);
         return AGENTHOST_OK;
     } catch (const std::exception& e) {
@@ -119,8 +130,8 @@ agenthost_status on_memory_put(agenthost_host_run_ptr handle, agenthost_str key,
         if (!permitted(run, "memory", "memory_put", status)) return status;
         std::string key_text = text_of(key), value_text = text_of(value);
         if (key_text.empty() || key_text.size() > 256)
-            return fail(run, AGENTHOST_ERROR_INVALID_INPUT, "run memory keys must be 1 to 256 bytes");
-        if (!is_json(value_text)) return fail(run, AGENTHOST_ERROR_INVALID_INPUT, "run memory values must be JSON");
+            return misused(run, "memory_put", "run memory keys must be 1 to 256 bytes");
+        if (!is_json(value_text)) return misused(run, "memory_put", "run memory values must be JSON");
         run.services.memory_put(key_text, value_text);
         return AGENTHOST_OK;
     } catch (const std::exception& e) {
@@ -132,7 +143,7 @@ agenthost_status on_set_result(agenthost_host_run_ptr handle, agenthost_str resu
     RunContext& run = run_of(handle);
     try {
         std::string text = text_of(result);
-        if (!is_json_object(text)) return fail(run, AGENTHOST_ERROR_INVALID_INPUT, "a run result must be a JSON object");
+        if (!is_json_object(text)) return misused(run, "set_result", "a run result must be a JSON object");
         std::lock_guard<std::mutex> lock(run.mutex);
         run.result_json = std::move(text);
         return AGENTHOST_OK;
@@ -154,12 +165,6 @@ agenthost_str on_last_error(agenthost_host_run_ptr handle) noexcept {
     RunContext& run = run_of(handle);
     std::lock_guard<std::mutex> lock(run.mutex);
     return view_of(run.last_error);
-}
-
-agenthost_status unavailable(RunContext& run, const char* permission, const char* service, const char* what) {
-    agenthost_status status;
-    if (!permitted(run, permission, service, status)) return status;
-    return fail(run, AGENTHOST_ERROR_UNAVAILABLE, what);
 }
 
 std::string usage_event(const llm::CompletionResponse& response, const RunContext& run) {
@@ -243,12 +248,12 @@ agenthost_status call_llm(RunContext& run, const char* service, agenthost_str re
     if (!permitted(run, "llm", service, status)) return status;
     llm::LlmClient* client = configured_llm.load();
     if (client == nullptr) return fail(run, AGENTHOST_ERROR_UNAVAILABLE, "no LLM provider is available in this host");
-    if (out == nullptr) return fail(run, AGENTHOST_ERROR_INVALID_INPUT, std::string(service) + " needs an output pointer");
+    if (out == nullptr) return misused(run, service, "the output pointer is NULL");
     std::string error;
     auto request = llm::parse_completion_request(text_of(request_json), error);
     // The plugin built the request, so a bad one is its failure, not the
     // caller's (INVALID_INPUT would answer 422 to the client).
-    if (!request) return fail(run, AGENTHOST_ERROR_FAILED, "bad LLM request: " + error);
+    if (!request) return misused(run, service, "bad LLM request: " + error);
     const std::string agent = run.agent.name();
     llm::CompletionResponse response;
     // Cancelling the run cuts the provider call short.
@@ -329,15 +334,38 @@ agenthost_status on_llm_stream(agenthost_host_run_ptr handle, agenthost_str requ
     }
 }
 
-agenthost_status on_http_request(agenthost_host_run_ptr handle, agenthost_str, agenthost_str*) noexcept {
+agenthost_status http_status(outbound::HttpStatus status) {
+    switch (status) {
+        case outbound::HttpStatus::ok: return AGENTHOST_OK;
+        case outbound::HttpStatus::denied: return AGENTHOST_ERROR_PERMISSION_DENIED;
+        case outbound::HttpStatus::cancelled: return AGENTHOST_ERROR_CANCELLED;
+        case outbound::HttpStatus::bad_request:  // answered by misused()
+        case outbound::HttpStatus::unavailable: return AGENTHOST_ERROR_UNAVAILABLE;
+    }
+    return AGENTHOST_ERROR_FAILED;
+}
+
+agenthost_status on_http_request(agenthost_host_run_ptr handle, agenthost_str request, agenthost_str* out) noexcept {
+    RunContext& run = run_of(handle);
     try {
-        return unavailable(run_of(handle), "http", "http_request", "outbound HTTP is not available in this host");
+        agenthost_status status;
+        if (!permitted(run, "http", "http_request", status)) return status;
+        if (out == nullptr) return misused(run, "http_request", "the output pointer is NULL");
+        outbound::HttpCall call{run.agent.name(), &run.agent.http_settings(), &run.cancelled};
+        outbound::HttpAnswer answer = outbound::run_http(call, text_of(request));
+        if (answer.status == outbound::HttpStatus::bad_request) return misused(run, "http_request", answer.error);
+        if (answer.status != outbound::HttpStatus::ok) return fail(run, http_status(answer.status), answer.error);
+        std::lock_guard<std::mutex> lock(run.mutex);
+        *out = view_of(run.keep(std::move(answer.response_json)));
+        return AGENTHOST_OK;
+    } catch (const std::exception& e) {
+        return fail(run, AGENTHOST_ERROR_FAILED, std::string("http_request failed: ") + e.what());
     } catch (...) {
         return AGENTHOST_ERROR_FAILED;
     }
 }
 
-// Approved once for this run: go ahead. Otherwise the request is kept for
+// Approved earlier in this run: go ahead. Otherwise the request is kept for
 // the dispatcher, which pauses the run once on_invoke returns.
 agenthost_status on_request_approval(agenthost_host_run_ptr handle, agenthost_str request_json) noexcept {
     try {
@@ -346,11 +374,10 @@ agenthost_status on_request_approval(agenthost_host_run_ptr handle, agenthost_st
         auto request = json::parse(std::string_view(request_json.ptr, request_json.len), error);
         std::string operation = request && request->IsObject() ? json::get_string(*request, "operation") : "";
         if (operation.empty())
-            return fail(run, AGENTHOST_ERROR_INVALID_INPUT,
-                        "an approval request is a JSON object with a non-empty \"operation\"");
+            return misused(run, "request_approval", "an approval request is a JSON object with a non-empty \"operation\"");
         {
             std::lock_guard<std::mutex> lock(run.mutex);
-            if (run.approved_operation == operation || run.approved_operation == "*") return AGENTHOST_OK;
+            if (run.approved_operations.count(operation) > 0) return AGENTHOST_OK;
             run.approval_request_json = json::serialize(*request);
         }
         return fail(run, AGENTHOST_ERROR_APPROVAL_REQUIRED,
@@ -366,7 +393,7 @@ agenthost_status exec_status(exec::ExecStatus status) {
         case exec::ExecStatus::denied: return AGENTHOST_ERROR_PERMISSION_DENIED;
         case exec::ExecStatus::unavailable: return AGENTHOST_ERROR_UNAVAILABLE;
         case exec::ExecStatus::cancelled: return AGENTHOST_ERROR_CANCELLED;
-        // The plugin built the request: its failure, not the caller's 422.
+        // (bad_request is the plugin's misuse, answered by misused().)
         case exec::ExecStatus::bad_request:
         case exec::ExecStatus::failed: return AGENTHOST_ERROR_FAILED;
     }
@@ -378,7 +405,7 @@ agenthost_status on_exec(agenthost_host_run_ptr handle, agenthost_str request, a
     try {
         agenthost_status status;
         if (!permitted(run, "exec", "exec", status)) return status;
-        if (out == nullptr) return fail(run, AGENTHOST_ERROR_INVALID_INPUT, "exec needs an output pointer");
+        if (out == nullptr) return misused(run, "exec", "the output pointer is NULL");
         exec::ExecCall call;
         call.agent = run.agent.name();
         call.settings = &run.agent.exec_settings();
@@ -386,6 +413,7 @@ agenthost_status on_exec(agenthost_host_run_ptr handle, agenthost_str request, a
         call.should_stop = [&run] { return run.cancelled.load() || run.abandoned.load(); };
         call.emit = [&run](const std::string& type, const std::string& data) { run.services.emit_event(type, data); };
         exec::ExecAnswer answer = exec::run_exec(call, text_of(request));
+        if (answer.status == exec::ExecStatus::bad_request) return misused(run, "exec", answer.error);
         if (answer.status != exec::ExecStatus::ok) return fail(run, exec_status(answer.status), answer.error);
         std::lock_guard<std::mutex> lock(run.mutex);
         *out = view_of(run.keep(std::move(answer.response_json)));

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "exec/exec_settings.hpp"
+#include "outbound/http_settings.hpp"
 #include "plugins/library_file.hpp"
 #include "plugins/manifest.hpp"
 #include "plugins/run_context.hpp"
@@ -50,6 +51,10 @@ class LoadedAgent {
     const exec::ExecSettings& exec_settings() const { return exec_settings_; }
     const std::string& workspace_root() const { return workspace_root_; }
 
+    // The operator's limits on the agent's outbound HTTP (agents.<name>.http).
+    void set_http(outbound::HttpSettings settings) { http_settings_ = std::move(settings); }
+    const outbound::HttpSettings& http_settings() const { return http_settings_; }
+
     // At most `limit` invokes at once (0: no bound); the others wait.
     void set_max_concurrency(int limit) { max_concurrency_ = limit; }
     int max_concurrency() const { return max_concurrency_; }
@@ -93,6 +98,7 @@ class LoadedAgent {
     std::unique_ptr<RunnerClient> runner_;  // process mode: the library is loaded there, not here
     int max_concurrency_ = 0;
     exec::ExecSettings exec_settings_;
+    outbound::HttpSettings http_settings_;
     std::string workspace_root_;
     mutable std::mutex slots_mutex_;
     mutable std::condition_variable slot_free_;

@@ -8,6 +8,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 
 namespace agenthost::plugins {
@@ -79,9 +80,10 @@ class RunContext {
         return out + "]}";
     }
 
-    // Approvals: the operation a person already approved for this run (set
-    // before invoke), and what the plugin asked approval for, if it did.
-    std::string approved_operation;
+    // Approvals: the operations people already approved for this run (set
+    // before invoke; they accumulate over the run's approval rounds), and
+    // what the plugin asked approval for, if it did.
+    std::set<std::string> approved_operations;
     std::optional<std::string> approval_request_json;
 
     // Keeps a string alive until the run ends and returns it, for views the

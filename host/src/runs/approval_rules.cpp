@@ -71,15 +71,22 @@ std::optional<std::string> approval_needed(const InvokeRequest& request, const p
 }
 
 std::string runtime_approval(const std::string& agent, const std::string& task, const std::string& plugin_request_json,
-                             const RunSettings& settings) {
+                             const RunSettings& settings, const std::set<std::string>& approved_before) {
     std::string error;
     auto request = json::parse(plugin_request_json, error);
     std::string operation = request ? json::get_string(*request, "operation") : "";
     std::string reason = request ? json::get_string(*request, "reason") : "";
     if (reason.empty()) reason = "agent '" + agent + "' asked for approval";
     const rapidjson::Value* details = request ? json::get_member(*request, "details") : nullptr;
-    return approval_document(agent, operation.empty() ? "run" : operation, reason, "plugin", task,
-                             settings.approval_timeout_seconds, details);
+    std::string document = approval_document(agent, operation.empty() ? "run" : operation, reason, "plugin", task,
+                                             settings.approval_timeout_seconds, details);
+    if (approved_before.empty()) return document;
+    auto approval = json::parse(document, error);
+    auto& allocator = approval->GetAllocator();
+    rapidjson::Value earlier(rapidjson::kArrayType);
+    for (const auto& approved : approved_before) earlier.PushBack(json::string_value(approved, allocator), allocator);
+    approval->AddMember("approved_operations", earlier, allocator);
+    return json::serialize(*approval);
 }
 
 std::string decided_approval(const std::string& approval_json, bool approved, const std::string& approver,
@@ -99,11 +106,18 @@ std::string decided_approval(const std::string& approval_json, bool approved, co
     return json::serialize(approval);
 }
 
-std::string approved_operation(const std::string& approval_state, const std::string& approval_json) {
-    if (approval_state != "approved") return "";
+std::set<std::string> approved_operations(const std::string& approval_state, const std::string& approval_json) {
+    if (approval_state != "approved") return {};
     std::string error;
     auto approval = json::parse(approval_json, error);
-    return approval ? json::get_string(*approval, "operation") : "";
+    if (!approval || !approval->IsObject()) return {};
+    std::set<std::string> approved;
+    std::string operation = json::get_string(*approval, "operation");
+    if (!operation.empty()) approved.insert(operation);
+    if (const rapidjson::Value* earlier = json::get_member(*approval, "approved_operations"); earlier && earlier->IsArray())
+        for (const auto& entry : earlier->GetArray())
+            if (entry.IsString()) approved.insert(entry.GetString());
+    return approved;
 }
 
 std::string options_json(const RunOptions& options) {

@@ -10,6 +10,7 @@
 #include "runs/run_settings.hpp"
 
 #include <optional>
+#include <set>
 #include <string>
 
 namespace agenthost::runs {
@@ -19,17 +20,19 @@ namespace agenthost::runs {
 std::optional<std::string> approval_needed(const InvokeRequest& request, const plugins::AgentRegistry& registry,
                                            const RunSettings& settings);
 
-// An approval asked for by the plugin while it ran.
+// An approval asked for by the plugin while it ran. `approved_before` are
+// the operations already approved for this run: they stay approved (kept in
+// the document's "approved_operations"), so a run that asks twice finishes.
 std::string runtime_approval(const std::string& agent, const std::string& task, const std::string& plugin_request_json,
-                             const RunSettings& settings);
-
+                             const RunSettings& settings, const std::set<std::string>& approved_before);
 
 // The approval with a decision added.
 std::string decided_approval(const std::string& approval_json, bool approved, const std::string& approver,
                              const std::string& comment, long long at_ms);
 
-// The operation an approved run may now perform ("" when none).
-std::string approved_operation(const std::string& approval_state, const std::string& approval_json);
+// The operations an approved run may now perform: the one just approved and
+// every one approved earlier in the run (none unless the state is approved).
+std::set<std::string> approved_operations(const std::string& approval_state, const std::string& approval_json);
 
 // The request's run options as stored with the run ("" when all default).
 std::string options_json(const RunOptions& options);

@@ -351,7 +351,7 @@ void RunDispatcher::execute(const std::string& run_id) {
         metrics::host_metrics().run_queue_wait.observe({run.agent}, std::max(0LL, began_ms - run.created_at_ms) / 1000.0);
         services.emit_event("run.started", "{\"attempt\":" + std::to_string(run.attempts) + ",\"host\":\"" +
                                                log::json_escape(settings_.host_id) + "\"}");
-        context.approved_operation = approved_operation(run.approval_state, run.approval_json);
+        context.approved_operations = approved_operations(run.approval_state, run.approval_json);
         plugins::InvokeOutcome outcome;
         {
             isolation::ExecutingRun executing(run.id, run.agent);
@@ -374,7 +374,7 @@ void RunDispatcher::execute(const std::string& run_id) {
             // The plugin stopped to ask a person: the run waits, leaseless,
             // and is invoked again from the start once approved.
             run.status = store::run_status::pending_approval;
-            run.approval_json = runtime_approval(run.agent, run.task, *approval_request, settings_);
+            run.approval_json = runtime_approval(run.agent, run.task, *approval_request, settings_, context.approved_operations);
             run.approval_expires_at_ms = store::approval_deadline(run.approval_json, store::now_ms());
         } else if (outcome.status == AGENTHOST_ERROR_APPROVAL_REQUIRED) {
             outcome.status = AGENTHOST_ERROR_FAILED;

@@ -11,7 +11,10 @@ bool RunRepository::pause_for_approval(soci::session& session, const RunRecord& 
     long long expires = run.approval_expires_at_ms;
     soci::indicator expires_indicator = expires == 0 ? soci::i_null : soci::i_ok;
     soci::statement update =
+        // The execution that stopped to ask gives its attempt back: approval
+        // rounds are not failures, so they never use up max_attempts.
         (session.prepare << "UPDATE runs SET status = 'pending_approval', approval = :a, approval_state = 'pending', "
+                            "attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END, "
                             "approval_expires_at_ms = :e, lease_owner = NULL, lease_expires_at_ms = NULL, "
                             "updated_at_ms = :now WHERE id = :id AND fencing_token = :t AND status = 'running'",
          soci::use(run.approval_json), soci::use(expires, expires_indicator), soci::use(now), soci::use(run.id),

@@ -2,8 +2,8 @@
 
 #include "store/secret_box.hpp"
 #include "metrics/host_metrics.hpp"
+#include "net/ssrf_guard.hpp"
 #include "util/log.hpp"
-#include "webhooks/ssrf_guard.hpp"
 #include "webhooks/webhook_sender.hpp"
 
 #include <cmath>
@@ -116,7 +116,7 @@ void WebhookDispatcher::deliver(store::WebhookDelivery delivery) {
             const std::string id = delivery.id, body = delivery.payload;
             store_.writes().run([&](soci::session& session) { webhooks.set_payload(session, id, body); });
         }
-        GuardDecision guard = check_webhook_url(delivery.url, settings_.allowed_hosts);
+        net::GuardDecision guard = net::check_webhook_url(delivery.url, settings_.allowed_hosts);
         if (!guard.allowed) {
             attempt.error = "refused: " + guard.reason;
             status = "failed";

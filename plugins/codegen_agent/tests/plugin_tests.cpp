@@ -42,7 +42,7 @@ std::vector<std::string> paths_of(const rapidjson::Document& result) {
 TEST_CASE("the plugin describes itself as the agent of its manifest", "[codegen][plugin]") {
     FakeHost host(CODEGEN_PLUGIN_PATH);
     const auto manifest = read_json_file(CODEGEN_MANIFEST_PATH);
-    CHECK(host.descriptor().abi_version == AGENTHOST_ABI_VERSION);
+    CHECK(host.descriptor().abi_version == AGENTHOST_MAKE_VERSION(1, 0));  // the manifest's abi_version
     CHECK(agenthost::from_abi(host.descriptor().name) == manifest["name"].GetString());
     CHECK(agenthost::from_abi(host.descriptor().version) == manifest["version"].GetString());
 }

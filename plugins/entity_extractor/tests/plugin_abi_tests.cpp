@@ -173,7 +173,7 @@ TEST_CASE("the plugin describes itself as its manifest does", "[plugin]") {
     rapidjson::Document manifest = read_json_file(ENTITY_EXTRACTOR_MANIFEST_PATH);
     const agenthost_agent_descriptor& descriptor = plugin.descriptor();
     CHECK(descriptor.struct_size == sizeof(agenthost_agent_descriptor));
-    CHECK(descriptor.abi_version == AGENTHOST_ABI_VERSION);
+    CHECK(descriptor.abi_version == AGENTHOST_MAKE_VERSION(1, 0));  // the manifest's abi_version
     CHECK(as_string(descriptor.name) == manifest["name"].GetString());
     CHECK(as_string(descriptor.version) == manifest["version"].GetString());
 }

@@ -35,7 +35,7 @@ void check_output_schema(const rapidjson::Document& result) {
 TEST_CASE("the plugin describes itself as the agent of its manifest", "[plugin]") {
     FakeHost host(HARNESS_EXPERT_PLUGIN_PATH);
     const auto manifest = read_json_file(HARNESS_EXPERT_MANIFEST_PATH);
-    CHECK(host.descriptor().abi_version == AGENTHOST_ABI_VERSION);
+    CHECK(host.descriptor().abi_version == AGENTHOST_MAKE_VERSION(1, 0));  // the manifest's abi_version
     CHECK(agenthost::from_abi(host.descriptor().name) == manifest["name"].GetString());
     CHECK(agenthost::from_abi(host.descriptor().version) == manifest["version"].GetString());
 }

@@ -34,7 +34,7 @@ TEST_CASE("the plugin describes itself as the sentiment agent of its manifest", 
     const auto manifest = textkit::testing::read_json_file(SENTIMENT_MANIFEST_PATH);
     const auto& descriptor = host.descriptor();
     CHECK(descriptor.struct_size == sizeof(agenthost_agent_descriptor));
-    CHECK(descriptor.abi_version == AGENTHOST_ABI_VERSION);
+    CHECK(descriptor.abi_version == AGENTHOST_MAKE_VERSION(1, 0));  // the manifest's abi_version
     CHECK(agenthost::from_abi(descriptor.name) == manifest["name"].GetString());
     CHECK(agenthost::from_abi(descriptor.version) == manifest["version"].GetString());
 }

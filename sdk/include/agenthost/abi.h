@@ -5,7 +5,8 @@
  * agent plugin. It is pure C so that a plugin built with another compiler, a
  * newer standard library or another language binds to it the same way.
  *
- * Rules (see DESIGN.md, "The plugin boundary"):
+ * Rules (the SDK's README.md, installed as share/agenthost-sdk/README.md,
+ * is the author's guide with an example per service):
  *  - A plugin library exports exactly one symbol, AGENTHOST_ENTRY_POINT_NAME.
  *    The host calls it with its service table and ABI version; the plugin
  *    answers with a descriptor of itself.
@@ -89,6 +90,13 @@ typedef int32_t agenthost_status;
  * on_invoke; the run pauses in pending_approval and, once approved, is
  * invoked again from the start (see callback_run_request_approval). */
 #define AGENTHOST_ERROR_APPROVAL_REQUIRED 7
+/* (1.2) A host callback refused an argument the plugin passed (an event
+ * type that breaks the rules, a memory key too long, data that is not the
+ * JSON asked for): the plugin's bug, never the HTTP caller's. Returned
+ * from on_invoke, the run fails (synchronous invoke: 500 AgentFailed) with
+ * a message naming the callback and the reason. A plugin that declares an
+ * older minor gets AGENTHOST_ERROR_FAILED instead, a status it knows. */
+#define AGENTHOST_ERROR_BAD_ARGUMENT 8
 
 typedef int32_t agenthost_log_level;
 #define AGENTHOST_LOG_DEBUG 0
@@ -131,7 +139,12 @@ typedef struct agenthost_host_api {
     void (*callback_agent_set_error)(agenthost_host_agent_ptr agent, agenthost_str message) AGENTHOST_NOEXCEPT;
 
     /* Appends an event (type such as "agent.progress", data a JSON object)
-     * to the run's event log. Needs the "events" permission. */
+     * to the run's event log. Types are lower-case [a-z0-9_.], start with
+     * a letter, at most 64 bytes, and not in the host's own families
+     * "run.*", "llm.*" and "exec.*"; anything else (or data that is not a
+     * JSON object) is refused with AGENTHOST_ERROR_BAD_ARGUMENT. The event
+     * reaches the run's log (GET /runs/{id}/events, SSE streams), not the
+     * host's log. Needs the "events" permission. */
     agenthost_status (*callback_run_emit_event)(agenthost_host_run_ptr run, agenthost_str type,
                                                 agenthost_str data_json) AGENTHOST_NOEXCEPT;
 
@@ -142,7 +155,8 @@ typedef struct agenthost_host_api {
     /* Shared run memory: JSON values by key, shared by every run of one
      * thread, so chained agents build on each other's work. `out_value` is
      * valid until on_invoke returns. AGENTHOST_ERROR_NOT_FOUND when absent.
-     * Needs the "memory" permission. */
+     * Keys are 1 to 256 bytes, values any JSON text; others are refused with
+     * AGENTHOST_ERROR_BAD_ARGUMENT. Needs the "memory" permission. */
     agenthost_status (*callback_run_memory_get)(agenthost_host_run_ptr run, agenthost_str key,
                                                 agenthost_str* out_value_json) AGENTHOST_NOEXCEPT;
     agenthost_status (*callback_run_memory_put)(agenthost_host_run_ptr run, agenthost_str key,
@@ -168,7 +182,7 @@ typedef struct agenthost_host_api {
      * `out_response_json` is valid until on_invoke returns. The streaming
      * form also calls `sink` for each token (on the calling thread, before
      * it returns). Needs the "llm" permission. A malformed request fails
-     * with AGENTHOST_ERROR_FAILED; a provider that fails after its retries
+     * with AGENTHOST_ERROR_BAD_ARGUMENT (FAILED before 1.2); a provider that fails after its retries
      * with AGENTHOST_ERROR_UNAVAILABLE and a message naming the provider and
      * its last status. The host records each call's usage as an "llm.usage"
      * run event and streamed tokens as "llm.token" events; plugins may not
@@ -180,8 +194,32 @@ typedef struct agenthost_host_api {
                                                 agenthost_token_sink sink, void* sink_user_data,
                                                 agenthost_str* out_response_json) AGENTHOST_NOEXCEPT;
 
-    /* Outbound HTTP through the host ({"method","url","headers","body"} ->
-     * {"status","headers","body"}). Needs the "http" permission. */
+    /* Outbound HTTP through the host, which sends it (1.2; before 1.2 hosts
+     * answered AGENTHOST_ERROR_UNAVAILABLE). Request and response are JSON:
+     *   request  {"method"?: "GET" (default)|"HEAD"|"POST"|"PUT"|"PATCH"|
+     *             "DELETE"|"OPTIONS", "url": "http(s)://...", "headers"?:
+     *             {"Name": "value"} (Host, Content-Length, Connection,
+     *             Transfer-Encoding, Expect, Upgrade are the host's),
+     *             "body"?: "...", "timeout_seconds"?: > 0 (default and upper
+     *             bound: the operator's agents.<name>.http.max_timeout_seconds,
+     *             30 unless set), "max_response_bytes"?: >= 1 (cut to the
+     *             operator's max_response_bytes, 1 MiB unless set)}
+     *   response {"status": n, "headers": {"lower-case-name": "value"},
+     *             "body": "...", "duration_ms": n}
+     * Any HTTP status is AGENTHOST_OK: judging it is the plugin's business.
+     * Redirects are not followed (the 3xx comes back). Destinations pass
+     * the same SSRF guard as webhooks: loopback, private-network,
+     * link-local and cloud-metadata addresses are refused with
+     * AGENTHOST_ERROR_PERMISSION_DENIED unless the operator lists the host
+     * in agents.<name>.http.allowed_hosts; the connection goes to the
+     * address that was checked. No answer (refused, reset, timed out, a
+     * body past the size limit, a name that does not resolve) is
+     * AGENTHOST_ERROR_UNAVAILABLE with the reason; a cancelled run cuts the
+     * transfer (AGENTHOST_ERROR_CANCELLED); a malformed request is
+     * AGENTHOST_ERROR_BAD_ARGUMENT. The host logs each request (method,
+     * URL without its query, headers with Authorization, Cookie and other
+     * credential values redacted, status, duration). `out_response_json` is
+     * valid until on_invoke returns. Needs the "http" permission. */
     agenthost_status (*callback_run_http_request)(agenthost_host_run_ptr run, agenthost_str request_json,
                                                   agenthost_str* out_response_json) AGENTHOST_NOEXCEPT;
 
@@ -235,7 +273,7 @@ typedef struct agenthost_host_api {
      * permission, for a binary not on the allow-list or network not
      * allowed; AGENTHOST_ERROR_UNAVAILABLE when the binary is not on the
      * host's PATH or the sandbox cannot start on this host (the message
-     * says why); AGENTHOST_ERROR_FAILED for a malformed request.
+     * says why); AGENTHOST_ERROR_BAD_ARGUMENT for a malformed request.
      * `out_response_json` is valid until on_invoke returns. Blocks the
      * calling thread until the command ends. Needs the "exec" permission. */
     agenthost_status (*callback_run_exec)(agenthost_host_run_ptr run, agenthost_str request_json,
@@ -253,7 +291,9 @@ typedef struct agenthost_agent_descriptor {
     agenthost_str version;
 
     /* Makes an agent instance. `config_json` is valid only during the call.
-     * On failure, explain through callback_agent_set_error. */
+     * On success return AGENTHOST_OK with a non-NULL *out_agent (a plugin
+     * without state still hands back some non-NULL pointer); on failure
+     * explain through callback_agent_set_error and return non-OK. */
     agenthost_status (*on_agent_create)(const agenthost_host_api* host, agenthost_host_agent_ptr host_agent,
                                         agenthost_str config_json,
                                         agenthost_module_agent_ptr* out_agent) AGENTHOST_NOEXCEPT;
@@ -263,8 +303,15 @@ typedef struct agenthost_agent_descriptor {
     void (*on_agent_destroy)(agenthost_module_agent_ptr agent) AGENTHOST_NOEXCEPT;
 
     /* Runs one task. May be called from several threads at once.
-     * `input_json` ({"run_id","thread_id","task","context","attempt"}) is
-     * valid during the call. For an agent with the "llm" permission it also
+     * `input_json` is valid during the call: {"run_id", "thread_id",
+     * "task", "context" (the request's object, {} when none), "attempt"
+     * (1, more when another host took the run over after its host died;
+     * approval rounds do not count)}, and when they apply: "iteration" and
+     * "max_iterations" (a looping run, 1-based), "previous_result" (the
+     * previous iteration's result), "workflow_iteration" (a step of a
+     * looping workflow), "remediation" ({"try", "reasons",
+     * "previous_result"} when the host retries because the last result
+     * failed its output_schema or review). For an agent with the "llm" permission it also
      * has "llm": {"provider": "offline"|"openai"|"anthropic", "model": "...",
      * "fallback": "offline"|"fail" (the manifest's llm_fallback)}, so the
      * agent can use its own offline algorithm when the provider is
@@ -273,7 +320,9 @@ typedef struct agenthost_agent_descriptor {
      * empty for each execution of the run and removed when it ends; exec
      * commands run in it. On success, call callback_run_set_result and return
      * AGENTHOST_OK; otherwise call callback_run_set_error and return the
-     * status that says why. */
+     * status that says why. A result's "artifacts" array ({"path",
+     * "content", "media_type"} objects) is also recorded by the host as one
+     * "artifact" run event each. */
     agenthost_status (*on_agent_invoke)(agenthost_module_agent_ptr agent, agenthost_host_run_ptr run,
                                         agenthost_str input_json) AGENTHOST_NOEXCEPT;
 } agenthost_agent_descriptor;

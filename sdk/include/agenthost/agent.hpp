@@ -22,10 +22,24 @@
 
 #include <agenthost/abi.h>
 
+// The ABI minor this plugin targets: the oldest host it must load in. Hosts
+// of that minor and newer load it; helpers needing a newer minor do not
+// compile (a static_assert names the helper and the minor it needs).
+// agenthost_add_plugin() sets it from the manifest's abi_version; without
+// CMake, define it before this include. Default: this SDK's minor.
+#ifndef AGENTHOST_TARGET_ABI_MINOR
+#define AGENTHOST_TARGET_ABI_MINOR AGENTHOST_ABI_VERSION_MINOR
+#endif
+#if AGENTHOST_TARGET_ABI_MINOR > AGENTHOST_ABI_VERSION_MINOR
+#error "AGENTHOST_TARGET_ABI_MINOR is newer than this SDK's ABI: use a newer SDK"
+#endif
+
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <exception>
@@ -35,6 +49,8 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <thread>
+#include <utility>
 #include <vector>
 
 namespace agenthost {
@@ -67,6 +83,15 @@ struct Cancelled : Error {
 struct ApprovalRequired : Error {
     explicit ApprovalRequired(const std::string& message) : Error(AGENTHOST_ERROR_APPROVAL_REQUIRED, message) {}
 };
+
+namespace detail {
+// Fails to compile only when instantiated: a helper's stand-in for plugins
+// that target a minor older than the helper needs.
+template <typename... Args>
+struct needs_newer_abi {
+    static constexpr bool value = sizeof...(Args) == static_cast<std::size_t>(-1);
+};
+}  // namespace detail
 
 namespace json {
 
@@ -103,6 +128,34 @@ class Host {
     void log(agenthost_log_level level, std::string_view message) const noexcept {
         api_->callback_log(handle_, level, to_abi(message));
     }
+    // A log line with structured fields, written as `message key=value ...`
+    // (values with spaces or quotes are quoted), so the host's log keeps
+    // them greppable: host.info("fetched", {{"url", url}, {"status", "200"}}).
+    using Fields = std::vector<std::pair<std::string_view, std::string_view>>;
+    void log(agenthost_log_level level, std::string_view message, const Fields& fields) const noexcept {
+        try {
+            std::string line(message);
+            for (const auto& [key, value] : fields) {
+                line.append(" ").append(key).append("=");
+                bool quote = value.empty() || value.find_first_of(" \t\"=") != std::string_view::npos;
+                if (!quote) {
+                    line.append(value);
+                    continue;
+                }
+                line += '"';
+                for (char c : value) {
+                    if (c == '"' || c == '\\') line += '\\';
+                    line += c;
+                }
+                line += '"';
+            }
+            log(level, line);
+        } catch (...) {
+            log(level, message);
+        }
+    }
+    void info(std::string_view message, const Fields& fields) const noexcept { log(AGENTHOST_LOG_INFO, message, fields); }
+    void warn(std::string_view message, const Fields& fields) const noexcept { log(AGENTHOST_LOG_WARN, message, fields); }
     void debug(std::string_view message) const noexcept { log(AGENTHOST_LOG_DEBUG, message); }
     void info(std::string_view message) const noexcept { log(AGENTHOST_LOG_INFO, message); }
     void warn(std::string_view message) const noexcept { log(AGENTHOST_LOG_WARN, message); }
@@ -119,6 +172,33 @@ class Host {
     const agenthost_host_api* api_;
     agenthost_host_agent_ptr handle_;
     rapidjson::Document config_;
+};
+
+// A call of the configured LLM (Run::llm), instead of hand-written JSON.
+struct LlmMessage {
+    std::string role;  // "system", "user" or "assistant"
+    std::string content;
+};
+struct LlmRequest {
+    std::vector<LlmMessage> messages;  // at least one
+    std::string model;                 // empty: the provider's configured model
+    bool json_mode = false;            // ask for a JSON object as the answer
+    int max_tokens = 0;                // 0: the provider's default
+    double temperature = -1;           // < 0: the provider's default; else 0..2
+};
+struct LlmResponse {
+    std::string content;
+    long long input_tokens = 0, output_tokens = 0;
+    std::string provider, model, finish_reason;
+};
+
+// A file an agent made, for Run::add_artifact: it goes into the result's
+// "artifacts" array, which the host also records as one "artifact" run
+// event each.
+struct Artifact {
+    std::string path;        // relative, e.g. "k8s/deployment.yaml"
+    std::string content;
+    std::string media_type;  // e.g. "application/yaml"
 };
 
 // A program to run through the host's exec service (Run::exec). argv[0] is
@@ -166,6 +246,55 @@ class Run {
     }
 
     const Host& host() const noexcept { return host_; }
+
+    // Which execution of the run this is: 1, or more after its host died
+    // and another took it over (run-time approval rounds do not count).
+    int attempt() const noexcept { return member_int("attempt", 1); }
+    // The current iteration of a looping run (input "iteration", 1-based),
+    // 0 when the run does not loop.
+    int iteration() const noexcept { return member_int("iteration", 0); }
+    // The previous iteration's result in a looping run, or nullptr.
+    const rapidjson::Value* previous_result() const noexcept { return member("previous_result"); }
+    // When the host retries because the last result failed its checks:
+    // {"try": n, "reasons": [...], "previous_result": {...}}; else nullptr.
+    const rapidjson::Value* remediation() const noexcept { return member("remediation"); }
+    // For agents with the "llm" permission: {"provider", "model",
+    // "fallback"}; nullptr otherwise. provider "offline" means no real model
+    // answers: an agent may use its own offline algorithm instead.
+    const rapidjson::Value* llm() const noexcept { return member("llm"); }
+    std::string_view llm_provider() const noexcept {
+        const rapidjson::Value* value = llm();
+        if (value == nullptr || !value->IsObject()) return {};
+        auto found = value->FindMember("provider");
+        return found != value->MemberEnd() && found->value.IsString()
+                   ? std::string_view(found->value.GetString(), found->value.GetStringLength())
+                   : std::string_view();
+    }
+
+    // Adds a file to the result's "artifacts" (see Artifact).
+    void add_artifact(std::string path, std::string content, std::string media_type = "text/plain") {
+        artifacts_.push_back({std::move(path), std::move(content), std::move(media_type)});
+    }
+    const std::vector<Artifact>& artifacts() const noexcept { return artifacts_; }
+
+    // Waits up to `duration`, waking early when the run is cancelled (the
+    // host is asked every 50 ms); false when it was cancelled.
+    template <typename Rep, typename Period>
+    bool wait_for(std::chrono::duration<Rep, Period> duration) const {
+        auto deadline = std::chrono::steady_clock::now() + duration;
+        for (;;) {
+            if (cancelled()) return false;
+            auto now = std::chrono::steady_clock::now();
+            if (now >= deadline) return true;
+            std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
+                deadline - now, std::chrono::milliseconds(50)));
+        }
+    }
+    // The same, throwing Cancelled when the run was cancelled.
+    template <typename Rep, typename Period>
+    void sleep_for(std::chrono::duration<Rep, Period> duration) const {
+        if (!wait_for(duration)) throw Cancelled();
+    }
 
     // Appends an event to the run's log (needs the "events" permission).
     void emit(std::string_view type, const rapidjson::Value& data) const {
@@ -227,6 +356,19 @@ class Run {
         return std::string(from_abi(response));
     }
 
+#if AGENTHOST_TARGET_ABI_MINOR >= 1
+    // The typed form of llm_complete (needs the "llm" permission).
+    LlmResponse llm(const LlmRequest& request) const {
+        std::string text = llm_request_json(request);
+        return llm_response_of(llm_complete(text));
+    }
+    // The typed form of llm_stream.
+    template <typename OnToken>
+    LlmResponse llm(const LlmRequest& request, OnToken&& on_token) const {
+        std::string text = llm_request_json(request);
+        return llm_response_of(llm_stream(text, std::forward<OnToken>(on_token)));
+    }
+
     // Returns when `operation` is approved for this run; otherwise throws
     // ApprovalRequired, which pauses the run until a person decides (an
     // approved run is invoked again from the start, and this call returns).
@@ -247,6 +389,13 @@ class Run {
         if (status == AGENTHOST_ERROR_APPROVAL_REQUIRED) throw ApprovalRequired(why);
         throw Error(status, why);
     }
+#else
+    template <typename... Args>
+    void require_approval(Args&&...) const {
+        static_assert(detail::needs_newer_abi<Args...>::value,
+                      "Run::require_approval needs ABI 1.1, but this plugin targets 1.0 (its manifest's abi_version)");
+    }
+#endif
 
     // Outbound HTTP through the host (needs the "http" permission):
     // {"method","url","headers","body"} -> {"status","headers","body"}.
@@ -261,6 +410,7 @@ class Run {
     // execution of the run and removed when it ends.
     std::string_view workspace() const noexcept { return member_string("workspace"); }
 
+#if AGENTHOST_TARGET_ABI_MINOR >= 2
     // Runs a program in the run's workspace, sandboxed by the host, and
     // waits for it (needs the "exec" permission; abi.h, callback_run_exec).
     // A non-zero exit is a result, not an exception: check succeeded().
@@ -316,11 +466,71 @@ class Run {
         result.sandbox = text_of("sandbox");
         return result;
     }
+#else
+    template <typename... Args>
+    ExecResult exec(Args&&...) const {
+        static_assert(detail::needs_newer_abi<Args...>::value,
+                      "Run::exec needs ABI 1.2, but this plugin targets an older minor (its manifest's abi_version)");
+        return {};
+    }
+#endif
 
     agenthost_host_run_ptr handle() const noexcept { return handle_; }
 
   private:
     const agenthost_host_api* api() const noexcept { return host_.api(); }
+
+    const rapidjson::Value* member(const char* name) const noexcept {
+        auto found = input_.FindMember(name);
+        return found == input_.MemberEnd() || found->value.IsNull() ? nullptr : &found->value;
+    }
+    int member_int(const char* name, int fallback) const noexcept {
+        const rapidjson::Value* value = member(name);
+        return value != nullptr && value->IsInt() ? value->GetInt() : fallback;
+    }
+
+    static std::string llm_request_json(const LlmRequest& request) {
+        rapidjson::Document document(rapidjson::kObjectType);
+        auto& allocator = document.GetAllocator();
+        rapidjson::Value messages(rapidjson::kArrayType);
+        for (const auto& message : request.messages) {
+            rapidjson::Value entry(rapidjson::kObjectType);
+            entry.AddMember("role", json::string(message.role, allocator), allocator);
+            entry.AddMember("content", json::string(message.content, allocator), allocator);
+            messages.PushBack(entry, allocator);
+        }
+        document.AddMember("messages", messages, allocator);
+        if (!request.model.empty()) document.AddMember("model", json::string(request.model, allocator), allocator);
+        if (request.json_mode) document.AddMember("json_mode", true, allocator);
+        if (request.max_tokens > 0) document.AddMember("max_tokens", request.max_tokens, allocator);
+        if (request.temperature >= 0) document.AddMember("temperature", request.temperature, allocator);
+        return json::serialize(document);
+    }
+    static LlmResponse llm_response_of(const std::string& text) {
+        rapidjson::Document answer = json::parse(text);
+        LlmResponse response;
+        auto string_of = [](const rapidjson::Value& object, const char* name) {
+            auto found = object.FindMember(name);
+            return found != object.MemberEnd() && found->value.IsString()
+                       ? std::string(found->value.GetString(), found->value.GetStringLength())
+                       : std::string();
+        };
+        if (!answer.IsObject()) return response;
+        response.content = string_of(answer, "content");
+        response.provider = string_of(answer, "provider");
+        response.model = string_of(answer, "model");
+        response.finish_reason = string_of(answer, "finish_reason");
+        auto usage = answer.FindMember("usage");
+        if (usage != answer.MemberEnd() && usage->value.IsObject()) {
+            auto tokens = [&usage](const char* name) {
+                auto found = usage->value.FindMember(name);
+                return found != usage->value.MemberEnd() && found->value.IsInt64() ? found->value.GetInt64() : 0;
+            };
+            response.input_tokens = tokens("input_tokens");
+            response.output_tokens = tokens("output_tokens");
+        }
+        return response;
+    }
 
     std::string_view member_string(const char* name) const noexcept {
         auto found = input_.FindMember(name);
@@ -337,6 +547,7 @@ class Run {
     const Host& host_;
     agenthost_host_run_ptr handle_;
     rapidjson::Document input_;
+    std::vector<Artifact> artifacts_;
 };
 
 // Base class of every C++ agent. One instance serves many runs, possibly
@@ -410,6 +621,20 @@ inline agenthost_status invoke(agenthost_module_agent_ptr agent, agenthost_host_
         Run context(*instance->host, run, input_json);
         rapidjson::Document result = instance->agent->invoke(context);
         if (!result.IsObject()) throw Error(AGENTHOST_ERROR_FAILED, "agent returned a result that is not a JSON object");
+        if (!context.artifacts().empty()) {
+            auto& allocator = result.GetAllocator();
+            if (!result.HasMember("artifacts") || !result["artifacts"].IsArray()) {
+                result.RemoveMember("artifacts");
+                result.AddMember("artifacts", rapidjson::Value(rapidjson::kArrayType), allocator);
+            }
+            for (const auto& artifact : context.artifacts()) {
+                rapidjson::Value entry(rapidjson::kObjectType);
+                entry.AddMember("path", json::string(artifact.path, allocator), allocator);
+                entry.AddMember("content", json::string(artifact.content, allocator), allocator);
+                entry.AddMember("media_type", json::string(artifact.media_type, allocator), allocator);
+                result["artifacts"].PushBack(entry, allocator);
+            }
+        }
         std::string text = json::serialize(result);
         agenthost_status status = api->callback_run_set_result(run, to_abi(text));
         if (status != AGENTHOST_OK) {
@@ -426,15 +651,24 @@ inline agenthost_status invoke(agenthost_module_agent_ptr agent, agenthost_host_
 }  // namespace agenthost
 
 // Declares the plugin's one exported entry point for AgentType, whose
-// constructor takes (agenthost::Host&). NAME must match the manifest.
-#define AGENTHOST_AGENT(AgentType, NAME, VERSION)                                                                   \
+// constructor takes (agenthost::Host&), for ABI MAJOR.MINOR: hosts of that
+// minor or newer load it. NAME, VERSION and the ABI must match the manifest
+// (agenthost_add_plugin checks at build time). MINOR may not be older than
+// AGENTHOST_TARGET_ABI_MINOR, the minor the code was compiled against, so
+// the compiler has checked that no newer helper is used.
+#define AGENTHOST_AGENT_FOR_ABI(AgentType, NAME, VERSION, MAJOR, MINOR)                                             \
+    static_assert((MAJOR) == AGENTHOST_ABI_VERSION_MAJOR, "this SDK builds plugins for ABI major 1 only");        \
+    static_assert((MINOR) <= AGENTHOST_ABI_VERSION_MINOR, "the ABI minor is newer than this SDK's");               \
+    static_assert((MINOR) >= AGENTHOST_TARGET_ABI_MINOR,                                                           \
+                  "declaring an older ABI minor than the code was compiled for: set the manifest's abi_version "   \
+                  "(or define AGENTHOST_TARGET_ABI_MINOR before including agent.hpp) to that minor");               \
     extern "C" AGENTHOST_EXPORT const agenthost_agent_descriptor* AGENTHOST_ENTRY_POINT(                           \
         const agenthost_host_api* host, uint32_t host_abi_version) noexcept {                                       \
         static const char agent_name[] = NAME;                                                                      \
         static const char agent_version[] = VERSION;                                                                \
         static const agenthost_agent_descriptor descriptor = {                                                      \
             sizeof(agenthost_agent_descriptor),                                                                     \
-            AGENTHOST_ABI_VERSION,                                                                                  \
+            AGENTHOST_MAKE_VERSION(MAJOR, MINOR),                                                                   \
             {agent_name, sizeof(agent_name) - 1},                                                                   \
             {agent_version, sizeof(agent_version) - 1},                                                             \
             &::agenthost::detail::create<AgentType>,                                                                \
@@ -446,5 +680,10 @@ inline agenthost_status invoke(agenthost_module_agent_ptr agent, agenthost_host_
         (void)host_abi_version;                                                                                     \
         return &descriptor;                                                                                         \
     }
+
+// The same for the minor the code was compiled against
+// (AGENTHOST_TARGET_ABI_MINOR: the manifest's, under agenthost_add_plugin).
+#define AGENTHOST_AGENT(AgentType, NAME, VERSION) \
+    AGENTHOST_AGENT_FOR_ABI(AgentType, NAME, VERSION, AGENTHOST_ABI_VERSION_MAJOR, AGENTHOST_TARGET_ABI_MINOR)
 
 #endif  // AGENTHOST_AGENT_HPP

@@ -1,4 +1,4 @@
-#include "webhooks/ssrf_guard.hpp"
+#include "net/ssrf_guard.hpp"
 
 #include <arpa/inet.h>
 #include <netdb.h>
@@ -10,7 +10,7 @@
 #include <memory>
 #include <optional>
 
-namespace agenthost::webhooks {
+namespace agenthost::net {
 
 namespace {
 
@@ -220,11 +220,11 @@ const char* describe(AddressClass address_class) {
 namespace {
 
 // Parses `url` into `decision` (host, port), or says why it cannot be used.
-std::optional<UrlParts> parsed_target(std::string_view url, GuardDecision& decision) {
+std::optional<UrlParts> parsed_target(std::string_view url, GuardDecision& decision, const GuardWording& wording = {}) {
     std::string error;
     auto parts = parse_http_url(url, error);
     if (!parts) {
-        decision.reason = "webhook_url is not usable: " + error;
+        decision.reason = wording.subject + " is not usable: " + error;
         return std::nullopt;
     }
     decision.host = parts->host;
@@ -233,17 +233,24 @@ std::optional<UrlParts> parsed_target(std::string_view url, GuardDecision& decis
 }
 
 // "... 127.0.0.1, a loopback address; allow the host ..." for a refused address.
-std::string refused_address(const std::string& lead, const std::string& ip, AddressClass address_class) {
+std::string refused_address(const std::string& lead, const std::string& ip, AddressClass address_class,
+                            const GuardWording& wording = {}) {
     std::string kind = describe(address_class);
     const char* article = std::strchr("aeiou", kind.front()) != nullptr ? "an" : "a";
-    return lead + ip + ", " + article + " " + kind + " address; allow the host in webhooks.allowed_hosts to permit it";
+    return lead + ip + ", " + article + " " + kind + " address; allow the host in " + wording.allow_setting +
+           " to permit it";
 }
 
 }  // namespace
 
 GuardDecision check_webhook_url(std::string_view url, const std::vector<std::string>& allowed_hosts) {
+    return check_url(url, allowed_hosts, GuardWording{});
+}
+
+GuardDecision check_url(std::string_view url, const std::vector<std::string>& allowed_hosts,
+                        const GuardWording& wording) {
     GuardDecision decision;
-    auto parts = parsed_target(url, decision);
+    auto parts = parsed_target(url, decision, wording);
     if (!parts) return decision;
     bool listed = is_listed(parts->host, allowed_hosts);
 
@@ -262,7 +269,7 @@ GuardDecision check_webhook_url(std::string_view url, const std::vector<std::str
             return decision;
         }
         decision.unresolved = true;
-        decision.reason = "webhook_url host " + parts->host + " does not resolve (" +
+        decision.reason = wording.subject + " host " + parts->host + " does not resolve (" +
                           (status != 0 ? gai_strerror(status) : "no addresses") + ")";
         return decision;
     }
@@ -270,7 +277,7 @@ GuardDecision check_webhook_url(std::string_view url, const std::vector<std::str
         AddressClass address_class = classify(entry->ai_addr);
         std::string ip = numeric_address(entry->ai_addr);
         if (!listed && address_class != AddressClass::public_address) {
-            decision.reason = refused_address("webhook_url resolves to ", ip, address_class);
+            decision.reason = refused_address(wording.subject + " resolves to ", ip, address_class, wording);
             decision.resolved_ip.clear();
             return decision;
         }
@@ -319,4 +326,4 @@ GuardDecision check_webhook_url_at_submit(std::string_view url, const std::vecto
     return decision;
 }
 
-}  // namespace agenthost::webhooks
+}  // namespace agenthost::net

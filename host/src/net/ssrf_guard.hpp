@@ -1,7 +1,8 @@
-// Server-side request forgery guard for webhook URLs. The host itself POSTs
-// to a caller-supplied URL, so without this a caller could make the host talk
-// to its own loopback services, the private network or the cloud metadata
-// endpoint, none of which the caller can reach directly.
+// Server-side request forgery guard for URLs the host fetches on someone
+// else's behalf: webhook URLs a caller supplies, and the requests plugins
+// make through the http service. Without it a caller (or a plugin) could make
+// the host talk to its own loopback services, the private network or the
+// cloud metadata endpoint, none of which it can reach directly.
 #pragma once
 
 #include <optional>
@@ -11,7 +12,7 @@
 
 struct sockaddr;
 
-namespace agenthost::webhooks {
+namespace agenthost::net {
 
 // An http(s) URL taken apart. scheme and host are lower-case; host has no
 // brackets ("::1" for "http://[::1]/"). port_text is the port as written, ""
@@ -67,6 +68,16 @@ struct GuardDecision {
 // "" only for an allowed host that did not resolve.
 GuardDecision check_webhook_url(std::string_view url, const std::vector<std::string>& allowed_hosts);
 
+// How a refusal names what was refused and the setting that would allow it.
+struct GuardWording {
+    std::string subject = "webhook_url";
+    std::string allow_setting = "webhooks.allowed_hosts";
+};
+
+// check_webhook_url for another user of the guard, with its own wording.
+GuardDecision check_url(std::string_view url, const std::vector<std::string>& allowed_hosts,
+                        const GuardWording& wording);
+
 // What can be decided without DNS, when a URL is submitted: the syntax, IP
 // literals (in any spelling) outside the public ranges, and localhost
 // names. A name is resolved and checked at delivery by check_webhook_url;
@@ -74,4 +85,4 @@ GuardDecision check_webhook_url(std::string_view url, const std::vector<std::str
 // resolve where the run is accepted).
 GuardDecision check_webhook_url_at_submit(std::string_view url, const std::vector<std::string>& allowed_hosts);
 
-}  // namespace agenthost::webhooks
+}  // namespace agenthost::net
