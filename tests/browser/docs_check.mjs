@@ -1,6 +1,7 @@
 // /docs (Swagger UI) and /redoc (ReDoc) in headless Chromium, driven by
 // playwright-core, with every request to another origin refused and
-// recorded (the pages must work offline): counts the operations each page
+// recorded (the pages must work offline; their Content-Security-Policy
+// keeps the browser from even asking): counts the operations each page
 // renders, and runs "Try it out" on GET /health in Swagger UI.
 //
 //   node docs_check.mjs NPM_DIR CHROMIUM HOST_URL
@@ -36,7 +37,7 @@ try {
   await health.locator(".opblock-summary").first().click();
   await health.locator("button.try-out__btn").click();
   await health.locator("button.execute").click();
-  const status = health.locator(".live-responses-table .response-col_status").first();
+  const status = health.locator(".live-responses-table tr.response .response-col_status").first();
   await status.waitFor({ timeout: 30000 });
   seen.try_it_status = (await status.innerText()).trim();
 

@@ -129,6 +129,7 @@ TEST_CASE("/docs and /redoc are served from the binary, with no other origin") {
         REQUIRE(answer.status == 200);
         CHECK(answer.header("content-type") == "text/html; charset=utf-8");
         CHECK_THAT(answer.body, Contains("openapi.json"));
+        CHECK_THAT(answer.header("content-security-policy"), Contains("default-src 'self'"));
         CHECK_THAT(answer.body, !Contains("http:") && !Contains("https:") && !Contains("//"));
     }
     auto bundle = client.get("/docs/assets/swagger-ui-bundle.js");
