@@ -13,6 +13,12 @@ namespace agenthost::testing {
 
 struct HttpResult;
 
+// HostProcess says which base URLs are agenthosts: only their responses are
+// checked (a test's own servers are never asked for a document), and a port
+// a stopped host frees forgets its document.
+void expect_openapi_at(const std::string& base_url);
+void forget_openapi_at(const std::string& base_url);
+
 void check_against_openapi(const std::string& base_url, const std::string& method, const std::string& path,
                            const HttpResult& result);
 

@@ -81,7 +81,7 @@ TEST_CASE("the document has an operation per route, path parameters, and marks u
 
 TEST_CASE("the contract check refuses unlisted statuses, unlisted media types and bodies that break the schema") {
     api::OpenApiSources sources;
-    sources.routes = {{"GET", "/runs/:id"}, {"POST", "/runs/wait"}, {"GET", "/metrics"}};
+    sources.routes = {{"GET", "/runs/:id"}, {"POST", "/runs/wait"}, {"GET", "/metrics"}, {"POST", "/runs/:id/cancel"}};
     std::string document = api::openapi_document(sources);
     using testing::openapi_violations;
     CHECK(openapi_violations(document, "GET", "/runs/r1", 200, "application/json", kRun).empty());
@@ -106,6 +106,8 @@ TEST_CASE("the contract check refuses unlisted statuses, unlisted media types an
     std::string error = R"({"error":"RunNotFound","message":"no run","request_id":"q","details":[]})";
     CHECK(openapi_violations(document, "GET", "/runs/r9", 404, "application/json", error).empty());
     CHECK_FALSE(openapi_violations(document, "GET", "/runs/r9", 404, "application/json", R"({"error":"x"})").empty());
+    // Paths are matched decoded, as the router matches them.
+    CHECK(openapi_violations(document, "POST", "/runs/r9/%63ancel", 404, "application/json", error).empty());
     // The router's own 404 for paths it does not serve.
     CHECK(openapi_violations(document, "GET", "/nothing/here", 404, "application/json", error).empty());
 }

@@ -85,7 +85,7 @@ const std::vector<OperationDoc>& operation_docs() {
           {202, "responses/run-cancel", "Its agent was told to stop."},
           {404, "error", "No such run."},
           {409, "error", "The run already finished."}}},
-        {"POST", "/runs/cancel", "runs", "Cancel several runs, or every active run of a thread", nullptr,
+        {"POST", "/runs/cancel", "runs", "Cancel several runs, or every active run of a thread", "requests/runs-cancel",
          {{200, "responses/bulk-cancel", "What happened to each run."}}},
         {"GET", "/runs/:id/events", "runs", "A run's events (polling)", nullptr,
          {{200, "responses/run-events", "Events after since_index."}, {404, "error", "No such run."}},
