@@ -20,10 +20,6 @@ HostProcess& host() {
     return shared;
 }
 
-std::string member(const rapidjson::Value& value, const char* name) {
-    return value.HasMember(name) && value[name].IsString() ? value[name].GetString() : "";
-}
-
 std::string npm_dir() { return std::string(AGENTHOST_SOURCE_DIR) + "/tools/npm"; }
 
 }  // namespace
@@ -33,7 +29,7 @@ TEST_CASE("GET /openapi.json documents every route, aliases included") {
     auto answer = client.get("/openapi.json");
     REQUIRE(answer.status == 200);
     auto document = json_of(answer);
-    CHECK(member(document, "openapi") == "3.1.0");
+    CHECK(string_member(document, "openapi") == "3.1.0");
     const auto& paths = document["paths"];
     // Seed aliases and the resource model side by side.
     for (const char* path : {"/health", "/agent/invoke", "/agent/stream", "/workflow/status/{thread_id}",
@@ -55,21 +51,21 @@ TEST_CASE("GET /openapi.json documents every route, aliases included") {
             std::string where = std::string(operation.name.GetString()) + " " + path.name.GetString();
             INFO(where);
             CHECK_FALSE(operation.value.HasMember("x-undocumented"));
-            CHECK(operation_ids.insert(member(operation.value, "operationId")).second);
+            CHECK(operation_ids.insert(string_member(operation.value, "operationId")).second);
             const auto& responses = operation.value["responses"];
             REQUIRE(responses.HasMember("500"));
-            CHECK(member(responses["500"], "$ref") == "#/components/responses/InternalError");
+            CHECK(string_member(responses["500"], "$ref") == "#/components/responses/InternalError");
         }
     }
     const auto& components = document["components"];
     CHECK(components["schemas"].HasMember("Error"));
-    CHECK(member(components["responses"]["InternalError"]["content"]["application/json"]["schema"], "$ref") ==
+    CHECK(string_member(components["responses"]["InternalError"]["content"]["application/json"]["schema"], "$ref") ==
           "#/components/schemas/Error");
-    CHECK(member(components["securitySchemes"]["apiKey"], "name") == "X-API-Key");
-    CHECK(member(components["securitySchemes"]["bearer"], "scheme") == "bearer");
+    CHECK(string_member(components["securitySchemes"]["apiKey"], "name") == "X-API-Key");
+    CHECK(string_member(components["securitySchemes"]["bearer"], "scheme") == "bearer");
     // Probes are open; invoking needs a credential with the invoke scope.
     CHECK(paths["/health"]["get"]["security"].Empty());
-    CHECK(member(paths["/agent/invoke"]["post"], "x-required-scope") == "invoke");
+    CHECK(string_member(paths["/agent/invoke"]["post"], "x-required-scope") == "invoke");
 }
 
 TEST_CASE("each enabled agent's input schema is documented under the invoke routes, with the README's examples") {
@@ -92,7 +88,7 @@ TEST_CASE("each enabled agent's input schema is documented under the invoke rout
         INFO(path);
         const auto& body = document["paths"][path]["post"]["requestBody"]["content"]["application/json"];
         std::set<std::string> variants;
-        for (const auto& variant : body["schema"]["anyOf"].GetArray()) variants.insert(member(variant, "title"));
+        for (const auto& variant : body["schema"]["anyOf"].GetArray()) variants.insert(string_member(variant, "title"));
         CHECK(variants.count("kubernetes_agent") == 1);
         CHECK(variants.count("sentiment") == 1);
         CHECK(variants.count("echo") == 1);
@@ -100,7 +96,7 @@ TEST_CASE("each enabled agent's input schema is documented under the invoke rout
     // The README's curl bodies for POST /agent/invoke, as examples.
     const auto& examples = document["paths"]["/agent/invoke"]["post"]["requestBody"]["content"]["application/json"]["examples"];
     std::set<std::string> agents;
-    for (auto& example : examples.GetObject()) agents.insert(member(example.value["value"], "agent_name"));
+    for (auto& example : examples.GetObject()) agents.insert(string_member(example.value["value"], "agent_name"));
     CHECK(agents.count("sentiment") == 1);
     CHECK(agents.count("kubernetes_agent") == 1);
     std::ifstream readme(std::string(AGENTHOST_SOURCE_DIR) + "/README.md");
@@ -115,7 +111,10 @@ TEST_CASE("the document passes Redocly's OpenAPI linter with no errors") {
     std::string file = host().work_dir() + "/openapi.json";
     std::ofstream(file) << answer.body;
     int status = 0;
-    std::string output = run_command(npm_dir() + "/node_modules/.bin/redocly lint --format=stylish " + file + " 2>&1", status);
+    // No telemetry and no update check: the test stays offline.
+    std::string output = run_command("REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true " + npm_dir() +
+                                         "/node_modules/.bin/redocly lint --format=stylish " + file + " 2>&1",
+                                     status);
     INFO(output);
     CHECK(status == 0);
     CHECK_THAT(output, Contains("Your API description is valid"));

@@ -6,6 +6,9 @@
 #include "json/json_util.hpp"
 #include "util/log.hpp"
 
+#include <memory>
+#include <mutex>
+
 namespace agenthost::api {
 namespace {
 
@@ -55,6 +58,32 @@ OpenApiSources sources_of(const http::Router& router, const ApiContext& context)
     return sources;
 }
 
+// The document changes only when a reload changes the loaded agents or
+// their manifests: it is built once per such set, not per request.
+class DocumentCache {
+  public:
+    std::shared_ptr<const std::string> get(const http::Router& router, const ApiContext& context) {
+        std::string key;
+        for (const auto& agent : context.registry.loaded_agents()) {
+            const auto& manifest = agent->manifest();
+            const rapidjson::Value* input =
+                manifest.document ? json::get_member(*manifest.document, "input_schema") : nullptr;
+            key += agent->name() + "\n" + manifest.description + "\n" + (input ? json::serialize(*input) : "") + "\n";
+        }
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (!document_ || key != key_) {
+            document_ = std::make_shared<const std::string>(openapi_document(sources_of(router, context)));
+            key_ = key;
+        }
+        return document_;
+    }
+
+  private:
+    std::mutex mutex_;
+    std::string key_;
+    std::shared_ptr<const std::string> document_;
+};
+
 http::HttpResponse page(const char* html, const char* needs) {
     if (find_web_asset(needs) == nullptr)
         throw http::ApiError(503, "DocsUnavailable",
@@ -75,8 +104,9 @@ http::HttpResponse page(const char* html, const char* needs) {
 }  // namespace
 
 void add_openapi_routes(http::Router& router, ApiContext& context) {
-    router.get("/openapi.json", [&router, &context](const http::HttpRequest&, http::Responder responder) {
-        responder.send(http::json_response(200, openapi_document(sources_of(router, context))));
+    auto cache = std::make_shared<DocumentCache>();
+    router.get("/openapi.json", [&router, &context, cache](const http::HttpRequest&, http::Responder responder) {
+        responder.send(http::json_response(200, *cache->get(router, context)));
     });
     router.get("/docs", [](const http::HttpRequest&, http::Responder responder) {
         responder.send(page(kSwaggerPage, "swagger-ui-bundle.js"));
