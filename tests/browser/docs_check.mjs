@@ -31,18 +31,18 @@ try {
   page.on("pageerror", (error) => seen.errors.push(String(error)));
 
   await page.goto(hostUrl + "/docs");
-  await page.waitForSelector(".opblock", { timeout: 30000 });
+  await page.waitForSelector(".opblock", { timeout: 120000 });
   seen.swagger_operations = await page.locator(".opblock").count();
   const health = page.locator("#operations-health-get_health");
   await health.locator(".opblock-summary").first().click();
   await health.locator("button.try-out__btn").click();
   await health.locator("button.execute").click();
   const status = health.locator(".live-responses-table tr.response .response-col_status").first();
-  await status.waitFor({ timeout: 30000 });
+  await status.waitFor({ timeout: 120000 });
   seen.try_it_status = (await status.innerText()).trim();
 
   await page.goto(hostUrl + "/redoc");
-  await page.waitForSelector('[data-section-id^="operation/"]', { timeout: 30000 });
+  await page.waitForSelector('[data-section-id^="operation/"]', { timeout: 120000 });
   seen.redoc_operations = await page.locator('[data-section-id^="operation/"]').count();
 } catch (error) {
   seen.errors.push(String(error));
