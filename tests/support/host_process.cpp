@@ -1,5 +1,7 @@
 #include "host_process.hpp"
 
+#include "openapi_contract.hpp"
+
 #include "http_client.hpp"
 
 #include <arpa/inet.h>
@@ -74,7 +76,10 @@ HostProcess::HostProcess(const std::string& config_json, const std::vector<std::
         auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
         while (std::chrono::steady_clock::now() < deadline) {
             if (!running()) break;
-            if (client.get("/ready").status == 200) return;
+            if (client.get("/ready").status == 200) {
+                expect_openapi_at(base_url_);
+                return;
+            }
             std::this_thread::sleep_for(std::chrono::milliseconds(20));
         }
         stop();
@@ -83,6 +88,7 @@ HostProcess::HostProcess(const std::string& config_json, const std::vector<std::
 }
 
 HostProcess::~HostProcess() {
+    forget_openapi_at(base_url_);
     stop();
     std::error_code ignored;
     std::filesystem::remove_all(work_dir_, ignored);

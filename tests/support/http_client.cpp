@@ -1,5 +1,7 @@
 #include "http_client.hpp"
 
+#include "openapi_contract.hpp"
+
 #include <curl/curl.h>
 
 #include <algorithm>
@@ -85,6 +87,7 @@ HttpResult HttpClient::request(const std::string& method, const std::string& pat
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &result.status);
     curl_easy_getinfo(curl, CURLINFO_NUM_CONNECTS, &result.new_connections);
     curl_slist_free_all(list);
+    check_against_openapi(base_url_, method, path, result);
     return result;
 }
 

@@ -3,6 +3,7 @@
 #include "api/agents_api.hpp"
 #include "api/health_api.hpp"
 #include "api/metrics_api.hpp"
+#include "api/openapi_api.hpp"
 #include "api/run_waits_api.hpp"
 #include "api/seed003_api.hpp"
 #include "api/invoke_api.hpp"
@@ -32,6 +33,8 @@ void add_routes(http::Router& router, ApiContext& context) {
     add_orchestrate_routes(router, context);
     add_key_routes(router, context);
     add_usage_routes(router, context);
+    // Last: it documents every route above.
+    add_openapi_routes(router, context);
 }
 
 }  // namespace agenthost::api

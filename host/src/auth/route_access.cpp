@@ -27,6 +27,11 @@ const std::vector<Rule>& rules() {
         {"GET", "/health", kOpen},
         {"GET", "/ready", kOpen},
         {"GET", "/api/v1/health", kOpen},
+        // The API's documentation: Swagger UI must read it before a key is entered.
+        {"GET", "/openapi.json", kOpen},
+        {"GET", "/docs", kOpen},
+        {"GET", "/redoc", kOpen},
+        {"GET", "/docs/assets/*", kOpen},
         {"POST", "/webhook/receive", kOpenCreatesRuns},
         {"GET", "/plugins", kAdmins},
         {"GET", "/admin/keys", kAdmins},

@@ -48,6 +48,13 @@ void Router::add(const std::string& method, const std::string& pattern, Handler 
     }
 }
 
+std::vector<std::pair<std::string, std::string>> Router::table() const {
+    std::vector<std::pair<std::string, std::string>> entries;
+    entries.reserve(routes_.size());
+    for (const Route& route : routes_) entries.emplace_back(route.method, route.pattern);
+    return entries;
+}
+
 void Router::dispatch(HttpRequest& request, const Responder& responder) const {
     auto literal = literal_.find(request.method + " " + request.path);
     if (literal != literal_.end()) {

@@ -23,6 +23,10 @@ class Router {
     // Fills request.params and calls the handler; throws ApiError 404/405.
     void dispatch(HttpRequest& request, const Responder& responder) const;
 
+    // Every (method, pattern) in registration order: what GET /openapi.json
+    // documents, so the document cannot miss a route.
+    std::vector<std::pair<std::string, std::string>> table() const;
+
   private:
     struct Route {
         std::string method;
