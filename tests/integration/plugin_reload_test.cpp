@@ -22,7 +22,7 @@ namespace {
 // build/test-plugin-variants/<build>/reload_probe_<build>/
 fs::path variant_library(const std::string& build) {
     return fs::path(fixture_plugin_dir()).parent_path() / "test-plugin-variants" / build / ("reload_probe_" + build) /
-           ("libreload_probe_" + build + ".so");
+           "libreload_probe.so";
 }
 
 // A plugin folder of the test's own, holding reload_probe.

@@ -38,10 +38,12 @@ const std::vector<OperationDoc>& operation_docs() {
          {{200, "responses/agent", "The agent."}, {404, "error", "No such agent."}}},
         {"GET", "/plugins", "agents", "Every plugin found, loaded or not", nullptr,
          {{200, "responses/plugin-list", "The plugins."}}},
-        {"POST", "/plugins/:name/reload", "agents", "Restart an agent's runner process (process isolation)", nullptr,
-         {{202, "responses/plugin-reload", "The runner restarts after its runs finish."},
+        {"POST", "/plugins/:name/reload", "agents",
+         "Load a new build of an agent's library (runs in flight finish on the old one)", nullptr,
+         {{200, "responses/plugin-reload", "The new build serves the next runs."},
           {404, "error", "No such agent."},
-          {409, "error", "Not loaded, or running in process."}}},
+          {409, "error", "Not enabled (AgentUnavailable), or the new build does not load (ReloadFailed; the old "
+                         "one keeps serving)."}}},
 
         // Invoking agents.
         {"POST", "/agent/invoke", "runs", "Run an agent and wait for its result (seed 001)", "requests/agent-invoke",
