@@ -181,7 +181,7 @@ void check_schedule(const std::string& schedule, const std::string& path) {
                          "@hourly, @daily, @weekly, @monthly, @yearly");
 }
 
-void read_storage(const Value& context, Spec::Storage& storage) {
+void read_storage(const Value& context, VolumeStorage& storage) {
     const Value* given = member(context, "storage");
     if (given == nullptr) return;
     if (!given->IsObject()) throw InputError("context.storage must be an object {size, mount_path, storage_class}");

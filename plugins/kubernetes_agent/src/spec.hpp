@@ -14,6 +14,14 @@ namespace k8s {
 
 enum class Workload { deployment, stateful_set, cron_job, job };
 
+// A StatefulSet's volume claim per pod. Outside Spec: clang cannot default-
+// construct a nested struct with member initializers inside its enclosing
+// class (std::optional::emplace then fails in the fuzz build).
+struct VolumeStorage {
+    std::string size = "1Gi", mount_path = "/data";
+    std::optional<std::string> storage_class;
+};
+
 struct Spec {
     std::string service, image, namespace_ = "default", health_path = "/healthz";
     Workload workload = Workload::deployment;
@@ -28,11 +36,7 @@ struct Spec {
     int min_replicas = 0, max_replicas = 0, cpu_percent = 70;
     std::optional<std::string> ingress_host;
     std::optional<std::string> tls_secret;  // with ingress_host: spec.tls
-    struct Storage {
-        std::string size = "1Gi", mount_path = "/data";
-        std::optional<std::string> storage_class;
-    };
-    std::optional<Storage> storage;  // StatefulSet only
+    std::optional<VolumeStorage> storage;  // StatefulSet only
     std::string schedule;           // CronJob only
     bool blue_green = false;        // Deployment only
 };
