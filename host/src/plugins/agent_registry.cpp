@@ -341,6 +341,7 @@ AgentReload AgentRegistry::reload_agent(const std::string& name) {
         outcome.result = AgentReload::failed;
         outcome.reason = old.manifest_path + " now declares agent '" + fresh.name + "', not '" + name +
                          "': a renamed agent needs a config reload (SIGHUP)";
+        outcome.agent = old.agent;  // still serving, as for any refused build
         return outcome;
     }
     if (fresh.state != PluginState::loaded && old.state == PluginState::loaded) {

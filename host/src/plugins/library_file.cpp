@@ -60,7 +60,11 @@ std::string make_private_copy(const std::string& path, std::string& error) {
         return {};
     }
     struct stat info {};
-    fstat(source, &info);
+    if (fstat(source, &info) != 0) {
+        error = "cannot read " + path + ": " + errno_text();
+        close(source);
+        return {};
+    }
     static std::atomic<unsigned> counter{0};
     namespace fs = std::filesystem;
     fs::path original(path);

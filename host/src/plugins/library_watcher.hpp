@@ -24,11 +24,9 @@ class LibraryWatcher {
     LibraryWatcher(const LibraryWatcher&) = delete;
     LibraryWatcher& operator=(const LibraryWatcher&) = delete;
 
-    // One look at every loaded agent's library (the thread calls it each
-    // interval; tests may call it directly).
-    void check_once();
-
   private:
+    // One look at every loaded agent's library, each interval.
+    void check_once();
     void loop();
 
     AgentRegistry& registry_;
