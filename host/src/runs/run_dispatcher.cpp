@@ -174,21 +174,32 @@ bool RunDispatcher::cancel_local(const std::string& run_id) {
             return false;
         }
         auto found = waiting_.find(run_id);
-        if (found == waiting_.end()) return false;
+        if (found == waiting_.end()) {
+            // Claimed by a commit whose runs are not in waiting_ yet, or
+            // between waiting_ and active_ on its worker: the worker finds
+            // this before the plugin starts. Otherwise (another host's run)
+            // it is pruned by maintain().
+            early_cancels_[run_id] = store::now_ms();
+            return false;
+        }
         waiting = std::move(found->second);
         waiting_.erase(found);  // its worker job finds nothing to do
     }
     store::RunRecord& run = waiting.run;
+    mark_cancelled_unstarted(run);
+    auto recorded = std::make_shared<std::promise<bool>>();
+    auto result = recorded->get_future();
+    finish(std::move(run), waiting.next_event_seq, [recorded](bool ok) { recorded->set_value(ok); });
+    return result.get();
+}
+
+void RunDispatcher::mark_cancelled_unstarted(store::RunRecord& run) {
     // The claim counted an attempt that never happened.
     if (run.attempts > 0 && --run.attempts == 0) run.started_at_ms = 0;
     run.status = store::run_status::cancelled;
     run.error = "cancelled before it started";
     run.error_type = "cancelled";
     run.finished_at_ms = store::now_ms();
-    auto recorded = std::make_shared<std::promise<bool>>();
-    auto result = recorded->get_future();
-    finish(std::move(run), waiting.next_event_seq, [recorded](bool ok) { recorded->set_value(ok); });
-    return result.get();
 }
 
 bool RunDispatcher::reserve(const std::string& agent) {
@@ -334,13 +345,24 @@ void RunDispatcher::execute(const std::string& run_id) {
                           {{"run_id", run.id}, {"error", workspace->error()}});
             context.workspace = workspace->path();
         }
+        bool cancelled_early = false;
         {
             std::lock_guard<std::mutex> lock(mutex_);
-            active_[run.id] = {&context, run.agent, std::chrono::steady_clock::now(),
-                               agent_timeout_for(run.agent)};
-            // Under the lock that compaction takes too: a run in the log is
-            // in active_ until it ends.
-            start_log_.record(run.id);
+            // A cancel that found this run neither waiting nor active (its
+            // claim not yet dispatched, or this worker taking it) was noted.
+            cancelled_early = early_cancels_.erase(run.id) > 0;
+            if (!cancelled_early) {
+                active_[run.id] = {&context, run.agent, std::chrono::steady_clock::now(),
+                                   agent_timeout_for(run.agent)};
+                // Under the lock that compaction takes too: a run in the log
+                // is in active_ until it ends.
+                start_log_.record(run.id);
+            }
+        }
+        if (cancelled_early) {
+            mark_cancelled_unstarted(run);
+            finish(std::move(run), next_seq);
+            return;
         }
         // The attempt was committed with the claim (or the accepting insert)
         // before plugin code runs: if that code kills the host, the
@@ -585,6 +607,12 @@ void RunDispatcher::maintain() {
         if (swept > 0) log::info("retention sweep", {{"deleted_runs", static_cast<long long>(swept)}});
     }
     for (const auto& id : cancelled) cancel_local(id);
+    {
+        // Cancels noted for runs that never came to this host.
+        std::lock_guard<std::mutex> lock(mutex_);
+        for (auto it = early_cancels_.begin(); it != early_cancels_.end();)
+            it = now - it->second > settings_.lease_ms ? early_cancels_.erase(it) : std::next(it);
+    }
     expire_approvals(now);
     for (const auto& [id, status] : recovered) {
         log::warn("run taken over from a host that stopped", {{"run_id", id}, {"status", status}});

@@ -140,6 +140,9 @@ class RunDispatcher {
     std::atomic<size_t> on_workers_{0};
     std::map<std::string, ActiveRun> active_;
     std::map<std::string, store::ClaimedRun> waiting_;  // claimed here, not yet on a worker
+    // Cancels that arrived while the run was in neither map (id -> when).
+    std::map<std::string, long long> early_cancels_;
+    void mark_cancelled_unstarted(store::RunRecord& run);
     // Finished here, outcome being written, or waiting to be written again
     // after the database failed: the result is kept, not re-run.
     std::map<std::string, std::pair<store::RunRecord, long long>> finishing_, unrecorded_;
