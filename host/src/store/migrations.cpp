@@ -275,6 +275,15 @@ const std::vector<Migration>& migrations() {
              UsageRepository::add_tokens_sql(Dialect::postgresql, "1 = 1"),
              UsageRepository::add_legacy_tokens_sql(Dialect::postgresql, "1 = 1"),
          }},
+        {10,
+         "trace context of each run",
+         {
+             // W3C traceparent of the request that created the run: its
+             // spans join that trace on whichever host executes it.
+             "ALTER TABLE runs ADD COLUMN trace_parent TEXT",
+         },
+         {},
+         {}},
     };
     return all;
 }
