@@ -161,8 +161,8 @@ TEST_CASE("samplers: always_on, always_off, parent-based and trace-id ratio", "[
     Sampler quarter = Sampler::parse("traceidratio", "0.25", problem);
     CHECK(problem.empty());
     CHECK(quarter.sample(nullptr, trace_id_with_tail(0)));
-    CHECK(quarter.sample(nullptr, trace_id_with_tail(0x3fffffffffffffffULL)));
-    CHECK_FALSE(quarter.sample(nullptr, trace_id_with_tail(0x4000000000000001ULL)));
+    CHECK(quarter.sample(nullptr, trace_id_with_tail(0x3ff0000000000000ULL)));
+    CHECK_FALSE(quarter.sample(nullptr, trace_id_with_tail(0x4000100000000000ULL)));
     CHECK_FALSE(quarter.sample(nullptr, trace_id_with_tail(~0ULL)));
     int chosen = 0;
     for (int i = 0; i < 4000; ++i) chosen += quarter.sample(nullptr, new_trace_id()) ? 1 : 0;
