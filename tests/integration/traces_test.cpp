@@ -380,7 +380,7 @@ TEST_CASE("the config file's telemetry section configures tracing; the environme
     std::string telemetry = R"("telemetry":{"otlp_endpoint":")" + collector.url("/base") +
                             R"(","headers":{"Authorization":"Basic cGs6c2s="},"service_name":"from-config",)"
                             R"("schedule_delay_ms":100,"database_spans":false})";
-    ScopedEnvironment environment({{"OTEL_SERVICE_NAME", "from-environment"}});
+    ScopedEnvironment environment(std::vector<std::pair<std::string, std::string>>{{"OTEL_SERVICE_NAME", "from-environment"}});
     HostProcess host(host_config(kAgents, telemetry));
     HttpClient client(host.base_url());
     REQUIRE(client.post("/agent/invoke", R"({"agent_name":"echo","task":"t"})").status == 200);

@@ -203,9 +203,11 @@ TEST_CASE("OTEL_* settings: endpoint, headers, service name, sampler, batching",
                                    {"OTEL_TRACES_SAMPLER_ARG", "0.5"},
                                    {"OTEL_BSP_SCHEDULE_DELAY", "250"},
                                    {"OTEL_BSP_MAX_QUEUE_SIZE", "16"},
-                                   {"OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "64"}}),
+                                   {"OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "64"},
+                                   {"AGENTHOST_TRACE_DATABASE_SPANS", "false"}}),
                            problems);
     CHECK(problems.empty());
+    CHECK_FALSE(settings.database_spans);
     CHECK(settings.active());
     CHECK(settings.traces_url == "https://api.smith.langchain.com/otel/v1/traces");
     REQUIRE(settings.headers.size() == 2);

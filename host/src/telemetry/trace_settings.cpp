@@ -134,6 +134,14 @@ void apply_otel_environment(TraceSettings& settings, const EnvLookup& env, std::
         settings.export_timeout_ms = number;
     if (read_positive(env("OTEL_EXPORTER_OTLP_TRACES_TIMEOUT"), "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT", number, problems))
         settings.export_timeout_ms = number;
+    // Not a standard variable: the group-commit spans are many small root
+    // traces, which LLM-observability services show as noise.
+    if (auto database = env("AGENTHOST_TRACE_DATABASE_SPANS")) {
+        std::string value = lower(trim(*database));
+        if (value == "false" || value == "0") settings.database_spans = false;
+        else if (value == "true" || value == "1") settings.database_spans = true;
+        else problems.push_back("AGENTHOST_TRACE_DATABASE_SPANS must be true or false, got '" + *database + "'");
+    }
     if (settings.max_export_batch_size > settings.max_queue_size) settings.max_export_batch_size = settings.max_queue_size;
 }
 

@@ -1,7 +1,8 @@
 // Where and how spans are exported: the config file's "telemetry" section,
 // then the standard OpenTelemetry environment variables over it
 // (OTEL_EXPORTER_OTLP_*, OTEL_SERVICE_NAME, OTEL_TRACES_SAMPLER[_ARG],
-// OTEL_SDK_DISABLED, OTEL_BSP_*), as every OpenTelemetry SDK reads them.
+// OTEL_SDK_DISABLED, OTEL_BSP_*), as every OpenTelemetry SDK reads them,
+// and AGENTHOST_TRACE_DATABASE_SPANS.
 #pragma once
 
 #include <functional>
