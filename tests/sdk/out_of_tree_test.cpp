@@ -144,7 +144,9 @@ TEST_CASE("the installed SDK is versioned by its ABI and refuses a plugin whose 
                Contains("PACKAGE_VERSION \"1.2.0\""));
     CHECK_THAT(read_text(prefix + "/lib/cmake/agenthost-sdk/agenthost-sdk-abi.cmake"),
                Contains("AGENTHOST_ABI_VERSION_MINOR 2"));
-    CHECK(std::filesystem::exists(prefix + "/share/agenthost-sdk/plugin-manifest.schema.json"));
+    // Installed with an id editors and validators can key on.
+    CHECK_THAT(read_text(prefix + "/share/agenthost-sdk/plugin-manifest.schema.json"),
+               Contains("\"id\": \"urn:agenthost:plugin-manifest:1.2\""));
 
     const std::string source = AGENTHOST_FIXTURE_SOURCE_DIR "/sdk_projects/manifest_mismatch";
     const std::string build = scratch.path + "/mismatch-build";
