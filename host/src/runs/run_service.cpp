@@ -92,7 +92,8 @@ void RunService::submit_and_wait(const InvokeRequest& request, Committed committ
                 dispatcher_.stamp_started(admitted->run);
                 *handed_off = true;
             }
-            runs.insert(session, admitted->run);
+            // With the other runs of its commit, in one statement per table.
+            runs.queue_insert(session, admitted->run);
             store_idempotency(session, idempotency, admitted->run.id);
         },
         [this, admitted, reserved, handed_off, committed = std::move(committed)](const std::string& error) {
@@ -122,7 +123,10 @@ void RunService::submit_and_wait(const InvokeRequest& request, Committed committ
                 dispatcher_.wake();
             }
             committed(stored, outcome);
-        });
+        },
+        // A run on a new thread reads nothing; one on a caller's thread
+        // reads the thread's runs, which must include those stored before.
+        shared_thread ? store::CommitQueue::Kind::any : store::CommitQueue::Kind::appends_only);
 }
 
 store::CancelOutcome RunService::cancel(const std::string& run_id, const std::string& actor) {

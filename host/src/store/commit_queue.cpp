@@ -23,22 +23,22 @@ CommitQueue::~CommitQueue() {
     if (session_ && before_close_) before_close_(session_.get());
 }
 
-void CommitQueue::submit(Write write, Done done) {
+void CommitQueue::submit(Write write, Done done, Kind kind) {
     {
         std::lock_guard<std::mutex> lock(mutex_);
         if (stopping_) {
             if (done) done("the store is shutting down");
             return;
         }
-        queue_.push_back({std::move(write), std::move(done)});
+        queue_.push_back({std::move(write), std::move(done), kind});
     }
     wake_.notify_one();
 }
 
-void CommitQueue::run(Write write) {
+void CommitQueue::run(Write write, Kind kind) {
     auto promise = std::make_shared<std::promise<std::string>>();
     auto result = promise->get_future();
-    submit(std::move(write), [promise](const std::string& error) { promise->set_value(error); });
+    submit(std::move(write), [promise](const std::string& error) { promise->set_value(error); }, kind);
     std::string error = result.get();
     if (!error.empty()) throw StoreUnavailable(error);
 }
@@ -122,7 +122,11 @@ void CommitQueue::apply(std::deque<Item>& batch) {
         auto started = std::chrono::steady_clock::now();
         soci::transaction transaction(*session_);
         if (hooks_.begin) hooks_.begin(*session_);
-        for (Item& item : batch) item.write(*session_);
+        for (Item& item : batch) {
+            if (item.kind != Kind::appends_only && hooks_.flush) hooks_.flush(*session_);
+            item.write(*session_);
+        }
+        if (hooks_.flush) hooks_.flush(*session_);
         if (hooks_.before_commit) hooks_.before_commit(*session_);
         transaction.commit();
         metrics::HostMetrics& m = metrics::host_metrics();

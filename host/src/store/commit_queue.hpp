@@ -36,10 +36,19 @@ class CommitQueue {
     // a failed batch's writes are retried one by one), `before_commit` once
     // its writes ran, to add what they add up to (usage rollups) in the same
     // transaction and with one statement per batch rather than per write.
+    // `flush` writes what appends-only writes left queued for the batch's
+    // multi-row statements (RunRepository::queue_insert): before every other
+    // write, which may read them, and before `before_commit`.
     struct TransactionHooks {
         std::function<void(soci::session&)> begin;
         std::function<void(soci::session&)> before_commit;
+        std::function<void(soci::session&)> flush;
     };
+
+    // An appends-only write only adds rows and reads nothing that another
+    // write of its batch may have added, so the rows it queues need not be
+    // written before it runs.
+    enum class Kind { any, appends_only };
 
     // `before_close` is told of the write session before it is closed or
     // replaced (statements prepared on it must go first).
@@ -50,9 +59,9 @@ class CommitQueue {
     CommitQueue(const CommitQueue&) = delete;
     CommitQueue& operator=(const CommitQueue&) = delete;
 
-    void submit(Write write, Done done = nullptr);
+    void submit(Write write, Done done = nullptr, Kind kind = Kind::any);
     // Submits and waits for the commit; throws StoreUnavailable on failure.
-    void run(Write write);
+    void run(Write write, Kind kind = Kind::any);
 
     // Finishes what was queued, then stops the writer.
     void stop();
@@ -66,6 +75,7 @@ class CommitQueue {
     struct Item {
         Write write;
         Done done;
+        Kind kind = Kind::any;
     };
     void loop();
     void apply(std::deque<Item>& batch);
