@@ -11,6 +11,9 @@
 #include <atomic>
 #include <future>
 #include <mutex>
+#include <thread>
+#include <chrono>
+#include <cstdlib>
 
 using namespace agenthost;
 using store::CommitQueue;
@@ -149,4 +152,18 @@ TEST_CASE("events appended together keep their numbers and order, past one state
     for (size_t i = 0; i < events.size(); ++i) CHECK(events[i].seq == static_cast<long long>(i + 1));
     CHECK(events[20].data_json == "{\"n\":21}");
     CHECK(events.back().type == "run.succeeded");
+}
+
+TEST_CASE("run ids are version-7 UUIDs that sort by the time they were made") {
+    std::string earlier = new_time_ordered_uuid();
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    std::string later = new_time_ordered_uuid();
+    CHECK(earlier < later);
+    REQUIRE(later.size() == 36);
+    CHECK(later[14] == '7');
+    CHECK(std::string("89ab").find(later[19]) != std::string::npos);
+    CHECK(new_time_ordered_uuid() != new_time_ordered_uuid());
+    // The first 48 bits are the Unix time in ms.
+    long long ms = std::stoll(later.substr(0, 8) + later.substr(9, 4), nullptr, 16);
+    CHECK(std::llabs(ms - store::now_ms()) < 5000);
 }

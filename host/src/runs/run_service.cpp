@@ -38,8 +38,9 @@ std::optional<Rejection> RunService::check(const InvokeRequest& request) const {
 
 store::RunRecord RunService::new_run(const InvokeRequest& request) const {
     store::RunRecord run;
-    run.id = new_uuid();
-    run.thread_id = request.thread_id.empty() ? new_uuid() : request.thread_id;
+    // Time-ordered: each commit's new rows share the indexes' last pages.
+    run.id = new_time_ordered_uuid();
+    run.thread_id = request.thread_id.empty() ? new_time_ordered_uuid() : request.thread_id;
     run.agent = request.agent_name;
     run.task = request.task;
     run.context_json = request.context_json;
