@@ -2,7 +2,9 @@
 // writes in batched transactions, so a thousand runs accepted in the same
 // millisecond cost one commit (and one fsync), not a thousand. Each write's
 // callback runs after its transaction committed, or with the error if it
-// could not be.
+// could not be, on a second thread in the order of the writes: the writer,
+// which every write waits for, goes on to the next batch meanwhile instead of
+// answering clients and waking workers.
 #pragma once
 
 #include "store/database.hpp"
@@ -79,6 +81,9 @@ class CommitQueue {
     };
     void loop();
     void apply(std::deque<Item>& batch);
+    // Hands `done` its outcome on the notifier thread.
+    void notify(Done done, std::string error);
+    void notify_loop();
     bool ensure_connected();
     bool still_connected();
 
@@ -97,6 +102,11 @@ class CommitQueue {
     std::atomic<bool> has_write_problem_{false};
     std::chrono::steady_clock::time_point last_reconnect_{};
     WalGuard wal_guard_;
+    std::mutex notify_mutex_;
+    std::condition_variable notify_wake_;
+    std::deque<std::pair<Done, std::string>> outcomes_;  // guarded by notify_mutex_
+    bool notify_stopping_ = false;                        // guarded by notify_mutex_
+    std::thread notifier_;
     std::thread writer_;
 };
 
