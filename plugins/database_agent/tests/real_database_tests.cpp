@@ -116,8 +116,8 @@ CREATE INDEX idx_order_user_id ON "order" (user_id);)~";
         doc.AddMember("target_schema", rapidjson::Value(target.c_str(), a), a);
         return doc;
     };
-    const char* rows = "INSERT INTO users (email, legacy, note) VALUES ('a@x', 'L1', 'n'), ('b@x', NULL, NULL);"
-                       "INSERT INTO audit (message) VALUES ('hello');";
+    const char* rows = "INSERT INTO users (id, email, legacy, note) VALUES (1, 'a@x', 'L1', 'n'), (2, 'b@x', NULL, NULL);"
+                       "INSERT INTO audit (id, message) VALUES (1, 'hello');";
     SECTION("sqlite") {
         const auto out = dbagent::handle(context("sqlite"), "");
         dbtest::Sqlite db;

@@ -111,9 +111,9 @@ class Postgres {
         REQUIRE(PQstatus(conn_) == CONNECTION_OK);
         static std::atomic<int> counter{0};
         schema_ = "dbagent_" + std::to_string(getpid()) + "_" + std::to_string(counter++);
+        exec("SET client_min_messages TO warning;");
         exec("DROP SCHEMA IF EXISTS " + schema_ + " CASCADE; CREATE SCHEMA " + schema_ + "; SET search_path TO " + schema_ +
              ";");
-        exec("SET client_min_messages TO warning;");
     }
     ~Postgres() {
         PQclear(PQexec(conn_, ("DROP SCHEMA IF EXISTS " + schema_ + " CASCADE").c_str()));
