@@ -230,6 +230,10 @@ DesignSpec design_from_text(std::string_view text, Dialect dialect) {
         for (const auto& clause : clauses) {
             const std::vector<Word> w = words_of(clause);
             const bool m2m = std::any_of(w.begin(), w.end(), [](const Word& x) { return x.text == "m2m"; });
+            // Where the last field list ended and whose it was: "users with
+            // email and name have many orders" has users, not name, as subject.
+            std::size_t list_end = w.size() + 1;
+            std::string list_subject;
             for (std::size_t i = 0; i < w.size(); ++i) {
                 const std::string& t = w[i].text;
                 if (w[i].separator && t != "(" && t != ":") continue;
@@ -238,7 +242,10 @@ DesignSpec design_from_text(std::string_view text, Dialect dialect) {
                     (t == ":" && i > 0 && (w[i - 1].text == "tables" || w[i - 1].text == "entities"))) {
                     std::size_t at = i + 1;
                     if (at < w.size() && w[at].text == ":") ++at;
-                    const bool any = t != "for";
+                    // "tables for the user and order entities": singular names count too.
+                    const bool any = t != "for" || std::any_of(w.begin(), w.end(), [](const Word& x) {
+                                         return x.text == "tables" || x.text == "entities" || x.text == "models";
+                                     });
                     for (const auto& item : read_items(w, at))
                         if (any || (looks_plural(item.noun) && !item.article) || known.count(table_of(item.noun)))
                             reader.entity(table_of(item.noun));
@@ -249,10 +256,19 @@ DesignSpec design_from_text(std::string_view text, Dialect dialect) {
                     const std::string subject = noun_before(w, i);
                     if (subject.empty()) continue;
                     const std::string table = table_of(subject);
-                    if (t == "with" && !known.count(table) && !looks_plural(subject)) continue;
-                    reader.entity(table);
                     std::size_t at = i + 1;
-                    for (const auto& item : read_items(w, at)) {
+                    if (t != "(" && !known.count(table) && !looks_plural(subject)) {
+                        // "a blog with posts and tags", "a library: books ...": the
+                        // subject names the domain; its plural items are the tables.
+                        for (const auto& item : read_items(w, at))
+                            if (looks_plural(item.noun)) reader.entity(table_of(item.noun));
+                        continue;
+                    }
+                    reader.entity(table);
+                    const std::vector<Item> items = read_items(w, at);
+                    list_end = at;
+                    list_subject = table;
+                    for (const auto& item : items) {
                         const std::string as_table = table_of(item.noun);
                         if (t == "with" && (item.to_many || (looks_plural(item.noun) && known.count(as_table))))
                             reader.relation(table, as_table, RelationKind::one_to_many);
@@ -264,9 +280,10 @@ DesignSpec design_from_text(std::string_view text, Dialect dialect) {
                 const bool belongs = (t == "belongs" || t == "belong" || t == "references" || t == "reference" ||
                                       t == "refers" || t == "refer" || t == "owned");
                 if (!is_has_verb(t) && !belongs && !(m2m && (t == "are" || t == "is"))) continue;
-                const std::string subject = noun_before(w, i);
+                const bool after_list = i == list_end || (i == list_end + 1 && w[list_end].text == ")");
+                const std::string subject = after_list ? list_subject : noun_before(w, i);
                 if (subject.empty()) continue;
-                const std::string table = table_of(subject);
+                const std::string table = after_list ? list_subject : table_of(subject);
                 std::size_t at = i + 1;
                 if (belongs && at < w.size() && (w[at].text == "to" || w[at].text == "by")) ++at;
                 const std::vector<Item> objects = read_items(w, at);

@@ -40,6 +40,11 @@ TEST_CASE("prose: relations become foreign keys and verbs never become tables", 
     CHECK(tables_of("an order has a total and a status; users have many orders") ==
           std::vector<std::string>{"orders", "users"});
     CHECK(tables_of("tables: user, product, order line") == std::vector<std::string>{"users", "products", "order_lines"});
+    CHECK(tables_of("I need a database for a blog with posts, comments and tags") ==
+          std::vector<std::string>{"posts", "comments", "tags"});
+    CHECK(tables_of("a schema for a library: books belong to authors") == std::vector<std::string>{"books", "authors"});
+    CHECK(tables_of("create tables for the user and order entities") == std::vector<std::string>{"users", "orders"});
+    CHECK(tables_of("users with email and name have many orders") == std::vector<std::string>{"users", "orders"});
     CHECK(tables_of("the the have has many and of").empty());
     CHECK(tables_of("write a migration adding a column").empty());
 }
@@ -60,6 +65,9 @@ TEST_CASE("prose: fields, to-one references and many-to-many", "[text]") {
     spec = dbagent::design_from_text("users (email, display name) have many orders", dbagent::Dialect::postgresql);
     REQUIRE(spec.entities[0].fields.size() == 2);
     CHECK(spec.entities[0].fields[1].name == "display_name");
+    REQUIRE(spec.relations.size() == 1);
+    CHECK(spec.relations[0].from == "users");
+    CHECK(spec.relations[0].to == "orders");
 
     spec = dbagent::design_from_text("students and courses are many-to-many", dbagent::Dialect::postgresql);
     REQUIRE(spec.relations.size() == 1);
