@@ -2,6 +2,7 @@
 // "add a column phone to users", "add a nullable column note of type text
 // to orders", "add an index on orders (status)", "drop column legacy from
 // users". Tables the current schema does not hold are assumed to exist.
+#include <cctype>
 #include <regex>
 #include <string>
 
@@ -35,9 +36,16 @@ bool is_type_word(const std::string& word) {
 
 bool apply_text_changes(std::string_view task, Dialect dialect, Schema& current, Schema& target,
                         std::vector<std::string>& applied) {
+    // Prose requests are short: bound the regex work, and cut every word to
+    // an identifier's 63 characters (std::regex recurses once per character
+    // a repetition matches, so a huge word could exhaust a worker's stack).
     std::string text;
-    for (char c : task) text += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (text.size() > 20000) text.resize(20000);  // prose requests are short; bound the regex work
+    std::size_t word = 0;
+    for (char c : task.substr(0, 20000)) {
+        const char lower = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        word = (std::isalnum(static_cast<unsigned char>(lower)) || lower == '_') ? word + 1 : 0;
+        if (word <= 63) text += lower;
+    }
     const std::string name = "([a-z_][a-z0-9_]*)";
     const std::string table_ref = "(?:the )?(?:table )?(?:\"?)" + name + "(?:\"?)";
     bool changed = false;

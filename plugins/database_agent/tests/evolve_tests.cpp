@@ -127,6 +127,8 @@ TEST_CASE("evolve from prose: add a column, add an index, drop a column", "[evol
     CHECK_THAT(out.artifacts[0].content, Contains("ALTER TABLE users DROP COLUMN legacy;"));
     CHECK_THAT(out.artifacts[1].content, Contains("ALTER TABLE users ADD COLUMN legacy text;"));
 
+    out = run("{}", "add a column " + std::string(15000, 'x') + " to users");
+    CHECK_THAT(out.artifacts[0].content, Contains("ADD COLUMN " + std::string(63, 'x') + " text;"));
     CHECK_THROWS_WITH(run(R"~({"current_schema":"CREATE TABLE users (id int);"})~", "make it better"),
                       Contains("context.target_schema"));
 }
