@@ -318,7 +318,24 @@ std::vector<Finding> review_migrations(const std::vector<MigrationFile>& given, 
             downs.insert(file.path.substr(0, file.path.size() - 9));
     for (const auto& file : files) {
         if (ends(file.path, ".down.sql")) continue;  // a down undoes; its drops are the point
-        for (const auto& statement : split_statements(file.content)) reviewer.statement(file.path, statement);
+        const std::vector<std::string> statements = split_statements(file.content);
+        for (const auto& statement : statements) reviewer.statement(file.path, statement);
+        // CONCURRENTLY cannot run in a transaction block, and a file of several
+        // statements runs as one (psql -1, most migration tools, libpq's PQexec).
+        if (dialect == Dialect::postgresql && statements.size() > 1)
+            for (const auto& statement : statements) {
+                const auto t = tokenize_sql(statement);
+                bool concurrently = false;
+                for (std::size_t i = 0; i + 1 < t.size() && i < 4; ++i)
+                    concurrently = concurrently || ((t[i].is("index")) && t[i + 1].is("concurrently"));
+                if (!concurrently) continue;
+                reviewer.add("concurrently-in-transaction", "error", file.path, statement,
+                             "runs CREATE/DROP INDEX CONCURRENTLY in a file with other statements",
+                             "CONCURRENTLY cannot run inside a transaction block; a migration file run as one "
+                             "transaction fails with 'cannot run inside a transaction block'.",
+                             "Put each CONCURRENTLY statement in a migration of its own and mark it to run outside a "
+                             "transaction (golang-migrate: one statement per file; Rails: disable_ddl_transaction!).");
+            }
         if (ends(file.path, ".up.sql") && !downs.count(file.path.substr(0, file.path.size() - 7)))
             reviewer.add("missing-down-migration", "error", file.path, "",
                          file.path + " has no down migration (" + file.path.substr(0, file.path.size() - 7) +

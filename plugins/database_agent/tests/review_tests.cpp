@@ -42,6 +42,7 @@ TEST_CASE("each rule is caught, with why and the safe alternative", "[review]") 
         {"CREATE TABLE items (id bigint PRIMARY KEY, order_id bigint NOT NULL REFERENCES orders (id));",
          "foreign-key-without-index"},
         {"DROP TABLE sessions;", "drop-table"},
+        {"CREATE INDEX CONCURRENTLY i ON users (email);\nALTER TABLE users ADD COLUMN x text;", "concurrently-in-transaction"},
     };
     for (const auto& c : cases) {
         const auto findings = review(c.sql);
@@ -94,8 +95,6 @@ TEST_CASE("safe migrations pass quietly", "[review]") {
         "ALTER TABLE users ADD COLUMN active boolean NOT NULL DEFAULT true;",
         "ALTER TABLE users ADD COLUMN seen_at timestamptz DEFAULT now();",
         "CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_users_email ON users (email);",
-        "ALTER TABLE orders ADD CONSTRAINT fk_orders_user FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;\n"
-        "CREATE INDEX CONCURRENTLY idx_orders_user ON orders (user_id);",
         "-- a comment ; with a semicolon\nCREATE TABLE \"order\" (id integer PRIMARY KEY, \"desc\" text DEFAULT 'a;b');",
         "CREATE FUNCTION f() RETURNS trigger AS $$ BEGIN NEW.updated_at = now(); DROP TABLE x; RETURN NEW; END $$ "
         "LANGUAGE plpgsql;",
@@ -106,6 +105,15 @@ TEST_CASE("safe migrations pass quietly", "[review]") {
         for (const auto& f : findings) INFO(f.rule << ": " << f.message);
         CHECK(findings.empty());
     }
+    // A foreign key added NOT VALID, its index built CONCURRENTLY in a file of its own.
+    CHECK(dbagent::review_migrations(
+              {{"m/0003_fk.up.sql", "ALTER TABLE orders ADD CONSTRAINT fk_orders_user FOREIGN KEY (user_id) REFERENCES "
+                                    "users (id) NOT VALID;"},
+               {"m/0003_fk.down.sql", "ALTER TABLE orders DROP CONSTRAINT fk_orders_user;"},
+               {"m/0004_idx.up.sql", "CREATE INDEX CONCURRENTLY idx_orders_user ON orders (user_id);"},
+               {"m/0004_idx.down.sql", "DROP INDEX CONCURRENTLY idx_orders_user;"}},
+              Dialect::postgresql)
+              .empty());
     // What the agent generates passes its own review.
     const auto out = dbtest::run("{}", "users have many orders; orders have many line items; products have many line items");
     std::vector<dbagent::MigrationFile> files;
