@@ -68,6 +68,11 @@ class RunDispatcher {
     // but still waiting for a worker never starts: it is recorded cancelled
     // at once and true is returned once that is committed.
     bool cancel_local(const std::string& run_id);
+    // True while the run executes in its agent on a worker here.
+    bool is_executing(const std::string& run_id) const {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return active_.count(run_id) > 0;
+    }
 
     size_t running() const { return in_flight_.load(); }
     // Runs executing in their agent now.

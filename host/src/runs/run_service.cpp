@@ -149,6 +149,31 @@ store::CancelOutcome RunService::cancel(const std::string& run_id, const std::st
     return outcome;
 }
 
+std::vector<store::CancelOutcome> RunService::cancel_many(const std::vector<std::string>& run_ids,
+                                                          const std::string& actor) {
+    std::vector<store::CancelOutcome> outcomes(run_ids.size(), store::CancelOutcome::not_found);
+    const store::RunRepository& runs = store_.runs();
+    store_.writes().run([&](soci::session& session) {
+        for (size_t i = 0; i < run_ids.size(); ++i) outcomes[i] = runs.cancel(session, run_ids[i], actor);
+    });
+    for (bool executing : {false, true}) {
+        for (size_t i = 0; i < run_ids.size(); ++i) {
+            if (outcomes[i] != store::CancelOutcome::requested || dispatcher_.is_executing(run_ids[i]) != executing)
+                continue;
+            if (dispatcher_.cancel_local(run_ids[i])) outcomes[i] = store::CancelOutcome::cancelled;
+        }
+    }
+    bool any_cancelled = false;
+    for (size_t i = 0; i < run_ids.size(); ++i) {
+        if (outcomes[i] != store::CancelOutcome::not_found) feed_.notify(run_ids[i]);
+        if (outcomes[i] != store::CancelOutcome::cancelled) continue;
+        any_cancelled = true;
+        if (auto run = find(run_ids[i])) waiters_.finished(*run);
+    }
+    if (any_cancelled) dispatcher_.wake();
+    return outcomes;
+}
+
 std::optional<store::RunRecord> RunService::find(const std::string& run_id) {
     const store::RunRepository& runs = store_.runs();
     return store_.read([&](soci::session& session) { return runs.find(session, run_id); });
