@@ -303,6 +303,11 @@ std::vector<ClaimedRun> RunRepository::claim(soci::session& session, const std::
     // The last event's number comes back with the claim: the worker numbers
     // the run's further events from there without another query.
     for (const soci::row& row : rows) claimed.push_back({run_from_row(row), integer_at(row, kColumnAfterRun) + 1});
+    // RETURNING follows no ORDER BY (PostgreSQL returns rows as it updated
+    // them): the oldest goes to a worker first.
+    std::stable_sort(claimed.begin(), claimed.end(), [](const ClaimedRun& a, const ClaimedRun& b) {
+        return a.run.created_at_ms < b.run.created_at_ms;
+    });
     return claimed;
 }
 
