@@ -198,7 +198,7 @@ CheckpointPage ThreadRepository::history(soci::session& session, const std::stri
         if (page.checkpoints.empty() || page.checkpoints.back().id != seq) {
             // A page holds whole checkpoints; once over the byte budget the
             // rest is left for the next page.
-            if (!page.checkpoints.empty() && bytes > max_value_bytes) {
+            if (!page.checkpoints.empty() && bytes >= max_value_bytes) {
                 more = true;
                 break;
             }
