@@ -130,12 +130,14 @@ RunRepository::HotStatements& RunRepository::hot(soci::session& session) const {
 
 void RunRepository::forget_session(const soci::session* session) const {
     usage_.forget_session(session);
+    threads_.forget_session(session);
     std::lock_guard<std::mutex> lock(hot_mutex_);
     hot_.erase(session);
 }
 
 void RunRepository::forget_all_sessions() const {
     usage_.forget_all_sessions();
+    threads_.forget_all_sessions();
     std::lock_guard<std::mutex> lock(hot_mutex_);
     hot_.clear();
 }

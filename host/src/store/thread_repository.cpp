@@ -54,6 +54,65 @@ ThreadRecord thread_from_row(const soci::row& row) {
 
 }  // namespace
 
+// Bound by reference to the members: a write fills them and executes, and
+// the database skips parsing and planning. On PostgreSQL the bump answers
+// the new number in the same round trip (RETURNING); SQLite reads it with a
+// second statement, as an UPDATE ... RETURNING left prepared would hold its
+// statement open (see RunRepository's hot statements).
+struct ThreadRepository::WriteStatements {
+    WriteStatements(soci::session& session, Dialect dialect)
+        : bump(session), number(session), memory(session), checkpoint_row(session),
+          returning(dialect == Dialect::postgresql) {
+        std::string upsert = "INSERT INTO threads (id, created_at_ms, updated_at_ms, last_checkpoint) "
+                             "VALUES (:id, :c, :u, 1) ON CONFLICT (id) DO UPDATE SET "
+                             "updated_at_ms = excluded.updated_at_ms, last_checkpoint = threads.last_checkpoint + 1";
+        if (returning) {
+            bump = (session.prepare << upsert + " RETURNING last_checkpoint", soci::into(checkpoint),
+                    soci::use(thread_id), soci::use(now), soci::use(now));
+        } else {
+            bump = (session.prepare << upsert, soci::use(thread_id), soci::use(now), soci::use(now));
+            number = (session.prepare << "SELECT last_checkpoint FROM threads WHERE id = :id", soci::into(checkpoint),
+                      soci::use(thread_id));
+        }
+        memory = (session.prepare << "INSERT INTO thread_memory (thread_id, key, value, updated_at_ms) "
+                                     "VALUES (:t, :k, :v, :u) ON CONFLICT (thread_id, key) DO UPDATE SET "
+                                     "value = excluded.value, updated_at_ms = excluded.updated_at_ms",
+                  soci::use(thread_id), soci::use(key), soci::use(value), soci::use(now));
+        checkpoint_row = (session.prepare << "INSERT INTO thread_checkpoints (thread_id, seq, key, value, run_id, "
+                                             "actor, at_ms) VALUES (:t, :s, :k, :v, :r, :a, :at)",
+                          soci::use(thread_id), soci::use(checkpoint), soci::use(key), soci::use(value),
+                          soci::use(run_id, run_indicator), soci::use(actor, actor_indicator), soci::use(now));
+    }
+
+    std::string thread_id, key, value, run_id, actor;
+    long long now = 0;
+    long long checkpoint = 0;
+    soci::indicator run_indicator = soci::i_null, actor_indicator = soci::i_null;
+    soci::statement bump, number, memory, checkpoint_row;
+    bool returning;
+};
+
+ThreadRepository::ThreadRepository(Dialect dialect) : dialect_(dialect) {}
+
+ThreadRepository::~ThreadRepository() = default;
+
+ThreadRepository::WriteStatements& ThreadRepository::prepared(soci::session& session) const {
+    std::lock_guard<std::mutex> lock(prepared_mutex_);
+    auto& slot = prepared_[&session];
+    if (!slot) slot = std::make_unique<WriteStatements>(session, dialect_);
+    return *slot;
+}
+
+void ThreadRepository::forget_session(const soci::session* session) const {
+    std::lock_guard<std::mutex> lock(prepared_mutex_);
+    prepared_.erase(session);
+}
+
+void ThreadRepository::forget_all_sessions() const {
+    std::lock_guard<std::mutex> lock(prepared_mutex_);
+    prepared_.clear();
+}
+
 bool ThreadRepository::create(soci::session& session, const ThreadRecord& thread) const {
     soci::statement insert =
         (session.prepare << "INSERT INTO threads (id, created_at_ms, updated_at_ms, metadata, tenant, last_checkpoint) "
@@ -148,26 +207,27 @@ ThreadValues ThreadRepository::values_at(soci::session& session, const std::stri
 
 long long ThreadRepository::record_writes(soci::session& session, const std::string& thread_id,
                                           const ThreadValues& writes, const CheckpointAuthor& author) const {
-    long long now = now_ms();
-    session << "INSERT INTO threads (id, created_at_ms, updated_at_ms, last_checkpoint) VALUES (:id, :c, :u, 1) "
-               "ON CONFLICT (id) DO UPDATE SET updated_at_ms = excluded.updated_at_ms, "
-               "last_checkpoint = threads.last_checkpoint + 1",
-        soci::use(thread_id), soci::use(now), soci::use(now);
-    long long checkpoint = 0;
-    session << "SELECT last_checkpoint FROM threads WHERE id = :id", soci::into(checkpoint), soci::use(thread_id);
-    soci::indicator run_indicator = author.run_id.empty() ? soci::i_null : soci::i_ok;
-    soci::indicator actor_indicator = author.actor.empty() ? soci::i_null : soci::i_ok;
-    for (const auto& [key, value] : writes) {
-        session << "INSERT INTO thread_memory (thread_id, key, value, updated_at_ms) VALUES (:t, :k, :v, :u) "
-                   "ON CONFLICT (thread_id, key) DO UPDATE SET value = excluded.value, "
-                   "updated_at_ms = excluded.updated_at_ms",
-            soci::use(thread_id), soci::use(key), soci::use(value), soci::use(now);
-        session << "INSERT INTO thread_checkpoints (thread_id, seq, key, value, run_id, actor, at_ms) "
-                   "VALUES (:t, :s, :k, :v, :r, :a, :at)",
-            soci::use(thread_id), soci::use(checkpoint), soci::use(key), soci::use(value),
-            soci::use(author.run_id, run_indicator), soci::use(author.actor, actor_indicator), soci::use(now);
+    WriteStatements& statements = prepared(session);
+    statements.thread_id = thread_id;
+    statements.now = now_ms();
+    statements.run_id = author.run_id;
+    statements.actor = author.actor;
+    statements.run_indicator = author.run_id.empty() ? soci::i_null : soci::i_ok;
+    statements.actor_indicator = author.actor.empty() ? soci::i_null : soci::i_ok;
+    statements.bump.execute(true);
+    if (!statements.returning) {
+        statements.number.execute(true);
+        // Stepped to its end: an active SQLite statement keeps its read
+        // transaction past COMMIT and pins the WAL (see RunRepository::complete).
+        statements.number.fetch();
     }
-    return checkpoint;
+    for (const auto& [key, value] : writes) {
+        statements.key = key;
+        statements.value = value;
+        statements.memory.execute(true);
+        statements.checkpoint_row.execute(true);
+    }
+    return statements.checkpoint;
 }
 
 CheckpointPage ThreadRepository::history(soci::session& session, const std::string& thread_id, size_t limit,

@@ -12,6 +12,9 @@
 #include "store/database.hpp"
 #include "store/thread_records.hpp"
 
+#include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
@@ -30,7 +33,8 @@ struct ThreadMemory {
 
 class ThreadRepository {
   public:
-    explicit ThreadRepository(Dialect dialect) : dialect_(dialect) {}
+    explicit ThreadRepository(Dialect dialect);
+    ~ThreadRepository();
 
     // Inserts the thread (id, tenant, metadata, created_at_ms); false when
     // a thread with that id exists (nothing is changed then).
@@ -67,8 +71,19 @@ class ThreadRepository {
     // not ended.
     ThreadDeleteOutcome remove(soci::session& session, const std::string& thread_id) const;
 
+    // record_writes runs as statements prepared once per session (a plugin's
+    // every memory_put comes here); they must be dropped before their
+    // session closes (RunRepository::forget_session calls these).
+    void forget_session(const soci::session* session) const;
+    void forget_all_sessions() const;
+
   private:
+    struct WriteStatements;
+    WriteStatements& prepared(soci::session& session) const;
+
     Dialect dialect_;
+    mutable std::mutex prepared_mutex_;
+    mutable std::map<const soci::session*, std::unique_ptr<WriteStatements>> prepared_;
 };
 
 }  // namespace agenthost::store
