@@ -409,6 +409,29 @@ TEST_CASE("a runner under bubblewrap cannot write outside /tmp or connect withou
     std::filesystem::remove_all(dir);
 }
 
+TEST_CASE("in process mode each run gets a private workspace, writable in the sandbox and removed when the run ends",
+          "[isolation][process]") {
+    HostProcess host(host_config(R"({"faulty":{"enabled":true,"isolation":"process"}})"));
+    HttpClient client(host.base_url());
+    auto run_once = [&] {
+        std::string id = submit(client, "faulty", R"({"fault":"workspace","path":"scratch.txt"})");
+        REQUIRE(poll_until([&] { return finished(run_status_of(client, id)); }, 10000ms, 20ms));
+        auto run = fetch_run(client, id);
+        INFO(json_text(run));
+        REQUIRE(run["result"].IsObject());
+        CHECK(run["result"]["wrote"].GetBool());
+        std::string workspace = string_member(run["result"], "workspace");
+        CHECK_THAT(workspace, Contains(id));
+        return workspace;
+    };
+    std::string first = run_once();
+    std::string second = run_once();
+    CHECK(first != second);
+    // Gone with its run, files and all.
+    CHECK_FALSE(std::filesystem::exists(first));
+    CHECK_FALSE(std::filesystem::exists(second));
+}
+
 TEST_CASE("a runner crashing in a loop opens the circuit; the cool-down and a reload close it", "[isolation][process]") {
     std::string config = host_config(R"({"echo":{"enabled":true},"faulty":{"enabled":true,"isolation":"process"}})");
     const std::string plugins = R"("plugins":{)";

@@ -308,3 +308,18 @@ TEST_CASE("POST /runs/wait, GET /runs/{id}/join, DELETE /runs/{id} and POST /run
     auto by_thread = json_of(client.post("/runs/cancel", R"({"thread_id":"t-lg-2"})"));
     CHECK(by_thread["runs"].Size() == 0);
 }
+
+// An agent blocked where it cannot poll (Run::on_cancel, SDK 1.2) stops
+// when the run is cancelled instead of holding its worker.
+TEST_CASE("POST /runs/{id}/cancel wakes an agent blocked on a cancellation watch") {
+    HttpClient client(host().base_url());
+    std::string blocked =
+        create(client, R"({"agent_name":"echo","task":"block","context":{"action":"block_until_cancelled","ms":60000}})");
+    poll_until([&] { return run_status_of(client, blocked) == "running"; }, std::chrono::milliseconds(5000));
+    auto asked = client.post("/runs/" + blocked + "/cancel", "");
+    INFO(asked.body);
+    CHECK(asked.status == 202);
+    // wait_final gives up long before the agent's own 60 s wait would end.
+    auto ended = wait_final(client, blocked);
+    CHECK(std::string(ended["status"].GetString()) == "cancelled");
+}

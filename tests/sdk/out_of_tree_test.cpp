@@ -134,6 +134,41 @@ TEST_CASE("an agent built out of tree against the installed SDK loads and runs i
     CHECK_THAT(events.body, Contains(R"("type":"agent.progress")") && Contains("shouting"));
 }
 
+TEST_CASE("the C example agent builds against the installed SDK and keeps its tally in thread memory") {
+    ScratchDir scratch;
+    const std::string prefix = scratch.path + "/prefix";
+    const std::string build = scratch.path + "/tally-build";
+    const std::string steps_log = scratch.path + "/steps.log";
+    // The commands examples/out-of-tree-c-agent/README.md gives.
+    REQUIRE(install_sdk(prefix, steps_log) == 0);
+    int built = configure_and_build(AGENTHOST_C_EXAMPLE_DIR, build, prefix, steps_log);
+    INFO("output:\n" << read_text(steps_log));
+    REQUIRE(built == 0);
+
+    HostProcess host(R"({"plugins":{"directories":[")" + build + R"(/plugins"]},"agents":{"tally":{"enabled":true}}})");
+    HttpClient client(host.base_url());
+    auto listing = client.get("/plugins");
+    INFO("GET /plugins: " << listing.body);
+    const auto& tally = json_of(listing)["plugins"][0u];
+    REQUIRE(std::string(tally["state"].GetString()) == "loaded");
+    CHECK(std::string(tally["isolation"].GetString()) == "process");
+
+    const std::string body = R"({"agent_name":"tally","task":"count me","thread_id":"c-example"})";
+    auto first = client.post("/agent/invoke", body);
+    INFO(first.body);
+    REQUIRE(first.status == 200);
+    CHECK(json_of(first)["result"]["count"].GetInt() == 1);
+    auto second = client.post("/agent/invoke", body);
+    REQUIRE(second.status == 200);
+    CHECK(json_of(second)["result"]["count"].GetInt() == 2);
+    // Another thread counts on its own.
+    auto other = client.post("/agent/invoke", R"({"agent_name":"tally","task":"count me","thread_id":"c-other"})");
+    REQUIRE(other.status == 200);
+    CHECK(json_of(other)["result"]["count"].GetInt() == 1);
+    std::string run_id = json_of(second)["run_id"].GetString();
+    CHECK_THAT(client.get("/runs/" + run_id + "/events").body, Contains(R"("type":"tally.counted")"));
+}
+
 TEST_CASE("the installed SDK is versioned by its ABI and refuses a plugin whose manifest disagrees with its library") {
     ScratchDir scratch;
     const std::string prefix = scratch.path + "/prefix";
@@ -144,7 +179,9 @@ TEST_CASE("the installed SDK is versioned by its ABI and refuses a plugin whose 
                Contains("PACKAGE_VERSION \"1.2.0\""));
     CHECK_THAT(read_text(prefix + "/lib/cmake/agenthost-sdk/agenthost-sdk-abi.cmake"),
                Contains("AGENTHOST_ABI_VERSION_MINOR 2"));
-    CHECK(std::filesystem::exists(prefix + "/share/agenthost-sdk/plugin-manifest.schema.json"));
+    // Installed with an id editors and validators can key on.
+    CHECK_THAT(read_text(prefix + "/share/agenthost-sdk/plugin-manifest.schema.json"),
+               Contains("\"id\": \"urn:agenthost:plugin-manifest:1.2\""));
 
     const std::string source = AGENTHOST_FIXTURE_SOURCE_DIR "/sdk_projects/manifest_mismatch";
     const std::string build = scratch.path + "/mismatch-build";

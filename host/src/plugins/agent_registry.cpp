@@ -149,12 +149,17 @@ void load_enabled(PluginRecord& record, const AgentSettings& settings, const Iso
     }
     RunnerSandbox sandbox;
     std::string workspace_root;
-    if (record.manifest->has_permission("exec")) {
-        // Made now so a sandboxed runner can bind it writable.
+    const bool execs = record.manifest->has_permission("exec");
+    if (execs || isolation == Isolation::process) {
+        // Each run gets a private directory under this root (exec commands
+        // run there; in a runner it is the only writable place besides the
+        // runner's own /tmp). Made now so a sandboxed runner can bind it.
         workspace_root = exec::agent_workspace_root(policy.workspaces_dir, record.name);
         std::error_code ignored;
         fs::create_directories(workspace_root, ignored);
         sandbox.writable_dirs.push_back(workspace_root);
+    }
+    if (execs) {
         std::string why;
         if (!isolation::exec_sandbox_available(why))
             log::warn(settings.exec.allow_unsandboxed ? "exec sandbox unavailable: the agent's programs run unconfined "

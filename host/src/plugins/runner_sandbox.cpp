@@ -21,7 +21,7 @@ void set_limit(int resource, long long value) noexcept {
 }  // namespace
 
 std::string RunnerSandbox::description() const {
-    std::string text = use_bwrap ? std::string("bwrap: read-only filesystem, private /tmp, ") +
+    std::string text = use_bwrap ? std::string("bwrap: read-only filesystem but each run's workspace, private /tmp, ") +
                                        (network ? "network allowed (http permission)" : "no network")
                                  : "none";
     if (!use_bwrap) {

@@ -147,7 +147,7 @@ std::string to_yaml(const rapidjson::Value& value) {
 }
 
 std::vector<rapidjson::Document> yaml_documents(std::string_view text) {
-    if (auto hazard = devkit::yaml_hazard(text)) throw YamlError(hazard.message, static_cast<int>(hazard.line), 1);
+    if (auto hazard = devkit::yaml_hazard(text)) throw YamlError(hazard.message, static_cast<int>(hazard.line), static_cast<int>(hazard.column));
     std::vector<YAML::Node> nodes;
     try {
         nodes = YAML::LoadAll(std::string(text));

@@ -173,7 +173,7 @@ struct YamlChecker {
 void validate_yaml(const std::string& kind, std::string_view original, std::vector<Problem>& problems) {
     const std::string text = neutralised(original);
     if (auto hazard = devkit::yaml_hazard(text)) {
-        problems.push_back({static_cast<int>(hazard.line), 0, hazard.message});
+        problems.push_back({static_cast<int>(hazard.line), static_cast<int>(hazard.column), "not valid YAML: " + hazard.message});
         return;
     }
     std::vector<YAML::Node> documents;

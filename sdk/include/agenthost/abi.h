@@ -315,10 +315,12 @@ typedef struct agenthost_agent_descriptor {
      * has "llm": {"provider": "offline"|"openai"|"anthropic", "model": "...",
      * "fallback": "offline"|"fail" (the manifest's llm_fallback)}, so the
      * agent can use its own offline algorithm when the provider is
-     * "offline". (1.2) For an agent with the "exec" permission it also has
-     * "workspace": the absolute path of the run's private directory, made
-     * empty for each execution of the run and removed when it ends; exec
-     * commands run in it. On success, call callback_run_set_result and return
+     * "offline". (1.2) For an agent with the "exec" permission, or running
+     * in process mode, it also has "workspace": the absolute path of the
+     * run's private directory, made empty for each execution of the run and
+     * removed when it ends; exec commands run in it, and in a sandboxed
+     * runner it is the only writable directory besides a /tmp shared by
+     * the runner's runs. On success, call callback_run_set_result and return
      * AGENTHOST_OK; otherwise call callback_run_set_error and return the
      * status that says why. A result's "artifacts" array ({"path",
      * "content", "media_type"} objects) is also recorded by the host as one

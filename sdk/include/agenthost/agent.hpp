@@ -40,11 +40,14 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <exception>
+#include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -228,6 +231,79 @@ struct ExecResult {
 };
 
 // One run: its input and the run-scoped host services.
+// Watches a run for cancellation on a thread of its own and calls `stop`
+// once when the host says the run was cancelled (asked every 50 ms, like
+// Run::wait_for). For work that cannot poll Run::cancelled(): a blocking
+// read, a condition variable, a child process, a library's own event loop;
+// `stop` closes, notifies or kills it. Destroying the watch (or calling
+// release()) ends the watching and waits for a `stop` in progress, so
+// `stop` may use the invoke's locals that outlive the watch. `stop` must not
+// throw (an exception there calls std::terminate).
+class CancelWatch {
+  public:
+    CancelWatch() = default;
+    CancelWatch(std::function<bool()> is_cancelled, std::function<void()> stop)
+        : state_(std::make_shared<State>()) {
+        auto state = state_;
+        thread_ = std::thread([state, is_cancelled = std::move(is_cancelled), stop = std::move(stop)] {
+            std::unique_lock<std::mutex> lock(state->mutex);
+            while (!state->released) {
+                lock.unlock();
+                bool cancelled = is_cancelled();
+                lock.lock();
+                if (state->released) return;
+                if (cancelled) {
+                    state->fired = true;
+                    lock.unlock();
+                    stop();
+                    return;
+                }
+                state->wake.wait_for(lock, std::chrono::milliseconds(50), [&] { return state->released; });
+            }
+        });
+    }
+    CancelWatch(CancelWatch&&) noexcept = default;
+    CancelWatch& operator=(CancelWatch&& other) noexcept {
+        if (this != &other) {
+            release();
+            state_ = std::move(other.state_);
+            thread_ = std::move(other.thread_);
+        }
+        return *this;
+    }
+    CancelWatch(const CancelWatch&) = delete;
+    CancelWatch& operator=(const CancelWatch&) = delete;
+    ~CancelWatch() { release(); }
+
+    // Stops watching; returns once a `stop` in progress has returned.
+    void release() noexcept {
+        if (!state_) return;
+        {
+            std::lock_guard<std::mutex> lock(state_->mutex);
+            state_->released = true;
+        }
+        state_->wake.notify_all();
+        if (thread_.joinable()) thread_.join();
+        state_.reset();
+    }
+    // True once `stop` was called.
+    bool fired() const noexcept {
+        if (!state_) return false;
+        std::lock_guard<std::mutex> lock(state_->mutex);
+        return state_->fired;
+    }
+
+  private:
+    struct State {
+        std::mutex mutex;
+        std::condition_variable wake;
+        bool released = false;
+        bool fired = false;
+    };
+    std::shared_ptr<State> state_;
+    std::thread thread_;
+};
+
 class Run {
   public:
     Run(const Host& host, agenthost_host_run_ptr handle, agenthost_str input_json)
@@ -312,6 +388,13 @@ class Run {
     }
 
     bool cancelled() const noexcept { return api()->callback_run_is_cancelled(handle_) != 0; }
+    // Calls `stop` (once, on the watch's thread) if the run is cancelled
+    // while the returned watch lives; see CancelWatch.
+    [[nodiscard]] CancelWatch on_cancel(std::function<void()> stop) const {
+        const agenthost_host_api* host = api();
+        agenthost_host_run_ptr handle = handle_;
+        return CancelWatch([host, handle] { return host->callback_run_is_cancelled(handle) != 0; }, std::move(stop));
+    }
     // Throws Cancelled when the run was cancelled: call between steps.
     void throw_if_cancelled() const {
         if (cancelled()) throw Cancelled();

@@ -62,8 +62,11 @@ struct RunRecord {
     std::string error;  // what the plugin passed to callback_run_set_error
     std::vector<RecordedEvent> events;
     // What callback_run_is_cancelled answers, and how often it was asked.
+    // (A plugin may ask from a thread of its own, such as a CancelWatch's;
+    // the harness expects one asking thread at a time.)
     bool cancelled = false;
     int cancellation_checks = 0;
+    int cancel_after_checks = 0;  // > 0: cancelled from that check on
     std::string last_error;
     // Requests the plugin made, as JSON, in order.
     std::vector<std::string> approval_requests;
@@ -170,9 +173,15 @@ class FakeHost {
 
     // Runs one task; `cancelled` is what the host says when the plugin asks.
     RunRecord invoke(const std::string& input_json, bool cancelled = false) {
+        return invoke_cancelled_after(input_json, cancelled ? 1 : 0);
+    }
+    // Runs one task that is cancelled while it runs: is_cancelled answers
+    // false until the plugin's `checks`-th question, true from then on (0:
+    // never cancelled).
+    RunRecord invoke_cancelled_after(const std::string& input_json, int checks) {
         if (agent_ == nullptr) throw std::logic_error("invoke() before a successful create_agent()");
         RunRecord record;
-        record.cancelled = cancelled;
+        record.cancel_after_checks = checks;
         last_invoking_host() = this;
         active_run_ = &record;
         record.status = descriptor_->on_agent_invoke(agent_, run_handle(record), to_str(input_json));
@@ -332,7 +341,8 @@ class FakeHost {
     }
     static int32_t is_cancelled(agenthost_host_run_ptr run) noexcept {
         RunRecord& record = checked_run(run, "is_cancelled");
-        ++record.cancellation_checks;
+        int checks = ++record.cancellation_checks;
+        if (record.cancel_after_checks > 0 && checks >= record.cancel_after_checks) record.cancelled = true;
         return record.cancelled ? 1 : 0;
     }
     static agenthost_status set_result(agenthost_host_run_ptr run, agenthost_str result) noexcept {
