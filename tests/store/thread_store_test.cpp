@@ -292,7 +292,7 @@ TEST_CASE("the threads migration gives memory older than checkpoints a thread ro
             s << "ALTER TABLE threads DROP COLUMN metadata";
             s << "ALTER TABLE threads DROP COLUMN tenant";
             s << "ALTER TABLE threads DROP COLUMN last_checkpoint";
-            s << "DELETE FROM schema_migrations WHERE version >= 8";
+            s << "DELETE FROM schema_migrations WHERE version = 8";
             s << "INSERT INTO thread_memory (thread_id, key, value, updated_at_ms) VALUES "
                  "('memory-only', 'plan', '{\"step\":1}', 1000), ('memory-only', 'note', '\"n\"', 2000), "
                  "('with-run', 'echo_count', '4', 3000)";

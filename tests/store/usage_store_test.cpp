@@ -230,13 +230,7 @@ TEST_CASE("the usage migration backfills the runs that ended before it") {
             s << "DROP TABLE usage_rollups";
             s << "DROP TABLE usage_tokens";
             s << "ALTER TABLE runs DROP COLUMN key_id";
-            // And before the migrations after it (threads as a resource).
-            s << "DROP TABLE thread_checkpoints";
-            s << "DROP INDEX threads_by_created";
-            s << "ALTER TABLE threads DROP COLUMN metadata";
-            s << "ALTER TABLE threads DROP COLUMN tenant";
-            s << "ALTER TABLE threads DROP COLUMN last_checkpoint";
-            s << "DELETE FROM schema_migrations WHERE version >= 7";
+            s << "DELETE FROM schema_migrations WHERE version = 7";
         });
     }
     auto db = database.open();
