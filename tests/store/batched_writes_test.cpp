@@ -68,6 +68,8 @@ TEST_CASE("a run the database refuses among runs inserted together fails alone, 
     std::vector<RunRecord> runs;
     for (int i = 0; i < 100; ++i) runs.push_back(queued_run(i % 3 == 0 ? "shared-thread" : new_uuid()));
     runs[57] = existing;
+    // Every column goes through the batch, the trace a run keeps included.
+    for (size_t i = 0; i < runs.size(); i += 2) runs[i].trace_parent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
     std::mutex mutex;
     std::vector<std::string> errors(runs.size());
     std::atomic<int> answered{0};
@@ -98,6 +100,7 @@ TEST_CASE("a run the database refuses among runs inserted together fails alone, 
         CHECK(stored->task == runs[i].task);
         CHECK(stored->webhook_secret == "s3cret");  // sealed on the way in, opened on the way out
         CHECK(stored->pipeline_step == -1);         // NULL, not 0
+        CHECK(stored->trace_parent == runs[i].trace_parent);
         auto events = events_of(*db, runs[i].id);
         REQUIRE(events.size() == 1);
         CHECK(events[0].type == "run.queued");

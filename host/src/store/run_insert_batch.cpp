@@ -21,7 +21,11 @@ void RunInsertBatch::Slot::set(RunRecord&& from) {
     lease_owner = run.lease_owner.empty() ? soci::i_null : soci::i_ok;
     lease = run.lease_expires_at_ms == 0 ? soci::i_null : soci::i_ok;
     started = run.started_at_ms == 0 ? soci::i_null : soci::i_ok;
+    trace = run.trace_parent.empty() ? soci::i_null : soci::i_ok;
 }
+
+// The runs columns bound per row (cancel_requested is a literal 0).
+constexpr int kBoundColumns = 28;
 
 soci::statement& RunInsertBatch::runs_statement(size_t rows) {
     std::unique_ptr<soci::statement>& slot = insert_runs_[rows];
@@ -30,12 +34,12 @@ soci::statement& RunInsertBatch::runs_statement(size_t rows) {
         "INSERT INTO runs (id, thread_id, agent, task, context, status, attempts, max_attempts, fencing_token, "
         "cancel_requested, pipeline_id, pipeline_step, webhook_url, webhook_secret, created_at_ms, updated_at_ms, "
         "routing, options, approval, approval_state, approval_expires_at_ms, step_key, pipeline_iteration, tenant, "
-        "lease_owner, lease_expires_at_ms, started_at_ms, key_id) VALUES ";
+        "lease_owner, lease_expires_at_ms, started_at_ms, key_id, trace_parent) VALUES ";
     auto statement = std::make_unique<soci::statement>(session_);
     for (size_t i = 0; i < rows; ++i) {
         std::string row = "(";
-        for (int column = 0; column < 27; ++column) {
-            row += ":p" + std::to_string(i) + "_" + std::to_string(column) + (column < 26 ? ", " : ")");
+        for (int column = 0; column < kBoundColumns; ++column) {
+            row += ":p" + std::to_string(i) + "_" + std::to_string(column) + (column < kBoundColumns - 1 ? ", " : ")");
             if (column == 8) row += "0, ";  // cancel_requested
         }
         sql += (i == 0 ? "" : ", ") + row;
@@ -68,6 +72,7 @@ soci::statement& RunInsertBatch::runs_statement(size_t rows) {
         statement->exchange(soci::use(r.lease_expires_at_ms, s.lease));
         statement->exchange(soci::use(r.started_at_ms, s.started));
         statement->exchange(soci::use(r.key_id));
+        statement->exchange(soci::use(r.trace_parent, s.trace));
     }
     statement->alloc();
     statement->prepare(sql);

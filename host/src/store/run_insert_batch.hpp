@@ -41,7 +41,7 @@ class RunInsertBatch {
                         secret = soci::i_null, routing = soci::i_null, options = soci::i_null,
                         approval = soci::i_null, approval_state = soci::i_null, approval_expiry = soci::i_null,
                         step_key = soci::i_null, iteration = soci::i_null, lease_owner = soci::i_null,
-                        lease = soci::i_null, started = soci::i_null;
+                        lease = soci::i_null, started = soci::i_null, trace = soci::i_null;
         void set(RunRecord&& from);
     };
     struct ThreadSlot {
