@@ -6,6 +6,18 @@
 #include <chrono>
 
 namespace agenthost::usage {
+namespace {
+
+// A run admitted this recently may still be on its way into the store (its
+// insert waits for a group commit), so a refresh that reads the store keeps
+// counting it here: counted twice for a moment rather than not at all.
+constexpr long long kCommitGraceMs = 2000;
+
+void forget_older(std::deque<long long>& recent, long long now_ms) {
+    while (!recent.empty() && recent.front() < now_ms - kCommitGraceMs) recent.pop_front();
+}
+
+}  // namespace
 
 TenantQuotas::TenantQuotas(auth::QuotaSettings settings, store::Store& store)
     : settings_(std::move(settings)), enabled_(settings_.enabled()), store_(store) {}
@@ -48,13 +60,17 @@ void TenantQuotas::refresh(long long now_ms) {
     std::string day = utc_day(now_ms);
     std::string month = month_start(day);
     long long midnight = next_midnight_ms(now_ms) - 86400000LL;
-    // Runs admitted before the read are in what it returns (or about to be:
-    // their inserts are queued); those admitted while it runs are kept.
+    // Runs admitted before the read are in what it returns, except those
+    // whose inserts may not have committed yet (admitted within the grace):
+    // they stay counted here, as do those admitted while the read runs.
     std::map<std::string, long long> admitted_before;
     {
         std::lock_guard<std::mutex> lock(mutex_);
-        for (const auto& [tenant, counts] : counts_)
-            if (counts.day == day) admitted_before[tenant] = counts.local_runs;
+        for (auto& [tenant, counts] : counts_) {
+            if (counts.day != day) continue;
+            forget_older(counts.recent, now_ms);
+            admitted_before[tenant] = counts.local_runs - static_cast<long long>(counts.recent.size());
+        }
     }
     auto [runs, tokens] = store_.read([&](soci::session& session) {
         return std::make_pair(store_.usage().runs_per_tenant(session, day, midnight),
@@ -64,6 +80,7 @@ void TenantQuotas::refresh(long long now_ms) {
     for (auto& [tenant, counts] : counts_) {
         long long before = admitted_before.count(tenant) ? admitted_before[tenant] : 0;
         counts.local_runs = counts.day == day ? std::max(0LL, counts.local_runs - before) : 0;
+        if (counts.day != day) counts.recent.clear();
         counts.day = day;
         counts.runs = 0;
         counts.month = month;
@@ -94,6 +111,7 @@ QuotaDecision TenantQuotas::admit(const std::string& tenant, long long now_ms) {
         counts.day = day;
         counts.runs = 0;
         counts.local_runs = 0;
+        counts.recent.clear();
     }
     if (counts.month != month_start(day)) {
         counts.month = month_start(day);
@@ -109,6 +127,8 @@ QuotaDecision TenantQuotas::admit(const std::string& tenant, long long now_ms) {
         return decision;
     }
     ++counts.local_runs;
+    forget_older(counts.recent, now_ms);
+    counts.recent.push_back(now_ms);
     return decision;
 }
 

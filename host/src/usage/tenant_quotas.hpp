@@ -12,6 +12,7 @@
 #include "store/store.hpp"
 
 #include <condition_variable>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <string>
@@ -50,6 +51,9 @@ class TenantQuotas {
         std::string day;           // the UTC day `runs` counts
         long long runs = 0;        // from the store at the last refresh
         long long local_runs = 0;  // admitted here since
+        // When this host admitted its latest runs (the last kCommitGraceMs):
+        // a refresh may read the store before their inserts commit.
+        std::deque<long long> recent;
         std::string month;         // YYYY-MM-01 of `tokens`
         long long tokens = 0;
     };
