@@ -25,7 +25,7 @@ trap cleanup EXIT
 # step finds them up to date) ---
 (cd "$build" && cpack -G DEB -D CPACK_COMPONENTS_ALL=runtime -B "$scratch/out") >"$scratch/cpack.log" 2>&1 ||
   { cat "$scratch/cpack.log"; fail "cpack failed"; }
-deb=$(ls "$scratch"/out/agenthost_*.deb 2>/dev/null | head -1)
+deb=$(find "$scratch/out" -maxdepth 1 -name "agenthost_*.deb" | head -1)
 [ -f "$deb" ] || { cat "$scratch/cpack.log"; fail "no agenthost_*.deb in $scratch/out"; }
 echo "built $(basename "$deb") ($(du -k "$deb" | cut -f1) KiB)"
 
@@ -34,8 +34,10 @@ field() { dpkg-deb -f "$deb" "$1"; }
 [ "$(field Package)" = agenthost ] || fail "Package is '$(field Package)'"
 depends=$(field Depends)
 echo "Depends: $depends"
-for library in libpistache0 libsoci-core4.0 libsoci-sqlite3-4.0 libsoci-postgresql4.0 libsqlite3-0 libpq5 \
-               libcurl4 libspdlog1.10 libfmt9 libssl3 libyaml-cpp0.7 libjwt0 libsodium23; do
+# What the binaries and plugins link directly (dpkg-shlibdeps); libsqlite3-0,
+# libpq5 and libfmt9 come through the SOCI backends and spdlog.
+for library in libpistache0 libsoci-core4.0 libsoci-sqlite3-4.0 libsoci-postgresql4.0 libcurl4 libspdlog1.10-fmt9 \
+               libssl3 libyaml-cpp0.7 libjwt0 libsodium23 libboost-filesystem1.74.0; do
   grep -Eq "(^|, )$library( |,|$)" <<<"$depends" || fail "Depends lacks $library"
 done
 grep -q bubblewrap <<<"$(field Recommends)" || fail "Recommends lacks bubblewrap"
@@ -68,12 +70,11 @@ done
 # unpacked one).
 if command -v systemd-analyze >/dev/null 2>&1; then
   sed "s|/usr/bin/agenthost|$root/usr/bin/agenthost|" "$unit" >"$scratch/agenthost.service"
-  if ! systemd-analyze verify "$scratch/agenthost.service" >"$scratch/verify.log" 2>&1; then
-    # Without a running systemd (containers) verify cannot start; only a
-    # complaint about the unit itself fails the test.
-    if grep -q "agenthost.service:" "$scratch/verify.log"; then cat "$scratch/verify.log"; fail "systemd-analyze verify"; fi
-  fi
-  if grep -q "agenthost.service:" "$scratch/verify.log"; then cat "$scratch/verify.log"; fail "systemd-analyze verify warns"; fi
+  # Its exit status also reflects the machine (no running systemd in a
+  # container); a complaint about the unit names the file.
+  systemd-analyze verify "$scratch/agenthost.service" >"$scratch/verify.log" 2>&1 || true
+  if grep -q "agenthost.service:" "$scratch/verify.log"; then cat "$scratch/verify.log"; fail "systemd-analyze verify"; fi
+  echo "systemd-analyze verify: no complaint about agenthost.service"
 fi
 
 # The example config is config/agenthost.json with /var/lib/agenthost and no
@@ -129,5 +130,4 @@ assert body["agent_used"] == "sentiment", body
 print("sentiment:", json.dumps(body["result"])[:200])
 PY
 [ "$(readlink -f /proc/$host_pid/exe)" = "$(readlink -f "$root/usr/bin/agenthost")" ] || fail "not the unpacked binary"
-[ -f "$scratch/data/agenthost.db" ] || ls "$scratch/data"
 echo "deb_install_test: ok"
