@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The agenthost .deb, installed into a scratch root and run from there:
-# builds the package with cpack (runtime component only), checks its control
-# data and layout, unpacks it with dpkg -x, starts the unpacked host with the
+# builds the packages with cpack, checks their control data and layout,
+# builds the C example agent against the unpacked agenthost-sdk-dev, unpacks it with dpkg -x, starts the unpacked host with the
 # unpacked example config (a scratch data dir and a free loopback port
 # given as flags), and checks /health, that every agent the config enables
 # is loaded from <root>/usr/lib/agenthost/plugins, and an invoke of sentiment.
@@ -23,7 +23,7 @@ trap cleanup EXIT
 
 # --- build the package (the binaries are built already: cpack's preinstall
 # step finds them up to date) ---
-(cd "$build" && cpack -G DEB -D CPACK_COMPONENTS_ALL=runtime -B "$scratch/out") >"$scratch/cpack.log" 2>&1 ||
+(cd "$build" && cpack -G DEB -D "CPACK_COMPONENTS_ALL=runtime;sdk" -B "$scratch/out") >"$scratch/cpack.log" 2>&1 ||
   { cat "$scratch/cpack.log"; fail "cpack failed"; }
 deb=$(find "$scratch/out" -maxdepth 1 -name "agenthost_*.deb" | head -1)
 [ -f "$deb" ] || { cat "$scratch/cpack.log"; fail "no agenthost_*.deb in $scratch/out"; }
@@ -87,6 +87,29 @@ assert "directories" not in example.get("plugins", {}), "the example names plugi
 enabled = lambda c: sorted(n for n, a in c["agents"].items() if a.get("enabled"))
 assert enabled(example) == enabled(default), (enabled(example), enabled(default))
 PY
+
+# --- the SDK package: a third party's agent builds against it alone ---
+sdk_deb=$(find "$scratch/out" -maxdepth 1 -name "agenthost-sdk-dev_*.deb" | head -1)
+[ -f "$sdk_deb" ] || fail "no agenthost-sdk-dev_*.deb in $scratch/out"
+[ "$(dpkg-deb -f "$sdk_deb" Architecture)" = all ] || fail "agenthost-sdk-dev is not Architecture: all"
+grep -q rapidjson-dev <<<"$(dpkg-deb -f "$sdk_deb" Depends)" || fail "agenthost-sdk-dev does not depend on rapidjson-dev"
+sdk_root="$scratch/sdk-root"
+dpkg -x "$sdk_deb" "$sdk_root"
+for path in usr/include/agenthost/abi.h usr/include/agenthost/agent.hpp \
+            usr/lib/cmake/agenthost-sdk/agenthost-sdk-config.cmake usr/share/agenthost-sdk/plugin_check.cpp; do
+  [ -e "$sdk_root/$path" ] || fail "agenthost-sdk-dev has no /$path"
+done
+if dpkg-deb -c "$sdk_deb" | grep -q '/bin/'; then fail "agenthost-sdk-dev holds binaries"; fi
+if ! { cmake -S "$source_dir/examples/out-of-tree-c-agent" -B "$scratch/tally" -DCMAKE_PREFIX_PATH="$sdk_root/usr" &&
+        cmake --build "$scratch/tally"; } >"$scratch/tally.log" 2>&1; then
+  cat "$scratch/tally.log"; fail "the C example agent does not build against the unpacked SDK"
+fi
+grep -qx "agenthost-sdk_DIR:PATH=$sdk_root/usr/lib/cmake/agenthost-sdk" "$scratch/tally/CMakeCache.txt" ||
+  fail "the example agent found another SDK: $(grep agenthost-sdk_DIR "$scratch/tally/CMakeCache.txt")"
+for file in libtally.so manifest.json; do
+  [ -f "$scratch/tally/plugins/tally/$file" ] || fail "the example agent's $file is missing"
+done
+echo "the C example agent builds against $(basename "$sdk_deb")"
 
 # --- run the unpacked host from its unpacked config ---
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
