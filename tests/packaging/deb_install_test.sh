@@ -49,6 +49,7 @@ root="$scratch/root"
 dpkg -x "$deb" "$root"
 for path in usr/bin/agenthost usr/bin/agenthost-plugin-runner usr/bin/agentctl \
             etc/agenthost/agenthost.json usr/lib/systemd/system/agenthost.service \
+            usr/share/bash-completion/completions/agentctl usr/share/doc/agenthost/README.md \
             usr/share/agenthost/schemas/config.schema.json usr/share/agenthost/schemas/plugin-manifest.schema.json; do
   [ -e "$root/$path" ] || fail "the package has no /$path"
 done
