@@ -20,6 +20,8 @@ const path = require("path");
 const { execFileSync, spawnSync } = require("child_process");
 
 const [sourceDir, modules] = process.argv.slice(2);
+// yaml, ajv and ajv-formats are in tools/npm's lock file (through
+// kubernetes-models and @redocly/cli), so npm ci installs these versions.
 const YAML = require(path.join(modules, "yaml"));
 const Ajv = require(path.join(modules, "ajv"));
 const addFormats = require(path.join(modules, "ajv-formats"));
