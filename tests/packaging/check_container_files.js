@@ -19,7 +19,7 @@ const os = require("os");
 const path = require("path");
 const { execFileSync, spawnSync } = require("child_process");
 
-const [sourceDir, modules] = process.argv.slice(2);
+const [sourceDir, modules] = process.argv.slice(2).map((p) => path.resolve(p));
 // yaml, ajv and ajv-formats are in tools/npm's lock file (through
 // kubernetes-models and @redocly/cli), so npm ci installs these versions.
 const YAML = require(path.join(modules, "yaml"));
