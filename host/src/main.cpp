@@ -33,6 +33,7 @@
 #include "store/data_dir_lock.hpp"
 #include "store/secret_box.hpp"
 #include "store/store.hpp"
+#include "telemetry/tracer.hpp"
 #include "usage/tenant_quotas.hpp"
 #include "util/ids.hpp"
 #include "util/log.hpp"
@@ -190,6 +191,15 @@ int main(int argc, char** argv) {
                       config.host + " may run agents, cancel runs and approve actions",
                   {{"host", config.host}});
 
+    // Traces (README, "Traces"): the config's telemetry section under the
+    // standard OTEL_* variables; on before the store so its commits count.
+    {
+        std::vector<std::string> problems;
+        telemetry::apply_otel_environment(config.telemetry, telemetry::process_environment(), problems);
+        for (const std::string& problem : problems) log::warn(problem);
+        telemetry::start_tracing(config.telemetry, kVersion);
+    }
+
     // The JWKS file is read once, before anything else starts.
     std::unique_ptr<auth::JwtVerifier> jwt;
     auth::JwtCheck jwt_check;
@@ -337,6 +347,7 @@ int main(int argc, char** argv) {
     streams.stop();
     store->stop();
     server.shutdown();
+    telemetry::stop_tracing();  // sends the spans still queued
     log::info("stopped");
     log::shutdown();
     return 0;

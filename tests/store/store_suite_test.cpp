@@ -149,6 +149,25 @@ TEST_CASE("claiming takes queued runs oldest first, once, only for the host's ag
     CHECK(claim(*db, 10, {"other"}).size() == 1);
 }
 
+TEST_CASE("a run keeps the trace context of the request that created it, for whichever host claims it") {
+    testing::TestDatabase database;
+    auto db = database.open();
+    RunRecord traced = new_run("echo", "t-trace", store::now_ms() - 10);
+    traced.trace_parent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+    RunRecord untraced = new_run("echo", "t-trace", store::now_ms() - 5);
+    insert(*db, traced);
+    insert(*db, untraced);
+    CHECK(load(*db, traced.id).trace_parent == traced.trace_parent);
+    CHECK(load(*db, untraced.id).trace_parent.empty());
+    // Another host's claim carries it to that host's worker.
+    auto claimed = claim(*db, 2, {"echo"}, "host-b");
+    REQUIRE(claimed.size() == 2);
+    CHECK(claimed[0].run.id == traced.id);
+    CHECK(claimed[0].run.trace_parent == traced.trace_parent);
+    CHECK(claimed[0].next_event_seq == 2);  // the column after the run's is still the last event's number
+    CHECK(claimed[1].run.trace_parent.empty());
+}
+
 TEST_CASE("only the holder of the current fencing token can complete a run") {
     testing::TestDatabase database;
     auto db = database.open();

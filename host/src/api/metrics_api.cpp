@@ -1,6 +1,7 @@
 #include "api/metrics_api.hpp"
 
 #include "metrics/host_metrics.hpp"
+#include "telemetry/tracer.hpp"
 
 namespace agenthost::api {
 
@@ -38,6 +39,24 @@ void add_metrics_routes(http::Router& router, ApiContext& context) {
                               for (const auto& agent : context.registry.loaded_agents())
                                   rows.push_back({{agent->name()}, static_cast<double>(agent->runner_crashes())});
                               return rows;
+                          },
+                          "counter"});
+        // Trace export (README, "Traces"): all zero while tracing is off.
+        gauges.push_back({"agenthost_trace_spans_total",
+                          "Spans by export outcome: exported (the collector took them), dropped (queue full, or "
+                          "their batch failed).",
+                          {"outcome"},
+                          [] {
+                              telemetry::ExportStats stats = telemetry::trace_export_stats();
+                              return std::vector<std::pair<metrics::Labels, double>>{
+                                  {{"exported"}, static_cast<double>(stats.exported)},
+                                  {{"dropped"}, static_cast<double>(stats.dropped)}};
+                          },
+                          "counter"});
+        gauges.push_back({"agenthost_trace_export_failures_total", "Span batches the collector did not take.", {},
+                          [] {
+                              return std::vector<std::pair<metrics::Labels, double>>{
+                                  {{}, static_cast<double>(telemetry::trace_export_stats().failed_batches)}};
                           },
                           "counter"});
         http::HttpResponse response;

@@ -340,6 +340,23 @@ void apply_config_file(HostConfig& config, const std::string& path) {
     if (const auto* logging = json::get_member(*document, "logging")) {
         if (const auto* v = json::get_member(*logging, "level")) config.log_level = parse_level(v->GetString(), "log level");
     }
+    if (const auto* telemetry = json::get_member(*document, "telemetry")) {
+        telemetry::TraceSettings& t = config.telemetry;
+        if (const auto* v = json::get_member(*telemetry, "enabled")) t.disabled = !v->GetBool();
+        if (const auto* v = json::get_member(*telemetry, "otlp_endpoint"))
+            t.traces_url = telemetry::traces_url_from_base(v->GetString());
+        if (const auto* v = json::get_member(*telemetry, "otlp_traces_endpoint")) t.traces_url = v->GetString();
+        if (const auto* v = json::get_member(*telemetry, "headers")) {
+            t.headers.clear();
+            for (const auto& header : v->GetObject()) t.headers.emplace_back(header.name.GetString(), header.value.GetString());
+        }
+        if (const auto* v = json::get_member(*telemetry, "service_name")) t.service_name = v->GetString();
+        if (const auto* v = json::get_member(*telemetry, "sampler")) t.sampler = v->GetString();
+        if (const auto* v = json::get_member(*telemetry, "sampler_arg")) t.sampler_arg = std::to_string(v->GetDouble());
+        if (const auto* v = json::get_member(*telemetry, "database_spans")) t.database_spans = v->GetBool();
+        if (const auto* v = json::get_member(*telemetry, "schedule_delay_ms")) t.schedule_delay_ms = v->GetInt64();
+        if (const auto* v = json::get_member(*telemetry, "max_queue_size")) t.max_queue_size = v->GetUint();
+    }
 }
 
 // The seeds' own variable names, as their users set them; each only where

@@ -3,6 +3,7 @@
 // environment variables, then command-line options — later ones win.
 #pragma once
 
+#include "telemetry/trace_settings.hpp"
 #include "auth/auth_settings.hpp"
 #include "exec/exec_settings.hpp"
 #include "outbound/http_settings.hpp"
@@ -110,6 +111,8 @@ struct HostConfig {
     int worker_count = 4;
     size_t queue_limit = 1024;
     log::Level log_level = log::Level::info;
+    // The config file's "telemetry"; main overlays the OTEL_* variables.
+    telemetry::TraceSettings telemetry;
     bool show_help = false;
     bool show_version = false;
 };

@@ -6,6 +6,7 @@
 #include "http/url_encoding.hpp"
 #include "util/ids.hpp"
 #include "metrics/host_metrics.hpp"
+#include "telemetry/host_spans.hpp"
 #include "util/log.hpp"
 
 #include <pistache/endpoint.h>
@@ -102,6 +103,13 @@ class PistacheChannel : public ResponseChannel {
     // so before any thread can send.
     void add_headers(HeaderList headers) { extra_headers_ = std::move(headers); }
 
+    // The request's server span, ended with the response; its context is
+    // the dispatching thread's current one (runs accepted keep it).
+    const telemetry::TraceContext& trace(telemetry::Span span) {
+        span_ = std::move(span);
+        return span_.context();
+    }
+
     std::unique_ptr<RawConnection> take_over() override {
         if (sent_.exchange(true)) return nullptr;
         std::shared_ptr<Tcp::Peer> peer = writer_.peer();
@@ -110,6 +118,7 @@ class PistacheChannel : public ResponseChannel {
         int fd = peer ? fcntl(peer->fd(), F_DUPFD_CLOEXEC, 0) : -1;
         double ms = std::chrono::duration<double, std::milli>(Clock::now() - started_).count();
         record_metrics(fd >= 0 ? 200 : 499, ms);
+        telemetry::end_http_span(span_, fd >= 0 ? 200 : 499);
         log::info("request", {{"method", method_},
                               {"path", path_},
                               {"status", fd >= 0 ? 200 : 499},
@@ -142,6 +151,7 @@ class PistacheChannel : public ResponseChannel {
         }
         double ms = std::chrono::duration<double, std::milli>(Clock::now() - started_).count();
         record_metrics(response.status, ms);
+        telemetry::end_http_span(span_, response.status);
         log::info("request", {{"method", method_},
                               {"path", path_},
                               {"status", response.status},
@@ -149,7 +159,10 @@ class PistacheChannel : public ResponseChannel {
                               {"request_id", request_id_}});
     }
 
-    void set_route(const std::string* pattern) override { route_ = pattern; }
+    void set_route(const std::string* pattern) override {
+        route_ = pattern;
+        telemetry::set_http_route(span_, method_, *pattern);
+    }
 
   private:
     // Labelled by the route's template, never the raw path: one series per
@@ -170,6 +183,7 @@ class PistacheChannel : public ResponseChannel {
     Clock::time_point started_;
     std::atomic<bool> sent_{false};
     HeaderList extra_headers_;
+    telemetry::Span span_;
 };
 
 std::map<std::string, std::string> collect_headers(const Http::Header::Collection& collection) {
@@ -280,6 +294,8 @@ class RequestHandler : public Http::Handler {
         auto channel = std::make_shared<PistacheChannel>(std::move(writer), request.method, request.path,
                                                          request.request_id, keep_alive);
         Responder responder(channel);
+        telemetry::ScopedContext traced(
+            channel->trace(telemetry::start_http_span(request.header("traceparent"), request.method, request.path)));
         try {
             if (filter_ != nullptr && *filter_) {
                 HeaderList headers;

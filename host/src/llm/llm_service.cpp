@@ -5,6 +5,7 @@
 #include "llm/offline_provider.hpp"
 #include "llm/openai_provider.hpp"
 #include "metrics/host_metrics.hpp"
+#include "telemetry/host_spans.hpp"
 #include "util/log.hpp"
 
 #include <algorithm>
@@ -94,9 +95,11 @@ CompletionResponse LlmService::complete(const CompletionRequest& request, const 
     metrics::HostMetrics& m = metrics::host_metrics();
     auto started = std::chrono::steady_clock::now();
     auto seconds = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(); };
+    telemetry::LlmSpan traced(chosen.provider, resolved.model, static_cast<bool>(sink));
     try {
         CompletionResponse response = provider.complete(resolved, sink);
         if (response.provider.empty()) response.provider = chosen.provider;
+        traced.succeeded(response.model, response.usage.input_tokens, response.usage.output_tokens);
         m.llm_calls.add({chosen.provider, resolved.model, "ok"});
         m.llm_duration.observe({chosen.provider, resolved.model}, seconds());
         m.llm_tokens.add({chosen.provider, resolved.model, "input"}, static_cast<double>(response.usage.input_tokens));
@@ -111,6 +114,7 @@ CompletionResponse LlmService::complete(const CompletionRequest& request, const 
         if (chosen.provider != "offline") record_outcome(chosen.provider, true, "");
         return response;
     } catch (const ProviderError& e) {
+        traced.failed(e.what());
         m.llm_calls.add({chosen.provider, resolved.model, "failed"});
         m.llm_duration.observe({chosen.provider, resolved.model}, seconds());
         {

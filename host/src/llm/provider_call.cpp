@@ -1,5 +1,6 @@
 #include "llm/provider_call.hpp"
 
+#include "telemetry/host_spans.hpp"
 #include "util/log.hpp"
 
 #include <random>
@@ -56,6 +57,7 @@ ProviderCall json_call(const std::string& provider, const LlmSettings& settings,
     call.post.timeout_ms = settings.timeout_ms;
     call.post.headers.emplace_back("Content-Type", "application/json");
     call.post.headers.emplace_back("Accept", stream ? "text/event-stream" : "application/json");
+    telemetry::add_traceparent(call.post.headers);  // the LLM call's span (LlmService::complete)
     return call;
 }
 

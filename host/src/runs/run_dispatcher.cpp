@@ -3,6 +3,7 @@
 #include "exec/workspace.hpp"
 #include "isolation/crash_journal.hpp"
 #include "metrics/host_metrics.hpp"
+#include "telemetry/host_spans.hpp"
 #include "isolation/fatal_signal_handler.hpp"
 #include "runs/agent_execution.hpp"
 #include "runs/approval_rules.hpp"
@@ -374,9 +375,11 @@ void RunDispatcher::execute(const std::string& run_id) {
         services.emit_event("run.started", "{\"attempt\":" + std::to_string(run.attempts) + ",\"host\":\"" +
                                                log::json_escape(settings_.host_id) + "\"}");
         context.approved_operations = approved_operations(run.approval_state, run.approval_json);
+        telemetry::RunSpans spans(run.trace_parent, run.id, run.agent, run.thread_id, run.attempts, run.created_at_ms, began_ms);
         plugins::InvokeOutcome outcome;
         {
             isolation::ExecutingRun executing(run.id, run.agent);
+            telemetry::ScopedContext traced(spans.invoke_context());  // the plugin's LLM calls hang under it
             outcome = AgentExecution(*agent, context, services, run, settings_, llm_).execute();
         }
         run.llm_usage_json = context.llm_usage_json();
@@ -424,6 +427,7 @@ void RunDispatcher::execute(const std::string& run_id) {
         }
         next_seq = services.next_seq();
         metrics::host_metrics().run_execution.observe({run.agent}, (store::now_ms() - began_ms) / 1000.0);
+        spans.finish(run.status, run.error_type, run.error);
     }
     run.finished_at_ms = store::now_ms();
     finish(std::move(run), next_seq);

@@ -4,6 +4,7 @@
 #include "runs/approval_rules.hpp"
 #include "runs/blocking.hpp"
 #include "runs/thread_admission.hpp"
+#include "telemetry/trace_context.hpp"
 #include "util/ids.hpp"
 
 #include <rapidjson/document.h>
@@ -52,6 +53,8 @@ store::RunRecord RunService::new_run(const InvokeRequest& request) const {
     run.options_json = options_json(request.options);
     run.tenant = request.tenant;
     run.key_id = request.key_id;
+    // The span of the request being handled (HTTP server span), if traced.
+    run.trace_parent = telemetry::current_traceparent();
     if (auto approval = approval_needed(request, registry_, settings_)) {
         run.approval_json = *approval;
         run.approval_state = store::approval_state::pending;

@@ -1,6 +1,7 @@
 #include "store/commit_queue.hpp"
 
 #include "metrics/host_metrics.hpp"
+#include "telemetry/host_spans.hpp"
 #include "util/log.hpp"
 
 #include <chrono>
@@ -128,6 +129,7 @@ void CommitQueue::apply(std::deque<Item>& batch) {
         metrics::HostMetrics& m = metrics::host_metrics();
         m.db_batch_size.observe({}, static_cast<double>(batch.size()));
         m.db_commit.observe({}, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+        telemetry::record_db_batch(settings_.dialect == Dialect::postgresql ? "postgresql" : "sqlite", batch.size(), started, true);
         if (has_write_problem_.load()) {
             std::lock_guard<std::mutex> lock(problem_mutex_);
             log::info("database writes succeed again", {{"database", settings_.display}});

@@ -3,6 +3,7 @@
 #include "store/usage_repository.hpp"
 #include "util/log.hpp"
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -275,6 +276,15 @@ const std::vector<Migration>& migrations() {
              UsageRepository::add_tokens_sql(Dialect::postgresql, "1 = 1"),
              UsageRepository::add_legacy_tokens_sql(Dialect::postgresql, "1 = 1"),
          }},
+        {10,
+         "trace context of each run",
+         {
+             // W3C traceparent of the request that created the run: its
+             // spans join that trace on whichever host executes it.
+             "ALTER TABLE runs ADD COLUMN trace_parent TEXT",
+         },
+         {},
+         {}},
     };
     return all;
 }
@@ -305,8 +315,16 @@ void migrate(soci::session& session, Dialect dialect) {
             throw StoreUnavailable("the database schema is at version " + std::to_string(version) +
                                    ", newer than this host knows (" + std::to_string(latest_schema_version()) +
                                    "): upgrade the host");
+        // Each migration not yet recorded, not only those above the newest:
+        // numbers are handed out ahead of merging (8 and 9 may land after
+        // 10), and a database that has 10 must still get them.
+        std::set<int> applied;
+        {
+            soci::rowset<int> rows = (session.prepare << "SELECT version FROM schema_migrations");
+            for (int number : rows) applied.insert(number);
+        }
         for (const Migration& migration : migrations()) {
-            if (migration.version <= version) continue;
+            if (applied.count(migration.version) != 0) continue;
             const auto& specific = dialect == Dialect::sqlite ? migration.sqlite_only : migration.postgresql_only;
             for (const std::string& statement : migration.common) session << statement;
             for (const std::string& statement : specific) session << statement;

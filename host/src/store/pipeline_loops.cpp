@@ -60,6 +60,7 @@ bool RunRepository::continue_pipeline_loop(soci::session& session, const std::st
         again.pipeline_iteration = next;
         again.tenant = run.tenant;
         again.key_id = run.key_id;
+        again.trace_parent = run.trace_parent;
         again.created_at_ms = again.updated_at_ms = now;
         for (const auto& dependency : dependencies)
             if (dependency.run_id == run.id) again.depends_on.emplace_back(renamed[dependency.depends_on], dependency.kind);

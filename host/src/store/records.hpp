@@ -61,6 +61,9 @@ struct RunRecord {
     // The key id (or JWT subject) of the principal that created it: what
     // usage is counted under ("" with auth off).
     std::string key_id;
+    // W3C traceparent of the request that created it ("" : not traced): the
+    // run's spans join that trace on whichever host executes it.
+    std::string trace_parent;
     // Only when inserting: runs this one waits for (kind success|completion).
     std::vector<std::pair<std::string, std::string>> depends_on;
 };

@@ -20,11 +20,11 @@ struct RunRepository::HotStatements {
                                          "max_attempts, fencing_token, cancel_requested, pipeline_id, pipeline_step, "
                                          "webhook_url, webhook_secret, created_at_ms, updated_at_ms, routing, options, "
                                          "approval, approval_state, approval_expires_at_ms, step_key, pipeline_iteration, tenant, "
-                                         "lease_owner, lease_expires_at_ms, started_at_ms, key_id) "
+                                         "lease_owner, lease_expires_at_ms, started_at_ms, key_id, trace_parent) "
                                          "VALUES (:id, :thread, "
                                          ":agent, :task, :context, :status, :attempts, :max, :token, 0, :pipeline, :step, "
                                          ":webhook, :secret, :created, :updated, :routing, :options, :approval, :astate, "
-                                         ":aexp, :stepkey, :iteration, :tenant, :owner, :lease, :started, :keyid)",
+                                         ":aexp, :stepkey, :iteration, :tenant, :owner, :lease, :started, :keyid, :trace)",
                       soci::use(run.id), soci::use(run.thread_id), soci::use(run.agent), soci::use(run.task),
                       soci::use(run.context_json), soci::use(run.status), soci::use(run.attempts),
                       soci::use(run.max_attempts), soci::use(run.fencing_token),
@@ -39,7 +39,8 @@ struct RunRepository::HotStatements {
                       soci::use(run.pipeline_iteration, iteration_indicator), soci::use(run.tenant),
                       soci::use(run.lease_owner, lease_owner_indicator),
                       soci::use(run.lease_expires_at_ms, lease_indicator),
-                      soci::use(run.started_at_ms, started_indicator), soci::use(run.key_id));
+                      soci::use(run.started_at_ms, started_indicator), soci::use(run.key_id),
+                      soci::use(run.trace_parent, trace_indicator));
         insert_event = (session.prepare << "INSERT INTO run_events (run_id, seq, type, ts_ms, data) VALUES (:r, :s, :t, :ts, :d)",
                         soci::use(event.run_id), soci::use(event.seq), soci::use(event.type), soci::use(event.ts_ms),
                         soci::use(event.data_json));
@@ -99,6 +100,7 @@ struct RunRepository::HotStatements {
         lease_owner_indicator = run.lease_owner.empty() ? soci::i_null : soci::i_ok;
         lease_indicator = run.lease_expires_at_ms == 0 ? soci::i_null : soci::i_ok;
         started_indicator = run.started_at_ms == 0 ? soci::i_null : soci::i_ok;
+        trace_indicator = run.trace_parent.empty() ? soci::i_null : soci::i_ok;
     }
 
     RunRecord run;
@@ -112,7 +114,7 @@ struct RunRepository::HotStatements {
                     approval_state_indicator = soci::i_null, approval_expiry_indicator = soci::i_null,
                     step_key_indicator = soci::i_null, usage_indicator = soci::i_null,
                     iteration_indicator = soci::i_null, lease_owner_indicator = soci::i_null,
-                    lease_indicator = soci::i_null, started_indicator = soci::i_null;
+                    lease_indicator = soci::i_null, started_indicator = soci::i_null, trace_indicator = soci::i_null;
     soci::statement upsert_thread, insert_run, insert_event, insert_fenced_event, complete, dependants;
     bool returning;
 };

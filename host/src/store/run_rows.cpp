@@ -8,7 +8,7 @@ const char* kRunColumns =
     "id, thread_id, agent, task, context, status, result, error, attempts, max_attempts, fencing_token, "
     "lease_owner, lease_expires_at_ms, cancel_requested, pipeline_id, pipeline_step, webhook_url, "
     "webhook_secret, created_at_ms, started_at_ms, finished_at_ms, updated_at_ms, error_type, routing, options, "
-    "approval, approval_state, approval_expires_at_ms, step_key, llm_usage, pipeline_iteration, tenant, key_id";
+    "approval, approval_state, approval_expires_at_ms, step_key, llm_usage, pipeline_iteration, tenant, key_id, trace_parent";
 
 
 RunRecord run_from_row(const soci::row& row) {
@@ -46,6 +46,7 @@ RunRecord run_from_row(const soci::row& row) {
     run.pipeline_iteration = static_cast<int>(integer_at(row, 30));
     run.tenant = text_at(row, 31);
     run.key_id = text_at(row, 32);
+    run.trace_parent = text_at(row, 33);
     return run;
 }
 

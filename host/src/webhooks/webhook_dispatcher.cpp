@@ -3,6 +3,8 @@
 #include "store/secret_box.hpp"
 #include "metrics/host_metrics.hpp"
 #include "net/ssrf_guard.hpp"
+#include "telemetry/host_spans.hpp"
+#include "telemetry/tracer.hpp"
 #include "util/log.hpp"
 #include "webhooks/webhook_sender.hpp"
 
@@ -100,11 +102,24 @@ void WebhookDispatcher::loop() {
     }
 }
 
+std::string WebhookDispatcher::source_traceparent(const store::WebhookDelivery& delivery) {
+    if (!telemetry::tracing_enabled() || delivery.source_type != "run") return "";
+    try {
+        auto run = store_.read([&](soci::session& session) { return store_.runs().find(session, delivery.source_id); });
+        return run ? run->trace_parent : "";
+    } catch (const std::exception&) {
+        return "";  // the delivery goes out all the same, in a trace of its own
+    }
+}
+
 void WebhookDispatcher::deliver(store::WebhookDelivery delivery) {
     const store::WebhookRepository& webhooks = store_.webhooks();
     store::WebhookAttempt attempt;
     attempt.attempt = delivery.attempts + 1;
     attempt.at_ms = store::now_ms();
+    telemetry::Span traced =
+        telemetry::start_webhook_span(source_traceparent(delivery), delivery.event_type, delivery.id, attempt.attempt);
+    telemetry::ScopedContext in_delivery(traced.context());
 
     std::string status;
     long long next_attempt = 0;
@@ -133,6 +148,7 @@ void WebhookDispatcher::deliver(store::WebhookDelivery delivery) {
             outgoing.headers = webhook_headers(delivery.event_type, delivery.webhook_id, attempt.at_ms / 1000,
                                                delivery.payload, store::secret_box().open(delivery.secret),
                                                settings_.user_agent);
+            telemetry::add_traceparent(outgoing.headers);
             outgoing.pinned_host = guard.host;
             outgoing.pinned_port = guard.port;
             outgoing.pinned_ip = guard.resolved_ip;
@@ -155,6 +171,7 @@ void WebhookDispatcher::deliver(store::WebhookDelivery delivery) {
         status = "failed";
     }
     metrics::host_metrics().webhook_attempts.add({status});
+    telemetry::end_webhook_span(traced, attempt.status_code, status, attempt.error);
     if (attempt.duration_ms > 0) metrics::host_metrics().webhook_duration.observe({}, attempt.duration_ms / 1000.0);
     log::info("webhook attempt", {{"delivery_id", delivery.id},
                                   {"source_id", delivery.source_id},

@@ -37,6 +37,9 @@ class WebhookDispatcher {
     void loop();
     void deliver(store::WebhookDelivery delivery);
     long long backoff_ms(int attempt) const;
+    // The traceparent stored with a run's delivery source ("" when tracing
+    // is off, for a pipeline, or when it cannot be read).
+    std::string source_traceparent(const store::WebhookDelivery& delivery);
 
     store::Store& store_;
     WebhookSettings settings_;
