@@ -204,6 +204,27 @@ TEST_CASE("realistic monitoring and incident tasks route through the operations 
     }
 }
 
+TEST_CASE("realistic database tasks route to database_agent through the development supervisor") {
+    TaskRouter router(all_profiles());
+    const char* cases[] = {
+        "Design a postgres schema for users and orders",
+        "Write a migration adding a column phone to the users table",
+        "Review this migration before we run it in production",
+        "Users have many orders; orders have items. Give me the SQLite tables",
+        "Add an index on orders (status) without locking the table",
+        "Create tables with foreign keys and timestamps for a blog: posts, comments and tags",
+        "Check my ALTER TABLE migrations for NOT NULL columns without defaults",
+        "Generate up and down SQL migrations to evolve this DDL into the new data model",
+    };
+    for (const char* task : cases) {
+        RouteDecision d = router.route(task, nullptr);
+        INFO(task << " -> " << describe(d));
+        CHECK(d.routed);
+        CHECK(d.agent == "database_agent");
+        CHECK(d.supervisor_path == std::vector<std::string>{"root_supervisor", "development_supervisor", "database_agent"});
+    }
+}
+
 TEST_CASE("the root supervisor scores a domain as its best agent") {
     TaskRouter router(all_profiles());
     RouteDecision d = router.route("Classify the tone of this customer feedback", nullptr);

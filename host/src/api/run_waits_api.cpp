@@ -89,27 +89,34 @@ http::HttpResponse bulk_cancel(ApiContext& context, const http::HttpRequest& req
         for (const auto& run : with_store([&] { return context.runs.list(filter); }).runs)
             if (!store::run_status::is_terminal(run.status)) targets.push_back(run.id);
     }
+    // Another tenant's runs are not there; the rest are cancelled together.
+    std::vector<std::string> visible;
+    std::vector<bool> shown(targets.size(), true);
+    for (size_t i = 0; i < targets.size(); ++i) {
+        try {
+            if (!request.principal.sees_all_tenants()) visible_run(context, request, targets[i]);
+            visible.push_back(targets[i]);
+        } catch (const http::ApiError& e) {
+            if (e.status != 404) throw;
+            shown[i] = false;
+        }
+    }
+    std::vector<store::CancelOutcome> outcomes =
+        with_store([&] { return context.runs.cancel_many(visible, actor_of(request)); });
     JsonWriter out;
     out->StartObject();
     out.key("runs");
     out->StartArray();
-    for (const std::string& id : targets) {
+    for (size_t i = 0, next = 0; i < targets.size(); ++i) {
+        store::CancelOutcome outcome = shown[i] ? outcomes[next++] : store::CancelOutcome::not_found;
         out->StartObject();
-        out.field("run_id", id);
-        std::string outcome;
-        try {
-            if (!request.principal.sees_all_tenants()) visible_run(context, request, id);
-            switch (with_store([&] { return context.runs.cancel(id, actor_of(request)); })) {
-                case store::CancelOutcome::cancelled: outcome = "cancelled"; break;
-                case store::CancelOutcome::requested: outcome = "cancelling"; break;
-                case store::CancelOutcome::already_finished: outcome = "already_finished"; break;
-                case store::CancelOutcome::not_found: outcome = "not_found"; break;
-            }
-        } catch (const http::ApiError& e) {
-            if (e.status != 404) throw;
-            outcome = "not_found";  // another tenant's run is not there
+        out.field("run_id", targets[i]);
+        switch (outcome) {
+            case store::CancelOutcome::cancelled: out.field("status", "cancelled"); break;
+            case store::CancelOutcome::requested: out.field("status", "cancelling"); break;
+            case store::CancelOutcome::already_finished: out.field("status", "already_finished"); break;
+            case store::CancelOutcome::not_found: out.field("status", "not_found"); break;
         }
-        out.field("status", outcome);
         out->EndObject();
     }
     out->EndArray();

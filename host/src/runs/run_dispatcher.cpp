@@ -326,7 +326,7 @@ void RunDispatcher::execute(const std::string& run_id) {
     }
     store::RunRecord& run = claimed.run;
     auto record = registry_.find(run.agent);
-    StoredRunServices services(store_, feed_, run, claimed.next_event_seq);
+    StoredRunServices services(store_, feed_, run, claimed.next_event_seq, settings_.event_hold_ms);
     long long next_seq = claimed.next_event_seq;
     if (record == nullptr || !record->agent) {
         run.status = store::run_status::failed;
@@ -353,7 +353,7 @@ void RunDispatcher::execute(const std::string& run_id) {
             // claim not yet dispatched, or this worker taking it) was noted.
             cancelled_early = early_cancels_.erase(run.id) > 0;
             if (!cancelled_early) {
-                active_[run.id] = {&context, run.agent, std::chrono::steady_clock::now(),
+                active_[run.id] = {&context, &services, run.agent, std::chrono::steady_clock::now(),
                                    agent_timeout_for(run.agent)};
                 // Under the lock that compaction takes too: a run in the log
                 // is in active_ until it ends.
@@ -372,7 +372,7 @@ void RunDispatcher::execute(const std::string& run_id) {
         // down at every start. The event is not waited for.
         long long began_ms = store::now_ms();
         metrics::host_metrics().run_queue_wait.observe({run.agent}, std::max(0LL, began_ms - run.created_at_ms) / 1000.0);
-        services.emit_event("run.started", "{\"attempt\":" + std::to_string(run.attempts) + ",\"host\":\"" +
+        services.emit_now("run.started", "{\"attempt\":" + std::to_string(run.attempts) + ",\"host\":\"" +
                                                log::json_escape(settings_.host_id) + "\"}");
         context.approved_operations = approved_operations(run.approval_state, run.approval_json);
         telemetry::RunSpans spans(run.trace_parent, run.id, run.agent, run.thread_id, run.attempts, run.created_at_ms, began_ms);
@@ -430,10 +430,11 @@ void RunDispatcher::execute(const std::string& run_id) {
         spans.finish(run.status, run.error_type, run.error);
     }
     run.finished_at_ms = store::now_ms();
-    finish(std::move(run), next_seq);
+    finish(std::move(run), next_seq, nullptr, services.take_held());
 }
 
-void RunDispatcher::finish(store::RunRecord run, long long next_seq, std::function<void(bool)> recorded) {
+void RunDispatcher::finish(store::RunRecord run, long long next_seq, std::function<void(bool)> recorded,
+                           std::vector<store::RunEvent> held) {
     const store::RunRepository& runs = store_.runs();
     const store::PipelineRepository& pipelines = store_.pipelines();
     bool paused = run.status == store::run_status::pending_approval;
@@ -442,9 +443,13 @@ void RunDispatcher::finish(store::RunRecord run, long long next_seq, std::functi
     auto completed = std::make_shared<bool>(false);
     {
         std::lock_guard<std::mutex> lock(mutex_);
-        finishing_[run.id] = {run, next_seq};
+        finishing_.insert(run.id);
     }
-    auto write = [run, paused, requeued, events, completed, &runs, &pipelines](soci::session& session) {
+    auto write = [run, paused, requeued, events, held, completed, &runs, &pipelines](soci::session& session) {
+        if (paused || requeued) {
+            // Written as they would have been without the hold: fenced.
+            for (const auto& event : held) runs.append_event(session, event, run.fencing_token);
+        }
         if (paused) {
             *completed = runs.pause_for_approval(session, run);
             return;
@@ -453,16 +458,19 @@ void RunDispatcher::finish(store::RunRecord run, long long next_seq, std::functi
             *completed = runs.requeue(session, run, run.error);
             return;
         }
-        // Final events first: they are fenced on the run still running.
-        for (const auto& event : events) runs.append_event(session, event, run.fencing_token);
         bool has_dependants = false;
+        // The outcome's update is fenced (the claim still holds, the run
+        // still running) and the events follow only when it took, in the
+        // same transaction: one statement for all of them, no fence each.
         *completed = runs.complete(session, run, &has_dependants);
         if (!*completed) return;
+        runs.append_events(session, held, events);
         if (has_dependants) runs.release_dependants(session, run.id, run.status);
         if (!run.pipeline_id.empty() && !runs.continue_pipeline_loop(session, run.pipeline_id, result_resolved))
             pipelines.settle(session, run.pipeline_id);
     };
-    auto done = [this, run, next_seq, completed, recorded = std::move(recorded)](const std::string& error) {
+    auto done = [this, run, next_seq, held = std::move(held), completed,
+                 recorded = std::move(recorded)](const std::string& error) {
         bool retry_later = false;
         if (!error.empty()) {
             // Kept and written again once the database answers; its lease is
@@ -485,7 +493,7 @@ void RunDispatcher::finish(store::RunRecord run, long long next_seq, std::functi
         {
             std::lock_guard<std::mutex> lock(mutex_);
             finishing_.erase(run.id);
-            if (retry_later) unrecorded_[run.id] = {run, next_seq};
+            if (retry_later) unrecorded_[run.id] = {run, next_seq, held};
             else --in_flight_;
             woken_ = true;
         }
@@ -504,6 +512,11 @@ void RunDispatcher::maintenance_loop() {
             if (maintenance_done_) return;
         }
         enforce_timeouts();
+        {
+            // Events a run emitted early and then went quiet.
+            std::lock_guard<std::mutex> lock(mutex_);
+            for (auto& entry : active_) entry.second.services->flush_held();
+        }
         {
             std::lock_guard<std::mutex> lock(mutex_);
             std::set<std::string> executing;
@@ -579,7 +592,7 @@ std::vector<std::string> RunDispatcher::held_runs() {
     std::vector<std::string> held;
     for (const auto& [id, active] : active_) held.push_back(id);
     for (const auto& [id, run] : waiting_) held.push_back(id);
-    for (const auto& [id, run] : finishing_) held.push_back(id);
+    for (const auto& id : finishing_) held.push_back(id);
     for (const auto& [id, run] : unrecorded_) held.push_back(id);
     return held;
 }
@@ -626,12 +639,13 @@ void RunDispatcher::maintain() {
 
     // Outcomes the database refused earlier: the database answered above,
     // so write them now (each still fenced by its claim's token).
-    std::map<std::string, std::pair<store::RunRecord, long long>> retry;
+    std::map<std::string, Outcome> retry;
     {
         std::lock_guard<std::mutex> lock(mutex_);
         retry.swap(unrecorded_);  // still counted in in_flight_
     }
-    for (auto& [id, outcome] : retry) finish(std::move(outcome.first), outcome.second);
+    for (auto& [id, outcome] : retry)
+        finish(std::move(outcome.run), outcome.next_seq, nullptr, std::move(outcome.held));
 
     // Waiters for runs another host finished, or that ran out of time.
     for (const std::string& id : waiters_.pending()) {

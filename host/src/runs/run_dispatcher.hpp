@@ -8,6 +8,7 @@
 #include "plugins/agent_registry.hpp"
 #include "plugins/run_context.hpp"
 #include "runs/event_feed.hpp"
+#include "runs/run_execution.hpp"
 #include "runs/run_settings.hpp"
 #include "runs/run_waiters.hpp"
 #include "runs/start_log.hpp"
@@ -19,6 +20,7 @@
 #include <condition_variable>
 #include <functional>
 #include <map>
+#include <set>
 #include <mutex>
 #include <thread>
 
@@ -66,6 +68,11 @@ class RunDispatcher {
     // but still waiting for a worker never starts: it is recorded cancelled
     // at once and true is returned once that is committed.
     bool cancel_local(const std::string& run_id);
+    // True while the run executes in its agent on a worker here.
+    bool is_executing(const std::string& run_id) const {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return active_.count(run_id) > 0;
+    }
 
     size_t running() const { return in_flight_.load(); }
     // Runs executing in their agent now.
@@ -96,7 +103,10 @@ class RunDispatcher {
     void expire_approvals(long long now);
     std::vector<std::string> held_runs();
     void execute(const std::string& run_id);
-    void finish(store::RunRecord run, long long next_seq, std::function<void(bool)> recorded = nullptr);
+    // Records the outcome with `held` (the events the run's services still
+    // held) and its final events, in one commit.
+    void finish(store::RunRecord run, long long next_seq, std::function<void(bool)> recorded = nullptr,
+                std::vector<store::RunEvent> held = {});
     // Cancels, through the SDK, runs that have executed longer than their
     // agent's timeout.
     void enforce_timeouts();
@@ -104,6 +114,7 @@ class RunDispatcher {
     // A run executing in its agent on a worker.
     struct ActiveRun {
         plugins::RunContext* context = nullptr;
+        StoredRunServices* services = nullptr;  // its held events are flushed by maintenance
         std::string agent;
         std::chrono::steady_clock::time_point started;
         long long timeout_ms = 0;  // 0: none
@@ -145,7 +156,13 @@ class RunDispatcher {
     void mark_cancelled_unstarted(store::RunRecord& run);
     // Finished here, outcome being written, or waiting to be written again
     // after the database failed: the result is kept, not re-run.
-    std::map<std::string, std::pair<store::RunRecord, long long>> finishing_, unrecorded_;
+    struct Outcome {
+        store::RunRecord run;
+        long long next_seq = 0;
+        std::vector<store::RunEvent> held;
+    };
+    std::set<std::string> finishing_;
+    std::map<std::string, Outcome> unrecorded_;
     std::thread claimer_, maintainer_;
     long long last_sweep_ms_ = 0;
 };

@@ -9,16 +9,60 @@
 namespace agenthost::runs {
 
 void StoredRunServices::emit_event(const std::string& type, const std::string& data_json) {
-    store::RunEvent event{run_.id, next_seq_.fetch_add(1), type, store::now_ms(), data_json};
+    std::vector<store::RunEvent> due;
+    {
+        // Numbered under the lock, so held events stay in their order.
+        std::lock_guard<std::mutex> lock(held_mutex_);
+        store::RunEvent event{run_.id, next_seq_.fetch_add(1), type, store::now_ms(), data_json};
+        held_.push_back(std::move(event));
+        if (taken_ || hold_over()) due.swap(held_);
+    }
+    if (!due.empty()) write(std::move(due));
+}
+
+void StoredRunServices::emit_now(const std::string& type, const std::string& data_json) {
+    std::vector<store::RunEvent> due;
+    {
+        std::lock_guard<std::mutex> lock(held_mutex_);
+        held_.push_back({run_.id, next_seq_.fetch_add(1), type, store::now_ms(), data_json});
+        due.swap(held_);
+    }
+    write(std::move(due));
+}
+
+bool StoredRunServices::hold_over() const {
+    return std::chrono::steady_clock::now() - started_ >= std::chrono::milliseconds(hold_ms_);
+}
+
+void StoredRunServices::flush_held() {
+    std::vector<store::RunEvent> due;
+    {
+        std::lock_guard<std::mutex> lock(held_mutex_);
+        if (held_.empty() || !hold_over()) return;
+        due.swap(held_);
+    }
+    write(std::move(due));
+}
+
+std::vector<store::RunEvent> StoredRunServices::take_held() {
+    std::lock_guard<std::mutex> lock(held_mutex_);
+    taken_ = true;
+    return std::move(held_);
+}
+
+void StoredRunServices::write(std::vector<store::RunEvent> events) {
     long long token = run_.fencing_token;
     const store::RunRepository& runs = store_.runs();
     // Progress events are not waited for: the run goes on while they commit,
     // and followers hear of them once they have.
     EventFeed& feed = feed_;
-    store_.writes().submit([event, token, &runs](soci::session& session) { runs.append_event(session, event, token); },
-                           [&feed, id = run_.id](const std::string& error) {
-                               if (error.empty()) feed.notify(id);
-                           });
+    store_.writes().submit(
+        [events = std::move(events), token, &runs](soci::session& session) {
+            for (const store::RunEvent& event : events) runs.append_event(session, event, token);
+        },
+        [&feed, id = run_.id](const std::string& error) {
+            if (error.empty()) feed.notify(id);
+        });
 }
 
 std::optional<std::string> StoredRunServices::memory_get(const std::string& key) {

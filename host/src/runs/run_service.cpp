@@ -39,8 +39,9 @@ std::optional<Rejection> RunService::check(const InvokeRequest& request) const {
 
 store::RunRecord RunService::new_run(const InvokeRequest& request) const {
     store::RunRecord run;
-    run.id = new_uuid();
-    run.thread_id = request.thread_id.empty() ? new_uuid() : request.thread_id;
+    // Time-ordered: each commit's new rows share the indexes' last pages.
+    run.id = new_time_ordered_uuid();
+    run.thread_id = request.thread_id.empty() ? new_time_ordered_uuid() : request.thread_id;
     run.agent = request.agent_name;
     run.task = request.task;
     run.context_json = request.context_json;
@@ -95,7 +96,8 @@ void RunService::submit_and_wait(const InvokeRequest& request, Committed committ
                 dispatcher_.stamp_started(admitted->run);
                 *handed_off = true;
             }
-            runs.insert(session, admitted->run);
+            // With the other runs of its commit, in one statement per table.
+            runs.queue_insert(session, admitted->run);
             store_idempotency(session, idempotency, admitted->run.id);
         },
         [this, admitted, reserved, handed_off, committed = std::move(committed)](const std::string& error) {
@@ -125,7 +127,10 @@ void RunService::submit_and_wait(const InvokeRequest& request, Committed committ
                 dispatcher_.wake();
             }
             committed(stored, outcome);
-        });
+        },
+        // A run on a new thread reads nothing; one on a caller's thread
+        // reads the thread's runs, which must include those stored before.
+        shared_thread ? store::CommitQueue::Kind::any : store::CommitQueue::Kind::appends_only);
 }
 
 store::CancelOutcome RunService::cancel(const std::string& run_id, const std::string& actor) {
@@ -142,6 +147,31 @@ store::CancelOutcome RunService::cancel(const std::string& run_id, const std::st
         dispatcher_.wake();
     }
     return outcome;
+}
+
+std::vector<store::CancelOutcome> RunService::cancel_many(const std::vector<std::string>& run_ids,
+                                                          const std::string& actor) {
+    std::vector<store::CancelOutcome> outcomes(run_ids.size(), store::CancelOutcome::not_found);
+    const store::RunRepository& runs = store_.runs();
+    store_.writes().run([&](soci::session& session) {
+        for (size_t i = 0; i < run_ids.size(); ++i) outcomes[i] = runs.cancel(session, run_ids[i], actor);
+    });
+    for (bool executing : {false, true}) {
+        for (size_t i = 0; i < run_ids.size(); ++i) {
+            if (outcomes[i] != store::CancelOutcome::requested || dispatcher_.is_executing(run_ids[i]) != executing)
+                continue;
+            if (dispatcher_.cancel_local(run_ids[i])) outcomes[i] = store::CancelOutcome::cancelled;
+        }
+    }
+    bool any_cancelled = false;
+    for (size_t i = 0; i < run_ids.size(); ++i) {
+        if (outcomes[i] != store::CancelOutcome::not_found) feed_.notify(run_ids[i]);
+        if (outcomes[i] != store::CancelOutcome::cancelled) continue;
+        any_cancelled = true;
+        if (auto run = find(run_ids[i])) waiters_.finished(*run);
+    }
+    if (any_cancelled) dispatcher_.wake();
+    return outcomes;
 }
 
 std::optional<store::RunRecord> RunService::find(const std::string& run_id) {

@@ -59,6 +59,11 @@ class RunService {
 
     // `actor` is recorded in the audit trail.
     store::CancelOutcome cancel(const std::string& run_id, const std::string& actor = "api");
+    // Several at once, as one request: every cancel is recorded in one
+    // commit before any run is told, and runs not yet executing here are
+    // stopped before executing ones, so a run stopped early cannot free its
+    // worker for a queued run of the same request. Outcomes in `run_ids`' order.
+    std::vector<store::CancelOutcome> cancel_many(const std::vector<std::string>& run_ids, const std::string& actor);
     // Deletes a finished run (false: not there or not finished).
     bool delete_finished(const std::string& run_id, const std::string& actor);
 

@@ -18,6 +18,10 @@ struct RunSettings {
     // many runs. A host that dies gives those back (README, "Runs and the
     // database").
     size_t prefetch_per_worker = 64;
+    // Events a run emits in its first this many ms (run.started, progress)
+    // are written with its outcome, in one commit, rather than each on its
+    // own; a longer run's events are written as they come.
+    long long event_hold_ms = 50;
     long long invoke_timeout_ms = 300000;  // sync invoke answers 504 after this; the run goes on
     long long retention_ms = 7LL * 24 * 3600 * 1000;  // finished runs older than this are deleted
     long long sweep_interval_ms = 600000;

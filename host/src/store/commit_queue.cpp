@@ -17,6 +17,7 @@ CommitQueue::CommitQueue(DatabaseSettings settings, std::unique_ptr<soci::sessio
       max_batch_(max_batch),
       hooks_(std::move(hooks)),
       wal_guard_(settings_.dialect == Dialect::sqlite ? settings_.sqlite_path : std::string(), settings_.wal_limit_bytes),
+      notifier_([this] { notify_loop(); }),
       writer_([this] { loop(); }) {}
 
 CommitQueue::~CommitQueue() {
@@ -24,22 +25,22 @@ CommitQueue::~CommitQueue() {
     if (session_ && before_close_) before_close_(session_.get());
 }
 
-void CommitQueue::submit(Write write, Done done) {
+void CommitQueue::submit(Write write, Done done, Kind kind) {
     {
         std::lock_guard<std::mutex> lock(mutex_);
         if (stopping_) {
             if (done) done("the store is shutting down");
             return;
         }
-        queue_.push_back({std::move(write), std::move(done)});
+        queue_.push_back({std::move(write), std::move(done), kind});
     }
     wake_.notify_one();
 }
 
-void CommitQueue::run(Write write) {
+void CommitQueue::run(Write write, Kind kind) {
     auto promise = std::make_shared<std::promise<std::string>>();
     auto result = promise->get_future();
-    submit(std::move(write), [promise](const std::string& error) { promise->set_value(error); });
+    submit(std::move(write), [promise](const std::string& error) { promise->set_value(error); }, kind);
     std::string error = result.get();
     if (!error.empty()) throw StoreUnavailable(error);
 }
@@ -51,6 +52,41 @@ void CommitQueue::stop() {
     }
     wake_.notify_all();
     if (writer_.joinable()) writer_.join();
+    // Every outcome the writer decided is told before stop returns.
+    {
+        std::lock_guard<std::mutex> lock(notify_mutex_);
+        notify_stopping_ = true;
+    }
+    notify_wake_.notify_all();
+    if (notifier_.joinable()) notifier_.join();
+}
+
+void CommitQueue::notify(Done done, std::string error) {
+    if (!done) return;
+    {
+        std::lock_guard<std::mutex> lock(notify_mutex_);
+        outcomes_.emplace_back(std::move(done), std::move(error));
+    }
+    notify_wake_.notify_one();
+}
+
+void CommitQueue::notify_loop() {
+    for (;;) {
+        std::deque<std::pair<Done, std::string>> outcomes;
+        {
+            std::unique_lock<std::mutex> lock(notify_mutex_);
+            notify_wake_.wait(lock, [this] { return notify_stopping_ || !outcomes_.empty(); });
+            if (outcomes_.empty()) return;
+            outcomes.swap(outcomes_);
+        }
+        for (auto& [done, error] : outcomes) {
+            try {
+                done(error);
+            } catch (const std::exception& e) {
+                log::error("commit callback threw", {{"error", e.what()}});
+            }
+        }
+    }
 }
 
 std::string CommitQueue::write_problem() const {
@@ -107,14 +143,7 @@ void CommitQueue::loop() {
 }
 
 void CommitQueue::apply(std::deque<Item>& batch) {
-    auto finish = [](Item& item, const std::string& error) {
-        if (!item.done) return;
-        try {
-            item.done(error);
-        } catch (const std::exception& e) {
-            log::error("commit callback threw", {{"error", e.what()}});
-        }
-    };
+    auto finish = [this](Item& item, const std::string& error) { notify(std::move(item.done), error); };
     if (!ensure_connected()) {
         for (Item& item : batch) finish(item, "the database is unreachable (" + settings_.display + ")");
         return;
@@ -123,7 +152,11 @@ void CommitQueue::apply(std::deque<Item>& batch) {
         auto started = std::chrono::steady_clock::now();
         soci::transaction transaction(*session_);
         if (hooks_.begin) hooks_.begin(*session_);
-        for (Item& item : batch) item.write(*session_);
+        for (Item& item : batch) {
+            if (item.kind != Kind::appends_only && hooks_.flush) hooks_.flush(*session_);
+            item.write(*session_);
+        }
+        if (hooks_.flush) hooks_.flush(*session_);
         if (hooks_.before_commit) hooks_.before_commit(*session_);
         transaction.commit();
         metrics::HostMetrics& m = metrics::host_metrics();

@@ -2,7 +2,9 @@
 // writes in batched transactions, so a thousand runs accepted in the same
 // millisecond cost one commit (and one fsync), not a thousand. Each write's
 // callback runs after its transaction committed, or with the error if it
-// could not be.
+// could not be, on a second thread in the order of the writes: the writer,
+// which every write waits for, goes on to the next batch meanwhile instead of
+// answering clients and waking workers.
 #pragma once
 
 #include "store/database.hpp"
@@ -36,10 +38,19 @@ class CommitQueue {
     // a failed batch's writes are retried one by one), `before_commit` once
     // its writes ran, to add what they add up to (usage rollups) in the same
     // transaction and with one statement per batch rather than per write.
+    // `flush` writes what appends-only writes left queued for the batch's
+    // multi-row statements (RunRepository::queue_insert): before every other
+    // write, which may read them, and before `before_commit`.
     struct TransactionHooks {
         std::function<void(soci::session&)> begin;
         std::function<void(soci::session&)> before_commit;
+        std::function<void(soci::session&)> flush;
     };
+
+    // An appends-only write only adds rows and reads nothing that another
+    // write of its batch may have added, so the rows it queues need not be
+    // written before it runs.
+    enum class Kind { any, appends_only };
 
     // `before_close` is told of the write session before it is closed or
     // replaced (statements prepared on it must go first).
@@ -50,9 +61,9 @@ class CommitQueue {
     CommitQueue(const CommitQueue&) = delete;
     CommitQueue& operator=(const CommitQueue&) = delete;
 
-    void submit(Write write, Done done = nullptr);
+    void submit(Write write, Done done = nullptr, Kind kind = Kind::any);
     // Submits and waits for the commit; throws StoreUnavailable on failure.
-    void run(Write write);
+    void run(Write write, Kind kind = Kind::any);
 
     // Finishes what was queued, then stops the writer.
     void stop();
@@ -66,9 +77,13 @@ class CommitQueue {
     struct Item {
         Write write;
         Done done;
+        Kind kind = Kind::any;
     };
     void loop();
     void apply(std::deque<Item>& batch);
+    // Hands `done` its outcome on the notifier thread.
+    void notify(Done done, std::string error);
+    void notify_loop();
     bool ensure_connected();
     bool still_connected();
 
@@ -87,6 +102,11 @@ class CommitQueue {
     std::atomic<bool> has_write_problem_{false};
     std::chrono::steady_clock::time_point last_reconnect_{};
     WalGuard wal_guard_;
+    std::mutex notify_mutex_;
+    std::condition_variable notify_wake_;
+    std::deque<std::pair<Done, std::string>> outcomes_;  // guarded by notify_mutex_
+    bool notify_stopping_ = false;                        // guarded by notify_mutex_
+    std::thread notifier_;
     std::thread writer_;
 };
 

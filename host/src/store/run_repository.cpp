@@ -1,10 +1,12 @@
 #include "store/run_repository.hpp"
 
 #include "store/row_reader.hpp"
+#include "store/run_insert_batch.hpp"
 #include "store/run_rows.hpp"
 #include "store/secret_box.hpp"
 
 #include <algorithm>
+#include <array>
 
 namespace agenthost::store {
 // Statements bound by reference to the members below: a write fills the
@@ -103,8 +105,38 @@ struct RunRepository::HotStatements {
         trace_indicator = run.trace_parent.empty() ? soci::i_null : soci::i_ok;
     }
 
+    // One multi-row INSERT of up to kEventRows events, prepared once per
+    // row count on first use.
+    static constexpr size_t kEventRows = 16;
+    soci::statement& insert_events(soci::session& session, size_t rows) {
+        std::unique_ptr<soci::statement>& slot = insert_events_by_rows[rows];
+        if (slot) return *slot;
+        std::string sql = "INSERT INTO run_events (run_id, seq, type, ts_ms, data) VALUES ";
+        for (size_t i = 0; i < rows; ++i) {
+            std::string n = std::to_string(i);
+            sql += (i == 0 ? "(:r" : ", (:r") + n + ", :s" + n + ", :t" + n + ", :ts" + n + ", :d" + n + ")";
+        }
+        slot = std::make_unique<soci::statement>(session);
+        for (size_t i = 0; i < rows; ++i) {
+            slot->exchange(soci::use(event_rows[i].run_id));
+            slot->exchange(soci::use(event_rows[i].seq));
+            slot->exchange(soci::use(event_rows[i].type));
+            slot->exchange(soci::use(event_rows[i].ts_ms));
+            slot->exchange(soci::use(event_rows[i].data_json));
+        }
+        slot->alloc();
+        slot->prepare(sql);
+        slot->define_and_bind();
+        return *slot;
+    }
+
     RunRecord run;
     RunEvent event;
+    std::array<RunEvent, kEventRows> event_rows;
+    // Inserts queued for the batch's multi-row statements (queue_insert).
+    std::unique_ptr<RunInsertBatch> queued_runs;
+    std::vector<RunEvent> queued_events;
+    std::array<std::unique_ptr<soci::statement>, kEventRows + 1> insert_events_by_rows;
     long long fencing_token = 0;
     int has_dependants = 0;
     soci::indicator pipeline_indicator = soci::i_null, step_indicator = soci::i_null, webhook_indicator = soci::i_null,
@@ -126,7 +158,10 @@ RunRepository::~RunRepository() = default;
 RunRepository::HotStatements& RunRepository::hot(soci::session& session) const {
     std::lock_guard<std::mutex> lock(hot_mutex_);
     auto& slot = hot_[&session];
-    if (!slot) slot = std::make_unique<HotStatements>(session, dialect_);
+    if (!slot) {
+        slot = std::make_unique<HotStatements>(session, dialect_);
+        slot->queued_runs = std::make_unique<RunInsertBatch>(session);
+    }
     return *slot;
 }
 
@@ -146,6 +181,45 @@ namespace run_status {
 bool is_terminal(const std::string& status) { return status == succeeded || status == failed || status == cancelled; }
 }  // namespace run_status
 
+// The first events of a run as it is stored.
+std::vector<RunEvent> RunRepository::first_events(const RunRecord& run) const {
+    long long now = run.created_at_ms;
+    std::string data = "{\"agent\":" + quoted(run.agent) + ",\"thread_id\":" + quoted(run.thread_id) + "}";
+    if (run.status == run_status::blocked) return {{run.id, 1, "run.blocked", now, data}};
+    if (run.status == run_status::pending_approval)
+        return {{run.id, 1, "run.queued", now, data},
+                {run.id, 2, "approval.requested", now, run.approval_json.empty() ? "{}" : run.approval_json}};
+    return {{run.id, 1, "run.queued", now, data}};
+}
+
+void RunRepository::queue_insert(soci::session& session, const RunRecord& run) const {
+    if (!run.depends_on.empty()) {
+        insert(session, run);
+        return;
+    }
+    HotStatements& statements = hot(session);
+    RunRecord stored = run;
+    stored.webhook_secret = secret_box().seal(run.webhook_secret);
+    stored.updated_at_ms = run.created_at_ms;
+    for (RunEvent& event : first_events(run)) statements.queued_events.push_back(std::move(event));
+    statements.queued_runs->add(std::move(stored));
+}
+
+void RunRepository::flush_queued(soci::session& session) const {
+    HotStatements& statements = hot(session);
+    if (statements.queued_runs->empty()) return;
+    std::vector<RunEvent> events;
+    events.swap(statements.queued_events);
+    statements.queued_runs->flush();
+    append_events(session, events);
+}
+
+void RunRepository::discard_queued(soci::session& session) const {
+    HotStatements& statements = hot(session);
+    statements.queued_runs->discard();
+    statements.queued_events.clear();
+}
+
 void RunRepository::insert(soci::session& session, const RunRecord& run) const {
     long long now = run.created_at_ms;
     HotStatements& statements = hot(session);
@@ -157,15 +231,7 @@ void RunRepository::insert(soci::session& session, const RunRecord& run) const {
     statements.insert_run.execute(true);
     // Routine transitions are in the run's own event log; the audit trail
     // records what people and recovery did (cancel, approval, takeover).
-    std::string data = "{\"agent\":" + quoted(run.agent) + ",\"thread_id\":" + quoted(run.thread_id) + "}";
-    if (run.status == run_status::blocked) {
-        append_event(session, {run.id, 1, "run.blocked", now, data});
-    } else if (run.status == run_status::pending_approval) {
-        append_event(session, {run.id, 1, "run.queued", now, data});
-        append_event(session, {run.id, 2, "approval.requested", now, run.approval_json.empty() ? "{}" : run.approval_json});
-    } else {
-        append_event(session, {run.id, 1, "run.queued", now, data});
-    }
+    append_events(session, first_events(run));
     for (const auto& [target, kind] : run.depends_on) {
         session << "INSERT INTO run_dependencies (run_id, depends_on, kind) VALUES (:r, :d, :k)", soci::use(run.id),
             soci::use(target), soci::use(kind);
@@ -178,6 +244,23 @@ void RunRepository::append_event(soci::session& session, const RunEvent& event, 
     statements.event = event;
     statements.fencing_token = fencing_token;
     (fencing_token < 0 ? statements.insert_event : statements.insert_fenced_event).execute(true);
+}
+
+void RunRepository::append_events(soci::session& session, const std::vector<RunEvent>& first,
+                                  const std::vector<RunEvent>& then) const {
+    HotStatements& statements = hot(session);
+    size_t rows = 0;
+    auto flush = [&] {
+        if (rows > 0) statements.insert_events(session, rows).execute(true);
+        rows = 0;
+    };
+    for (const std::vector<RunEvent>* events : {&first, &then}) {
+        for (const RunEvent& event : *events) {
+            statements.event_rows[rows++] = event;
+            if (rows == HotStatements::kEventRows) flush();
+        }
+    }
+    flush();
 }
 
 void RunRepository::append_next_event(soci::session& session, const std::string& run_id, const std::string& type,

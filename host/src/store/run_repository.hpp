@@ -43,10 +43,23 @@ class RunRepository {
     // started_at set) was handed to a worker of this host as it was
     // accepted: its run.started event is written too.
     void insert(soci::session& session, const RunRecord& run) const;
+    // The same, written with the other runs queued in this transaction by
+    // one multi-row statement per table at flush_queued (which the commit
+    // queue calls before any write that may read them, and before commit).
+    // A run with dependencies is inserted at once.
+    void queue_insert(soci::session& session, const RunRecord& run) const;
+    void flush_queued(soci::session& session) const;
+    // Forgets what was queued (a transaction begins again).
+    void discard_queued(soci::session& session) const;
 
     // Appends an event; with a fencing token, only while the caller still
     // holds the run's lease (a fenced-out worker's events are dropped).
     void append_event(soci::session& session, const RunEvent& event, long long fencing_token = -1) const;
+    // Appends `first`, then `then`, unfenced, in as few statements as
+    // possible: for the writer that just proved its claim in the same
+    // transaction (complete).
+    void append_events(soci::session& session, const std::vector<RunEvent>& first,
+                       const std::vector<RunEvent>& then = {}) const;
     // Appends an event after the run's last one (for writers that do not own
     // the run's sequence: cancellation, lease expiry).
     void append_next_event(soci::session& session, const std::string& run_id, const std::string& type,
@@ -172,6 +185,7 @@ class RunRepository {
   private:
     struct HotStatements;
     HotStatements& hot(soci::session& session) const;
+    std::vector<RunEvent> first_events(const RunRecord& run) const;
 
     // Every path that ends a run comes here: a finished run with a
     // webhook_url gets its delivery queued in the same transaction as its

@@ -18,8 +18,14 @@ std::unique_ptr<Store> Store::open(const DatabaseSettings& settings) {
     // Usage of the runs a batch ended is added to the rollups in its
     // transaction, one upsert per rollup row the batch touched.
     CommitQueue::TransactionHooks hooks;
-    hooks.begin = [&runs](soci::session& session) { runs.usage().discard(&session); };
+    hooks.begin = [&runs](soci::session& session) {
+        runs.usage().discard(&session);
+        runs.discard_queued(session);
+    };
     hooks.before_commit = [&runs](soci::session& session) { runs.usage().flush(session); };
+    // Accepted runs queued by their writes go in one multi-row INSERT per
+    // table, before any write that may read them.
+    hooks.flush = [&runs](soci::session& session) { runs.flush_queued(session); };
     store->writes_ = std::make_unique<CommitQueue>(
         settings, std::move(writer), [&runs](const soci::session* session) { runs.forget_session(session); }, 512,
         std::move(hooks));

@@ -1,12 +1,15 @@
 #include "util/ids.hpp"
 
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <random>
 
 namespace agenthost {
 
-std::string new_uuid() {
+namespace {
+
+std::array<uint8_t, 16> random_bytes() {
     // One generator per thread: no lock on the hot path, seeded from the OS.
     thread_local std::mt19937_64 generator{std::random_device{}()};
     std::array<uint8_t, 16> bytes;
@@ -14,7 +17,11 @@ std::string new_uuid() {
         uint64_t word = generator();
         for (size_t j = 0; j < 8; ++j) bytes[i + j] = static_cast<uint8_t>(word >> (8 * j));
     }
-    bytes[6] = static_cast<uint8_t>((bytes[6] & 0x0f) | 0x40);
+    return bytes;
+}
+
+std::string uuid_text(std::array<uint8_t, 16>& bytes, uint8_t version) {
+    bytes[6] = static_cast<uint8_t>((bytes[6] & 0x0f) | (version << 4));
     bytes[8] = static_cast<uint8_t>((bytes[8] & 0x3f) | 0x80);
     static const char kHex[] = "0123456789abcdef";
     std::string text;
@@ -25,6 +32,22 @@ std::string new_uuid() {
         text += kHex[bytes[i] & 0x0f];
     }
     return text;
+}
+
+}  // namespace
+
+std::string new_uuid() {
+    std::array<uint8_t, 16> bytes = random_bytes();
+    return uuid_text(bytes, 4);
+}
+
+std::string new_time_ordered_uuid() {
+    std::array<uint8_t, 16> bytes = random_bytes();
+    auto ms = static_cast<uint64_t>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count());
+    for (size_t i = 0; i < 6; ++i) bytes[i] = static_cast<uint8_t>(ms >> (8 * (5 - i)));
+    return uuid_text(bytes, 7);
 }
 
 bool is_valid_client_id(const std::string& id) {
