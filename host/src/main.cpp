@@ -280,6 +280,8 @@ int main(int argc, char** argv) {
     context.keys = &key_service;
     context.authenticator = &authenticator;
     context.store = store.get();
+    threads::ThreadService thread_service(*store);
+    context.threads = &thread_service;
     usage::TenantQuotas quotas(config.auth.quotas, *store);
     quotas.start();
     if (authenticator.required() && config.auth.admin_key.empty() && !config.auth.jwt.enabled()) {

@@ -141,6 +141,15 @@ TEST_CASE("the route table maps every endpoint class to its scope", "[auth]") {
     CHECK(scope_of("POST", "/agent-run/x/stop") == "cancel");
     CHECK(scope_of("POST", "/thread/t/agent/start") == "invoke");
     CHECK(scope_of("GET", "/metrics") == "read");
+    // Threads: searching and history are reads sent as POST; deleting one
+    // deletes its runs.
+    CHECK(scope_of("POST", "/threads/search") == "read");
+    CHECK(scope_of("POST", "/threads/t/history") == "read");
+    CHECK(scope_of("GET", "/threads/t/state") == "read");
+    CHECK(scope_of("POST", "/threads") == "invoke");
+    CHECK(scope_of("POST", "/threads/t/state") == "invoke");
+    CHECK(scope_of("POST", "/threads/t/copy") == "invoke");
+    CHECK(scope_of("DELETE", "/threads/t") == "cancel");
     CHECK(scope_of("POST", "/runs/x/cancel") == "cancel");
     CHECK(scope_of("POST", "/runs/x/%63ancel") == "cancel");  // decoded as the router decodes
     CHECK(scope_of("POST", "/workflow/approve/t") == "approve");

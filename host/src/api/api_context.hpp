@@ -11,6 +11,7 @@
 #include "runs/run_service.hpp"
 #include "runs/workflow_service.hpp"
 #include "runs/worker_pool.hpp"
+#include "threads/thread_service.hpp"
 #include "webhooks/webhook_settings.hpp"
 
 #include <atomic>
@@ -43,6 +44,8 @@ struct ApiContext {
     const auth::Authenticator* authenticator = nullptr;
     // The store the usage rollups are read from (/usage); null: no /usage.
     store::Store* store = nullptr;
+    // Threads as a resource, their memory and checkpoints.
+    threads::ThreadService* threads = nullptr;
 };
 
 }  // namespace agenthost::api

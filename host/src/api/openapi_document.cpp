@@ -181,6 +181,7 @@ class DocumentBuilder {
             {"health", "Probes and metrics."},
             {"agents", "The agents and plugins this host has."},
             {"runs", "Invoking agents: every invocation is a durable run."},
+            {"threads", "Threads: their runs share a memory, kept as checkpoints (state, history, forks)."},
             {"streaming", "Server-sent events of a run's event log, resumable with Last-Event-ID."},
             {"workflows", "Workflows of several agents, and human approval."},
             {"webhooks", "Result delivery to webhooks, and inbound signed webhooks."},

@@ -28,4 +28,14 @@ size_t bounded_number(const http::HttpRequest& request, const char* name, size_t
     return value;
 }
 
+void check_cursor(const std::string& cursor, const char* field) {
+    size_t underscore = cursor.find('_');
+    bool ok = underscore != std::string::npos && underscore > 0 && underscore < 16 &&
+              std::all_of(cursor.begin(), cursor.begin() + static_cast<long>(underscore),
+                          [](unsigned char c) { return std::isdigit(c); });
+    if (!ok)
+        throw http::ApiError(422, "ValidationError", std::string(field) + " is not one this API served",
+                             {{field, "is invalid"}});
+}
+
 }  // namespace agenthost::api

@@ -17,4 +17,8 @@ const std::string& query_value(const http::HttpRequest& request, const char* nam
 size_t bounded_number(const http::HttpRequest& request, const char* name, size_t fallback, size_t minimum,
                       size_t maximum);
 
+// A page cursor ("<created_at_ms>_<id>", as next_cursor serves them);
+// throws ApiError 422 naming `field` otherwise.
+void check_cursor(const std::string& cursor, const char* field = "cursor");
+
 }  // namespace agenthost::api

@@ -42,4 +42,11 @@ rapidjson::Document read_json_body(const http::HttpRequest& request, const std::
     return std::move(*document);
 }
 
+rapidjson::Document read_json_body_or_empty(const http::HttpRequest& request, const std::string& schema) {
+    bool blank = std::all_of(request.body.begin(), request.body.end(), [](unsigned char c) { return std::isspace(c); });
+    if (!blank) return read_json_body(request, schema);
+    rapidjson::Document empty(rapidjson::kObjectType);
+    return empty;
+}
+
 }  // namespace agenthost::api

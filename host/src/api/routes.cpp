@@ -12,6 +12,8 @@
 #include "api/pipeline_api.hpp"
 #include "api/runs_api.hpp"
 #include "api/stream_api.hpp"
+#include "api/thread_state_api.hpp"
+#include "api/threads_api.hpp"
 #include "api/usage_api.hpp"
 #include "api/webhooks_api.hpp"
 #include "api/workflow_api.hpp"
@@ -26,6 +28,8 @@ void add_routes(http::Router& router, ApiContext& context) {
     add_agent_routes(router, context);
     add_invoke_routes(router, context);
     add_run_routes(router, context);
+    add_thread_routes(router, context);
+    add_thread_state_routes(router, context);
     add_pipeline_routes(router, context);
     add_stream_routes(router, context);
     add_webhook_routes(router, context);

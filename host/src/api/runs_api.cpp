@@ -6,23 +6,13 @@
 #include "api/run_json.hpp"
 #include "api/task_routing.hpp"
 #include "api/tenancy.hpp"
+#include "api/thread_json.hpp"
 #include "api/webhooks_api.hpp"
 #include "json/json_util.hpp"
 
-#include <algorithm>
-#include <cctype>
 
 namespace agenthost::api {
 namespace {
-
-// A cursor is "<created_at_ms>_<run id>" as served in next_cursor.
-void check_cursor(const std::string& cursor) {
-    size_t underscore = cursor.find('_');
-    bool ok = underscore != std::string::npos && underscore > 0 && underscore < 16 &&
-              std::all_of(cursor.begin(), cursor.begin() + static_cast<long>(underscore),
-                          [](unsigned char c) { return std::isdigit(c); });
-    if (!ok) throw http::ApiError(422, "ValidationError", "cursor is not one this API served", {{"cursor", "is invalid"}});
-}
 
 void check_status_filter(const std::string& status) {
     static const char* known[] = {"queued", "blocked", "running", "pending_approval", "succeeded", "failed", "cancelled"};
@@ -194,17 +184,24 @@ void run_events(ApiContext& context, const http::HttpRequest& request, const htt
         deadline);
 }
 
+// The thread object (status, metadata, values, checkpoint) with its runs,
+// newest first, as this route answered before threads were a resource.
 http::HttpResponse thread_runs(ApiContext& context, const http::HttpRequest& request, const std::string& thread_id) {
+    store::ThreadRecord thread = visible_thread(context, request, thread_id);
     store::RunFilter filter;
     filter.thread_id = thread_id;
     filter.limit = bounded_number(request, "limit", 100, 1, 500);
     filter.cursor = query_value(request, "cursor");
     if (!filter.cursor.empty()) check_cursor(filter.cursor);
     restrict_to_caller(request, filter);
+    store::ThreadMemory memory = with_store([&] { return context.threads->state(thread_id); });
+    thread.checkpoint = memory.checkpoint;
     store::RunPage page = with_store([&] { return context.runs.list(filter); });
-    if (page.runs.empty() && filter.cursor.empty())
-        throw http::ApiError(404, "ThreadNotFound", "no thread with id '" + thread_id + "'");
-    return run_page_response(page, [&](JsonWriter& out) { out.field("thread_id", thread_id); });
+    return run_page_response(page, [&](JsonWriter& out) {
+        write_thread_fields(out, thread);
+        out.key("values");
+        write_values(out, memory.values);
+    });
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include "api/run_json.hpp"
 #include "http/api_error.hpp"
+#include "util/ids.hpp"
 
 namespace agenthost::api {
 
@@ -24,12 +25,19 @@ store::RunRecord visible_run(ApiContext& context, const http::HttpRequest& reque
 
 void check_thread_owner(ApiContext& context, const http::HttpRequest& request, const std::string& thread_id) {
     if (thread_id.empty() || request.principal.sees_all_tenants()) return;
-    store::RunFilter filter;
-    filter.thread_id = thread_id;
-    filter.limit = 1;
-    store::RunPage page = with_store([&] { return context.runs.list(filter); });
-    if (!page.runs.empty() && !visible(request, page.runs.front().tenant))
+    // The thread's own owner (POST /threads made it), else its runs'.
+    auto owner = with_store([&] { return context.threads->owner(thread_id); });
+    if (owner && !visible(request, *owner))
         throw http::ApiError(404, "ThreadNotFound", "no thread with id '" + thread_id + "'");
+}
+
+store::ThreadRecord visible_thread(ApiContext& context, const http::HttpRequest& request, const std::string& thread_id) {
+    // An id no client could have used is not looked up.
+    std::optional<store::ThreadRecord> thread;
+    if (is_valid_client_id(thread_id)) thread = with_store([&] { return context.threads->find(thread_id); });
+    if (!thread || !visible(request, thread->tenant))
+        throw http::ApiError(404, "ThreadNotFound", "no thread with id '" + thread_id + "'");
+    return *thread;
 }
 
 void claim_for_caller(ApiContext& context, const http::HttpRequest& request, runs::InvokeRequest& invoke) {

@@ -8,6 +8,7 @@
 #include "http/http_message.hpp"
 #include "runs/invocation.hpp"
 #include "store/records.hpp"
+#include "store/thread_records.hpp"
 
 #include <string>
 
@@ -29,6 +30,8 @@ store::RunRecord visible_run(ApiContext& context, const http::HttpRequest& reque
 // answers 404 ThreadNotFound (joining it would read that thread's memory).
 void claim_for_caller(ApiContext& context, const http::HttpRequest& request, runs::InvokeRequest& invoke);
 void check_thread_owner(ApiContext& context, const http::HttpRequest& request, const std::string& thread_id);
+// The thread, or 404 ThreadNotFound when it is missing or not the caller's.
+store::ThreadRecord visible_thread(ApiContext& context, const http::HttpRequest& request, const std::string& thread_id);
 
 // Who is recorded as having done it: the key's name or the token's
 // subject; `fallback` while auth is off.

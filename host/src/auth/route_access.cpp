@@ -53,6 +53,14 @@ const std::vector<Rule>& rules() {
         {"POST", "/runs/*/cancel", kCancels},
         {"POST", "/runs/cancel", kCancels},
         {"DELETE", "/runs/*", kCancels},
+        // Threads: searching and reading history are reads sent as POST;
+        // deleting a thread deletes its runs, as DELETE /runs/{id} does.
+        {"POST", "/threads", kInvokes},
+        {"POST", "/threads/search", kReads},
+        {"POST", "/threads/*/history", kReads},
+        {"POST", "/threads/*/state", kInvokes},
+        {"POST", "/threads/*/copy", kInvokes},
+        {"DELETE", "/threads/*", kCancels},
         // Seed 003's paths.
         {"POST", "/thread/*/agent/start", kCreatesRuns},
         {"POST", "/threads/*/agent/start", kCreatesRuns},

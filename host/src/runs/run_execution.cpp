@@ -78,14 +78,16 @@ void StoredRunServices::memory_put(const std::string& key, const std::string& va
         throw std::length_error("a run memory entry may hold at most 1 MiB");
     const store::RunRepository& runs = store_.runs();
     std::string thread = run_.thread_id;
+    // The checkpoint this write becomes names the run that wrote it.
+    store::CheckpointAuthor author{run_.id, ""};
     // A full disk or a lost connection is the host's trouble, not the
     // agent's: the put waits for the store (up to ten seconds) rather than
     // failing the run at once.
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     for (;;) {
         try {
-            store_.writes().run([&runs, thread, key, value_json](soci::session& session) {
-                runs.memory_put(session, thread, key, value_json);
+            store_.writes().run([&runs, thread, key, value_json, author](soci::session& session) {
+                runs.memory_put(session, thread, key, value_json, author);
             });
             return;
         } catch (const store::StoreUnavailable&) {

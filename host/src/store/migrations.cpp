@@ -276,6 +276,42 @@ const std::vector<Migration>& migrations() {
              UsageRepository::add_tokens_sql(Dialect::postgresql, "1 = 1"),
              UsageRepository::add_legacy_tokens_sql(Dialect::postgresql, "1 = 1"),
          }},
+        {8,
+         "threads as a resource (metadata, owner), and a checkpoint per thread memory write",
+         {
+             // NULL metadata reads as {}. NULL tenant: the thread was made by
+             // a run (whose insert does not know these columns) and belongs to
+             // its runs' tenant. last_checkpoint numbers the thread's
+             // checkpoints; bumping it locks the row, so writers on several
+             // hosts number them without gaps or ties.
+             "ALTER TABLE threads ADD COLUMN metadata TEXT",
+             "ALTER TABLE threads ADD COLUMN tenant TEXT",
+             "ALTER TABLE threads ADD COLUMN last_checkpoint BIGINT NOT NULL DEFAULT 0",
+             "CREATE INDEX threads_by_created ON threads(created_at_ms, id)",
+             // One row per key written: a plugin's memory_put is one row, a
+             // client's POST /threads/{id}/state one row per key, all with
+             // the checkpoint's number. Who wrote it: run_id for a run,
+             // actor for a person or client.
+             "CREATE TABLE thread_checkpoints ("
+             " thread_id TEXT NOT NULL,"
+             " seq BIGINT NOT NULL,"
+             " key TEXT NOT NULL,"
+             " value TEXT NOT NULL,"
+             " run_id TEXT,"
+             " actor TEXT,"
+             " at_ms BIGINT NOT NULL,"
+             " PRIMARY KEY (thread_id, seq, key))",
+             // Threads that only have memory get their row; memory written
+             // before this migration becomes each thread's first checkpoint.
+             "INSERT INTO threads (id, created_at_ms, updated_at_ms) "
+             "SELECT thread_id, MIN(updated_at_ms), MAX(updated_at_ms) FROM thread_memory "
+             "WHERE thread_id NOT IN (SELECT id FROM threads) GROUP BY thread_id",
+             "INSERT INTO thread_checkpoints (thread_id, seq, key, value, run_id, actor, at_ms) "
+             "SELECT thread_id, 1, key, value, NULL, 'migration', updated_at_ms FROM thread_memory",
+             "UPDATE threads SET last_checkpoint = 1 WHERE id IN (SELECT thread_id FROM thread_memory)",
+         },
+         {},
+         {}},
         {10,
          "trace context of each run",
          {

@@ -151,7 +151,7 @@ struct RunRepository::HotStatements {
     bool returning;
 };
 
-RunRepository::RunRepository(Dialect dialect) : dialect_(dialect), usage_(dialect) {}
+RunRepository::RunRepository(Dialect dialect) : dialect_(dialect), usage_(dialect), threads_(dialect) {}
 
 RunRepository::~RunRepository() = default;
 
@@ -167,12 +167,14 @@ RunRepository::HotStatements& RunRepository::hot(soci::session& session) const {
 
 void RunRepository::forget_session(const soci::session* session) const {
     usage_.forget_session(session);
+    threads_.forget_session(session);
     std::lock_guard<std::mutex> lock(hot_mutex_);
     hot_.erase(session);
 }
 
 void RunRepository::forget_all_sessions() const {
     usage_.forget_all_sessions();
+    threads_.forget_all_sessions();
     std::lock_guard<std::mutex> lock(hot_mutex_);
     hot_.clear();
 }
@@ -303,6 +305,11 @@ std::vector<ClaimedRun> RunRepository::claim(soci::session& session, const std::
     // The last event's number comes back with the claim: the worker numbers
     // the run's further events from there without another query.
     for (const soci::row& row : rows) claimed.push_back({run_from_row(row), integer_at(row, kColumnAfterRun) + 1});
+    // RETURNING follows no ORDER BY (PostgreSQL returns rows as it updated
+    // them): the oldest goes to a worker first.
+    std::stable_sort(claimed.begin(), claimed.end(), [](const ClaimedRun& a, const ClaimedRun& b) {
+        return a.run.created_at_ms < b.run.created_at_ms;
+    });
     return claimed;
 }
 
@@ -602,12 +609,9 @@ std::optional<std::string> RunRepository::memory_get(soci::session& session, con
     return value;
 }
 
-void RunRepository::memory_put(soci::session& session, const std::string& thread_id, const std::string& key,
-                               const std::string& value_json) const {
-    long long now = now_ms();
-    session << "INSERT INTO thread_memory (thread_id, key, value, updated_at_ms) VALUES (:t, :k, :v, :u) "
-               "ON CONFLICT (thread_id, key) DO UPDATE SET value = excluded.value, updated_at_ms = excluded.updated_at_ms",
-        soci::use(thread_id), soci::use(key), soci::use(value_json), soci::use(now);
+long long RunRepository::memory_put(soci::session& session, const std::string& thread_id, const std::string& key,
+                                    const std::string& value_json, const CheckpointAuthor& author) const {
+    return threads_.record_writes(session, thread_id, {{key, value_json}}, author);
 }
 
 }  // namespace agenthost::store

@@ -5,6 +5,7 @@
 
 #include "store/database.hpp"
 #include "store/records.hpp"
+#include "store/thread_repository.hpp"
 #include "store/usage_repository.hpp"
 #include "store/webhook_repository.hpp"
 
@@ -170,8 +171,11 @@ class RunRepository {
 
     std::optional<std::string> memory_get(soci::session& session, const std::string& thread_id,
                                           const std::string& key) const;
-    void memory_put(soci::session& session, const std::string& thread_id, const std::string& key,
-                    const std::string& value_json) const;
+    // A plugin's write (or another writer's, named by `author`): one
+    // checkpoint of the thread (ThreadRepository::record_writes); returns
+    // its number.
+    long long memory_put(soci::session& session, const std::string& thread_id, const std::string& key,
+                         const std::string& value_json, const CheckpointAuthor& author = {}) const;
 
     // The hot writes (a run's insert, its events, its completion) run as
     // statements prepared once per session; they must be dropped before
@@ -181,6 +185,8 @@ class RunRepository {
 
     // Where the runs that end are counted (flushed before each commit).
     const UsageRepository& usage() const { return usage_; }
+    // Threads as a resource, their memory and its checkpoints.
+    const ThreadRepository& threads() const { return threads_; }
 
   private:
     struct HotStatements;
@@ -195,6 +201,7 @@ class RunRepository {
     Dialect dialect_;
     WebhookRepository webhooks_;
     UsageRepository usage_;
+    ThreadRepository threads_;
     mutable std::mutex hot_mutex_;
     mutable std::map<const soci::session*, std::unique_ptr<HotStatements>> hot_;
 };

@@ -35,6 +35,7 @@ class Store {
     const IdempotencyRepository& idempotency() const { return idempotency_; }
     const ApiKeyRepository& api_keys() const { return api_keys_; }
     const UsageRepository& usage() const { return runs_.usage(); }
+    const ThreadRepository& threads() const { return runs_.threads(); }
     // False while the database is unreachable.
     bool healthy() const { return writes_->healthy(); }
     // Why writes fail while the database answers ("" when they do not).
