@@ -7,7 +7,7 @@ CONFIG ?= config/agenthost.json
 FUZZ_SECONDS ?= 10
 FUZZ_SEED ?=
 
-.PHONY: all deps build run test bench clean fuzz test-asan test-tsan
+.PHONY: all deps build run test bench clean fuzz test-asan test-tsan install package
 
 all: build
 
@@ -25,6 +25,15 @@ run: build
 
 test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j$(JOBS)
+
+# A system install (PREFIX=/usr/local by default; DESTDIR works as usual).
+PREFIX ?= /usr/local
+install: build
+	cmake --install $(BUILD_DIR) --prefix $(PREFIX)
+
+# The .deb packages agenthost and agenthost-sdk-dev, in $(BUILD_DIR).
+package: build
+	cd $(BUILD_DIR) && cpack -G DEB
 
 bench: build
 	@tools/install-deps bench

@@ -2,6 +2,7 @@
 // over REST until SIGTERM.
 #include "api/access_filter.hpp"
 #include "app/host_settings.hpp"
+#include "app/install_layout.hpp"
 #include "app/live_reload.hpp"
 #include "api/api_context.hpp"
 #include "api/routes.hpp"
@@ -242,8 +243,7 @@ int main(int argc, char** argv) {
     plugins::set_llm_client(&llm_service);
 
     // Process isolation's runner lives beside this binary.
-    plugins::set_runner_path((std::filesystem::path(default_plugin_dir(argv[0])).parent_path() / "bin" /
-                              "agenthost-plugin-runner").string());
+    plugins::set_runner_path(app::runner_path_for_executable(app::executable_path(argv[0])));
     auto registry = plugins::AgentRegistry::discover(config.plugin_dirs, config.agents, isolation_policy(config, argv[0]));
     runs::WorkerPool workers(static_cast<size_t>(config.worker_count), config.queue_limit);
     runs::RunWaiters waiters;

@@ -1,17 +1,13 @@
 #include "app/host_settings.hpp"
 
+#include "app/install_layout.hpp"
 #include "routing/manifest_profile.hpp"
 
 #include <filesystem>
 
 namespace agenthost::app {
 
-std::string default_plugin_dir(const char* argv0) {
-    std::error_code error;
-    auto exe = std::filesystem::read_symlink("/proc/self/exe", error);
-    if (error) exe = std::filesystem::absolute(argv0);
-    return (exe.parent_path().parent_path() / "plugins").string();
-}
+std::string default_plugin_dir(const char* argv0) { return plugin_dir_for_executable(executable_path(argv0)); }
 
 std::vector<routing::AgentProfile> enabled_profiles(const plugins::AgentRegistry& registry) {
     std::vector<routing::AgentProfile> profiles;

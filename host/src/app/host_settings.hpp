@@ -12,7 +12,8 @@
 
 namespace agenthost::app {
 
-// Plugins built with the host live in build/plugins, beside build/bin.
+// Plugins built with the host: build/plugins beside build/bin, or
+// <prefix>/lib/agenthost/plugins when installed (app/install_layout.hpp).
 std::string default_plugin_dir(const char* argv0);
 
 // What the routing supervisors choose from: the agents loaded here.
