@@ -315,7 +315,11 @@ TEST_CASE("POST /runs/{id}/cancel wakes an agent blocked on a cancellation watch
     HttpClient client(host().base_url());
     std::string blocked =
         create(client, R"({"agent_name":"echo","task":"block","context":{"action":"block_until_cancelled","ms":60000}})");
-    poll_until([&] { return run_status_of(client, blocked) == "running"; }, std::chrono::milliseconds(5000));
+    // Really executing (a run claimed ahead also reads "running" until its
+    // worker reaches it): its run.started event is written as it starts.
+    REQUIRE(poll_until([&] { return client.get("/runs/" + blocked + "/events").body.find("\"run.started\"") !=
+                                    std::string::npos; },
+                       std::chrono::milliseconds(10000)));
     auto asked = client.post("/runs/" + blocked + "/cancel", "");
     INFO(asked.body);
     CHECK(asked.status == 202);
