@@ -1,5 +1,7 @@
 #include "store/run_repository.hpp"
 
+#include "store/newest_first_page.hpp"
+
 #include "store/row_reader.hpp"
 #include "store/run_insert_batch.hpp"
 #include "store/run_rows.hpp"
@@ -532,24 +534,14 @@ std::optional<RunRecord> RunRepository::find(soci::session& session, const std::
 }
 
 RunPage RunRepository::list(soci::session& session, const RunFilter& filter) const {
-    // Newest first; the cursor is the (created_at_ms, id) of the last row
-    // served, so pages stay stable while new runs arrive.
-    long long cursor_time = 0;
-    std::string cursor_id;
-    if (!filter.cursor.empty()) {
-        size_t underscore = filter.cursor.find('_');
-        cursor_time = std::stoll(filter.cursor.substr(0, underscore));
-        cursor_id = filter.cursor.substr(underscore + 1);
-    }
+    NewestFirstPage paging(filter.cursor, filter.limit);
     std::string sql = std::string("SELECT ") + kRunColumns + " FROM runs WHERE 1 = 1";
     if (!filter.status.empty()) sql += " AND status = :status";
     if (!filter.agent.empty()) sql += " AND agent = :agent";
     if (!filter.thread_id.empty()) sql += " AND thread_id = :thread";
     if (!filter.pipeline_id.empty()) sql += " AND pipeline_id = :pipeline";
     if (filter.by_tenant) sql += " AND tenant = :tenant";
-    if (!filter.cursor.empty()) sql += " AND (created_at_ms < :ct OR (created_at_ms = :ct2 AND id < :cid))";
-    sql += " ORDER BY created_at_ms DESC, id DESC LIMIT :n";
-    long long limit = static_cast<long long>(filter.limit) + 1;
+    sql += paging.sql_tail();
 
     soci::statement statement = session.prepare << sql;
     if (!filter.status.empty()) statement.exchange(soci::use(filter.status));
@@ -557,25 +549,8 @@ RunPage RunRepository::list(soci::session& session, const RunFilter& filter) con
     if (!filter.thread_id.empty()) statement.exchange(soci::use(filter.thread_id));
     if (!filter.pipeline_id.empty()) statement.exchange(soci::use(filter.pipeline_id));
     if (filter.by_tenant) statement.exchange(soci::use(filter.tenant));
-    if (!filter.cursor.empty()) {
-        statement.exchange(soci::use(cursor_time));
-        statement.exchange(soci::use(cursor_time));
-        statement.exchange(soci::use(cursor_id));
-    }
-    statement.exchange(soci::use(limit));
-    soci::row row;
-    statement.exchange(soci::into(row));
-    statement.define_and_bind();
     RunPage page;
-    if (statement.execute(true)) {
-        do {
-            page.runs.push_back(run_from_row(row));
-        } while (statement.fetch());
-    }
-    if (page.runs.size() > filter.limit) {
-        page.runs.pop_back();
-        page.next_cursor = std::to_string(page.runs.back().created_at_ms) + "_" + page.runs.back().id;
-    }
+    page.runs = paging.fetch<RunRecord>(statement, run_from_row, page.next_cursor);
     return page;
 }
 

@@ -1,5 +1,7 @@
 #include "store/thread_repository.hpp"
 
+#include "store/newest_first_page.hpp"
+
 #include "store/row_reader.hpp"
 
 #include <climits>
@@ -138,44 +140,19 @@ std::optional<std::string> ThreadRepository::owner(soci::session& session, const
 }
 
 ThreadPage ThreadRepository::list(soci::session& session, const ThreadFilter& filter) const {
-    long long cursor_time = 0;
-    std::string cursor_id;
-    if (!filter.cursor.empty()) {
-        size_t underscore = filter.cursor.find('_');
-        cursor_time = std::stoll(filter.cursor.substr(0, underscore));
-        cursor_id = filter.cursor.substr(underscore + 1);
-    }
+    NewestFirstPage paging(filter.cursor, filter.limit, "v.");
     // The derived columns are filtered on outside; both databases merge the
     // subquery and walk threads_by_created newest first.
     std::string sql = "SELECT * FROM (SELECT " + thread_columns() + " FROM threads t) v WHERE 1 = 1";
     if (!filter.status.empty()) sql += " AND v.status = :status";
     if (filter.by_tenant) sql += " AND v.owner = :tenant";
-    if (!filter.cursor.empty()) sql += " AND (v.created_at_ms < :ct OR (v.created_at_ms = :ct2 AND v.id < :cid))";
-    sql += " ORDER BY v.created_at_ms DESC, v.id DESC LIMIT :n";
-    long long limit = static_cast<long long>(filter.limit) + 1;
+    sql += paging.sql_tail();
 
     soci::statement statement = session.prepare << sql;
     if (!filter.status.empty()) statement.exchange(soci::use(filter.status));
     if (filter.by_tenant) statement.exchange(soci::use(filter.tenant));
-    if (!filter.cursor.empty()) {
-        statement.exchange(soci::use(cursor_time));
-        statement.exchange(soci::use(cursor_time));
-        statement.exchange(soci::use(cursor_id));
-    }
-    statement.exchange(soci::use(limit));
-    soci::row row;
-    statement.exchange(soci::into(row));
-    statement.define_and_bind();
     ThreadPage page;
-    if (statement.execute(true)) {
-        do {
-            page.threads.push_back(thread_from_row(row));
-        } while (statement.fetch());
-    }
-    if (page.threads.size() > filter.limit) {
-        page.threads.pop_back();
-        page.next_cursor = std::to_string(page.threads.back().created_at_ms) + "_" + page.threads.back().id;
-    }
+    page.threads = paging.fetch<ThreadRecord>(statement, thread_from_row, page.next_cursor);
     return page;
 }
 
