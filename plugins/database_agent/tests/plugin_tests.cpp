@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <fake_host.hpp>
 #include <json_schema.hpp>
+#include <plugin_checks.hpp>
 
 using textkit::testing::FakeHost;
 using textkit::testing::parse_json;
@@ -13,22 +14,15 @@ using textkit::testing::schema_violation;
 
 namespace {
 
-struct LoadedAgent {
-    LoadedAgent() { REQUIRE(host.create_agent("{}") == AGENTHOST_OK); }
-    ~LoadedAgent() { CHECK(host.violations().empty()); }
-    FakeHost host{DATABASE_PLUGIN_PATH};
+struct LoadedAgent : textkit::testing::CreatedAgent {
+    LoadedAgent() : CreatedAgent(DATABASE_PLUGIN_PATH) {}
 };
 
 }  // namespace
 
 TEST_CASE("the manifest is valid and matches the library", "[manifest]") {
-    const auto manifest = read_json_file(DATABASE_MANIFEST_PATH);
-    CHECK(schema_violation(read_json_file(MANIFEST_SCHEMA_PATH), manifest) == "");
-    CHECK(manifest["library"] == DATABASE_PLUGIN_FILE_NAME);
-    CHECK(manifest["domain"] == "development");
-    FakeHost host(DATABASE_PLUGIN_PATH);
-    CHECK(agenthost::from_abi(host.descriptor().name) == manifest["name"].GetString());
-    CHECK(agenthost::from_abi(host.descriptor().version) == manifest["version"].GetString());
+    const auto manifest = textkit::testing::checked_manifest(DATABASE_MANIFEST_PATH, MANIFEST_SCHEMA_PATH, DATABASE_PLUGIN_PATH,
+                                                             DATABASE_PLUGIN_FILE_NAME, "development");
     CHECK(schema_violation(manifest["input_schema"], parse_json(R"~({"dialect":"sqlite","entities":[{"name":"a"}]})~")) == "");
     CHECK(schema_violation(manifest["input_schema"], parse_json(R"~({"mode":"explain"})~")) != "");
 }

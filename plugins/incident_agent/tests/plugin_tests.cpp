@@ -3,6 +3,7 @@
 #include <agenthost/agent.hpp>
 #include <catch2/catch.hpp>
 #include <fake_host.hpp>
+#include <plugin_checks.hpp>
 
 #include "support.hpp"
 
@@ -29,15 +30,10 @@ std::string loop_input(const std::string& context, int iteration) {
 }  // namespace
 
 TEST_CASE("the manifest is valid and matches the library", "[manifest]") {
-    const auto manifest = read_json_file(INCIDENT_MANIFEST_PATH);
-    CHECK(schema_violation(read_json_file(MANIFEST_SCHEMA_PATH), manifest) == "");
-    CHECK(manifest["library"] == INCIDENT_PLUGIN_FILE_NAME);
-    CHECK(manifest["domain"] == "operations");
+    const auto manifest = textkit::testing::checked_manifest(INCIDENT_MANIFEST_PATH, MANIFEST_SCHEMA_PATH, INCIDENT_PLUGIN_PATH,
+                                                             INCIDENT_PLUGIN_FILE_NAME, "operations");
     CHECK(schema_violation(manifest["config_schema"],
                            parse_json(R"({"actions":{"rollback":["kubectl","rollout","undo","deployment/{service}"]}})")) == "");
-    FakeHost host(INCIDENT_PLUGIN_PATH);
-    CHECK(agenthost::from_abi(host.descriptor().name) == manifest["name"].GetString());
-    CHECK(agenthost::from_abi(host.descriptor().version) == manifest["version"].GetString());
 }
 
 TEST_CASE("analyze through the ABI: ranked hypotheses and a postmortem artifact", "[plugin]") {

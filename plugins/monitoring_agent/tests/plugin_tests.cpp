@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <fake_host.hpp>
 #include <json_schema.hpp>
+#include <plugin_checks.hpp>
 
 using textkit::testing::FakeHost;
 using textkit::testing::parse_json;
@@ -13,22 +14,15 @@ using textkit::testing::schema_violation;
 
 namespace {
 
-struct LoadedAgent {
-    LoadedAgent() { REQUIRE(host.create_agent("{}") == AGENTHOST_OK); }
-    ~LoadedAgent() { CHECK(host.violations().empty()); }
-    FakeHost host{MONITORING_PLUGIN_PATH};
+struct LoadedAgent : textkit::testing::CreatedAgent {
+    LoadedAgent() : CreatedAgent(MONITORING_PLUGIN_PATH) {}
 };
 
 }  // namespace
 
 TEST_CASE("the manifest is valid and matches the library", "[manifest]") {
-    const auto manifest = read_json_file(MONITORING_MANIFEST_PATH);
-    CHECK(schema_violation(read_json_file(MANIFEST_SCHEMA_PATH), manifest) == "");
-    CHECK(manifest["library"] == MONITORING_PLUGIN_FILE_NAME);
-    CHECK(manifest["domain"] == "operations");
-    FakeHost host(MONITORING_PLUGIN_PATH);
-    CHECK(agenthost::from_abi(host.descriptor().name) == manifest["name"].GetString());
-    CHECK(agenthost::from_abi(host.descriptor().version) == manifest["version"].GetString());
+    const auto manifest = textkit::testing::checked_manifest(MONITORING_MANIFEST_PATH, MANIFEST_SCHEMA_PATH, MONITORING_PLUGIN_PATH,
+                                                             MONITORING_PLUGIN_FILE_NAME, "operations");
     CHECK(schema_violation(manifest["input_schema"], parse_json(R"({"service":"a","slo":{"availability":99.9}})")) == "");
     CHECK(schema_violation(manifest["input_schema"], parse_json(R"({"mode":"explain"})")) != "");
 }
