@@ -60,16 +60,6 @@ void print_usage(std::ostream& out, const std::string& group) {
     if (group.empty() || group == "keys" || group == "usage") out << kUsage;
 }
 
-// The answer as the host sent it (keys and usage print JSON only).
-int print_raw(const agentctl::Answer& answer) {
-    if (!answer.reached()) {
-        std::cerr << "agentctl: " << answer.error << "\n";
-        return agentctl::kExitUnreachable;
-    }
-    std::cout << answer.body << "\n";
-    return answer.ok() ? agentctl::kExitOk : agentctl::kExitFailed;
-}
-
 std::string key_create_body(const agentctl::KeyOptions& options) {
     rapidjson::Document body(rapidjson::kObjectType);
     auto& allocator = body.GetAllocator();
@@ -180,14 +170,16 @@ int main(int argc, char** argv) {
             std::cerr << "agentctl: --tenant applies offline only; the host shows a key its own tenant's usage\n";
             return agentctl::kExitUsage;
         }
-        return print_raw(host.get("/usage" + agentctl::usage_query(usage_options)));
+        return agentctl::print_body(host.get("/usage" + agentctl::usage_query(usage_options)));
     }
     if (command == "keys" && words.size() >= 2) {
         if (!key_options.data_dir.empty() || !key_options.database_url.empty())
             return agentctl::offline_keys(words, key_options);
-        if (words[1] == "list" && words.size() == 2) return print_raw(host.get("/admin/keys"));
-        if (words[1] == "create" && words.size() == 2) return print_raw(host.post("/admin/keys", key_create_body(key_options)));
-        if (words[1] == "revoke" && words.size() == 3) return print_raw(host.remove("/admin/keys/" + words[2]));
+        if (words[1] == "list" && words.size() == 2) return agentctl::print_body(host.get("/admin/keys"));
+        if (words[1] == "create" && words.size() == 2)
+            return agentctl::print_body(host.post("/admin/keys", key_create_body(key_options)));
+        if (words[1] == "revoke" && words.size() == 3)
+            return agentctl::print_body(host.remove("/admin/keys/" + words[2]));
     }
     print_usage(std::cerr, command);
     return agentctl::kExitUsage;

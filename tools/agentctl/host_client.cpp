@@ -1,8 +1,11 @@
 #include "host_client.hpp"
 
+#include "exit_codes.hpp"
+
 #include <curl/curl.h>
 
 #include <cstdio>
+#include <iostream>
 #include <mutex>
 
 namespace agentctl {
@@ -47,6 +50,15 @@ Answer HostClient::send(const std::string& method, const std::string& path, cons
     curl_easy_cleanup(curl);
     if (code != CURLE_OK) answer.error = url + ": " + curl_easy_strerror(code);
     return answer;
+}
+
+int print_body(const Answer& answer) {
+    if (!answer.reached()) {
+        std::cerr << "agentctl: " << answer.error << "\n";
+        return kExitUnreachable;
+    }
+    std::cout << answer.body << "\n";
+    return answer.ok() ? kExitOk : kExitFailed;
 }
 
 std::string query_escape(const std::string& value) {

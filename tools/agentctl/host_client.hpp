@@ -28,6 +28,10 @@ class HostClient {
     std::string key_;
 };
 
+// Prints the answer's body as the host sent it (the reason on stderr when
+// there was none) and returns the exit status for it (exit_codes.hpp).
+int print_body(const Answer& answer);
+
 // Percent-encodes a query-string value.
 std::string query_escape(const std::string& value);
 

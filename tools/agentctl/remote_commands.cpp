@@ -57,15 +57,9 @@ std::string compact(const rapidjson::Value& value) {
 // printed as member / value lines. Error envelopes print as they came.
 int print_answer(const Answer& answer, const RemoteOptions& options, const std::string& rows_member = "",
                  const std::vector<Column>& columns = {}) {
-    if (!answer.reached()) {
-        std::cerr << "agentctl: " << answer.error << "\n";
-        return kExitUnreachable;
-    }
     rapidjson::Document document;
-    if (options.output != "table" || !answer.ok() || !parse(answer.body, document)) {
-        std::cout << answer.body << "\n";
-        return answer.ok() ? kExitOk : kExitFailed;
-    }
+    if (!answer.reached() || options.output != "table" || !answer.ok() || !parse(answer.body, document))
+        return print_body(answer);
     if (!columns.empty()) {
         const rapidjson::Value* rows = &document;
         if (!rows_member.empty() && document.IsObject() && document.HasMember(rows_member.c_str()))

@@ -134,19 +134,7 @@ void RunService::submit_and_wait(const InvokeRequest& request, Committed committ
 }
 
 store::CancelOutcome RunService::cancel(const std::string& run_id, const std::string& actor) {
-    store::CancelOutcome outcome = store::CancelOutcome::not_found;
-    const store::RunRepository& runs = store_.runs();
-    store_.writes().run([&](soci::session& session) { outcome = runs.cancel(session, run_id, actor); });
-    // A run claimed here but not yet started is cancelled outright.
-    if (outcome == store::CancelOutcome::requested && dispatcher_.cancel_local(run_id))
-        outcome = store::CancelOutcome::cancelled;
-    if (outcome != store::CancelOutcome::not_found) feed_.notify(run_id);
-    if (outcome == store::CancelOutcome::cancelled) {
-        // Whoever waited on it is told now.
-        if (auto run = find(run_id)) waiters_.finished(*run);
-        dispatcher_.wake();
-    }
-    return outcome;
+    return cancel_many({run_id}, actor).front();
 }
 
 std::vector<store::CancelOutcome> RunService::cancel_many(const std::vector<std::string>& run_ids,
