@@ -15,6 +15,7 @@
 #include "auth/rate_limiter.hpp"
 #include "config/dotenv.hpp"
 #include "config/host_config.hpp"
+#include "signals/incident_service.hpp"
 #include "http/http_server.hpp"
 #include "http/stream_hub.hpp"
 #include "isolation/fatal_signal_handler.hpp"
@@ -42,6 +43,7 @@
 
 #include <cerrno>
 #include <csignal>
+#include <atomic>
 #include <filesystem>
 #include <iostream>
 #include <pthread.h>
@@ -256,6 +258,15 @@ int main(int argc, char** argv) {
     settings.crash_journal_path = crash_journal;
     if (database.dialect == store::Dialect::sqlite)
         settings.start_log_path = (std::filesystem::path(config.data_dir) / "started-runs").string();
+    // Set once the incident service exists; runs recovered before observe nothing.
+    std::atomic<signals::IncidentService*> incident_service_slot{nullptr};
+    settings.iteration_observation = [&incident_service_slot, agent = config.signals.agent](
+                                         const std::string& run_agent, const std::string& thread_id) -> std::string {
+        signals::IncidentService* incidents = incident_service_slot.load();
+        // Only the SRE agent on an incident's thread observes the incident.
+        if (incidents == nullptr || agent.empty() || run_agent != agent || thread_id.rfind("inc_", 0) != 0) return "";
+        return incidents->evidence_json(thread_id);
+    };
     runs::RunDispatcher dispatcher(*store, *registry, workers, waiters, feed, settings, &llm_service);
     runs::RunService run_service(*store, *registry, dispatcher, waiters, feed, settings);
     runs::WorkflowService workflow_service(*store, run_service, dispatcher, waiters, feed);
@@ -282,6 +293,9 @@ int main(int argc, char** argv) {
     context.store = store.get();
     threads::ThreadService thread_service(*store);
     context.threads = &thread_service;
+    signals::IncidentService incident_service(*store, run_service, config.signals);
+    context.incidents = &incident_service;
+    incident_service_slot.store(&incident_service);
     usage::TenantQuotas quotas(config.auth.quotas, *store);
     quotas.start();
     if (authenticator.required() && config.auth.admin_key.empty() && !config.auth.jwt.enabled()) {

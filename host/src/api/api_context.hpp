@@ -11,6 +11,7 @@
 #include "runs/run_service.hpp"
 #include "runs/workflow_service.hpp"
 #include "runs/worker_pool.hpp"
+#include "signals/incident_service.hpp"
 #include "threads/thread_service.hpp"
 #include "webhooks/webhook_settings.hpp"
 
@@ -46,6 +47,8 @@ struct ApiContext {
     store::Store* store = nullptr;
     // Threads as a resource, their memory and checkpoints.
     threads::ThreadService* threads = nullptr;
+    // Seed 002's integrations, signals and incidents; null: not served.
+    signals::IncidentService* incidents = nullptr;
 };
 
 }  // namespace agenthost::api

@@ -2,6 +2,9 @@
 
 #include "api/agents_api.hpp"
 #include "api/health_api.hpp"
+#include "api/incidents_api.hpp"
+#include "api/signals_api.hpp"
+#include "api/sre_config_api.hpp"
 #include "api/metrics_api.hpp"
 #include "api/openapi_api.hpp"
 #include "api/run_waits_api.hpp"
@@ -37,6 +40,9 @@ void add_routes(http::Router& router, ApiContext& context) {
     add_orchestrate_routes(router, context);
     add_key_routes(router, context);
     add_usage_routes(router, context);
+    add_sre_config_routes(router, context);
+    add_signal_routes(router, context);
+    add_incident_routes(router, context);
     // Last: it documents every route above.
     add_openapi_routes(router, context);
 }
