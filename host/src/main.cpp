@@ -295,6 +295,11 @@ int main(int argc, char** argv) {
     context.threads = &thread_service;
     signals::IncidentService incident_service(*store, run_service, config.signals);
     context.incidents = &incident_service;
+    http::WebSocketSettings websocket_settings;
+    websocket_settings.ping_interval = stream_settings.heartbeat;
+    websocket_settings.idle_timeout = stream_settings.heartbeat * 3;
+    http::WebSocketHub websockets(websocket_settings);
+    context.websockets = &websockets;
     incident_service_slot.store(&incident_service);
     usage::TenantQuotas quotas(config.auth.quotas, *store);
     quotas.start();
@@ -361,6 +366,7 @@ int main(int argc, char** argv) {
     llm_service.stop();
     feed.stop();
     streams.stop();
+    websockets.stop();
     store->stop();
     server.shutdown();
     telemetry::stop_tracing();  // sends the spans still queued

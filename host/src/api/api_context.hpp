@@ -5,6 +5,7 @@
 #include "auth/authenticator.hpp"
 #include "auth/key_service.hpp"
 #include "http/stream_hub.hpp"
+#include "http/websocket_hub.hpp"
 #include "llm/llm_service.hpp"
 #include "plugins/agent_registry.hpp"
 #include "routing/router_slot.hpp"
@@ -49,6 +50,8 @@ struct ApiContext {
     threads::ThreadService* threads = nullptr;
     // Seed 002's integrations, signals and incidents; null: not served.
     signals::IncidentService* incidents = nullptr;
+    // GET /stream's WebSocket connections; null: not served.
+    http::WebSocketHub* websockets = nullptr;
 };
 
 }  // namespace agenthost::api

@@ -278,6 +278,15 @@ const std::vector<OperationDoc>& operation_docs() {
          {{200, "responses/incident", "Open again."}, {404, "error", "No such incident."},
           {409, "error", "Not resolved (IncidentOpen)."}}},
 
+        {"GET", "/stream", "seed 002", "A run's events over a WebSocket (seed 002's ws://host/stream)", nullptr,
+         {{101, "", "Switched to WebSocket: the first client message {\"run_id\", \"last_event_id\"?} picks the run and "
+                    "where to resume; each event is a text message as the SSE stream's data, then {\"type\": \"done\"}."},
+          {400, "error", "A malformed Sec-WebSocket-Key (BadHandshake)."},
+          {426, "error", "Not a WebSocket upgrade, or not version 13 (UpgradeRequired)."}},
+         {{"query", "run_id", "string", "The run to follow (or run_id in the first message)."},
+          {"header", "Upgrade", "string", "websocket"},
+          {"header", "Sec-WebSocket-Key", "string", "RFC 6455's handshake key."}}},
+
         // Administration.
         {"GET", "/admin/keys", "admin", "List API keys", nullptr, {{200, "responses/api-key-list", "The keys."}}},
         {"POST", "/admin/keys", "admin", "Create an API key (shown once)", "requests/key-create",

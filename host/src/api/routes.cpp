@@ -18,6 +18,7 @@
 #include "api/thread_state_api.hpp"
 #include "api/threads_api.hpp"
 #include "api/usage_api.hpp"
+#include "api/websocket_stream_api.hpp"
 #include "api/webhooks_api.hpp"
 #include "api/workflow_api.hpp"
 
@@ -43,6 +44,7 @@ void add_routes(http::Router& router, ApiContext& context) {
     add_sre_config_routes(router, context);
     add_signal_routes(router, context);
     add_incident_routes(router, context);
+    add_websocket_routes(router, context);
     // Last: it documents every route above.
     add_openapi_routes(router, context);
 }
