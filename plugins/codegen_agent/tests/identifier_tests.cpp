@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
-#include "identifiers.hpp"
+#include <apispec/identifiers.hpp>
+#include "api.hpp"
 
 using namespace codegen;
 

@@ -1,9 +1,10 @@
 // Reading JSON and YAML into one JSON value, and JSON pointers.
 #include <catch2/catch.hpp>
 
-#include "document_loader.hpp"
+#include <apispec/document_loader.hpp>
+#include "api.hpp"
 #include "errors.hpp"
-#include "json_pointer.hpp"
+#include <apispec/json_pointer.hpp>
 
 using Catch::Matchers::Contains;
 using codegen::load_document;

@@ -3,8 +3,8 @@
 // every declared schema (components, definitions), every inline object with
 // properties and every inline enum, named after where it sits
 // (Pet.owner -> PetOwner), so the generated code reads like hand-written code.
-#ifndef CODEGEN_SCHEMA_MODEL_HPP
-#define CODEGEN_SCHEMA_MODEL_HPP
+#ifndef APISPEC_SCHEMA_MODEL_HPP
+#define APISPEC_SCHEMA_MODEL_HPP
 
 #include <rapidjson/document.h>
 
@@ -12,11 +12,11 @@
 #include <set>
 #include <string>
 
-#include "api_model.hpp"
-#include "identifiers.hpp"
-#include "ref_resolver.hpp"
+#include <apispec/api_model.hpp>
+#include <apispec/identifiers.hpp>
+#include <apispec/ref_resolver.hpp>
 
-namespace codegen {
+namespace apispec {
 
 class SchemaConverter {
   public:
@@ -68,6 +68,6 @@ class SchemaConverter {
 // Keyword checks shared with the OpenAPI reader.
 bool is_nullable(const rapidjson::Value& schema);
 
-}  // namespace codegen
+}  // namespace apispec
 
 #endif

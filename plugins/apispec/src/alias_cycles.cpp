@@ -1,10 +1,10 @@
-#include "alias_cycles.hpp"
+#include <apispec/alias_cycles.hpp>
 
 #include <map>
 #include <set>
 #include <string>
 
-namespace codegen {
+namespace apispec {
 namespace {
 
 class CycleBreaker {
@@ -65,4 +65,4 @@ class CycleBreaker {
 
 void break_alias_cycles(Api& api) { CycleBreaker(api).run(); }
 
-}  // namespace codegen
+}  // namespace apispec

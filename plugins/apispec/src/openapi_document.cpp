@@ -10,14 +10,14 @@
 #include <regex>
 #include <set>
 
-#include "api_reader.hpp"
-#include "errors.hpp"
-#include "identifiers.hpp"
-#include "json_pointer.hpp"
-#include "ref_resolver.hpp"
-#include "schema_model.hpp"
+#include <apispec/api_reader.hpp>
+#include <apispec/errors.hpp>
+#include <apispec/identifiers.hpp>
+#include <apispec/json_pointer.hpp>
+#include <apispec/ref_resolver.hpp>
+#include <apispec/schema_model.hpp>
 
-namespace codegen {
+namespace apispec {
 namespace {
 
 const char* const http_methods[] = {"get", "put", "post", "delete", "options", "head", "patch", "trace"};
@@ -441,4 +441,4 @@ Api read_openapi(const rapidjson::Value& root) {
     return api;
 }
 
-}  // namespace codegen
+}  // namespace apispec

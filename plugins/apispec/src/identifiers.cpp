@@ -1,8 +1,8 @@
-#include "identifiers.hpp"
+#include <apispec/identifiers.hpp>
 
 #include <cctype>
 
-namespace codegen {
+namespace apispec {
 namespace {
 
 bool is_lower(char c) { return std::islower(static_cast<unsigned char>(c)) != 0; }
@@ -166,4 +166,4 @@ std::string string_literal(std::string_view text) {
     return out + "\"";
 }
 
-}  // namespace codegen
+}  // namespace apispec

@@ -1,14 +1,14 @@
 // JSON pointers (RFC 6901): how every location in an error is named, and how
 // local $refs ("#/components/schemas/Pet") are followed.
-#ifndef CODEGEN_JSON_POINTER_HPP
-#define CODEGEN_JSON_POINTER_HPP
+#ifndef APISPEC_JSON_POINTER_HPP
+#define APISPEC_JSON_POINTER_HPP
 
 #include <rapidjson/document.h>
 
 #include <string>
 #include <string_view>
 
-namespace codegen {
+namespace apispec {
 
 // One reference token escaped for a pointer: "~" -> "~0", "/" -> "~1".
 std::string escape_token(std::string_view token);
@@ -25,6 +25,6 @@ const rapidjson::Value* resolve_pointer(const rapidjson::Value& root, std::strin
 // "/components/schemas/Pet").
 std::string last_token(std::string_view pointer);
 
-}  // namespace codegen
+}  // namespace apispec
 
 #endif

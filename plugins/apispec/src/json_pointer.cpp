@@ -1,8 +1,8 @@
-#include "json_pointer.hpp"
+#include <apispec/json_pointer.hpp>
 
 #include <cstdlib>
 
-namespace codegen {
+namespace apispec {
 
 std::string escape_token(std::string_view token) {
     std::string out;
@@ -69,4 +69,4 @@ std::string last_token(std::string_view pointer) {
     return unescape_token(slash == std::string_view::npos ? pointer : pointer.substr(slash + 1));
 }
 
-}  // namespace codegen
+}  // namespace apispec

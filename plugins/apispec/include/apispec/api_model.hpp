@@ -2,14 +2,14 @@
 // models (objects, enumerations, aliases) and operations. Built from an
 // OpenAPI document or a bare JSON Schema; no JSON is left in it, so an
 // emitter never has to know about $ref, allOf or nullable.
-#ifndef CODEGEN_API_MODEL_HPP
-#define CODEGEN_API_MODEL_HPP
+#ifndef APISPEC_API_MODEL_HPP
+#define APISPEC_API_MODEL_HPP
 
 #include <memory>
 #include <string>
 #include <vector>
 
-namespace codegen {
+namespace apispec {
 
 struct Type;
 using TypePtr = std::shared_ptr<const Type>;
@@ -128,6 +128,6 @@ struct Api {
     }
 };
 
-}  // namespace codegen
+}  // namespace apispec
 
 #endif

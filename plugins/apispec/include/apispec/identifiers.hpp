@@ -2,15 +2,15 @@
 // "2fa", "class", "HTTPServer"); generated code needs identifiers that are
 // valid, idiomatic (snake_case in Python, camelCase in TypeScript) and
 // unique in their scope. The same input always gives the same names.
-#ifndef CODEGEN_IDENTIFIERS_HPP
-#define CODEGEN_IDENTIFIERS_HPP
+#ifndef APISPEC_IDENTIFIERS_HPP
+#define APISPEC_IDENTIFIERS_HPP
 
 #include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
-namespace codegen {
+namespace apispec {
 
 // Words of a name: split at anything not a letter or digit and at case
 // changes ("HTTPServerError" -> HTTP, Server, Error; "petId" -> pet, Id).
@@ -50,6 +50,6 @@ std::string comment_text(std::string_view text);
 // quotes, backslashes and control characters escaped.
 std::string string_literal(std::string_view text);
 
-}  // namespace codegen
+}  // namespace apispec
 
 #endif

@@ -1,9 +1,9 @@
-#include "api_reader.hpp"
+#include <apispec/api_reader.hpp>
 
-#include "alias_cycles.hpp"
-#include "errors.hpp"
+#include <apispec/alias_cycles.hpp>
+#include <apispec/errors.hpp>
 
-namespace codegen {
+namespace apispec {
 namespace {
 
 Api read_document(const rapidjson::Value& root, const std::string& root_model_name) {
@@ -32,4 +32,4 @@ Api read_api(const rapidjson::Value& root, const std::string& root_model_name) {
     return api;
 }
 
-}  // namespace codegen
+}  // namespace apispec

@@ -1,7 +1,7 @@
-#include "document_loader.hpp"
+#include <apispec/document_loader.hpp>
 
 #include <rapidjson/error/en.h>
-#include "devkit/yaml_safety.hpp"
+#include <devkit/yaml_safety.hpp>
 #include <yaml-cpp/yaml.h>
 
 #include <cerrno>
@@ -9,9 +9,9 @@
 #include <regex>
 #include <string>
 
-#include "errors.hpp"
+#include <apispec/errors.hpp>
 
-namespace codegen {
+namespace apispec {
 namespace {
 
 std::string line_column(std::string_view text, std::size_t offset) {
@@ -111,4 +111,4 @@ rapidjson::Document load_document(std::string_view text) {
     return document;
 }
 
-}  // namespace codegen
+}  // namespace apispec

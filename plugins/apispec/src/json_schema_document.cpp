@@ -2,13 +2,13 @@
 // under definitions (draft 4-7) and $defs (2019-09 and later).
 #include <rapidjson/document.h>
 
-#include "api_reader.hpp"
-#include "errors.hpp"
-#include "json_pointer.hpp"
-#include "ref_resolver.hpp"
-#include "schema_model.hpp"
+#include <apispec/api_reader.hpp>
+#include <apispec/errors.hpp>
+#include <apispec/json_pointer.hpp>
+#include <apispec/ref_resolver.hpp>
+#include <apispec/schema_model.hpp>
 
-namespace codegen {
+namespace apispec {
 
 Api read_json_schema(const rapidjson::Value& root, const std::string& root_model_name) {
     RefResolver resolver(root);
@@ -47,4 +47,4 @@ Api read_json_schema(const rapidjson::Value& root, const std::string& root_model
     return api;
 }
 
-}  // namespace codegen
+}  // namespace apispec

@@ -1,14 +1,14 @@
-#include "schema_model.hpp"
+#include <apispec/schema_model.hpp>
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
 #include <algorithm>
 
-#include "errors.hpp"
-#include "json_pointer.hpp"
+#include <apispec/errors.hpp>
+#include <apispec/json_pointer.hpp>
 
-namespace codegen {
+namespace apispec {
 namespace {
 
 const rapidjson::Value* member(const rapidjson::Value& object, const char* name) {
@@ -432,4 +432,4 @@ TypePtr SchemaConverter::union_of(std::vector<TypePtr> alternatives) {
     return type;
 }
 
-}  // namespace codegen
+}  // namespace apispec

@@ -4,15 +4,15 @@
 // ("circularly references itself"). A reference through an object model,
 // an array or a map is fine and stays; only the reference that closes such
 // a cycle is cut (typed as any), with a warning naming the model.
-#ifndef CODEGEN_ALIAS_CYCLES_HPP
-#define CODEGEN_ALIAS_CYCLES_HPP
+#ifndef APISPEC_ALIAS_CYCLES_HPP
+#define APISPEC_ALIAS_CYCLES_HPP
 
-#include "api_model.hpp"
+#include <apispec/api_model.hpp>
 
-namespace codegen {
+namespace apispec {
 
 void break_alias_cycles(Api& api);
 
-}  // namespace codegen
+}  // namespace apispec
 
 #endif

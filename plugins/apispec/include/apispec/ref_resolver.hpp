@@ -1,15 +1,15 @@
 // Follows local $refs. Every $ref in the document is checked once, before
 // anything is generated, so the first error names the exact place where a
 // broken reference is written and what it points to.
-#ifndef CODEGEN_REF_RESOLVER_HPP
-#define CODEGEN_REF_RESOLVER_HPP
+#ifndef APISPEC_REF_RESOLVER_HPP
+#define APISPEC_REF_RESOLVER_HPP
 
 #include <rapidjson/document.h>
 
 #include <string>
 #include <utility>
 
-namespace codegen {
+namespace apispec {
 
 class RefResolver {
   public:
@@ -39,6 +39,6 @@ class RefResolver {
 // The $ref member of an object, or nullptr.
 const rapidjson::Value* ref_of(const rapidjson::Value& value);
 
-}  // namespace codegen
+}  // namespace apispec
 
 #endif

@@ -1,12 +1,12 @@
-#include "ref_resolver.hpp"
+#include <apispec/ref_resolver.hpp>
 
 #include <cctype>
 #include <set>
 
-#include "errors.hpp"
-#include "json_pointer.hpp"
+#include <apispec/errors.hpp>
+#include <apispec/json_pointer.hpp>
 
-namespace codegen {
+namespace apispec {
 
 const rapidjson::Value* ref_of(const rapidjson::Value& value) {
     if (!value.IsObject()) return nullptr;
@@ -75,4 +75,4 @@ void RefResolver::check(const rapidjson::Value& value, const std::string& locati
 
 void RefResolver::check_all() const { check(root_, ""); }
 
-}  // namespace codegen
+}  // namespace apispec
