@@ -28,7 +28,9 @@ for (const name of files) {
   } else if (errors.length === 0) {
     errors.push({ message: "no workflow in the file" });
   }
-  for (const e of errors) console.log(`${name}: ${e.message ?? e.Message ?? JSON.stringify(e)}`);
+  // Parsing and conversion may report the same error twice: print it once.
+  const messages = [...new Set(errors.map((e) => e.message ?? e.Message ?? JSON.stringify(e)))];
+  for (const m of messages) console.log(`${name}: ${m}`);
   if (errors.length) failed += 1;
   else console.log(`${name}: valid workflow`);
 }

@@ -1,11 +1,10 @@
 #include <catch2/catch.hpp>
 
 #include <apispec/identifiers.hpp>
-#include "api.hpp"
 
-using namespace codegen;
+using namespace apispec;
 
-TEST_CASE("names are split into words at separators and case changes", "[codegen][identifiers]") {
+TEST_CASE("names are split into words at separators and case changes", "[apispec][identifiers]") {
     CHECK(split_words("petId") == std::vector<std::string>{"pet", "Id"});
     CHECK(split_words("HTTPServerError") == std::vector<std::string>{"HTTP", "Server", "Error"});
     CHECK(split_words("country-code") == std::vector<std::string>{"country", "code"});
@@ -14,7 +13,7 @@ TEST_CASE("names are split into words at separators and case changes", "[codegen
     CHECK(split_words("2fa_enabled") == std::vector<std::string>{"2fa", "enabled"});
 }
 
-TEST_CASE("case conventions", "[codegen][identifiers]") {
+TEST_CASE("case conventions", "[apispec][identifiers]") {
     CHECK(snake_case("createdAt") == "created_at");
     CHECK(snake_case("X-Request-Id") == "x_request_id");
     CHECK(camel_case("X-Request-Id") == "xRequestId");
@@ -24,7 +23,7 @@ TEST_CASE("case conventions", "[codegen][identifiers]") {
     CHECK(snake_case("$%") == "");
 }
 
-TEST_CASE("reserved words, leading digits and empty names become valid identifiers", "[codegen][identifiers]") {
+TEST_CASE("reserved words, leading digits and empty names become valid identifiers", "[apispec][identifiers]") {
     CHECK(safe_identifier(Language::python, "class") == "class_");
     CHECK(safe_identifier(Language::python, "from") == "from_");
     CHECK(safe_identifier(Language::python, "str") == "str_");  // would shadow the annotation type
@@ -38,7 +37,7 @@ TEST_CASE("reserved words, leading digits and empty names become valid identifie
     CHECK(safe_identifier(Language::typescript, "", "param") == "param");
 }
 
-TEST_CASE("a name scope keeps names unique in a stable order", "[codegen][identifiers]") {
+TEST_CASE("a name scope keeps names unique in a stable order", "[apispec][identifiers]") {
     NameScope scope({"taken"});
     CHECK(scope.claim("pet") == "pet");
     CHECK(scope.claim("pet") == "pet2");
@@ -46,18 +45,18 @@ TEST_CASE("a name scope keeps names unique in a stable order", "[codegen][identi
     CHECK(scope.claim("taken") == "taken2");
 }
 
-TEST_CASE("comment text cannot end the comment it is written into", "[codegen][identifiers]") {
+TEST_CASE("comment text cannot end the comment it is written into", "[apispec][identifiers]") {
     CHECK(comment_text("a */ b") == "a *\\/ b");
     CHECK(comment_text("say \"\"\"hi\"\"\"") == "say '''hi'''");
     CHECK(comment_text("back\\slash\r\n") == "back/slash");
 }
 
-TEST_CASE("comment text drops control characters and JavaScript line separators", "[codegen][identifiers]") {
+TEST_CASE("comment text drops control characters and JavaScript line separators", "[apispec][identifiers]") {
     CHECK(comment_text("a\x01" "b\tc") == "ab\tc");
     CHECK(comment_text("x\xE2\x80\xA8y\xE2\x80\xA9z") == "x y z");
 }
 
-TEST_CASE("string literals escape quotes, backslashes and control characters", "[codegen][identifiers]") {
+TEST_CASE("string literals escape quotes, backslashes and control characters", "[apispec][identifiers]") {
     CHECK(string_literal("a\"b\\c") == "\"a\\\"b\\\\c\"");
     CHECK(string_literal("line\nnext\x07") == "\"line\\nnext\\x07\"");
     CHECK(string_literal("\xC3\xBC") == "\"\xC3\xBC\"");  // UTF-8 stays as it is

@@ -2,15 +2,14 @@
 #include <catch2/catch.hpp>
 
 #include <apispec/document_loader.hpp>
-#include "api.hpp"
-#include "errors.hpp"
+#include <apispec/errors.hpp>
 #include <apispec/json_pointer.hpp>
 
 using Catch::Matchers::Contains;
-using codegen::load_document;
-using codegen::SpecError;
+using apispec::load_document;
+using apispec::SpecError;
 
-TEST_CASE("YAML scalars get JSON types by the YAML 1.2 core rules", "[codegen][loader]") {
+TEST_CASE("YAML scalars get JSON types by the YAML 1.2 core rules", "[apispec][loader]") {
     const auto document = load_document(
         "a: 200\nb: '200'\nc: 1.5\nd: true\ne: yes\nf: ~\ng: \"3.0.3\"\nh: 3.0.3\ni: -7\nj: [1, x]\n'200': ok\n");
     CHECK(document["a"].IsInt64());
@@ -27,19 +26,19 @@ TEST_CASE("YAML scalars get JSON types by the YAML 1.2 core rules", "[codegen][l
     CHECK(document.HasMember("200"));
 }
 
-TEST_CASE("YAML anchors and aliases are expanded", "[codegen][loader]") {
+TEST_CASE("YAML anchors and aliases are expanded", "[apispec][loader]") {
     const auto document = load_document("base: &b {type: string}\nuse: *b\n");
     CHECK(std::string(document["use"]["type"].GetString()) == "string");
 }
 
-TEST_CASE("JSON is read as JSON, keeping member order", "[codegen][loader]") {
+TEST_CASE("JSON is read as JSON, keeping member order", "[apispec][loader]") {
     const auto document = load_document("  {\"z\": 1, \"a\": {\"b\": [true]}}");
     REQUIRE(document.IsObject());
     CHECK(std::string(document.MemberBegin()->name.GetString()) == "z");
     CHECK(document["a"]["b"][0].IsTrue());
 }
 
-TEST_CASE("text that does not parse is refused with line and column", "[codegen][loader]") {
+TEST_CASE("text that does not parse is refused with line and column", "[apispec][loader]") {
     try {
         load_document("{\n  \"a\": 1,\n  \"b\": }\n");
         FAIL("expected SpecError");
@@ -56,15 +55,15 @@ TEST_CASE("text that does not parse is refused with line and column", "[codegen]
     CHECK_THROWS_AS(load_document("? [a, b]\n: 1\n"), SpecError);  // a key JSON cannot hold
 }
 
-TEST_CASE("JSON pointers escape and resolve as RFC 6901 says", "[codegen][loader]") {
-    CHECK(codegen::child("/paths", "/pets/{id}") == "/paths/~1pets~1{id}");
-    CHECK(codegen::child("", "a~b") == "/a~0b");
-    CHECK(codegen::last_token("/paths/~1pets~1{id}") == "/pets/{id}");
+TEST_CASE("JSON pointers escape and resolve as RFC 6901 says", "[apispec][loader]") {
+    CHECK(apispec::child("/paths", "/pets/{id}") == "/paths/~1pets~1{id}");
+    CHECK(apispec::child("", "a~b") == "/a~0b");
+    CHECK(apispec::last_token("/paths/~1pets~1{id}") == "/pets/{id}");
     const auto document = load_document(R"({"paths": {"/pets": {"get": [10, 20]}}, "a~b": 1})");
-    CHECK(codegen::resolve_pointer(document, "/paths/~1pets/get/1")->GetInt() == 20);
-    CHECK(codegen::resolve_pointer(document, "/a~0b")->GetInt() == 1);
-    CHECK(codegen::resolve_pointer(document, "") == &document);
-    CHECK(codegen::resolve_pointer(document, "/paths/~1pets/get/2") == nullptr);
-    CHECK(codegen::resolve_pointer(document, "/nothing") == nullptr);
-    CHECK(codegen::resolve_pointer(document, "paths") == nullptr);
+    CHECK(apispec::resolve_pointer(document, "/paths/~1pets/get/1")->GetInt() == 20);
+    CHECK(apispec::resolve_pointer(document, "/a~0b")->GetInt() == 1);
+    CHECK(apispec::resolve_pointer(document, "") == &document);
+    CHECK(apispec::resolve_pointer(document, "/paths/~1pets/get/2") == nullptr);
+    CHECK(apispec::resolve_pointer(document, "/nothing") == nullptr);
+    CHECK(apispec::resolve_pointer(document, "paths") == nullptr);
 }
