@@ -106,9 +106,10 @@ struct Writer {
     std::string text;
     apispec::NameScope names;
     ContractSuite& suite;
+    ExampleMaker maker{input.document};
 
     std::string example(const rapidjson::Value* schema) {
-        return python_literal(example_of(input.document, schema, scratch.GetAllocator()));
+        return python_literal(maker.example(schema, scratch.GetAllocator()));
     }
 
     std::string param_example(const OperationSpec::Param& p) {
@@ -206,7 +207,7 @@ struct Writer {
         if (json_body(op) && type_of(input.document, op.body_schema) != "array" && required != nullptr &&
             required->IsArray() && !required->Empty() && (*required)[0].IsString()) {
             const std::string missing = (*required)[0].GetString();
-            rapidjson::Value value = example_of(input.document, op.body_schema, scratch.GetAllocator());
+            rapidjson::Value value = maker.example(op.body_schema, scratch.GetAllocator());
             if (value.IsObject()) {
                 value.RemoveMember(missing.c_str());
                 text += "\n\ndef " + test_name(op, "_without_" + apispec::snake_case(missing)) + "():\n";
@@ -221,7 +222,7 @@ struct Writer {
             for (const auto& p : properties->GetObject()) {
                 const std::string type = type_of(input.document, &p.value);
                 if (type.empty()) continue;
-                rapidjson::Value value = example_of(input.document, op.body_schema, scratch.GetAllocator());
+                rapidjson::Value value = maker.example(op.body_schema, scratch.GetAllocator());
                 if (!value.IsObject()) break;
                 value.RemoveMember(p.name);
                 value.AddMember(rapidjson::Value(p.name, scratch.GetAllocator()),
@@ -273,7 +274,7 @@ ContractSuite contract_suite(const OpenApiInput& input, const std::string& base_
     for (const auto& op : input.operations) {
         if (op.body_schema == nullptr) continue;
         std::vector<std::string> notes;
-        example_of(input.document, op.body_schema, writer.scratch.GetAllocator(), &notes);
+        writer.maker.example(op.body_schema, writer.scratch.GetAllocator(), &notes);
         if (!notes.empty()) {  // the spec allows no example here; the suite still sends its best one
             suite.warnings.push_back(op.operation.operation_id + ": " + notes.front());
             continue;

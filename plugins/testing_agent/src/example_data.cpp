@@ -6,6 +6,8 @@
 
 #include <cmath>
 #include <cstdio>
+#include <memory>
+#include <optional>
 #include <vector>
 
 #include "openapi_input.hpp"
@@ -72,10 +74,38 @@ bool pointer_of(const rapidjson::Value& node, const rapidjson::Value* target, st
     return false;
 }
 
-bool satisfies(const rapidjson::Document& root, const rapidjson::Value* schema, const rapidjson::Value& value);
+}  // namespace
 
-rapidjson::Value build(const rapidjson::Document& root, const rapidjson::Value* schema, Allocator& a, int depth,
-                       std::vector<std::string>* notes) {
+// Does `value` satisfy the schema at `schema` (a value inside the root)?
+// rapidjson's JSON Schema validator on a copy of the document whose root
+// $refs that place, so the schema's own $refs resolve as in the spec. The
+// copy is made once and each compiled schema kept; past the budget, or when
+// the place is not found, the answer is unknown.
+std::optional<bool> ExampleMaker::satisfies(const rapidjson::Value* schema, const rapidjson::Value& value) {
+    std::string pointer;
+    if (validations_left_ <= 0 || !pointer_of(root_, schema, pointer)) return std::nullopt;
+    --validations_left_;
+    auto found = compiled_.find(pointer);
+    if (found == compiled_.end()) {
+        if (!wrapper_) {
+            wrapper_ = std::make_unique<rapidjson::Document>();
+            wrapper_->CopyFrom(root_, wrapper_->GetAllocator());
+            // Only $ref counts at the root; drop what a validator would read there.
+            for (const char* keyword : {"$ref", "type", "properties", "required", "allOf", "anyOf", "oneOf", "enum", "not"})
+                if (wrapper_->HasMember(keyword)) wrapper_->RemoveMember(keyword);
+            wrapper_->AddMember("$ref", "", wrapper_->GetAllocator());
+        }
+        const std::string ref = "#" + pointer;
+        (*wrapper_)["$ref"].SetString(ref.c_str(), static_cast<rapidjson::SizeType>(ref.size()), wrapper_->GetAllocator());
+        found = compiled_.emplace(pointer, std::make_unique<rapidjson::SchemaDocument>(*wrapper_)).first;
+    }
+    rapidjson::SchemaValidator validator(*found->second);
+    return value.Accept(validator);
+}
+
+rapidjson::Value ExampleMaker::build(const rapidjson::Value* schema, Allocator& a, int depth,
+                                     std::vector<std::string>* notes) {
+    const rapidjson::Document& root = root_;
     schema = deref(root, schema);
     if (schema == nullptr || !schema->IsObject() || depth > 8) return rapidjson::Value();  // null
     for (const char* key : {"example", "default", "const"})
@@ -88,7 +118,7 @@ rapidjson::Value build(const rapidjson::Document& root, const rapidjson::Value* 
     if (const rapidjson::Value* all = member(schema, "allOf"); all && all->IsArray()) {
         rapidjson::Value merged(rapidjson::kObjectType);
         for (const auto& part : all->GetArray()) {
-            rapidjson::Value piece = build(root, &part, a, depth + 1, notes);
+            rapidjson::Value piece = build(&part, a, depth + 1, notes);
             if (!piece.IsObject()) return piece;
             for (auto& m : piece.GetObject()) {
                 if (merged.HasMember(m.name)) merged.RemoveMember(m.name);
@@ -101,10 +131,15 @@ rapidjson::Value build(const rapidjson::Document& root, const rapidjson::Value* 
         // The first alternative whose example matches exactly one of them
         // (objects without additionalProperties: false often match several).
         for (const auto& option : options->GetArray()) {
-            rapidjson::Value candidate = build(root, &option, a, depth + 1, notes);
+            rapidjson::Value candidate = build(&option, a, depth + 1, notes);
             int matching = 0;
-            for (const auto& other : options->GetArray()) matching += satisfies(root, &other, candidate);
-            if (matching == 1) return candidate;
+            bool known = true;
+            for (const auto& other : options->GetArray()) {
+                const auto answer = satisfies(&other, candidate);
+                known = known && answer.has_value();
+                matching += answer.value_or(false);
+            }
+            if (!known || matching == 1) return candidate;
         }
         if (notes != nullptr) {
             std::string where;
@@ -112,10 +147,10 @@ rapidjson::Value build(const rapidjson::Document& root, const rapidjson::Value* 
             notes->push_back("oneOf at " + where + ": every example matches several alternatives (they overlap), "
                              "so no example is valid for it");
         }
-        return build(root, &(*options)[0], a, depth + 1, notes);
+        return build(&(*options)[0], a, depth + 1, notes);
     }
     if (const rapidjson::Value* options = member(schema, "anyOf"); options && options->IsArray() && !options->Empty())
-        return build(root, &(*options)[0], a, depth + 1, notes);
+        return build(&(*options)[0], a, depth + 1, notes);
 
     std::string type = type_of(root, schema);
     if (type.empty()) type = member(schema, "properties") ? "object" : member(schema, "items") ? "array" : "string";
@@ -140,7 +175,7 @@ rapidjson::Value build(const rapidjson::Document& root, const rapidjson::Value* 
         const auto count = static_cast<int>(std::max(1.0, number_member(schema, "minItems", 1)));
         const auto most = static_cast<int>(number_member(schema, "maxItems", 1e9));
         for (int i = 0; i < std::min(count, most) && i < 16; ++i) {
-            rapidjson::Value item = build(root, member(schema, "items"), a, depth + 1, notes);
+            rapidjson::Value item = build(member(schema, "items"), a, depth + 1, notes);
             // uniqueItems with one generated value: keep one.
             list.PushBack(item, a);
             if (member(schema, "uniqueItems")) break;
@@ -164,33 +199,13 @@ rapidjson::Value build(const rapidjson::Document& root, const rapidjson::Value* 
             if (read_only != nullptr && read_only->IsTrue()) continue;
             // Optional members only near the top, so recursive shapes end.
             if (!is_required(p.name) && depth > 2) continue;
-            object.AddMember(rapidjson::Value(p.name, a), build(root, &p.value, a, depth + 1, notes), a);
+            object.AddMember(rapidjson::Value(p.name, a), build(&p.value, a, depth + 1, notes), a);
         }
     }
     return object;
 }
 
-// Does `value` satisfy the schema at `schema` (a value inside `root`)? The
-// check is rapidjson's JSON Schema validator on the document with a root
-// $ref to that place, so the schema's own $refs resolve as in the spec.
-// Unknown (no answer) counts as satisfied.
-bool satisfies(const rapidjson::Document& root, const rapidjson::Value* schema, const rapidjson::Value& value) {
-    std::string pointer;
-    if (!pointer_of(root, schema, pointer)) return true;
-    rapidjson::Document wrapper;
-    wrapper.CopyFrom(root, wrapper.GetAllocator());
-    if (wrapper.HasMember("$ref")) wrapper.RemoveMember("$ref");
-    // Everything but $ref at the root is ignored as an unknown keyword, save
-    // these, which an OpenAPI document does not use at its root anyway.
-    for (const char* keyword : {"type", "properties", "required", "allOf", "anyOf", "oneOf", "enum", "not"})
-        if (wrapper.HasMember(keyword)) wrapper.RemoveMember(keyword);
-    const std::string ref = "#" + pointer;
-    wrapper.AddMember("$ref", rapidjson::Value(ref.c_str(), static_cast<rapidjson::SizeType>(ref.size()), wrapper.GetAllocator()),
-                      wrapper.GetAllocator());
-    rapidjson::SchemaDocument compiled(wrapper);
-    rapidjson::SchemaValidator validator(compiled);
-    return value.Accept(validator);
-}
+namespace {
 
 void append_literal(const rapidjson::Value& v, std::string& out) {
     if (v.IsNull()) out += "None";
@@ -247,9 +262,17 @@ std::string type_of(const rapidjson::Document& root, const rapidjson::Value* sch
     return "";
 }
 
+ExampleMaker::ExampleMaker(const rapidjson::Document& root) : root_(root) {}
+ExampleMaker::~ExampleMaker() = default;
+
+rapidjson::Value ExampleMaker::example(const rapidjson::Value* schema, Allocator& allocator,
+                                       std::vector<std::string>* notes) {
+    return build(schema, allocator, 0, notes);
+}
+
 rapidjson::Value example_of(const rapidjson::Document& root, const rapidjson::Value* schema, Allocator& allocator,
                             std::vector<std::string>* notes) {
-    return build(root, schema, allocator, 0, notes);
+    return ExampleMaker(root).example(schema, allocator, notes);
 }
 
 rapidjson::Value wrong_type_for(const rapidjson::Document& root, const rapidjson::Value* schema, Allocator& allocator) {

@@ -5,6 +5,11 @@
 #pragma once
 
 #include <rapidjson/document.h>
+#include <rapidjson/schema.h>
+
+#include <map>
+#include <memory>
+#include <optional>
 
 #include <string>
 #include <vector>
@@ -15,6 +20,26 @@ namespace testgen {
 // `allocator`. A oneOf gets the first alternative whose example matches
 // exactly one alternative (checked with rapidjson's validator); when none
 // does, `notes` (if given) says where.
+// The same, for many schemas of one document: oneOf checks share one copy
+// of the document and the compiled schemas, within a budget of checks.
+class ExampleMaker {
+  public:
+    explicit ExampleMaker(const rapidjson::Document& root);
+    ~ExampleMaker();
+    rapidjson::Value example(const rapidjson::Value* schema, rapidjson::Document::AllocatorType& allocator,
+                             std::vector<std::string>* notes = nullptr);
+
+  private:
+    rapidjson::Value build(const rapidjson::Value* schema, rapidjson::Document::AllocatorType& a, int depth,
+                           std::vector<std::string>* notes);
+    std::optional<bool> satisfies(const rapidjson::Value* schema, const rapidjson::Value& value);
+
+    const rapidjson::Document& root_;
+    std::unique_ptr<rapidjson::Document> wrapper_;
+    std::map<std::string, std::unique_ptr<rapidjson::SchemaDocument>> compiled_;
+    int validations_left_ = 400;
+};
+
 rapidjson::Value example_of(const rapidjson::Document& root, const rapidjson::Value* schema,
                             rapidjson::Document::AllocatorType& allocator, std::vector<std::string>* notes = nullptr);
 
