@@ -1,9 +1,12 @@
 // scaffold_agent and testing_agent through the running host: listed by GET
 // /agents under the development domain, routed from free text through the
 // development supervisor, files as artifacts with an artifact event each,
-// and 422 naming the field.
+// and 422 naming the field; and the two together: the FastAPI project one
+// writes passes the contract suite the other writes from its OpenAPI.
 #include "fake_llm_server.hpp"  // json_quote
 #include "test_host.hpp"
+
+#include <toolchain.hpp>
 
 #include <set>
 
@@ -85,4 +88,55 @@ TEST_CASE("a contract-test task is routed to testing_agent and bad specs are 422
         "context":{"spec":"openapi: [broken"}})");
     auto envelope = error_envelope(bad, 422, "AgentRejectedInput");
     CHECK_THAT(std::string(envelope["message"].GetString()), Contains("context.spec"));
+}
+
+namespace {
+
+void write_artifacts(const devkit::testing::Scratch& dir, const rapidjson::Value& artifacts) {
+    for (const auto& a : artifacts.GetArray()) dir.write(a["path"].GetString(), a["content"].GetString());
+}
+
+}  // namespace
+
+TEST_CASE("the FastAPI project scaffold_agent writes passes the contract suite testing_agent writes from its OpenAPI") {
+    using devkit::testing::Background;
+    using devkit::testing::curl_until_up;
+    using devkit::testing::run;
+    using devkit::testing::Scratch;
+    using devkit::testing::shell_quote;
+    const std::string python = "/usr/bin/python3";
+    DEVKIT_SKIP_UNLESS(run(python + " -c 'import pytest, fastapi, uvicorn, httpx'").exit_code == 0,
+                       "python3 with pytest, fastapi, uvicorn and httpx is missing (tools/install-deps)");
+    HttpClient client(host().base_url());
+    auto scaffolded = client.post("/agent/invoke", R"({"agent_name":null,
+        "task":"Create a FastAPI project called inventory with sqlite and a products resource"})");
+    REQUIRE(scaffolded.status == 200);
+    auto project = json_of(scaffolded);
+    REQUIRE(string_member(project, "agent_used") == "scaffold_agent");
+    Scratch app("dev-agents-app");
+    write_artifacts(app, project["result"]["artifacts"]);
+
+    const int port = devkit::testing::free_port();
+    const std::string base = "http://127.0.0.1:" + std::to_string(port);
+    Background server("cd " + shell_quote(app.str()) + " && DATABASE_URL=sqlite:///" + app.str() + "/app.db " + python +
+                          " -m uvicorn app.main:app --host 127.0.0.1 --port " + std::to_string(port),
+                      app.str() + "/server.log");
+    REQUIRE(curl_until_up(base + "/health").exit_code == 0);
+    const auto spec = run("curl -sS --fail " + base + "/openapi.json");
+    REQUIRE(spec.exit_code == 0);
+
+    auto suite = client.post("/agent/invoke", std::string(R"({"agent_name":null,
+        "task":"Write contract tests for this OpenAPI spec","context":{"base_url":")") + base +
+                                                  R"(","spec":)" + json_quote(spec.output) + "}}");
+    REQUIRE(suite.status == 200);
+    auto tests = json_of(suite);
+    REQUIRE(string_member(tests, "agent_used") == "testing_agent");
+    CHECK(tests["result"]["operations"].GetInt() == 5);  // health, list, create, read, delete
+    Scratch dir("dev-agents-tests");
+    write_artifacts(dir, tests["result"]["artifacts"]);
+    const auto result = run("cd " + shell_quote(dir.str()) + " && " + python + " -m pytest -p no:cacheprovider -q tests/contract");
+    INFO(result.output);
+    CHECK(result.exit_code == 0);
+    CHECK_THAT(result.output, Contains("passed"));
+    CHECK_THAT(result.output, !Contains("failed"));
 }

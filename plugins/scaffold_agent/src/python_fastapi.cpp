@@ -56,12 +56,13 @@ def delete_{{resource}}({{resource}}_id: int) -> Response:
 )~";
 
 constexpr const char* models_py = R"~(""" Request and response bodies of /{{resource_plural}}. """
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictStr
 
 
 class {{Resource}}In(BaseModel):
-    name: str = Field(..., min_length=1, max_length=200)
-    description: str = Field("", max_length=2000)
+    # Strict: a number or a list is refused with 422, never turned into text.
+    name: StrictStr = Field(..., min_length=1, max_length=200)
+    description: StrictStr = Field("", max_length=2000)
 
 
 class {{Resource}}(BaseModel):
@@ -234,6 +235,7 @@ def test_invalid_body_is_422():
     assert client.post("/{{resource_plural}}", json={"description": "no name"}).status_code == 422
     assert client.post("/{{resource_plural}}", json={"name": ""}).status_code == 422
     assert client.post("/{{resource_plural}}", json={"name": ["not", "a", "string"]}).status_code == 422
+    assert client.post("/{{resource_plural}}", json={"name": 12345}).status_code == 422
 )~";
 
 constexpr const char* test_store_py = R"~(from app.store import MemoryStore, SqliteStore, open_store
