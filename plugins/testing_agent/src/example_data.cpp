@@ -4,6 +4,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <memory>
@@ -129,25 +130,32 @@ rapidjson::Value ExampleMaker::build(const rapidjson::Value* schema, Allocator& 
     }
     if (const rapidjson::Value* options = member(schema, "oneOf"); options && options->IsArray() && !options->Empty()) {
         // The first alternative whose example matches exactly one of them
-        // (objects without additionalProperties: false often match several).
-        for (const auto& option : options->GetArray()) {
-            rapidjson::Value candidate = build(&option, a, depth + 1, notes);
-            int matching = 0;
-            bool known = true;
-            for (const auto& other : options->GetArray()) {
-                const auto answer = satisfies(&other, candidate);
-                known = known && answer.has_value();
-                matching += answer.value_or(false);
+        // (objects without additionalProperties: false often match several),
+        // decided once per oneOf.
+        auto decided = oneof_choice_.find(schema);
+        if (decided == oneof_choice_.end()) {
+            int choice = -1;  // -1: every example matches several; -2: not known
+            for (rapidjson::SizeType i = 0; i < options->Size() && choice == -1; ++i) {
+                rapidjson::Value candidate = build(&(*options)[i], a, depth + 1, nullptr);
+                int matching = 0;
+                bool known = true;
+                for (const auto& other : options->GetArray()) {
+                    const auto answer = satisfies(&other, candidate);
+                    known = known && answer.has_value();
+                    matching += answer.value_or(false);
+                }
+                if (!known) choice = -2;
+                else if (matching == 1) choice = static_cast<int>(i);
             }
-            if (!known || matching == 1) return candidate;
+            decided = oneof_choice_.emplace(schema, choice).first;
         }
-        if (notes != nullptr) {
+        if (decided->second == -1 && notes != nullptr) {
             std::string where;
             pointer_of(root, schema, where);
             notes->push_back("oneOf at " + where + ": every example matches several alternatives (they overlap), "
                              "so no example is valid for it");
         }
-        return build(&(*options)[0], a, depth + 1, notes);
+        return build(&(*options)[std::max(decided->second, 0)], a, depth + 1, notes);
     }
     if (const rapidjson::Value* options = member(schema, "anyOf"); options && options->IsArray() && !options->Empty())
         return build(&(*options)[0], a, depth + 1, notes);

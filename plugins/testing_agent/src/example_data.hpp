@@ -37,6 +37,7 @@ class ExampleMaker {
     const rapidjson::Document& root_;
     std::unique_ptr<rapidjson::Document> wrapper_;
     std::map<std::string, std::unique_ptr<rapidjson::SchemaDocument>> compiled_;
+    std::map<const rapidjson::Value*, int> oneof_choice_;  // oneOf -> alternative (-1 none fits, -2 unknown)
     int validations_left_ = 400;
 };
 
