@@ -70,6 +70,11 @@ TextHints read_task_text(std::string_view task) {
             }
         }
     }
+    // Last resort: what it is for ("an Express API for a bookstore").
+    if (hints.name.empty()) {
+        const std::regex purpose(R"(\bfor\s+(?:a|an|the|our|my)\s+([A-Za-z][A-Za-z0-9_-]{1,40}))", std::regex::icase);
+        if (std::regex_search(original, m, purpose) && usable_name(m[1].str())) hints.name = m[1].str();
+    }
     // The example resource: "a products resource", "resource called orders",
     // "manage/managing/for products", "CRUD for books".
     const std::regex resource(

@@ -30,6 +30,7 @@ TEST_CASE("sentences people typed give the stack, the name and the features") {
          Database::postgres, true},
         {"Generate a new Node.js Express project named \"catalog\"", Stack::node_express, "catalog", Database::none,
          true},
+        {"Scaffold an Express API for a bookstore with sqlite", Stack::node_express, "bookstore", Database::sqlite, true},
     };
     for (const auto& c : cases) {
         INFO(c.task);
