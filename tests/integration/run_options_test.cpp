@@ -146,12 +146,22 @@ TEST_CASE("crons: ticks missed while the host was down fire once, or not at all 
     {
         HostProcess first(config, with_data_dir(dir));
         HttpClient client(first.base_url());
-        // One tick a second until two seconds from now; the host stops at once.
-        std::time_t end = std::time(nullptr) + 2;
+        // A tick every 2 s, the first almost 2 s away (just after an even
+        // second), and none after the one after it: the host stops at once,
+        // so every tick up to end_time passes while no host is up.
+        REQUIRE(poll_until(
+            [] {
+                auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                              std::chrono::system_clock::now().time_since_epoch())
+                              .count();
+                return ms % 2000 < 100;
+            },
+            3000ms, 5ms));
+        std::time_t end = std::time(nullptr) + 3;
         char end_text[32];
         std::strftime(end_text, sizeof end_text, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&end));
         for (const char* missed : {"once", "skip"}) {
-            auto made = client.post("/runs/crons", std::string(R"({"agent_name":"echo","task":"t","schedule":"@every 1s",)") +
+            auto made = client.post("/runs/crons", std::string(R"({"agent_name":"echo","task":"t","schedule":"@every 2s",)") +
                                                        R"("on_missed":")" + missed + R"(","end_time":")" + end_text + "\"}");
             INFO(made.body);
             REQUIRE(made.status == 201);
@@ -159,7 +169,7 @@ TEST_CASE("crons: ticks missed while the host was down fire once, or not at all 
         }
         kill_host(first);  // before the first tick: every host is down
     }
-    std::this_thread::sleep_for(3500ms);  // every tick up to end_time passes
+    std::this_thread::sleep_for(4500ms);  // every tick up to end_time passes
     HostProcess second(config, with_data_dir(dir));
     HttpClient client(second.base_url());
     REQUIRE(poll_until([&] { return json_of(client.get("/runs/crons/" + once_id))["next_run_at"].IsNull() &&

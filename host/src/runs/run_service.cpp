@@ -141,7 +141,12 @@ void RunService::submit_and_wait(const InvokeRequest& request, Committed committ
 std::string RunService::insert_in(soci::session& session, const InvokeRequest& request, store::RunRecord& run) const {
     const store::RunRepository& runs = store_.runs();
     Admission admitted{run, {}, {}};
-    if (!request.thread_id.empty()) admit_on_thread(session, runs, request.options.multitask_strategy, admitted);
+    if (!request.thread_id.empty()) {
+        // The thread's runs inserted earlier in this transaction (a batch
+        // naming one thread twice) must be seen: written out first.
+        runs.flush_queued(session);
+        admit_on_thread(session, runs, request.options.multitask_strategy, admitted);
+    }
     if (!admitted.busy_with.empty()) return thread_busy_error(run.thread_id, admitted.busy_with);
     run = admitted.run;
     runs.queue_insert(session, run);
