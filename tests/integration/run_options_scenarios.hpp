@@ -200,6 +200,10 @@ inline void batch_of_500(HttpClient& client, const std::string& prefix) {
         if (result["status"].GetInt() == 202) ids.insert(string_member(result["run"], "run_id"));
     }
     CHECK(ids.size() == 498);
+    // Runs of one batch on one thread queue behind each other, as separate
+    // requests would: the first of thread 0 is item 0, the next item 50.
+    CHECK(string_member(batch["results"][50]["run"], "status") == "blocked");
+    CHECK(string_member(batch["results"][499]["run"], "status") == "blocked");
     // Every run is stored and runs (10 per thread, enqueued one after another).
     CHECK(poll_until(
         [&] {

@@ -99,6 +99,20 @@ TEST_CASE("crons: create, read, search, tick every second, delete", "[crons]") {
     CHECK(json_of(client.post("/runs/crons/search", R"({"thread_id":"no-such-thread"})"))["crons"].Size() == 0);
 }
 
+TEST_CASE("crons: a cron on a thread goes when its thread is deleted", "[crons]") {
+    HttpClient client(host().base_url());
+    std::string thread = "sqlite-cron-deleted-thread";
+    std::string id = every_second_cron(client, thread);
+    REQUIRE(poll_until([&] { return json_of(client.get("/runs/crons/" + id))["runs_created"].GetInt() >= 1; }, 10000ms,
+                       50ms));
+    // Deleted between ticks (refused while a tick's run is active).
+    REQUIRE(poll_until([&] { return client.request("DELETE", "/threads/" + thread, "", {}).status == 204; }, 10000ms,
+                       20ms));
+    CHECK(poll_until([&] { return client.get("/runs/crons/" + id).status == 404; }, 5000ms, 50ms));
+    std::this_thread::sleep_for(1200ms);
+    error_envelope(client.get("/threads/" + thread), 404, "ThreadNotFound");
+}
+
 TEST_CASE("crons: invalid input is refused naming the field", "[crons]") {
     HttpClient client(host().base_url());
     auto field_of = [](const rapidjson::Document& error) { return string_member(error["details"][0], "field"); };

@@ -120,16 +120,27 @@ bool CronService::fire(const store::CronRecord& cron, long long now) {
     }
     runs::InvokeRequest request = run_request(cron);
     store::RunRecord run = runs_.new_run(request);
-    bool claimed = false;
+    bool claimed = false, thread_gone = false;
     std::string refused;
     store_.writes().run([&](soci::session& session) {
         refused.clear();
+        // Its thread was deleted (DELETE /threads/{id}): the cron goes too,
+        // rather than bring the thread back with a run.
+        thread_gone = crons_.remove_if_thread_gone(session, cron, due);
+        if (thread_gone) {
+            claimed = true;
+            return;
+        }
         claimed = crons_.claim_tick(session, cron.id, due, next, now, run_it ? run.id : "");
         if (!claimed || !run_it) return;
         store::RunRecord stored = run;
         refused = runs_.insert_in(session, request, stored);
     });
     if (!claimed) return false;  // another host had it
+    if (thread_gone) {
+        log::info("cron deleted with its thread", {{"cron_id", cron.id}, {"thread_id", cron.thread_id}});
+        return true;
+    }
     if (!refused.empty())
         log::warn("cron tick created no run: its thread is busy", {{"cron_id", cron.id}, {"reason", refused}});
     else if (run_it)

@@ -8,7 +8,8 @@
 // or a later tick has also come due (every host was down, or busy). The
 // cron's on_missed says what then happens: once (the default) fires one run
 // for all the ticks missed, skip fires none; either way the next tick is
-// the first one after now.
+// the first one after now. A cron on a thread that has been deleted is
+// deleted at its next tick (no run brings the thread back).
 #pragma once
 
 #include "crons/cron_schedule.hpp"

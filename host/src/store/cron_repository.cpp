@@ -110,4 +110,14 @@ bool CronRepository::claim_tick(soci::session& session, const std::string& id, l
     return statement.get_affected_rows() == 1;
 }
 
+bool CronRepository::remove_if_thread_gone(soci::session& session, const CronRecord& cron, long long due_ms) const {
+    if (cron.thread_id.empty()) return false;
+    soci::statement statement =
+        (session.prepare << "DELETE FROM crons WHERE id = :id AND next_fire_at_ms = :due "
+                            "AND NOT EXISTS (SELECT 1 FROM threads WHERE id = :thread)",
+         soci::use(cron.id), soci::use(due_ms), soci::use(cron.thread_id));
+    statement.execute(true);
+    return statement.get_affected_rows() == 1;
+}
+
 }  // namespace agenthost::store

@@ -62,6 +62,11 @@ class CronRepository {
     bool claim_tick(soci::session& session, const std::string& id, long long due_ms, long long next_ms,
                     long long now, const std::string& run_id) const;
 
+    // A cron on a thread that was deleted goes with it: deleted iff its
+    // tick is still `due_ms` (the claim) and the thread is gone. True when
+    // it was deleted.
+    bool remove_if_thread_gone(soci::session& session, const CronRecord& cron, long long due_ms) const;
+
   private:
     Dialect dialect_;
 };
