@@ -197,3 +197,63 @@ TEST_CASE("crons: ticks missed while the host was down fire once, or not at all 
     CHECK(skip["last_run_id"].IsNull());
     CHECK(final_status(client, string_member(once, "last_run_id")) == "succeeded");
 }
+
+namespace {
+
+const std::string kAdminKey = "runs21-admin-key-0123456789abcdefghijklmnop";
+
+std::vector<std::string> bearer(const std::string& key) { return {"Authorization: Bearer " + key}; }
+
+std::string create_key(HttpClient& client, const std::string& body) {
+    auto result = client.post("/admin/keys", body, bearer(kAdminKey));
+    INFO(result.body);
+    REQUIRE(result.status == 201);
+    return json_of(result)["key"].GetString();
+}
+
+}  // namespace
+
+TEST_CASE("with auth on, crons and batches are their tenant's", "[crons][auth]") {
+    setenv("AGENTHOST_ADMIN_KEY", kAdminKey.c_str(), 1);
+    HostProcess host(host_config(R"({"echo":{"enabled":true}})", R"("auth":{"mode":"required"})"));
+    unsetenv("AGENTHOST_ADMIN_KEY");
+    HttpClient client(host.base_url());
+    auto acme = bearer(create_key(client, R"({"name":"acme-ops","scopes":["read","invoke","cancel"],"tenant":"acme"})"));
+    auto globex = bearer(create_key(client, R"({"name":"globex-ops","scopes":["read","invoke","cancel"],"tenant":"globex"})"));
+    auto reader = bearer(create_key(client, R"({"name":"acme-reader","scopes":["read"],"tenant":"acme"})"));
+
+    auto made = client.post("/runs/crons", R"({"agent_name":"echo","task":"t","schedule":"@every 1s"})", acme);
+    INFO(made.body);
+    REQUIRE(made.status == 201);
+    std::string id = string_member(json_of(made), "cron_id");
+    error_envelope(client.get("/runs/crons/" + id, globex), 404, "CronNotFound");
+    error_envelope(client.request("DELETE", "/runs/crons/" + id, "", globex), 404, "CronNotFound");
+    CHECK(json_of(client.post("/runs/crons/search", "{}", globex))["crons"].Empty());
+    CHECK(json_of(client.post("/runs/crons/search", "{}", reader))["crons"].Size() == 1);
+    error_envelope(client.post("/runs/crons", R"({"agent_name":"echo","task":"t","schedule":"@every 1s"})", reader), 403,
+                   "Forbidden");
+    // Its ticks' runs are acme's: globex cannot see them.
+    REQUIRE(poll_until([&] { return json_of(client.get("/runs/crons/" + id, acme))["last_run_id"].IsString(); },
+                       10000ms, 50ms));
+    std::string run_id = string_member(json_of(client.get("/runs/crons/" + id, acme)), "last_run_id");
+    error_envelope(client.get("/runs/" + run_id, globex), 404, "RunNotFound");
+    CHECK(client.get("/runs/" + run_id, acme).status == 200);
+    CHECK(client.request("DELETE", "/runs/crons/" + id, "", acme).status == 204);
+
+    // A thread cron and a batch run may not use another tenant's thread.
+    REQUIRE(client.post("/threads", R"({"thread_id":"acme-only"})", acme).status == 201);
+    error_envelope(client.post("/threads/acme-only/runs/crons", R"({"agent_name":"echo","task":"t","schedule":"@daily"})",
+                               globex),
+                   404, "ThreadNotFound");
+    auto batch = json_of(client.post("/runs/batch", R"([{"agent_name":"echo","task":"t","thread_id":"acme-only"},)"
+                                                    R"({"agent_name":"echo","task":"t"}])",
+                                     globex));
+    CHECK(batch["results"][0]["status"].GetInt() == 404);
+    CHECK(string_member(batch["results"][0]["error"], "error") == "ThreadNotFound");
+    CHECK(batch["results"][1]["status"].GetInt() == 202);
+    error_envelope(client.post("/runs/batch", R"([{"agent_name":"echo","task":"t"}])", reader), 403, "Forbidden");
+    // if_not_exists reject: another tenant's thread does not exist for it.
+    error_envelope(client.post("/runs", R"({"agent_name":"echo","task":"t","thread_id":"acme-only","if_not_exists":"reject"})",
+                               globex),
+                   404, "ThreadNotFound");
+}
