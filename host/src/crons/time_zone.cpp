@@ -52,7 +52,8 @@ bool read_time(const std::string& s, size_t& i, long long& seconds) {
     for (int part = 0; part < 3; ++part) {
         size_t begin = i;
         while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) parts[part] = parts[part] * 10 + (s[i++] - '0');
-        if (i == begin) return false;
+        // POSIX allows hours up to 167 (RFC 8536 extends it to 167 too).
+        if (i == begin || i - begin > 3) return false;
         if (part == 2 || i >= s.size() || s[i] != ':') break;
         ++i;
     }
@@ -69,7 +70,7 @@ bool read_when(const std::string& s, size_t& i, int& month, int& week, int& week
         size_t begin = i;
         *fields[f] = 0;
         while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) *fields[f] = *fields[f] * 10 + (s[i++] - '0');
-        if (i == begin) return false;
+        if (i == begin || i - begin > 2) return false;
         if (f < 2) {
             if (i >= s.size() || s[i] != '.') return false;
             ++i;
