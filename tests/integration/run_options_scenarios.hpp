@@ -145,6 +145,20 @@ inline void rollback_cancel(HttpClient& client, const std::string& prefix) {
     CHECK(rolled.status == 200);
     CHECK(string_member(json_of(rolled)["run"], "on_completion") == "rollback");
     error_envelope(client.get("/runs/" + queued), 404, "RunNotFound");
+
+    // POST /runs/cancel with action rollback: every active run of the thread.
+    auto writer = client.post("/runs", R"({"agent_name":"echo","task":"t","thread_id":")" + thread +
+                                           R"(","context":{"action":"block_until_cancelled","write_first":{"c":4}}})");
+    std::string writer_id = string_member(json_of(writer), "run_id");
+    REQUIRE(poll_until([&] { return thread_values(client, thread).HasMember("c"); }, 10000ms, 20ms));
+    error_envelope(client.post("/runs/cancel", R"({"thread_id":")" + thread + R"(","action":"undo"})"), 422,
+                   "ValidationError");
+    auto bulk = json_of(client.post("/runs/cancel", R"({"thread_id":")" + thread + R"(","action":"rollback"})"));
+    REQUIRE(bulk["runs"].Size() == 1);
+    CHECK(string_member(bulk["runs"][0], "run_id") == writer_id);
+    CHECK(poll_until([&] { return client.get("/runs/" + writer_id).status == 404; }, 10000ms, 20ms));
+    CHECK_FALSE(thread_values(client, thread).HasMember("c"));
+    CHECK(thread_values(client, thread)["a"].GetInt() == 1);
 }
 
 // multitask_strategy rollback: the active run is cancelled and deleted with
