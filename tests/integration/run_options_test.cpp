@@ -77,6 +77,9 @@ TEST_CASE("crons: create, read, search, tick every second, delete", "[crons]") {
     CHECK(cron["next_run_at"].IsString());
     REQUIRE(poll_until([&] { return json_of(client.get("/runs/crons/" + id))["runs_created"].GetInt() >= 3; }, 10000ms,
                        50ms));
+    auto metrics = client.get("/metrics").body;
+    CHECK(metrics.find("# TYPE agenthost_cron_ticks_total counter") != std::string::npos);
+    CHECK(metrics.find("agenthost_cron_ticks_total{outcome=\"fired\"}") != std::string::npos);
     CHECK(client.request("DELETE", "/runs/crons/" + id, "", {}).status == 204);
     error_envelope(client.get("/runs/crons/" + id), 404, "CronNotFound");
     error_envelope(client.request("DELETE", "/runs/crons/" + id, "", {}), 404, "CronNotFound");
@@ -196,6 +199,9 @@ TEST_CASE("crons: ticks missed while the host was down fire once, or not at all 
     CHECK(skip["runs_created"].GetInt() == 0);
     CHECK(skip["last_run_id"].IsNull());
     CHECK(final_status(client, string_member(once, "last_run_id")) == "succeeded");
+    auto metrics = client.get("/metrics").body;
+    CHECK(metrics.find("agenthost_cron_ticks_total{outcome=\"fired\"} 1") != std::string::npos);
+    CHECK(metrics.find("agenthost_cron_ticks_total{outcome=\"skipped\"} 1") != std::string::npos);
 }
 
 namespace {

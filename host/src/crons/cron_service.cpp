@@ -1,6 +1,7 @@
 #include "crons/cron_service.hpp"
 
 #include "json/json_util.hpp"
+#include "metrics/host_metrics.hpp"
 #include "util/ids.hpp"
 #include "util/log.hpp"
 
@@ -137,14 +138,21 @@ bool CronService::fire(const store::CronRecord& cron, long long now) {
         refused = runs_.insert_in(session, request, stored);
     });
     if (!claimed) return false;  // another host had it
+    metrics::Family& ticks = metrics::host_metrics().cron_ticks;
     if (thread_gone) {
         log::info("cron deleted with its thread", {{"cron_id", cron.id}, {"thread_id", cron.thread_id}});
+        ticks.add({"thread_gone"});
         return true;
     }
-    if (!refused.empty())
+    if (!refused.empty()) {
         log::warn("cron tick created no run: its thread is busy", {{"cron_id", cron.id}, {"reason", refused}});
-    else if (run_it)
+        ticks.add({"refused"});
+    } else if (run_it) {
         runs_.wake();
+        ticks.add({"fired"});
+    } else {
+        ticks.add({"skipped"});
+    }
     return true;
 }
 
