@@ -20,6 +20,10 @@
 #include <chrono>
 #include <string>
 
+namespace agenthost::crons {
+class CronService;
+}
+
 namespace agenthost::api {
 
 struct ApiContext {
@@ -52,6 +56,8 @@ struct ApiContext {
     signals::IncidentService* incidents = nullptr;
     // GET /stream's WebSocket connections; null: not served.
     http::WebSocketHub* websockets = nullptr;
+    // Crons (POST /runs/crons ...); null: those routes are not served.
+    crons::CronService* crons = nullptr;
 };
 
 }  // namespace agenthost::api
