@@ -139,6 +139,18 @@ TEST_CASE("sre: repositories, log sources and Slack channels are stored, listed,
     std::string channel_id = json_of(channel)["id"].GetString();
     error_envelope(client.post("/api/slack/channels", R"({"channel":"C0OPS","repository":"other"})"), 409,
                    "SlackChannelExists");
+    // An escalation in the mapped channel is an incident about that repository.
+    auto escalation = client.post("/api/signals/slack", R"({"channel":"C0OPS","text":"checkout is down for everyone"})");
+    INFO(escalation.body);
+    REQUIRE(escalation.status == 202);
+    auto escalated = json_of(escalation);
+    REQUIRE(escalated["incidents"].Size() == 1);
+    CHECK(escalated["incidents"][0]["created"].GetBool());
+    auto slack_incident = incident(client, escalated["incidents"][0]["id"].GetString());
+    CHECK(std::string(slack_incident["incident"]["repository"].GetString()) == name);
+    CHECK(std::string(slack_incident["incident"]["source"].GetString()) == "slack");
+    // Chatter in an unmapped channel is evidence only.
+    CHECK(json_of(client.post("/api/signals/slack", R"({"channel":"C0RANDOM","text":"lunch?"})"))["incidents"].Empty());
     CHECK(client.request("DELETE", "/api/slack/channels/" + channel_id, "", {}).status == 204);
     error_envelope(client.get("/api/slack/channels/" + channel_id), 404, "SlackChannelNotFound");
     CHECK(client.request("DELETE", "/api/repos/" + id, "", {}).status == 204);

@@ -5,7 +5,6 @@
 #include "util/ids.hpp"
 
 #include <cctype>
-#include <functional>
 #include <set>
 
 namespace agenthost::store {
@@ -204,7 +203,13 @@ IngestOutcome IncidentRepository::ingest(soci::session& session, SignalRecord si
     // turn (SQLite has one writer already): without it two hosts could each
     // open an incident for the same storm.
     if (dialect_ == Dialect::postgresql) {
-        long long key = static_cast<long long>(std::hash<std::string>{}(signal.tenant + "\n" + signal.fingerprint));
+        // FNV-1a: the same key on every host, whatever its standard library.
+        unsigned long long hash = 1469598103934665603ull;
+        for (char c : signal.tenant + "\n" + signal.fingerprint) {
+            hash ^= static_cast<unsigned char>(c);
+            hash *= 1099511628211ull;
+        }
+        long long key = static_cast<long long>(hash);
         std::string ignored;
         session << "SELECT CAST(pg_advisory_xact_lock(:k) AS TEXT)", soci::use(key), soci::into(ignored);
     }

@@ -48,6 +48,15 @@ std::string lower(std::string value) {
 
 bool is_error(const std::string& severity) { return severity == "error" || severity == "critical"; }
 
+// A Kubernetes object name (RFC 1123 label): what kubectl can act on. A
+// Slack channel's "slack:C0OPS" or a GitHub signal's service is not one.
+bool is_deployment_name(const std::string& name) {
+    if (name.empty() || name.size() > 63 || name.front() == '-' || name.back() == '-') return false;
+    for (char c : name)
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
+    return true;
+}
+
 }  // namespace
 
 std::string joined(const std::vector<std::string>& argv) {
@@ -143,7 +152,10 @@ Plan plan_action(const incident::Analysis& analysis, const Settings& settings, c
         std::string action = h.action == "rollback" ? "rollout_undo" : h.action == "restart" ? "restart" : "";
         if (action.empty()) continue;
         std::string service = h.service.empty() ? fallback_service : h.service;
-        if (service.empty()) continue;
+        if (!is_deployment_name(service)) {
+            if (!service.empty()) skipped.push_back(action + " of '" + service + "' (not a deployment name)");
+            continue;
+        }
         if (done.count(action + ":" + service) != 0) continue;
         if (settings.allowed_actions.count(action) == 0) {
             skipped.push_back(action + " (not in allowed_actions)");

@@ -52,6 +52,16 @@ TEST_CASE("sre_agent: a done action is not taken again, a disallowed one never")
     CHECK(plan.reason.find("not in allowed_actions") != std::string::npos);
 }
 
+TEST_CASE("sre_agent: only services that name a deployment are acted on") {
+    sre::Observation o = failing_deploy();
+    for (auto& s : o.signals) s.service = "slack:C0OPS";
+    o.recent.clear();
+    incident::Analysis analysis = incident::analyse(sre::analysis_input(o));
+    sre::Plan plan = sre::plan_action(analysis, sre::Settings{}, "slack:C0OPS", {});
+    CHECK(plan.action.empty());
+    CHECK(plan.reason.find("not a deployment name") != std::string::npos);
+}
+
 TEST_CASE("sre_agent: evaluation waits for fresh signals, resolves on recovery, not while errors go on") {
     sre::Observation o = failing_deploy();
     long long acted = 999'200'000;
