@@ -2,6 +2,7 @@
 // Slack signatures), fingerprinting into incidents, the incidents API, the
 // queue that hands each new incident to sre_agent, and the agent's loop
 // with approval and a stand-in kubectl, ending in a resolution.
+#include "fake_llm_server.hpp"
 #include "test_host.hpp"
 
 #include <openssl/evp.h>
@@ -404,4 +405,35 @@ TEST_CASE("sre: a failing deploy becomes one incident, sre_agent rolls it back a
     for (const char* type : {"sre.observe", "sre.reason", "sre.act", "sre.evaluate", "loop.iteration",
                              "approval.requested", "approval.granted", "exec.started"})
         CHECK(types.count(type) == 1);
+}
+
+TEST_CASE("sre: with an LLM provider configured, sre_agent acts on the model's root cause and action") {
+    static FakeLlmServer llm;
+    llm.set_responder([](const FakeLlmRequest&) {
+        // The rules would roll back; the model says restart.
+        return openai_reply(R"({"root_cause":"connection leak after the config change","action":"restart","service":"billing"})",
+                            100, 20);
+    });
+    HostProcess llm_host(host_config(agents_json(), R"("signals":{"max_iterations":3},"llm":{"provider":"openai",)"
+                                                    R"("max_retries":0,"timeout_seconds":2,"openai":{"api_key":"k",)"
+                                                    R"("base_url":")" + llm.url("/v1") + R"("}})"));
+    HttpClient client(llm_host.base_url());
+    auto accepted = client.post("/api/signals/logs", R"({"entries":[{"service":"billing","level":"error",)"
+                                                     R"("message":"NullPointerException in InvoiceController request=1"}]})");
+    REQUIRE(accepted.status == 202);
+    std::string incident_id = json_of(accepted)["incidents"][0]["id"].GetString();
+    std::string run_id;
+    REQUIRE(poll_until(
+        [&] {
+            auto detail = incident(client, incident_id);
+            if (detail["runs"].Empty()) return false;
+            run_id = detail["runs"][0]["run_id"].GetString();
+            return std::string(detail["runs"][0]["status"].GetString()) == "pending_approval";
+        },
+        std::chrono::milliseconds(20000)));
+    auto run = fetch_run(client, run_id);
+    INFO(json_text(run));
+    CHECK_THAT(json_text(run["approval"]), Contains("rollout restart deployment/billing"));
+    CHECK_THAT(json_text(run["approval"]), Contains("connection leak after the config change"));
+    CHECK(llm.requests().size() >= 1);
 }

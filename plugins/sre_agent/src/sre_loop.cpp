@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <stdexcept>
 
 namespace sre {
 namespace {
@@ -48,16 +49,15 @@ std::string lower(std::string value) {
 
 bool is_error(const std::string& severity) { return severity == "error" || severity == "critical"; }
 
-// A Kubernetes object name (RFC 1123 label): what kubectl can act on. A
-// Slack channel's "slack:C0OPS" or a GitHub signal's service is not one.
+}  // namespace
+
+// A Slack channel's "slack:C0OPS" or a GitHub signal's service is not one.
 bool is_deployment_name(const std::string& name) {
     if (name.empty() || name.size() > 63 || name.front() == '-' || name.back() == '-') return false;
     for (char c : name)
         if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
     return true;
 }
-
-}  // namespace
 
 std::string joined(const std::vector<std::string>& argv) {
     std::string out;
@@ -143,6 +143,58 @@ Settings settings_from(const rapidjson::Value& config) {
     return settings;
 }
 
+std::vector<std::string> command_for(const std::string& action, const std::string& service, const Settings& settings) {
+    std::vector<std::string> argv = settings.kubectl;
+    argv.emplace_back("rollout");
+    argv.emplace_back(action == "rollout_undo" ? "undo" : "restart");
+    argv.push_back("deployment/" + service);
+    argv.push_back("--namespace=" + settings.ns);
+    return argv;
+}
+
+std::string llm_question(const Observation& observation, const incident::Analysis& analysis, const Settings& settings) {
+    std::string text = "Incident: " + observation.title + "\nService: " + observation.service + "\n";
+    text += "Hypotheses from log clustering, best first:\n";
+    for (size_t i = 0; i < analysis.hypotheses.size() && i < 3; ++i)
+        text += "- " + analysis.hypotheses[i].title + " (score " + incident::score_text(analysis.hypotheses[i].score) + ")\n";
+    text += "Signals (severity, service, message), the incident's first, then retrieved evidence:\n";
+    size_t shown = 0;
+    for (const auto* list : {&observation.signals, &observation.evidence, &observation.recent})
+        for (const auto& signal : *list) {
+            if (shown++ >= 40) break;
+            text += "- " + signal.severity + " " + signal.service + ": " + signal.message.substr(0, 300) + "\n";
+        }
+    text += "Allowed actions:";
+    for (const auto& action : settings.allowed_actions) text += " " + action;
+    return text + " none\n";
+}
+
+Plan plan_from_llm(const rapidjson::Value& answer, const Settings& settings, const std::set<std::string>& done,
+                   std::string& root_cause) {
+    if (!answer.IsObject()) throw std::runtime_error("the answer is not a JSON object");
+    std::string action = text(answer, "action");
+    std::string service = text(answer, "service");
+    std::string cause = text(answer, "root_cause");
+    if (cause.empty()) throw std::runtime_error("root_cause is missing or empty");
+    Plan plan;
+    root_cause = cause;
+    plan.reason = cause;
+    if (action == "none" || action.empty()) {
+        plan.reason = cause + " (the model proposes no action)";
+        return plan;
+    }
+    if (settings.allowed_actions.count(action) == 0)
+        throw std::runtime_error("action \"" + action + "\" is not one of the allowed actions");
+    if (!is_deployment_name(service))
+        throw std::runtime_error("service \"" + service + "\" is not a Kubernetes deployment name");
+    if (done.count(action + ":" + service) != 0)
+        throw std::runtime_error(action + " of " + service + " was done already: propose another action or none");
+    plan.action = action;
+    plan.service = service;
+    plan.argv = command_for(action, service, settings);
+    return plan;
+}
+
 Plan plan_action(const incident::Analysis& analysis, const Settings& settings, const std::string& fallback_service,
                  const std::set<std::string>& done) {
     Plan plan;
@@ -164,14 +216,7 @@ Plan plan_action(const incident::Analysis& analysis, const Settings& settings, c
         plan.action = action;
         plan.service = service;
         plan.reason = h.title;
-        plan.argv = settings.kubectl;
-        if (action == "rollout_undo") {
-            for (const char* arg : {"rollout", "undo"}) plan.argv.emplace_back(arg);
-        } else {
-            for (const char* arg : {"rollout", "restart"}) plan.argv.emplace_back(arg);
-        }
-        plan.argv.push_back("deployment/" + service);
-        plan.argv.push_back("--namespace=" + settings.ns);
+        plan.argv = command_for(action, service, settings);
         return plan;
     }
     plan.reason = analysis.hypotheses.empty() ? "no hypothesis points to a cause"

@@ -78,6 +78,19 @@ Verdict evaluate(const Observation& observation, const std::string& service, lon
 
 std::string joined(const std::vector<std::string>& argv);
 
+// A Kubernetes object name (RFC 1123 label): what kubectl can act on.
+bool is_deployment_name(const std::string& name);
+// The kubectl command for an action on a service's Deployment.
+std::vector<std::string> command_for(const std::string& action, const std::string& service, const Settings& settings);
+
+// What the LLM is asked (the incident, the rules' hypotheses, the signals)
+// and how its answer {"root_cause", "action", "service"} becomes a plan:
+// only an allowed action not done yet, on a deployment name; throws
+// std::runtime_error naming what is wrong otherwise.
+std::string llm_question(const Observation& observation, const incident::Analysis& analysis, const Settings& settings);
+Plan plan_from_llm(const rapidjson::Value& answer, const Settings& settings, const std::set<std::string>& done,
+                   std::string& root_cause);
+
 }  // namespace sre
 
 #endif  // SRE_AGENT_SRE_LOOP_HPP

@@ -6,6 +6,7 @@
 // only after a person approved it; evaluating reads the signals that
 // arrived since.
 #include <agenthost/agent.hpp>
+#include <textkit/llm_call.hpp>
 
 #include <chrono>
 #include <set>
@@ -66,7 +67,7 @@ class SreAgent final : public agenthost::Agent {
         reasoned.AddMember("root_cause", string(root_cause, reasoned), reasoned.GetAllocator());
         reasoned.AddMember("summary", string(analysis.summary, reasoned), reasoned.GetAllocator());
         run.emit("sre.reason", reasoned);
-        result.AddMember("root_cause", string(root_cause, result), allocator);
+        result.AddMember("root_cause", string(root_cause, result), allocator);  // the LLM's may replace it
         result.AddMember("summary", string(analysis.summary, result), allocator);
         result.AddMember("hypotheses", hypotheses, allocator);
 
@@ -112,8 +113,9 @@ class SreAgent final : public agenthost::Agent {
 
         // Act.
         bool acted_now = false;
+        std::string reasoned_by = "rules";
         if (act_again) {
-            const sre::Plan plan = sre::plan_action(analysis, settings_, observation.service, done);
+            const sre::Plan plan = next_plan(run, observation, analysis, done, root_cause, reasoned_by);
             rapidjson::Document data(rapidjson::kObjectType);
             data.AddMember("action", string(plan.action.empty() ? "none" : plan.action, data), data.GetAllocator());
             data.AddMember("reason", string(plan.reason, data), data.GetAllocator());
@@ -163,6 +165,8 @@ class SreAgent final : public agenthost::Agent {
                          " s for fresh signals");
             run.sleep_for(std::chrono::milliseconds(static_cast<long long>(settings_.settle_seconds * 1000)));
         }
+        result["root_cause"].SetString(root_cause.c_str(), static_cast<rapidjson::SizeType>(root_cause.size()), allocator);
+        result.AddMember("reasoned_by", string(reasoned_by, result), allocator);
         result.AddMember("actions", actions, allocator);
         result.AddMember("evaluation", string(evaluation, result), allocator);
         result.AddMember("resolved", resolved, allocator);
@@ -170,6 +174,41 @@ class SreAgent final : public agenthost::Agent {
     }
 
   private:
+    // The next action: from the configured LLM when there is one (its root
+    // cause replaces the rules'), else, or when it fails and the manifest
+    // allows it, from the rules' best hypothesis.
+    sre::Plan next_plan(agenthost::Run& run, const sre::Observation& observation, const incident::Analysis& analysis,
+                        const std::set<std::string>& done, std::string& root_cause, std::string& reasoned_by) const {
+        const textkit::LlmTarget llm = textkit::llm_target(run);
+        if (llm.use()) {
+            try {
+                const textkit::JsonQuestion question{
+                    "You are an SRE agent working one production incident. From its signals, name the root cause "
+                    "and the one next remediation. Actions: rollout_undo (roll the service's Kubernetes Deployment "
+                    "back to its previous revision), restart (restart its pods), or none. Choose only an allowed "
+                    "action; service is the Deployment's name.",
+                    sre::llm_question(observation, analysis, settings_),
+                    "{\"root_cause\": \"...\", \"action\": \"rollout_undo|restart|none\", \"service\": \"...\"}", 400};
+                std::string cause;
+                sre::Plan plan = textkit::ask_json(run, question, [&](const rapidjson::Document& answer) {
+                    return sre::plan_from_llm(answer, settings_, done, cause);
+                });
+                root_cause = cause;
+                reasoned_by = "llm";
+                return plan;
+            } catch (const agenthost::Cancelled&) {
+                throw;
+            } catch (const std::exception& e) {
+                if (run.cancelled()) throw agenthost::Cancelled();
+                if (llm.fallback != "offline")
+                    throw agenthost::Error(AGENTHOST_ERROR_FAILED,
+                                           "sre_agent: the LLM (" + llm.provider + ") failed: " + e.what());
+                run.progress("LLM (" + llm.provider + ") failed, reasoning from the rules: " + e.what());
+            }
+        }
+        return sre::plan_action(analysis, settings_, observation.service, done);
+    }
+
     const sre::Settings settings_;
 };
 

@@ -100,3 +100,29 @@ TEST_CASE("sre_agent: the observation is read from what the host hands over") {
     CHECK(input.events.size() == 2);
     CHECK(input.changes.size() == 1);  // the push is a change to weigh
 }
+
+TEST_CASE("sre_agent: the LLM's answer becomes a plan only for an allowed, untried action on a deployment") {
+    sre::Settings settings;
+    auto plan_of = [&](const char* json, const std::set<std::string>& done = {}) {
+        rapidjson::Document answer;
+        answer.Parse(json);
+        std::string cause;
+        sre::Plan plan = sre::plan_from_llm(answer, settings, done, cause);
+        return std::make_pair(plan, cause);
+    };
+    auto [plan, cause] = plan_of(R"({"root_cause":"bad release 2.4.1","action":"restart","service":"checkout"})");
+    CHECK(cause == "bad release 2.4.1");
+    CHECK(sre::joined(plan.argv) == "kubectl rollout restart deployment/checkout --namespace=default");
+    CHECK(plan_of(R"({"root_cause":"not ours","action":"none"})").first.action.empty());
+    CHECK_THROWS_WITH(plan_of(R"({"root_cause":"x","action":"delete_cluster","service":"checkout"})"),
+                      Catch::Contains("not one of the allowed actions"));
+    CHECK_THROWS_WITH(plan_of(R"({"root_cause":"x","action":"restart","service":"Checkout; rm -rf /"})"),
+                      Catch::Contains("not a Kubernetes deployment name"));
+    CHECK_THROWS_WITH(plan_of(R"({"root_cause":"x","action":"restart","service":"checkout"})", {"restart:checkout"}),
+                      Catch::Contains("done already"));
+    CHECK_THROWS(plan_of(R"({"action":"restart","service":"checkout"})"));
+    std::string question = sre::llm_question(failing_deploy(), incident::analyse(sre::analysis_input(failing_deploy())),
+                                             settings);
+    CHECK(question.find("NullPointerException") != std::string::npos);
+    CHECK(question.find("rollout_undo") != std::string::npos);
+}
