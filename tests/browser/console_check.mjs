@@ -15,6 +15,8 @@
 // Prints one JSON line of what it saw; the Catch2 test (tests/integration/
 // console_test.cpp) judges it. Each check is recorded, never asserted here,
 // so one failure does not hide the others.
+import { readFile } from "node:fs/promises";
+import { createServer } from "node:http";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 
@@ -142,6 +144,77 @@ async function openMode(page) {
     seen.approval_audit = JSON.stringify(audit.entries);
   });
 
+  await step("rejection", async () => {
+    const accepted = await api("POST", "/runs", {
+      agent_name: "echo",
+      task: "deploy something risky",
+      context: { action: "ask_approval" },
+    });
+    await waitForStatus(accepted.run_id, ["pending_approval"]);
+    // From the run's own page this time.
+    await page.goto(hostUrl + "/console#/runs/" + accepted.run_id);
+    const panel = page.locator(`.approval[data-run="${accepted.run_id}"]`);
+    await panel.waitFor({ timeout });
+    await panel.locator("textarea[name=comment]").fill("not today");
+    await panel.locator("button.reject").click();
+    seen.rejected_status = await waitForStatus(accepted.run_id, ["succeeded", "failed", "cancelled"]);
+    await page.waitForSelector(`.run-facts .status-${seen.rejected_status}`, { timeout });
+    seen.rejected_audit = JSON.stringify((await api("GET", `/runs/${accepted.run_id}/audit`)).entries);
+  });
+
+  await step("artifacts", async () => {
+    // kubernetes_agent returns its manifests as artifacts.
+    const run = await api("POST", "/runs/wait", { agent_name: "kubernetes_agent", task: "Deploy my-api" });
+    seen.artifact_count_api = run.result?.artifacts?.length ?? 0;
+    await page.goto(hostUrl + "/console#/runs/" + run.run_id);
+    await page.waitForSelector("details.artifact", { timeout });
+    seen.artifact_count_page = await page.locator("details.artifact").count();
+    const first = run.result.artifacts[0];
+    const [download] = await Promise.all([
+      page.waitForEvent("download", { timeout }),
+      page.locator("details.artifact button").first().click(),
+    ]);
+    seen.artifact_download_name = download.suggestedFilename();
+    seen.artifact_expected_name = first.path.split("/").pop();
+    seen.artifact_download_matches = (await readFile(await download.path(), "utf8")) === first.content;
+    await shot(page, "artifacts");
+  });
+
+  await step("webhooks", async () => {
+    // A receiver that fails the first delivery and takes the rest.
+    let received = 0;
+    const receiver = createServer((request, response) => {
+      request.resume();
+      request.on("end", () => {
+        received++;
+        response.writeHead(received === 1 ? 500 : 200).end();
+      });
+    });
+    await new Promise((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${receiver.address().port}/hook`;
+      const accepted = await api("POST", "/runs", { agent_name: "echo", task: "notify", webhook_url: url });
+      await waitForStatus(accepted.run_id, ["succeeded"]);
+      const deadline = Date.now() + timeout;
+      while (received < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      await page.goto(hostUrl + "/console#/webhooks");
+      await page.click(`a[href="#/webhooks/${accepted.run_id}"]`, { timeout });
+      await page.waitForSelector(".delivery tbody tr", { timeout });
+      seen.webhook_attempt_codes = await page.locator(".delivery tbody tr td:nth-child(3)").allInnerTexts();
+      await shot(page, "webhooks");
+      const before = received;
+      await page.click("button.retry");
+      while (received === before && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      seen.webhook_retry_arrived = received > before;
+      // The page shows the new delivery once the host records it.
+      await page.waitForFunction((count) => document.querySelectorAll(".delivery tbody tr").length > count,
+        seen.webhook_attempt_codes.length, { timeout });
+      seen.webhook_rows_after_retry = await page.locator(".delivery tbody tr").count();
+    } finally {
+      receiver.close();
+    }
+  });
+
   await step("plugins", async () => {
     await page.goto(hostUrl + "/console#/plugins");
     const row = page.locator('tr[data-plugin="abi_major"]');
@@ -149,6 +222,10 @@ async function openMode(page) {
     seen.failed_plugin_state = await row.getAttribute("data-state");
     seen.failed_plugin_reason = await row.locator("td.reason").innerText();
     await shot(page, "plugins");
+    const echo = page.locator('tr[data-plugin="echo"]');
+    await echo.locator("button").click();
+    await echo.locator("td.reason .ok").waitFor({ timeout });
+    seen.reload_outcome = await echo.locator("td.reason").innerText();
   });
 
   await step("runs pages", async () => {

@@ -15,12 +15,17 @@ namespace {
 
 const std::string kAdminKey = "console-admin-key-0123456789abcdefghijklmn";
 
-// echo (chatter, approvals), sentiment (the invoke form) and abi_major,
-// enabled but built for another ABI: the failed plugin the console shows.
-const char* const kAgents = R"({"echo":{"enabled":true},"sentiment":{"enabled":true},"abi_major":{"enabled":true}})";
+// echo (chatter, approvals), sentiment (the invoke form), kubernetes_agent
+// (artifacts) and abi_major, enabled but built for another ABI: the failed
+// plugin the console shows.
+const char* const kAgents = R"({"echo":{"enabled":true},"sentiment":{"enabled":true},)"
+                            R"("kubernetes_agent":{"enabled":true},"abi_major":{"enabled":true}})";
 
+// Webhooks to the test's loopback receiver, retried once after 50 ms.
 HostProcess& open_host() {
-    static HostProcess host(host_config(kAgents), {"--workers", "4"});
+    static HostProcess host(host_config(kAgents, R"("webhooks":{"max_retries":1,"timeout_seconds":2,)"
+                                                 R"("retry_base_ms":50,"allowed_hosts":["127.0.0.1"]})"),
+                            {"--workers", "4"});
     return host;
 }
 
@@ -152,7 +157,7 @@ TEST_CASE("GET /openapi.json documents the console's routes as open") {
     CHECK(paths["/console/{file}"]["get"]["responses"].HasMember("304"));
 }
 
-TEST_CASE("in Chromium with auth off: agents, invoke sentiment, live events, approval, failed plugin, runs, workflow") {
+TEST_CASE("in Chromium with auth off: agents, invoke, live events, approvals, artifacts, webhooks, plugins, runs, workflow") {
     rapidjson::Document seen = browse(open_host(), "open");
     INFO(serialized(seen));
     CHECK(seen["errors"].Empty());
@@ -162,7 +167,7 @@ TEST_CASE("in Chromium with auth off: agents, invoke sentiment, live events, app
     // The agents page lists what GET /agents lists.
     REQUIRE(seen.HasMember("agents_listed"));
     CHECK(strings(seen["agents_listed"]) == strings(seen["agents_expected"]));
-    CHECK(strings(seen["agents_listed"]) == std::vector<std::string>{"echo", "sentiment"});
+    CHECK(strings(seen["agents_listed"]) == std::vector<std::string>{"echo", "kubernetes_agent", "sentiment"});
 
     // The form has sentiment's context.text field; the answer streamed in.
     REQUIRE(seen.HasMember("invoke_result"));
@@ -190,10 +195,29 @@ TEST_CASE("in Chromium with auth off: agents, invoke sentiment, live events, app
     CHECK(std::string(seen["approval_status_after"].GetString()) == "succeeded");
     CHECK_THAT(seen["approval_audit"].GetString(), Contains("approval.granted") && Contains("ok from the console test"));
 
-    // The failed plugin and why.
+    // Rejected with a comment from the run's page: it does not succeed.
+    REQUIRE(seen.HasMember("rejected_status"));
+    CHECK(std::string(seen["rejected_status"].GetString()) != "succeeded");
+    CHECK_THAT(seen["rejected_audit"].GetString(), Contains("approval.rejected") && Contains("not today"));
+
+    // Artifacts are listed and download as the agent wrote them.
+    REQUIRE(seen.HasMember("artifact_download_matches"));
+    CHECK(seen["artifact_count_api"].GetInt() >= 1);
+    CHECK(seen["artifact_count_page"].GetInt() == seen["artifact_count_api"].GetInt());
+    CHECK(std::string(seen["artifact_download_name"].GetString()) == seen["artifact_expected_name"].GetString());
+    CHECK(seen["artifact_download_matches"].GetBool());
+
+    // A failed then retried delivery, each attempt shown; Send again delivers anew.
+    REQUIRE(seen.HasMember("webhook_rows_after_retry"));
+    CHECK(strings(seen["webhook_attempt_codes"]) == std::vector<std::string>{"500", "200"});
+    CHECK(seen["webhook_retry_arrived"].GetBool());
+    CHECK(seen["webhook_rows_after_retry"].GetInt() > 2);
+
+    // The failed plugin and why; a loaded one reloads from its page.
     REQUIRE(seen.HasMember("failed_plugin_state"));
     CHECK(std::string(seen["failed_plugin_state"].GetString()) == "failed");
     CHECK_THAT(seen["failed_plugin_reason"].GetString(), Contains("ABI major mismatch") && Contains("libabi_major.so"));
+    CHECK_THAT(seen["reload_outcome"].GetString(), Contains("reloaded: version 1.2.3"));
 
     // Two pages of runs by cursor, no run on both; the status filter.
     REQUIRE(seen.HasMember("runs_second_page"));
@@ -225,7 +249,8 @@ TEST_CASE("in Chromium with auth off: agents, invoke sentiment, live events, app
         shots.insert(std::filesystem::path(path).filename().string());
     }
     for (const char* name : {"console-agents.png", "console-invoke.png", "console-run.png", "console-approvals.png",
-                             "console-plugins.png", "console-runs.png", "console-workflow.png", "console-health.png"})
+                             "console-artifacts.png", "console-webhooks.png", "console-plugins.png", "console-runs.png",
+                             "console-workflow.png", "console-health.png"})
         CHECK(shots.count(name) == 1);
 }
 
