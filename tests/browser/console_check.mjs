@@ -288,6 +288,11 @@ async function authMode(page, context) {
     await page.waitForSelector(".key-prompt", { timeout });
     seen.prompted = true;
     await shot(page, "key-prompt");
+    // A wrong key first: the host refuses it and the console asks again.
+    await page.fill("#api-key", "not-the-key-0123456789abcdefghijklmnopq");
+    await page.click(".key-prompt button[type=submit]");
+    await page.waitForSelector(".key-prompt .error", { timeout });
+    seen.wrong_key_message = await page.locator(".key-prompt .error").innerText();
     await page.fill("#api-key", key);
     await page.click(".key-prompt button[type=submit]");
     await page.waitForSelector("tr[data-agent]", { timeout });

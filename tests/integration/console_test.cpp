@@ -261,6 +261,7 @@ TEST_CASE("in Chromium with auth on: the console asks for a key, keeps it in ses
     CHECK(seen["external_requests"].Empty());
     CHECK(seen["csp_violations"].Empty());
     REQUIRE(seen.HasMember("prompted"));
+    CHECK_THAT(seen["wrong_key_message"].GetString(), Contains("refused"));
     CHECK(seen["agents_after_key"].GetInt() == 1);
     CHECK(std::string(seen["session_key"].GetString()) == kAdminKey);
     CHECK(seen["local_storage_keys"].Empty());

@@ -10,7 +10,8 @@ export function ApprovalPanel({ run, onDecided }: { run: Run; onDecided: () => v
   const [error, setError] = useState<Error | undefined>(undefined);
   const [busy, setBusy] = useState(false);
   const approval = run.approval ?? ({} as Record<string, unknown>);
-  const { run_id: _run, state: _state, expires_at, ...request } = approval as Record<string, unknown>;
+  // The task is shown once, above; the rest is what the agent asked for.
+  const { run_id: _run, state: _state, task: _task, expires_at, ...request } = approval as Record<string, unknown>;
   const decide = async (approved: boolean) => {
     setBusy(true);
     setError(undefined);
