@@ -162,6 +162,17 @@ async function openMode(page) {
     seen.rejected_audit = JSON.stringify((await api("GET", `/runs/${accepted.run_id}/audit`)).entries);
   });
 
+  await step("routing", async () => {
+    // No agent named: the supervisors choose, and the run page shows how.
+    const run = await api("POST", "/runs/wait", { task: "analyze the sentiment of this happy review text" });
+    await page.goto(hostUrl + "/console#/runs/" + run.run_id);
+    await page.waitForSelector(".routing tr[data-agent]", { timeout });
+    seen.routing_path = await page.locator(".routing p.path").innerText();
+    seen.routing_expected_path = run.supervisor_path.join(" → ");
+    seen.routing_candidates = await page.locator(".routing tr[data-agent]").evaluateAll((rows) => rows.map((r) => r.dataset.agent));
+    seen.routing_chosen = run.agent;
+  });
+
   await step("artifacts", async () => {
     // kubernetes_agent returns its manifests as artifacts.
     const run = await api("POST", "/runs/wait", { agent_name: "kubernetes_agent", task: "Deploy my-api" });

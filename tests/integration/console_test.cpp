@@ -200,6 +200,12 @@ TEST_CASE("in Chromium with auth off: agents, invoke, live events, approvals, ar
     CHECK(std::string(seen["rejected_status"].GetString()) != "succeeded");
     CHECK_THAT(seen["rejected_audit"].GetString(), Contains("approval.rejected") && Contains("not today"));
 
+    // A routed run shows the supervisors' path and the candidates' scores.
+    REQUIRE(seen.HasMember("routing_candidates"));
+    CHECK(std::string(seen["routing_path"].GetString()) == seen["routing_expected_path"].GetString());
+    CHECK(std::string(seen["routing_chosen"].GetString()) == "sentiment");
+    CHECK(strings(seen["routing_candidates"]).at(0) == "sentiment");
+
     // Artifacts are listed and download as the agent wrote them.
     REQUIRE(seen.HasMember("artifact_download_matches"));
     CHECK(seen["artifact_count_api"].GetInt() >= 1);

@@ -7,6 +7,7 @@ import { ApprovalPanel } from "../components/approval_panel";
 import { ErrorBox, Json, Loading, Section, Status, Time } from "../components/common";
 import { EventList } from "../components/event_list";
 import { ResultView } from "../components/result_view";
+import { RoutingView } from "../components/routing_view";
 import { WebhookDeliveries } from "../components/webhook_log";
 import { useLoad } from "../hooks";
 import { link } from "../router";
@@ -115,11 +116,7 @@ export function RunPage({ id }: { id: string }) {
             <Section title={`Events (${state})`}>
               <EventList events={events} />
             </Section>
-            {run.routing || run.supervisor_path ? (
-              <Section title="Routing">
-                <Json value={{ supervisor_path: run.supervisor_path, routing: run.routing }} />
-              </Section>
-            ) : null}
+            {run.routing ? <Section title="Routing"><RoutingView routing={run.routing} /></Section> : null}
             {run.approval && run.status !== "pending_approval" ? <Section title="Approval"><Json value={run.approval} /></Section> : null}
             {run.webhook_url ? <Section title="Webhook deliveries"><WebhookDeliveries id={run.run_id} /></Section> : null}
             <Section title="Audit">
