@@ -246,7 +246,8 @@ const std::vector<OperationDoc>& operation_docs() {
          {kIfNoneMatch}},
         {"GET", "/console/:file", "console", "The web console's script and stylesheet", nullptr,
          {{200, "javascript", "The script."}, {200, "css", "The stylesheet."},
-          {304, "", "Unchanged since the ETag sent in If-None-Match."}, {404, "error", "No such file."}},
+          {304, "", "Unchanged since the ETag sent in If-None-Match."}, {404, "error", "No such file."},
+          {503, "error", "This build has no console."}},
          {kIfNoneMatch}},
     };
     return all;
