@@ -87,11 +87,11 @@ async function openMode(page) {
   });
 
   await step("live events", async () => {
-    // 40 progress events 75 ms apart: the page must show them as they come.
+    // 80 progress events 50 ms apart (4 s): the page must show them as they come.
     const accepted = await api("POST", "/runs", {
       agent_name: "echo",
       task: "chatter for the console",
-      context: { action: "chatter", count: 40, ms: 75 },
+      context: { action: "chatter", count: 80, ms: 50 },
     });
     const streams = [];
     const onRequest = (request) => {
@@ -108,7 +108,7 @@ async function openMode(page) {
     // Events seen while the run was still going, then all of them.
     seen.live_first_count = await page.locator("li.event").count();
     seen.live_status_then = (await api("GET", "/runs/" + accepted.run_id)).status;
-    await page.waitForFunction(() => document.querySelectorAll("li.event").length >= 40, null, { timeout });
+    await page.waitForFunction(() => document.querySelectorAll("li.event").length >= 80, null, { timeout });
     await page.waitForSelector("h2:has-text('Events (ended)')", { timeout });
     await page.waitForSelector(".run-facts .status-succeeded", { timeout });
     seen.live_final_count = await page.locator("li.event").count();
@@ -235,7 +235,8 @@ async function openMode(page) {
     await shot(page, "plugins");
     const echo = page.locator('tr[data-plugin="echo"]');
     await echo.locator("button").click();
-    await echo.locator("td.reason .ok").waitFor({ timeout });
+    // The answer, good or bad (not the "reloading…" shown meanwhile).
+    await echo.locator("td.reason .ok, td.reason .error").waitFor({ timeout });
     seen.reload_outcome = await echo.locator("td.reason").innerText();
   });
 

@@ -8,14 +8,14 @@ import type { PluginList } from "../types";
 
 export function PluginsPage() {
   const { data, error, reload } = useLoad(() => get<PluginList>("/plugins"), [], 10000);
-  const [outcome, setOutcome] = useState<{ name: string; text: string; failed: boolean } | undefined>(undefined);
+  const [outcome, setOutcome] = useState<{ name: string; text: string; state: "pending" | "ok" | "error" } | undefined>(undefined);
   const reloadPlugin = async (name: string) => {
-    setOutcome({ name, text: "reloading…", failed: false });
+    setOutcome({ name, text: "reloading…", state: "pending" });
     try {
       const answer = await post<{ version: string; isolation: string }>("/plugins/" + encodeURIComponent(name) + "/reload");
-      setOutcome({ name, text: `reloaded: version ${answer.version}, ${answer.isolation}`, failed: false });
+      setOutcome({ name, text: `reloaded: version ${answer.version}, ${answer.isolation}`, state: "ok" });
     } catch (reason) {
-      setOutcome({ name, text: (reason as Error).message, failed: true });
+      setOutcome({ name, text: (reason as Error).message, state: "error" });
     }
     reload();
   };
@@ -35,7 +35,7 @@ export function PluginsPage() {
                 <td class="reason">
                   {plugin.reason ?? ""}
                   {plugin.stuck_runs?.length ? <div class="error">{plugin.stuck_runs.length} run(s) past their timeout</div> : null}
-                  {outcome?.name === plugin.name ? <div class={outcome.failed ? "error" : "ok"}>{outcome.text}</div> : null}
+                  {outcome?.name === plugin.name ? <div class={outcome.state === "pending" ? "muted" : outcome.state}>{outcome.text}</div> : null}
                 </td>
                 <td>{plugin.version}</td>
                 <td>{plugin.abi_version}</td>
