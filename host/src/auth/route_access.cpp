@@ -32,6 +32,10 @@ const std::vector<Rule>& rules() {
         {"GET", "/docs", kOpen},
         {"GET", "/redoc", kOpen},
         {"GET", "/docs/assets/*", kOpen},
+        // The web console's page and files: it asks for a key itself, then
+        // sends it with every API call.
+        {"GET", "/console", kOpen},
+        {"GET", "/console/*", kOpen},
         {"POST", "/webhook/receive", kOpenCreatesRuns},
         {"GET", "/plugins", kAdmins},
         {"GET", "/admin/keys", kAdmins},
