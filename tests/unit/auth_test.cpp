@@ -161,6 +161,7 @@ TEST_CASE("the route table maps every endpoint class to its scope", "[auth]") {
     CHECK(scope_of("GET", "/console/a/b") == "read");
     CHECK(scope_of("POST", "/console") == "invoke");
     CHECK(scope_of("GET", "/plugins") == "admin");
+    CHECK(scope_of("POST", "/plugins/sentiment/reload") == "admin");
     CHECK(scope_of("GET", "/admin/keys") == "admin");
     CHECK(scope_of("POST", "/admin/keys") == "admin");
     CHECK(scope_of("DELETE", "/admin/keys/abc") == "admin");

@@ -38,6 +38,8 @@ const std::vector<Rule>& rules() {
         {"GET", "/console/*", kOpen},
         {"POST", "/webhook/receive", kOpenCreatesRuns},
         {"GET", "/plugins", kAdmins},
+        // Reloading swaps the code every tenant's runs execute: an operator's act.
+        {"POST", "/plugins/*/reload", kAdmins},
         {"GET", "/admin/keys", kAdmins},
         {"POST", "/admin/keys", kAdmins},
         {"DELETE", "/admin/keys/*", kAdmins},
