@@ -2,6 +2,7 @@
 
 #include "api/agents_api.hpp"
 #include "api/crons_api.hpp"
+#include "api/console_api.hpp"
 #include "api/health_api.hpp"
 #include "api/incidents_api.hpp"
 #include "api/signals_api.hpp"
@@ -51,6 +52,7 @@ void add_routes(http::Router& router, ApiContext& context) {
     add_signal_routes(router, context);
     add_incident_routes(router, context);
     add_websocket_routes(router, context);
+    add_console_routes(router);
     // Last: it documents every route above.
     add_openapi_routes(router, context);
 }
