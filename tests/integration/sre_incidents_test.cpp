@@ -364,11 +364,14 @@ TEST_CASE("sre: a failing deploy becomes one incident, sre_agent rolls it back a
     INFO(approved.body);
     REQUIRE(approved.status == 200);
 
-    // The rollback runs; then recovery signals arrive.
+    // The rollback runs; then recovery signals arrive. Only signals received
+    // after the action count, so wait until the agent says it is waiting for
+    // them (exec.started comes before the command ends, and a signal sent then
+    // may predate the action).
     REQUIRE(poll_until(
         [&] {
             for (const auto& event : fetch_events(client, run_id))
-                if (event.type == "exec.started") return true;
+                if (event.data_json.find("for fresh signals") != std::string::npos) return true;
             return false;
         },
         std::chrono::milliseconds(20000)));
