@@ -302,6 +302,7 @@ int main(int argc, char** argv) {
     http::WebSocketHub websockets(websocket_settings);
     context.websockets = &websockets;
     incident_service_slot.store(&incident_service);
+    incident_service.hand_over_unworked();
     // Every host looks for due cron ticks; claiming one is a conditional
     // update, so a tick fires once however many hosts look.
     crons::CronService cron_service(*store, run_service, std::min<long long>(config.poll_interval_ms, 250));

@@ -440,3 +440,30 @@ TEST_CASE("sre: with an LLM provider configured, sre_agent acts on the model's r
     CHECK_THAT(json_text(run["approval"]), Contains("connection leak after the config change"));
     CHECK(llm.requests().size() >= 1);
 }
+
+TEST_CASE("sre: an open incident that never got a run gets one when a host starts") {
+    // The first host stores incidents but hands them to no agent, as a host
+    // that stopped between the incident's commit and queueing its run.
+    std::string data = make_temp_dir() + "/data";
+    std::string service = unique("ledger-");
+    std::string incident_id;
+    {
+        HostProcess first(host_config("{}", R"("signals":{"agent":""})"), {"--data-dir", data});
+        HttpClient client(first.base_url());
+        auto accepted = client.post("/api/signals/logs", R"({"service":")" + service +
+                                                             R"(","level":"error","message":"disk quota exceeded on /var/lib/ledger"})");
+        INFO(accepted.body);
+        REQUIRE(accepted.status == 202);
+        incident_id = json_of(accepted)["incidents"][0]["id"].GetString();
+        CHECK(incident(client, incident_id)["runs"].Empty());
+    }
+    HostProcess second(host_config(agents_json(), R"("signals":{"max_iterations":2})"), {"--data-dir", data});
+    HttpClient client(second.base_url());
+    REQUIRE(poll_until([&] { return !incident(client, incident_id)["runs"].Empty(); }, std::chrono::milliseconds(10000)));
+    auto detail = incident(client, incident_id);
+    CHECK(detail["runs"].Size() == 1);
+    CHECK(string_member(fetch_run(client, detail["runs"][0]["run_id"].GetString()), "agent") == "sre_agent");
+    // The log line reaches its file within the logger's flush interval.
+    CHECK(poll_until([&] { return second.log().find("incident had no run") != std::string::npos; },
+                     std::chrono::milliseconds(5000)));
+}

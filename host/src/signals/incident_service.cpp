@@ -326,6 +326,23 @@ std::string IncidentService::evidence_json(const std::string& incident_id) {
     return buffer.GetString();
 }
 
+size_t IncidentService::hand_over_unworked() {
+    if (settings_.agent.empty()) return 0;
+    const store::IncidentRepository& repository = store_.incidents();
+    std::vector<store::IncidentRecord> unworked;
+    try {
+        unworked = store_.read([&](soci::session& session) { return repository.open_without_runs(session, 1000); });
+    } catch (const std::exception& e) {
+        log::warn("open incidents without a run not checked", {{"error", e.what()}});
+        return 0;
+    }
+    for (const auto& incident : unworked) {
+        log::info("incident had no run: handing it to the agent", {{"incident", incident.id}});
+        hand_to_agent(incident, false);
+    }
+    return unworked.size();
+}
+
 void IncidentService::hand_to_agent(const store::IncidentRecord& incident, bool reopened) {
     if (settings_.agent.empty()) return;
     runs::InvokeRequest request;

@@ -73,6 +73,12 @@ class IncidentService {
     // The repository a Slack channel is mapped to ("" when none).
     std::string repository_of_channel(const std::string& tenant, const std::string& channel);
 
+    // Queues a run for every open incident that has none (a host stopped
+    // between storing an incident and queueing its run); the number queued.
+    // Called at start; a second host doing the same is refused by the
+    // thread's reject strategy.
+    size_t hand_over_unworked();
+
     store::IncidentPage incidents(const store::IncidentFilter& filter);
     std::optional<IncidentDetail> detail(const std::string& id);
     std::optional<store::IncidentRecord> find(const std::string& id);

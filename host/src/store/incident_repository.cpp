@@ -270,6 +270,18 @@ std::optional<IncidentRecord> IncidentRepository::find_incident(soci::session& s
     return std::nullopt;
 }
 
+std::vector<IncidentRecord> IncidentRepository::open_without_runs(soci::session& session, size_t limit) const {
+    const int wanted = static_cast<int>(limit);
+    soci::rowset<soci::row> rows =
+        (session.prepare << std::string("SELECT ") + kIncidentColumns +
+                                " FROM incidents i WHERE i.status = 'open' AND NOT EXISTS "
+                                "(SELECT 1 FROM runs r WHERE r.thread_id = i.id) ORDER BY i.created_at_ms LIMIT :n",
+         soci::use(wanted));
+    std::vector<IncidentRecord> out;
+    for (const soci::row& row : rows) out.push_back(incident_from(row));
+    return out;
+}
+
 IncidentPage IncidentRepository::incidents(soci::session& session, const IncidentFilter& filter) const {
     std::string sql = std::string("SELECT ") + kIncidentColumns + " FROM incidents WHERE 1 = 1";
     if (filter.by_tenant) sql += " AND tenant = :t";

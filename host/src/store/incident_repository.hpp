@@ -45,6 +45,9 @@ class IncidentRepository {
     void insert_incident(soci::session& session, const IncidentRecord& incident) const;
 
     std::optional<IncidentRecord> find_incident(soci::session& session, const std::string& id) const;
+    // Open incidents no run was ever queued for (the host stopped between
+    // storing the incident and queueing its run), oldest first.
+    std::vector<IncidentRecord> open_without_runs(soci::session& session, size_t limit) const;
     IncidentPage incidents(soci::session& session, const IncidentFilter& filter) const;
     // Newest first.
     std::vector<SignalRecord> signals_of(soci::session& session, const std::string& incident_id, size_t limit) const;
