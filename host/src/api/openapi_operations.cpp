@@ -10,6 +10,9 @@ const ParameterDoc kLastEventIdQuery{"query", "last_event_id", "integer", "As th
 const ParameterDoc kOnDisconnect{"query", "on_disconnect", "string",
                                  "continue (the default) or cancel: cancel the run when the client goes away "
                                  "(needs the cancel scope)."};
+const ParameterDoc kStreamMode{"query", "stream_mode", "string",
+                                "Views to stream, comma-separated: events (the default), values, updates, messages, "
+                                "custom, debug (LangGraph's names); unknown ones are 422."};
 const ParameterDoc kIdempotencyKey{"header", "Idempotency-Key", "string",
                                    "A retry with the same key answers what the first attempt created."};
 const ParameterDoc kCursor{"query", "cursor", "string", "next_cursor of the previous page."};
@@ -135,10 +138,15 @@ const std::vector<OperationDoc>& operation_docs() {
           {"query", "agent_name", "string", "The agent; absent: routed by the supervisors."},
           {"query", "thread_id", "string", "The thread."},
           {"query", "context", "string", "The agent's context as JSON text."},
-          kOnDisconnect}},
+          kOnDisconnect, kStreamMode}},
         {"GET", "/runs/:id/stream", "streaming", "Stream a run's events (resumable)", nullptr,
          {kRunStream, {404, "error", "No such run."}},
-         {kLastEventId, kLastEventIdQuery}},
+         {kLastEventId, kLastEventIdQuery, kStreamMode}},
+        {"POST", "/runs/stream", "streaming", "Create a run and stream it (LangGraph)", "requests/run-create",
+         {kRunStream, {404, "error", "No such agent."}, {409, "error", "Agent unavailable or thread busy."}}},
+        {"POST", "/threads/:id/runs/stream", "streaming", "Create a run on a thread and stream it (LangGraph)",
+         "requests/run-create",
+         {kRunStream, {404, "error", "No such agent."}, {409, "error", "Agent unavailable or thread busy."}}},
 
         // Workflows, approvals.
         {"GET", "/workflow/status/:thread_id", "workflows", "A thread's workflow state (seed 001)", nullptr,

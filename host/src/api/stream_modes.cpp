@@ -47,9 +47,9 @@ bool host_event_type(const std::string& type) {
 }
 
 StreamModes stream_modes_from_query(const http::HttpRequest& request) {
-    const std::string& text = query_value(request, "stream_mode");
     StreamModes modes;
-    if (text.empty()) return modes;
+    if (request.query.count("stream_mode") == 0) return modes;
+    const std::string& text = query_value(request, "stream_mode");
     modes.events = false;
     size_t start = 0;
     for (;;) {
