@@ -374,4 +374,13 @@ TEST_CASE("POST /runs/stream and /threads/{id}/runs/stream create and stream in 
                    {"Content-Type: application/json"});
     REQUIRE(seed.read_to_end(15000ms));
     CHECK(named(seed.frames(), "custom").size() == 1);
+    // ... and its EventSource form in the query, several comma-separated.
+    SseClient source(host.port(), "GET",
+                     "/agent/stream?agent_name=interrupt_probe&task=t&stream_mode=custom,debug&context=%7B%22emit%22%3A%22probe.note%22%7D");
+    REQUIRE(source.read_to_end(15000ms));
+    REQUIRE(source.status() == 200);
+    CHECK(named(source.frames(), "custom").size() == 1);
+    CHECK_FALSE(named(source.frames(), "debug").empty());
+    error_envelope(client.get("/agent/stream?agent_name=interrupt_probe&task=t&stream_mode=custom,bogus"), 422,
+                   "ValidationError");
 }

@@ -155,8 +155,18 @@ rapidjson::Document body_from_query(const http::HttpRequest& request) {
             if (!parsed)
                 throw http::ApiError(400, "InvalidQuery", "query parameter 'context' must be a JSON object: " + error);
             body.AddMember("context", rapidjson::Value(*parsed, allocator), allocator);
-        } else if (name == "agent_name" || name == "task" || name == "thread_id" || name == "on_disconnect" ||
-                   name == "stream_mode") {
+        } else if (name == "stream_mode") {
+            // "values,updates" in a query is the body's array of names.
+            rapidjson::Value modes(rapidjson::kArrayType);
+            for (size_t start = 0;;) {
+                size_t comma = value.find(',', start);
+                std::string mode = value.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+                modes.PushBack(rapidjson::Value(mode.c_str(), allocator), allocator);
+                if (comma == std::string::npos) break;
+                start = comma + 1;
+            }
+            body.AddMember("stream_mode", modes, allocator);
+        } else if (name == "agent_name" || name == "task" || name == "thread_id" || name == "on_disconnect") {
             body.AddMember(rapidjson::Value(name.c_str(), allocator), rapidjson::Value(value.c_str(), allocator),
                            allocator);
         } else {
