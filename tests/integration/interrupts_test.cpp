@@ -193,7 +193,7 @@ TEST_CASE("resume is refused clearly for what does not wait on an interrupt", "[
 TEST_CASE("interrupt_before and interrupt_after pause a workflow's steps without plugin help", "[interrupt][dag]") {
     HttpClient client(host_for("in_process").base_url());
     auto accepted = client.post("/agents/orchestrate", R"({"task":"two steps","thread_id":"int-dag","steps":[
-        {"id":"first","agent":"interrupt_probe","interrupt_after":true,"context":{"memory":{"first":1}}},
+        {"id":"first","agent":"interrupt_probe","interrupt_after":true,"context":{"memory":{"first":1},"questions":1}},
         {"id":"second","agent":"interrupt_probe","depends_on":["first"],"context":{"memory":{"second":2}}}],
         "interrupt_before":["second"]})");
     INFO(accepted.body);
@@ -211,10 +211,14 @@ TEST_CASE("interrupt_before and interrupt_after pause a workflow's steps without
     };
     std::string first = string_member(steps()["first"], "run_id");
     std::string second = string_member(steps()["second"], "run_id");
-    // The first step ran, then paused after itself: its memory write is
-    // there, its dependant has not started.
+    // The first step's agent asks a question of its own first; answered,
+    // the step runs, then pauses after itself: its memory write is there,
+    // its dependant has not started.
+    wait_interrupted(client, first, 1);
+    REQUIRE(client.post(resume_path("int-dag", first), R"({"resume":"go"})").status == 200);
     auto after = wait_until(client, first, [](const rapidjson::Value& run) {
-        return string_member(run, "status") == "pending_approval";
+        return string_member(run, "status") == "pending_approval" &&
+               string_member(run["approval"], "trigger") == "interrupt_after";
     }, "paused after");
     CHECK(string_member(after["approval"], "trigger") == "interrupt_after");
     CHECK(after["approval"]["result"]["answers"].IsArray());
@@ -228,6 +232,7 @@ TEST_CASE("interrupt_before and interrupt_after pause a workflow's steps without
     auto done_first = wait_final(client, first);
     CHECK(string_member(done_first, "status") == "succeeded");
     CHECK(done_first["result"]["executions"].GetInt() == executions_before);
+    CHECK(std::string(done_first["result"]["answers"][0].GetString()) == "go");
 
     // The second step then waits before it runs.
     auto before = wait_until(client, second, [](const rapidjson::Value& run) {
@@ -241,6 +246,20 @@ TEST_CASE("interrupt_before and interrupt_after pause a workflow's steps without
 
     error_envelope(client.post("/agents/orchestrate", R"({"task":"t","steps":[{"id":"a","agent":"echo"}],"interrupt_before":["nope"]})"),
                    422, "ValidationError");
+    error_envelope(client.post("/agents/orchestrate", R"({"task":"t","steps":[{"id":"a","agent":"echo"}],"interrupt_after":"all"})"),
+                   422, "ValidationError");
+    // "*" pauses before every step.
+    auto every = client.post("/agents/orchestrate", R"({"task":"t","thread_id":"int-dag-all","steps":[{"id":"a","agent":"echo"}],"interrupt_before":"*"})");
+    REQUIRE(every.status == 202);
+    auto all_status = json_of(client.get("/agents/status/" + std::string(json_of(every)["id"].GetString())));
+    std::string only = string_member(all_status["steps"][0], "run_id");
+    auto gated = wait_until(client, only, [](const rapidjson::Value& run) { return string_member(run, "status") == "pending_approval"; },
+                            "paused before");
+    CHECK(string_member(gated["approval"], "trigger") == "interrupt_before");
+    REQUIRE(client.post(resume_path("int-dag-all", only), R"({"input":{"task":"edited"}})").status == 200);
+    auto edited = wait_final(client, only);
+    CHECK(string_member(edited, "status") == "succeeded");
+    CHECK(string_member(edited["input"], "task") == "edited");
 }
 
 namespace {

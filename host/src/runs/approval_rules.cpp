@@ -180,6 +180,20 @@ std::string pause_after(const store::RunRecord& run, const std::string& result_j
     return json::serialize(*approval);
 }
 
+std::string keep_pause_after(const std::string& new_approval_json, const std::string& old_approval_json) {
+    if (!wants_pause_after(old_approval_json)) return new_approval_json;
+    std::string error;
+    auto approval = json::parse(new_approval_json, error);
+    auto before = json::parse(old_approval_json, error);
+    if (!approval || !approval->IsObject()) return new_approval_json;
+    auto& allocator = approval->GetAllocator();
+    approval->RemoveMember("interrupt_after");
+    approval->AddMember("interrupt_after", true, allocator);
+    std::string step = before ? json::get_string(*before, "step") : "";
+    if (!step.empty() && !approval->HasMember("step")) approval->AddMember("step", json::string_value(step, allocator), allocator);
+    return json::serialize(*approval);
+}
+
 std::optional<std::string> result_kept_by_pause(const std::string& approval_state, const std::string& approval_json) {
     if (approval_state != "approved" || approval_json.empty()) return std::nullopt;
     std::string error;

@@ -66,6 +66,9 @@ bool wants_pause_after(const std::string& approval_json);
 // The interrupt_after pause of a step that succeeded: its document, with the
 // step's result kept in it ("result") until someone resumes it.
 std::string pause_after(const store::RunRecord& run, const std::string& result_json, const RunSettings& settings);
+// A new pause's document keeps an interrupt_after still to come from the
+// document it replaces (a step that also asked a person while it ran).
+std::string keep_pause_after(const std::string& new_approval_json, const std::string& old_approval_json);
 // The result an approved interrupt_after pause kept: the step is not run
 // again; nullopt for every other run.
 std::optional<std::string> result_kept_by_pause(const std::string& approval_state, const std::string& approval_json);

@@ -410,15 +410,17 @@ void RunDispatcher::execute(const std::string& run_id) {
             // The plugin stopped to ask a person: the run waits, leaseless,
             // and is invoked again from the start once approved.
             run.status = store::run_status::pending_approval;
-            run.approval_json = runtime_approval(run.agent, run.task, *approval_request, settings_,
-                                                 context.approved_operations, context.resume_values);
+            run.approval_json = keep_pause_after(runtime_approval(run.agent, run.task, *approval_request, settings_,
+                                                                  context.approved_operations, context.resume_values),
+                                                 run.approval_json);
             run.approval_expires_at_ms = store::approval_deadline(run.approval_json, store::now_ms());
         } else if (interrupt_request && stopped_to_ask) {
             // The same for a question: the answer, once given, is kept with
             // the earlier ones and the call answers from them.
             run.status = store::run_status::pending_approval;
-            run.approval_json = interrupt_approval(run.agent, run.task, *interrupt_request, settings_,
-                                                   context.approved_operations, context.resume_values);
+            run.approval_json = keep_pause_after(interrupt_approval(run.agent, run.task, *interrupt_request, settings_,
+                                                                    context.approved_operations, context.resume_values),
+                                                 run.approval_json);
             run.approval_expires_at_ms = store::approval_deadline(run.approval_json, store::now_ms());
         } else if (outcome.status == AGENTHOST_ERROR_APPROVAL_REQUIRED || outcome.status == AGENTHOST_ERROR_INTERRUPTED) {
             bool approval = outcome.status == AGENTHOST_ERROR_APPROVAL_REQUIRED;
