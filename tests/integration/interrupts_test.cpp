@@ -7,7 +7,10 @@
 #include "sse_client.hpp"
 #include "test_host.hpp"
 
+#include <algorithm>
 #include <functional>
+#include <thread>
+#include <vector>
 
 using namespace agenthost::testing;
 using namespace std::chrono_literals;
@@ -167,6 +170,27 @@ TEST_CASE("an edited input resumes the run with the new task, and rejecting an i
     auto ended = wait_final(client, rejected);
     CHECK(string_member(ended, "status") == "cancelled");
     CHECK(string_member(ended, "error_type") == "rejected");
+}
+
+TEST_CASE("concurrent answers to one interrupt: exactly one is taken, the others are conflicts", "[interrupt]") {
+    HttpClient client(host_for("in_process").base_url());
+    std::string id = post_run(client, R"({"agent_name":"interrupt_probe","task":"t","thread_id":"int-race",)"
+                                      R"("context":{"questions":1}})");
+    wait_interrupted(client, id, 1);
+    std::vector<long> statuses(8, 0);
+    std::vector<std::thread> answerers;
+    for (int i = 0; i < 8; ++i)
+        answerers.emplace_back([&, i] {
+            HttpClient own(host_for("in_process").base_url());
+            statuses[i] = own.post(resume_path("int-race", id), R"({"resume":)" + std::to_string(i) + "}").status;
+        });
+    for (auto& answerer : answerers) answerer.join();
+    CHECK(std::count(statuses.begin(), statuses.end(), 200L) == 1);
+    CHECK(std::count(statuses.begin(), statuses.end(), 409L) == 7);
+    auto run = wait_final(client, id);
+    REQUIRE(string_member(run, "status") == "succeeded");
+    int taken = static_cast<int>(std::find(statuses.begin(), statuses.end(), 200L) - statuses.begin());
+    CHECK(run["result"]["answers"][0].GetInt() == taken);
 }
 
 TEST_CASE("resume is refused clearly for what does not wait on an interrupt", "[interrupt]") {
