@@ -373,6 +373,22 @@ TEST_CASE("every stream_mode sends its view of the run's events and resumes by L
     REQUIRE(named(resumed, "values").size() == 1);
     CHECK(named(resumed, "values")[0].id == snapshots[1].id);
 
+    // A memory too large to copy into every write's event is read at the
+    // write's checkpoint instead: the values frame is the same.
+    std::string big(70000, 'x');
+    std::string large = post_run(client, R"({"agent_name":"interrupt_probe","task":"t","thread_id":"int-modes",)"
+                                         R"("context":{"memory":{"big":")" + big + R"("}}})");
+    REQUIRE(string_member(wait_final(client, large), "status") == "succeeded");
+    bool omitted = false;
+    for (const auto& event : fetch_events(client, large))
+        if (event.type == "memory.updated") omitted = parsed(event.data_json).HasMember("values_omitted");
+    CHECK(omitted);
+    auto large_values = named(stream_frames(host.port(), "/runs/" + large + "/stream?stream_mode=values"), "values");
+    REQUIRE(large_values.size() == 1);
+    auto whole = parsed(large_values[0].data);
+    CHECK(std::string(whole["big"].GetString()).size() == 70000);
+    CHECK(std::string(whole["b"].GetString()) == "two");  // the first run's writes are still there
+
     // Unknown modes are refused before anything streams.
     auto unknown = error_envelope(client.get(path + "?stream_mode=values,nonsense"), 422, "ValidationError");
     CHECK_THAT(unknown["message"].GetString(), Contains("nonsense"));

@@ -7,6 +7,7 @@
 #include "api/sse.hpp"
 #include "api/stream_modes.hpp"
 #include "api/task_routing.hpp"
+#include "api/thread_json.hpp"
 #include "api/tenancy.hpp"
 #include "api/webhooks_api.hpp"
 #include "http/raw_connection.hpp"
@@ -54,10 +55,26 @@ struct StreamSession {
 
 std::string final_event_type(const store::RunRecord& run);
 
+// The thread's memory after a checkpoint, for values frames of writes
+// whose event left the (large) memory out; "{}" when it cannot be read.
+StreamFramer::MemoryAt memory_reader(ApiContext& context, const std::string& thread_id) {
+    return [&context, thread_id](long long checkpoint) {
+        try {
+            store::ThreadMemory memory = context.threads->state(thread_id, checkpoint);
+            JsonWriter out;
+            write_values(out, memory.values);
+            return out.str();
+        } catch (const std::exception& e) {
+            log::warn("reading a thread's memory for a values frame failed", {{"thread_id", thread_id}, {"error", e.what()}});
+            return std::string("{}");
+        }
+    };
+}
+
 // `actor` is recorded as the canceller when the client's leaving cancels the run.
 void follow_run(ApiContext& context, std::unique_ptr<http::RawConnection> connection, const store::RunRecord& run,
                 long long after, OnDisconnect on_disconnect, const std::string& actor, StreamModes modes) {
-    auto framer = std::make_shared<StreamFramer>(modes, run.id, run.thread_id, run.agent);
+    auto framer = std::make_shared<StreamFramer>(modes, run.id, run.thread_id, run.agent, memory_reader(context, run.thread_id));
     auto session = std::make_shared<StreamSession>();
     std::string run_id = run.id, thread_id = run.thread_id;
     http::StreamHub& hub = context.streams;
@@ -129,7 +146,7 @@ void stream_run(ApiContext& context, const http::HttpRequest& request, const htt
     if (store::run_status::is_terminal(run->status)) {
         // Replays what is left and ends; nothing more will come.
         auto events = with_store([&] { return context.runs.events(run_id, after, 100000); });
-        StreamFramer framer(modes, run->id, run->thread_id, run->agent);
+        StreamFramer framer(modes, run->id, run->thread_id, run->agent, memory_reader(context, run->thread_id));
         std::string body = http::response_head(200, "text/event-stream", *connection) + framer.opening();
         for (const auto& event : events) body += framer.frames(event);
         body += framer.closing(final_event_type(*run));

@@ -103,7 +103,12 @@ std::string StreamFramer::frames(const store::RunEvent& event) const {
         if (data && data->IsObject()) {
             if (modes_.values) {
                 const rapidjson::Value* values = json::get_member(*data, "values");
-                out += named_frame("values", event.seq, values != nullptr ? json::serialize(*values) : "{}");
+                const rapidjson::Value* checkpoint = json::get_member(*data, "checkpoint_id");
+                std::string snapshot = values != nullptr ? json::serialize(*values)
+                                       : checkpoint != nullptr && checkpoint->IsInt64() && memory_at_
+                                           ? memory_at_(checkpoint->GetInt64())
+                                           : "{}";
+                out += named_frame("values", event.seq, snapshot);
             }
             if (modes_.updates) {
                 rapidjson::Document update(rapidjson::kObjectType);

@@ -18,6 +18,7 @@
 
 #include <rapidjson/document.h>
 
+#include <functional>
 #include <string>
 
 namespace agenthost::api {
@@ -42,8 +43,16 @@ StreamModes stream_modes_from_body(const rapidjson::Value& body);
 // The frames of one run's stream in the modes asked for.
 class StreamFramer {
   public:
-    StreamFramer(StreamModes modes, std::string run_id, std::string thread_id, std::string agent)
-        : modes_(modes), run_id_(std::move(run_id)), thread_id_(std::move(thread_id)), agent_(std::move(agent)) {}
+    // The thread's memory right after a checkpoint, as a JSON object: for
+    // writes whose event did not carry the memory (it was too large).
+    using MemoryAt = std::function<std::string(long long checkpoint)>;
+
+    StreamFramer(StreamModes modes, std::string run_id, std::string thread_id, std::string agent, MemoryAt memory_at)
+        : modes_(modes),
+          run_id_(std::move(run_id)),
+          thread_id_(std::move(thread_id)),
+          agent_(std::move(agent)),
+          memory_at_(std::move(memory_at)) {}
 
     // "event: metadata" with the run and thread ids (not for legacy streams).
     std::string opening() const;
@@ -55,6 +64,7 @@ class StreamFramer {
   private:
     StreamModes modes_;
     std::string run_id_, thread_id_, agent_;
+    MemoryAt memory_at_;
 };
 
 // True for event types the host writes itself; what remains is the

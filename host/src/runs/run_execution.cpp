@@ -114,6 +114,15 @@ std::string memory_event(const std::string& key, const std::string& value_json, 
     auto value = json::parse(value_json, error);
     data.AddMember("value", value ? rapidjson::Value(*value, allocator) : rapidjson::Value(), allocator);
     data.AddMember("checkpoint_id", static_cast<int64_t>(checkpoint), allocator);
+    // A small memory travels with the event; a large one would make every
+    // write's event as large as the whole memory (quadratic growth), so the
+    // event names its checkpoint and streams read the memory there.
+    size_t bytes = 0;
+    for (const auto& [name, text] : snapshot) bytes += name.size() + text.size() + 4;
+    if (bytes > kInlineSnapshotBytes) {
+        data.AddMember("values_omitted", true, allocator);
+        return json::serialize(data);
+    }
     rapidjson::Value values(rapidjson::kObjectType);
     for (const auto& [name, text] : snapshot) {
         auto parsed = json::parse(text, error);

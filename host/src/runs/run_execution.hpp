@@ -68,7 +68,10 @@ class StoredRunServices : public plugins::RunServices {
 
 // The memory.updated event of one write: {"key","value","checkpoint_id",
 // "values" (the thread's whole memory right after it)}: what stream_mode
-// values and updates send.
+// values and updates send. A memory larger than kInlineSnapshotBytes is not
+// copied: "values_omitted": true, and readers take the memory at
+// checkpoint_id from the thread's checkpoints.
+inline constexpr size_t kInlineSnapshotBytes = 64 * 1024;
 std::string memory_event(const std::string& key, const std::string& value_json, long long checkpoint,
                          const store::ThreadValues& snapshot);
 
