@@ -362,6 +362,9 @@ TEST_CASE("every stream_mode sends its view of the run's events and resumes by L
     CHECK(string_member(note["data"], "note") == "from the agent");
     CHECK(named(custom, "values").empty());
 
+    // Seed 003's stream path takes the modes too.
+    CHECK(named(stream_frames(host.port(), "/agent-run/" + id + "/stream?stream_mode=updates"), "updates").size() == 2);
+
     auto debug = stream_frames(host.port(), path + "?stream_mode=debug");
     CHECK(named(debug, "debug").size() == fetch_events(client, id).size());
 

@@ -198,7 +198,7 @@ const std::vector<OperationDoc>& operation_docs() {
          {{200, "responses/run", "The run."}, {404, "error", "No such run."}}},
         {"GET", "/agent-run/:id/stream", "seed 003", "Stream a run's events (seed 003)", nullptr,
          {kRunStream, {404, "error", "No such run."}},
-         {kLastEventId, kLastEventIdQuery}},
+         {kLastEventId, kLastEventIdQuery, kStreamMode}},
         {"POST", "/agent-run/:id/stop", "seed 003", "Cancel a run (seed 003)", nullptr,
          {{200, "responses/run-cancel", "Cancelled before it started."},
           {202, "responses/run-cancel", "Its agent was told to stop."},
