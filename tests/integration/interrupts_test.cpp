@@ -207,6 +207,20 @@ TEST_CASE("resume is refused clearly for what does not wait on an interrupt", "[
     error_envelope(client.post(resume_path("int-appr", approval), "{not json"), 400, "InvalidJSON");
     REQUIRE(client.post("/workflow/approve/int-appr", R"({"approved":false})").status == 200);
 
+    // An approval may be granted with an edited input: the run starts with it.
+    std::string edited = post_run(client, R"({"agent_name":"echo","task":"first draft","thread_id":"int-appr-edit",)"
+                                          R"("require_approval":true})");
+    wait_until(client, edited, [](const rapidjson::Value& run) { return string_member(run, "status") == "pending_approval"; },
+               "pending_approval");
+    REQUIRE(client.post("/workflow/approve/int-appr-edit", R"({"approved":true,"input":{"task":"final text"}})").status == 200);
+    auto approved_run = wait_final(client, edited);
+    CHECK(string_member(approved_run, "status") == "succeeded");
+    CHECK(string_member(approved_run["input"], "task") == "final text");
+    auto trail = json_of(client.get("/runs/" + edited + "/audit"));
+    bool granted = false;
+    for (const auto& entry : trail["entries"].GetArray()) granted = granted || string_member(entry, "action") == "approval.granted";
+    CHECK(granted);
+
     // A plugin that asks without a question fails its run naming the call.
     std::string bad = post_run(client, R"({"agent_name":"interrupt_probe","task":"t","context":{"bad_request":true}})");
     auto failed = wait_final(client, bad);

@@ -132,7 +132,8 @@ DecisionOutcome WorkflowService::decide(const std::string& thread_id, const Appr
                 std::optional<std::string> task, context;
                 if (decision.input) task = decision.input->task, context = decision.input->context_json;
                 decided = runs.resume_interrupt(session, run, decision.approver, approval,
-                                                resumed_event(decision, answered), task, context);
+                                                resumed_event(decision, answered), task, context,
+                                                interrupt ? "interrupt.resumed" : "approval.granted");
             } else {
                 std::string approval =
                     decided_approval(run.approval_json, decision.approved, decision.approver, decision.comment, now);

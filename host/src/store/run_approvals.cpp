@@ -65,7 +65,8 @@ bool RunRepository::decide_approval(soci::session& session, const RunRecord& run
 bool RunRepository::resume_interrupt(soci::session& session, const RunRecord& run, const std::string& actor,
                                      const std::string& approval_json, const std::string& resumed_event_json,
                                      const std::optional<std::string>& task,
-                                     const std::optional<std::string>& context_json) const {
+                                     const std::optional<std::string>& context_json,
+                                     const std::string& audit_action) const {
     long long now = now_ms();
     // An edited input replaces the stored one: the run is invoked again from
     // the start and reads it like any other.
@@ -80,7 +81,7 @@ bool RunRepository::resume_interrupt(soci::session& session, const RunRecord& ru
     if (update.get_affected_rows() != 1) return false;
     append_next_event(session, run.id, "run.resumed", resumed_event_json);
     append_next_event(session, run.id, "run.queued", "{\"reason\":\"resumed\"}");
-    audit(session, run.id, run.pipeline_id, "interrupt.resumed", actor, resumed_event_json);
+    audit(session, run.id, run.pipeline_id, audit_action, actor, resumed_event_json);
     return true;
 }
 

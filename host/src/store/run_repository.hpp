@@ -127,9 +127,12 @@ class RunRepository {
     // `approval_json` (the answer appended), and, when the person edited the
     // input, the new task and context. Records run.resumed and run.queued
     // and the audit entry. False when the run was not pending.
+    // `audit_action`: interrupt.resumed, or approval.granted for an approval
+    // granted with an edited input.
     bool resume_interrupt(soci::session& session, const RunRecord& run, const std::string& actor,
                           const std::string& approval_json, const std::string& resumed_event_json,
-                          const std::optional<std::string>& task, const std::optional<std::string>& context_json) const;
+                          const std::optional<std::string>& task, const std::optional<std::string>& context_json,
+                          const std::string& audit_action = "interrupt.resumed") const;
     // Pending approvals whose deadline passed.
     std::vector<RunRecord> expired_approvals(soci::session& session, long long now) const;
 
