@@ -444,6 +444,8 @@ TEST_CASE("POST /runs/stream and /threads/{id}/runs/stream create and stream in 
     CHECK_THAT(unknown["message"].GetString(), Contains("/stream_mode/1"));
     error_envelope(client.post("/threads/int-stream/runs/stream", R"({"agent_name":"interrupt_probe","task":"t","thread_id":"other"})"),
                    422, "ValidationError");
+    error_envelope(client.post("/threads/bad%20id/runs/stream", R"({"agent_name":"interrupt_probe","task":"t"})"), 422,
+                   "ValidationError");
     // The seed 001 stream takes stream_mode too.
     SseClient seed(host.port(), "POST", "/agent/stream",
                    R"({"agent_name":"interrupt_probe","task":"t","stream_mode":"custom","context":{"emit":"probe.note"}})",

@@ -76,7 +76,7 @@ void follow_run(ApiContext& context, std::unique_ptr<http::RawConnection> connec
                 long long after, OnDisconnect on_disconnect, const std::string& actor, StreamModes modes) {
     auto framer = std::make_shared<StreamFramer>(modes, run.id, run.thread_id, run.agent, memory_reader(context, run.thread_id));
     auto session = std::make_shared<StreamSession>();
-    std::string run_id = run.id, thread_id = run.thread_id;
+    std::string run_id = run.id;
     http::StreamHub& hub = context.streams;
     runs::EventFeed& feed = context.runs.feed();
     std::string head = http::response_head(200, "text/event-stream", *connection) + framer->opening();
@@ -199,6 +199,17 @@ rapidjson::Document body_from_query(const http::HttpRequest& request) {
     return read_json_body(as_body, "requests/agent-stream");
 }
 
+// A thread id from a path, held to the body's pattern for thread_id.
+void check_thread_id(const std::string& thread_id) {
+    bool well_formed = !thread_id.empty() && thread_id.size() <= 128 &&
+                       std::all_of(thread_id.begin(), thread_id.end(), [](unsigned char c) {
+                           return std::isalnum(c) || c == '.' || c == '_' || c == ':' || c == '-';
+                       });
+    if (!well_formed)
+        throw http::ApiError(422, "ValidationError", "thread_id: 1 to 128 of A-Z a-z 0-9 . _ : -",
+                             {{"thread_id", "must be 1 to 128 of A-Z a-z 0-9 . _ : -"}});
+}
+
 }  // namespace
 
 void start_and_stream(ApiContext& context, const http::HttpRequest& request, const http::Responder& responder,
@@ -246,13 +257,7 @@ void add_stream_routes(http::Router& router, ApiContext& context) {
     router.post("/threads/:id/runs/stream", [&context](const http::HttpRequest& request, http::Responder responder) {
         rapidjson::Document body = read_json_body(request, "requests/run-create");
         std::string thread_id = request.param("id");
-        bool well_formed = !thread_id.empty() && thread_id.size() <= 128 &&
-                           std::all_of(thread_id.begin(), thread_id.end(), [](unsigned char c) {
-                               return std::isalnum(c) || c == '.' || c == '_' || c == ':' || c == '-';
-                           });
-        if (!well_formed)
-            throw http::ApiError(422, "ValidationError", "thread_id: 1 to 128 of A-Z a-z 0-9 . _ : -",
-                                 {{"thread_id", "must be 1 to 128 of A-Z a-z 0-9 . _ : -"}});
+        check_thread_id(thread_id);
         // The path names the thread; a body naming another is a mistake.
         std::string named = json::get_string(body, "thread_id");
         if (!named.empty() && named != thread_id)
