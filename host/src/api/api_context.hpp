@@ -18,6 +18,10 @@
 #include <chrono>
 #include <string>
 
+namespace agenthost::crons {
+class CronService;
+}
+
 namespace agenthost::api {
 
 struct ApiContext {
@@ -46,6 +50,8 @@ struct ApiContext {
     store::Store* store = nullptr;
     // Threads as a resource, their memory and checkpoints.
     threads::ThreadService* threads = nullptr;
+    // Crons (POST /runs/crons ...); null: those routes are not served.
+    crons::CronService* crons = nullptr;
 };
 
 }  // namespace agenthost::api
