@@ -594,6 +594,12 @@ class Run {
                       "Run::exec needs ABI 1.2, but this plugin targets an older minor (its manifest's abi_version)");
         return {};
     }
+    template <typename... Args>
+    std::string interrupt(Args&&...) const {
+        static_assert(detail::needs_newer_abi<Args...>::value,
+                      "Run::interrupt needs ABI 1.2, but this plugin targets an older minor (its manifest's abi_version)");
+        return {};
+    }
 #endif
 
     agenthost_host_run_ptr handle() const noexcept { return handle_; }
