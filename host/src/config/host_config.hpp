@@ -10,6 +10,7 @@
 #include "llm/llm_settings.hpp"
 #include "util/log.hpp"
 #include "webhooks/webhook_settings.hpp"
+#include "signals/signal_settings.hpp"
 
 #include <rapidjson/document.h>
 
@@ -101,6 +102,7 @@ struct HostConfig {
     double sweep_interval_seconds = 600;
     size_t max_text_length = 10000;
     webhooks::WebhookSettings webhooks;
+    signals::SignalSettings signals;  // seed 002: signal signatures, incident grouping, the SRE agent
     OrchestrationSettings orchestration;
     llm::LlmSettings llm;
     auth::AuthSettings auth;
