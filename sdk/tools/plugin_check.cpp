@@ -133,7 +133,7 @@ int main(int argc, char** argv) {
     static const agenthost_host_api host = {
         sizeof(agenthost_host_api), AGENTHOST_ABI_VERSION, &no_log, &no_config, &no_set_error, &no_emit,
         &not_cancelled, &no_get, &no_put, &no_result, &no_run_error, &no_last_error, &no_get, &no_stream,
-        &no_get, &no_result, &no_get,
+        &no_get, &no_result, &no_get, &no_get,
     };
     const agenthost_agent_descriptor* descriptor = init(&host, AGENTHOST_ABI_VERSION);
     if (descriptor == nullptr) {

@@ -60,3 +60,12 @@ TEST_CASE("each minor's additions sit at the end of the table, after every older
             CHECK(value.first >= end_1_1);
         }
 }
+
+TEST_CASE("callback_run_interrupt was appended after callback_run_exec, at the end of the 1.2 table") {
+    auto current = entries_of(abi_layout_current());
+    REQUIRE(current.count("agenthost_host_api.callback_run_interrupt") == 1);
+    size_t exec = current["agenthost_host_api.callback_run_exec"].first;
+    size_t interrupt = current["agenthost_host_api.callback_run_interrupt"].first;
+    CHECK(interrupt >= exec + sizeof(void*));
+    CHECK(current["AGENTHOST_ERROR_INTERRUPTED"].first == 9);
+}

@@ -38,6 +38,9 @@ static const struct abi_entry entries[] = {
 #if AGENTHOST_ABI_VERSION_MINOR >= 2
     MEMBER(agenthost_host_api, callback_run_exec),
 #endif
+#ifdef AGENTHOST_ERROR_INTERRUPTED
+    MEMBER(agenthost_host_api, callback_run_interrupt),
+#endif
     MEMBER(agenthost_agent_descriptor, struct_size),
     MEMBER(agenthost_agent_descriptor, abi_version),
     MEMBER(agenthost_agent_descriptor, name),
@@ -60,6 +63,9 @@ static const struct abi_entry entries[] = {
 #endif
 #if AGENTHOST_ABI_VERSION_MINOR >= 2
     VALUE(AGENTHOST_ERROR_BAD_ARGUMENT),
+#endif
+#ifdef AGENTHOST_ERROR_INTERRUPTED
+    VALUE(AGENTHOST_ERROR_INTERRUPTED),
 #endif
     VALUE(AGENTHOST_LOG_DEBUG),
     VALUE(AGENTHOST_LOG_INFO),

@@ -180,15 +180,17 @@ TEST_CASE("a run's events come in order from since_index") {
         previous = event["seq"].GetInt64();
         CHECK(std::string(event["run_id"].GetString()) == id);
     }
-    CHECK(types == std::vector<std::string>{"run.queued", "run.started", "agent.progress", "run.succeeded"});
-    CHECK(all["next_index"].GetInt64() == 4);
+    // The echo agent's memory write is an event too (stream_mode values).
+    CHECK(types ==
+          std::vector<std::string>{"run.queued", "run.started", "agent.progress", "memory.updated", "run.succeeded"});
+    CHECK(all["next_index"].GetInt64() == 5);
     auto later = json_of(client.get("/runs/" + id + "/events?since_index=2"));
-    REQUIRE(later["events"].Size() == 2);
+    REQUIRE(later["events"].Size() == 3);
     CHECK(later["events"][0]["seq"].GetInt64() == 3);
     // Past the end, next_index says where the log ends.
     auto beyond = json_of(client.get("/runs/" + id + "/events?since_index=99"));
     CHECK(beyond["events"].Size() == 0);
-    CHECK(beyond["next_index"].GetInt64() == 4);
+    CHECK(beyond["next_index"].GetInt64() == 5);
     error_envelope(client.get("/runs/" + id + "/events?since_index=-1"), 422, "ValidationError");
 }
 

@@ -154,6 +154,11 @@ TEST_CASE("the route table maps every endpoint class to its scope", "[auth]") {
     CHECK(scope_of("POST", "/runs/x/%63ancel") == "cancel");  // decoded as the router decodes
     CHECK(scope_of("POST", "/workflow/approve/t") == "approve");
     CHECK(scope_of("POST", "//workflow//approve/t/") == "approve");
+    // Answering an interrupt is a person's decision too; streams that create
+    // a run need invoke.
+    CHECK(scope_of("POST", "/threads/t/runs/r/resume") == "approve");
+    CHECK(scope_of("POST", "/runs/stream") == "invoke");
+    CHECK(scope_of("POST", "/threads/t/runs/stream") == "invoke");
     // The console's page and files load before a key is entered; its API
     // calls carry the key like any other client's.
     CHECK(scope_of("GET", "/console") == "open");

@@ -105,13 +105,14 @@ TEST_CASE("quotas count the calls that create runs, and nothing else", "[usage][
     };
     for (const char* path : {"/agent/invoke", "/agent/stream", "/runs", "/api/v1/process", "/agents/orchestrate",
                              "/workflows", "/pipelines", "/webhook/receive", "/thread/t1/agent/start",
-                             "/threads/t1/agent/start", "/runs/wait"})
+                             "/threads/t1/agent/start", "/runs/wait", "/runs/stream", "/threads/t1/runs/stream"})
         CHECK(creates("POST", path));
     CHECK(creates("GET", "/agent/stream"));  // EventSource starts a run with a GET
     CHECK_FALSE(creates("GET", "/runs"));
     CHECK_FALSE(creates("POST", "/runs/abc/cancel"));
     CHECK_FALSE(creates("POST", "/agent-run/abc/stop"));
     CHECK_FALSE(creates("POST", "/workflow/approve/t1"));
+    CHECK_FALSE(creates("POST", "/threads/t1/runs/r1/resume"));
     CHECK_FALSE(creates("POST", "/webhook/callback/test"));
     CHECK_FALSE(creates("POST", "/api/v1/webhook/retry/r1"));
     CHECK_FALSE(creates("POST", "/admin/keys"));

@@ -10,6 +10,9 @@ const ParameterDoc kLastEventIdQuery{"query", "last_event_id", "integer", "As th
 const ParameterDoc kOnDisconnect{"query", "on_disconnect", "string",
                                  "continue (the default) or cancel: cancel the run when the client goes away "
                                  "(needs the cancel scope)."};
+const ParameterDoc kStreamMode{"query", "stream_mode", "string",
+                                "Views to stream, comma-separated: events (the default), values, updates, messages, "
+                                "custom, debug (LangGraph's names); unknown ones are 422."};
 const ParameterDoc kIdempotencyKey{"header", "Idempotency-Key", "string",
                                    "A retry with the same key answers what the first attempt created."};
 const ParameterDoc kIfNoneMatch{"header", "If-None-Match", "string",
@@ -160,10 +163,15 @@ const std::vector<OperationDoc>& operation_docs() {
           {"query", "agent_name", "string", "The agent; absent: routed by the supervisors."},
           {"query", "thread_id", "string", "The thread."},
           {"query", "context", "string", "The agent's context as JSON text."},
-          kOnDisconnect}},
+          kOnDisconnect, kStreamMode}},
         {"GET", "/runs/:id/stream", "streaming", "Stream a run's events (resumable)", nullptr,
          {kRunStream, {404, "error", "No such run."}},
-         {kLastEventId, kLastEventIdQuery}},
+         {kLastEventId, kLastEventIdQuery, kStreamMode}},
+        {"POST", "/runs/stream", "streaming", "Create a run and stream it (LangGraph)", "requests/run-create",
+         {kRunStream, {404, "error", "No such agent."}, {409, "error", "Agent unavailable or thread busy."}}},
+        {"POST", "/threads/:id/runs/stream", "streaming", "Create a run on a thread and stream it (LangGraph)",
+         "requests/run-create",
+         {kRunStream, {404, "error", "No such agent."}, {409, "error", "Agent unavailable or thread busy."}}},
 
         // Workflows, approvals.
         {"GET", "/workflow/status/:thread_id", "workflows", "A thread's workflow state (seed 001)", nullptr,
@@ -172,7 +180,14 @@ const std::vector<OperationDoc>& operation_docs() {
          "requests/workflow-approve",
          {{200, "responses/approval-decision", "Decided."},
           {404, "error", "No such thread."},
-          {409, "error", "Nothing waits for approval."}}},
+          {409, "error", "Nothing waits for approval."},
+          {422, "error", "resume missing for, or not fitting, a run paused by an interrupt."}}},
+        {"POST", "/threads/:id/runs/:run_id/resume", "workflows", "Answer the interrupt a run waits on; the run continues",
+         "requests/run-resume",
+         {{200, "responses/run", "The run, queued again; its interrupt call answers with resume."},
+          {404, "error", "No such run on that thread (RunNotFound)."},
+          {409, "error", "The run does not wait on an interrupt (RunNotInterrupted)."},
+          {422, "error", "resume does not fit the interrupt's schema, or the edited input does not suit the agent."}}},
         {"POST", "/agents/orchestrate", "workflows", "Start a workflow of several agents (seed 000)", "requests/orchestrate",
          {{202, "responses/workflow-accepted", "Stored; follow status_url."},
           {404, "error", "No such agent."},
@@ -208,7 +223,7 @@ const std::vector<OperationDoc>& operation_docs() {
          {{200, "responses/run", "The run."}, {404, "error", "No such run."}}},
         {"GET", "/agent-run/:id/stream", "seed 003", "Stream a run's events (seed 003)", nullptr,
          {kRunStream, {404, "error", "No such run."}},
-         {kLastEventId, kLastEventIdQuery}},
+         {kLastEventId, kLastEventIdQuery, kStreamMode}},
         {"POST", "/agent-run/:id/stop", "seed 003", "Cancel a run (seed 003)", nullptr,
          {{200, "responses/run-cancel", "Cancelled before it started."},
           {202, "responses/run-cancel", "Its agent was told to stop."},

@@ -62,7 +62,31 @@ runs::DagRequest dag_request_from(ApiContext& context, const rapidjson::Document
         if (const rapidjson::Value* v = json::get_member(item, "depends_on"))
             for (const auto& dependency : v->GetArray()) step.depends_on.emplace_back(dependency.GetString());
         route_if_unnamed(context, step.request, field + "/agent_name");
+        if (const rapidjson::Value* v = json::get_member(item, "interrupt_before"); v != nullptr && v->IsBool())
+            step.interrupt_before = v->GetBool();
+        if (const rapidjson::Value* v = json::get_member(item, "interrupt_after"); v != nullptr && v->IsBool())
+            step.interrupt_after = v->GetBool();
         dag.steps.push_back(std::move(step));
+    }
+    // The workflow-wide lists, LangGraph's form: "*" or step ids.
+    for (const char* which : {"interrupt_before", "interrupt_after"}) {
+        const rapidjson::Value* list = json::get_member(body, which);
+        if (list == nullptr) continue;
+        bool before = std::string(which) == "interrupt_before";
+        auto mark = [&](runs::DagStep& step) { (before ? step.interrupt_before : step.interrupt_after) = true; };
+        if (list->IsString()) {
+            for (auto& step : dag.steps) mark(step);
+            continue;
+        }
+        for (rapidjson::SizeType i = 0; i < list->Size(); ++i) {
+            std::string id = (*list)[i].GetString();
+            auto found = std::find_if(dag.steps.begin(), dag.steps.end(), [&](const runs::DagStep& step) { return step.id == id; });
+            std::string field = std::string("/") + which + "/" + std::to_string(i);
+            if (found == dag.steps.end())
+                throw http::ApiError(422, "ValidationError", field + ": no step with id '" + id + "'",
+                                     {{field, "no step with id '" + id + "'"}});
+            mark(*found);
+        }
     }
     return dag;
 }

@@ -87,18 +87,15 @@ http::HttpResponse status_response(const runs::WorkflowStatus& status) {
     return http::json_response(200, out.str());
 }
 
-void approve(ApiContext& context, const http::HttpRequest& request, const http::Responder& responder) {
-    std::string thread_id = request.param("thread_id");
-    rapidjson::Document body = read_json_body(request, "requests/workflow-approve");
-    runs::ApprovalDecision decision;
-    decision.approved = body["approved"].GetBool();
+// Who decides: the authenticated principal, else the name the request
+// gives (body, then X-Approver), else "api". A name claimed beside a
+// principal is kept as a remark in the comment.
+void set_decider(const http::HttpRequest& request, const rapidjson::Document& body, runs::ApprovalDecision& decision) {
     decision.comment = json::get_string(body, "comment");
-    decision.run_id = json::get_string(body, "run_id");
     std::string named = json::get_string(body, "approver");
     if (named.empty()) named = request.header("x-approver");
     if (named.size() > 200) named.resize(200);
     if (request.principal.authenticated()) {
-        // The authenticated principal decides; a claimed name is only a remark.
         decision.approver = request.principal.actor();
         if (!named.empty() && named != decision.approver)
             decision.comment = "(approver named in request: " + named + ")" +
@@ -106,16 +103,43 @@ void approve(ApiContext& context, const http::HttpRequest& request, const http::
     } else {
         decision.approver = named.empty() ? "api" : named;
     }
+}
+
+// "resume" and "input" of an approve or resume body.
+void read_answer(const rapidjson::Document& body, runs::ApprovalDecision& decision) {
+    if (const rapidjson::Value* resume = json::get_member(body, "resume")) decision.resume_json = json::serialize(*resume);
+    if (const rapidjson::Value* input = json::get_member(body, "input")) {
+        runs::EditedInput edited;
+        if (const rapidjson::Value* task = json::get_member(*input, "task")) edited.task = task->GetString();
+        if (const rapidjson::Value* given = json::get_member(*input, "context")) edited.context_json = json::serialize(*given);
+        decision.input = std::move(edited);
+    }
+}
+
+runs::DecisionOutcome decide_visible(ApiContext& context, const http::HttpRequest& request, const std::string& thread_id,
+                                     const runs::ApprovalDecision& decision) {
     if (!request.principal.sees_all_tenants()) {
         auto status = with_store([&] { return context.workflows->status(thread_id); });
         if (status && !status->runs.empty() && !visible(request, status->runs.front().tenant))
             throw http::ApiError(404, "ThreadNotFound", "no runs on thread '" + thread_id + "'");
     }
     runs::DecisionOutcome outcome = with_store([&] { return context.workflows->decide(thread_id, decision); });
-    using Kind = runs::DecisionOutcome::Kind;
-    if (outcome.kind == Kind::thread_not_found)
+    if (outcome.kind == runs::DecisionOutcome::Kind::invalid) throw rejection_error(*outcome.rejection);
+    if (outcome.kind == runs::DecisionOutcome::Kind::thread_not_found)
         throw http::ApiError(404, "ThreadNotFound", "no runs on thread '" + thread_id + "'");
-    if (outcome.kind == Kind::nothing_pending)
+    return outcome;
+}
+
+void approve(ApiContext& context, const http::HttpRequest& request, const http::Responder& responder) {
+    std::string thread_id = request.param("thread_id");
+    rapidjson::Document body = read_json_body(request, "requests/workflow-approve");
+    runs::ApprovalDecision decision;
+    decision.approved = body["approved"].GetBool();
+    decision.run_id = json::get_string(body, "run_id");
+    set_decider(request, body, decision);
+    read_answer(body, decision);
+    runs::DecisionOutcome outcome = decide_visible(context, request, thread_id, decision);
+    if (outcome.kind == runs::DecisionOutcome::Kind::nothing_pending)
         throw http::ApiError(409, "NoPendingApproval",
                              decision.run_id.empty()
                                  ? "nothing on thread '" + thread_id + "' waits for approval"
@@ -143,6 +167,35 @@ void approve(ApiContext& context, const http::HttpRequest& request, const http::
     responder.send(http::json_response(200, out.str()));
 }
 
+// POST /threads/{id}/runs/{run_id}/resume: LangGraph's Command(resume=...)
+// for one run paused by an interrupt; answers the run, queued again.
+void resume(ApiContext& context, const http::HttpRequest& request, const http::Responder& responder) {
+    std::string thread_id = request.param("id");
+    std::string run_id = request.param("run_id");
+    rapidjson::Document body = read_json_body(request, "requests/run-resume");
+    store::RunRecord run = visible_run(context, request, run_id);
+    if (run.thread_id != thread_id)
+        throw http::ApiError(404, "RunNotFound", "run '" + run_id + "' is not on thread '" + thread_id + "'");
+    runs::ApprovalDecision decision;
+    decision.approved = true;
+    decision.run_id = run_id;
+    decision.interrupts_only = true;
+    set_decider(request, body, decision);
+    read_answer(body, decision);
+    runs::DecisionOutcome outcome = decide_visible(context, request, thread_id, decision);
+    if (outcome.kind == runs::DecisionOutcome::Kind::nothing_pending)
+        throw http::ApiError(409, "RunNotInterrupted",
+                             "run '" + run_id + "' does not wait on an interrupt (it is " + run.status +
+                                 (run.status == store::run_status::pending_approval ? ", waiting for an approval: use "
+                                                                                       "POST /workflow/approve/" + thread_id
+                                                                                     : "") +
+                                 ")");
+    auto resumed = with_store([&] { return context.runs.find(run_id); });
+    JsonWriter out;
+    write_run(out, resumed ? *resumed : run);
+    responder.send(http::json_response(200, out.str()));
+}
+
 }  // namespace
 
 void add_workflow_routes(http::Router& router, ApiContext& context) {
@@ -155,6 +208,9 @@ void add_workflow_routes(http::Router& router, ApiContext& context) {
     });
     router.post("/workflow/approve/:thread_id", [&context](const http::HttpRequest& request, http::Responder responder) {
         approve(context, request, responder);
+    });
+    router.post("/threads/:id/runs/:run_id/resume", [&context](const http::HttpRequest& request, http::Responder responder) {
+        resume(context, request, responder);
     });
     router.get("/runs/:id/audit", [&context](const http::HttpRequest& request, http::Responder responder) {
         std::string run_id = request.param("id");

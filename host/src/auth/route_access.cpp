@@ -85,6 +85,10 @@ const std::vector<Rule>& rules() {
         {"POST", "/threads/*/agent/start", kCreatesRuns},
         {"POST", "/agent-run/*/stop", kCancels},
         {"POST", "/workflow/approve/*", kApproves},
+        // Answering an interrupt is a person's decision, like an approval.
+        {"POST", "/threads/*/runs/*/resume", kApproves},
+        {"POST", "/runs/stream", kCreatesRuns},
+        {"POST", "/threads/*/runs/stream", kCreatesRuns},
     };
     return all;
 }

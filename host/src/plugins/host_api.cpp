@@ -4,6 +4,7 @@
 #include "exec/exec_service.hpp"
 #include "isolation/event_rules.hpp"
 #include "json/json_util.hpp"
+#include "json/schema_validator.hpp"
 #include "llm/http_transport.hpp"
 #include "llm/request_json.hpp"
 #include "outbound/http_service.hpp"
@@ -387,6 +388,45 @@ agenthost_status on_request_approval(agenthost_host_run_ptr handle, agenthost_st
     }
 }
 
+// The n-th interrupt call of this invoke answers the n-th answer people
+// gave the run; past the last one the request is kept for the dispatcher,
+// which pauses the run once on_invoke returns.
+agenthost_status on_interrupt(agenthost_host_run_ptr handle, agenthost_str request_json, agenthost_str* out) noexcept {
+    RunContext& run = run_of(handle);
+    try {
+        if (out == nullptr) return misused(run, "interrupt", "the output pointer is NULL");
+        std::string error;
+        auto request = json::parse(text_of(request_json), error);
+        if (!request || !request->IsObject() || json::get_member(*request, "question") == nullptr)
+            return misused(run, "interrupt", "an interrupt request is a JSON object with a \"question\"");
+        if (const rapidjson::Value* schema = json::get_member(*request, "schema")) {
+            if (!schema->IsObject()) return misused(run, "interrupt", "\"schema\" must be a JSON Schema object");
+            try {
+                json::SchemaValidator compiled(*schema);
+            } catch (const std::exception& e) {
+                return misused(run, "interrupt", std::string("\"schema\" is not a usable JSON Schema: ") + e.what());
+            }
+        }
+        std::string text = json::serialize(*request);
+        if (text.size() > 64 * 1024) return misused(run, "interrupt", "an interrupt request may hold at most 64 KiB");
+        std::lock_guard<std::mutex> lock(run.mutex);
+        size_t index = run.interrupt_calls++;
+        if (index < run.resume_values.size()) {
+            *out = view_of(run.keep(run.resume_values[index]));
+            return AGENTHOST_OK;
+        }
+        // Only the first unanswered question is asked; a plugin that goes
+        // on asking (it should have stopped) does not replace it.
+        if (!run.interrupt_request_json) run.interrupt_request_json = std::move(text);
+        run.last_error = "the run waits for a person's answer to interrupt " + std::to_string(index + 1);
+        return AGENTHOST_ERROR_INTERRUPTED;
+    } catch (const std::exception& e) {
+        return fail(run, AGENTHOST_ERROR_FAILED, std::string("interrupt failed: ") + e.what());
+    } catch (...) {
+        return AGENTHOST_ERROR_FAILED;
+    }
+}
+
 agenthost_status exec_status(exec::ExecStatus status) {
     switch (status) {
         case exec::ExecStatus::ok: return AGENTHOST_OK;
@@ -449,6 +489,7 @@ const agenthost_host_api& host_api() {
         &on_http_request,
         &on_request_approval,
         &on_exec,
+        &on_interrupt,
     };
     return table;
 }

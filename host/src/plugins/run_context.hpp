@@ -10,6 +10,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 namespace agenthost::plugins {
 
@@ -85,6 +86,14 @@ class RunContext {
     // what the plugin asked approval for, if it did.
     std::set<std::string> approved_operations;
     std::optional<std::string> approval_request_json;
+
+    // Interrupts (abi.h, callback_run_interrupt): the answers people gave
+    // this run so far, in order (set before invoke), how many interrupt
+    // calls the current invoke made (the n-th answers resume_values[n-1]),
+    // and the request of the call that found no answer, if one did.
+    std::vector<std::string> resume_values;
+    size_t interrupt_calls = 0;
+    std::optional<std::string> interrupt_request_json;
 
     // Keeps a string alive until the run ends and returns it, for views the
     // host hands to the plugin. Caller holds `mutex`.

@@ -70,8 +70,45 @@ std::optional<std::string> approval_needed(const InvokeRequest& request, const p
     return std::nullopt;
 }
 
+namespace {
+
+// What a pause keeps of the earlier rounds of its run: the operations
+// approved and the answers given, so the run, invoked again, finds them all.
+std::string with_earlier_rounds(const std::string& document, const std::set<std::string>& approved_before,
+                                const std::vector<std::string>& resume_before) {
+    if (approved_before.empty() && resume_before.empty()) return document;
+    std::string error;
+    auto approval = json::parse(document, error);
+    auto& allocator = approval->GetAllocator();
+    if (!approved_before.empty()) {
+        rapidjson::Value earlier(rapidjson::kArrayType);
+        for (const auto& approved : approved_before) earlier.PushBack(json::string_value(approved, allocator), allocator);
+        approval->AddMember("approved_operations", earlier, allocator);
+    }
+    if (!resume_before.empty()) {
+        rapidjson::Value answers(rapidjson::kArrayType);
+        for (const auto& answer : resume_before) {
+            auto value = json::parse(answer, error);
+            answers.PushBack(value ? rapidjson::Value(*value, allocator) : rapidjson::Value(), allocator);
+        }
+        approval->AddMember("resume_values", answers, allocator);
+    }
+    return json::serialize(*approval);
+}
+
+// The question as the one-line reason a person reads first.
+std::string question_text(const rapidjson::Value* question) {
+    if (question == nullptr) return "";
+    std::string text = question->IsString() ? std::string(question->GetString(), question->GetStringLength())
+                                            : json::serialize(*question);
+    return text.size() > 500 ? text.substr(0, 500) + "..." : text;
+}
+
+}  // namespace
+
 std::string runtime_approval(const std::string& agent, const std::string& task, const std::string& plugin_request_json,
-                             const RunSettings& settings, const std::set<std::string>& approved_before) {
+                             const RunSettings& settings, const std::set<std::string>& approved_before,
+                             const std::vector<std::string>& resume_before) {
     std::string error;
     auto request = json::parse(plugin_request_json, error);
     std::string operation = request ? json::get_string(*request, "operation") : "";
@@ -80,13 +117,144 @@ std::string runtime_approval(const std::string& agent, const std::string& task, 
     const rapidjson::Value* details = request ? json::get_member(*request, "details") : nullptr;
     std::string document = approval_document(agent, operation.empty() ? "run" : operation, reason, "plugin", task,
                                              settings.approval_timeout_seconds, details);
-    if (approved_before.empty()) return document;
+    return with_earlier_rounds(document, approved_before, resume_before);
+}
+
+std::string interrupt_approval(const std::string& agent, const std::string& task, const std::string& plugin_request_json,
+                               const RunSettings& settings, const std::set<std::string>& approved_before,
+                               const std::vector<std::string>& resume_before) {
+    std::string error;
+    auto request = json::parse(plugin_request_json, error);
+    std::string reason = request ? question_text(json::get_member(*request, "question")) : "";
+    if (reason.empty()) reason = "agent '" + agent + "' asks a question";
+    std::string document = approval_document(agent, "interrupt", reason, "interrupt", task,
+                                             settings.approval_timeout_seconds, nullptr);
     auto approval = json::parse(document, error);
     auto& allocator = approval->GetAllocator();
-    rapidjson::Value earlier(rapidjson::kArrayType);
-    for (const auto& approved : approved_before) earlier.PushBack(json::string_value(approved, allocator), allocator);
-    approval->AddMember("approved_operations", earlier, allocator);
+    approval->AddMember("kind", "interrupt", allocator);
+    rapidjson::Value asked(rapidjson::kObjectType);
+    if (request && request->IsObject())
+        for (const char* field : {"question", "schema", "details"})
+            if (const rapidjson::Value* value = json::get_member(*request, field))
+                asked.AddMember(rapidjson::StringRef(field), rapidjson::Value(*value, allocator), allocator);
+    asked.AddMember("index", static_cast<int64_t>(resume_before.size() + 1), allocator);
+    approval->AddMember("interrupt", asked, allocator);
+    return with_earlier_rounds(json::serialize(*approval), approved_before, resume_before);
+}
+
+std::string step_interrupt(const std::string& agent, const std::string& task, const std::string& step,
+                           const std::string& trigger, double timeout_seconds) {
+    bool before = trigger == "interrupt_before";
+    std::string reason = std::string("the workflow pauses ") + (before ? "before" : "after") + " step '" + step + "'";
+    std::string document = approval_document(agent, trigger, reason, trigger, task, timeout_seconds, nullptr);
+    std::string error;
+    auto approval = json::parse(document, error);
+    approval->AddMember("kind", "interrupt", approval->GetAllocator());
+    approval->AddMember("step", json::string_value(step, approval->GetAllocator()), approval->GetAllocator());
     return json::serialize(*approval);
+}
+
+bool wants_pause_after(const std::string& approval_json) {
+    if (approval_json.empty()) return false;
+    std::string error;
+    auto approval = json::parse(approval_json, error);
+    if (!approval || !approval->IsObject()) return false;
+    const rapidjson::Value* after = json::get_member(*approval, "interrupt_after");
+    return after != nullptr && after->IsBool() && after->GetBool() &&
+           json::get_string(*approval, "trigger") != "interrupt_after";
+}
+
+std::string pause_after(const store::RunRecord& run, const std::string& result_json, const RunSettings& settings) {
+    std::string error;
+    auto before = json::parse(run.approval_json, error);
+    std::string step = before ? json::get_string(*before, "step") : run.step_key;
+    if (step.empty()) step = run.step_key;
+    const rapidjson::Value* timeout = before ? json::get_member(*before, "timeout_seconds") : nullptr;
+    double seconds = timeout != nullptr && timeout->IsNumber() ? timeout->GetDouble() : settings.approval_timeout_seconds;
+    std::string document = step_interrupt(run.agent, run.task, step, "interrupt_after", seconds);
+    auto approval = json::parse(document, error);
+    auto result = json::parse(result_json, error);
+    auto& allocator = approval->GetAllocator();
+    approval->AddMember("result", result ? rapidjson::Value(*result, allocator) : rapidjson::Value(rapidjson::kObjectType),
+                        allocator);
+    return json::serialize(*approval);
+}
+
+std::string keep_pause_after(const std::string& new_approval_json, const std::string& old_approval_json) {
+    if (!wants_pause_after(old_approval_json)) return new_approval_json;
+    std::string error;
+    auto approval = json::parse(new_approval_json, error);
+    auto before = json::parse(old_approval_json, error);
+    if (!approval || !approval->IsObject()) return new_approval_json;
+    auto& allocator = approval->GetAllocator();
+    approval->RemoveMember("interrupt_after");
+    approval->AddMember("interrupt_after", true, allocator);
+    std::string step = before ? json::get_string(*before, "step") : "";
+    if (!step.empty() && !approval->HasMember("step")) approval->AddMember("step", json::string_value(step, allocator), allocator);
+    return json::serialize(*approval);
+}
+
+std::optional<std::string> result_kept_by_pause(const std::string& approval_state, const std::string& approval_json) {
+    if (approval_state != "approved" || approval_json.empty()) return std::nullopt;
+    std::string error;
+    auto approval = json::parse(approval_json, error);
+    if (!approval || !approval->IsObject() || json::get_string(*approval, "trigger") != "interrupt_after")
+        return std::nullopt;
+    const rapidjson::Value* result = json::get_member(*approval, "result");
+    if (result == nullptr || !result->IsObject()) return std::nullopt;
+    return json::serialize(*result);
+}
+
+bool is_interrupt(const std::string& approval_json) {
+    std::string error;
+    auto approval = json::parse(approval_json, error);
+    return approval && approval->IsObject() && json::get_string(*approval, "kind") == "interrupt";
+}
+
+std::string approval_trigger(const std::string& approval_json) {
+    std::string error;
+    auto approval = json::parse(approval_json, error);
+    return approval && approval->IsObject() ? json::get_string(*approval, "trigger") : "";
+}
+
+std::vector<json::Violation> check_resume(const std::string& approval_json, const rapidjson::Value& resume) {
+    std::string error;
+    auto approval = json::parse(approval_json, error);
+    const rapidjson::Value* asked = approval ? json::get_member(*approval, "interrupt") : nullptr;
+    const rapidjson::Value* schema = asked ? json::get_member(*asked, "schema") : nullptr;
+    if (schema == nullptr || !schema->IsObject()) return {};
+    try {
+        return json::SchemaValidator(*schema).validate(resume, "/resume");
+    } catch (const std::exception& e) {
+        // Checked when the plugin asked; kept here so a bad one never crashes.
+        return {{"/resume", std::string("the interrupt's schema cannot be used: ") + e.what()}};
+    }
+}
+
+std::string resumed_approval(const std::string& approval_json, const std::string& approver, const std::string& comment,
+                             const std::optional<std::string>& resume_json, long long at_ms) {
+    std::string decided = decided_approval(approval_json, true, approver, comment, at_ms);
+    if (!resume_json) return decided;
+    std::string error;
+    auto approval = json::parse(decided, error);
+    auto value = json::parse(*resume_json, error);
+    auto& allocator = approval->GetAllocator();
+    if (!approval->HasMember("resume_values")) approval->AddMember("resume_values", rapidjson::Value(rapidjson::kArrayType), allocator);
+    rapidjson::Value& answers = (*approval)["resume_values"];
+    if (!answers.IsArray()) answers.SetArray();
+    answers.PushBack(value ? rapidjson::Value(*value, allocator) : rapidjson::Value(), allocator);
+    return json::serialize(*approval);
+}
+
+std::vector<std::string> resume_values(const std::string& approval_state, const std::string& approval_json) {
+    if (approval_state != "approved") return {};
+    std::string error;
+    auto approval = json::parse(approval_json, error);
+    const rapidjson::Value* answers = approval && approval->IsObject() ? json::get_member(*approval, "resume_values") : nullptr;
+    std::vector<std::string> values;
+    if (answers != nullptr && answers->IsArray())
+        for (const auto& answer : answers->GetArray()) values.push_back(json::serialize(answer));
+    return values;
 }
 
 std::string decided_approval(const std::string& approval_json, bool approved, const std::string& approver,
@@ -112,8 +280,9 @@ std::set<std::string> approved_operations(const std::string& approval_state, con
     auto approval = json::parse(approval_json, error);
     if (!approval || !approval->IsObject()) return {};
     std::set<std::string> approved;
+    // An interrupt's answer approves no operation; only earlier ones stay.
     std::string operation = json::get_string(*approval, "operation");
-    if (!operation.empty()) approved.insert(operation);
+    if (!operation.empty() && json::get_string(*approval, "kind") != "interrupt") approved.insert(operation);
     if (const rapidjson::Value* earlier = json::get_member(*approval, "approved_operations"); earlier && earlier->IsArray())
         for (const auto& entry : earlier->GetArray())
             if (entry.IsString()) approved.insert(entry.GetString());

@@ -375,12 +375,21 @@ void RunDispatcher::execute(const std::string& run_id) {
         services.emit_now("run.started", "{\"attempt\":" + std::to_string(run.attempts) + ",\"host\":\"" +
                                                log::json_escape(settings_.host_id) + "\"}");
         context.approved_operations = approved_operations(run.approval_state, run.approval_json);
+        context.resume_values = resume_values(run.approval_state, run.approval_json);
+        // A workflow step resumed after its interrupt_after pause already
+        // ran: its result was kept with the pause, and it is not run again.
+        std::optional<std::string> kept_result = result_kept_by_pause(run.approval_state, run.approval_json);
         telemetry::RunSpans spans(run.trace_parent, run.id, run.agent, run.thread_id, run.attempts, run.created_at_ms, began_ms);
         plugins::InvokeOutcome outcome;
         {
             isolation::ExecutingRun executing(run.id, run.agent);
             telemetry::ScopedContext traced(spans.invoke_context());  // the plugin's LLM calls hang under it
-            outcome = AgentExecution(*agent, context, services, run, settings_, llm_).execute();
+            if (kept_result) {
+                outcome.status = AGENTHOST_OK;
+                outcome.result_json = *kept_result;
+            } else {
+                outcome = AgentExecution(*agent, context, services, run, settings_, llm_).execute();
+            }
         }
         run.llm_usage_json = context.llm_usage_json();
         long long timed_out_after_ms = 0;
@@ -390,21 +399,42 @@ void RunDispatcher::execute(const std::string& run_id) {
             if (active->second.timed_out) timed_out_after_ms = active->second.timeout_ms;
             active_.erase(active);
         }
-        std::optional<std::string> approval_request;
+        std::optional<std::string> approval_request, interrupt_request;
         {
             std::lock_guard<std::mutex> lock(context.mutex);
             approval_request = context.approval_request_json;
+            interrupt_request = context.interrupt_request_json;
         }
-        if (approval_request && outcome.status != AGENTHOST_ERROR_CANCELLED && outcome.status != AGENTHOST_OK) {
+        bool stopped_to_ask = outcome.status != AGENTHOST_ERROR_CANCELLED && outcome.status != AGENTHOST_OK;
+        if (approval_request && stopped_to_ask) {
             // The plugin stopped to ask a person: the run waits, leaseless,
             // and is invoked again from the start once approved.
             run.status = store::run_status::pending_approval;
-            run.approval_json = runtime_approval(run.agent, run.task, *approval_request, settings_, context.approved_operations);
+            run.approval_json = keep_pause_after(runtime_approval(run.agent, run.task, *approval_request, settings_,
+                                                                  context.approved_operations, context.resume_values),
+                                                 run.approval_json);
             run.approval_expires_at_ms = store::approval_deadline(run.approval_json, store::now_ms());
-        } else if (outcome.status == AGENTHOST_ERROR_APPROVAL_REQUIRED) {
+        } else if (interrupt_request && stopped_to_ask) {
+            // The same for a question: the answer, once given, is kept with
+            // the earlier ones and the call answers from them.
+            run.status = store::run_status::pending_approval;
+            run.approval_json = keep_pause_after(interrupt_approval(run.agent, run.task, *interrupt_request, settings_,
+                                                                    context.approved_operations, context.resume_values),
+                                                 run.approval_json);
+            run.approval_expires_at_ms = store::approval_deadline(run.approval_json, store::now_ms());
+        } else if (outcome.status == AGENTHOST_ERROR_APPROVAL_REQUIRED || outcome.status == AGENTHOST_ERROR_INTERRUPTED) {
+            bool approval = outcome.status == AGENTHOST_ERROR_APPROVAL_REQUIRED;
             outcome.status = AGENTHOST_ERROR_FAILED;
-            outcome.error = "agent '" + run.agent + "' returned APPROVAL_REQUIRED without asking for an approval";
+            outcome.error = "agent '" + run.agent + "' returned " +
+                            (approval ? "APPROVAL_REQUIRED without asking for an approval"
+                                      : "INTERRUPTED without an unanswered interrupt");
             apply_outcome(run, outcome);
+        } else if (outcome.status == AGENTHOST_OK && !kept_result && wants_pause_after(run.approval_json)) {
+            // interrupt_after: the step ran; the workflow waits for a person
+            // before its result counts (and its dependants start).
+            run.status = store::run_status::pending_approval;
+            run.approval_json = pause_after(run, outcome.result_json, settings_);
+            run.approval_expires_at_ms = store::approval_deadline(run.approval_json, store::now_ms());
         } else {
             apply_outcome(run, outcome);
         }
@@ -451,7 +481,8 @@ void RunDispatcher::finish(store::RunRecord run, long long next_seq, std::functi
             for (const auto& event : held) runs.append_event(session, event, run.fencing_token);
         }
         if (paused) {
-            *completed = runs.pause_for_approval(session, run);
+            *completed = runs.pause_for_approval(session, run,
+                                                 is_interrupt(run.approval_json) ? "run.interrupted" : "approval.requested");
             return;
         }
         if (requeued) {

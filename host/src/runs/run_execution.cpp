@@ -84,11 +84,18 @@ void StoredRunServices::memory_put(const std::string& key, const std::string& va
     // agent's: the put waits for the store (up to ten seconds) rather than
     // failing the run at once.
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    const store::ThreadRepository& threads = store_.threads();
     for (;;) {
         try {
-            store_.writes().run([&runs, thread, key, value_json, author](soci::session& session) {
-                runs.memory_put(session, thread, key, value_json, author);
+            long long checkpoint = 0;
+            store::ThreadValues snapshot;
+            store_.writes().run([&](soci::session& session) {
+                checkpoint = runs.memory_put(session, thread, key, value_json, author);
+                // The memory right after this write, for stream_mode values:
+                // read in the same transaction, so it is exactly that state.
+                snapshot = threads.values_at(session, thread, checkpoint);
             });
+            emit_event("memory.updated", memory_event(key, value_json, checkpoint, snapshot));
             return;
         } catch (const store::StoreUnavailable&) {
             bool outage = !store_.healthy() || !store_.write_problem().empty();
@@ -96,6 +103,34 @@ void StoredRunServices::memory_put(const std::string& key, const std::string& va
             std::this_thread::sleep_for(std::chrono::milliseconds(250));
         }
     }
+}
+
+std::string memory_event(const std::string& key, const std::string& value_json, long long checkpoint,
+                         const store::ThreadValues& snapshot) {
+    rapidjson::Document data(rapidjson::kObjectType);
+    auto& allocator = data.GetAllocator();
+    std::string error;
+    data.AddMember("key", json::string_value(key, allocator), allocator);
+    auto value = json::parse(value_json, error);
+    data.AddMember("value", value ? rapidjson::Value(*value, allocator) : rapidjson::Value(), allocator);
+    data.AddMember("checkpoint_id", static_cast<int64_t>(checkpoint), allocator);
+    // A small memory travels with the event; a large one would make every
+    // write's event as large as the whole memory (quadratic growth), so the
+    // event names its checkpoint and streams read the memory there.
+    size_t bytes = 0;
+    for (const auto& [name, text] : snapshot) bytes += name.size() + text.size() + 4;
+    if (bytes > kInlineSnapshotBytes) {
+        data.AddMember("values_omitted", true, allocator);
+        return json::serialize(data);
+    }
+    rapidjson::Value values(rapidjson::kObjectType);
+    for (const auto& [name, text] : snapshot) {
+        auto parsed = json::parse(text, error);
+        values.AddMember(json::string_value(name, allocator),
+                         parsed ? rapidjson::Value(*parsed, allocator) : rapidjson::Value(), allocator);
+    }
+    data.AddMember("values", values, allocator);
+    return json::serialize(data);
 }
 
 std::string agent_input(const store::RunRecord& run, const rapidjson::Value* extra) {

@@ -66,6 +66,15 @@ class StoredRunServices : public plugins::RunServices {
     bool taken_ = false;                 // guarded by held_mutex_
 };
 
+// The memory.updated event of one write: {"key","value","checkpoint_id",
+// "values" (the thread's whole memory right after it)}: what stream_mode
+// values and updates send. A memory larger than kInlineSnapshotBytes is not
+// copied: "values_omitted": true, and readers take the memory at
+// checkpoint_id from the thread's checkpoints.
+inline constexpr size_t kInlineSnapshotBytes = 64 * 1024;
+std::string memory_event(const std::string& key, const std::string& value_json, long long checkpoint,
+                         const store::ThreadValues& snapshot);
+
 // {"run_id","thread_id","task","context","attempt"}: what a plugin's invoke
 // receives, plus the members of `extra` (iteration, remediation, ...).
 std::string agent_input(const store::RunRecord& run, const rapidjson::Value* extra = nullptr);

@@ -2,6 +2,7 @@
 
 #include "runs/approval_rules.hpp"
 #include "runs/blocking.hpp"
+#include "json/json_util.hpp"
 #include "util/ids.hpp"
 
 #include <algorithm>
@@ -30,9 +31,68 @@ std::optional<WorkflowStatus> WorkflowService::status(const std::string& thread_
         }
         for (const auto& run : status.runs)
             for (auto& entry : runs.audit_trail(session, run.id))
-                if (entry.action.rfind("approval.", 0) == 0) status.approvals.push_back(std::move(entry));
+                if (entry.action.rfind("approval.", 0) == 0 || entry.action.rfind("interrupt.", 0) == 0)
+                    status.approvals.push_back(std::move(entry));
         return status;
     });
+}
+
+namespace {
+
+bool step_pause(const std::string& approval_json) {
+    std::string trigger = approval_trigger(approval_json);
+    return trigger == "interrupt_before" || trigger == "interrupt_after";
+}
+
+// The run.resumed event: who, the answer and what input changed.
+std::string resumed_event(const ApprovalDecision& decision, bool answered) {
+    rapidjson::Document data(rapidjson::kObjectType);
+    auto& allocator = data.GetAllocator();
+    data.AddMember("by", json::string_value(decision.approver, allocator), allocator);
+    if (!decision.comment.empty()) data.AddMember("comment", json::string_value(decision.comment, allocator), allocator);
+    std::string error;
+    if (answered && decision.resume_json)
+        if (auto value = json::parse(*decision.resume_json, error))
+            data.AddMember("resume", rapidjson::Value(*value, allocator), allocator);
+    rapidjson::Value edited(rapidjson::kArrayType);
+    if (decision.input && decision.input->task) edited.PushBack("task", allocator);
+    if (decision.input && decision.input->context_json) edited.PushBack("context", allocator);
+    data.AddMember("input_edited", edited, allocator);
+    return json::serialize(data);
+}
+
+}  // namespace
+
+std::optional<Rejection> WorkflowService::check_decision(const store::RunRecord& run, const ApprovalDecision& decision) const {
+    auto invalid_field = [](const std::string& field, const std::string& message) {
+        return Rejection{Rejection::Kind::invalid_request, field + ": " + message, {{field, message}}};
+    };
+    if (!decision.approved) return std::nullopt;
+    if (decision.input) {
+        // The edited input must suit the agent as a new run's would.
+        InvokeRequest edited;
+        edited.agent_name = run.agent;
+        edited.task = decision.input->task ? *decision.input->task : run.task;
+        edited.context_json = decision.input->context_json ? *decision.input->context_json : run.context_json;
+        if (auto rejection = runs_.check(edited)) {
+            for (auto& violation : rejection->violations) violation.field = "/input" + violation.field;
+            rejection->message = "input: " + rejection->message;
+            return rejection;
+        }
+    }
+    if (!is_interrupt(run.approval_json) || step_pause(run.approval_json)) return std::nullopt;
+    if (!decision.resume_json) {
+        if (decision.input) return std::nullopt;  // asked again, with the new input
+        return invalid_field("/resume", "run '" + run.id + "' waits for an answer to its interrupt: send \"resume\" (or an edited \"input\")");
+    }
+    std::string error;
+    auto value = json::parse(*decision.resume_json, error);
+    if (!value) return invalid_field("/resume", "is not JSON: " + error);
+    auto violations = check_resume(run.approval_json, *value);
+    if (violations.empty()) return std::nullopt;
+    return Rejection{Rejection::Kind::invalid_request,
+                     "resume does not answer the interrupt of run '" + run.id + "': " + json::describe(violations),
+                     violations};
 }
 
 DecisionOutcome WorkflowService::decide(const std::string& thread_id, const ApprovalDecision& decision) {
@@ -42,19 +102,52 @@ DecisionOutcome WorkflowService::decide(const std::string& thread_id, const Appr
     bool thread_known = false;
     store_.writes().run([&](soci::session& session) {
         outcome.runs.clear();
+        outcome.rejection.reset();
         thread_known = runs.latest_on_thread(session, thread_id).has_value();
         long long now = store::now_ms();
+        std::vector<store::RunRecord> waiting;
         for (const store::RunRecord& run : runs.active_on_thread(session, thread_id)) {
             if (run.status != store::run_status::pending_approval) continue;
             if (!decision.run_id.empty() && run.id != decision.run_id) continue;
-            std::string approval =
-                decided_approval(run.approval_json, decision.approved, decision.approver, decision.comment, now);
-            if (!runs.decide_approval(session, run, decision.approved, decision.approver, decision.comment, approval))
-                continue;
+            if (decision.interrupts_only && !is_interrupt(run.approval_json)) continue;
+            waiting.push_back(run);
+        }
+        // Every answer is checked before any is recorded: all or nothing.
+        for (const store::RunRecord& run : waiting)
+            if (auto rejection = check_decision(run, decision)) {
+                outcome.rejection = std::move(rejection);
+                return;
+            }
+        for (const store::RunRecord& run : waiting) {
+            bool interrupt = is_interrupt(run.approval_json);
+            bool resumed = decision.approved && (interrupt || decision.input);
+            bool decided = false;
+            if (resumed) {
+                // A step's pause keeps no answer: the agent never asked.
+                bool answered = interrupt && !step_pause(run.approval_json);
+                std::optional<std::string> answer = answered ? decision.resume_json : std::nullopt;
+                std::string approval =
+                    interrupt ? resumed_approval(run.approval_json, decision.approver, decision.comment, answer, now)
+                              : decided_approval(run.approval_json, true, decision.approver, decision.comment, now);
+                std::optional<std::string> task, context;
+                if (decision.input) task = decision.input->task, context = decision.input->context_json;
+                decided = runs.resume_interrupt(session, run, decision.approver, approval,
+                                                resumed_event(decision, answered), task, context,
+                                                interrupt ? "interrupt.resumed" : "approval.granted");
+            } else {
+                std::string approval =
+                    decided_approval(run.approval_json, decision.approved, decision.approver, decision.comment, now);
+                decided = runs.decide_approval(session, run, decision.approved, decision.approver, decision.comment, approval);
+            }
+            if (!decided) continue;
             if (!decision.approved && !run.pipeline_id.empty()) pipelines.settle(session, run.pipeline_id);
             outcome.runs.push_back(run);
         }
     });
+    if (outcome.rejection) {
+        outcome.kind = DecisionOutcome::Kind::invalid;
+        return outcome;
+    }
     if (!thread_known) outcome.kind = DecisionOutcome::Kind::thread_not_found;
     else if (outcome.runs.empty()) outcome.kind = DecisionOutcome::Kind::nothing_pending;
     for (const store::RunRecord& run : outcome.runs) {
@@ -120,6 +213,27 @@ std::optional<Rejection> WorkflowService::check(const DagRequest& request) const
     return std::nullopt;
 }
 
+void WorkflowService::pause_step(store::RunRecord& run, const DagStep& step) const {
+    double timeout = step.request.options.approval_timeout_seconds >= 0 ? step.request.options.approval_timeout_seconds
+                                                                         : runs_.settings().approval_timeout_seconds;
+    std::string error;
+    if (step.interrupt_before && run.approval_json.empty()) {
+        run.approval_json = step_interrupt(run.agent, run.task, step.id, "interrupt_before", timeout);
+        run.approval_state = store::approval_state::pending;
+        run.status = store::run_status::pending_approval;
+        run.approval_expires_at_ms = store::approval_deadline(run.approval_json, run.created_at_ms);
+    }
+    // (A step that needs an approval already waits for a person before it
+    // runs: that gate is its pause before.)
+    if (!step.interrupt_after) return;
+    auto approval = json::parse(run.approval_json.empty() ? "{}" : run.approval_json, error);
+    auto& allocator = approval->GetAllocator();
+    approval->AddMember("interrupt_after", true, allocator);
+    if (!approval->HasMember("step")) approval->AddMember("step", json::string_value(step.id, allocator), allocator);
+    if (!approval->HasMember("timeout_seconds") && timeout > 0) approval->AddMember("timeout_seconds", timeout, allocator);
+    run.approval_json = json::serialize(*approval);
+}
+
 void WorkflowService::submit(const DagRequest& request, PipelineCommitted committed) {
     store::PipelineRecord pipeline;
     pipeline.id = new_uuid();
@@ -147,6 +261,7 @@ void WorkflowService::submit(const DagRequest& request, PipelineCommitted commit
         run.pipeline_step = static_cast<int>(i);
         run.step_key = step.id;
         if (request.loop_max_iterations > 1) run.pipeline_iteration = 1;
+        if (step.interrupt_before || step.interrupt_after) pause_step(run, step);
         run_ids[step.id] = run.id;
         steps.push_back(std::move(run));
     }

@@ -11,16 +11,29 @@
 
 namespace agenthost::runs {
 
+// What a person changes of a paused run's input before it runs again.
+struct EditedInput {
+    std::optional<std::string> task;
+    std::optional<std::string> context_json;  // a JSON object
+};
+
 struct ApprovalDecision {
     bool approved = false;
     std::string approver;
     std::string comment;
     std::string run_id;  // empty: every run of the thread that waits
+    // The answer to an interrupt (JSON text), checked against its schema.
+    std::optional<std::string> resume_json;
+    std::optional<EditedInput> input;
+    // Only runs paused by an interrupt (POST .../resume): an approval is not
+    // decided by it.
+    bool interrupts_only = false;
 };
 
 struct DecisionOutcome {
-    enum class Kind { decided, nothing_pending, thread_not_found } kind = Kind::decided;
+    enum class Kind { decided, nothing_pending, thread_not_found, invalid } kind = Kind::decided;
     std::vector<store::RunRecord> runs;  // as they were before the decision
+    std::optional<Rejection> rejection;   // invalid: why (422)
 };
 
 struct WorkflowStatus {
@@ -33,6 +46,9 @@ struct DagStep {
     std::string id;
     InvokeRequest request;  // agent, task, context, options
     std::vector<std::string> depends_on;
+    // Pause the workflow before the step runs / after it succeeded.
+    bool interrupt_before = false;
+    bool interrupt_after = false;
 };
 
 struct DagRequest {
@@ -68,6 +84,13 @@ class WorkflowService {
     std::optional<DagView> dag(const std::string& id);
 
   private:
+    // Marks a step's run for its interrupt_before (it starts paused) and
+    // interrupt_after (the dispatcher pauses it once it succeeded).
+    void pause_step(store::RunRecord& run, const DagStep& step) const;
+    // Why `decision` cannot be applied to `run` (an answer that misses its
+    // schema, an edited input the agent refuses); nullopt when it can.
+    std::optional<Rejection> check_decision(const store::RunRecord& run, const ApprovalDecision& decision) const;
+
     store::Store& store_;
     RunService& runs_;
     RunDispatcher& dispatcher_;

@@ -6,7 +6,7 @@
 
 namespace agenthost::store {
 
-bool RunRepository::pause_for_approval(soci::session& session, const RunRecord& run) const {
+bool RunRepository::pause_for_approval(soci::session& session, const RunRecord& run, const std::string& event_type) const {
     long long now = now_ms();
     long long expires = run.approval_expires_at_ms;
     soci::indicator expires_indicator = expires == 0 ? soci::i_null : soci::i_ok;
@@ -21,8 +21,9 @@ bool RunRepository::pause_for_approval(soci::session& session, const RunRecord& 
          soci::use(run.fencing_token));
     update.execute(true);
     if (update.get_affected_rows() != 1) return false;
-    append_next_event(session, run.id, "approval.requested", run.approval_json);
-    audit(session, run.id, run.pipeline_id, "approval.requested", run.agent, run.approval_json);
+    append_next_event(session, run.id, event_type, run.approval_json);
+    audit(session, run.id, run.pipeline_id, event_type == "run.interrupted" ? "interrupt.requested" : event_type, run.agent,
+          run.approval_json);
     return true;
 }
 
@@ -58,6 +59,29 @@ bool RunRepository::decide_approval(soci::session& session, const RunRecord& run
     audit(session, run.id, run.pipeline_id, "approval.rejected", actor, comment);
     queue_webhook(session, run, run_status::cancelled);
     release_dependants(session, run.id, run_status::cancelled);
+    return true;
+}
+
+bool RunRepository::resume_interrupt(soci::session& session, const RunRecord& run, const std::string& actor,
+                                     const std::string& approval_json, const std::string& resumed_event_json,
+                                     const std::optional<std::string>& task,
+                                     const std::optional<std::string>& context_json,
+                                     const std::string& audit_action) const {
+    long long now = now_ms();
+    // An edited input replaces the stored one: the run is invoked again from
+    // the start and reads it like any other.
+    std::string new_task = task ? *task : run.task;
+    std::string new_context = context_json ? *context_json : run.context_json;
+    soci::statement update =
+        (session.prepare << "UPDATE runs SET status = 'queued', approval = :a, approval_state = 'approved', "
+                            "approval_expires_at_ms = NULL, task = :task, context = :context, updated_at_ms = :now "
+                            "WHERE id = :id AND status = 'pending_approval'",
+         soci::use(approval_json), soci::use(new_task), soci::use(new_context), soci::use(now), soci::use(run.id));
+    update.execute(true);
+    if (update.get_affected_rows() != 1) return false;
+    append_next_event(session, run.id, "run.resumed", resumed_event_json);
+    append_next_event(session, run.id, "run.queued", "{\"reason\":\"resumed\"}");
+    audit(session, run.id, run.pipeline_id, audit_action, actor, resumed_event_json);
     return true;
 }
 

@@ -113,13 +113,26 @@ class RunRepository {
     // Approvals. A running run the plugin paused: pending_approval under its
     // fencing token, with `run.approval_json` and its expiry. False when the
     // claim was lost.
-    bool pause_for_approval(soci::session& session, const RunRecord& run) const;
+    // `event_type` is the event recorded: approval.requested, or
+    // run.interrupted for an interrupt (audited as interrupt.requested).
+    bool pause_for_approval(soci::session& session, const RunRecord& run,
+                            const std::string& event_type = "approval.requested") const;
     // Records a person's (or the timeout's) decision on a pending run:
     // approved runs are queued again, rejected ones end cancelled
     // (error_type rejected) and their dependants fail. `approval_json` is
     // the request with the decision. False when the run was not pending.
     bool decide_approval(soci::session& session, const RunRecord& run, bool approved, const std::string& actor,
                          const std::string& comment, const std::string& approval_json) const;
+    // Resumes a run paused by an interrupt: queued again with
+    // `approval_json` (the answer appended), and, when the person edited the
+    // input, the new task and context. Records run.resumed and run.queued
+    // and the audit entry. False when the run was not pending.
+    // `audit_action`: interrupt.resumed, or approval.granted for an approval
+    // granted with an edited input.
+    bool resume_interrupt(soci::session& session, const RunRecord& run, const std::string& actor,
+                          const std::string& approval_json, const std::string& resumed_event_json,
+                          const std::optional<std::string>& task, const std::optional<std::string>& context_json,
+                          const std::string& audit_action = "interrupt.resumed") const;
     // Pending approvals whose deadline passed.
     std::vector<RunRecord> expired_approvals(soci::session& session, long long now) const;
 

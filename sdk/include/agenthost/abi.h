@@ -97,6 +97,9 @@ typedef int32_t agenthost_status;
  * a message naming the callback and the reason. A plugin that declares an
  * older minor gets AGENTHOST_ERROR_FAILED instead, a status it knows. */
 #define AGENTHOST_ERROR_BAD_ARGUMENT 8
+/* (1.2) The run waits for a person's answer to callback_run_interrupt:
+ * stop without side effects and return this status from on_invoke. */
+#define AGENTHOST_ERROR_INTERRUPTED 9
 
 typedef int32_t agenthost_log_level;
 #define AGENTHOST_LOG_DEBUG 0
@@ -141,7 +144,7 @@ typedef struct agenthost_host_api {
     /* Appends an event (type such as "agent.progress", data a JSON object)
      * to the run's event log. Types are lower-case [a-z0-9_.], start with
      * a letter, at most 64 bytes, and not in the host's own families
-     * "run.*", "llm.*" and "exec.*"; anything else (or data that is not a
+     * "run.*", "llm.*", "exec.*" and (1.2) "memory.*"; anything else (or data that is not a
      * JSON object) is refused with AGENTHOST_ERROR_BAD_ARGUMENT. The event
      * reaches the run's log (GET /runs/{id}/events, SSE streams), not the
      * host's log. Needs the "events" permission. */
@@ -278,6 +281,30 @@ typedef struct agenthost_host_api {
      * calling thread until the command ends. Needs the "exec" permission. */
     agenthost_status (*callback_run_exec)(agenthost_host_run_ptr run, agenthost_str request_json,
                                           agenthost_str* out_response_json) AGENTHOST_NOEXCEPT;
+
+    /* ---- Resumable interrupts (1.2, appended after callback_run_exec):
+     * check struct_size before use. ---- */
+
+    /* Asks a person a question and returns the answer. Request:
+     *   {"question": "..." (or any JSON value the client shows), "schema"?:
+     *    {JSON Schema the answer must satisfy}, "details"?: {...}}
+     * The first time a run reaches this call it answers
+     * AGENTHOST_ERROR_INTERRUPTED: stop without side effects and return that
+     * status from on_invoke. The run then pauses durably (status
+     * pending_approval, its thread "interrupted"; no worker thread or runner
+     * is held) until someone answers through POST /threads/{id}/runs/{run_id}
+     * /resume or POST /workflow/approve/{thread_id} with a "resume" value
+     * (validated against "schema"), or rejects it (the run ends cancelled).
+     * The run is then invoked again from the start, and this call answers
+     * AGENTHOST_OK with `out_resume_json` the answer (JSON text, valid until
+     * on_invoke returns). A run may interrupt several times: the n-th call
+     * of an execution answers the n-th stored answer, so an agent written
+     * straight through (ask, ask again, act) works unchanged; it must ask
+     * in the same order each time. A malformed request is
+     * AGENTHOST_ERROR_BAD_ARGUMENT. Needs no permission. */
+    agenthost_status (*callback_run_interrupt)(agenthost_host_run_ptr run, agenthost_str request_json,
+                                               agenthost_str* out_resume_json) AGENTHOST_NOEXCEPT;
+    /* ---- end of resumable interrupts ---- */
 } agenthost_host_api;
 
 /* ---- The agent (plugin -> host) ---------------------------------------- */

@@ -87,6 +87,15 @@ struct ApprovalRequired : Error {
     explicit ApprovalRequired(const std::string& message) : Error(AGENTHOST_ERROR_APPROVAL_REQUIRED, message) {}
 };
 
+#ifdef AGENTHOST_ERROR_INTERRUPTED
+// The run waits for a person's answer; Run::interrupt throws it and the run
+// pauses until someone resumes it (it is then invoked again from the start
+// and the same call returns the answer). Let it escape invoke().
+struct Interrupted : Error {
+    explicit Interrupted(const std::string& message) : Error(AGENTHOST_ERROR_INTERRUPTED, message) {}
+};
+#endif
+
 namespace detail {
 // Fails to compile only when instantiated: a helper's stand-in for plugins
 // that target a minor older than the helper needs.
@@ -549,11 +558,46 @@ class Run {
         result.sandbox = text_of("sandbox");
         return result;
     }
+
+    // Asks a person and returns the answer as JSON text (abi.h,
+    // callback_run_interrupt). `request_json` is {"question": ..., "schema"?:
+    // {...}, "details"?: {...}}. The first time the run gets here this throws
+    // Interrupted: let it escape invoke(); the run pauses without holding a
+    // thread, and once someone resumes it the run is invoked again from the
+    // start and this call returns their answer (already checked against the
+    // schema). Several calls in one run answer in order, so ask the same
+    // questions in the same order each time and do side effects after the
+    // answers. Throws Error(UNAVAILABLE) on a host without interrupts.
+    std::string interrupt(std::string_view request_json) const {
+        if (api()->struct_size < offsetof(agenthost_host_api, callback_run_interrupt) + sizeof(void*) ||
+            api()->callback_run_interrupt == nullptr)
+            throw Error(AGENTHOST_ERROR_UNAVAILABLE, "interrupts are not supported by this host (it predates them)");
+        agenthost_str answer{nullptr, 0};
+        agenthost_status status = api()->callback_run_interrupt(handle_, to_abi(request_json), &answer);
+        if (status == AGENTHOST_OK) return std::string(from_abi(answer));
+        std::string why(from_abi(api()->callback_run_last_error(handle_)));
+        if (status == AGENTHOST_ERROR_INTERRUPTED) throw Interrupted(why);
+        throw Error(status, why);
+    }
+    // The same with a question and an optional schema for the answer.
+    std::string interrupt(std::string_view question, const rapidjson::Value* answer_schema) const {
+        rapidjson::Document request(rapidjson::kObjectType);
+        request.AddMember("question", json::string(question, request), request.GetAllocator());
+        if (answer_schema != nullptr)
+            request.AddMember("schema", rapidjson::Value(*answer_schema, request.GetAllocator()), request.GetAllocator());
+        return interrupt(json::serialize(request));
+    }
 #else
     template <typename... Args>
     ExecResult exec(Args&&...) const {
         static_assert(detail::needs_newer_abi<Args...>::value,
                       "Run::exec needs ABI 1.2, but this plugin targets an older minor (its manifest's abi_version)");
+        return {};
+    }
+    template <typename... Args>
+    std::string interrupt(Args&&...) const {
+        static_assert(detail::needs_newer_abi<Args...>::value,
+                      "Run::interrupt needs ABI 1.2, but this plugin targets an older minor (its manifest's abi_version)");
         return {};
     }
 #endif

@@ -7,7 +7,7 @@
 // callback used after on_invoke returned. Every host service is there and
 // scripted by the test: the agent's config, run memory (shared by the runs
 // of one FakeHost, like a thread's), LLM answers, HTTP answers, exec
-// results, approvals and cancellation. Each invoke() returns a RunRecord of
+// results, approvals, interrupt answers and cancellation. Each invoke() returns a RunRecord of
 // what the plugin did: status, result, error, events, and every request it
 // made.
 //
@@ -70,6 +70,7 @@ struct RunRecord {
     std::string last_error;
     // Requests the plugin made, as JSON, in order.
     std::vector<std::string> approval_requests;
+    std::vector<std::string> interrupt_requests;
     std::vector<std::string> exec_requests;
     std::vector<std::string> http_requests;
     std::vector<LlmCall> llm_calls;
@@ -199,6 +200,17 @@ class FakeHost {
     void set_permissions(std::set<std::string> permissions) { permissions_ = std::move(permissions); }
     // Operations a person approved: request_approval answers OK for them.
     void approve(const std::string& operation) { approved_operations_.insert(operation); }
+    // Answers to callback_run_interrupt (JSON text), in order: like the real
+    // host, the n-th interrupt call of an invoke answers the n-th answer, and
+    // a call past the last answer is INTERRUPTED (the real run would pause,
+    // then be invoked again with one more answer). Kept across invokes.
+    void resume_with(std::string answer_json) { interrupt_answers_.push_back(std::move(answer_json)); }
+    // Makes the table look like a 1.2 host from before interrupts: the
+    // wrapper's run.interrupt() then says "not supported".
+    void emulate_without_interrupt() {
+        api_.struct_size = static_cast<uint32_t>(offsetof(agenthost_host_api, callback_run_interrupt));
+        api_.callback_run_interrupt = nullptr;
+    }
     // The shared run memory (key -> JSON text), kept across invokes.
     std::map<std::string, std::string>& memory() { return memory_; }
     // LLM answers, used in order by llm_complete and llm_stream (response
@@ -218,6 +230,7 @@ class FakeHost {
         api_.struct_size = static_cast<uint32_t>(end);
         api_.abi_version = AGENTHOST_MAKE_VERSION(1, minor);
         if (minor < 2) api_.callback_run_exec = nullptr;
+        if (minor < 2) api_.callback_run_interrupt = nullptr;
         if (minor < 1) api_.callback_run_request_approval = nullptr;
     }
     void emulate_abi_1_1() { emulate_abi(1); }
@@ -284,7 +297,7 @@ class FakeHost {
     // The host's rule for plugin event types (abi.h, callback_run_emit_event).
     static bool is_plugin_event_type(const std::string& type) {
         if (type.empty() || type.size() > 64 || type.rfind("run.", 0) == 0 || type.rfind("llm.", 0) == 0 ||
-            type.rfind("exec.", 0) == 0)
+            type.rfind("exec.", 0) == 0 || type.rfind("memory.", 0) == 0)
             return false;
         for (char c : type)
             if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.')) return false;
@@ -310,6 +323,7 @@ class FakeHost {
         api.callback_run_http_request = &http_request;
         api.callback_run_request_approval = &request_approval;
         api.callback_run_exec = &exec;
+        api.callback_run_interrupt = &interrupt;
         return api;
     }
 
@@ -460,6 +474,28 @@ class FakeHost {
         record.last_error = "approval required";
         return AGENTHOST_ERROR_APPROVAL_REQUIRED;
     }
+    // The real host's rule (abi.h, callback_run_interrupt): the n-th call of
+    // an invoke answers the n-th scripted answer, else INTERRUPTED.
+    static agenthost_status interrupt(agenthost_host_run_ptr run, agenthost_str request, agenthost_str* out) noexcept {
+        RunRecord& record = checked_run(run, "interrupt");
+        std::string text = to_string(request);
+        record.interrupt_requests.push_back(text);
+        rapidjson::Document parsed;
+        parsed.Parse(text.data(), text.size());
+        if (parsed.HasParseError() || !parsed.IsObject() || !parsed.HasMember("question"))
+            return misused(record, "interrupt", "an interrupt request is a JSON object with a \"question\"");
+        if (parsed.HasMember("schema") && !parsed["schema"].IsObject() && !parsed["schema"].IsBool())
+            return misused(record, "interrupt", "\"schema\" must be a JSON Schema (an object)");
+        if (out == nullptr) return misused(record, "interrupt", "the output pointer is NULL");
+        FakeHost* host = last_invoking_host();
+        size_t index = record.interrupt_requests.size() - 1;
+        if (host == nullptr || index >= host->interrupt_answers_.size()) {
+            record.last_error = "the run waits for a person's answer";
+            return AGENTHOST_ERROR_INTERRUPTED;
+        }
+        *out = to_str(record.kept.emplace_back(host->interrupt_answers_[index]));
+        return AGENTHOST_OK;
+    }
     static agenthost_status exec(agenthost_host_run_ptr run, agenthost_str request, agenthost_str* out) noexcept {
         RunRecord& record = checked_run(run, "exec");
         if (!permitted(record, "exec", "exec")) return AGENTHOST_ERROR_PERMISSION_DENIED;
@@ -480,6 +516,7 @@ class FakeHost {
     std::vector<std::string> logs_;
     std::vector<std::string> violations_;
     std::set<std::string> approved_operations_;
+    std::vector<std::string> interrupt_answers_;
     std::optional<std::set<std::string>> permissions_;
     std::map<std::string, std::string> memory_;
     std::deque<std::string> llm_answers_;
