@@ -5,6 +5,7 @@
 #include "app/install_layout.hpp"
 #include "app/live_reload.hpp"
 #include "api/api_context.hpp"
+#include "deployments/deployment_service.hpp"
 #include "api/routes.hpp"
 #include "api/webhooks_api.hpp"
 #include "auth/authenticator.hpp"
@@ -282,6 +283,8 @@ int main(int argc, char** argv) {
     context.store = store.get();
     threads::ThreadService thread_service(*store);
     context.threads = &thread_service;
+    deployments::DeploymentService deployment_service(*store, workflow_service, run_service);
+    context.deployments = &deployment_service;
     usage::TenantQuotas quotas(config.auth.quotas, *store);
     quotas.start();
     if (authenticator.required() && config.auth.admin_key.empty() && !config.auth.jwt.enabled()) {

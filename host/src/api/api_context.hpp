@@ -4,6 +4,7 @@
 
 #include "auth/authenticator.hpp"
 #include "auth/key_service.hpp"
+#include "deployments/deployment_service.hpp"
 #include "http/stream_hub.hpp"
 #include "llm/llm_service.hpp"
 #include "plugins/agent_registry.hpp"
@@ -46,6 +47,8 @@ struct ApiContext {
     store::Store* store = nullptr;
     // Threads as a resource, their memory and checkpoints.
     threads::ThreadService* threads = nullptr;
+    // Seed 000's deployment projects; null: the /deployment routes answer 503.
+    deployments::DeploymentService* deployments = nullptr;
 };
 
 }  // namespace agenthost::api

@@ -66,6 +66,13 @@ const std::vector<Rule>& rules() {
         {"POST", "/threads/*/agent/start", kCreatesRuns},
         {"POST", "/agent-run/*/stop", kCancels},
         {"POST", "/workflow/approve/*", kApproves},
+        // Seed 000's deployments: releasing a stuck lock stops nothing but
+        // lets another state change start, so it needs the cancel scope.
+        {"POST", "/deployment/projects/*/force-unlock", kCancels},
+        {"POST", "/deployment/projects/*/*", kCreatesRuns},
+        {"POST", "/github/analyze", kCreatesRuns},
+        // Calls the LLM provider on the caller's behalf.
+        {"POST", "/assistant/chat", kInvokes},
     };
     return all;
 }

@@ -51,6 +51,11 @@ std::vector<ServicePlan> plan_services(const devkit::RepositoryContext& context,
     return plans;
 }
 
+std::string backend_block(const Options& options) {
+    if (options.backend.empty()) return "";
+    return "  backend " + quoted(identifier(options.backend)) + " {}\n\n";
+}
+
 std::string variable_block(const Variable& variable) {
     std::ostringstream out;
     out << "variable " << quoted(variable.name) << " {\n"

@@ -35,5 +35,8 @@ struct Variable {
     bool sensitive = false;
 };
 std::string variable_block(const Variable& variable);
+// `backend "<type>" {}` (partial configuration: the operator's
+// -backend-config supplies the rest) when options.backend names one.
+std::string backend_block(const Options& options);
 
 }  // namespace terraform::detail

@@ -11,9 +11,9 @@
 namespace terraform::detail {
 namespace {
 
-std::string versions_tf() {
+std::string versions_tf(const Options& options) {
     return "terraform {\n"
-           "  required_version = \">= 1.5.0, < 2.0.0\"\n\n"
+           "  required_version = \">= 1.5.0, < 2.0.0\"\n\n" + backend_block(options) +
            "  required_providers {\n"
            "    aws = {\n"
            "      source  = \"hashicorp/aws\"\n"
@@ -281,7 +281,7 @@ Module ecs_module(const std::vector<ServicePlan>& plans, const Options& options)
                 << "}\n\n";
     }
     const std::string dir = options.directory + "/";
-    module.files.push_back({dir + "versions.tf", versions_tf(), "text/x-hcl"});
+    module.files.push_back({dir + "versions.tf", versions_tf(options), "text/x-hcl"});
     module.files.push_back({dir + "variables.tf", variables.str(), "text/x-hcl"});
     module.files.push_back({dir + "main.tf", main.str(), "text/x-hcl"});
     module.files.push_back({dir + "outputs.tf", outputs.str(), "text/x-hcl"});

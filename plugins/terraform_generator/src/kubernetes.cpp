@@ -13,6 +13,7 @@ Module kubernetes_module(const std::vector<ServicePlan>& plans, const Options& o
     std::ostringstream versions, variables, main, outputs;
     versions << "terraform {\n"
              << "  required_version = \">= 1.5.0, < 2.0.0\"\n\n"
+             << backend_block(options)
              << "  required_providers {\n"
              << "    kubernetes = {\n"
              << "      source  = \"hashicorp/kubernetes\"\n"

@@ -31,6 +31,7 @@ struct Options {
     std::string project;         // name prefix of everything; a DNS label
     std::string region = "us-east-1";
     std::string directory = "terraform";
+    std::string backend;  // a remote state backend type for versions.tf (partial config); empty: none
     std::map<std::string, ImageFacts> images;  // by service name
 };
 

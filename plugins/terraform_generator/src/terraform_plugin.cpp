@@ -52,6 +52,8 @@ class TerraformGenerator final : public agenthost::Agent {
         settings_.network = devkit::bool_field(config, "terraform_network", "config.terraform_network").value_or(true);
         settings_.plan = devkit::bool_field(config, "run_plan", "config.run_plan").value_or(false);
         settings_.timeout_seconds = devkit::int_field(config, "timeout_seconds", "config.timeout_seconds", 1, 3600).value_or(300);
+        settings_.backend = devkit::string_field(config, "backend", "config.backend").value_or("");
+        settings_.backend_config = devkit::string_field(config, "backend_config", "config.backend_config").value_or("");
     }
 
     rapidjson::Document invoke(agenthost::Run& run) override {
@@ -59,7 +61,11 @@ class TerraformGenerator final : public agenthost::Agent {
         terraform::Options options;
         devkit::RepositoryContext repository;
         std::string tfvars;
+        std::string mode;
         try {
+            mode = devkit::string_field(context, "mode", "context.mode").value_or("generate");
+            if (mode != "generate" && mode != "plan" && mode != "apply" && mode != "destroy")
+                throw agenthost::InvalidInput("context.mode must be generate, plan, apply or destroy, not '" + mode + "'");
             if (const rapidjson::Value* given = devkit::field(context, "repository_context")) {
                 repository = devkit::repository_context_from_json(*given);
             } else {
@@ -97,6 +103,21 @@ class TerraformGenerator final : public agenthost::Agent {
                 options.images[entry["name"].GetString()] = facts;
             }
         }
+        options.backend = settings_.backend;
+        const bool changes = mode == "apply" || mode == "destroy";
+        if (changes) {
+            // Checked before asking a person: an approval that cannot be acted on helps nobody.
+            if (settings_.binary.empty())
+                throw agenthost::Error(AGENTHOST_ERROR_UNAVAILABLE,
+                                       mode + " needs terraform: set agents.terraform_generator.config.terraform and allow "
+                                              "it in agents.terraform_generator.exec");
+            if (settings_.backend.empty())
+                throw agenthost::Error(AGENTHOST_ERROR_UNAVAILABLE,
+                                       mode + " needs a remote state backend (config.backend, e.g. s3, with "
+                                              "config.backend_config): the run's workspace, and local state with it, is "
+                                              "removed when the run ends");
+            run.require_approval(mode, mode + " changes live infrastructure of " + options.project);
+        }
         terraform::Module module;
         try {
             module = terraform::generate(repository, options);
@@ -106,7 +127,11 @@ class TerraformGenerator final : public agenthost::Agent {
         run.throw_if_cancelled();
         for (const auto& file : module.files) run.progress("wrote " + file.path);
         const terraform::ReferenceReport report = terraform::check_references(module.files);
-        const terraform::RunOutcome ran = terraform::run_terraform(run, settings_, module.files, options.directory, tfvars);
+        terraform::RunSettings settings = settings_;
+        if (mode == "plan") settings.plan = true;
+        const terraform::RunOutcome ran =
+            changes ? terraform::change_infrastructure(run, settings, module.files, options.directory, tfvars, mode)
+                    : terraform::run_terraform(run, settings, module.files, options.directory, tfvars);
         run.progress("terraform validate: " + ran.validate + (ran.reason.empty() ? "" : " (" + ran.reason + ")"), 1.0);
 
         rapidjson::Document result(rapidjson::kObjectType);
@@ -123,6 +148,7 @@ class TerraformGenerator final : public agenthost::Agent {
         terraform_run.AddMember("plan", string(ran.plan, allocator), allocator);
         if (!ran.reason.empty()) terraform_run.AddMember("reason", string(ran.reason, allocator), allocator);
         if (!ran.output.empty()) terraform_run.AddMember("output", string(ran.output, allocator), allocator);
+        result.AddMember("mode", string(mode, allocator), allocator);
         result.AddMember("target", string(options.target, allocator), allocator);
         result.AddMember("project", string(options.project, allocator), allocator);
         result.AddMember("summary", string(summary, allocator), allocator);

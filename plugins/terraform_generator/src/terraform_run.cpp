@@ -81,4 +81,40 @@ RunOutcome run_terraform(agenthost::Run& run, const RunSettings& settings, const
     return outcome;
 }
 
+RunOutcome change_infrastructure(agenthost::Run& run, const RunSettings& settings, const std::vector<devkit::Artifact>& files,
+                                 const std::string& directory, const std::string& tfvars_json, const std::string& action) {
+    namespace fs = std::filesystem;
+    const fs::path root(std::string(run.workspace()));
+    for (const auto& file : files) {
+        const fs::path path = root / file.path;
+        fs::create_directories(path.parent_path());
+        std::ofstream(path) << file.content;
+    }
+    if (!tfvars_json.empty()) std::ofstream(root / directory / "terraform.tfvars.json") << tfvars_json;
+    auto step = [&](std::vector<std::string> args) {
+        agenthost::ExecOptions options;
+        options.argv = {settings.binary};
+        options.argv.insert(options.argv.end(), args.begin(), args.end());
+        options.cwd = directory;
+        options.network = true;  // the cloud's API and the state backend
+        options.timeout_seconds = settings.timeout_seconds;
+        options.env = {{"TF_IN_AUTOMATION", "1"}, {"TF_INPUT", "0"}, {"CHECKPOINT_DISABLE", "1"}};
+        run.progress("terraform " + args.front());
+        return run.exec(options);
+    };
+    RunOutcome outcome;
+    std::vector<std::string> init = {"init", "-input=false", "-no-color"};
+    if (!settings.backend_config.empty()) init.push_back("-backend-config=" + settings.backend_config);
+    auto initialized = step(init);
+    if (!initialized.succeeded())
+        throw agenthost::Error(AGENTHOST_ERROR_FAILED, "terraform init failed: " + tail(initialized));
+    auto changed = step({action, "-auto-approve", "-input=false", "-no-color"});
+    outcome.output = tail(changed);
+    if (!changed.succeeded())
+        throw agenthost::Error(AGENTHOST_ERROR_FAILED, "terraform " + action + " failed: " + outcome.output);
+    outcome.validate = "passed";
+    outcome.reason = "terraform " + action + " succeeded";
+    return outcome;
+}
+
 }  // namespace terraform

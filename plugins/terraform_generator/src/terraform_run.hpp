@@ -16,6 +16,8 @@ struct RunSettings {
     bool network = true;  // init downloads the providers
     bool plan = false;
     int timeout_seconds = 300;
+    std::string backend;         // remote state backend type (e.g. s3); empty: none
+    std::string backend_config;  // -backend-config file for init (operator's path)
 };
 
 struct RunOutcome {
@@ -30,5 +32,11 @@ struct RunOutcome {
 // terraform.tfvars.json for plan.
 RunOutcome run_terraform(agenthost::Run& run, const RunSettings& settings, const std::vector<devkit::Artifact>& files,
                          const std::string& directory, const std::string& tfvars_json);
+
+// apply or destroy (`action`), after a person approved: init with the
+// operator's backend, then `terraform <action> -auto-approve`. Throws
+// agenthost::Error when terraform is not set up for it.
+RunOutcome change_infrastructure(agenthost::Run& run, const RunSettings& settings, const std::vector<devkit::Artifact>& files,
+                                 const std::string& directory, const std::string& tfvars_json, const std::string& action);
 
 }  // namespace terraform

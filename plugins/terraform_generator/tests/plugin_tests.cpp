@@ -102,3 +102,43 @@ TEST_CASE("refusals name the field", "[plugin]") {
     auto project_type = agent.host.invoke(run_input("x", R"({"project":5})"));
     CHECK_THAT(project_type.error, Catch::Contains("context.project must be a string"));
 }
+
+TEST_CASE("apply and destroy need terraform and a state backend, then a person's approval", "[plugin]") {
+    const std::string context = R"({"mode":"apply","project":"shop","repository_context":)" +
+                                serialized(devkit::to_json(terraform_test::fixture_context("go_nethttp"))) + "}";
+    {
+        textkit::testing::CreatedAgent agent(TERRAFORM_PLUGIN_PATH);
+        agent.host.set_permissions({"events", "memory", "exec"});
+        auto run = agent.host.invoke(run_input("apply", context));
+        CHECK(run.status == AGENTHOST_ERROR_UNAVAILABLE);
+        CHECK_THAT(run.error, Catch::Contains("config.terraform"));
+        CHECK(run.approval_requests.empty());
+    }
+    textkit::testing::CreatedAgent agent(TERRAFORM_PLUGIN_PATH,
+                                         R"({"terraform":"terraform","backend":"s3","backend_config":"/etc/agenthost/backend.hcl"})");
+    agent.host.set_permissions({"events", "memory", "exec"});
+    const auto workspace = std::filesystem::temp_directory_path() / ("tf-apply-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(workspace);
+    agent.host.set_exec_handler([](const std::string&, std::string& response) {
+        response = R"({"exit_code":0,"signal":0,"timed_out":false,"stdout":"Apply complete!","stderr":"","duration_ms":5})";
+        return AGENTHOST_OK;
+    });
+    const std::string more = "\"workspace\":\"" + workspace.string() + "\"";
+    auto waiting = agent.host.invoke(run_input("apply", context, more));
+    CHECK(waiting.approval_requests.size() == 1);
+    CHECK(waiting.exec_requests.empty());  // nothing runs before the approval
+    agent.host.approve("apply");
+    auto applied = agent.host.invoke(run_input("apply", context, more));
+    REQUIRE(applied.status == AGENTHOST_OK);
+    REQUIRE(applied.exec_requests.size() == 2);
+    auto init = parse_json(applied.exec_requests[0]);
+    CHECK(init["argv"][1] == "init");
+    CHECK(init["argv"][4] == "-backend-config=/etc/agenthost/backend.hcl");
+    auto apply = parse_json(applied.exec_requests[1]);
+    CHECK(apply["argv"][1] == "apply");
+    CHECK(apply["argv"][2] == "-auto-approve");
+    auto result = parse_json(applied.result_json);
+    CHECK(result["mode"] == "apply");
+    CHECK(std::string(result["artifacts"][0]["content"].GetString()).find("backend \"s3\" {}") != std::string::npos);
+    std::filesystem::remove_all(workspace);
+}
