@@ -285,6 +285,7 @@ int main(int argc, char** argv) {
     context.threads = &thread_service;
     deployments::DeploymentService deployment_service(*store, workflow_service, run_service);
     context.deployments = &deployment_service;
+    context.github = &config.github;
     usage::TenantQuotas quotas(config.auth.quotas, *store);
     quotas.start();
     if (authenticator.required() && config.auth.admin_key.empty() && !config.auth.jwt.enabled()) {

@@ -4,6 +4,7 @@
 // service), deployment operations whose logs a client polls by since_index
 // (every line exactly once), the project lock's 409 and force-unlock, and
 // POST /github/analyze.
+#include "fake_github_server.hpp"
 #include "test_host.hpp"
 
 #include <chrono>
@@ -39,11 +40,14 @@ const fs::path& repositories() {
 
 std::string repo_url() { return "file://" + (repositories() / "shop").string(); }
 
+std::string seed000_agents() {
+    return R"({"context_analyzer":{"enabled":true,"config":{"local_roots":[")" + repositories().string() +
+           R"("]},"exec":{"allow":["git"],"read_only_paths":[")" + repositories().string() +
+           R"("]}},"dockerfile_generator":{"enabled":true},"terraform_generator":{"enabled":true}})";
+}
+
 HostProcess& host() {
-    static HostProcess instance(host_config(
-        R"({"context_analyzer":{"enabled":true,"config":{"local_roots":[")" + repositories().string() +
-        R"("]},"exec":{"allow":["git"],"read_only_paths":[")" + repositories().string() +
-        R"("]}},"dockerfile_generator":{"enabled":true},"terraform_generator":{"enabled":true}})"));
+    static HostProcess instance(host_config(seed000_agents()));
     return instance;
 }
 
@@ -274,4 +278,62 @@ TEST_CASE("the assistant answers offline from the project's analysis, artifacts 
     CHECK(client.post("/assistant/chat", R"({"message":"hi","project_id":"nobody"})").status == 404);
     CHECK(client.post("/assistant/chat", R"({"project_id":"helper"})").status == 422);
     CHECK(client.post("/assistant/chat", "[]").status == 422);
+}
+
+TEST_CASE("GitHub: repositories, the OAuth callback and a pull request of the generated files, against a fake GitHub") {
+    FakeGitHubServer github("account-token", "client-1", "secret-1", "code-1", "user-token");
+    const std::string shop = (repositories() / "shop").string();
+    HostProcess gh(host_config(seed000_agents(), R"("github":{"api_base_url":")" + github.url() + R"(","oauth_base_url":")" +
+                                                     github.url() + R"(","token":"account-token","client_id":"client-1",)"
+                                                     R"("client_secret":"secret-1","local_repositories":[")" + shop + R"("]})"));
+    HttpClient client(gh.base_url());
+
+    auto repos = json_of(client.get("/github/repos"));
+    CHECK(repos["github_connected"] == true);
+    REQUIRE(repos["repositories"].Size() == 2);
+    CHECK(string_member(repos["repositories"][0], "source") == "local");
+    CHECK(string_member(repos["repositories"][0], "path") == shop);
+    CHECK(repos["repositories"][0]["exists"] == true);
+    CHECK(string_member(repos["repositories"][1], "full_name") == "acme/shop");
+    CHECK(github.requests().front().header("authorization") == "Bearer account-token");
+
+    auto connected = client.get("/github/app/callback?code=code-1&state=xyz");
+    INFO(connected.body);
+    REQUIRE(connected.status == 200);
+    CHECK(string_member(json_of(connected), "login") == "octocat");
+    CHECK(string_member(json_of(connected), "access_token") == "user-token");
+    auto refused = client.get("/github/app/callback?code=stolen");
+    CHECK(refused.status == 502);
+    CHECK_THAT(string_member(json_of(refused), "message"), Contains("The code passed is incorrect or expired."));
+    CHECK(client.get("/github/app/callback").status == 422);
+
+    // Nothing generated yet: nothing to propose.
+    std::string status;
+    poll_logs(client, start(client, "pr", "analyze", R"({"repo_url":")" + repo_url() + R"("})"), status);
+    auto early = client.post("/github/pull-requests", R"({"project_id":"pr","repository":"acme/shop"})");
+    CHECK(early.status == 409);
+    CHECK(string_member(json_of(early), "error") == "NothingGenerated");
+    poll_logs(client, start(client, "pr", "generate", "{}"), status);
+    REQUIRE(status == "succeeded");
+    // A file:// project names no GitHub repository by itself.
+    CHECK(client.post("/github/pull-requests", R"({"project_id":"pr"})").status == 422);
+    auto opened = client.post("/github/pull-requests", R"({"project_id":"pr","repository":"acme/shop"})");
+    INFO(opened.body);
+    REQUIRE(opened.status == 201);
+    auto pull = json_of(opened);
+    CHECK(string_member(pull, "pull_request_url") == "https://github.com/acme/shop/pull/1");
+    CHECK(string_member(pull, "base") == "main");
+    const std::string branch = string_member(pull, "branch");
+    CHECK(branch.rfind("agenthost/deploy-pr-", 0) == 0);
+    CHECK(github.branches().count(branch) == 1);
+    const auto files = github.files();
+    REQUIRE(files.size() == 6);  // Dockerfile, .dockerignore and the four Terraform files
+    CHECK(files[0].path == "Dockerfile");
+    CHECK(files[0].branch == branch);
+    CHECK_THAT(files[0].content, Contains("EXPOSE 8000"));
+    CHECK(files[5].path == "terraform/outputs.tf");
+    REQUIRE(github.pull_requests().size() == 1);
+    CHECK_THAT(github.pull_requests()[0], Contains(branch + " -> main"));
+    CHECK(client.post("/github/pull-requests", R"({"project_id":"nobody"})").status == 404);
+    CHECK(client.post("/github/pull-requests", R"({"project_id":"pr","repository":"not a repo"})").status == 422);
 }

@@ -5,6 +5,7 @@
 #include "auth/authenticator.hpp"
 #include "auth/key_service.hpp"
 #include "deployments/deployment_service.hpp"
+#include "github/github_settings.hpp"
 #include "http/stream_hub.hpp"
 #include "llm/llm_service.hpp"
 #include "plugins/agent_registry.hpp"
@@ -49,6 +50,8 @@ struct ApiContext {
     threads::ThreadService* threads = nullptr;
     // Seed 000's deployment projects; null: the /deployment routes answer 503.
     deployments::DeploymentService* deployments = nullptr;
+    // The operator's GitHub settings (/github/*); null: defaults, no token.
+    const github::GitHubSettings* github = nullptr;
 };
 
 }  // namespace agenthost::api

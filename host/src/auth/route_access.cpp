@@ -71,6 +71,9 @@ const std::vector<Rule>& rules() {
         {"POST", "/deployment/projects/*/force-unlock", kCancels},
         {"POST", "/deployment/projects/*/*", kCreatesRuns},
         {"POST", "/github/analyze", kCreatesRuns},
+        {"POST", "/github/pull-requests", kInvokes},
+        // GitHub redirects a browser here with a one-time code: no API key.
+        {"GET", "/github/app/callback", kOpen},
         // Calls the LLM provider on the caller's behalf.
         {"POST", "/assistant/chat", kInvokes},
     };

@@ -250,6 +250,29 @@ LogPage DeploymentService::logs(const OperationRecord& operation, long long sinc
     return page;
 }
 
+std::vector<std::pair<std::string, std::string>> DeploymentService::generated_files(const ProjectRecord& project,
+                                                                                   std::string& operation_id) {
+    std::vector<std::pair<std::string, std::string>> files;
+    for (const auto& operation : operations(project.tenant, project.id, 50)) {
+        if (operation.operation != "generate") continue;
+        auto view = state(operation);
+        if (view.status != "succeeded") continue;
+        for (const auto& run : view.workflow.runs) {
+            rapidjson::Document result;
+            result.Parse(run.result_json.c_str());
+            if (result.HasParseError() || !result.IsObject() || !result.HasMember("artifacts") || !result["artifacts"].IsArray())
+                continue;
+            for (const auto& artifact : result["artifacts"].GetArray())
+                if (artifact.IsObject() && artifact.HasMember("path") && artifact["path"].IsString() &&
+                    artifact.HasMember("content") && artifact["content"].IsString())
+                    files.emplace_back(artifact["path"].GetString(), artifact["content"].GetString());
+        }
+        operation_id = operation.id;
+        return files;
+    }
+    return files;
+}
+
 std::optional<std::string> DeploymentService::force_unlock(const ProjectRecord& project) {
     std::optional<std::string> holder;
     store_.writes().run([&](soci::session& session) {

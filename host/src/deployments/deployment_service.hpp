@@ -92,6 +92,9 @@ class DeploymentService {
     // Releases the project's lock whoever holds it; the holder's operation id, if there was one.
     std::optional<std::string> force_unlock(const ProjectRecord& project);
     std::optional<LockRecord> lock(const ProjectRecord& project);
+    // The files the newest succeeded generate operation wrote (path, content);
+    // empty when there is none. `operation_id` gets that operation's id.
+    std::vector<std::pair<std::string, std::string>> generated_files(const ProjectRecord& project, std::string& operation_id);
 
   private:
     bool finished(const std::string& operation_id);
