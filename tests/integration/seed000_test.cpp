@@ -5,6 +5,7 @@
 // (every line exactly once), the project lock's 409 and force-unlock, and
 // POST /github/analyze.
 #include "fake_github_server.hpp"
+#include "fake_llm_server.hpp"
 #include "test_host.hpp"
 
 #include <chrono>
@@ -336,4 +337,28 @@ TEST_CASE("GitHub: repositories, the OAuth callback and a pull request of the ge
     CHECK_THAT(github.pull_requests()[0], Contains(branch + " -> main"));
     CHECK(client.post("/github/pull-requests", R"({"project_id":"nobody"})").status == 404);
     CHECK(client.post("/github/pull-requests", R"({"project_id":"pr","repository":"not a repo"})").status == 422);
+}
+
+TEST_CASE("with an LLM provider the assistant asks it, the project's context in the prompt") {
+    FakeLlmServer llm;
+    llm.set_responder([](const FakeLlmRequest&) { return openai_reply("It listens on 8000, read at app/main.py:23.", 120, 12); });
+    HostProcess with_llm(host_config(seed000_agents(), R"("llm":{"provider":"openai","max_retries":0,"timeout_seconds":5,)"
+                                                       R"("openai":{"api_key":"sk-test","base_url":")" + llm.url("/v1") + R"("}})"));
+    HttpClient client(with_llm.base_url());
+    std::string status;
+    poll_logs(client, start(client, "asked", "analyze", R"({"repo_url":")" + repo_url() + R"("})"), status);
+    REQUIRE(status == "succeeded");
+    auto answer = json_of(client.post("/assistant/chat", R"({"message":"Which port?","project_id":"asked"})"));
+    CHECK(string_member(answer, "provider") == "openai");
+    CHECK(string_member(answer, "answer") == "It listens on 8000, read at app/main.py:23.");
+    // The analysis reached the prompt, with its files and lines, and the question after it.
+    REQUIRE(llm.count() >= 1);
+    const std::string sent = llm.requests().back().body;
+    CHECK_THAT(sent, Contains("8000 (app/main.py:23)"));
+    CHECK_THAT(sent, Contains("Which port?"));
+    // A provider that fails leaves the offline answer.
+    llm.set_responder([](const FakeLlmRequest&) { return FakeLlmReply{500, {}, "application/json", R"({"error":"down"})"}; });
+    auto fallback = json_of(client.post("/assistant/chat", R"({"message":"Which port?","project_id":"asked"})"));
+    CHECK(string_member(fallback, "provider") == "offline");
+    CHECK(string_member(fallback, "answer") == "shop listens on port 8000 (app/main.py:23).");
 }

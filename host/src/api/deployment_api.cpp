@@ -64,7 +64,21 @@ void write_operation_fields(JsonWriter& out, const deployments::OperationRecord&
     out.field("created_at", iso8601_ms(operation.created_at_ms));
 }
 
-http::HttpResponse operation_accepted(const deployments::PreparedOperation& prepared);
+http::HttpResponse operation_accepted(const deployments::PreparedOperation& prepared) {
+    JsonWriter out;
+    out->StartObject();
+    write_operation_fields(out, prepared.operation);
+    out.field("thread_id", prepared.project.thread_id);
+    out.field("status", prepared.operation.operation == "apply" || prepared.operation.operation == "destroy"
+                            ? "pending_approval"
+                            : "queued");
+    out.field("status_url", "/deployment/operations/" + prepared.operation.id + "/status");
+    out.field("logs_url", "/deployment/operations/" + prepared.operation.id + "/logs?since_index=0");
+    out->EndObject();
+    http::HttpResponse response = http::json_response(202, out.str());
+    response.headers.emplace_back("Location", "/deployment/operations/" + prepared.operation.id + "/status");
+    return response;
+}
 
 void start_operation(ApiContext& context, const http::HttpRequest& request, const http::Responder& responder) {
     const std::string project_id = request.param("project_id");
@@ -111,21 +125,6 @@ void start_operation(ApiContext& context, const http::HttpRequest& request, cons
     });
 }
 
-http::HttpResponse operation_accepted(const deployments::PreparedOperation& prepared) {
-        JsonWriter out;
-        out->StartObject();
-        write_operation_fields(out, prepared.operation);
-        out.field("thread_id", prepared.project.thread_id);
-        out.field("status", prepared.operation.operation == "apply" || prepared.operation.operation == "destroy"
-                                ? "pending_approval"
-                                : "queued");
-        out.field("status_url", "/deployment/operations/" + prepared.operation.id + "/status");
-        out.field("logs_url", "/deployment/operations/" + prepared.operation.id + "/logs?since_index=0");
-        out->EndObject();
-        http::HttpResponse response = http::json_response(202, out.str());
-        response.headers.emplace_back("Location", "/deployment/operations/" + prepared.operation.id + "/status");
-        return response;
-}
 
 void operation_logs(ApiContext& context, const http::HttpRequest& request, const http::Responder& responder) {
     const size_t since = bounded_number(request, "since_index", 0, 0, 1000000000);
