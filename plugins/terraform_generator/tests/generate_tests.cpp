@@ -29,14 +29,23 @@ const devkit::Artifact& file(const terraform::Module& module, const std::string&
 }  // namespace
 
 TEST_CASE("every fixture's module parses with hcl2json and its references resolve, for both targets", "[generate][hcl]") {
-    for (const char* target : {"ecs", "kubernetes"}) {
+    std::vector<std::vector<devkit::Artifact>> modules;
+    std::vector<std::string> names;
+    for (const char* target : {"ecs", "kubernetes"})
         for (const char* fixture : {"python_fastapi", "node_express", "go_nethttp", "java_maven", "monorepo"}) {
-            INFO(target << " / " << fixture);
-            const auto module = terraform::generate(fixture_context(fixture), options_for(target));
-            REQUIRE(module.files.size() == 4);
-            auto report = parse_module(module.files);
+            modules.push_back(terraform::generate(fixture_context(fixture), options_for(target)).files);
+            names.push_back(std::string(target) + " / " + fixture);
+        }
+    auto reports = terraform_test::parse_modules(modules);
+    for (size_t i = 0; i < modules.size(); ++i) {
+        {
+            const char* target = i < 5 ? "ecs" : "kubernetes";
+            INFO(names[i]);
+            const auto& files = modules[i];
+            REQUIRE(files.size() == 4);
+            auto& report = reports[i];
             CHECK(problems_of(report) == "");
-            CHECK(terraform::check_references(module.files).ok());
+            CHECK(terraform::check_references(files).ok());
             // versions.tf pins the provider, and every variable has a description and a type.
             const auto& versions = report["files"]["versions.tf"]["terraform"][0];
             const auto& providers = versions["required_providers"][0];

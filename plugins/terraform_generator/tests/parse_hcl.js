@@ -3,15 +3,15 @@
 // independently of the generator's own check: every var.X has a variable
 // block, every <type>.<name> / data.<type>.<name> names a declared block,
 // and no provider block holds credentials.
-// Usage: node parse_hcl.js <node_modules> <dir>
-// Prints {"files": {"<name>": <parsed>}, "problems": [...]}; exit 0 unless
-// the parser itself failed on a file (exit 2 with the error).
+// Usage: node parse_hcl.js <node_modules> <dir>...
+// Prints {"files": {"<name>": <parsed>}, "problems": [...]} for one folder,
+// {"<dir>": that, ...} for several (one node start, one WebAssembly load);
+// exit 0 unless the parser itself failed on a file (exit 2 with the error).
 const path = require('path');
 const fs = require('fs');
 const { parse } = require(path.join(process.argv[2], '@cdktf/hcl2json'));
 
-async function main() {
-  const dir = process.argv[3];
+async function report(dir) {
   const files = {};
   for (const name of fs.readdirSync(dir).filter((n) => n.endsWith('.tf')).sort()) {
     try {
@@ -49,6 +49,17 @@ async function main() {
     for (const match of text.matchAll(/\b((?:data\.)?(?:aws|kubernetes)_[a-z0-9_]+)\.([A-Za-z_][A-Za-z0-9_-]*)/g))
       if (!blocks.has(match[1] + '.' + match[2])) problems.push('unresolved reference ' + match[1] + '.' + match[2]);
   }
-  process.stdout.write(JSON.stringify({ files, problems, variables: [...variables].sort(), blocks: [...blocks].sort() }));
+  return { files, problems, variables: [...variables].sort(), blocks: [...blocks].sort() };
+}
+
+async function main() {
+  const dirs = process.argv.slice(3);
+  if (dirs.length === 1) {
+    process.stdout.write(JSON.stringify(await report(dirs[0])));
+    return;
+  }
+  const all = {};
+  for (const dir of dirs) all[dir] = await report(dir);
+  process.stdout.write(JSON.stringify(all));
 }
 main();

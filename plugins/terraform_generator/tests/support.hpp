@@ -23,6 +23,45 @@ inline devkit::RepositoryContext fixture_context(const std::string& name) {
     return ctx::analyze(ctx::read_tree(std::string(CONTEXT_FIXTURES) + "/" + name, {}, warnings), name, name);
 }
 
+// Writes each module's files to a folder of its own and parses them all in
+// one run of the parser; the parser's report per module, in order.
+inline std::vector<rapidjson::Document> parse_modules(const std::vector<std::vector<devkit::Artifact>>& modules) {
+    const std::string parser_modules = NPM_NODE_MODULES;
+    if (!std::filesystem::exists(parser_modules + "/@cdktf/hcl2json"))
+        FAIL("@cdktf/hcl2json not found in " << parser_modules << ": run `make deps` (tools/install-deps runs npm ci)");
+    const auto root = std::filesystem::temp_directory_path() / ("tf-modules-" + std::to_string(::getpid()));
+    std::string command = "node '" + std::string(HCL_PARSER) + "' '" + parser_modules + "'";
+    std::vector<std::string> dirs;
+    for (size_t i = 0; i < modules.size(); ++i) {
+        const auto dir = root / std::to_string(i);
+        std::filesystem::create_directories(dir);
+        for (const auto& file : modules[i]) std::ofstream(dir / std::filesystem::path(file.path).filename()) << file.content;
+        dirs.push_back(dir.string());
+        command += " '" + dir.string() + "'";
+    }
+    std::string output;
+    FILE* pipe = ::popen(command.c_str(), "r");
+    REQUIRE(pipe != nullptr);
+    std::array<char, 4096> buffer{};
+    while (size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) output.append(buffer.data(), n);
+    int status = ::pclose(pipe);
+    std::filesystem::remove_all(root);
+    INFO(output.substr(0, 2000));
+    REQUIRE(WIFEXITED(status));
+    REQUIRE(WEXITSTATUS(status) == 0);
+    rapidjson::Document all;
+    all.Parse(output.c_str());
+    REQUIRE_FALSE(all.HasParseError());
+    std::vector<rapidjson::Document> reports;
+    for (const auto& dir : dirs) {
+        REQUIRE(all.HasMember(dir.c_str()));
+        rapidjson::Document one;
+        one.CopyFrom(all[dir.c_str()], one.GetAllocator());
+        reports.push_back(std::move(one));
+    }
+    return reports;
+}
+
 // Writes the module's files to a folder and parses them; the parser's report.
 inline rapidjson::Document parse_module(const std::vector<devkit::Artifact>& files) {
     const std::string modules = NPM_NODE_MODULES;
