@@ -45,7 +45,7 @@ TEST_CASE("two hosts on PostgreSQL share deployment projects, their lock and the
             auto answer = client.post("/deployment/projects/pg-shop/apply", body);
             if (answer.status == 202) {
                 ++accepted;
-                holders[i] = string_member(json_of(answer), "operation_id");
+                holders[i] = string_member(json_of(answer)["data"], "operation_id");
             } else if (answer.status == 409) {
                 ++locked;
             }
@@ -59,24 +59,26 @@ TEST_CASE("two hosts on PostgreSQL share deployment projects, their lock and the
     CHECK(refused.status == 409);
     CHECK_THAT(string_member(json_of(refused), "message"), Contains(holder));
     auto unlocked = json_of(via_b.post("/deployment/projects/pg-shop/force-unlock", ""));
-    CHECK(string_member(unlocked, "holder") == holder);
+    CHECK(string_member(unlocked["data"], "holder") == holder);
 
     // An analysis accepted by one host, its logs polled through the other.
     auto started = via_a.post("/deployment/projects/pg-shop/analyze", "{}");
     REQUIRE(started.status == 202);
-    const std::string operation = string_member(json_of(started), "operation_id");
+    const std::string operation = string_member(json_of(started)["data"], "operation_id");
     std::vector<std::string> seen;
     size_t next = 0;
     bool complete = false;
     for (int polls = 0; polls < 1000 && !complete; ++polls) {
-        auto page = json_of(via_b.get("/deployment/operations/" + operation + "/logs?since_index=" + std::to_string(next)));
+        auto body = json_of(via_b.get("/api/v1/deployment/operations/" + operation + "/logs?since_index=" + std::to_string(next)));
+        const auto& page = body["data"];
         for (const auto& line : page["logs"].GetArray()) seen.emplace_back(line.GetString());
         next = page["next_index"].GetUint64();
-        complete = page["complete"].GetBool() && !page["has_more"].GetBool();
+        complete = page["completed"].GetBool();
         if (!complete) std::this_thread::sleep_for(20ms);
     }
     REQUIRE(complete);
-    auto whole = json_of(via_a.get("/deployment/operations/" + operation + "/logs?since_index=0"));
+    auto whole_body = json_of(via_a.get("/deployment/operations/" + operation + "/logs?since_index=0"));
+    const auto& whole = whole_body["data"];
     REQUIRE(whole["logs"].Size() == seen.size());
     for (rapidjson::SizeType i = 0; i < whole["logs"].Size(); ++i) CHECK(seen[i] == whole["logs"][i].GetString());
     CHECK(seen.back() == "[context_analyzer] succeeded");

@@ -66,13 +66,18 @@ rapidjson::Document wait_workflow(HttpClient& client, const std::string& id) {
     return view;
 }
 
-// Polls an operation's logs as seed 000's client does (since_index = the
-// previous next_index) until it is complete; answers every line it saw.
-std::vector<std::string> poll_logs(HttpClient& client, const std::string& operation_id, std::string& status) {
+// Polls an operation's logs as seed 000's client (useDeploymentPolling.ts)
+// does: GET {prefix}/deployment/operations/{id}/logs?since_index=<the
+// previous next_index>, reading {"success", "data": {"logs", "next_index",
+// "completed", "status", "error"}}, until completed; answers every line seen.
+std::vector<std::string> poll_logs(HttpClient& client, const std::string& operation_id, std::string& status,
+                                   const std::string& prefix = "") {
     std::vector<std::string> seen;
     size_t next = 0;
     for (int polls = 0; polls < 2000; ++polls) {
-        auto page = json_of(client.get("/deployment/operations/" + operation_id + "/logs?since_index=" + std::to_string(next)));
+        auto body = json_of(client.get(prefix + "/deployment/operations/" + operation_id + "/logs?since_index=" + std::to_string(next)));
+        REQUIRE(body["success"] == true);
+        const auto& page = body["data"];
         REQUIRE(page["since_index"].GetUint64() == next);
         const auto& entries = page["entries"];
         for (rapidjson::SizeType i = 0; i < entries.Size(); ++i) {
@@ -82,7 +87,7 @@ std::vector<std::string> poll_logs(HttpClient& client, const std::string& operat
         }
         next = page["next_index"].GetUint64();
         status = string_member(page, "status");
-        if (page["complete"].GetBool() && !page["has_more"].GetBool()) return seen;
+        if (page["completed"].GetBool()) return seen;
         std::this_thread::sleep_for(20ms);
     }
     FAIL("the operation did not complete");
@@ -93,7 +98,9 @@ std::string start(HttpClient& client, const std::string& project, const std::str
     auto answer = client.post("/deployment/projects/" + project + "/" + operation, body);
     INFO(answer.body);
     REQUIRE(answer.status == 202);
-    return string_member(json_of(answer), "operation_id");
+    auto accepted = json_of(answer);
+    CHECK(accepted["success"] == true);
+    return string_member(accepted["data"], "operation_id");
 }
 
 }  // namespace
@@ -133,10 +140,12 @@ TEST_CASE("deployment operations: logs polled by since_index see every line exac
     HttpClient client(host().base_url());
     const std::string analyze = start(client, "shop", "analyze", R"({"repo_url":")" + repo_url() + R"("})");
     std::string status;
-    auto lines = poll_logs(client, analyze, status);
-    CHECK(status == "succeeded");
+    auto lines = poll_logs(client, analyze, status, "/api/v1");  // where seed 000's client calls it
+    CHECK(status == "completed");
     // The same lines, once each and in order, as one read of the whole log.
-    auto whole = json_of(client.get("/deployment/operations/" + analyze + "/logs?since_index=0"));
+    auto whole_body = json_of(client.get("/deployment/operations/" + analyze + "/logs?since_index=0"));
+    const auto& whole = whole_body["data"];
+    CHECK(whole["error"].IsNull());
     REQUIRE(whole["logs"].Size() == lines.size());
     for (rapidjson::SizeType i = 0; i < whole["logs"].Size(); ++i) CHECK(lines[i] == whole["logs"][i].GetString());
     CHECK(lines.front() == "[context_analyzer] queued");
@@ -146,23 +155,27 @@ TEST_CASE("deployment operations: logs polled by since_index see every line exac
     for (const auto& line : lines) cloned = cloned || line.find("[context_analyzer] cloning file://") == 0;
     CHECK(cloned);
     // Past the end: nothing, and the same next_index.
-    auto past = json_of(client.get("/deployment/operations/" + analyze + "/logs?since_index=" + std::to_string(lines.size())));
+    auto past_body = json_of(client.get("/deployment/operations/" + analyze + "/logs?since_index=" + std::to_string(lines.size())));
+    const auto& past = past_body["data"];
     CHECK(past["logs"].Size() == 0);
     CHECK(past["next_index"].GetUint64() == lines.size());
 
     // generate builds on the analysis kept in the project's thread.
     const std::string generate = start(client, "shop", "generate", "{}");
     auto generated = poll_logs(client, generate, status);
-    CHECK(status == "succeeded");
+    CHECK(status == "completed");
     std::set<std::string> distinct(generated.begin(), generated.end());
     CHECK_THAT(generated.front(), Contains("[dockerfile_generator] queued"));
     CHECK(generated.back() == "[terraform_generator] succeeded");
-    auto state = json_of(client.get("/deployment/operations/" + generate + "/status"));
-    CHECK(string_member(state, "status") == "succeeded");
+    auto state_body = json_of(client.get("/deployment/operations/" + generate + "/status"));
+    const auto& state = state_body["data"];
+    CHECK(string_member(state, "status") == "completed");
     REQUIRE(state["steps"].Size() == 2);
     CHECK(string_member(state["steps"][1]["result"]["artifacts"][0], "path") == "terraform/versions.tf");
 
-    auto history = json_of(client.get("/deployment/projects/shop/logs"));
+    auto history_body = json_of(client.get("/deployment/projects/shop/logs"));
+    const auto& history = history_body["data"];
+    CHECK(history["count"] == 2);
     REQUIRE(history["operations"].Size() == 2);
     CHECK(string_member(history["operations"][0], "operation_id") == generate);  // newest first
     CHECK(history["operations"][1]["logs"].Size() == lines.size());
@@ -174,7 +187,7 @@ TEST_CASE("one state-changing operation at a time: 409 names the holder, force-u
     // apply waits for a person, holding the project's lock.
     bool waiting = poll_until(
         [&] {
-            return string_member(json_of(client.get("/deployment/operations/" + apply + "/status")), "status") ==
+            return string_member(json_of(client.get("/deployment/operations/" + apply + "/status"))["data"], "status") ==
                    "pending_approval";
         },
         10000ms, 20ms);
@@ -189,12 +202,12 @@ TEST_CASE("one state-changing operation at a time: 409 names the holder, force-u
     }
     // analyze and generate change no state: they go ahead.
     CHECK(client.post("/deployment/projects/locked/analyze", "{}").status == 202);
-    CHECK(json_of(client.get("/deployment/projects/locked/logs"))["locked_by"] == apply.c_str());
+    CHECK(json_of(client.get("/deployment/projects/locked/logs"))["data"]["locked_by"] == apply.c_str());
 
-    auto unlocked = json_of(client.post("/deployment/projects/locked/force-unlock", ""));
-    CHECK(unlocked["released"] == true);
-    CHECK(string_member(unlocked, "holder") == apply);
-    CHECK(json_of(client.post("/deployment/projects/locked/force-unlock", ""))["released"] == false);
+    auto unlocked = json_of(client.post("/api/v1/deployment/projects/locked/force-unlock", ""));
+    CHECK(unlocked["data"]["released"] == true);
+    CHECK(string_member(unlocked["data"], "holder") == apply);
+    CHECK(json_of(client.post("/deployment/projects/locked/force-unlock", ""))["data"]["released"] == false);
     const std::string plan = start(client, "locked", "plan", "{}");
     CHECK(plan != apply);
 }
@@ -250,9 +263,9 @@ TEST_CASE("the assistant answers offline from the project's analysis, artifacts 
     HttpClient client(host().base_url());
     std::string status;
     poll_logs(client, start(client, "helper", "analyze", R"({"repo_url":")" + repo_url() + R"("})"), status);
-    REQUIRE(status == "succeeded");
+    REQUIRE(status == "completed");
     poll_logs(client, start(client, "helper", "generate", "{}"), status);
-    REQUIRE(status == "succeeded");
+    REQUIRE(status == "completed");
 
     auto context = json_of(client.get("/assistant/context/helper"));
     CHECK(string_member(context, "project_id") == "helper");
@@ -269,8 +282,11 @@ TEST_CASE("the assistant answers offline from the project's analysis, artifacts 
     CHECK(string_member(clean, "answer") == "No recent operation failed.");
 
     // An operation that fails becomes the last error the assistant names.
-    poll_logs(client, start(client, "broken", "analyze", R"({"repo_url":"file:///etc"})"), status);
+    const std::string broken_operation = start(client, "broken", "analyze", R"({"repo_url":"file:///etc"})");
+    poll_logs(client, broken_operation, status);
     CHECK(status == "failed");
+    auto failed = json_of(client.get("/deployment/operations/" + broken_operation + "/logs?since_index=0"));
+    CHECK_THAT(string_member(failed["data"], "error"), Contains("context_analyzer: context.repo_url"));
     auto broken = json_of(client.post("/assistant/chat", R"({"message":"Why did it fail?","project_id":"broken"})"));
     CHECK_THAT(string_member(broken, "answer"), Contains("The last error: analyze ("));
     CHECK_THAT(string_member(broken, "answer"), Contains("outside the folders the operator allows"));
@@ -315,7 +331,7 @@ TEST_CASE("GitHub: repositories, the OAuth callback and a pull request of the ge
     CHECK(early.status == 409);
     CHECK(string_member(json_of(early), "error") == "NothingGenerated");
     poll_logs(client, start(client, "pr", "generate", "{}"), status);
-    REQUIRE(status == "succeeded");
+    REQUIRE(status == "completed");
     // A file:// project names no GitHub repository by itself.
     CHECK(client.post("/github/pull-requests", R"({"project_id":"pr"})").status == 422);
     auto opened = client.post("/github/pull-requests", R"({"project_id":"pr","repository":"acme/shop"})");
@@ -347,7 +363,7 @@ TEST_CASE("with an LLM provider the assistant asks it, the project's context in 
     HttpClient client(with_llm.base_url());
     std::string status;
     poll_logs(client, start(client, "asked", "analyze", R"({"repo_url":")" + repo_url() + R"("})"), status);
-    REQUIRE(status == "succeeded");
+    REQUIRE(status == "completed");
     auto answer = json_of(client.post("/assistant/chat", R"({"message":"Which port?","project_id":"asked"})"));
     CHECK(string_member(answer, "provider") == "openai");
     CHECK(string_member(answer, "answer") == "It listens on 8000, read at app/main.py:23.");

@@ -56,6 +56,40 @@ deployments::OperationRecord visible_operation(ApiContext& context, const http::
     return *operation;
 }
 
+// Seed 000's answers are {"success": true, "data": {...}}; its client reads data.
+void open_envelope(JsonWriter& out) {
+    out->StartObject();
+    out.field("success", true);
+    out.key("data");
+    out->StartObject();
+}
+
+void close_envelope(JsonWriter& out) {
+    out->EndObject();
+    out->EndObject();
+}
+
+// Seed 000's words for an operation's state: starting, running,
+// pending_approval, completed, failed, cancelled.
+std::string seed_status(const std::string& status) {
+    if (status == "queued") return "starting";
+    if (status == "succeeded") return "completed";
+    return status;
+}
+
+bool finished(const std::string& status) { return status == "succeeded" || status == "failed" || status == "cancelled"; }
+
+// The first error of the operation's runs, or null.
+void write_error(JsonWriter& out, const deployments::OperationState& state) {
+    out.key("error");
+    for (const auto& run : state.workflow.runs)
+        if (!run.error.empty()) {
+            out.string(run.agent + ": " + run.error);
+            return;
+        }
+    out->Null();
+}
+
 void write_operation_fields(JsonWriter& out, const deployments::OperationRecord& operation) {
     out.field("operation_id", operation.id);
     out.field("project_id", operation.project_id);
@@ -66,15 +100,15 @@ void write_operation_fields(JsonWriter& out, const deployments::OperationRecord&
 
 http::HttpResponse operation_accepted(const deployments::PreparedOperation& prepared) {
     JsonWriter out;
-    out->StartObject();
+    open_envelope(out);
     write_operation_fields(out, prepared.operation);
     out.field("thread_id", prepared.project.thread_id);
     out.field("status", prepared.operation.operation == "apply" || prepared.operation.operation == "destroy"
                             ? "pending_approval"
-                            : "queued");
+                            : "starting");
     out.field("status_url", "/deployment/operations/" + prepared.operation.id + "/status");
     out.field("logs_url", "/deployment/operations/" + prepared.operation.id + "/logs?since_index=0");
-    out->EndObject();
+    close_envelope(out);
     http::HttpResponse response = http::json_response(202, out.str());
     response.headers.emplace_back("Location", "/deployment/operations/" + prepared.operation.id + "/status");
     return response;
@@ -133,10 +167,12 @@ void operation_logs(ApiContext& context, const http::HttpRequest& request, const
     auto page = answering([&] { return service(context).logs(operation, static_cast<long long>(since), limit); });
     auto state = answering([&] { return service(context).state(operation); });
     JsonWriter out;
-    out->StartObject();
+    open_envelope(out);
     out.field("operation_id", operation.id);
-    out.field("status", state.status);
-    out.field("complete", state.status == "succeeded" || state.status == "failed" || state.status == "cancelled");
+    out.field("status", seed_status(state.status));
+    // Only once every line is out: a client stops polling when it sees this.
+    out.field("completed", finished(state.status) && !page.has_more);
+    write_error(out, state);
     out.key("logs");
     out->StartArray();
     for (const auto& line : page.lines) out.string(line.message);
@@ -157,7 +193,7 @@ void operation_logs(ApiContext& context, const http::HttpRequest& request, const
     out.field("since_index", since);
     out.field("next_index", static_cast<size_t>(page.next_index));
     out.field("has_more", page.has_more);
-    out->EndObject();
+    close_envelope(out);
     responder.send(http::json_response(200, out.str()));
 }
 
@@ -165,10 +201,11 @@ void operation_status(ApiContext& context, const http::HttpRequest& request, con
     auto operation = visible_operation(context, request);
     auto state = answering([&] { return service(context).state(operation); });
     JsonWriter out;
-    out->StartObject();
+    open_envelope(out);
     write_operation_fields(out, operation);
-    out.field("status", state.status);
+    out.field("status", seed_status(state.status));
     out.field("thread_id", state.workflow.pipeline.thread_id);
+    write_error(out, state);
     out.key("steps");
     out->StartArray();
     for (const auto& run : state.workflow.runs) {
@@ -187,7 +224,7 @@ void operation_status(ApiContext& context, const http::HttpRequest& request, con
     out->EndArray();
     if (state.status == "pending_approval")
         out.field("approve_url", "/workflow/approve/" + state.workflow.pipeline.thread_id);
-    out->EndObject();
+    close_envelope(out);
     responder.send(http::json_response(200, out.str()));
 }
 
@@ -198,7 +235,7 @@ void project_logs(ApiContext& context, const http::HttpRequest& request, const h
     auto operations = answering([&] { return deployments.operations(project.tenant, project.id, static_cast<int>(limit)); });
     auto lock = answering([&] { return deployments.lock(project); });
     JsonWriter out;
-    out->StartObject();
+    open_envelope(out);
     out.field("project_id", project.id);
     out.field("repository", project.repository);
     out.field("thread_id", project.thread_id);
@@ -212,7 +249,7 @@ void project_logs(ApiContext& context, const http::HttpRequest& request, const h
         auto page = answering([&] { return deployments.logs(operation, 0, 500); });
         out->StartObject();
         write_operation_fields(out, operation);
-        out.field("status", state.status);
+        out.field("status", seed_status(state.status));
         out.key("logs");
         out->StartArray();
         for (const auto& line : page.lines) out.string(line.message);
@@ -220,7 +257,8 @@ void project_logs(ApiContext& context, const http::HttpRequest& request, const h
         out->EndObject();
     }
     out->EndArray();
-    out->EndObject();
+    out.field("count", operations.size());
+    close_envelope(out);
     responder.send(http::json_response(200, out.str()));
 }
 
@@ -228,40 +266,43 @@ void force_unlock(ApiContext& context, const http::HttpRequest& request, const h
     auto project = visible_project(context, request, request.param("project_id"));
     auto holder = answering([&] { return service(context).force_unlock(project); });
     JsonWriter out;
-    out->StartObject();
+    open_envelope(out);
     out.field("project_id", project.id);
     out.field("released", holder.has_value());
     out.key("holder");
     if (holder) out.string(*holder);
     else out->Null();
-    out->EndObject();
+    close_envelope(out);
     responder.send(http::json_response(200, out.str()));
 }
 
 }  // namespace
 
 void add_deployment_routes(http::Router& router, ApiContext& context) {
-    // Before the operation route, which would take "force-unlock" as an operation.
-    router.post("/deployment/projects/:project_id/force-unlock",
-                [&context](const http::HttpRequest& request, http::Responder responder) {
-                    force_unlock(context, request, responder);
-                });
-    router.post("/deployment/projects/:project_id/:operation",
-                [&context](const http::HttpRequest& request, http::Responder responder) {
-                    start_operation(context, request, responder);
-                });
-    router.get("/deployment/operations/:operation_id/logs",
-               [&context](const http::HttpRequest& request, http::Responder responder) {
-                   operation_logs(context, request, responder);
-               });
-    router.get("/deployment/operations/:operation_id/status",
-               [&context](const http::HttpRequest& request, http::Responder responder) {
-                   operation_status(context, request, responder);
-               });
-    router.get("/deployment/projects/:project_id/logs",
-               [&context](const http::HttpRequest& request, http::Responder responder) {
-                   project_logs(context, request, responder);
-               });
+    // Seed 000's own client calls them under /api/v1 (its API prefix).
+    for (const std::string prefix : {"", "/api/v1"}) {
+        // Before the operation route, which would take "force-unlock" as an operation.
+        router.post(prefix + "/deployment/projects/:project_id/force-unlock",
+                    [&context](const http::HttpRequest& request, http::Responder responder) {
+                        force_unlock(context, request, responder);
+                    });
+        router.post(prefix + "/deployment/projects/:project_id/:operation",
+                    [&context](const http::HttpRequest& request, http::Responder responder) {
+                        start_operation(context, request, responder);
+                    });
+        router.get(prefix + "/deployment/operations/:operation_id/logs",
+                   [&context](const http::HttpRequest& request, http::Responder responder) {
+                       operation_logs(context, request, responder);
+                   });
+        router.get(prefix + "/deployment/operations/:operation_id/status",
+                   [&context](const http::HttpRequest& request, http::Responder responder) {
+                       operation_status(context, request, responder);
+                   });
+        router.get(prefix + "/deployment/projects/:project_id/logs",
+                   [&context](const http::HttpRequest& request, http::Responder responder) {
+                       project_logs(context, request, responder);
+                   });
+    }
 }
 
 }  // namespace agenthost::api

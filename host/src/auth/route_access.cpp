@@ -70,6 +70,8 @@ const std::vector<Rule>& rules() {
         // lets another state change start, so it needs the cancel scope.
         {"POST", "/deployment/projects/*/force-unlock", kCancels},
         {"POST", "/deployment/projects/*/*", kCreatesRuns},
+        {"POST", "/api/v1/deployment/projects/*/force-unlock", kCancels},
+        {"POST", "/api/v1/deployment/projects/*/*", kCreatesRuns},
         {"POST", "/github/analyze", kCreatesRuns},
         {"POST", "/github/pull-requests", kInvokes},
         // GitHub redirects a browser here with a one-time code: no API key.
