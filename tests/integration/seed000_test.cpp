@@ -107,7 +107,7 @@ std::string start(HttpClient& client, const std::string& project, const std::str
 
 TEST_CASE("POST /agents/orchestrate with a repository runs seed 000's three agents on one thread") {
     HttpClient client(host().base_url());
-    auto answer = client.post("/agents/orchestrate", R"({"repo_url":")" + repo_url() + R"("})");
+    auto answer = client.post("/agents/orchestrate", R"({"repository_url":")" + repo_url() + R"("})");  // seed 000's name
     INFO(answer.body);
     REQUIRE(answer.status == 202);
     auto accepted = json_of(answer);
@@ -183,7 +183,7 @@ TEST_CASE("deployment operations: logs polled by since_index see every line exac
 
 TEST_CASE("one state-changing operation at a time: 409 names the holder, force-unlock releases it") {
     HttpClient client(host().base_url());
-    const std::string apply = start(client, "locked", "apply", R"({"repo_url":")" + repo_url() + R"("})");
+    const std::string apply = start(client, "locked", "apply", R"({"repository_url":")" + repo_url() + R"("})");
     // apply waits for a person, holding the project's lock.
     bool waiting = poll_until(
         [&] {
@@ -222,6 +222,9 @@ TEST_CASE("deployment errors use the envelope: unknown project, operation, bad i
     CHECK(string_member(json_of(operation), "error") == "OperationNotFound");
     auto both = client.post("/deployment/projects/x/analyze", R"({"repo_url":"https://a.example/b","path":"/tmp"})");
     CHECK(both.status == 422);
+    CHECK(client.post("/deployment/projects/x/analyze", R"({"repo_url":"https://a.example/b","repository_url":"https://a.example/c"})").status == 422);
+    CHECK(client.post("/deployment/projects/x/analyze", R"({"repo_url":7})").status == 422);
+    CHECK(client.post("/deployment/projects/x/analyze", R"({"surprise":true})").status == 422);
     auto malformed = client.post("/deployment/projects/x/analyze", "{not json");
     CHECK(malformed.status == 400);
     auto bad_id = client.post("/deployment/projects/..%2Fetc/analyze", "{}");

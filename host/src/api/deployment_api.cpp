@@ -123,7 +123,9 @@ void start_operation(ApiContext& context, const http::HttpRequest& request, cons
     operation.key_id = request.principal.id;
     operation.project_id = project_id;
     operation.operation = request.param("operation");
-    if (const rapidjson::Value* url = json::get_member(body, "repo_url")) {
+    const rapidjson::Value* url = json::get_member(body, "repo_url");
+    if (url == nullptr) url = json::get_member(body, "repository_url");  // seed 000's name
+    if (url != nullptr) {
         operation.repository_kind = "repo_url";
         operation.repository = url->GetString();
     } else if (const rapidjson::Value* path = json::get_member(body, "path")) {

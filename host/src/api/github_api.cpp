@@ -22,9 +22,11 @@ void analyze(ApiContext& context, const http::HttpRequest& request, const http::
     for (const char* name : {"repo_url", "path", "ref"})
         if (const rapidjson::Value* value = json::get_member(body, name))
             analyzer_context.AddMember(rapidjson::StringRef(name), rapidjson::Value(*value, allocator), allocator);
+    if (const rapidjson::Value* value = json::get_member(body, "repository_url"))  // seed 000's name
+        analyzer_context.AddMember("repo_url", rapidjson::Value(*value, allocator), allocator);
     runs::InvokeRequest invoke;
     invoke.agent_name = "context_analyzer";
-    invoke.task = "analyze " + json::get_string(body, "repo_url", json::get_string(body, "path"));
+    invoke.task = "analyze " + json::get_string(body, "repo_url", json::get_string(body, "repository_url", json::get_string(body, "path")));
     invoke.context_json = json::serialize(analyzer_context);
     invoke.thread_id = json::get_string(body, "thread_id");
     claim_for_caller(context, request, invoke);

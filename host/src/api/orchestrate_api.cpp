@@ -18,9 +18,10 @@
 namespace agenthost::api {
 namespace {
 
-// Which member names the repository: repo_url, repository (a URL) or path; "" for none.
+// Which member names the repository: repo_url (seed 000's client says
+// repository_url; repository also works) or path; "" for none.
 std::string repository_member(const rapidjson::Document& body) {
-    for (const char* name : {"repo_url", "repository", "path"})
+    for (const char* name : {"repo_url", "repository_url", "repository", "path"})
         if (!json::get_string(body, name).empty()) return name;
     return "";
 }
