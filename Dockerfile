@@ -27,7 +27,7 @@ COPY --from=build /packages/agenthost_*.deb /tmp/
 # curl for the HEALTHCHECK; bubblewrap sandboxes plugin runners where the
 # container may create user namespaces (else runners get rlimits only).
 RUN apt-get update \
- && apt-get install -y --no-install-recommends /tmp/agenthost_*.deb bubblewrap curl ca-certificates \
+ && apt-get install -y --no-install-recommends /tmp/agenthost_*.deb bubblewrap curl ca-certificates tzdata \
  && rm -rf /var/lib/apt/lists/* /tmp/agenthost_*.deb \
  && useradd --system --uid 10001 --home-dir /var/lib/agenthost --create-home --shell /usr/sbin/nologin agenthost
 USER 10001:10001

@@ -20,6 +20,10 @@
 #include <chrono>
 #include <string>
 
+namespace agenthost::crons {
+class CronService;
+}
+
 namespace agenthost::api {
 
 struct ApiContext {
@@ -48,6 +52,8 @@ struct ApiContext {
     store::Store* store = nullptr;
     // Threads as a resource, their memory and checkpoints.
     threads::ThreadService* threads = nullptr;
+    // Crons (POST /runs/crons ...); null: those routes are not served.
+    crons::CronService* crons = nullptr;
     // Seed 000's deployment projects; null: the /deployment routes answer 503.
     deployments::DeploymentService* deployments = nullptr;
     // The operator's GitHub settings (/github/*); null: defaults, no token.

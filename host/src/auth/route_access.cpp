@@ -43,6 +43,12 @@ const std::vector<Rule>& rules() {
         {"GET", "/agent/stream", kCreatesRuns},
         {"POST", "/runs", kCreatesRuns},
         {"POST", "/runs/wait", kCreatesRuns},
+        {"POST", "/runs/batch", kCreatesRuns},
+        // Crons create runs at each tick, under the creating principal.
+        {"POST", "/runs/crons", kCreatesRuns},
+        {"POST", "/threads/*/runs/crons", kCreatesRuns},
+        {"POST", "/runs/crons/search", kReads},
+        {"DELETE", "/runs/crons/*", kInvokes},
         {"POST", "/api/v1/process", kCreatesRuns},
         {"POST", "/api/v1/webhook/retry/*", kInvokes},
         // Makes the host send a signed request: a developer's tool, not a sender's.
