@@ -361,6 +361,9 @@ const std::vector<Migration>& migrations() {
              " updated_at_ms BIGINT NOT NULL)",
              "CREATE INDEX crons_due ON crons(next_fire_at_ms)",
              "CREATE INDEX crons_by_created ON crons(tenant, created_at_ms, id)",
+         },
+         {},
+         {}},
         {15,
          "deployment projects, operations and state locks (seed 000)",
          {
