@@ -11,7 +11,7 @@ ENV DEBIAN_FRONTEND=noninteractive
 WORKDIR /src
 COPY . .
 # tools/install-deps: the Debian build dependencies and the pinned npm tools
-# (Swagger UI and ReDoc are compiled into the host).
+# (Swagger UI, ReDoc and the web console are compiled into the host).
 RUN apt-get update \
  && tools/install-deps \
  && rm -rf /var/lib/apt/lists/*

@@ -12,6 +12,8 @@ const ParameterDoc kOnDisconnect{"query", "on_disconnect", "string",
                                  "(needs the cancel scope)."};
 const ParameterDoc kIdempotencyKey{"header", "Idempotency-Key", "string",
                                    "A retry with the same key answers what the first attempt created."};
+const ParameterDoc kIfNoneMatch{"header", "If-None-Match", "string",
+                                 "The ETag of the copy the browser has: 304 while it is current."};
 const ParameterDoc kCursor{"query", "cursor", "string", "next_cursor of the previous page."};
 
 const ResponseDoc kAccepted{202, "responses/run-accepted", "Stored and queued; Location names the run."};
@@ -329,6 +331,19 @@ const std::vector<OperationDoc>& operation_docs() {
         {"GET", "/redoc", "docs", "ReDoc", nullptr, {{200, "html", "The ReDoc page."}}},
         {"GET", "/docs/assets/:file", "docs", "Swagger UI's and ReDoc's scripts and styles", nullptr,
          {{200, "javascript", "A script."}, {200, "css", "A stylesheet."}, {404, "error", "No such asset."}}},
+
+        // The web console.
+        {"GET", "/console", "console", "The web console", nullptr,
+         {{200, "html", "The console's page (it asks for an API key when the host needs one)."},
+          {304, "", "Unchanged since the ETag sent in If-None-Match."},
+          {308, "", "Asked as /console/: Location names /console."},
+          {503, "error", "This build has no console (node or tools/npm's packages were missing)."}},
+         {kIfNoneMatch}},
+        {"GET", "/console/:file", "console", "The web console's script and stylesheet", nullptr,
+         {{200, "javascript", "The script."}, {200, "css", "The stylesheet."},
+          {304, "", "Unchanged since the ETag sent in If-None-Match."}, {404, "error", "No such file."},
+          {503, "error", "This build has no console."}},
+         {kIfNoneMatch}},
     };
     return all;
 }

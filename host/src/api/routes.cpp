@@ -5,6 +5,7 @@
 #include "api/deployment_api.hpp"
 #include "api/github_api.hpp"
 #include "api/crons_api.hpp"
+#include "api/console_api.hpp"
 #include "api/health_api.hpp"
 #include "api/run_batch_api.hpp"
 #include "api/metrics_api.hpp"
@@ -49,6 +50,7 @@ void add_routes(http::Router& router, ApiContext& context) {
     add_assistant_routes(router, context);
     add_key_routes(router, context);
     add_usage_routes(router, context);
+    add_console_routes(router);
     // Last: it documents every route above.
     add_openapi_routes(router, context);
 }

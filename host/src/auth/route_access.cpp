@@ -32,8 +32,14 @@ const std::vector<Rule>& rules() {
         {"GET", "/docs", kOpen},
         {"GET", "/redoc", kOpen},
         {"GET", "/docs/assets/*", kOpen},
+        // The web console's page and files: it asks for a key itself, then
+        // sends it with every API call.
+        {"GET", "/console", kOpen},
+        {"GET", "/console/*", kOpen},
         {"POST", "/webhook/receive", kOpenCreatesRuns},
         {"GET", "/plugins", kAdmins},
+        // Reloading swaps the code every tenant's runs execute: an operator's act.
+        {"POST", "/plugins/*/reload", kAdmins},
         {"GET", "/admin/keys", kAdmins},
         {"POST", "/admin/keys", kAdmins},
         {"DELETE", "/admin/keys/*", kAdmins},
