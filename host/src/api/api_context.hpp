@@ -7,12 +7,14 @@
 #include "deployments/deployment_service.hpp"
 #include "github/github_settings.hpp"
 #include "http/stream_hub.hpp"
+#include "http/websocket_hub.hpp"
 #include "llm/llm_service.hpp"
 #include "plugins/agent_registry.hpp"
 #include "routing/router_slot.hpp"
 #include "runs/run_service.hpp"
 #include "runs/workflow_service.hpp"
 #include "runs/worker_pool.hpp"
+#include "signals/incident_service.hpp"
 #include "threads/thread_service.hpp"
 #include "webhooks/webhook_settings.hpp"
 
@@ -52,6 +54,10 @@ struct ApiContext {
     store::Store* store = nullptr;
     // Threads as a resource, their memory and checkpoints.
     threads::ThreadService* threads = nullptr;
+    // Seed 002's integrations, signals and incidents; null: not served.
+    signals::IncidentService* incidents = nullptr;
+    // GET /stream's WebSocket connections; null: not served.
+    http::WebSocketHub* websockets = nullptr;
     // Crons (POST /runs/crons ...); null: those routes are not served.
     crons::CronService* crons = nullptr;
     // Seed 000's deployment projects; null: the /deployment routes answer 503.

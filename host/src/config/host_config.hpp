@@ -11,6 +11,7 @@
 #include "llm/llm_settings.hpp"
 #include "util/log.hpp"
 #include "webhooks/webhook_settings.hpp"
+#include "signals/signal_settings.hpp"
 
 #include <rapidjson/document.h>
 
@@ -103,6 +104,7 @@ struct HostConfig {
     size_t max_text_length = 10000;
     webhooks::WebhookSettings webhooks;
     github::GitHubSettings github;
+    signals::SignalSettings signals;  // seed 002: signal signatures, incident grouping, the SRE agent
     OrchestrationSettings orchestration;
     llm::LlmSettings llm;
     auth::AuthSettings auth;

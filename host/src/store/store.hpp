@@ -7,6 +7,7 @@
 #include "store/commit_queue.hpp"
 #include "store/database.hpp"
 #include "store/idempotency_repository.hpp"
+#include "store/incident_repository.hpp"
 #include "store/pipeline_repository.hpp"
 #include "store/run_repository.hpp"
 #include "store/webhook_repository.hpp"
@@ -36,6 +37,7 @@ class Store {
     const ApiKeyRepository& api_keys() const { return api_keys_; }
     const UsageRepository& usage() const { return runs_.usage(); }
     const ThreadRepository& threads() const { return runs_.threads(); }
+    const IncidentRepository& incidents() const { return incidents_; }
     // False while the database is unreachable.
     bool healthy() const { return writes_->healthy(); }
     // Why writes fail while the database answers ("" when they do not).
@@ -82,6 +84,7 @@ class Store {
     WebhookRepository webhooks_;
     IdempotencyRepository idempotency_;
     ApiKeyRepository api_keys_;
+    IncidentRepository incidents_;
     std::unique_ptr<CommitQueue> writes_;
     std::mutex pool_mutex_;
     std::condition_variable pool_available_;
