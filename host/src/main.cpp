@@ -5,6 +5,7 @@
 #include "app/install_layout.hpp"
 #include "app/live_reload.hpp"
 #include "api/api_context.hpp"
+#include "deployments/deployment_service.hpp"
 #include "api/routes.hpp"
 #include "api/webhooks_api.hpp"
 #include "auth/authenticator.hpp"
@@ -307,6 +308,9 @@ int main(int argc, char** argv) {
     // update, so a tick fires once however many hosts look.
     crons::CronService cron_service(*store, run_service, std::min<long long>(config.poll_interval_ms, 250));
     context.crons = &cron_service;
+    deployments::DeploymentService deployment_service(*store, workflow_service, run_service);
+    context.deployments = &deployment_service;
+    context.github = &config.github;
     usage::TenantQuotas quotas(config.auth.quotas, *store);
     quotas.start();
     if (authenticator.required() && config.auth.admin_key.empty() && !config.auth.jwt.enabled()) {

@@ -267,6 +267,28 @@ TEST_CASE("realistic testing tasks route to testing_agent through the developmen
     }
 }
 
+TEST_CASE("repository-to-deployment tasks route to context_analyzer, dockerfile_generator and terraform_generator") {
+    TaskRouter router(all_profiles());
+    const std::pair<const char*, const char*> cases[] = {
+        {"Analyze the repository https://github.com/acme/shop and detect its tech stack", "context_analyzer"},
+        {"What framework and language does this codebase use? Analyse the repo", "context_analyzer"},
+        {"Analyze the repo at /srv/repos/orders before we deploy it", "context_analyzer"},
+        {"Write a production Dockerfile for the service", "dockerfile_generator"},
+        {"Containerize this app with a multi-stage Docker image and a .dockerignore", "dockerfile_generator"},
+        {"Review my Dockerfile for hadolint problems", "dockerfile_generator"},
+        {"Generate Terraform for ECS Fargate with a load balancer", "terraform_generator"},
+        {"Write the terraform module to provision the app on AWS", "terraform_generator"},
+        {"Infrastructure as code for this service: ECR, ALB and Fargate", "terraform_generator"},
+    };
+    for (const auto& [task, agent] : cases) {
+        RouteDecision d = router.route(task, nullptr);
+        INFO(task << " -> " << describe(d));
+        CHECK(d.routed);
+        CHECK(d.agent == agent);
+        CHECK(d.supervisor_path == std::vector<std::string>{"root_supervisor", "infrastructure_supervisor", agent});
+    }
+}
+
 TEST_CASE("the root supervisor scores a domain as its best agent") {
     TaskRouter router(all_profiles());
     RouteDecision d = router.route("Classify the tone of this customer feedback", nullptr);

@@ -4,6 +4,8 @@
 
 #include "auth/authenticator.hpp"
 #include "auth/key_service.hpp"
+#include "deployments/deployment_service.hpp"
+#include "github/github_settings.hpp"
 #include "http/stream_hub.hpp"
 #include "http/websocket_hub.hpp"
 #include "llm/llm_service.hpp"
@@ -58,6 +60,10 @@ struct ApiContext {
     http::WebSocketHub* websockets = nullptr;
     // Crons (POST /runs/crons ...); null: those routes are not served.
     crons::CronService* crons = nullptr;
+    // Seed 000's deployment projects; null: the /deployment routes answer 503.
+    deployments::DeploymentService* deployments = nullptr;
+    // The operator's GitHub settings (/github/*); null: defaults, no token.
+    const github::GitHubSettings* github = nullptr;
 };
 
 }  // namespace agenthost::api

@@ -18,6 +18,41 @@
 namespace agenthost::api {
 namespace {
 
+// Which member names the repository: repo_url (seed 000's client says
+// repository_url; repository also works) or path; "" for none.
+std::string repository_member(const rapidjson::Document& body) {
+    for (const char* name : {"repo_url", "repository_url", "repository", "path"})
+        if (!json::get_string(body, name).empty()) return name;
+    return "";
+}
+
+// context_analyzer -> dockerfile_generator -> terraform_generator on one
+// thread: each reads what the one before kept in its memory.
+void add_repository_workflow(runs::DagRequest& dag, const std::string& kind, const std::string& repository,
+                             const std::string& workflow_context, const runs::RunOptions& options) {
+    rapidjson::Document analyze_context;
+    analyze_context.Parse(workflow_context.c_str());
+    if (analyze_context.HasParseError() || !analyze_context.IsObject()) analyze_context.SetObject();
+    analyze_context.RemoveMember(kind.c_str());
+    analyze_context.AddMember(rapidjson::Value(kind.c_str(), analyze_context.GetAllocator()),
+                              rapidjson::Value(repository.c_str(), analyze_context.GetAllocator()),
+                              analyze_context.GetAllocator());
+    const std::pair<const char*, const char*> chain[] = {
+        {"analyze", "context_analyzer"}, {"dockerfile", "dockerfile_generator"}, {"terraform", "terraform_generator"}};
+    std::string previous;
+    for (const auto& [id, agent] : chain) {
+        runs::DagStep step;
+        step.id = id;
+        step.request.agent_name = agent;
+        step.request.task = dag.task;
+        step.request.context_json = previous.empty() ? json::serialize(analyze_context) : workflow_context;
+        step.request.options = options;
+        if (!previous.empty()) step.depends_on.push_back(previous);
+        previous = id;
+        dag.steps.push_back(std::move(step));
+    }
+}
+
 runs::DagRequest dag_request_from(ApiContext& context, const rapidjson::Document& body) {
     runs::DagRequest dag;
     dag.task = json::get_string(body, "task");
@@ -32,6 +67,15 @@ runs::DagRequest dag_request_from(ApiContext& context, const rapidjson::Document
     workflow_options.loop_max_iterations = 0;
 
     const rapidjson::Value* steps = json::get_member(body, "steps");
+    const std::string repository_kind = repository_member(body);
+    if (steps == nullptr && !repository_kind.empty() && json::get_string(body, "agent_name").empty()) {
+        // Seed 000: a repository and no steps is its default workflow.
+        std::string repository = json::get_string(body, repository_kind.c_str());
+        if (dag.task.empty()) dag.task = "deploy " + repository;
+        add_repository_workflow(dag, repository_kind == "path" ? "path" : "repo_url", repository, workflow_context,
+                                workflow_options);
+        return dag;
+    }
     if (steps == nullptr) {
         // One step: the named agent, or the one the supervisors pick.
         runs::DagStep step;

@@ -1,6 +1,9 @@
 #include "api/routes.hpp"
 
 #include "api/agents_api.hpp"
+#include "api/assistant_api.hpp"
+#include "api/deployment_api.hpp"
+#include "api/github_api.hpp"
 #include "api/crons_api.hpp"
 #include "api/console_api.hpp"
 #include "api/health_api.hpp"
@@ -46,6 +49,9 @@ void add_routes(http::Router& router, ApiContext& context) {
     add_webhook_routes(router, context);
     add_workflow_routes(router, context);
     add_orchestrate_routes(router, context);
+    add_deployment_routes(router, context);
+    add_github_routes(router, context);
+    add_assistant_routes(router, context);
     add_key_routes(router, context);
     add_usage_routes(router, context);
     add_sre_config_routes(router, context);

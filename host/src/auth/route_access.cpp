@@ -89,6 +89,18 @@ const std::vector<Rule>& rules() {
         {"POST", "/threads/*/runs/*/resume", kApproves},
         {"POST", "/runs/stream", kCreatesRuns},
         {"POST", "/threads/*/runs/stream", kCreatesRuns},
+        // Seed 000's deployments: releasing a stuck lock stops nothing but
+        // lets another state change start, so it needs the cancel scope.
+        {"POST", "/deployment/projects/*/force-unlock", kCancels},
+        {"POST", "/deployment/projects/*/*", kCreatesRuns},
+        {"POST", "/api/v1/deployment/projects/*/force-unlock", kCancels},
+        {"POST", "/api/v1/deployment/projects/*/*", kCreatesRuns},
+        {"POST", "/github/analyze", kCreatesRuns},
+        {"POST", "/github/pull-requests", kInvokes},
+        // GitHub redirects a browser here with a one-time code: no API key.
+        {"GET", "/github/app/callback", kOpen},
+        // Calls the LLM provider on the caller's behalf.
+        {"POST", "/assistant/chat", kInvokes},
     };
     return all;
 }

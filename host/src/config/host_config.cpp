@@ -337,6 +337,19 @@ void apply_config_file(HostConfig& config, const std::string& path) {
             for (const auto& host : v->GetArray()) config.webhooks.allowed_hosts.emplace_back(host.GetString());
         }
     }
+    if (const auto* github = json::get_member(*document, "github")) {
+        auto& g = config.github;
+        if (const auto* v = json::get_member(*github, "api_base_url")) g.api_base_url = v->GetString();
+        if (const auto* v = json::get_member(*github, "oauth_base_url")) g.oauth_base_url = v->GetString();
+        if (const auto* v = json::get_member(*github, "token")) g.token = v->GetString();
+        if (const auto* v = json::get_member(*github, "client_id")) g.client_id = v->GetString();
+        if (const auto* v = json::get_member(*github, "client_secret")) g.client_secret = v->GetString();
+        if (const auto* v = json::get_member(*github, "timeout_seconds")) g.timeout_seconds = v->GetDouble();
+        if (const auto* v = json::get_member(*github, "local_repositories")) {
+            g.local_repositories.clear();
+            for (const auto& path : v->GetArray()) g.local_repositories.emplace_back(path.GetString());
+        }
+    }
     if (const auto* orchestration = json::get_member(*document, "orchestration")) {
         auto& o = config.orchestration;
         if (const auto* v = json::get_member(*orchestration, "reflection_retries")) o.reflection_retries = v->GetInt();
@@ -393,6 +406,11 @@ void apply_seed_environment(HostConfig& config) {
     if (const char* debug = value("DEBUG"); debug != nullptr && parse_flag(debug, "DEBUG"))
         config.log_level = log::Level::debug;
     if (const char* level = value("LOG_LEVEL")) config.log_level = parse_level(level, "LOG_LEVEL");
+    // Seed 000's GitHub App variables (secrets: only from the environment or the file).
+    if (const char* token = value("GITHUB_TOKEN")) config.github.token = token;
+    if (const char* id = value("GITHUB_CLIENT_ID")) config.github.client_id = id;
+    if (const char* secret = value("GITHUB_CLIENT_SECRET")) config.github.client_secret = secret;
+    if (const char* url = value("GITHUB_API_URL")) config.github.api_base_url = url;
 }
 
 HostConfig load_config(int argc, const char* const* argv) {

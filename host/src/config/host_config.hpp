@@ -6,6 +6,7 @@
 #include "telemetry/trace_settings.hpp"
 #include "auth/auth_settings.hpp"
 #include "exec/exec_settings.hpp"
+#include "github/github_settings.hpp"
 #include "outbound/http_settings.hpp"
 #include "llm/llm_settings.hpp"
 #include "util/log.hpp"
@@ -102,6 +103,7 @@ struct HostConfig {
     double sweep_interval_seconds = 600;
     size_t max_text_length = 10000;
     webhooks::WebhookSettings webhooks;
+    github::GitHubSettings github;
     signals::SignalSettings signals;  // seed 002: signal signatures, incident grouping, the SRE agent
     OrchestrationSettings orchestration;
     llm::LlmSettings llm;

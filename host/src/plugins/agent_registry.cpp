@@ -171,6 +171,10 @@ void load_enabled(PluginRecord& record, const AgentSettings& settings, const Iso
     if (isolation == Isolation::process) {
         sandbox.use_bwrap = policy.sandbox && bwrap_available(why_not);
         sandbox.readable_paths.push_back(record.manifest->library_path);
+        // What the operator lets the agent's programs read, the agent may
+        // read too (an analyzer reading a local repository in place).
+        if (execs)
+            for (const auto& path : settings.exec.read_only_paths) sandbox.readable_paths.push_back(path);
         sandbox.network = record.manifest->has_permission("http");
         sandbox.crash_loop = policy.crash_loop;
         if (settings.memory_mb >= 0) sandbox.limits.memory_mb = settings.memory_mb;

@@ -437,6 +437,39 @@ const std::vector<Migration>& migrations() {
              "ALTER TABLE signals ADD COLUMN search tsvector",
              "CREATE INDEX signals_search ON signals USING GIN (search)",
          }},
+        {15,
+         "deployment projects, operations and state locks (seed 000)",
+         {
+             // A project: a repository and the thread whose memory its
+             // agents share (analysis, Dockerfiles, Terraform).
+             "CREATE TABLE deployment_projects ("
+             " tenant TEXT NOT NULL,"
+             " id TEXT NOT NULL,"
+             " repository TEXT NOT NULL,"
+             " repository_kind TEXT NOT NULL,"
+             " thread_id TEXT NOT NULL,"
+             " created_at_ms BIGINT NOT NULL,"
+             " PRIMARY KEY (tenant, id))",
+             // An operation is a workflow of the run engine; its logs are
+             // the events of that workflow's runs.
+             "CREATE TABLE deployment_operations ("
+             " id TEXT PRIMARY KEY,"
+             " tenant TEXT NOT NULL,"
+             " project_id TEXT NOT NULL,"
+             " operation TEXT NOT NULL,"
+             " workflow_id TEXT NOT NULL,"
+             " created_at_ms BIGINT NOT NULL)",
+             "CREATE INDEX deployment_operations_by_project ON deployment_operations(tenant, project_id, created_at_ms)",
+             // At most one state-changing operation per project holds it.
+             "CREATE TABLE deployment_locks ("
+             " tenant TEXT NOT NULL,"
+             " project_id TEXT NOT NULL,"
+             " operation_id TEXT NOT NULL,"
+             " acquired_at_ms BIGINT NOT NULL,"
+             " PRIMARY KEY (tenant, project_id))",
+         },
+         {},
+         {}},
     };
     return all;
 }
