@@ -8,7 +8,7 @@
 //                       this file), then checked for the PostgreSQL wiring
 //   deploy/kubernetes/  every object validated against the official
 //                       Kubernetes OpenAPI schemas (kubernetes_agent's
-//                       validate_objects.js), then checked for probes,
+//                       validate_kubernetes_objects.js), then checked for probes,
 //                       selectors and Secret references
 // Each check is also run on broken copies that it must refuse.
 //
@@ -278,7 +278,7 @@ function loadObjects(dir) {
 function officialProblems(objects) {
   const file = path.join(os.tmpdir(), `agenthost-deploy-${process.pid}.json`);
   fs.writeFileSync(file, JSON.stringify(objects));
-  const validator = path.join(sourceDir, "plugins", "kubernetes_agent", "tests", "validate_objects.js");
+  const validator = path.join(sourceDir, "plugins", "devkit", "testing", "validate_kubernetes_objects.js");
   const result = spawnSync("node", [validator, file, modules], { encoding: "utf8" });
   fs.unlinkSync(file);
   if (result.status === 0) return [];

@@ -91,6 +91,17 @@ inline CommandResult run(const std::string& command) {
 
 inline bool executable(const std::string& path) { return access(path.c_str(), X_OK) == 0; }
 
+#ifdef DEVKIT_KUBERNETES_VALIDATOR
+// Checks Kubernetes objects (a .json array, or .yaml documents, at `file`)
+// against the official schemas of their apiVersion, custom resources of the
+// Prometheus Operator against its CRDs; exit 0 when every object is valid,
+// else one line per problem.
+inline CommandResult validate_kubernetes_objects(const std::string& file) {
+    return run("node " + shell_quote(DEVKIT_KUBERNETES_VALIDATOR) + " " + shell_quote(file) + " " +
+               shell_quote(DEVKIT_NODE_MODULES));
+}
+#endif
+
 // A loopback TCP port nobody listens on right now.
 inline int free_port() {
     const int fd = socket(AF_INET, SOCK_STREAM, 0);

@@ -1,4 +1,4 @@
-// Runs validate_objects.js: Kubernetes objects checked against the official
+// Runs devkit/testing/validate_kubernetes_objects.js: Kubernetes objects checked against the official
 // OpenAPI schemas of their apiVersion (kubernetes-models under node).
 #ifndef KUBERNETES_AGENT_TESTS_OFFICIAL_VALIDATOR_HPP
 #define KUBERNETES_AGENT_TESTS_OFFICIAL_VALIDATOR_HPP

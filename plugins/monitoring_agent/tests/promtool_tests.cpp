@@ -12,6 +12,7 @@
 
 #include "rules.hpp"
 #include "support.hpp"
+#include "toolchain.hpp"
 
 namespace {
 
@@ -98,4 +99,33 @@ TEST_CASE("the generated unit tests catch a wrong burn-rate threshold", "[promto
     INFO(output);
     CHECK(status != 0);
     CHECK_THAT(output, Catch::Contains("ErrorBudgetBurn"));
+}
+
+TEST_CASE("the ServiceMonitor and PrometheusRule pass the Prometheus Operator's CRD schemas", "[promtool][kubernetes]") {
+    DEVKIT_SKIP_UNLESS(std::filesystem::exists(std::string(DEVKIT_NODE_MODULES) + "/@kubernetes-models/prometheus-operator"),
+                       "@kubernetes-models/prometheus-operator not installed (tools/install-deps runs npm ci)");
+    devkit::testing::Scratch dir("monitoring-crd");
+    for (const char* context : {R"({"service":"billing","kubernetes":true,"namespace":"observability"})",
+                                R"({"service":"ledger","kind":"worker","kubernetes":true,"availability":99.5})",
+                                R"({"service":"orders-db","kind":"database","kubernetes":true})"}) {
+        const auto generated = monitoring::generate(monitoring_test::spec(context));
+        std::string objects = monitoring_test::artifact(generated, "servicemonitor.yaml").content + "\n---\n" +
+                              monitoring_test::artifact(generated, "prometheusrule.yaml").content;
+        dir.write("objects.yaml", objects);
+        auto checked = devkit::testing::validate_kubernetes_objects(dir.str() + "/objects.yaml");
+        INFO(context << "\n" << checked.output);
+        CHECK(checked.exit_code == 0);
+        CHECK_THAT(checked.output, Catch::Matchers::Contains("validated 2 objects"));
+    }
+    // The check is real: a ServiceMonitor whose endpoint interval is a number
+    // and an alerting rule without an expression are refused.
+    dir.write("broken.yaml",
+              "apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: x}\n"
+              "spec:\n  selector: {matchLabels: {app: x}}\n  endpoints: [{port: http, interval: 30}]\n---\n"
+              "apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nmetadata: {name: x}\n"
+              "spec:\n  groups: [{name: g, rules: [{alert: NoExpression, for: 5m}]}]\n");
+    auto refused = devkit::testing::validate_kubernetes_objects(dir.str() + "/broken.yaml");
+    INFO(refused.output);
+    CHECK(refused.exit_code == 1);
+    CHECK_THAT(refused.output, Catch::Matchers::Contains("ServiceMonitor/x") && Catch::Matchers::Contains("PrometheusRule/x"));
 }

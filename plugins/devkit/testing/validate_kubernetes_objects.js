@@ -1,11 +1,15 @@
 // Validates Kubernetes objects against the official OpenAPI schemas of their
 // apiVersion, through the kubernetes-models npm package (its models are
-// generated from the Kubernetes OpenAPI spec and validate with ajv).
+// generated from the Kubernetes OpenAPI spec and validate with ajv), and
+// Prometheus Operator objects (monitoring.coreos.com: ServiceMonitor,
+// PrometheusRule, ...) against the operator's CRD schemas, through
+// @kubernetes-models/prometheus-operator.
 //
-//   node validate_objects.js OBJECTS.json NODE_MODULES_DIR
+//   node validate_kubernetes_objects.js OBJECTS.json NODE_MODULES_DIR
 //
 // OBJECTS.json holds a JSON array of objects, or an object of named groups
-// (label -> array), whose problems are then prefixed "label: ". Prints one
+// (label -> array), whose problems are then prefixed "label: "; OBJECTS.yaml
+// holds them as YAML documents. Prints one
 // line per problem and exits 1 when there is any; otherwise prints
 // "validated N objects".
 "use strict";
@@ -13,7 +17,11 @@ const fs = require("fs");
 const path = require("path");
 
 const [file, modules] = process.argv.slice(2);
-const input = JSON.parse(fs.readFileSync(file, "utf8"));
+// A .yaml/.yml file holds the objects as YAML documents (one group).
+const text = fs.readFileSync(file, "utf8");
+const input = /\.ya?ml$/.test(file)
+  ? require(path.join(modules, "yaml")).parseAllDocuments(text).map((document) => document.toJSON())
+  : JSON.parse(text);
 const groups = Array.isArray(input) ? { "": input } : input;
 let problems = 0;
 let count = 0;
@@ -24,7 +32,11 @@ for (const [label, objects] of Object.entries(groups)) {
     const { apiVersion, kind } = object;
     const name = (object.metadata && object.metadata.name) || "?";
     const [group, version] = apiVersion.includes("/") ? apiVersion.split("/") : [null, apiVersion];
-    const modelPath = path.join(modules, "kubernetes-models", ...(group ? [group, version, kind] : [version, kind]));
+    // Custom resources come from the package generated from their CRDs.
+    const crdPackages = { "monitoring.coreos.com": ["@kubernetes-models", "prometheus-operator"] };
+    const modelPath = group && crdPackages[group]
+      ? path.join(modules, ...crdPackages[group], group, version, kind)
+      : path.join(modules, "kubernetes-models", ...(group ? [group, version, kind] : [version, kind]));
     let Model;
     try {
       Model = require(modelPath)[kind];
