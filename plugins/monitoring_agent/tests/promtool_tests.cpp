@@ -129,3 +129,44 @@ TEST_CASE("the ServiceMonitor and PrometheusRule pass the Prometheus Operator's 
     CHECK(refused.exit_code == 1);
     CHECK_THAT(refused.output, Catch::Matchers::Contains("ServiceMonitor/x") && Catch::Matchers::Contains("PrometheusRule/x"));
 }
+
+TEST_CASE("every Grafana panel's query is PromQL that promtool parses", "[promtool][dashboard]") {
+    if (!have_promtool()) return;
+    for (const char* context : {R"({"service":"search","metrics":{"requests":"search_requests_total","error_label":"outcome",
+                                   "error_regex":"error|timeout","duration":"search_latency_seconds",
+                                   "saturation_used":"search_pool_busy","saturation_limit":"search_pool_size"}})",
+                                R"({"service":"ledger","kind":"worker","slo":{"availability":99.5}})",
+                                R"({"service":"orders-db","kind":"database"})"}) {
+        const auto dashboard = textkit::testing::parse_json(monitoring::dashboard_json(monitoring_test::spec(context)));
+        // Each query becomes a recording rule: `promtool check rules` parses
+        // its expression with Prometheus's own PromQL parser.
+        YAML::Node rules(YAML::NodeType::Sequence);
+        int n = 0;
+        for (const auto& panel : dashboard["panels"].GetArray())
+            for (const auto& target : panel["targets"].GetArray()) {
+                YAML::Node rule;
+                rule["record"] = "dashboard:query" + std::to_string(++n);
+                rule["expr"] = target["expr"].GetString();
+                rules.push_back(rule);
+            }
+        YAML::Node group;
+        group["name"] = "dashboard";
+        group["rules"] = rules;
+        YAML::Node file;
+        file["groups"].push_back(group);
+        TempDir dir;
+        int status = 0;
+        std::string output = run("promtool check rules " + dir.write("dashboard.rules.yaml", YAML::Dump(file)), status);
+        INFO(context << "\n" << YAML::Dump(file) << "\n" << output);
+        CHECK(n >= 7);
+        CHECK(status == 0);
+    }
+    // A query that is not PromQL is refused, so the check means something.
+    TempDir dir;
+    int status = 0;
+    std::string output = run("promtool check rules " + dir.write("bad.rules.yaml", "groups: [{name: g, rules: [{record: "
+                                                                                    "x, expr: 'sum(rate(x[5m])'}]}]\n"),
+                             status);
+    INFO(output);
+    CHECK(status != 0);
+}
