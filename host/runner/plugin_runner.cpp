@@ -244,11 +244,17 @@ agenthost_status on_exec(agenthost_host_run_ptr run, agenthost_str request, agen
     return forward(run, {"exec", text_of(request)}, out);
 }
 
+// The long-term store is the host's database: the runner carries the call.
+agenthost_status on_store(agenthost_host_run_ptr run, agenthost_str request, agenthost_str* out) noexcept {
+    return forward(run, {"store", text_of(request)}, out);
+}
+
 const agenthost_host_api kServiceTable = {
     sizeof(agenthost_host_api), AGENTHOST_ABI_VERSION,
     &on_log,          &on_agent_config,  &on_agent_set_error, &on_emit_event,   &on_is_cancelled,
     &on_memory_get,   &on_memory_put,    &on_set_result,      &on_set_error,    &on_last_error,
     &on_llm_complete, &on_llm_stream,    &on_http_request,    &on_request_approval, &on_exec,
+    &on_store,
 };
 
 // ---- Serving ------------------------------------------------------------

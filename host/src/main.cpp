@@ -19,6 +19,7 @@
 #include "http/stream_hub.hpp"
 #include "isolation/fatal_signal_handler.hpp"
 #include "llm/llm_service.hpp"
+#include "memory_store/ttl_sweeper.hpp"
 #include "plugins/agent_registry.hpp"
 #include "plugins/plugin_library.hpp"
 #include "runs/event_feed.hpp"
@@ -282,6 +283,11 @@ int main(int argc, char** argv) {
     context.store = store.get();
     threads::ThreadService thread_service(*store);
     context.threads = &thread_service;
+    memory_store::MemoryStore memory_store(*store);
+    context.store_items = &memory_store;
+    memory_store::TtlSweeper store_sweeper(memory_store,
+                                           std::chrono::milliseconds(static_cast<long long>(config.store_ttl_sweep_seconds * 1000)));
+    store_sweeper.start();
     usage::TenantQuotas quotas(config.auth.quotas, *store);
     quotas.start();
     if (authenticator.required() && config.auth.admin_key.empty() && !config.auth.jwt.enabled()) {
@@ -344,6 +350,7 @@ int main(int argc, char** argv) {
     waiters.abandon_all();
     webhook_dispatcher.stop();
     quotas.stop();
+    store_sweeper.stop();
     llm_service.stop();
     feed.stop();
     streams.stop();

@@ -6,6 +6,7 @@
 #include "auth/key_service.hpp"
 #include "http/stream_hub.hpp"
 #include "llm/llm_service.hpp"
+#include "memory_store/memory_store.hpp"
 #include "plugins/agent_registry.hpp"
 #include "routing/router_slot.hpp"
 #include "runs/run_service.hpp"
@@ -46,6 +47,8 @@ struct ApiContext {
     store::Store* store = nullptr;
     // Threads as a resource, their memory and checkpoints.
     threads::ThreadService* threads = nullptr;
+    // The long-term store (/store/...); null: those routes are not served.
+    memory_store::MemoryStore* store_items = nullptr;
 };
 
 }  // namespace agenthost::api

@@ -305,6 +305,9 @@ void apply_config_file(HostConfig& config, const std::string& path) {
         if (const auto* v = json::get_member(*runs, "sweep_interval_seconds")) config.sweep_interval_seconds = v->GetDouble();
         if (const auto* v = json::get_member(*runs, "agent_timeout_seconds")) config.agent_timeout_seconds = v->GetDouble();
     }
+    if (const auto* store = json::get_member(*document, "store")) {
+        if (const auto* v = json::get_member(*store, "ttl_sweep_seconds")) config.store_ttl_sweep_seconds = v->GetDouble();
+    }
     if (const auto* webhooks = json::get_member(*document, "webhooks")) {
         if (const auto* v = json::get_member(*webhooks, "max_retries")) config.webhooks.max_retries = v->GetInt();
         if (const auto* v = json::get_member(*webhooks, "timeout_seconds"))

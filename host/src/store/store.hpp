@@ -9,6 +9,7 @@
 #include "store/idempotency_repository.hpp"
 #include "store/pipeline_repository.hpp"
 #include "store/run_repository.hpp"
+#include "store/store_item_repository.hpp"
 #include "store/webhook_repository.hpp"
 
 #include <condition_variable>
@@ -36,6 +37,8 @@ class Store {
     const ApiKeyRepository& api_keys() const { return api_keys_; }
     const UsageRepository& usage() const { return runs_.usage(); }
     const ThreadRepository& threads() const { return runs_.threads(); }
+    // The long-term store's items (/store/items, plugins' store calls).
+    const StoreItemRepository& store_items() const { return store_items_; }
     // False while the database is unreachable.
     bool healthy() const { return writes_->healthy(); }
     // Why writes fail while the database answers ("" when they do not).
@@ -82,6 +85,7 @@ class Store {
     WebhookRepository webhooks_;
     IdempotencyRepository idempotency_;
     ApiKeyRepository api_keys_;
+    StoreItemRepository store_items_;
     std::unique_ptr<CommitQueue> writes_;
     std::mutex pool_mutex_;
     std::condition_variable pool_available_;
