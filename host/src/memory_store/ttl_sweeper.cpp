@@ -39,7 +39,7 @@ void TtlSweeper::loop() {
         lock.unlock();
         try {
             long long swept = sweep_once();
-            if (swept > 0) log::debug("expired store items deleted", {{"items", swept}});
+            if (swept > 0) log::info("expired store items deleted", {{"items", swept}});
         } catch (const std::exception& e) {
             // The database is down or refuses writes: the next pass tries
             // again, and reads hide the expired items meanwhile.
