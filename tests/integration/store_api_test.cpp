@@ -152,8 +152,9 @@ TEST_CASE("hostile store requests get the error envelope naming the field", "[st
     refused(R"({"namespace":["a"],"key":"k","value":[1,2]})", "/value");
     refused(R"({"namespace":["a"],"key":"k"})", "/value");
     refused(R"({"namespace":["a"],"key":"k","value":{},"ttl":-1})", "/ttl");
+    refused(R"({"namespace":["a"],"key":"k","value":{},"ttl":0})", "/ttl");
     refused(R"({"namespace":["a"],"key":"k","value":{},"ttl":"soon"})", "/ttl");
-    refused(R"({"namespace":["a"],"key":"k","value":{"s":"\ud800"}})", "/value/s");
+    refused(R"({"namespace":["a"],"key":"k","value":{"s":"a\u0000b"}})", "/value/s");
 
     // A value over 256 KiB is refused by the store; a body over the HTTP
     // limit (1 MiB) before it is read.

@@ -39,8 +39,10 @@ TEST_CASE("the long-term store on PostgreSQL: items, ranked search, namespaces, 
     CHECK(via_a.get("/store/items?namespace=pg-shared&key=note").status == 404);
 
     // Expired rows are deleted by the sweep, not only hidden.
-    put_ok(via_a, R"({"namespace":["pg-sweep"],"key":"gone","value":{},"ttl":0.001})");
-    CHECK(poll_until(
-        [&] { return psql(database.url(), "SELECT COUNT(*) FROM store_items WHERE namespace = 'pg-sweep'") == "0"; },
-        10000ms, 100ms));
+    const std::string count = "SELECT COUNT(*) FROM store_items WHERE namespace = 'pg-sweep'";
+    put_ok(via_a, R"({"namespace":["pg-sweep"],"key":"gone","value":{},"ttl":0.05})");  // 3 s
+    CHECK(psql(database.url(), count) == "1\n");
+    CHECK(poll_until([&] { return via_a.get("/store/items?namespace=pg-sweep&key=gone").status == 404; }, 10000ms,
+                     100ms));
+    CHECK(poll_until([&] { return psql(database.url(), count) == "0\n"; }, 10000ms, 100ms));
 }

@@ -2,16 +2,23 @@
 
 #include "store/row_reader.hpp"
 
+#include <cstdlib>
+
 namespace agenthost::store {
 namespace {
 
 const char* const kColumns = "s.namespace, s.key, s.value, s.created_at_ms, s.updated_at_ms, s.expires_at_ms";
 const char* const kLive = "(s.expires_at_ms IS NULL OR s.expires_at_ms > :now)";
 
+// SOCI's SQLite backend types an expression column (no declared type) as
+// text: the score then arrives as "1.6e-06" and is read as such.
 double number_at(const soci::row& row, size_t index) {
     if (row.get_indicator(index) == soci::i_null) return 0;
-    if (row.get_properties(index).get_data_type() == soci::dt_double) return row.get<double>(index);
-    return static_cast<double>(integer_at(row, index));
+    switch (row.get_properties(index).get_data_type()) {
+        case soci::dt_double: return row.get<double>(index);
+        case soci::dt_string: return std::strtod(row.get<std::string>(index).c_str(), nullptr);
+        default: return static_cast<double>(integer_at(row, index));
+    }
 }
 
 StoreItemRecord item_from_row(const soci::row& row, bool scored) {
