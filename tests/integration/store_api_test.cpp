@@ -6,6 +6,7 @@
 
 #include <map>
 #include <memory>
+#include <thread>
 
 using namespace agenthost::testing;
 using namespace agenthost::testing::store_scenarios;
@@ -151,6 +152,10 @@ TEST_CASE("hostile store requests get the error envelope naming the field", "[st
     refused(R"({"namespace":["a"],"key":"","value":{}})", "/key");
     refused(R"({"namespace":["a"],"key":"k","value":[1,2]})", "/value");
     refused(R"({"namespace":["a"],"key":"k"})", "/value");
+    refused(R"({"namespace":["1","2","3","4","5","6","7","8","9","10","11","12","13","14","15","16","17"],)"
+            R"("key":"k","value":{}})",
+            "/namespace");
+    refused(R"({"namespace":["a"],"key":")" + std::string(1025, 'k') + R"(","value":{}})", "/key");
     refused(R"({"namespace":["a"],"key":"k","value":{},"ttl":-1})", "/ttl");
     refused(R"({"namespace":["a"],"key":"k","value":{},"ttl":0})", "/ttl");
     refused(R"({"namespace":["a"],"key":"k","value":{},"ttl":"soon"})", "/ttl");
@@ -179,10 +184,41 @@ TEST_CASE("hostile store requests get the error envelope naming the field", "[st
     error_envelope(client.post("/store/items/search", R"({"limit":0})"), 422, "ValidationError");
     error_envelope(client.post("/store/items/search", R"({"namespace_prefix":"a"})"), 422, "ValidationError");
     error_envelope(client.post("/store/items/search", R"({"filter":{"n":{"$regex":"x"}}})"), 422, "ValidationError");
+    error_envelope(client.post("/store/items/search", R"({"query":")" + std::string(5000, 'q') + R"("})"), 422,
+                   "ValidationError");
+    error_envelope(client.post("/store/items/search", R"({"offset":100000000})"), 422, "ValidationError");
+    error_envelope(client.post("/store/items/search", R"({"filter":[1]})"), 422, "ValidationError");
     error_envelope(client.post("/store/namespaces", R"({"max_depth":0})"), 422, "ValidationError");
     error_envelope(client.post("/store/namespaces", R"({"suffix":["a.b"]})"), 422, "ValidationError");
     // Nothing of the above was stored.
     CHECK(namespaces_of(json_of(client.post("/store/namespaces", R"({"prefix":["a"]})"))).empty());
+}
+
+TEST_CASE("concurrent puts of one key and of many keys all land, one value wins", "[store][concurrent]") {
+    HttpClient probe(host_for().base_url());
+    const std::string root = unique_root("concurrent");
+    std::vector<std::thread> writers;
+    std::vector<long> statuses(16 * 10, 0);
+    for (int w = 0; w < 16; ++w)
+        writers.emplace_back([&, w] {
+            HttpClient client(host_for().base_url());
+            for (int i = 0; i < 10; ++i) {
+                // Every writer hits the shared key, and a key of its own.
+                const std::string key = i % 2 == 0 ? "shared" : "own-" + std::to_string(w);
+                statuses[w * 10 + i] =
+                    put_item(client, R"({"namespace":["race",")" + root + R"("],"key":")" + key +
+                                         R"(","value":{"writer":)" + std::to_string(w) + R"(,"i":)" +
+                                         std::to_string(i) + "}}")
+                        .status;
+            }
+        });
+    for (auto& writer : writers) writer.join();
+    for (long status : statuses) CHECK(status == 204);
+    auto shared = json_of(probe.get("/store/items?namespace=race." + root + "&key=shared"));
+    CHECK(shared["value"]["writer"].GetInt() >= 0);
+    CHECK(shared["value"]["writer"].GetInt() < 16);
+    auto all = json_of(probe.post("/store/items/search", R"({"namespace_prefix":["race",")" + root + R"("],"limit":100})"));
+    CHECK(all["items"].Size() == 17);  // "shared" and one per writer
 }
 
 TEST_CASE("plugins share store items across runs and threads through the SDK", "[store][plugin]") {
