@@ -18,6 +18,19 @@ struct InputError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+// Where a Harness pipeline deploys (tool "harness"): the pipeline is run
+// through Harness's REST API with the release's values as runtime inputs.
+struct HarnessConfig {
+    std::string base_url = "https://app.harness.io";
+    std::string account_id, org_id, project_id, pipeline_id;
+    std::string api_key;  // sent as x-api-key; never logged nor returned
+    // The runtime input YAML; {{service}}, {{image}}, {{tag}},
+    // {{environment}}, {{namespace}} and {{strategy}} are replaced by the
+    // release's values (YAML-quoted). Empty: pipeline variables of those names.
+    std::string runtime_inputs;
+    int poll_interval_ms = 10000;
+};
+
 struct Config {
     std::string tool = "kubectl";  // the default when a request names none
     std::string kubectl = "kubectl";
@@ -29,6 +42,8 @@ struct Config {
     // that changes something waits for a person's approval.
     std::vector<std::string> production_environments = {"prod", "production", "prd", "live"};
     int max_records = 50;  // deployment records kept per thread
+    bool has_harness = false;
+    HarnessConfig harness;
 };
 
 // Reads the agent config (manifest config_schema); throws InputError.
@@ -47,7 +62,7 @@ struct Request {
     std::string service;
     std::string image;
     std::string strategy = "rolling";  // rolling, canary, blue-green
-    std::string tool;                  // kubectl, helm
+    std::string tool;                  // kubectl, helm, harness
     std::string container;             // kubectl: the container whose image changes
     std::string chart;                 // helm: the chart to upgrade the release with
     std::string release;               // helm: the release name
@@ -70,14 +85,18 @@ struct Undo {
 };
 
 // One step of the plan. argv may hold ${fact} references filled from the
-// output of earlier read steps of the same run.
+// output of earlier read steps of the same run. An argv whose first word is
+// kHarnessCall is a call of the Harness API, not a program (see
+// harness_api.hpp); the name cannot be a binary's (binary names have no '@').
+inline constexpr const char* kHarnessCall = "@harness";
+
 struct Step {
     std::string id;           // "<environment>.<n>", stable for a given request
     std::string environment;  // the environment's name
     std::string action;       // read, change, watch
     std::string description;
     std::vector<std::string> argv;
-    std::string fact;           // read: the fact its trimmed stdout sets
+    std::string fact;           // read (and change): the fact its trimmed stdout sets
     bool missing_ok = false;    // read: a failure means "absent" (fact empty), not an error
     std::string approval;       // non-empty: the operation a person approves before this step
     std::string approval_reason;
@@ -94,7 +113,7 @@ struct EnvironmentPlan {
 };
 
 struct Plan {
-    std::string binary;  // kubectl or helm, as the operator named it
+    std::string binary;  // kubectl or helm, as the operator named it; "harness" for the API
     std::vector<EnvironmentPlan> environments;
 };
 

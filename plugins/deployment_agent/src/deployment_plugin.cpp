@@ -89,7 +89,7 @@ class DeploymentAgent final : public agenthost::Agent {
     }
 
     Document deployed(const agenthost::Run& run, const deploy::Request& request, const deploy::Plan& plan) const {
-        deploy::Outcome outcome = deploy::execute(run, request, plan);
+        deploy::Outcome outcome = deploy::execute(run, request, plan, config_);
         Document record = deploy::record_deployment(run, request, outcome, config_);
         if (outcome.status != "succeeded")
             throw agenthost::Error(AGENTHOST_ERROR_FAILED,

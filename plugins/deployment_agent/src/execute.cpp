@@ -1,8 +1,12 @@
 #include "execute.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
 
 #include "devkit/utc_time.hpp"
+#include "harness_api.hpp"
+#include "record.hpp"
 
 namespace deploy {
 namespace {
@@ -26,8 +30,8 @@ bool listed(const Value& array, const std::string& id) {
 
 class Execution {
   public:
-    Execution(const agenthost::Run& run, const Request& request, const Plan& plan)
-        : run_(run), request_(request), plan_(plan) {
+    Execution(const agenthost::Run& run, const Request& request, const Plan& plan, const Config& config)
+        : run_(run), request_(request), plan_(plan), harness_(run, config.harness), config_(config) {
         load();
     }
 
@@ -132,6 +136,23 @@ class Execution {
 
     Ran exec(const std::string& step_id, const std::string& action, const std::vector<std::string>& argv,
              double timeout_seconds) {
+        Ran ran = !argv.empty() && argv.front() == kHarnessCall ? harness_call(argv, timeout_seconds)
+                                                                : program(argv, timeout_seconds);
+        if (ran.output.size() > kOutputKept) ran.output = "..." + ran.output.substr(ran.output.size() - kOutputKept);
+        auto& allocator = progress_.GetAllocator();
+        Value entry(rapidjson::kObjectType);
+        entry.AddMember("step", agenthost::json::string(step_id, allocator), allocator);
+        entry.AddMember("action", agenthost::json::string(action, allocator), allocator);
+        entry.AddMember("command", agenthost::json::string(command_line(argv), allocator), allocator);
+        entry.AddMember("exit_code", ran.exit_code, allocator);
+        entry.AddMember("timed_out", ran.timed_out, allocator);
+        entry.AddMember("output", agenthost::json::string(ran.output, allocator), allocator);
+        entry.AddMember("at", agenthost::json::string(now_iso8601(), allocator), allocator);
+        progress_["log"].PushBack(entry, allocator);
+        return ran;
+    }
+
+    Ran program(const std::vector<std::string>& argv, double timeout_seconds) {
         agenthost::ExecOptions options;
         options.argv = argv;
         options.timeout_seconds = timeout_seconds;
@@ -155,17 +176,96 @@ class Execution {
         ran.exit_code = result.signal != 0 ? -1 : result.exit_code;
         ran.stdout_text = result.stdout_text;
         ran.output = trimmed(result.stdout_text + (result.stderr_text.empty() ? "" : "\n" + result.stderr_text));
-        if (ran.output.size() > kOutputKept) ran.output = "..." + ran.output.substr(ran.output.size() - kOutputKept);
-        auto& allocator = progress_.GetAllocator();
-        Value entry(rapidjson::kObjectType);
-        entry.AddMember("step", agenthost::json::string(step_id, allocator), allocator);
-        entry.AddMember("action", agenthost::json::string(action, allocator), allocator);
-        entry.AddMember("command", agenthost::json::string(command_line(argv), allocator), allocator);
-        entry.AddMember("exit_code", ran.exit_code, allocator);
-        entry.AddMember("timed_out", ran.timed_out, allocator);
-        entry.AddMember("output", agenthost::json::string(ran.output, allocator), allocator);
-        entry.AddMember("at", agenthost::json::string(now_iso8601(), allocator), allocator);
-        progress_["log"].PushBack(entry, allocator);
+        return ran;
+    }
+
+    // A call of the Harness API in a step's place: argv is
+    // {kHarnessCall, verb, ...} as plan.cpp builds it. stdout_text carries
+    // what a read or a change tells later steps (an image, an execution id).
+    Ran harness_call(const std::vector<std::string>& argv, double timeout_seconds) {
+        Ran ran;
+        const std::string& verb = argv.at(1);
+        try {
+            if (verb == "previous-image") {
+                // argv: service, environment. What this thread's records say.
+                Document records = load_records(run_);
+                Document current = currently_deployed(records["records"]);
+                const Value* image = nullptr;
+                if (current.HasMember(argv.at(2).c_str()) && current[argv.at(2).c_str()].HasMember(argv.at(3).c_str()))
+                    image = &current[argv.at(2).c_str()][argv.at(3).c_str()]["image"];
+                ran.ok = image != nullptr && image->IsString() && image->GetStringLength() > 0;
+                ran.stdout_text = ran.ok ? image->GetString() : "";
+                ran.output = ran.ok ? "last deployed here by this thread: " + ran.stdout_text
+                                    : "no deployment of " + argv.at(2) + " to " + argv.at(3) + " on record in this thread";
+            } else if (verb == "execute" || verb == "execute-and-watch") {
+                // argv: service, image, strategy, environment, namespace.
+                HarnessRelease release{argv.at(2), argv.at(3), argv.at(4), argv.at(5), argv.at(6)};
+                std::string id = harness_.execute(release);
+                ran.stdout_text = id;
+                ran.output = "execution " + id + " started: " + harness_.execution_url(id);
+                ran.ok = true;
+                if (verb == "execute-and-watch") {
+                    Ran watched = watch_execution(id, timeout_seconds);
+                    watched.output = ran.output + "\n" + watched.output;
+                    ran = watched;
+                }
+            } else if (verb == "watch") {
+                ran = watch_execution(argv.at(2), timeout_seconds);
+            } else if (verb == "abort") {
+                bool aborted = false;
+                try {
+                    aborted = harness_.abort(argv.at(2));
+                } catch (const agenthost::Cancelled&) {
+                }
+                // An execution that already ended cannot be aborted; either
+                // way it no longer runs.
+                ran.ok = true;
+                ran.output = aborted ? "asked Harness to abort execution " + argv.at(2)
+                                     : "Harness did not abort execution " + argv.at(2) + " (it had ended)";
+            } else {
+                ran.output = "unknown Harness call " + verb;
+            }
+        } catch (const HarnessError& error) {
+            ran.ok = false;
+            ran.output = error.what();
+        }
+        ran.exit_code = ran.ok ? 0 : 1;
+        return ran;
+    }
+
+    // Polls the execution until it ends or `timeout_seconds` pass (then it is
+    // aborted, as a timed-out kubectl rollout leaves nothing half-watched).
+    Ran watch_execution(const std::string& id, double timeout_seconds) {
+        Ran ran;
+        const auto deadline = std::chrono::steady_clock::now() +
+                              std::chrono::milliseconds(static_cast<long long>(timeout_seconds * 1000));
+        const auto interval = std::chrono::milliseconds(config_.harness.poll_interval_ms);
+        std::string status, seen;
+        while (true) {
+            status = harness_.status(id);
+            if (status != seen) {
+                run_.progress("Harness execution " + id + ": " + status);
+                seen = status;
+            }
+            if (harness_succeeded(status) || harness_failed(status)) break;
+            if (std::chrono::steady_clock::now() + interval > deadline) {
+                harness_.abort(id);
+                ran.timed_out = true;
+                ran.output = "execution " + id + " was still " + status + " after " +
+                             std::to_string(static_cast<int>(timeout_seconds)) + " s; asked Harness to abort it";
+                return ran;
+            }
+            // Sleep in slices so a cancel stops the wait at once.
+            for (auto slept = std::chrono::milliseconds(0); slept < interval; slept += std::chrono::milliseconds(50)) {
+                if (run_.cancelled()) {
+                    harness_.abort(id);
+                    throw agenthost::Cancelled();
+                }
+                std::this_thread::sleep_for(std::min(std::chrono::milliseconds(50), interval - slept));
+            }
+        }
+        ran.ok = harness_succeeded(status);
+        ran.output = "execution " + id + " ended " + status;
         return ran;
     }
 
@@ -179,6 +279,7 @@ class Execution {
             }
         Ran ran = exec(step.id, step.action, argv, step.timeout_seconds);
         if (step.action == "read") return read_fact(step, ran);
+        if (step.action == "change" && ran.ok && !step.fact.empty()) set_fact(step.fact, trimmed(ran.stdout_text));
         if (step.action == "change" && (ran.ok || step.changes_on_failure)) mark(progress_["changed"], step.id);
         if (ran.ok) return true;
         error_ = step.id + " (" + step.description + ") " +
@@ -224,7 +325,7 @@ class Execution {
     // Undoes, newest first, the changes this run made in `environment`.
     // Returns whether every undo succeeded.
     bool undo(const EnvironmentPlan& environment, const std::string& why) {
-        bool any = false, all_ok = true;
+        bool any = false, all_ok = true, nothing_restored = false;
         for (auto step = environment.steps.rbegin(); step != environment.steps.rend(); ++step) {
             if (!listed(progress_["changed"], step->id)) continue;
             any = true;
@@ -233,14 +334,21 @@ class Execution {
                     auto found = progress_["facts"].FindMember(command.fact.c_str());
                     bool empty = found == progress_["facts"].MemberEnd() || !found->value.IsString() ||
                                  found->value.GetStringLength() == 0;
-                    if (empty != command.when_fact_empty) continue;
+                    if (empty != command.when_fact_empty) {
+                        // Harness: no earlier image on record to run again.
+                        if (command.argv.size() > 1 && command.argv[0] == kHarnessCall) nothing_restored = true;
+                        continue;
+                    }
                 }
                 std::vector<std::string> argv = resolved(command.argv);
                 run_.progress("rolling back " + step->id + " in " + environment.environment.name + " (" + why + ")");
                 if (!exec(step->id, "rollback", argv, request_.rollout_timeout_seconds + 30.0).ok) all_ok = false;
             }
         }
-        set_status(environment.environment.name, !any ? "failed" : all_ok ? "rolled_back" : "rollback_failed");
+        set_status(environment.environment.name, !any              ? "failed"
+                                                 : !all_ok          ? "rollback_failed"
+                                                 : nothing_restored ? "aborted"
+                                                                    : "rolled_back");
         return all_ok;
     }
 
@@ -253,6 +361,11 @@ class Execution {
         outcome.error = "deploying " + request_.service + " to " + environment.environment.name + " failed at " + error_ +
                         (status == "rolled_back"   ? "; rolled back what this run changed there"
                          : status == "failed"      ? "; nothing had been changed there"
+                         : status == "aborted"
+                             ? "; aborted the Harness execution, but no earlier image of " + request_.service + " in " +
+                                   environment.environment.name +
+                                   " is on record in this thread, so nothing was deployed again: the pipeline's own "
+                                   "failure strategy decides what runs there now"
                          : undone                  ? ""
                                                    : "; the rollback failed too: check the environment by hand");
         outcome.progress.CopyFrom(progress_, outcome.progress.GetAllocator());
@@ -262,6 +375,8 @@ class Execution {
     const agenthost::Run& run_;
     const Request& request_;
     const Plan& plan_;
+    const HarnessApi harness_;
+    const Config& config_;
     Document progress_;
     std::string error_;
 };
@@ -272,8 +387,8 @@ std::string progress_key(std::string_view run_id) { return "deployment_agent/run
 
 std::string now_iso8601() { return devkit::utc_now_iso8601(); }
 
-Outcome execute(const agenthost::Run& run, const Request& request, const Plan& plan) {
-    return Execution(run, request, plan).carry_out();
+Outcome execute(const agenthost::Run& run, const Request& request, const Plan& plan, const Config& config) {
+    return Execution(run, request, plan, config).carry_out();
 }
 
 }  // namespace deploy

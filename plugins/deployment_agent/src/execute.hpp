@@ -1,4 +1,4 @@
-// Carrying a plan out through the host's exec service: approvals before
+// Carrying a plan out through the host's exec service (or Harness's API): approvals before
 // gated steps, the live state read before it is changed, rollout watching,
 // and on failure the undo of exactly the changes this run made in the
 // failing environment.
@@ -28,7 +28,7 @@ struct Outcome {
 // Throws ApprovalRequired (the run pauses), Cancelled (after undoing the
 // current environment's changes), or Error when the host refuses to run the
 // tool (what the operator must configure).
-Outcome execute(const agenthost::Run& run, const Request& request, const Plan& plan);
+Outcome execute(const agenthost::Run& run, const Request& request, const Plan& plan, const Config& config);
 
 // The thread-memory key of a run's progress.
 std::string progress_key(std::string_view run_id);

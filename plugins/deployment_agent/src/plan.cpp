@@ -115,6 +115,31 @@ struct Builder {
                                       selector(ref("live_slot"))}), "", false});
         gate_change(swap, "switch traffic of " + request.service + " to the new slot");
     }
+    // Harness runs its own pipeline; the agent starts it per environment with
+    // the release as runtime inputs, watches the execution, and on failure
+    // aborts it and runs the pipeline again with the image this thread last
+    // deployed there (from the deployment records), when there is one.
+    void harness_pipeline() {
+        auto release = [&](const std::string& image) {
+            return Argv{kHarnessCall, "execute", request.service, image, request.strategy, environment.name,
+                        environment.namespace_};
+        };
+        Step& previous = add("read", "read the image this thread last deployed to " + environment.name +
+                                         " (run again on rollback)",
+                             {kHarnessCall, "previous-image", request.service, environment.name});
+        previous.fact = fact("previous_image");
+        previous.missing_ok = true;
+        Step& run = add("change", "run the Harness pipeline for " + request.image + " in " + environment.name,
+                        release(request.image));
+        run.fact = fact("execution");
+        run.undo.push_back({{kHarnessCall, "abort", ref("execution")}, "", false});
+        Argv again = release(ref("previous_image"));
+        again[1] = "execute-and-watch";
+        run.undo.push_back({again, fact("previous_image"), false});
+        add("watch", "wait until the Harness execution succeeds (health check)", {kHarnessCall, "watch", ref("execution")},
+            request.rollout_timeout_seconds + 30);
+        out.health_checks.push_back("the Harness pipeline's execution ends in Success within " + timeout());
+    }
     void helm_upgrade() {
         Step& status = add("read", "read the release's current revision (restored on rollback)",
                            helm({"status", request.release, "--output", "json"}));
@@ -143,7 +168,7 @@ struct Builder {
 
 Plan plan_for(const Request& request, const Config& config) {
     Plan plan;
-    plan.binary = request.tool == "helm" ? config.helm : config.kubectl;
+    plan.binary = request.tool == "helm" ? config.helm : request.tool == "harness" ? "harness" : config.kubectl;
     for (const auto& environment : request.environments) {
         EnvironmentPlan out;
         out.environment = environment;
@@ -154,7 +179,9 @@ Plan plan_for(const Request& request, const Config& config) {
         if (&environment != &request.environments.front())
             out.gates.push_back("the previous environment's health checks passed");
         Builder builder{request, config, environment, out};
-        if (request.tool == "helm")
+        if (request.tool == "harness")
+            builder.harness_pipeline();
+        else if (request.tool == "helm")
             builder.helm_upgrade();
         else if (request.strategy == "canary")
             builder.canary();
@@ -189,6 +216,12 @@ std::string with_facts(const std::string& text, const rapidjson::Value& facts) {
 std::string command_line(const std::vector<std::string>& argv) {
     static const std::regex plain("^[A-Za-z0-9_./:=@%+,-]+$");
     std::string line;
+    if (!argv.empty() && argv.front() == kHarnessCall) {
+        // "harness execute api ghcr.io/acme/api:2.0.0 rolling prod default"
+        line = "harness";
+        for (size_t i = 1; i < argv.size(); ++i) line += " " + argv[i];
+        return line;
+    }
     for (const auto& arg : argv) {
         if (!line.empty()) line += ' ';
         if (std::regex_match(arg, plain)) {

@@ -107,6 +107,40 @@ Environment environment_from(const Value& item, const std::string& path, const s
     return environment;
 }
 
+// Harness's identifiers go into URL paths and queries as they are.
+const std::regex harness_identifier("^[A-Za-z0-9_-]{1,128}$");
+const std::regex base_url("^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/-]*)?$");
+
+HarnessConfig harness_config_from(const Value& json) {
+    if (!json.IsObject()) throw InputError("config.harness must be an object");
+    HarnessConfig harness;
+    if (auto url = devkit::string_field(json, "base_url", "config.harness.base_url")) {
+        if (!std::regex_match(*url, base_url))
+            throw InputError("config.harness.base_url must be an http(s) URL without query, like https://app.harness.io");
+        harness.base_url = *url;
+        while (!harness.base_url.empty() && harness.base_url.back() == '/') harness.base_url.pop_back();
+    }
+    for (auto [name, into] : {std::pair<const char*, std::string*>{"account_id", &harness.account_id},
+                              {"org_id", &harness.org_id},
+                              {"project_id", &harness.project_id},
+                              {"pipeline_id", &harness.pipeline_id}}) {
+        const std::string path = std::string("config.harness.") + name;
+        auto value = devkit::string_field(json, name, path);
+        if (!value) throw InputError(path + " is required");
+        if (!std::regex_match(*value, harness_identifier))
+            throw InputError(path + " must be a Harness identifier (letters, digits, '_' and '-')");
+        *into = *value;
+    }
+    auto key = devkit::string_field(json, "api_key", "config.harness.api_key");
+    if (!key || key->empty()) throw InputError("config.harness.api_key is required (a Harness API key or token)");
+    if (key->find_first_of("\r\n") != std::string::npos) throw InputError("config.harness.api_key must be one line");
+    harness.api_key = *key;
+    harness.runtime_inputs = devkit::string_field(json, "runtime_inputs", "config.harness.runtime_inputs").value_or("");
+    harness.poll_interval_ms = devkit::int_field(json, "poll_interval_ms", "config.harness.poll_interval_ms", 50, 600000)
+                                   .value_or(harness.poll_interval_ms);
+    return harness;
+}
+
 }  // namespace
 
 Request request_from(const Value& context, std::string_view task, const Config& config) {
@@ -148,8 +182,11 @@ Request request_from(const Value& context, std::string_view task, const Config& 
             request.strategy = value;
         }
         request.tool = devkit::string_field(context, "tool", "context.tool").value_or(config.tool);
-        if (request.tool != "kubectl" && request.tool != "helm")
-            throw InputError("context.tool must be kubectl or helm, not '" + request.tool.substr(0, 40) + "'");
+        if (request.tool != "kubectl" && request.tool != "helm" && request.tool != "harness")
+            throw InputError("context.tool must be kubectl, helm or harness, not '" + request.tool.substr(0, 40) + "'");
+        if (request.tool == "harness" && !config.has_harness)
+            throw InputError("context.tool harness needs the operator's Harness settings: agents.deployment_agent.config.harness "
+                             "{\"account_id\", \"org_id\", \"project_id\", \"pipeline_id\", \"api_key\"}");
         request.container = required_match(devkit::string_field(context, "container", "context.container"), dns_label,
                                            "context.container", "a container name");
         if (request.container.empty()) request.container = request.service;
@@ -237,6 +274,13 @@ Config config_from_json(const Value& json) {
             config.production_environments =
                 devkit::string_list_field(json, "production_environments", "config.production_environments");
         config.max_records = devkit::int_field(json, "max_records", "config.max_records", 1, 1000).value_or(config.max_records);
+        if (const Value* harness = devkit::field(json, "harness")) {
+            config.harness = harness_config_from(*harness);
+            config.has_harness = true;
+        }
+        if (config.tool != "kubectl" && config.tool != "helm" && config.tool != "harness")
+            throw InputError("config.tool must be kubectl, helm or harness");
+        if (config.tool == "harness" && !config.has_harness) throw InputError("config.tool harness needs config.harness");
     } catch (const devkit::FieldError& error) {
         throw InputError(error.what());
     }

@@ -137,3 +137,53 @@ TEST_CASE("a gate asks for approval outside production; facts fill references", 
     CHECK(deploy::with_facts("api=${prod.previous_image}", facts) == "api=api:0.9");
     CHECK(deploy::with_facts("${unknown} stays", facts) == "${unknown} stays");
 }
+
+TEST_CASE("a Harness plan reads the recorded image, runs the pipeline and watches it, with undo by re-running",
+          "[plan][harness]") {
+    rapidjson::Document json;
+    json.Parse(R"({"tool":"harness","harness":{"account_id":"acct","org_id":"default","project_id":"shop",
+                   "pipeline_id":"deploy_api","api_key":"pat.x.y"}})");
+    deploy::Config config = deploy::config_from_json(json);
+    CHECK(config.harness.base_url == "https://app.harness.io");
+    auto asked = request(R"({"service":"api","image":"ghcr.io/acme/api:1.4.2","environments":["staging","prod"]})", "",
+                         config);
+    CHECK(asked.tool == "harness");
+    auto plan = deploy::plan_for(asked, config);
+    REQUIRE(plan.environments.size() == 2);
+    CHECK(commands(plan.environments[1]) ==
+          std::vector<std::string>{"read: harness previous-image api prod",
+                                   "change: harness execute api ghcr.io/acme/api:1.4.2 rolling prod default",
+                                   "watch: harness watch ${prod.execution}"});
+    const auto& prod = plan.environments[1].steps;
+    CHECK(prod[0].approval == "deploy api to prod");  // nothing, not even a read, before the approval
+    CHECK(prod[1].fact == "prod.execution");
+    REQUIRE(prod[1].undo.size() == 2);
+    CHECK(deploy::command_line(prod[1].undo[0].argv) == "harness abort ${prod.execution}");
+    CHECK(deploy::command_line(prod[1].undo[1].argv) ==
+          "harness execute-and-watch api ${prod.previous_image} rolling prod default");
+    CHECK(prod[1].undo[1].fact == "prod.previous_image");
+    CHECK(plan.environments[0].steps[0].approval.empty());
+}
+
+TEST_CASE("Harness settings are checked, and tool harness without them is refused naming what is missing",
+          "[plan][harness]") {
+    auto config_error = [](const std::string& text) {
+        rapidjson::Document json;
+        json.Parse(text.c_str());
+        try {
+            deploy::config_from_json(json);
+        } catch (const deploy::InputError& error) {
+            return std::string(error.what());
+        }
+        return std::string();
+    };
+    CHECK_THAT(config_error(R"({"harness":{"org_id":"o","project_id":"p","pipeline_id":"x","api_key":"k"}})"),
+               Contains("config.harness.account_id is required"));
+    CHECK_THAT(config_error(R"({"harness":{"account_id":"a&b=c","org_id":"o","project_id":"p","pipeline_id":"x","api_key":"k"}})"),
+               Contains("config.harness.account_id"));
+    CHECK_THAT(config_error(R"({"harness":{"base_url":"ftp://x","account_id":"a","org_id":"o","project_id":"p","pipeline_id":"x","api_key":"k"}})"),
+               Contains("config.harness.base_url"));
+    CHECK_THAT(config_error(R"({"tool":"harness"})"), Contains("config.harness"));
+    CHECK_THAT(refusal(R"({"service":"api","image":"api:1.0","tool":"harness"})"),
+               Contains("context.tool harness needs") && Contains("config.harness"));
+}
