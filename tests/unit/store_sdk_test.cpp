@@ -13,7 +13,7 @@ using Catch::Matchers::Contains;
 
 namespace {
 
-std::string probe_library() { return agenthost::testing::fixture_plugin_dir() + "/libstore_probe.so"; }
+std::string probe_library() { return agenthost::testing::fixture_plugin_dir() + "/store_probe/libstore_probe.so"; }
 
 rapidjson::Document parsed(const std::string& text) {
     rapidjson::Document document;
