@@ -86,6 +86,7 @@ TEST_CASE("a store item with a ttl is gone once it expires, and swept from the d
     HostProcess& host = host_for();
     HttpClient client(host.base_url());
     ttl_expires(client, unique_root("ttl"));
+    ttl_refreshes_on_read(client, unique_root("refresh"));
     // The sweep runs every half second and deletes the expired row.
     put_ok(client, R"({"namespace":["sweep",")" + unique_root("s") + R"("],"key":"gone","value":{},"ttl":0.001})");
     CHECK(poll_until([&] { return host.log().find("expired store items deleted") != std::string::npos; }, 10000ms,

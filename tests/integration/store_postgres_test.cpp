@@ -28,6 +28,7 @@ TEST_CASE("the long-term store on PostgreSQL: items, ranked search, namespaces, 
     search_ranks_and_filters(via_a, "pg-search");
     namespaces_by_prefix_suffix_depth(via_b, "pg-namespaces");
     ttl_expires(via_b, "pg-ttl");
+    ttl_refreshes_on_read(via_a, "pg-refresh");
 
     // What one host writes the other reads, searches and deletes.
     put_ok(via_a, R"({"namespace":["pg-shared"],"key":"note","value":{"text":"written through host a"}})");

@@ -199,4 +199,31 @@ inline void ttl_expires(HttpClient& client, const std::string& root) {
     CHECK_FALSE(back.HasMember("expires_at"));
 }
 
+// refresh_ttl on a get or a search starts the ttl again; plain reads do not.
+inline void ttl_refreshes_on_read(HttpClient& client, const std::string& root) {
+    const std::string path = "/store/items?namespace=refresh." + root + "&key=r";
+    put_ok(client, R"({"namespace":["refresh",")" + root + R"("],"key":"r","value":{"w":"refreshable"},"ttl":1})");
+    put_ok(client, R"({"namespace":["refresh",")" + root + R"("],"key":"forever","value":{"w":"refreshable"}})");
+    const std::string first = string_member(json_of(client.get(path)), "expires_at");
+    REQUIRE_FALSE(first.empty());
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    CHECK(string_member(json_of(client.get(path + "&refresh_ttl=false")), "expires_at") == first);
+    const std::string refreshed = string_member(json_of(client.get(path + "&refresh_ttl=true")), "expires_at");
+    CHECK(refreshed > first);
+    CHECK(string_member(json_of(client.get(path)), "expires_at") == refreshed);  // stored, not only answered
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    auto searched = json_of(client.post(
+        "/store/items/search", R"({"namespace_prefix":["refresh",")" + root + R"("],"refresh_ttl":true})"));
+    REQUIRE(searched["items"].Size() == 2);
+    std::string from_search;
+    for (const auto& item : searched["items"].GetArray()) {
+        if (string_member(item, "key") == "r") from_search = string_member(item, "expires_at");
+        else CHECK_FALSE(item.HasMember("expires_at"));  // no ttl, nothing to refresh
+    }
+    CHECK(from_search > refreshed);
+    CHECK(string_member(json_of(client.get(path)), "expires_at") == from_search);
+    error_envelope(client.get(path + "&refresh_ttl=maybe"), 422, "ValidationError");
+    error_envelope(client.post("/store/items/search", R"({"refresh_ttl":"yes"})"), 422, "ValidationError");
+}
+
 }  // namespace agenthost::testing::store_scenarios

@@ -55,13 +55,36 @@ void put_item(ApiContext& context, const http::HttpRequest& request, const http:
     });
 }
 
-http::HttpResponse get_item(ApiContext& context, const http::HttpRequest& request) {
+// Answers `items` (their ttl restarted first when asked): from the writer
+// thread after the refresh commits, else at once.
+void answer_items(ApiContext& context, const http::HttpRequest& request, std::vector<store::StoreItemRecord> items,
+                  bool refresh, bool single, const http::Responder& responder) {
+    auto render = [single](const std::vector<store::StoreItemRecord>& found) {
+        return http::json_response(200, single ? memory_store::item_json(found.front()) : memory_store::items_json(found));
+    };
+    if (!refresh) {
+        responder.send(render(items));
+        return;
+    }
+    std::string request_id = request.request_id;
+    context.store_items->refresh(tenant_of(request), std::move(items),
+                                 [responder, request_id, render](const auto& found, const std::string& error) {
+                                     if (!error.empty()) responder.send(http::error_response(store_error(error), request_id));
+                                     else responder.send(render(found));
+                                 });
+}
+
+void get_item(ApiContext& context, const http::HttpRequest& request, const http::Responder& responder) {
     memory_store::ItemRef item = item_from_query(request);
+    const std::string& refresh = query_value(request, "refresh_ttl");
+    if (!refresh.empty() && refresh != "true" && refresh != "false")
+        throw http::ApiError(422, "ValidationError", "request is invalid: refresh_ttl: must be true or false",
+                             {{"refresh_ttl", "must be true or false"}});
     auto found = with_store([&] { return context.store_items->get(tenant_of(request), item); });
     if (!found)
         throw http::ApiError(404, "StoreItemNotFound",
                              "no store item '" + item.key + "' in namespace '" + item.ns.joined + "'");
-    return http::json_response(200, memory_store::item_json(*found));
+    answer_items(context, request, {std::move(*found)}, refresh == "true", true, responder);
 }
 
 void delete_item(ApiContext& context, const http::HttpRequest& request, const http::Responder& responder) {
@@ -84,11 +107,11 @@ void delete_item(ApiContext& context, const http::HttpRequest& request, const ht
     });
 }
 
-http::HttpResponse search_items(ApiContext& context, const http::HttpRequest& request) {
+void search_items(ApiContext& context, const http::HttpRequest& request, const http::Responder& responder) {
     rapidjson::Document body = read_json_body_or_empty(request, "requests/store-item-search");
     memory_store::SearchRequest search = checked([&] { return memory_store::read_search(body); });
     auto items = with_store([&] { return context.store_items->search(tenant_of(request), search); });
-    return http::json_response(200, memory_store::items_json(items));
+    answer_items(context, request, std::move(items), search.refresh_ttl, false, responder);
 }
 
 http::HttpResponse list_namespaces(ApiContext& context, const http::HttpRequest& request) {
@@ -106,13 +129,13 @@ void add_store_routes(http::Router& router, ApiContext& context) {
         put_item(context, request, responder);
     });
     router.get("/store/items", [&context](const http::HttpRequest& request, http::Responder responder) {
-        responder.send(get_item(context, request));
+        get_item(context, request, responder);
     });
     router.add("DELETE", "/store/items", [&context](const http::HttpRequest& request, http::Responder responder) {
         delete_item(context, request, responder);
     });
     router.post("/store/items/search", [&context](const http::HttpRequest& request, http::Responder responder) {
-        responder.send(search_items(context, request));
+        search_items(context, request, responder);
     });
     router.post("/store/namespaces", [&context](const http::HttpRequest& request, http::Responder responder) {
         responder.send(list_namespaces(context, request));

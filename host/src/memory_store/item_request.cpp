@@ -198,6 +198,7 @@ SearchRequest read_search(const rapidjson::Value& body) {
         search.words = query_words(text);
         search.has_query = !text.empty();
     }
+    search.refresh_ttl = read_refresh_ttl(body);
     search.limit = read_count(body, "limit", 10, 1, kMaxSearchLimit);
     search.offset = read_count(body, "offset", 0, 0, kMaxOffset);
     return search;
@@ -214,6 +215,13 @@ NamespacesRequest read_namespaces(const rapidjson::Value& body) {
     request.limit = read_count(body, "limit", 100, 1, kMaxSearchLimit);
     request.offset = read_count(body, "offset", 0, 0, kMaxOffset);
     return request;
+}
+
+bool read_refresh_ttl(const rapidjson::Value& body) {
+    const rapidjson::Value* value = json::get_member(body, "refresh_ttl");
+    if (value == nullptr || value->IsNull()) return false;
+    if (!value->IsBool()) refuse("/refresh_ttl", "must be true or false");
+    return value->GetBool();
 }
 
 std::vector<std::string> query_words(const std::string& query) {

@@ -65,6 +65,7 @@ struct SearchRequest {
     std::vector<FieldCondition> filter;
     std::vector<std::string> words;  // from `query`; none: newest first
     bool has_query = false;
+    bool refresh_ttl = false;  // restart the ttl of the items found
     size_t limit = 10;
     size_t offset = 0;
 };
@@ -90,6 +91,8 @@ PutRequest read_put(const rapidjson::Value& body);
 ItemRef read_item_ref(const rapidjson::Value& body);
 SearchRequest read_search(const rapidjson::Value& body);
 NamespacesRequest read_namespaces(const rapidjson::Value& body);
+// The body's "refresh_ttl" (absent or null: false).
+bool read_refresh_ttl(const rapidjson::Value& body);
 
 // The words full-text search ranks by: runs of letters and digits (any
 // non-ASCII byte counts as a letter), at most kMaxQueryWords of them.

@@ -173,6 +173,51 @@ std::vector<std::vector<std::string>> MemoryStore::namespaces(const std::string&
     }
 }
 
+namespace {
+
+// The write a refresh makes, and the expiries it gives the items.
+std::function<void(soci::session&)> refresh_write(const store::StoreItemRepository& repository, const std::string& tenant,
+                                                  std::shared_ptr<std::vector<store::StoreItemRecord>> items) {
+    return [&repository, tenant, items](soci::session& session) {
+        long long now = store::now_ms();
+        for (auto& item : *items) {
+            if (!item.ttl_ms) continue;
+            repository.refresh(session, tenant, item.namespace_path, item.key, now);
+            item.expires_at_ms = now + *item.ttl_ms;
+        }
+    };
+}
+
+bool any_ttl(const std::vector<store::StoreItemRecord>& items) {
+    for (const auto& item : items)
+        if (item.ttl_ms) return true;
+    return false;
+}
+
+}  // namespace
+
+void MemoryStore::refresh(const std::string& tenant, std::vector<store::StoreItemRecord> items, Refreshed done) {
+    if (!any_ttl(items)) {
+        done(items, "");
+        return;
+    }
+    auto shared = std::make_shared<std::vector<store::StoreItemRecord>>(std::move(items));
+    store_.writes().submit(refresh_write(store_.store_items(), tenant, shared),
+                           [shared, done = std::move(done)](const std::string& error) { done(*shared, error); });
+}
+
+void MemoryStore::refresh_now(const std::string& tenant, std::vector<store::StoreItemRecord>& items) {
+    if (!any_ttl(items)) return;
+    auto shared = std::make_shared<std::vector<store::StoreItemRecord>>(std::move(items));
+    try {
+        store_.writes().run(refresh_write(store_.store_items(), tenant, shared));
+    } catch (...) {
+        items = std::move(*shared);
+        throw;
+    }
+    items = std::move(*shared);
+}
+
 long long MemoryStore::sweep_expired(long long limit) {
     const store::StoreItemRepository& items = store_.store_items();
     long long swept = 0;

@@ -44,6 +44,13 @@ class MemoryStore {
     std::vector<store::StoreItemRecord> search(const std::string& tenant, const SearchRequest& request);
     std::vector<std::vector<std::string>> namespaces(const std::string& tenant, const NamespacesRequest& request);
 
+    // refresh_ttl: restarts the ttl of each item that has one from now (in
+    // one transaction) and sets its expires_at_ms to match; `done` gets
+    // the items after the commit. refresh_now waits for it instead.
+    using Refreshed = std::function<void(const std::vector<store::StoreItemRecord>&, const std::string& error)>;
+    void refresh(const std::string& tenant, std::vector<store::StoreItemRecord> items, Refreshed done);
+    void refresh_now(const std::string& tenant, std::vector<store::StoreItemRecord>& items);
+
     // Deletes items that expired (at most `limit`); how many. Waits for
     // the commit; throws store::StoreUnavailable.
     long long sweep_expired(long long limit);

@@ -25,16 +25,24 @@ plugins::StoreAnswer run_store_call(MemoryStore& store, const std::string& tenan
         }
         if (op == "get") {
             ItemRef item = read_item_ref(*request);
+            bool refresh = read_refresh_ttl(*request);
             auto found = store.get(tenant, item);
             if (!found)
                 return refusal(Status::not_found, "no store item '" + item.key + "' in namespace '" + item.ns.joined + "'");
-            return answer(item_json(*found));
+            std::vector<store::StoreItemRecord> items{std::move(*found)};
+            if (refresh) store.refresh_now(tenant, items);
+            return answer(item_json(items.front()));
         }
         if (op == "delete") {
             bool removed = store.remove_now(tenant, read_item_ref(*request));
             return answer(removed ? R"({"deleted":true})" : R"({"deleted":false})");
         }
-        if (op == "search") return answer(items_json(store.search(tenant, read_search(*request))));
+        if (op == "search") {
+            SearchRequest search = read_search(*request);
+            auto items = store.search(tenant, search);
+            if (search.refresh_ttl) store.refresh_now(tenant, items);
+            return answer(items_json(items));
+        }
         if (op == "list_namespaces") return answer(namespaces_json(store.namespaces(tenant, read_namespaces(*request))));
         return refusal(Status::bad_argument,
                        "/op: must be put, get, delete, search or list_namespaces (got '" + op + "')");

@@ -7,7 +7,8 @@
 namespace agenthost::store {
 namespace {
 
-const char* const kColumns = "s.namespace, s.key, s.value, s.created_at_ms, s.updated_at_ms, s.expires_at_ms";
+const char* const kColumns =
+    "s.namespace, s.key, s.value, s.created_at_ms, s.updated_at_ms, s.expires_at_ms, s.ttl_ms";
 const char* const kLive = "(s.expires_at_ms IS NULL OR s.expires_at_ms > :now)";
 
 // SOCI's SQLite backend types an expression column (no declared type) as
@@ -29,7 +30,8 @@ StoreItemRecord item_from_row(const soci::row& row, bool scored) {
     item.created_at_ms = integer_at(row, 3);
     item.updated_at_ms = integer_at(row, 4);
     if (row.get_indicator(5) != soci::i_null) item.expires_at_ms = integer_at(row, 5);
-    if (scored) item.score = number_at(row, 6);
+    if (row.get_indicator(6) != soci::i_null) item.ttl_ms = integer_at(row, 6);
+    if (scored) item.score = number_at(row, 7);
     return item;
 }
 
@@ -172,6 +174,13 @@ std::vector<std::string> StoreItemRepository::namespaces(soci::session& session,
         for (const soci::row& row : rows) found.push_back(text_at(row, 0));
     }
     return found;
+}
+
+void StoreItemRepository::refresh(soci::session& session, const std::string& tenant,
+                                  const std::string& namespace_path, const std::string& key, long long now_ms) const {
+    session << "UPDATE store_items SET expires_at_ms = :now + ttl_ms WHERE tenant = :t AND namespace = :n AND "
+               "key = :k AND ttl_ms IS NOT NULL AND expires_at_ms > :now2",
+        soci::use(now_ms), soci::use(tenant), soci::use(namespace_path), soci::use(key), soci::use(now_ms);
 }
 
 long long StoreItemRepository::sweep(soci::session& session, long long now_ms, long long limit) const {

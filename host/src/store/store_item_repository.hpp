@@ -27,6 +27,7 @@ struct StoreItemRecord {
     long long created_at_ms = 0;
     long long updated_at_ms = 0;
     std::optional<long long> expires_at_ms;
+    std::optional<long long> ttl_ms;  // what a refresh extends it by
     // Full-text relevance when the search had words (higher is better).
     std::optional<double> score;
 };
@@ -71,6 +72,10 @@ class StoreItemRepository {
     // order, from `offset`, at most `limit`.
     std::vector<std::string> namespaces(soci::session& session, const std::string& tenant, const std::string& prefix,
                                         long long now_ms, size_t limit, size_t offset) const;
+    // Restarts the ttl of the item (if it has one and is alive) from
+    // `now_ms`, as LangGraph's refresh_ttl on reads does.
+    void refresh(soci::session& session, const std::string& tenant, const std::string& namespace_path,
+                 const std::string& key, long long now_ms) const;
     // Deletes up to `limit` items that expired by `now_ms`; how many it did.
     long long sweep(soci::session& session, long long now_ms, long long limit) const;
 

@@ -288,14 +288,16 @@ typedef struct agenthost_host_api {
      *   {"op": "put", "namespace": ["users", "u1"], "key": "prefs",
      *    "value": {...} (an object, at most 256 KiB), "ttl"?: minutes > 0
      *    (null or absent: never expires)}                  -> {}
-     *   {"op": "get", "namespace": [...], "key": "..."}   -> the item
+     *   {"op": "get", "namespace": [...], "key": "...", "refresh_ttl"?:
+     *    bool (restart the item's ttl from now)}         -> the item
      *    {"namespace", "key", "value", "created_at", "updated_at",
      *    "expires_at"?}, or AGENTHOST_ERROR_NOT_FOUND
      *   {"op": "delete", "namespace": [...], "key": "..."} -> {"deleted": bool}
      *   {"op": "search", "namespace_prefix"?: [...], "filter"?: {"field":
      *    value or {"$eq"|"$ne"|"$gt"|"$gte"|"$lt"|"$lte": value}},
      *    "query"?: "words" (ranked by full-text relevance, best first, each
-     *    item with a "score"), "limit"?: 1..1000 (10), "offset"?: n}
+     *    item with a "score"), "limit"?: 1..1000 (10), "offset"?: n,
+     *    "refresh_ttl"?: bool}
      *                                                     -> {"items": [...]}
      *   {"op": "list_namespaces", "prefix"?: [...], "suffix"?: [...],
      *    "max_depth"?: n, "limit"?: 1..1000 (100), "offset"?: n}
