@@ -11,7 +11,7 @@ ENV DEBIAN_FRONTEND=noninteractive
 WORKDIR /src
 COPY . .
 # tools/install-deps: the Debian build dependencies and the pinned npm tools
-# (Swagger UI and ReDoc are compiled into the host).
+# (Swagger UI, ReDoc and the web console are compiled into the host).
 RUN apt-get update \
  && tools/install-deps \
  && rm -rf /var/lib/apt/lists/*
@@ -27,7 +27,7 @@ COPY --from=build /packages/agenthost_*.deb /tmp/
 # curl for the HEALTHCHECK; bubblewrap sandboxes plugin runners where the
 # container may create user namespaces (else runners get rlimits only).
 RUN apt-get update \
- && apt-get install -y --no-install-recommends /tmp/agenthost_*.deb bubblewrap curl ca-certificates \
+ && apt-get install -y --no-install-recommends /tmp/agenthost_*.deb bubblewrap curl ca-certificates tzdata \
  && rm -rf /var/lib/apt/lists/* /tmp/agenthost_*.deb \
  && useradd --system --uid 10001 --home-dir /var/lib/agenthost --create-home --shell /usr/sbin/nologin agenthost
 USER 10001:10001

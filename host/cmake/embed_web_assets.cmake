@@ -1,8 +1,9 @@
 # Writes a C++ source that links files into the binary with the assembler's
 # .incbin (megabytes of JavaScript would be slow to compile as a C++
-# literal): Swagger UI and ReDoc from tools/npm, and the README (the
-# OpenAPI document's examples). Each file's SHA-256 is written into the
-# source, so ccache and make rebuild it when a file changes.
+# literal): Swagger UI and ReDoc from tools/npm, the web console built from
+# console/, and the README (the OpenAPI document's examples). Each file's
+# SHA-256 is written into the source, so ccache and make rebuild it when a
+# file changes, and the host answers it as the file's ETag.
 # Invoked in script mode (-P) with LIST (a file of "name|content type|path"
 # lines) and OUTPUT.
 file(STRINGS ${LIST} assets)
@@ -21,7 +22,7 @@ foreach(asset ${assets})
                     "    \".incbin \\\"${path}\\\"\\n\"  // sha256 ${digest}\n"
                     "    \".globl ${symbol}_end\\n.hidden ${symbol}_end\\n${symbol}_end:\\n\"\n")
   string(APPEND externs "extern \"C\" const char ${symbol}[], ${symbol}_end[];\n")
-  string(APPEND entries "        {\"${name}\", \"${type}\", {${symbol}, static_cast<size_t>(${symbol}_end - ${symbol})}},\n")
+  string(APPEND entries "        {\"${name}\", \"${type}\", {${symbol}, static_cast<size_t>(${symbol}_end - ${symbol})}, \"${digest}\"},\n")
   math(EXPR index "${index} + 1")
 endforeach()
 file(WRITE ${OUTPUT}.tmp

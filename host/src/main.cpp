@@ -15,6 +15,7 @@
 #include "auth/rate_limiter.hpp"
 #include "config/dotenv.hpp"
 #include "config/host_config.hpp"
+#include "crons/cron_service.hpp"
 #include "http/http_server.hpp"
 #include "http/stream_hub.hpp"
 #include "isolation/fatal_signal_handler.hpp"
@@ -288,6 +289,10 @@ int main(int argc, char** argv) {
     memory_store::TtlSweeper store_sweeper(memory_store,
                                            std::chrono::milliseconds(static_cast<long long>(config.store_ttl_sweep_seconds * 1000)));
     store_sweeper.start();
+    // Every host looks for due cron ticks; claiming one is a conditional
+    // update, so a tick fires once however many hosts look.
+    crons::CronService cron_service(*store, run_service, std::min<long long>(config.poll_interval_ms, 250));
+    context.crons = &cron_service;
     usage::TenantQuotas quotas(config.auth.quotas, *store);
     quotas.start();
     if (authenticator.required() && config.auth.admin_key.empty() && !config.auth.jwt.enabled()) {
@@ -328,6 +333,7 @@ int main(int argc, char** argv) {
         return fail("cannot listen on " + config.host + ":" + std::to_string(config.port) + ": " + e.what());
     }
     context.ready = true;
+    cron_service.start();
     live_reload.start_hangup_thread(hangup);
     live_reload.start_watching();
     log::info("listening", {{"host", config.host},
@@ -345,6 +351,7 @@ int main(int argc, char** argv) {
     // Refuse new work, let claimed runs finish and record their outcome,
     // answer whoever still waits, then close.
     context.ready = false;
+    cron_service.stop();
     dispatcher.stop();
     workers.stop();
     waiters.abandon_all();

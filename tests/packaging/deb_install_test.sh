@@ -50,7 +50,9 @@ dpkg -x "$deb" "$root"
 for path in usr/bin/agenthost usr/bin/agenthost-plugin-runner usr/bin/agentctl \
             etc/agenthost/agenthost.json usr/lib/systemd/system/agenthost.service \
             usr/share/bash-completion/completions/agentctl usr/share/doc/agenthost/README.md \
-            usr/share/agenthost/schemas/config.schema.json usr/share/agenthost/schemas/plugin-manifest.schema.json; do
+            usr/share/agenthost/schemas/config.schema.json usr/share/agenthost/schemas/plugin-manifest.schema.json \
+            usr/share/agenthost/console/index.html usr/share/agenthost/console/console.js \
+            usr/share/agenthost/console/console.css; do
   [ -e "$root/$path" ] || fail "the package has no /$path"
 done
 for manifest in "$source_dir"/plugins/*/manifest.json; do
@@ -131,6 +133,9 @@ for _ in $(seq 1 100); do
 done
 curl -fsS "$base/health" >"$scratch/health.json" || { cat "$scratch/host.log"; fail "GET /health"; }
 curl -fsS "$base/ready" >/dev/null || fail "GET /ready"
+# The console is in the binary: the installed host serves what it installed.
+curl -fsS "$base/console/console.js" | cmp -s - "$root/usr/share/agenthost/console/console.js" ||
+  fail "GET /console/console.js differs from /usr/share/agenthost/console/console.js"
 curl -fsS "$base/plugins" >"$scratch/plugins.json" || fail "GET /plugins"
 python3 - "$scratch/plugins.json" "$root/etc/agenthost/agenthost.json" "$root/usr/lib/agenthost/plugins" <<'PY' ||
 import json, os, sys

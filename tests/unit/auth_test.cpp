@@ -154,7 +154,14 @@ TEST_CASE("the route table maps every endpoint class to its scope", "[auth]") {
     CHECK(scope_of("POST", "/runs/x/%63ancel") == "cancel");  // decoded as the router decodes
     CHECK(scope_of("POST", "/workflow/approve/t") == "approve");
     CHECK(scope_of("POST", "//workflow//approve/t/") == "approve");
+    // The console's page and files load before a key is entered; its API
+    // calls carry the key like any other client's.
+    CHECK(scope_of("GET", "/console") == "open");
+    CHECK(scope_of("GET", "/console/console.js") == "open");
+    CHECK(scope_of("GET", "/console/a/b") == "read");
+    CHECK(scope_of("POST", "/console") == "invoke");
     CHECK(scope_of("GET", "/plugins") == "admin");
+    CHECK(scope_of("POST", "/plugins/sentiment/reload") == "admin");
     CHECK(scope_of("GET", "/admin/keys") == "admin");
     CHECK(scope_of("POST", "/admin/keys") == "admin");
     CHECK(scope_of("DELETE", "/admin/keys/abc") == "admin");

@@ -225,6 +225,48 @@ TEST_CASE("realistic database tasks route to database_agent through the developm
     }
 }
 
+TEST_CASE("realistic scaffolding tasks route to scaffold_agent through the development supervisor") {
+    TaskRouter router(all_profiles());
+    const char* cases[] = {
+        "Create a FastAPI project called inventory with postgres and docker",
+        "Scaffold a new Go service named billing with a Dockerfile and GitHub Actions",
+        "Set up a new TypeScript Express project with tests and a Makefile",
+        "Bootstrap a python microservice skeleton with a health endpoint",
+        "I need a starter project for a REST API in golang",
+        "Initialize a new node express app called shop",
+        "Generate boilerplate for a fastapi service with sqlite",
+        "Review my project setup: Dockerfile, gitignore and CI",
+    };
+    for (const char* task : cases) {
+        RouteDecision d = router.route(task, nullptr);
+        INFO(task << " -> " << describe(d));
+        CHECK(d.routed);
+        CHECK(d.agent == "scaffold_agent");
+        CHECK(d.supervisor_path == std::vector<std::string>{"root_supervisor", "development_supervisor", "scaffold_agent"});
+    }
+}
+
+TEST_CASE("realistic testing tasks route to testing_agent through the development supervisor") {
+    TaskRouter router(all_profiles());
+    const char* cases[] = {
+        "Write contract tests for our OpenAPI spec",
+        "Generate pytest unit tests with edge cases for this Python module",
+        "Which API operations does our test suite not cover?",
+        "Create a test suite with negative tests for the orders API",
+        "Add unit tests for these functions",
+        "Check the test coverage of the payments API tests against the spec",
+        "QA: write regression tests for the users endpoint",
+        "Generate API tests that validate every response against the schema",
+    };
+    for (const char* task : cases) {
+        RouteDecision d = router.route(task, nullptr);
+        INFO(task << " -> " << describe(d));
+        CHECK(d.routed);
+        CHECK(d.agent == "testing_agent");
+        CHECK(d.supervisor_path == std::vector<std::string>{"root_supervisor", "development_supervisor", "testing_agent"});
+    }
+}
+
 TEST_CASE("the root supervisor scores a domain as its best agent") {
     TaskRouter router(all_profiles());
     RouteDecision d = router.route("Classify the tone of this customer feedback", nullptr);

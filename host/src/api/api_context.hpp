@@ -6,7 +6,6 @@
 #include "auth/key_service.hpp"
 #include "http/stream_hub.hpp"
 #include "llm/llm_service.hpp"
-#include "memory_store/memory_store.hpp"
 #include "plugins/agent_registry.hpp"
 #include "routing/router_slot.hpp"
 #include "runs/run_service.hpp"
@@ -18,6 +17,13 @@
 #include <atomic>
 #include <chrono>
 #include <string>
+
+namespace agenthost::memory_store {
+class MemoryStore;
+}
+namespace agenthost::crons {
+class CronService;
+}
 
 namespace agenthost::api {
 
@@ -49,6 +55,8 @@ struct ApiContext {
     threads::ThreadService* threads = nullptr;
     // The long-term store (/store/...); null: those routes are not served.
     memory_store::MemoryStore* store_items = nullptr;
+    // Crons (POST /runs/crons ...); null: those routes are not served.
+    crons::CronService* crons = nullptr;
 };
 
 }  // namespace agenthost::api

@@ -187,6 +187,7 @@ class DocumentBuilder {
             {"webhooks", "Result delivery to webhooks, and inbound signed webhooks."},
             {"admin", "API keys and usage."},
             {"docs", "This document, Swagger UI and ReDoc."},
+            {"console", "The web console: agents, runs, approvals, workflows, webhooks, plugins and health in a browser."},
             {"seed 003", "Seed 003's thread and agent-run paths (aliases of /runs)."},
             {"seed 004", "Seed 004's processing requests (a pipeline of agents over one text)."},
             {"undocumented", "Routes this host serves that the document does not describe yet."},

@@ -12,6 +12,8 @@ const ParameterDoc kOnDisconnect{"query", "on_disconnect", "string",
                                  "(needs the cancel scope)."};
 const ParameterDoc kIdempotencyKey{"header", "Idempotency-Key", "string",
                                    "A retry with the same key answers what the first attempt created."};
+const ParameterDoc kIfNoneMatch{"header", "If-None-Match", "string",
+                                 "The ETag of the copy the browser has: 304 while it is current."};
 const ParameterDoc kCursor{"query", "cursor", "string", "next_cursor of the previous page."};
 
 const ResponseDoc kAccepted{202, "responses/run-accepted", "Stored and queued; Location names the run."};
@@ -67,6 +69,25 @@ const std::vector<OperationDoc>& operation_docs() {
           {504, "error", "The run goes on past the wait; Location names it."}},
          {kIdempotencyKey},
          true},
+        {"POST", "/runs/batch", "runs", "Create many runs in one transaction", "requests/runs-batch",
+         {{200, "responses/run-batch",
+           "One result per run, in order: the accepted run (202) or that item's own error; valid items are stored "
+           "together even when others are refused."}}},
+        {"POST", "/runs/crons", "crons", "Create a cron: a run on a new thread at each tick", "requests/cron-create",
+         {{201, "responses/cron", "Created; Location names it."},
+          {404, "error", "No such agent."},
+          {422, "error", "Invalid schedule, time zone, end time or context (the field is named)."}}},
+        {"POST", "/threads/:id/runs/crons", "crons", "Create a cron whose ticks run on this thread",
+         "requests/cron-create",
+         {{201, "responses/cron", "Created; Location names it."},
+          {404, "error", "No such thread (ThreadNotFound) or agent."},
+          {422, "error", "Invalid schedule, time zone, end time or context (the field is named)."}}},
+        {"POST", "/runs/crons/search", "crons", "Find crons, newest first", "requests/cron-search",
+         {{200, "responses/cron-list", "The crons."}}},
+        {"GET", "/runs/crons/:id", "crons", "One cron, with its next tick", nullptr,
+         {{200, "responses/cron", "The cron."}, {404, "error", "No such cron."}}},
+        {"DELETE", "/runs/crons/:id", "crons", "Stop and delete a cron (its runs stay)", nullptr,
+         {{204, "", "Deleted."}, {404, "error", "No such cron."}}},
         {"GET", "/runs", "runs", "List runs, newest first", nullptr,
          {{200, "responses/run-page", "A page of runs."}},
          {{"query", "status", "string", "queued, running, pending_approval, succeeded, failed or cancelled."},
@@ -82,11 +103,15 @@ const std::vector<OperationDoc>& operation_docs() {
          {{200, "responses/run", "The run, ended."},
           {404, "error", "No such run."},
           {504, "error", "The run goes on past the wait; Location names it."}}},
-        {"POST", "/runs/:id/cancel", "runs", "Cancel a run", nullptr,
+        {"POST", "/runs/:id/cancel", "runs", "Cancel a run (or roll it back)", nullptr,
          {{200, "responses/run-cancel", "Cancelled before it started."},
           {202, "responses/run-cancel", "Its agent was told to stop."},
           {404, "error", "No such run."},
-          {409, "error", "The run already finished."}}},
+          {409, "error", "The run already finished."},
+          {422, "error", "Unknown action."}},
+         {{"query", "action", "string",
+           "interrupt (the default) or rollback: also delete the run with its events and undo its thread memory "
+           "writes once it has stopped."}}},
         {"POST", "/runs/cancel", "runs", "Cancel several runs, or every active run of a thread", "requests/runs-cancel",
          {{200, "responses/bulk-cancel", "What happened to each run."}}},
         {"GET", "/runs/:id/events", "runs", "A run's events (polling)", nullptr,
@@ -252,6 +277,19 @@ const std::vector<OperationDoc>& operation_docs() {
         {"GET", "/redoc", "docs", "ReDoc", nullptr, {{200, "html", "The ReDoc page."}}},
         {"GET", "/docs/assets/:file", "docs", "Swagger UI's and ReDoc's scripts and styles", nullptr,
          {{200, "javascript", "A script."}, {200, "css", "A stylesheet."}, {404, "error", "No such asset."}}},
+
+        // The web console.
+        {"GET", "/console", "console", "The web console", nullptr,
+         {{200, "html", "The console's page (it asks for an API key when the host needs one)."},
+          {304, "", "Unchanged since the ETag sent in If-None-Match."},
+          {308, "", "Asked as /console/: Location names /console."},
+          {503, "error", "This build has no console (node or tools/npm's packages were missing)."}},
+         {kIfNoneMatch}},
+        {"GET", "/console/:file", "console", "The web console's script and stylesheet", nullptr,
+         {{200, "javascript", "The script."}, {200, "css", "The stylesheet."},
+          {304, "", "Unchanged since the ETag sent in If-None-Match."}, {404, "error", "No such file."},
+          {503, "error", "This build has no console."}},
+         {kIfNoneMatch}},
     };
     return all;
 }

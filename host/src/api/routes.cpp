@@ -1,7 +1,10 @@
 #include "api/routes.hpp"
 
 #include "api/agents_api.hpp"
+#include "api/crons_api.hpp"
+#include "api/console_api.hpp"
 #include "api/health_api.hpp"
+#include "api/run_batch_api.hpp"
 #include "api/metrics_api.hpp"
 #include "api/openapi_api.hpp"
 #include "api/run_waits_api.hpp"
@@ -25,6 +28,10 @@ void add_routes(http::Router& router, ApiContext& context) {
     add_health_routes(router, context);
     add_metrics_routes(router, context);
     add_seed003_routes(router, context);
+    // Before the runs' own routes: /runs/batch and /runs/crons/... are
+    // not run ids.
+    add_run_batch_routes(router, context);
+    if (context.crons != nullptr) add_cron_routes(router, context, *context.crons);
     add_run_wait_routes(router, context);
     add_agent_routes(router, context);
     add_invoke_routes(router, context);
@@ -39,6 +46,7 @@ void add_routes(http::Router& router, ApiContext& context) {
     add_orchestrate_routes(router, context);
     add_key_routes(router, context);
     add_usage_routes(router, context);
+    add_console_routes(router);
     // Last: it documents every route above.
     add_openapi_routes(router, context);
 }

@@ -104,6 +104,9 @@ void write_run(JsonWriter& out, const store::RunRecord& run) {
     }
     optional_text(out, "pipeline_id", run.pipeline_id);
     optional_text(out, "webhook_url", run.webhook_url);
+    // A delayed run is queued but not started before run_after.
+    time_field(out, "run_after", run.run_after_ms);
+    out.field("on_completion", run.on_completion.empty() ? "keep" : run.on_completion);
     write_orchestration_fields(out, run);
     out->EndObject();
 }

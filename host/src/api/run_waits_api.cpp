@@ -101,8 +101,13 @@ http::HttpResponse bulk_cancel(ApiContext& context, const http::HttpRequest& req
             shown[i] = false;
         }
     }
+    // rollback: each run is also deleted with its thread memory writes undone.
+    std::string action = body->IsObject() ? json::get_string(*body, "action", "interrupt") : "interrupt";
+    if (action != "interrupt" && action != "rollback")
+        throw http::ApiError(422, "ValidationError", "unknown cancel action '" + action + "'",
+                             {{"/action", "must be interrupt or rollback"}});
     std::vector<store::CancelOutcome> outcomes =
-        with_store([&] { return context.runs.cancel_many(visible, actor_of(request)); });
+        with_store([&] { return context.runs.cancel_many(visible, actor_of(request), action == "rollback"); });
     JsonWriter out;
     out->StartObject();
     out.key("runs");

@@ -9,6 +9,7 @@
 #include "api/thread_json.hpp"
 #include "api/webhooks_api.hpp"
 #include "json/json_util.hpp"
+#include "util/time_format.hpp"
 
 
 namespace agenthost::api {
@@ -30,6 +31,7 @@ http::HttpResponse run_accepted(const store::RunRecord& run) {
     out.field("run_id", run.id);
     out.field("thread_id", run.thread_id);
     out.field("status", run.status);
+    if (run.run_after_ms != 0) out.field("run_after", iso8601_ms(run.run_after_ms));
     out->EndObject();
     http::HttpResponse response = http::json_response(202, out.str());
     response.headers.emplace_back("Location", "/runs/" + run.id);
@@ -111,13 +113,29 @@ http::HttpResponse list_runs(ApiContext& context, const http::HttpRequest& reque
 
 http::HttpResponse cancel_run(ApiContext& context, const http::HttpRequest& request) {
     std::string run_id = request.param("id");
+    // interrupt (the default): cancel. rollback: cancel, then delete the run
+    // and undo its thread memory writes.
+    std::string action = query_value(request, "action");
+    if (!action.empty() && action != "interrupt" && action != "rollback")
+        throw http::ApiError(422, "ValidationError", "unknown cancel action '" + action + "'",
+                             {{"action", "must be interrupt or rollback"}});
+    bool rollback = action == "rollback";
     // Another tenant's run is not there (checked only for callers that do
-    // not see all: the extra read would delay every cancel).
-    if (!request.principal.sees_all_tenants()) visible_run(context, request, run_id);
-    store::CancelOutcome outcome = with_store([&] { return context.runs.cancel(run_id, actor_of(request)); });
+    // not see all: the extra read would delay every cancel). A rollback
+    // reads the run first: a run that never started is gone once cancelled.
+    std::optional<store::RunRecord> before;
+    if (rollback || !request.principal.sees_all_tenants()) before = visible_run(context, request, run_id);
+    store::CancelOutcome outcome = with_store([&] { return context.runs.cancel(run_id, actor_of(request), rollback); });
     if (outcome == store::CancelOutcome::not_found)
         throw http::ApiError(404, "RunNotFound", "no run with id '" + run_id + "'");
-    store::RunRecord run = visible_run(context, request, run_id);
+    store::RunRecord run;
+    if (rollback && outcome == store::CancelOutcome::cancelled) {
+        run = *before;  // deleted with the cancel
+        run.status = store::run_status::cancelled;
+        run.on_completion = "rollback";
+    } else {
+        run = visible_run(context, request, run_id);
+    }
     if (outcome == store::CancelOutcome::already_finished)
         throw http::ApiError(409, "RunFinished", "run " + run_id + " already finished as " + run.status);
     JsonWriter out;
@@ -237,6 +255,10 @@ runs::RunOptions run_options_from(const rapidjson::Value& body) {
         if (const rapidjson::Value* v = json::get_member(*loop, "max_iterations"); v != nullptr && v->IsInt())
             options.loop_max_iterations = v->GetInt();
     options.multitask_strategy = json::get_string(body, "multitask_strategy", "enqueue");
+    options.if_not_exists = json::get_string(body, "if_not_exists", "create");
+    options.on_completion = json::get_string(body, "on_completion", "keep");
+    if (const rapidjson::Value* v = json::get_member(body, "after_seconds"); v != nullptr && v->IsNumber())
+        options.after_seconds = v->GetDouble();
     return options;
 }
 

@@ -17,7 +17,8 @@ http::HttpResponse cancel_run(ApiContext& context, const http::HttpRequest& requ
 // Reads {"agent_name","task","context"?,"thread_id"?,"webhook_url"?,...} from
 // an already validated body (shared with POST /agent/invoke).
 runs::InvokeRequest invoke_request_from(const rapidjson::Value& body);
-// require_approval, approval_timeout_seconds, loop, multitask_strategy.
+// require_approval, approval_timeout_seconds, loop, multitask_strategy,
+// if_not_exists, after_seconds, on_completion.
 runs::RunOptions run_options_from(const rapidjson::Value& body);
 // Bounds the config sets on run options (422 naming the field).
 void check_run_options(ApiContext& context, const runs::RunOptions& options);

@@ -44,6 +44,9 @@ void claim_for_caller(ApiContext& context, const http::HttpRequest& request, run
     invoke.tenant = request.principal.tenant;
     invoke.key_id = request.principal.id;
     check_thread_owner(context, request, invoke.thread_id);
+    // if_not_exists reject: the run may only join a thread that exists.
+    if (invoke.options.if_not_exists == "reject" && !invoke.thread_id.empty())
+        visible_thread(context, request, invoke.thread_id);
 }
 
 std::string actor_of(const http::HttpRequest& request, const std::string& fallback) {

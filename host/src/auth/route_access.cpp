@@ -32,8 +32,14 @@ const std::vector<Rule>& rules() {
         {"GET", "/docs", kOpen},
         {"GET", "/redoc", kOpen},
         {"GET", "/docs/assets/*", kOpen},
+        // The web console's page and files: it asks for a key itself, then
+        // sends it with every API call.
+        {"GET", "/console", kOpen},
+        {"GET", "/console/*", kOpen},
         {"POST", "/webhook/receive", kOpenCreatesRuns},
         {"GET", "/plugins", kAdmins},
+        // Reloading swaps the code every tenant's runs execute: an operator's act.
+        {"POST", "/plugins/*/reload", kAdmins},
         {"GET", "/admin/keys", kAdmins},
         {"POST", "/admin/keys", kAdmins},
         {"DELETE", "/admin/keys/*", kAdmins},
@@ -43,6 +49,12 @@ const std::vector<Rule>& rules() {
         {"GET", "/agent/stream", kCreatesRuns},
         {"POST", "/runs", kCreatesRuns},
         {"POST", "/runs/wait", kCreatesRuns},
+        {"POST", "/runs/batch", kCreatesRuns},
+        // Crons create runs at each tick, under the creating principal.
+        {"POST", "/runs/crons", kCreatesRuns},
+        {"POST", "/threads/*/runs/crons", kCreatesRuns},
+        {"POST", "/runs/crons/search", kReads},
+        {"DELETE", "/runs/crons/*", kInvokes},
         {"POST", "/api/v1/process", kCreatesRuns},
         {"POST", "/api/v1/webhook/retry/*", kInvokes},
         // Makes the host send a signed request: a developer's tool, not a sender's.

@@ -45,7 +45,7 @@ std::string render_metrics(const std::vector<ScrapeGauge>& gauges, const std::st
     std::string out;
     out.reserve(16384);
     HostMetrics& m = host_metrics();
-    for (const Family* family : {&m.http_requests, &m.http_duration, &m.runs_finished, &m.runs_retried,
+    for (const Family* family : {&m.http_requests, &m.http_duration, &m.runs_finished, &m.runs_retried, &m.cron_ticks,
                                  &m.run_queue_wait, &m.run_execution, &m.llm_calls, &m.llm_tokens, &m.llm_duration,
                                  &m.webhook_attempts, &m.webhook_duration, &m.db_batch_size, &m.db_commit,
                                  &m.db_failed_batches, &m.exec_commands, &m.exec_duration})

@@ -21,6 +21,10 @@ struct HostMetrics {
                          Family::Type::counter, {"agent", "status"}};
     Family runs_retried{"agenthost_runs_retried_total", "Runs queued again for another attempt, by agent.",
                         Family::Type::counter, {"agent"}};
+    Family cron_ticks{"agenthost_cron_ticks_total",
+                      "Cron ticks this host claimed, by outcome (fired, skipped: missed with on_missed skip, "
+                      "refused: the thread was busy, thread_gone: the cron went with its thread).",
+                      Family::Type::counter, {"outcome"}};
     Family run_queue_wait{"agenthost_run_queue_wait_seconds", "Time from a run's acceptance to its start, by agent.",
                           Family::Type::histogram, {"agent"}, duration_buckets()};
     Family run_execution{"agenthost_run_execution_seconds", "Time a run spent executing in its agent, by agent.",

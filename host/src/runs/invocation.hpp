@@ -18,8 +18,16 @@ struct RunOptions {
     double approval_timeout_seconds = -1;   // < 0: the config's default; 0: none
     int loop_max_iterations = 0;            // > 0: observe, reason, act, evaluate until resolved
     // When the thread already has an active run: reject (409), enqueue (run
-    // after it) or interrupt (cancel it first).
+    // after it) or interrupt (cancel it first)
+    // (or rollback: cancel it, delete it and undo its memory writes).
     std::string multitask_strategy = "enqueue";
+    // A thread_id no thread has: create it (the default) or reject (404).
+    std::string if_not_exists = "create";
+    // > 0: a delayed run, queued now and not started before this many
+    // seconds have passed (durably: a restart keeps it).
+    double after_seconds = 0;
+    // keep (the default) | delete: the run and its events go once it ends.
+    std::string on_completion = "keep";
 };
 
 struct InvokeRequest {

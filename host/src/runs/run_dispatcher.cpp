@@ -468,6 +468,11 @@ void RunDispatcher::finish(store::RunRecord run, long long next_seq, std::functi
         if (has_dependants) runs.release_dependants(session, run.id, run.status);
         if (!run.pipeline_id.empty() && !runs.continue_pipeline_loop(session, run.pipeline_id, result_resolved))
             pipelines.settle(session, run.pipeline_id);
+        // on_completion delete goes with the outcome; so does a rollback,
+        // which a cancel may have asked for after this host claimed the run
+        // (it then ends cancelled, so only those are looked up).
+        if (!run.on_completion.empty() || run.status == store::run_status::cancelled)
+            runs.settle_completion(session, run.id, "on_completion");
     };
     auto done = [this, run, next_seq, held = std::move(held), completed,
                  recorded = std::move(recorded)](const std::string& error) {
@@ -614,6 +619,10 @@ void RunDispatcher::maintain() {
     store_.writes().run([&](soci::session& session) {
         cancelled = runs.renew_leases(session, settings_.host_id, held, now + settings_.lease_ms);
         recovered = runs.recover_expired(session, now, false);
+        // Ended runs to delete (or roll back) that no completing commit
+        // settled: cancelled before they started, failed by a dependency,
+        // or their host died first.
+        for (const std::string& id : runs.ended_to_settle(session, 100)) runs.settle_completion(session, id, "on_completion");
         if (sweep) {
             swept = runs.delete_finished_before(session, now - settings_.retention_ms);
             store_.idempotency().delete_before(session, now - settings_.idempotency_window_ms);

@@ -56,6 +56,9 @@ store::RunRecord RunService::new_run(const InvokeRequest& request) const {
     run.key_id = request.key_id;
     // The span of the request being handled (HTTP server span), if traced.
     run.trace_parent = telemetry::current_traceparent();
+    if (request.options.after_seconds > 0)
+        run.run_after_ms = run.created_at_ms + static_cast<long long>(request.options.after_seconds * 1000);
+    if (request.options.on_completion == "delete") run.on_completion = "delete";
     if (auto approval = approval_needed(request, registry_, settings_)) {
         run.approval_json = *approval;
         run.approval_state = store::approval_state::pending;
@@ -81,7 +84,8 @@ void RunService::submit_and_wait(const InvokeRequest& request, Committed committ
     std::string strategy = request.options.multitask_strategy;
     // A free worker here takes the run as it is accepted: claimed and
     // started in the accepting commit, with no claim round trip.
-    bool reserved = run.status == store::run_status::queued && dispatcher_.reserve(run.agent);
+    // A delayed run is never started as it is accepted.
+    bool reserved = run.status == store::run_status::queued && run.run_after_ms == 0 && dispatcher_.reserve(run.agent);
     auto handed_off = std::make_shared<bool>(false);
     store_.writes().submit(
         [this, run, &runs, shared_thread, admitted, strategy, reserved, handed_off,
@@ -98,6 +102,7 @@ void RunService::submit_and_wait(const InvokeRequest& request, Committed committ
             }
             // With the other runs of its commit, in one statement per table.
             runs.queue_insert(session, admitted->run);
+            runs.store_schedule(session, admitted->run);
             store_idempotency(session, idempotency, admitted->run.id);
         },
         [this, admitted, reserved, handed_off, committed = std::move(committed)](const std::string& error) {
@@ -133,16 +138,61 @@ void RunService::submit_and_wait(const InvokeRequest& request, Committed committ
         shared_thread ? store::CommitQueue::Kind::any : store::CommitQueue::Kind::appends_only);
 }
 
-store::CancelOutcome RunService::cancel(const std::string& run_id, const std::string& actor) {
-    return cancel_many({run_id}, actor).front();
+std::string RunService::insert_in(soci::session& session, const InvokeRequest& request, store::RunRecord& run) const {
+    const store::RunRepository& runs = store_.runs();
+    Admission admitted{run, {}, {}};
+    if (!request.thread_id.empty()) {
+        // The thread's runs inserted earlier in this transaction (a batch
+        // naming one thread twice) must be seen: written out first.
+        runs.flush_queued(session);
+        admit_on_thread(session, runs, request.options.multitask_strategy, admitted);
+    }
+    if (!admitted.busy_with.empty()) return thread_busy_error(run.thread_id, admitted.busy_with);
+    run = admitted.run;
+    runs.queue_insert(session, run);
+    runs.store_schedule(session, run);
+    return "";
+}
+
+void RunService::submit_batch(const std::vector<InvokeRequest>& requests, BatchCommitted committed) {
+    auto outcomes = std::make_shared<std::vector<std::pair<store::RunRecord, std::string>>>();
+    std::vector<store::RunRecord> prepared;
+    prepared.reserve(requests.size());
+    for (const InvokeRequest& request : requests) prepared.push_back(new_run(request));
+    store_.writes().submit(
+        [this, requests, prepared, outcomes](soci::session& session) {
+            // Rebuilt from scratch on every try of the transaction.
+            outcomes->clear();
+            for (size_t i = 0; i < requests.size(); ++i) {
+                store::RunRecord run = prepared[i];
+                std::string refused = insert_in(session, requests[i], run);
+                outcomes->emplace_back(std::move(run), std::move(refused));
+            }
+        },
+        [this, outcomes, committed = std::move(committed)](const std::string& error) {
+            if (error.empty()) dispatcher_.wake();
+            committed(*outcomes, error);
+        });
+}
+
+store::CancelOutcome RunService::cancel(const std::string& run_id, const std::string& actor, bool rollback) {
+    return cancel_many({run_id}, actor, rollback).front();
 }
 
 std::vector<store::CancelOutcome> RunService::cancel_many(const std::vector<std::string>& run_ids,
-                                                          const std::string& actor) {
+                                                          const std::string& actor, bool rollback) {
     std::vector<store::CancelOutcome> outcomes(run_ids.size(), store::CancelOutcome::not_found);
     const store::RunRepository& runs = store_.runs();
     store_.writes().run([&](soci::session& session) {
-        for (size_t i = 0; i < run_ids.size(); ++i) outcomes[i] = runs.cancel(session, run_ids[i], actor);
+        for (size_t i = 0; i < run_ids.size(); ++i) {
+            outcomes[i] = runs.cancel(session, run_ids[i], actor);
+            if (!rollback) continue;
+            if (outcomes[i] == store::CancelOutcome::requested) runs.mark_rollback(session, run_ids[i]);
+            if (outcomes[i] == store::CancelOutcome::cancelled) {
+                runs.mark_rollback(session, run_ids[i]);
+                runs.settle_completion(session, run_ids[i], actor);
+            }
+        }
     });
     for (bool executing : {false, true}) {
         for (size_t i = 0; i < run_ids.size(); ++i) {

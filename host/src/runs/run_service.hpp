@@ -58,12 +58,29 @@ class RunService {
     void submit_and_wait(const InvokeRequest& request, Committed committed, RunWaiters::Callback finished);
 
     // `actor` is recorded in the audit trail.
-    store::CancelOutcome cancel(const std::string& run_id, const std::string& actor = "api");
+    // With `rollback`, the cancelled run is also deleted and its thread
+    // memory writes undone (at once when it never started, else in the
+    // commit recording its end).
+    store::CancelOutcome cancel(const std::string& run_id, const std::string& actor = "api", bool rollback = false);
     // Several at once, as one request: every cancel is recorded in one
     // commit before any run is told, and runs not yet executing here are
     // stopped before executing ones, so a run stopped early cannot free its
     // worker for a queued run of the same request. Outcomes in `run_ids`' order.
-    std::vector<store::CancelOutcome> cancel_many(const std::vector<std::string>& run_ids, const std::string& actor);
+    std::vector<store::CancelOutcome> cancel_many(const std::vector<std::string>& run_ids, const std::string& actor,
+                                                  bool rollback = false);
+    // Runs submitted together in one transaction (POST /runs/batch): each
+    // admitted on its thread as submit does; `committed` gets one entry per
+    // request, in order, each the stored run or why it was refused (a busy
+    // thread with multitask_strategy reject). A store failure refuses all.
+    using BatchCommitted = std::function<void(const std::vector<std::pair<store::RunRecord, std::string>>& outcomes,
+                                              const std::string& error)>;
+    void submit_batch(const std::vector<InvokeRequest>& requests, BatchCommitted committed);
+    // The run a cron's tick becomes, admitted and inserted in the caller's
+    // transaction (the one that claims the tick). Returns "" or why the
+    // thread refused it.
+    std::string insert_in(soci::session& session, const InvokeRequest& request, store::RunRecord& run) const;
+    // Once a transaction holding insert_in's runs committed: look for work.
+    void wake() { dispatcher_.wake(); }
     // Deletes a finished run (false: not there or not finished).
     bool delete_finished(const std::string& run_id, const std::string& actor);
 

@@ -17,11 +17,20 @@ void admit_on_thread(soci::session& session, const store::RunRepository& runs, c
         admission.busy_with = active.back().id;
         return;
     }
-    if (strategy == "interrupt") {
+    if (strategy == "interrupt" || strategy == "rollback") {
+        bool rollback = strategy == "rollback";
         for (const store::RunRecord& other : active) {
-            store::CancelOutcome outcome = runs.cancel(session, other.id, "interrupt");
+            store::CancelOutcome outcome = runs.cancel(session, other.id, strategy);
             if (outcome == store::CancelOutcome::cancelled || outcome == store::CancelOutcome::requested)
                 admission.interrupted.push_back(other.id);
+            // Rollback: the cancelled run goes with its memory writes, here
+            // when it never ran, else in the commit recording its end (the
+            // one that releases the new run, so it never sees those writes).
+            if (rollback && outcome == store::CancelOutcome::requested) runs.mark_rollback(session, other.id);
+            if (rollback && outcome == store::CancelOutcome::cancelled) {
+                runs.mark_rollback(session, other.id);
+                runs.settle_completion(session, other.id, "rollback");
+            }
             // One still executing stops at its next is_cancelled check; the
             // new run starts after it has.
             if (outcome == store::CancelOutcome::requested) block(other.id);

@@ -19,6 +19,8 @@ struct Admission {
 // reject: sets busy_with and the run is not inserted. enqueue: the run is
 // blocked until the end of the thread's queue has run. interrupt: the active
 // runs are cancelled; the run waits for those still executing to stop.
+// rollback: as interrupt, and the cancelled runs are deleted with their
+// memory writes undone before the new run can start.
 void admit_on_thread(soci::session& session, const store::RunRepository& runs, const std::string& strategy,
                      Admission& admission);
 

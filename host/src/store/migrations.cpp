@@ -3,6 +3,7 @@
 #include "store/usage_repository.hpp"
 #include "util/log.hpp"
 
+#include <algorithm>
 #include <set>
 #include <string>
 #include <vector>
@@ -377,6 +378,48 @@ const std::vector<Migration>& migrations() {
              "CREATE INDEX store_items_by_updated ON store_items(tenant, updated_at_ms)",
              "CREATE INDEX store_items_search ON store_items USING GIN (search_vector)",
          }},
+        {12,
+         "delayed runs, what happens to a run once it ends, and crons",
+         {
+             // A delayed run (after_seconds) is queued but not claimed before
+             // run_after_ms. NULL: at once.
+             "ALTER TABLE runs ADD COLUMN run_after_ms BIGINT",
+             // NULL (keep) | delete (the run and its events go once it ends)
+             // | rollback (the same, and its thread memory writes are undone).
+             "ALTER TABLE runs ADD COLUMN on_completion TEXT",
+             // Only runs with something to do once ended are indexed, so the
+             // sweep that finds them costs nothing on ordinary runs.
+             "CREATE INDEX runs_on_completion ON runs(status) WHERE on_completion IS NOT NULL",
+             // A cron: a schedule that creates a run per tick. next_fire_at_ms
+             // is the tick a host claims by moving it on with a conditional
+             // UPDATE (old value in the WHERE) in the transaction that
+             // inserts the tick's run, so one tick is one run however many
+             // hosts look. NULL next_fire_at_ms: the cron is over (end_time).
+             "CREATE TABLE crons ("
+             " id TEXT PRIMARY KEY,"
+             " tenant TEXT NOT NULL DEFAULT '',"
+             " key_id TEXT NOT NULL DEFAULT '',"
+             " thread_id TEXT,"
+             " agent TEXT NOT NULL,"
+             " task TEXT NOT NULL,"
+             " context TEXT NOT NULL,"
+             " schedule TEXT NOT NULL,"
+             " timezone TEXT NOT NULL,"
+             " on_missed TEXT NOT NULL,"
+             " options TEXT,"
+             " metadata TEXT,"
+             " end_time_ms BIGINT,"
+             " next_fire_at_ms BIGINT,"
+             " last_fired_at_ms BIGINT,"
+             " last_run_id TEXT,"
+             " fired_count BIGINT NOT NULL DEFAULT 0,"
+             " created_at_ms BIGINT NOT NULL,"
+             " updated_at_ms BIGINT NOT NULL)",
+             "CREATE INDEX crons_due ON crons(next_fire_at_ms)",
+             "CREATE INDEX crons_by_created ON crons(tenant, created_at_ms, id)",
+         },
+         {},
+         {}},
     };
     return all;
 }
@@ -390,7 +433,13 @@ int current_version(soci::session& session) {
 
 }  // namespace
 
-int latest_schema_version() { return migrations().back().version; }
+// The highest number, not the last listed: numbers are handed out ahead of
+// merging, so the list is not always in order.
+int latest_schema_version() {
+    int latest = 0;
+    for (const Migration& migration : migrations()) latest = std::max(latest, migration.version);
+    return latest;
+}
 
 void migrate(soci::session& session, Dialect dialect) {
     try {

@@ -64,6 +64,11 @@ struct RunRecord {
     // W3C traceparent of the request that created it ("" : not traced): the
     // run's spans join that trace on whichever host executes it.
     std::string trace_parent;
+    // A delayed run (after_seconds): not claimed before this (0: at once).
+    long long run_after_ms = 0;
+    // "" (keep) | delete | rollback: what happens to the run once it ends
+    // (run_completion.cpp).
+    std::string on_completion;
     // Only when inserting: runs this one waits for (kind success|completion).
     std::vector<std::pair<std::string, std::string>> depends_on;
 };

@@ -300,10 +300,11 @@ std::vector<ClaimedRun> RunRepository::claim(soci::session& session, const std::
                             "fencing_token = fencing_token + 1, lease_owner = :owner, lease_expires_at_ms = :lease, "
                             "updated_at_ms = :now2 "
                             "WHERE id IN (SELECT id FROM runs WHERE status = 'queued' AND agent IN (" + agent_list +
-                                ") ORDER BY created_at_ms LIMIT :n" +
+                                ") AND (run_after_ms IS NULL OR run_after_ms <= :due) "
+                                "ORDER BY created_at_ms LIMIT :n" +
                                 lock + ") RETURNING " + kRunColumns +
                                 ", (SELECT MAX(seq) FROM run_events WHERE run_events.run_id = runs.id)",
-         soci::use(now), soci::use(owner), soci::use(lease_until_ms), soci::use(now), soci::use(count));
+         soci::use(now), soci::use(owner), soci::use(lease_until_ms), soci::use(now), soci::use(now), soci::use(count));
     // The last event's number comes back with the claim: the worker numbers
     // the run's further events from there without another query.
     for (const soci::row& row : rows) claimed.push_back({run_from_row(row), integer_at(row, kColumnAfterRun) + 1});

@@ -159,6 +159,24 @@ class RunRepository {
     // not there or not finished (checked in the same statement).
     bool delete_finished(soci::session& session, const std::string& run_id, const std::string& actor) const;
 
+    // Run options kept beside the insert (run_completion.cpp): a delayed
+    // run's not-before time and what happens to it once it ends. Written in
+    // the inserting transaction, after the run's row (flushing the batch).
+    void store_schedule(soci::session& session, const RunRecord& run) const;
+    // A cancel with action rollback: the run is deleted once it has ended
+    // and its thread memory writes are undone (settle_completion).
+    void mark_rollback(soci::session& session, const std::string& run_id) const;
+    // An ended run whose on_completion is delete or rollback: rollback
+    // first undoes the memory writes the run made (its checkpoint rows go,
+    // and the thread's memory is rebuilt from those left), then the run
+    // goes with its events. False when the run is not there, has not ended
+    // or is to be kept. Exactly once across hosts: the delete is conditional.
+    bool settle_completion(soci::session& session, const std::string& run_id, const std::string& actor) const;
+    // Ended runs with an on_completion still to settle (their host settled
+    // them in the completing commit unless it died or the run ended by
+    // another path: cancelled while queued, failed by a dependency).
+    std::vector<std::string> ended_to_settle(soci::session& session, size_t limit) const;
+
     void audit(soci::session& session, const std::string& run_id, const std::string& pipeline_id,
                const std::string& action, const std::string& actor, const std::string& detail) const;
 

@@ -8,7 +8,8 @@ const char* kRunColumns =
     "id, thread_id, agent, task, context, status, result, error, attempts, max_attempts, fencing_token, "
     "lease_owner, lease_expires_at_ms, cancel_requested, pipeline_id, pipeline_step, webhook_url, "
     "webhook_secret, created_at_ms, started_at_ms, finished_at_ms, updated_at_ms, error_type, routing, options, "
-    "approval, approval_state, approval_expires_at_ms, step_key, llm_usage, pipeline_iteration, tenant, key_id, trace_parent";
+    "approval, approval_state, approval_expires_at_ms, step_key, llm_usage, pipeline_iteration, tenant, key_id, trace_parent, "
+    "run_after_ms, on_completion";
 
 
 RunRecord run_from_row(const soci::row& row) {
@@ -47,6 +48,8 @@ RunRecord run_from_row(const soci::row& row) {
     run.tenant = text_at(row, 31);
     run.key_id = text_at(row, 32);
     run.trace_parent = text_at(row, 33);
+    run.run_after_ms = integer_at(row, 34);
+    run.on_completion = text_at(row, 35);
     return run;
 }
 

@@ -12,7 +12,7 @@ namespace agenthost::store {
 
 extern const char* kRunColumns;
 // The column after kRunColumns in a claim's RETURNING list.
-inline constexpr size_t kColumnAfterRun = 34;
+inline constexpr size_t kColumnAfterRun = 36;
 
 RunRecord run_from_row(const soci::row& row);
 

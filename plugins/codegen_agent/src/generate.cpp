@@ -2,9 +2,10 @@
 
 #include <regex>
 
-#include "api_reader.hpp"
+#include <apispec/api_reader.hpp>
+#include "api.hpp"
 #include "errors.hpp"
-#include "identifiers.hpp"
+#include <apispec/identifiers.hpp>
 #include "python_emitter.hpp"
 #include "typescript_emitter.hpp"
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "api_model.hpp"
+#include "api.hpp"
 #include "artifact.hpp"
 #include "request.hpp"
 

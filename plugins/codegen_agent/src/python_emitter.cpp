@@ -6,7 +6,8 @@
 #include <set>
 #include <sstream>
 
-#include "identifiers.hpp"
+#include <apispec/identifiers.hpp>
+#include "api.hpp"
 
 namespace codegen {
 namespace {

@@ -5,7 +5,8 @@
 #include <regex>
 #include <stdexcept>
 
-#include "document_loader.hpp"
+#include <apispec/document_loader.hpp>
+#include "api.hpp"
 #include "errors.hpp"
 
 namespace codegen {

@@ -5,7 +5,8 @@
 #include <regex>
 #include <sstream>
 
-#include "identifiers.hpp"
+#include <apispec/identifiers.hpp>
+#include "api.hpp"
 
 namespace codegen {
 namespace {

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "api_model.hpp"
+#include "api.hpp"
 #include "artifact.hpp"
 
 namespace codegen {

@@ -19,8 +19,9 @@
 #include <stdexcept>
 #include <string>
 
-#include "api_reader.hpp"
-#include "document_loader.hpp"
+#include <apispec/api_reader.hpp>
+#include "api.hpp"
+#include <apispec/document_loader.hpp>
 #include "generate.hpp"
 #include "request.hpp"
 
