@@ -15,6 +15,7 @@
 #include "auth/rate_limiter.hpp"
 #include "config/dotenv.hpp"
 #include "config/host_config.hpp"
+#include "signals/incident_service.hpp"
 #include "crons/cron_service.hpp"
 #include "http/http_server.hpp"
 #include "http/stream_hub.hpp"
@@ -44,6 +45,7 @@
 
 #include <cerrno>
 #include <csignal>
+#include <atomic>
 #include <filesystem>
 #include <iostream>
 #include <pthread.h>
@@ -258,6 +260,15 @@ int main(int argc, char** argv) {
     settings.crash_journal_path = crash_journal;
     if (database.dialect == store::Dialect::sqlite)
         settings.start_log_path = (std::filesystem::path(config.data_dir) / "started-runs").string();
+    // Set once the incident service exists; runs recovered before observe nothing.
+    std::atomic<signals::IncidentService*> incident_service_slot{nullptr};
+    settings.iteration_observation = [&incident_service_slot, agent = config.signals.agent](
+                                         const std::string& run_agent, const std::string& thread_id) -> std::string {
+        signals::IncidentService* incidents = incident_service_slot.load();
+        // Only the SRE agent on an incident's thread observes the incident.
+        if (incidents == nullptr || agent.empty() || run_agent != agent || thread_id.rfind("inc_", 0) != 0) return "";
+        return incidents->evidence_json(thread_id);
+    };
     runs::RunDispatcher dispatcher(*store, *registry, workers, waiters, feed, settings, &llm_service);
     runs::RunService run_service(*store, *registry, dispatcher, waiters, feed, settings);
     runs::WorkflowService workflow_service(*store, run_service, dispatcher, waiters, feed);
@@ -289,6 +300,15 @@ int main(int argc, char** argv) {
     memory_store::TtlSweeper store_sweeper(memory_store,
                                            std::chrono::milliseconds(static_cast<long long>(config.store_ttl_sweep_seconds * 1000)));
     store_sweeper.start();
+    signals::IncidentService incident_service(*store, run_service, config.signals);
+    context.incidents = &incident_service;
+    http::WebSocketSettings websocket_settings;
+    websocket_settings.ping_interval = stream_settings.heartbeat;
+    websocket_settings.idle_timeout = stream_settings.heartbeat * 3;
+    http::WebSocketHub websockets(websocket_settings);
+    context.websockets = &websockets;
+    incident_service_slot.store(&incident_service);
+    incident_service.hand_over_unworked();
     // Every host looks for due cron ticks; claiming one is a conditional
     // update, so a tick fires once however many hosts look.
     crons::CronService cron_service(*store, run_service, std::min<long long>(config.poll_interval_ms, 250));
@@ -361,6 +381,7 @@ int main(int argc, char** argv) {
     llm_service.stop();
     feed.stop();
     streams.stop();
+    websockets.stop();
     store->stop();
     server.shutdown();
     telemetry::stop_tracing();  // sends the spans still queued

@@ -13,7 +13,7 @@ namespace {
 struct CapturingChannel : ResponseChannel {
     HttpResponse response;
     void send(HttpResponse r) override { response = std::move(r); }
-    std::unique_ptr<RawConnection> take_over() override { return nullptr; }
+    std::unique_ptr<RawConnection> take_over(InputSink) override { return nullptr; }
 };
 
 }  // namespace

@@ -5,12 +5,14 @@
 #include "auth/authenticator.hpp"
 #include "auth/key_service.hpp"
 #include "http/stream_hub.hpp"
+#include "http/websocket_hub.hpp"
 #include "llm/llm_service.hpp"
 #include "plugins/agent_registry.hpp"
 #include "routing/router_slot.hpp"
 #include "runs/run_service.hpp"
 #include "runs/workflow_service.hpp"
 #include "runs/worker_pool.hpp"
+#include "signals/incident_service.hpp"
 #include "threads/thread_service.hpp"
 #include "webhooks/webhook_settings.hpp"
 
@@ -55,6 +57,10 @@ struct ApiContext {
     threads::ThreadService* threads = nullptr;
     // The long-term store (/store/...); null: those routes are not served.
     memory_store::MemoryStore* store_items = nullptr;
+    // Seed 002's integrations, signals and incidents; null: not served.
+    signals::IncidentService* incidents = nullptr;
+    // GET /stream's WebSocket connections; null: not served.
+    http::WebSocketHub* websockets = nullptr;
     // Crons (POST /runs/crons ...); null: those routes are not served.
     crons::CronService* crons = nullptr;
 };

@@ -4,6 +4,9 @@
 #include "api/crons_api.hpp"
 #include "api/console_api.hpp"
 #include "api/health_api.hpp"
+#include "api/incidents_api.hpp"
+#include "api/signals_api.hpp"
+#include "api/sre_config_api.hpp"
 #include "api/run_batch_api.hpp"
 #include "api/metrics_api.hpp"
 #include "api/openapi_api.hpp"
@@ -19,6 +22,7 @@
 #include "api/thread_state_api.hpp"
 #include "api/threads_api.hpp"
 #include "api/usage_api.hpp"
+#include "api/websocket_stream_api.hpp"
 #include "api/webhooks_api.hpp"
 #include "api/workflow_api.hpp"
 
@@ -46,6 +50,10 @@ void add_routes(http::Router& router, ApiContext& context) {
     add_orchestrate_routes(router, context);
     add_key_routes(router, context);
     add_usage_routes(router, context);
+    add_sre_config_routes(router, context);
+    add_signal_routes(router, context);
+    add_incident_routes(router, context);
+    add_websocket_routes(router, context);
     add_console_routes(router);
     // Last: it documents every route above.
     add_openapi_routes(router, context);

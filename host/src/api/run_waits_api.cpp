@@ -53,7 +53,9 @@ class WaitForAccepted : public http::ResponseChannel {
         }
         to_.send(std::move(response));
     }
-    std::unique_ptr<http::RawConnection> take_over() override { return to_.take_over(); }
+    std::unique_ptr<http::RawConnection> take_over(http::InputSink sink) override {
+        return to_.take_over(std::move(sink));
+    }
     void set_route(const std::string* pattern) override { to_.set_route(pattern); }
 
   private:

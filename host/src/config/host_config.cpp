@@ -127,6 +127,16 @@ const std::vector<Setting>& settings() {
          [](HostConfig& c, const std::string& v) { c.webhooks.allowed_hosts = split_list(v, ','); }},
         {"--webhook-inbound-secret", "AGENTHOST_WEBHOOKS_INBOUND_SECRET",
          [](HostConfig& c, const std::string& v) { c.webhooks.inbound_secret = v; }},
+        // Seed 002's signals: GitHub's and Slack's usual variable names.
+        {"--github-webhook-secret", "GITHUB_WEBHOOK_SECRET",
+         [](HostConfig& c, const std::string& v) { c.signals.github_secret = v; }},
+        {"--slack-signing-secret", "SLACK_SIGNING_SECRET",
+         [](HostConfig& c, const std::string& v) { c.signals.slack_signing_secret = v; }},
+        {"--signals-window-seconds", "AGENTHOST_SIGNALS_WINDOW_SECONDS",
+         [](HostConfig& c, const std::string& v) {
+             c.signals.window_seconds = parse_int(v, "signals window (seconds)", 1, 7 * 24 * 3600);
+         }},
+        {"--signals-agent", "AGENTHOST_SIGNALS_AGENT", [](HostConfig& c, const std::string& v) { c.signals.agent = v; }},
         {"--http-threads", "AGENTHOST_HTTP_THREADS",
          [](HostConfig& c, const std::string& v) { c.http_threads = parse_int(v, "http threads", 1, 64); }},
         {"--auth-mode", "AGENTHOST_AUTH_MODE",
@@ -307,6 +317,17 @@ void apply_config_file(HostConfig& config, const std::string& path) {
     }
     if (const auto* store = json::get_member(*document, "store")) {
         if (const auto* v = json::get_member(*store, "ttl_sweep_seconds")) config.store_ttl_sweep_seconds = v->GetDouble();
+    }
+    if (const auto* signals = json::get_member(*document, "signals")) {
+        auto& s = config.signals;
+        if (const auto* v = json::get_member(*signals, "github_secret")) s.github_secret = v->GetString();
+        if (const auto* v = json::get_member(*signals, "slack_signing_secret")) s.slack_signing_secret = v->GetString();
+        if (const auto* v = json::get_member(*signals, "slack_max_skew_seconds")) s.slack_max_skew_seconds = v->GetInt64();
+        if (const auto* v = json::get_member(*signals, "window_seconds")) s.window_seconds = v->GetInt64();
+        if (const auto* v = json::get_member(*signals, "sample_signals")) s.sample_signals = v->GetInt64();
+        if (const auto* v = json::get_member(*signals, "agent")) s.agent = v->GetString();
+        if (const auto* v = json::get_member(*signals, "max_iterations")) s.max_iterations = v->GetInt();
+        if (const auto* v = json::get_member(*signals, "evidence_limit")) s.evidence_limit = static_cast<size_t>(v->GetInt());
     }
     if (const auto* webhooks = json::get_member(*document, "webhooks")) {
         if (const auto* v = json::get_member(*webhooks, "max_retries")) config.webhooks.max_retries = v->GetInt();

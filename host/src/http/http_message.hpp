@@ -6,8 +6,10 @@
 #include "http/raw_connection.hpp"
 
 #include <map>
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -46,12 +48,17 @@ inline HttpResponse json_response(int status, std::string body) {
 
 
 
+// What the client sends on a taken-over connection (a WebSocket's frames),
+// as the server's reactor reads it, on that thread: Pistache goes on reading
+// the socket, and without a sink would parse those bytes as HTTP.
+using InputSink = std::function<void(std::string_view bytes)>;
+
 // Where a handler's one response goes. Implemented by the server.
 class ResponseChannel {
   public:
     virtual ~ResponseChannel() = default;
     virtual void send(HttpResponse response) = 0;
-    virtual std::unique_ptr<RawConnection> take_over() = 0;
+    virtual std::unique_ptr<RawConnection> take_over(InputSink sink) = 0;
     // The route template that matched ("/runs/:id"), for metrics; the
     // string lives as long as the router.
     virtual void set_route(const std::string* pattern) { (void)pattern; }
@@ -67,7 +74,9 @@ class Responder {
     // (see raw_connection.hpp); null if the client is already gone. Call it
     // from the handler itself, on the thread that received the request,
     // before answering in any other way.
-    std::unique_ptr<RawConnection> take_over() const { return channel_->take_over(); }
+    std::unique_ptr<RawConnection> take_over(InputSink sink = nullptr) const {
+        return channel_->take_over(std::move(sink));
+    }
     void set_route(const std::string* pattern) const { channel_->set_route(pattern); }
 
   private:

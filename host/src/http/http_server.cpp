@@ -36,6 +36,12 @@ namespace {
 using namespace Pistache;
 using Clock = std::chrono::steady_clock;
 
+// Where a taken-over connection's input goes (ResponseChannel::take_over).
+struct TakenInput {
+    InputSink sink;
+};
+const std::string kTakenInputKey = "agenthost.taken_input";
+
 // Pistache refuses requests beyond its own buffer limit with a plain-text
 // 413 before the host sees them. Its limit sits this far above ours so any
 // body up to this size over the configured limit still gets the envelope.
@@ -110,9 +116,12 @@ class PistacheChannel : public ResponseChannel {
         return span_.context();
     }
 
-    std::unique_ptr<RawConnection> take_over() override {
+    std::unique_ptr<RawConnection> take_over(InputSink sink) override {
         if (sent_.exchange(true)) return nullptr;
         std::shared_ptr<Tcp::Peer> peer = writer_.peer();
+        // Installed before this handler returns, so the reactor's next read
+        // of the socket already goes to the sink (RequestHandler::onInput).
+        if (sink && peer) peer->putData(kTakenInputKey, std::make_shared<TakenInput>(TakenInput{std::move(sink)}));
         // Our own descriptor for the socket: Pistache closes its own when the
         // client leaves, and the number may be reused at once.
         int fd = peer ? fcntl(peer->fd(), F_DUPFD_CLOEXEC, 0) : -1;
@@ -265,6 +274,11 @@ class RequestHandler : public Http::Handler {
 
     // Every byte passes the guard before Pistache's parser sees it.
     void onInput(const char* buffer, size_t length, const std::shared_ptr<Tcp::Peer>& peer) override {
+        // A connection taken over with a sink (a WebSocket) speaks no more HTTP.
+        if (auto taken = std::static_pointer_cast<TakenInput>(peer->tryGetData(kTakenInputKey))) {
+            taken->sink(std::string_view(buffer, length));
+            return;
+        }
         static const std::string kKey = "agenthost.guard";
         auto connection = std::static_pointer_cast<GuardedConnection>(peer->tryGetData(kKey));
         if (!connection) {

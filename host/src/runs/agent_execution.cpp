@@ -159,6 +159,24 @@ plugins::InvokeOutcome AgentExecution::invoke_reflecting(rapidjson::Document& ex
     }
 }
 
+void AgentExecution::observe(rapidjson::Document& extra) {
+    extra.RemoveMember("observed");
+    if (!settings_.iteration_observation) return;
+    std::string text;
+    try {
+        text = settings_.iteration_observation(run_.agent, run_.thread_id);
+    } catch (const std::exception& e) {
+        // The iteration goes on with what it had: observing is best effort.
+        log::warn("loop observation failed", {{"run", run_.id}, {"error", e.what()}});
+        return;
+    }
+    if (text.empty()) return;
+    std::string error;
+    auto observed = json::parse(text, error);
+    if (!observed || !observed->IsObject()) return;
+    extra.AddMember("observed", rapidjson::Value(*observed, extra.GetAllocator()), extra.GetAllocator());
+}
+
 plugins::InvokeOutcome AgentExecution::execute() {
     int iterations = std::min(loop_max_iterations(run_.options_json), settings_.max_loop_iterations);
     rapidjson::Document extra(rapidjson::kObjectType);
@@ -177,6 +195,7 @@ plugins::InvokeOutcome AgentExecution::execute() {
         extra.RemoveMember("max_iterations");
         extra.AddMember("max_iterations", iterations, allocator);
         extra.RemoveMember("remediation");
+        observe(extra);
         outcome = invoke_reflecting(extra);
         if (outcome.status != AGENTHOST_OK) return outcome;
         resolved = result_resolved(outcome.result_json);

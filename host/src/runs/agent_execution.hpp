@@ -27,6 +27,8 @@ class AgentExecution {
     plugins::InvokeOutcome execute();
 
   private:
+    // input.observed for the next iteration (RunSettings::iteration_observation).
+    void observe(rapidjson::Document& extra);
     // One iteration: invoke, check, retry with remediation.
     plugins::InvokeOutcome invoke_reflecting(rapidjson::Document& extra);
     plugins::InvokeOutcome invoke_once(const rapidjson::Value& extra);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -47,6 +48,11 @@ struct RunSettings {
     // Every run of these needs approval (besides the registry's records,
     // which carry agents.<name>.require_approval and follow reloads).
     std::set<std::string> approval_required_agents;
+    // What a looping run observes afresh at each iteration, by its agent and
+    // thread: a JSON object given to the agent as input.observed, or "" for
+    // nothing (seed 002: the SRE agent's incident evidence, retrieved again
+    // so evaluation sees signals that arrived after its action). Null: none.
+    std::function<std::string(const std::string& agent, const std::string& thread_id)> iteration_observation;
 };
 
 }  // namespace agenthost::runs

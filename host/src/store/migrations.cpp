@@ -420,6 +420,79 @@ const std::vector<Migration>& migrations() {
          },
          {},
          {}},
+        {14,
+         "seed 002's SRE surface: integrations, signals with a full-text index, incidents and their actions",
+         {
+             // A repository, log source or Slack channel: its validated
+             // request body; key is unique per tenant and kind.
+             "CREATE TABLE sre_integrations ("
+             " id TEXT PRIMARY KEY,"
+             " tenant TEXT NOT NULL,"
+             " kind TEXT NOT NULL,"
+             " key TEXT NOT NULL,"
+             " body TEXT NOT NULL,"
+             " created_at_ms BIGINT NOT NULL)",
+             "CREATE UNIQUE INDEX sre_integrations_by_key ON sre_integrations(tenant, kind, key)",
+             "CREATE TABLE incidents ("
+             " id TEXT PRIMARY KEY,"
+             " tenant TEXT NOT NULL,"
+             " fingerprint TEXT NOT NULL,"
+             " title TEXT NOT NULL,"
+             " service TEXT NOT NULL,"
+             " repository TEXT NOT NULL,"
+             " severity TEXT NOT NULL,"
+             " status TEXT NOT NULL,"
+             " source TEXT NOT NULL,"
+             " signal_count BIGINT NOT NULL,"
+             " first_seen_ms BIGINT NOT NULL,"
+             " last_seen_ms BIGINT NOT NULL,"
+             " created_at_ms BIGINT NOT NULL,"
+             " updated_at_ms BIGINT NOT NULL,"
+             " resolved_at_ms BIGINT,"
+             " resolution TEXT,"
+             " resolved_by TEXT,"
+             " reopened BIGINT NOT NULL DEFAULT 0)",
+             "CREATE INDEX incidents_by_fingerprint ON incidents(tenant, fingerprint, status, last_seen_ms)",
+             "CREATE INDEX incidents_by_created ON incidents(created_at_ms, id)",
+             // Every signal kept (duplicates past an incident's sample are
+             // only counted). incident_id NULL: evidence only (recovery
+             // logs, GitHub payloads).
+             "CREATE TABLE signals ("
+             " id TEXT PRIMARY KEY,"
+             " tenant TEXT NOT NULL,"
+             " incident_id TEXT,"
+             " kind TEXT NOT NULL,"
+             " service TEXT NOT NULL,"
+             " repository TEXT NOT NULL,"
+             " severity TEXT NOT NULL,"
+             " message TEXT NOT NULL,"
+             " fingerprint TEXT NOT NULL,"
+             " payload TEXT NOT NULL,"
+             " received_at_ms BIGINT NOT NULL,"
+             " created_at_ms BIGINT NOT NULL)",
+             "CREATE INDEX signals_by_incident ON signals(incident_id, received_at_ms)",
+             "CREATE INDEX signals_by_tenant ON signals(tenant, received_at_ms)",
+             "CREATE TABLE incident_actions ("
+             " incident_id TEXT NOT NULL,"
+             " seq BIGINT NOT NULL,"
+             " kind TEXT NOT NULL,"
+             " detail TEXT NOT NULL,"
+             " actor TEXT NOT NULL,"
+             " approved_by TEXT,"
+             " run_id TEXT,"
+             " at_ms BIGINT NOT NULL,"
+             " PRIMARY KEY (incident_id, seq))",
+         },
+         // Retrieval: FTS5 ranked with BM25 on SQLite, a tsvector with a GIN
+         // index on PostgreSQL; no external search service either way.
+         {
+             "CREATE VIRTUAL TABLE signals_fts USING fts5(body, signal_id UNINDEXED, tenant UNINDEXED, "
+             "tokenize = 'porter unicode61')",
+         },
+         {
+             "ALTER TABLE signals ADD COLUMN search tsvector",
+             "CREATE INDEX signals_search ON signals USING GIN (search)",
+         }},
     };
     return all;
 }

@@ -7,6 +7,7 @@
 #include "store/commit_queue.hpp"
 #include "store/database.hpp"
 #include "store/idempotency_repository.hpp"
+#include "store/incident_repository.hpp"
 #include "store/pipeline_repository.hpp"
 #include "store/run_repository.hpp"
 #include "store/store_item_repository.hpp"
@@ -39,6 +40,7 @@ class Store {
     const ThreadRepository& threads() const { return runs_.threads(); }
     // The long-term store's items (/store/items, plugins' store calls).
     const StoreItemRepository& store_items() const { return store_items_; }
+    const IncidentRepository& incidents() const { return incidents_; }
     // False while the database is unreachable.
     bool healthy() const { return writes_->healthy(); }
     // Why writes fail while the database answers ("" when they do not).
@@ -86,6 +88,7 @@ class Store {
     IdempotencyRepository idempotency_;
     ApiKeyRepository api_keys_;
     StoreItemRepository store_items_;
+    IncidentRepository incidents_;
     std::unique_ptr<CommitQueue> writes_;
     std::mutex pool_mutex_;
     std::condition_variable pool_available_;

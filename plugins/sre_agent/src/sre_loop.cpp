@@ -1,0 +1,261 @@
+#include "sre_loop.hpp"
+
+#include <agenthost/agent.hpp>
+#include <devkit/context_fields.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <stdexcept>
+
+namespace sre {
+namespace {
+
+std::string text(const rapidjson::Value& object, const char* name) {
+    auto found = object.FindMember(name);
+    return found != object.MemberEnd() && found->value.IsString()
+               ? std::string(found->value.GetString(), found->value.GetStringLength())
+               : std::string();
+}
+
+long long integer(const rapidjson::Value& object, const char* name) {
+    auto found = object.FindMember(name);
+    return found != object.MemberEnd() && found->value.IsInt64() ? found->value.GetInt64() : 0;
+}
+
+std::vector<SignalView> signals_in(const rapidjson::Value& observed, const char* name) {
+    std::vector<SignalView> out;
+    auto found = observed.FindMember(name);
+    if (found == observed.MemberEnd() || !found->value.IsArray()) return out;
+    for (const auto& item : found->value.GetArray()) {
+        if (!item.IsObject()) continue;
+        SignalView signal;
+        signal.id = text(item, "id");
+        signal.kind = text(item, "kind");
+        signal.service = text(item, "service");
+        signal.severity = text(item, "severity");
+        signal.message = text(item, "message");
+        signal.received_at_ms = integer(item, "received_at_ms");
+        if (auto score = item.FindMember("score"); score != item.MemberEnd() && score->value.IsNumber())
+            signal.score = score->value.GetDouble();
+        out.push_back(std::move(signal));
+    }
+    return out;
+}
+
+std::string lower(std::string value) {
+    for (char& c : value) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return value;
+}
+
+bool is_error(const std::string& severity) { return severity == "error" || severity == "critical"; }
+
+}  // namespace
+
+// A Slack channel's "slack:C0OPS" or a GitHub signal's service is not one.
+bool is_deployment_name(const std::string& name) {
+    if (name.empty() || name.size() > 63 || name.front() == '-' || name.back() == '-') return false;
+    for (char c : name)
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
+    return true;
+}
+
+std::string joined(const std::vector<std::string>& argv) {
+    std::string out;
+    for (const auto& arg : argv) out += (out.empty() ? "" : " ") + arg;
+    return out;
+}
+
+Observation read_observation(const rapidjson::Value& observed) {
+    Observation observation;
+    if (!observed.IsObject()) return observation;
+    if (auto incident = observed.FindMember("incident");
+        incident != observed.MemberEnd() && incident->value.IsObject()) {
+        observation.incident_id = text(incident->value, "id");
+        observation.title = text(incident->value, "title");
+        observation.service = text(incident->value, "service");
+    }
+    observation.signals = signals_in(observed, "signals");
+    observation.recent = signals_in(observed, "recent_signals");
+    observation.evidence = signals_in(observed, "evidence");
+    observation.now_ms = integer(observed, "now_ms");
+    return observation;
+}
+
+incident::Input analysis_input(const Observation& observation) {
+    incident::Input input;
+    std::set<std::string> seen;
+    auto add = [&](const SignalView& signal) {
+        if (!seen.insert(signal.id).second) return;
+        incident::LogEvent event;
+        event.line = input.events.size() + 1;
+        event.time = static_cast<double>(signal.received_at_ms) / 1000.0;
+        event.level = signal.severity == "critical" ? incident::Level::fatal
+                      : signal.severity == "error"  ? incident::Level::error
+                      : signal.severity == "warning" ? incident::Level::warn
+                                                     : incident::Level::info;
+        event.service = signal.service;
+        event.message = signal.message;
+        event.raw = signal.message;
+        input.events.push_back(std::move(event));
+        // A deploy or a push shortly before the errors is a change to weigh.
+        std::string words = lower(signal.message);
+        if (signal.kind == "github" || (!is_error(signal.severity) && (words.find("deploy") != std::string::npos ||
+                                                                       words.find("rolled out") != std::string::npos ||
+                                                                       words.find("release") != std::string::npos))) {
+            incident::Change change;
+            change.time = static_cast<double>(signal.received_at_ms) / 1000.0;
+            change.type = signal.kind == "github" ? "commit" : "deploy";
+            change.service = signal.kind == "github" ? observation.service : signal.service;
+            change.description = signal.message.substr(0, 300);
+            input.changes.push_back(std::move(change));
+        }
+    };
+    for (const auto& signal : observation.signals) add(signal);
+    for (const auto& signal : observation.evidence) add(signal);
+    for (const auto& signal : observation.recent)
+        if (signal.received_at_ms <= observation.now_ms) add(signal);
+    // Drain reads lines in time order.
+    std::stable_sort(input.events.begin(), input.events.end(),
+                     [](const incident::LogEvent& a, const incident::LogEvent& b) { return a.time < b.time; });
+    for (size_t i = 0; i < input.events.size(); ++i) input.events[i].line = i + 1;
+    return input;
+}
+
+Settings settings_from(const rapidjson::Value& config) {
+    Settings settings;
+    if (!config.IsObject()) return settings;
+    if (auto v = config.FindMember("kubectl"); v != config.MemberEnd() && v->value.IsArray()) {
+        settings.kubectl.clear();
+        for (const auto& arg : v->value.GetArray())
+            if (arg.IsString()) settings.kubectl.emplace_back(arg.GetString(), arg.GetStringLength());
+    }
+    if (auto v = config.FindMember("namespace"); v != config.MemberEnd() && v->value.IsString())
+        settings.ns = v->value.GetString();
+    if (auto v = config.FindMember("allowed_actions"); v != config.MemberEnd() && v->value.IsArray()) {
+        settings.allowed_actions.clear();
+        for (const auto& action : v->value.GetArray())
+            if (action.IsString()) settings.allowed_actions.insert(action.GetString());
+    }
+    if (auto v = config.FindMember("settle_seconds"); v != config.MemberEnd() && v->value.IsNumber())
+        settings.settle_seconds = v->value.GetDouble();
+    if (auto v = config.FindMember("exec_timeout_seconds"); v != config.MemberEnd() && v->value.IsNumber())
+        settings.exec_timeout_seconds = v->value.GetDouble();
+    return settings;
+}
+
+std::vector<std::string> command_for(const std::string& action, const std::string& service, const Settings& settings) {
+    std::vector<std::string> argv = settings.kubectl;
+    argv.emplace_back("rollout");
+    argv.emplace_back(action == "rollout_undo" ? "undo" : "restart");
+    argv.push_back("deployment/" + service);
+    argv.push_back("--namespace=" + settings.ns);
+    return argv;
+}
+
+std::string llm_question(const Observation& observation, const incident::Analysis& analysis, const Settings& settings) {
+    std::string text = "Incident: " + observation.title + "\nService: " + observation.service + "\n";
+    text += "Hypotheses from log clustering, best first:\n";
+    for (size_t i = 0; i < analysis.hypotheses.size() && i < 3; ++i)
+        text += "- " + analysis.hypotheses[i].title + " (score " + incident::score_text(analysis.hypotheses[i].score) + ")\n";
+    text += "Signals (severity, service, message), the incident's first, then retrieved evidence:\n";
+    size_t shown = 0;
+    for (const auto* list : {&observation.signals, &observation.evidence, &observation.recent})
+        for (const auto& signal : *list) {
+            if (shown++ >= 40) break;
+            text += "- " + signal.severity + " " + signal.service + ": " + signal.message.substr(0, 300) + "\n";
+        }
+    text += "Allowed actions:";
+    for (const auto& action : settings.allowed_actions) text += " " + action;
+    return text + " none\n";
+}
+
+Plan plan_from_llm(const rapidjson::Value& answer, const Settings& settings, const std::set<std::string>& done,
+                   std::string& root_cause) {
+    if (!answer.IsObject()) throw std::runtime_error("the answer is not a JSON object");
+    std::string action = text(answer, "action");
+    std::string service = text(answer, "service");
+    std::string cause = text(answer, "root_cause");
+    if (cause.empty()) throw std::runtime_error("root_cause is missing or empty");
+    Plan plan;
+    root_cause = cause;
+    plan.reason = cause;
+    if (action == "none" || action.empty()) {
+        plan.reason = cause + " (the model proposes no action)";
+        return plan;
+    }
+    if (settings.allowed_actions.count(action) == 0)
+        throw std::runtime_error("action \"" + action + "\" is not one of the allowed actions");
+    if (!is_deployment_name(service))
+        throw std::runtime_error("service \"" + service + "\" is not a Kubernetes deployment name");
+    if (done.count(action + ":" + service) != 0)
+        throw std::runtime_error(action + " of " + service + " was done already: propose another action or none");
+    plan.action = action;
+    plan.service = service;
+    plan.argv = command_for(action, service, settings);
+    return plan;
+}
+
+Plan plan_action(const incident::Analysis& analysis, const Settings& settings, const std::string& fallback_service,
+                 const std::set<std::string>& done) {
+    Plan plan;
+    std::vector<std::string> skipped;
+    for (const auto& h : analysis.hypotheses) {
+        // incidentkit's remediation actions, as this agent carries them out.
+        std::string action = h.action == "rollback" ? "rollout_undo" : h.action == "restart" ? "restart" : "";
+        if (action.empty()) continue;
+        std::string service = h.service.empty() ? fallback_service : h.service;
+        if (!is_deployment_name(service)) {
+            if (!service.empty()) skipped.push_back(action + " of '" + service + "' (not a deployment name)");
+            continue;
+        }
+        if (done.count(action + ":" + service) != 0) continue;
+        if (settings.allowed_actions.count(action) == 0) {
+            skipped.push_back(action + " (not in allowed_actions)");
+            continue;
+        }
+        plan.action = action;
+        plan.service = service;
+        plan.reason = h.title;
+        plan.argv = command_for(action, service, settings);
+        return plan;
+    }
+    plan.reason = analysis.hypotheses.empty() ? "no hypothesis points to a cause"
+                                              : "no untried allowed action fits the hypotheses";
+    for (const auto& s : skipped) plan.reason += "; skipped " + s;
+    return plan;
+}
+
+Verdict evaluate(const Observation& observation, const std::string& service, long long acted_at_ms) {
+    Verdict verdict;
+    size_t fresh = 0;
+    size_t errors = 0;
+    std::string last_error;
+    std::set<std::string> seen;
+    for (const auto* list : {&observation.recent, &observation.signals}) {
+        for (const auto& signal : *list) {
+            if (signal.received_at_ms <= acted_at_ms || !seen.insert(signal.id).second) continue;
+            if (signal.kind != "log" && signal.kind != "slack") continue;
+            if (!service.empty() && signal.service != service) continue;
+            ++fresh;
+            if (is_error(signal.severity)) {
+                ++errors;
+                last_error = signal.message;
+            }
+        }
+    }
+    if (fresh == 0) {
+        verdict.waiting = true;
+        verdict.reason = "no signal from " + (service.empty() ? std::string("the service") : service) +
+                         " since the action yet: waiting for fresh signals";
+    } else if (errors == 0) {
+        verdict.resolved = true;
+        verdict.reason = std::to_string(fresh) + " fresh signal(s) from " + service +
+                         " since the action, none an error: recovered";
+    } else {
+        verdict.reason = std::to_string(errors) + " of " + std::to_string(fresh) + " fresh signal(s) from " + service +
+                         " since the action are still errors (last: " + last_error.substr(0, 200) + ")";
+    }
+    return verdict;
+}
+
+}  // namespace sre

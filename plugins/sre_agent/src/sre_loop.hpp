@@ -1,0 +1,96 @@
+// The SRE agent's decisions, free of SDK glue: what an incident's signals
+// say (observe), which cause and action the evidence points to (reason,
+// with incidentkit's Drain clustering and cause ranking), which action is
+// next (act: only allowed ones, never one already done), and whether fresh
+// signals after the action show recovery (evaluate).
+#ifndef SRE_AGENT_SRE_LOOP_HPP
+#define SRE_AGENT_SRE_LOOP_HPP
+
+#include <incident.hpp>
+#include <rapidjson/document.h>
+
+#include <set>
+#include <string>
+#include <vector>
+
+namespace sre {
+
+struct SignalView {
+    std::string id;
+    std::string kind;
+    std::string service;
+    std::string severity;
+    std::string message;
+    long long received_at_ms = 0;
+    double score = 0;
+};
+
+// What the host handed the run: the incident and its signals (input.observed
+// on each iteration, else the context it was queued with).
+struct Observation {
+    std::string incident_id;
+    std::string title;
+    std::string service;
+    std::vector<SignalView> signals;  // the incident's own
+    std::vector<SignalView> recent;   // the tenant's since the incident began
+    std::vector<SignalView> evidence; // retrieved by relevance, best first
+    long long now_ms = 0;
+};
+
+Observation read_observation(const rapidjson::Value& observed);
+
+// The incident's signals as incidentkit input (log lines and, from deploy
+// messages and GitHub pushes, changes), analysed.
+incident::Input analysis_input(const Observation& observation);
+
+struct Settings {
+    std::vector<std::string> kubectl = {"kubectl"};
+    std::string ns = "default";
+    std::set<std::string> allowed_actions = {"rollout_undo", "restart"};
+    double settle_seconds = 20;
+    double exec_timeout_seconds = 120;
+};
+
+Settings settings_from(const rapidjson::Value& config);
+
+// One action the loop takes: what and the command, if any.
+struct Plan {
+    std::string action;  // "rollout_undo", "restart", "" (nothing allowed fits)
+    std::string service;
+    std::string reason;
+    std::vector<std::string> argv;
+};
+
+// The next action for the best hypothesis whose action is allowed and not
+// done yet; action "" with the reason when there is none.
+Plan plan_action(const incident::Analysis& analysis, const Settings& settings, const std::string& fallback_service,
+                 const std::set<std::string>& done);
+
+struct Verdict {
+    bool resolved = false;
+    bool waiting = false;  // no fresh signal of the service yet
+    std::string reason;
+};
+
+// After an action at `acted_at_ms`: resolved when the service sent signals
+// since then and none of them is an error.
+Verdict evaluate(const Observation& observation, const std::string& service, long long acted_at_ms);
+
+std::string joined(const std::vector<std::string>& argv);
+
+// A Kubernetes object name (RFC 1123 label): what kubectl can act on.
+bool is_deployment_name(const std::string& name);
+// The kubectl command for an action on a service's Deployment.
+std::vector<std::string> command_for(const std::string& action, const std::string& service, const Settings& settings);
+
+// What the LLM is asked (the incident, the rules' hypotheses, the signals)
+// and how its answer {"root_cause", "action", "service"} becomes a plan:
+// only an allowed action not done yet, on a deployment name; throws
+// std::runtime_error naming what is wrong otherwise.
+std::string llm_question(const Observation& observation, const incident::Analysis& analysis, const Settings& settings);
+Plan plan_from_llm(const rapidjson::Value& answer, const Settings& settings, const std::set<std::string>& done,
+                   std::string& root_cause);
+
+}  // namespace sre
+
+#endif  // SRE_AGENT_SRE_LOOP_HPP

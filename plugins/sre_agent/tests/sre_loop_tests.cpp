@@ -1,0 +1,128 @@
+// The SRE agent's decisions on fixed observations: the cause and action it
+// picks, that it never repeats a done or disallowed action, and when fresh
+// signals say the incident is resolved.
+#include <catch2/catch.hpp>
+
+#include "sre_loop.hpp"
+
+namespace {
+
+sre::SignalView signal(const std::string& id, const std::string& severity, const std::string& message, long long at,
+                       const std::string& service = "checkout") {
+    return {id, "log", service, severity, message, at, 0};
+}
+
+sre::Observation failing_deploy() {
+    sre::Observation o;
+    o.incident_id = "inc_1";
+    o.service = "checkout";
+    o.now_ms = 1'000'000'000;
+    o.recent.push_back(signal("s0", "info", "deploy checkout v2.4.1 rolled out", 999'000'000));
+    for (int i = 0; i < 20; ++i)
+        o.signals.push_back(signal("e" + std::to_string(i), "error",
+                                   "NullPointerException in CartController.total request=" + std::to_string(1000 + i),
+                                   999'100'000 + i * 1000));
+    return o;
+}
+
+}  // namespace
+
+TEST_CASE("sre_agent: a failing deploy's errors lead to rollout undo of the service") {
+    sre::Observation o = failing_deploy();
+    incident::Analysis analysis = incident::analyse(sre::analysis_input(o));
+    REQUIRE_FALSE(analysis.hypotheses.empty());
+    sre::Settings settings;
+    sre::Plan plan = sre::plan_action(analysis, settings, o.service, {});
+    CHECK(plan.action == "rollout_undo");
+    CHECK(plan.service == "checkout");
+    CHECK(sre::joined(plan.argv) == "kubectl rollout undo deployment/checkout --namespace=default");
+}
+
+TEST_CASE("sre_agent: a done action is not taken again, a disallowed one never") {
+    sre::Observation o = failing_deploy();
+    incident::Analysis analysis = incident::analyse(sre::analysis_input(o));
+    sre::Settings settings;
+    CHECK(sre::plan_action(analysis, settings, o.service, {"rollout_undo:checkout"}).action != "rollout_undo");
+    settings.allowed_actions = {"restart"};
+    sre::Plan plan = sre::plan_action(analysis, settings, o.service, {});
+    CHECK(plan.action != "rollout_undo");
+    settings.allowed_actions = {};
+    plan = sre::plan_action(analysis, settings, o.service, {});
+    CHECK(plan.action.empty());
+    CHECK(plan.reason.find("not in allowed_actions") != std::string::npos);
+}
+
+TEST_CASE("sre_agent: only services that name a deployment are acted on") {
+    sre::Observation o = failing_deploy();
+    for (auto& s : o.signals) s.service = "slack:C0OPS";
+    o.recent.clear();
+    incident::Analysis analysis = incident::analyse(sre::analysis_input(o));
+    sre::Plan plan = sre::plan_action(analysis, sre::Settings{}, "slack:C0OPS", {});
+    CHECK(plan.action.empty());
+    CHECK(plan.reason.find("not a deployment name") != std::string::npos);
+}
+
+TEST_CASE("sre_agent: evaluation waits for fresh signals, resolves on recovery, not while errors go on") {
+    sre::Observation o = failing_deploy();
+    long long acted = 999'200'000;
+    sre::Verdict verdict = sre::evaluate(o, "checkout", acted);
+    CHECK(verdict.waiting);
+    CHECK_FALSE(verdict.resolved);
+
+    o.recent.push_back(signal("r1", "info", "checkout healthy: 200 OK", acted + 5000));
+    verdict = sre::evaluate(o, "checkout", acted);
+    CHECK(verdict.resolved);
+
+    o.recent.push_back(signal("r2", "error", "NullPointerException in CartController.total request=7", acted + 6000));
+    verdict = sre::evaluate(o, "checkout", acted);
+    CHECK_FALSE(verdict.resolved);
+    CHECK_FALSE(verdict.waiting);
+
+    // Another service's recovery says nothing about this one.
+    sre::Observation other = failing_deploy();
+    other.recent.push_back(signal("r3", "info", "payments healthy", acted + 5000, "payments"));
+    CHECK(sre::evaluate(other, "checkout", acted).waiting);
+}
+
+TEST_CASE("sre_agent: the observation is read from what the host hands over") {
+    rapidjson::Document d;
+    d.Parse(R"({"incident":{"id":"inc_9","title":"checkout: boom","service":"checkout"},
+                "signals":[{"id":"a","kind":"log","service":"checkout","severity":"error","message":"boom","received_at_ms":5}],
+                "recent_signals":[],"evidence":[{"id":"b","kind":"github","service":"github","severity":"info","message":"github push","received_at_ms":4,"score":2.5}],
+                "now_ms":10})");
+    sre::Observation o = sre::read_observation(d);
+    CHECK(o.incident_id == "inc_9");
+    REQUIRE(o.signals.size() == 1);
+    CHECK(o.signals[0].severity == "error");
+    REQUIRE(o.evidence.size() == 1);
+    CHECK(o.evidence[0].score == Approx(2.5));
+    incident::Input input = sre::analysis_input(o);
+    CHECK(input.events.size() == 2);
+    CHECK(input.changes.size() == 1);  // the push is a change to weigh
+}
+
+TEST_CASE("sre_agent: the LLM's answer becomes a plan only for an allowed, untried action on a deployment") {
+    sre::Settings settings;
+    auto plan_of = [&](const char* json, const std::set<std::string>& done = {}) {
+        rapidjson::Document answer;
+        answer.Parse(json);
+        std::string cause;
+        sre::Plan plan = sre::plan_from_llm(answer, settings, done, cause);
+        return std::make_pair(plan, cause);
+    };
+    auto [plan, cause] = plan_of(R"({"root_cause":"bad release 2.4.1","action":"restart","service":"checkout"})");
+    CHECK(cause == "bad release 2.4.1");
+    CHECK(sre::joined(plan.argv) == "kubectl rollout restart deployment/checkout --namespace=default");
+    CHECK(plan_of(R"({"root_cause":"not ours","action":"none"})").first.action.empty());
+    CHECK_THROWS_WITH(plan_of(R"({"root_cause":"x","action":"delete_cluster","service":"checkout"})"),
+                      Catch::Contains("not one of the allowed actions"));
+    CHECK_THROWS_WITH(plan_of(R"({"root_cause":"x","action":"restart","service":"Checkout; rm -rf /"})"),
+                      Catch::Contains("not a Kubernetes deployment name"));
+    CHECK_THROWS_WITH(plan_of(R"({"root_cause":"x","action":"restart","service":"checkout"})", {"restart:checkout"}),
+                      Catch::Contains("done already"));
+    CHECK_THROWS(plan_of(R"({"action":"restart","service":"checkout"})"));
+    std::string question = sre::llm_question(failing_deploy(), incident::analyse(sre::analysis_input(failing_deploy())),
+                                             settings);
+    CHECK(question.find("NullPointerException") != std::string::npos);
+    CHECK(question.find("rollout_undo") != std::string::npos);
+}

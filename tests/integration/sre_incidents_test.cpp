@@ -1,0 +1,469 @@
+// Seed 002 through the real host: integrations, signals (with GitHub and
+// Slack signatures), fingerprinting into incidents, the incidents API, the
+// queue that hands each new incident to sre_agent, and the agent's loop
+// with approval and a stand-in kubectl, ending in a resolution.
+#include "fake_llm_server.hpp"
+#include "test_host.hpp"
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <thread>
+
+using namespace agenthost::testing;
+using Catch::Matchers::Contains;
+
+namespace {
+
+const char* kKubectl = R"sh(#!/bin/sh
+echo "kubectl $*" >&2
+case "$1 $2" in
+  "rollout undo") echo "deployment.apps/${3#deployment/} rolled back" ;;
+  "rollout restart") echo "deployment.apps/${3#deployment/} restarted" ;;
+  *) echo "unexpected kubectl $*" >&2; exit 2 ;;
+esac
+)sh";
+
+const char* kGithubSecret = "gh-test-secret";
+const char* kSlackSecret = "slack-test-secret";
+
+// What GitHub and Slack compute: hex HMAC-SHA256.
+std::string hmac_hex(const std::string& key, const std::string& data) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
+         data.size(), digest, &length);
+    static const char* hex = "0123456789abcdef";
+    std::string out;
+    for (unsigned int i = 0; i < length; ++i) {
+        out += hex[digest[i] >> 4];
+        out += hex[digest[i] & 15];
+    }
+    return out;
+}
+
+bool sandbox_works() {
+    static const bool works = std::system("/usr/bin/bwrap --unshare-all --ro-bind / / --proc /proc --dev /dev -- "
+                                          "/bin/true >/dev/null 2>&1") == 0;
+    return works;
+}
+
+std::string agents_json() {
+    return R"({"sre_agent":{"enabled":true,"config":{"settle_seconds":1},"exec":{"allow":["kubectl"],"network":true)" +
+           std::string(sandbox_works() ? "" : R"(,"allow_unsandboxed":true)") + "}}}";
+}
+
+// One host with the agent and the stand-in kubectl first on its PATH.
+HostProcess& host() {
+    static std::string dir = make_temp_dir();
+    static std::unique_ptr<HostProcess> instance;
+    if (!instance) {
+        std::ofstream(dir + "/kubectl") << kKubectl;
+        std::filesystem::permissions(dir + "/kubectl", std::filesystem::perms::owner_all);
+        const char* old_path = std::getenv("PATH");
+        std::string saved = old_path != nullptr ? old_path : "/usr/bin:/bin";
+        setenv("PATH", (dir + ":" + saved).c_str(), 1);
+        instance = std::make_unique<HostProcess>(host_config(
+            agents_json(), std::string(R"("signals":{"github_secret":")") + kGithubSecret +
+                               R"(","slack_signing_secret":")" + kSlackSecret + R"(","max_iterations":8})"));
+        setenv("PATH", saved.c_str(), 1);
+    }
+    return *instance;
+}
+
+// A host with no agent to hand incidents to (grouping and API only).
+HostProcess& quiet_host() {
+    static std::unique_ptr<HostProcess> instance;
+    if (!instance) instance = std::make_unique<HostProcess>(host_config("{}", R"("signals":{"agent":""})"));
+    return *instance;
+}
+
+std::string unique(const std::string& prefix) {
+    static int counter = 0;
+    return prefix + std::to_string(::getpid()) + "-" + std::to_string(++counter);
+}
+
+rapidjson::Document incident(HttpClient& client, const std::string& id) {
+    auto answer = client.get("/api/incidents/" + id);
+    INFO(answer.body);
+    REQUIRE(answer.status == 200);
+    return json_of(answer);
+}
+
+}  // namespace
+
+TEST_CASE("sre: repositories, log sources and Slack channels are stored, listed, found and removed") {
+    HttpClient client(quiet_host().base_url());
+    std::string name = unique("repo-");
+    auto created = client.post("/api/repos", R"({"name":")" + name + R"(","url":"https://github.com/acme/shop.git"})");
+    INFO(created.body);
+    REQUIRE(created.status == 201);
+    auto repo = json_of(created);
+    std::string id = repo["id"].GetString();
+    CHECK(std::string(repo["default_branch"].GetString()) == "main");
+    CHECK(created.header("location") == "/api/repos/" + id);
+    CHECK(client.get("/api/repos/" + id).status == 200);
+    CHECK_THAT(client.get("/api/repos").body, Contains(name));
+    error_envelope(client.post("/api/repos", R"({"name":")" + name + R"(","path":"/srv/shop"})"), 409, "RepositoryExists");
+    error_envelope(client.post("/api/repos", R"({"name":"x"})"), 422, "ValidationError");
+    error_envelope(client.post("/api/repos", R"({"name":"x","path":"relative/dir"})"), 422, "ValidationError");
+    error_envelope(client.post("/api/repos", R"({"name":"x","url":"ftp://nope"})"), 422, "ValidationError");
+    error_envelope(client.post("/api/repos", R"({"name":"bad name!","url":"https://x"})"), 422, "ValidationError");
+    error_envelope(client.post("/api/repos", "{not json"), 400, "InvalidJSON");
+
+    // Type-specific fields of log sources.
+    auto missing_query = client.post("/api/log-sources", R"({"name":"l1","type":"loki","url":"http://loki:3100"})");
+    auto envelope = error_envelope(missing_query, 422, "ValidationError");
+    CHECK_THAT(missing_query.body, Contains("/query"));
+    error_envelope(client.post("/api/log-sources", R"({"name":"c1","type":"cloudwatch","log_group":"/aws/x"})"), 422,
+                   "ValidationError");
+    error_envelope(client.post("/api/log-sources", R"({"name":"f1","type":"file","path":"var/log/x"})"), 422,
+                   "ValidationError");
+    error_envelope(client.post("/api/log-sources", R"({"name":"k1","type":"kafka"})"), 422, "ValidationError");
+    std::string source = unique("loki-");
+    auto loki = client.post("/api/log-sources", R"({"name":")" + source +
+                                                    R"(","type":"loki","url":"http://loki:3100","query":"{app=\"shop\"}","service":"shop"})");
+    INFO(loki.body);
+    REQUIRE(loki.status == 201);
+    CHECK(client.post("/api/log-sources", R"({"name":")" + unique("cw-") +
+                                              R"(","type":"cloudwatch","log_group":"/aws/lambda/x","region":"eu-west-1"})")
+              .status == 201);
+
+    auto channel = client.post("/api/slack/channels", R"({"channel":"C0OPS","repository":")" + name + R"("})");
+    INFO(channel.body);
+    REQUIRE(channel.status == 201);
+    std::string channel_id = json_of(channel)["id"].GetString();
+    error_envelope(client.post("/api/slack/channels", R"({"channel":"C0OPS","repository":"other"})"), 409,
+                   "SlackChannelExists");
+    // An escalation in the mapped channel is an incident about that repository.
+    auto escalation = client.post("/api/signals/slack", R"({"channel":"C0OPS","text":"checkout is down for everyone"})");
+    INFO(escalation.body);
+    REQUIRE(escalation.status == 202);
+    auto escalated = json_of(escalation);
+    REQUIRE(escalated["incidents"].Size() == 1);
+    CHECK(escalated["incidents"][0]["created"].GetBool());
+    auto slack_incident = incident(client, escalated["incidents"][0]["id"].GetString());
+    CHECK(std::string(slack_incident["incident"]["repository"].GetString()) == name);
+    CHECK(std::string(slack_incident["incident"]["source"].GetString()) == "slack");
+    // Chatter in an unmapped channel is evidence only.
+    CHECK(json_of(client.post("/api/signals/slack", R"({"channel":"C0RANDOM","text":"lunch?"})"))["incidents"].Empty());
+    CHECK(client.request("DELETE", "/api/slack/channels/" + channel_id, "", {}).status == 204);
+    error_envelope(client.get("/api/slack/channels/" + channel_id), 404, "SlackChannelNotFound");
+    CHECK(client.request("DELETE", "/api/repos/" + id, "", {}).status == 204);
+    error_envelope(client.request("DELETE", "/api/repos/" + id, "", {}), 404, "RepositoryNotFound");
+}
+
+TEST_CASE("sre: a storm of 10,000 duplicate alerts is one incident with its count") {
+    HttpClient client(quiet_host().base_url());
+    std::string service = unique("storm-");
+    const int kBatches = 20, kPerBatch = 500;
+    std::string incident_id;
+    for (int b = 0; b < kBatches; ++b) {
+        std::string body = R"({"entries":[)";
+        for (int i = 0; i < kPerBatch; ++i) {
+            if (i > 0) body += ",";
+            // Request ids and timings differ; the template does not.
+            body += R"({"service":")" + service + R"(","level":"ERROR","message":"upstream timeout after )" +
+                    std::to_string(100 + i) + R"(ms request_id=)" + std::to_string(b * kPerBatch + i) + R"("})";
+        }
+        body += "]}";
+        auto answer = client.post("/api/signals/logs", body);
+        INFO(answer.body);
+        REQUIRE(answer.status == 202);
+        auto accepted = json_of(answer);
+        CHECK(accepted["accepted"].GetInt() == kPerBatch);
+        REQUIRE(accepted["incidents"].Size() == 1);
+        std::string id = accepted["incidents"][0]["id"].GetString();
+        if (incident_id.empty()) incident_id = id;
+        CHECK(id == incident_id);
+        CHECK(accepted["incidents"][0]["created"].GetBool() == (b == 0));
+    }
+    auto detail = incident(client, incident_id);
+    CHECK(detail["incident"]["signal_count"].GetInt() == kBatches * kPerBatch);
+    CHECK(std::string(detail["incident"]["status"].GetString()) == "open");
+    // A sample is kept, not ten thousand rows.
+    CHECK(detail["signals"].Size() <= 50);
+
+    auto listed = json_of(client.get("/api/incidents?status=open&limit=200"));
+    int found = 0;
+    for (const auto& item : listed["incidents"].GetArray())
+        if (std::string(item["service"].GetString()) == service) ++found;
+    CHECK(found == 1);
+    // A different error of the same service is another incident; an info
+    // line is evidence only.
+    auto other = json_of(client.post("/api/signals/logs", R"({"service":")" + service +
+                                                              R"(","level":"error","message":"disk full on /var"})"));
+    CHECK(std::string(other["incidents"][0]["id"].GetString()) != incident_id);
+    auto info = json_of(client.post("/api/signals/logs", R"({"service":")" + service +
+                                                             R"(","level":"info","message":"upstream recovered"})"));
+    CHECK(info["incidents"].Empty());
+    error_envelope(client.post("/api/signals/logs", R"({"service":"x","level":"loud","message":"m"})"), 422,
+                   "ValidationError");
+    error_envelope(client.post("/api/signals/logs", R"({"service":"x"})"), 422, "ValidationError");
+}
+
+TEST_CASE("sre: incidents filter, page with cursors, resolve and reopen") {
+    HttpClient client(quiet_host().base_url());
+    std::string repository = unique("pages-");
+    std::vector<std::string> ids;
+    for (int i = 0; i < 5; ++i) {
+        auto created = client.post("/api/issues", R"({"title":"manual )" + std::to_string(i) + R"(","repository":")" +
+                                                      repository + R"(","severity":"warning"})");
+        INFO(created.body);
+        REQUIRE(created.status == 201);
+        ids.push_back(json_of(created)["id"].GetString());
+    }
+    std::vector<std::string> seen;
+    std::string cursor;
+    for (int page = 0; page < 10; ++page) {
+        auto answer = client.get("/api/incidents?repository=" + repository + "&limit=2" +
+                                 (cursor.empty() ? "" : "&cursor=" + cursor));
+        REQUIRE(answer.status == 200);
+        auto body = json_of(answer);
+        for (const auto& item : body["incidents"].GetArray()) seen.push_back(item["id"].GetString());
+        if (body["next_cursor"].IsNull()) break;
+        cursor = body["next_cursor"].GetString();
+    }
+    REQUIRE(seen.size() == 5);
+    CHECK(seen.front() == ids.back());  // newest first
+    CHECK(json_of(client.get("/api/incidents?repository=" + repository + "&severity=critical"))["incidents"].Empty());
+    error_envelope(client.get("/api/incidents?status=closed"), 422, "ValidationError");
+    error_envelope(client.get("/api/incidents?cursor=nonsense"), 422, "ValidationError");
+    error_envelope(client.get("/api/incidents/inc_missing"), 404, "IncidentNotFound");
+
+    auto resolved = client.post("/api/incidents/" + ids[0] + "/resolve", R"({"resolution":"fixed by hand"})");
+    INFO(resolved.body);
+    REQUIRE(resolved.status == 200);
+    CHECK(std::string(json_of(resolved)["status"].GetString()) == "resolved");
+    error_envelope(client.post("/api/incidents/" + ids[0] + "/resolve", ""), 409, "IncidentResolved");
+    CHECK(json_of(client.get("/api/incidents?repository=" + repository + "&status=resolved"))["incidents"].Size() == 1);
+    auto reopened = client.post("/api/incidents/" + ids[0] + "/reopen", R"({"reason":"came back"})");
+    REQUIRE(reopened.status == 200);
+    auto again = json_of(reopened);
+    CHECK(std::string(again["status"].GetString()) == "open");
+    CHECK(again["reopened"].GetInt() == 1);
+    error_envelope(client.post("/api/incidents/" + ids[0] + "/reopen", ""), 409, "IncidentOpen");
+    auto detail = incident(client, ids[0]);
+    REQUIRE(detail["actions"].Size() == 2);
+    CHECK(std::string(detail["actions"][0]["kind"].GetString()) == "resolved");
+    CHECK(std::string(detail["actions"][1]["kind"].GetString()) == "reopened");
+}
+
+TEST_CASE("sre: GitHub and Slack signatures are checked") {
+    HttpClient client(host().base_url());
+    std::string push = R"({"ref":"refs/heads/main","repository":{"name":"shop"},"commits":[{"id":"abc123def4567","message":"Switch cart total to new pricing service"}]})";
+    std::string good = "sha256=" + hmac_hex(kGithubSecret, push);
+    auto accepted = client.post("/api/signals/github", push, {"X-Hub-Signature-256: " + good, "X-GitHub-Event: push"});
+    INFO(accepted.body);
+    CHECK(accepted.status == 202);
+    std::string bad = "sha256=" + hmac_hex("other", push);
+    error_envelope(client.post("/api/signals/github", push, {"X-Hub-Signature-256: " + bad}), 401, "Unauthorized");
+    error_envelope(client.post("/api/signals/github", push), 401, "Unauthorized");
+    error_envelope(client.post("/api/signals/github", push + " ", {"X-Hub-Signature-256: " + good}), 401, "Unauthorized");
+
+    std::string message = R"({"type":"event_callback","event":{"type":"message","channel":"C9","text":"checkout is down for everyone","user":"U1"}})";
+    auto now = std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                                  std::chrono::system_clock::now().time_since_epoch())
+                                  .count());
+    auto sign = [&](const std::string& timestamp, const std::string& body) {
+        return "v0=" + hmac_hex(kSlackSecret, "v0:" + timestamp + ":" + body);
+    };
+    auto slack = client.post("/api/signals/slack", message,
+                             {"X-Slack-Signature: " + sign(now, message), "X-Slack-Request-Timestamp: " + now});
+    INFO(slack.body);
+    CHECK(slack.status == 202);
+    // A replay from ten minutes ago, correctly signed, is refused.
+    std::string old = std::to_string(std::stoll(now) - 600);
+    error_envelope(client.post("/api/signals/slack", message,
+                               {"X-Slack-Signature: " + sign(old, message), "X-Slack-Request-Timestamp: " + old}),
+                   401, "Unauthorized");
+    error_envelope(client.post("/api/signals/slack", message,
+                               {"X-Slack-Signature: " + sign(now, message + "x"), "X-Slack-Request-Timestamp: " + now}),
+                   401, "Unauthorized");
+    error_envelope(client.post("/api/signals/slack", message), 401, "Unauthorized");
+    std::string challenge = R"({"type":"url_verification","challenge":"abc"})";
+    auto verified = client.post("/api/signals/slack", challenge,
+                                {"X-Slack-Signature: " + sign(now, challenge), "X-Slack-Request-Timestamp: " + now});
+    CHECK(verified.status == 200);
+    CHECK(std::string(json_of(verified)["challenge"].GetString()) == "abc");
+    // Without secrets (and without auth) unsigned signals are accepted.
+    HttpClient open(quiet_host().base_url());
+    CHECK(open.post("/api/signals/github", push).status == 202);
+}
+
+TEST_CASE("sre: retrieval ranks the causal log lines first") {
+    HttpClient client(quiet_host().base_url());
+    std::string service = unique("rank-");
+    std::string body = R"({"entries":[)";
+    const char* noise[] = {"GET /health 200 in 3ms", "cache warmed with 1200 keys", "scheduled report sent to finance",
+                           "user login succeeded", "GET /products 200 in 12ms", "metrics flushed"};
+    for (int i = 0; i < 30; ++i)
+        body += std::string(i ? "," : "") + R"({"service":")" + service + R"(","level":"info","message":")" +
+                noise[i % 6] + R"("})";
+    body += R"(,{"service":")" + service +
+            R"(","level":"error","message":"connection pool exhausted: timeout waiting for connection from pool orders-db"})";
+    body += R"(,{"service":")" + service +
+            R"(","level":"warning","message":"orders-db pool at 100 of 100 connections, waiting threads 37"})";
+    body += "]}";
+    REQUIRE(client.post("/api/signals/logs", body).status == 202);
+    auto found = json_of(client.get("/api/signals/search?q=orders-db+connection+pool+timeout&limit=5"));
+    REQUIRE(found["signals"].Size() >= 2);
+    CHECK_THAT(std::string(found["signals"][0]["message"].GetString()), Contains("pool"));
+    CHECK_THAT(std::string(found["signals"][1]["message"].GetString()), Contains("pool"));
+    CHECK(found["signals"][0]["score"].GetDouble() >= found["signals"][1]["score"].GetDouble());
+    error_envelope(client.get("/api/signals/search"), 422, "ValidationError");
+    // Query syntax in the text is only words.
+    CHECK(client.get("/api/signals/search?q=%22pool%22+NEAR(+*+OR").status == 200);
+}
+
+TEST_CASE("sre: a failing deploy becomes one incident, sre_agent rolls it back after approval and resolves it") {
+    HttpClient client(host().base_url());
+    std::string service = unique("checkout-");
+    // The deploy, then its errors, with duplicates.
+    REQUIRE(client.post("/api/signals/logs", R"({"service":")" + service +
+                                                 R"(","level":"info","message":"deploy )" + service +
+                                                 R"( v2.4.1 rolled out"})")
+                .status == 202);
+    std::string incident_id;
+    for (int i = 0; i < 3; ++i) {
+        std::string body = R"({"entries":[)";
+        for (int j = 0; j < 10; ++j)
+            body += std::string(j ? "," : "") + R"({"service":")" + service +
+                    R"(","level":"error","message":"NullPointerException in CartController.total request=)" +
+                    std::to_string(i * 10 + j) + R"("})";
+        body += "]}";
+        auto accepted = client.post("/api/signals/logs", body);
+        INFO(accepted.body);
+        REQUIRE(accepted.status == 202);
+        auto parsed = json_of(accepted);
+        REQUIRE(parsed["incidents"].Size() == 1);
+        if (incident_id.empty()) incident_id = parsed["incidents"][0]["id"].GetString();
+        CHECK(std::string(parsed["incidents"][0]["id"].GetString()) == incident_id);
+    }
+
+    // The agent's run waits for approval of the rollback.
+    std::string run_id;
+    REQUIRE(poll_until(
+        [&] {
+            auto detail = incident(client, incident_id);
+            if (detail["runs"].Empty()) return false;
+            run_id = detail["runs"][0]["run_id"].GetString();
+            return std::string(detail["runs"][0]["status"].GetString()) == "pending_approval";
+        },
+        std::chrono::milliseconds(20000)));
+    CHECK(incident(client, incident_id)["runs"].Size() == 1);  // one run per incident
+    auto run = fetch_run(client, run_id);
+    CHECK_THAT(json_text(run), Contains("rollout undo deployment/" + service));
+
+    auto approved = client.post("/workflow/approve/" + incident_id, R"({"approved":true,"approver":"oncall-alice"})");
+    INFO(approved.body);
+    REQUIRE(approved.status == 200);
+
+    // The rollback runs; then recovery signals arrive. Only signals received
+    // after the action count, so wait until the agent says it is waiting for
+    // them (exec.started comes before the command ends, and a signal sent then
+    // may predate the action).
+    REQUIRE(poll_until(
+        [&] {
+            for (const auto& event : fetch_events(client, run_id))
+                if (event.data_json.find("for fresh signals") != std::string::npos) return true;
+            return false;
+        },
+        std::chrono::milliseconds(20000)));
+    REQUIRE(client.post("/api/signals/logs", R"({"service":")" + service +
+                                                 R"(","level":"info","message":"GET /cart 200 in 40ms"})")
+                .status == 202);
+
+    std::string status;
+    REQUIRE(poll_until(
+        [&] {
+            status = run_status_of(client, run_id);
+            return status == "succeeded" || status == "failed" || status == "cancelled";
+        },
+        std::chrono::milliseconds(30000)));
+    INFO(json_text(fetch_run(client, run_id)));
+    REQUIRE(status == "succeeded");
+
+    auto detail = incident(client, incident_id);
+    INFO(json_text(detail));
+    CHECK(std::string(detail["incident"]["status"].GetString()) == "resolved");
+    CHECK(detail["incident"]["signal_count"].GetInt() == 30);
+    CHECK_THAT(std::string(detail["incident"]["resolved_by"].GetString()), Contains("sre_agent"));
+    bool rollback_recorded = false;
+    for (const auto& action : detail["actions"].GetArray())
+        if (std::string(action["kind"].GetString()) == "action") {
+            CHECK_THAT(json_text(action["detail"]), Contains("rollout undo deployment/" + service));
+            CHECK(std::string(action["approved_by"].GetString()) == "oncall-alice");
+            rollback_recorded = true;
+        }
+    CHECK(rollback_recorded);
+    // Every phase is visible as events.
+    std::set<std::string> types;
+    for (const auto& event : fetch_events(client, run_id)) types.insert(event.type);
+    for (const char* type : {"sre.observe", "sre.reason", "sre.act", "sre.evaluate", "loop.iteration",
+                             "approval.requested", "approval.granted", "exec.started"})
+        CHECK(types.count(type) == 1);
+}
+
+TEST_CASE("sre: with an LLM provider configured, sre_agent acts on the model's root cause and action") {
+    static FakeLlmServer llm;
+    llm.set_responder([](const FakeLlmRequest&) {
+        // The rules would roll back; the model says restart.
+        return openai_reply(R"({"root_cause":"connection leak after the config change","action":"restart","service":"billing"})",
+                            100, 20);
+    });
+    HostProcess llm_host(host_config(agents_json(), R"("signals":{"max_iterations":3},"llm":{"provider":"openai",)"
+                                                    R"("max_retries":0,"timeout_seconds":2,"openai":{"api_key":"k",)"
+                                                    R"("base_url":")" + llm.url("/v1") + R"("}})"));
+    HttpClient client(llm_host.base_url());
+    auto accepted = client.post("/api/signals/logs", R"({"entries":[{"service":"billing","level":"error",)"
+                                                     R"("message":"NullPointerException in InvoiceController request=1"}]})");
+    REQUIRE(accepted.status == 202);
+    std::string incident_id = json_of(accepted)["incidents"][0]["id"].GetString();
+    std::string run_id;
+    REQUIRE(poll_until(
+        [&] {
+            auto detail = incident(client, incident_id);
+            if (detail["runs"].Empty()) return false;
+            run_id = detail["runs"][0]["run_id"].GetString();
+            return std::string(detail["runs"][0]["status"].GetString()) == "pending_approval";
+        },
+        std::chrono::milliseconds(20000)));
+    auto run = fetch_run(client, run_id);
+    INFO(json_text(run));
+    CHECK_THAT(json_text(run["approval"]), Contains("rollout restart deployment/billing"));
+    CHECK_THAT(json_text(run["approval"]), Contains("connection leak after the config change"));
+    CHECK(llm.requests().size() >= 1);
+}
+
+TEST_CASE("sre: an open incident that never got a run gets one when a host starts") {
+    // The first host stores incidents but hands them to no agent, as a host
+    // that stopped between the incident's commit and queueing its run.
+    std::string data = make_temp_dir() + "/data";
+    std::string service = unique("ledger-");
+    std::string incident_id;
+    {
+        HostProcess first(host_config("{}", R"("signals":{"agent":""})"), {"--data-dir", data});
+        HttpClient client(first.base_url());
+        auto accepted = client.post("/api/signals/logs", R"({"service":")" + service +
+                                                             R"(","level":"error","message":"disk quota exceeded on /var/lib/ledger"})");
+        INFO(accepted.body);
+        REQUIRE(accepted.status == 202);
+        incident_id = json_of(accepted)["incidents"][0]["id"].GetString();
+        CHECK(incident(client, incident_id)["runs"].Empty());
+    }
+    HostProcess second(host_config(agents_json(), R"("signals":{"max_iterations":2})"), {"--data-dir", data});
+    HttpClient client(second.base_url());
+    REQUIRE(poll_until([&] { return !incident(client, incident_id)["runs"].Empty(); }, std::chrono::milliseconds(10000)));
+    auto detail = incident(client, incident_id);
+    CHECK(detail["runs"].Size() == 1);
+    CHECK(string_member(fetch_run(client, detail["runs"][0]["run_id"].GetString()), "agent") == "sre_agent");
+    // The log line reaches its file within the logger's flush interval.
+    CHECK(poll_until([&] { return second.log().find("incident had no run") != std::string::npos; },
+                     std::chrono::milliseconds(5000)));
+}
