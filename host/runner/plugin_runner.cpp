@@ -248,6 +248,9 @@ agenthost_status on_exec(agenthost_host_run_ptr run, agenthost_str request, agen
 // carries the request and the answer.
 agenthost_status on_interrupt(agenthost_host_run_ptr run, agenthost_str request, agenthost_str* out) noexcept {
     return forward(run, {"interrupt", text_of(request)}, out);
+// The long-term store is the host's database: the runner carries the call.
+agenthost_status on_store(agenthost_host_run_ptr run, agenthost_str request, agenthost_str* out) noexcept {
+    return forward(run, {"store", text_of(request)}, out);
 }
 
 const agenthost_host_api kServiceTable = {
@@ -256,6 +259,7 @@ const agenthost_host_api kServiceTable = {
     &on_memory_get,   &on_memory_put,    &on_set_result,      &on_set_error,    &on_last_error,
     &on_llm_complete, &on_llm_stream,    &on_http_request,    &on_request_approval, &on_exec,
     &on_interrupt,
+    &on_store,
 };
 
 // ---- Serving ------------------------------------------------------------

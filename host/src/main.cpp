@@ -22,6 +22,7 @@
 #include "http/stream_hub.hpp"
 #include "isolation/fatal_signal_handler.hpp"
 #include "llm/llm_service.hpp"
+#include "memory_store/ttl_sweeper.hpp"
 #include "plugins/agent_registry.hpp"
 #include "plugins/plugin_library.hpp"
 #include "runs/event_feed.hpp"
@@ -295,6 +296,11 @@ int main(int argc, char** argv) {
     context.store = store.get();
     threads::ThreadService thread_service(*store);
     context.threads = &thread_service;
+    memory_store::MemoryStore memory_store(*store);
+    context.store_items = &memory_store;
+    memory_store::TtlSweeper store_sweeper(memory_store,
+                                           std::chrono::milliseconds(static_cast<long long>(config.store_ttl_sweep_seconds * 1000)));
+    store_sweeper.start();
     signals::IncidentService incident_service(*store, run_service, config.signals);
     context.incidents = &incident_service;
     http::WebSocketSettings websocket_settings;
@@ -375,6 +381,7 @@ int main(int argc, char** argv) {
     waiters.abandon_all();
     webhook_dispatcher.stop();
     quotas.stop();
+    store_sweeper.stop();
     llm_service.stop();
     feed.stop();
     streams.stop();

@@ -37,6 +37,7 @@ static const struct abi_entry entries[] = {
 #endif
 #if AGENTHOST_ABI_VERSION_MINOR >= 2
     MEMBER(agenthost_host_api, callback_run_exec),
+    MEMBER(agenthost_host_api, callback_run_store),
 #endif
 #ifdef AGENTHOST_ERROR_INTERRUPTED
     MEMBER(agenthost_host_api, callback_run_interrupt),

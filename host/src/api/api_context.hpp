@@ -22,6 +22,9 @@
 #include <chrono>
 #include <string>
 
+namespace agenthost::memory_store {
+class MemoryStore;
+}
 namespace agenthost::crons {
 class CronService;
 }
@@ -54,6 +57,8 @@ struct ApiContext {
     store::Store* store = nullptr;
     // Threads as a resource, their memory and checkpoints.
     threads::ThreadService* threads = nullptr;
+    // The long-term store (/store/...); null: those routes are not served.
+    memory_store::MemoryStore* store_items = nullptr;
     // Seed 002's integrations, signals and incidents; null: not served.
     signals::IncidentService* incidents = nullptr;
     // GET /stream's WebSocket connections; null: not served.

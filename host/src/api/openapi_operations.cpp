@@ -152,6 +152,24 @@ const std::vector<OperationDoc>& operation_docs() {
           {404, "error", "No such thread (ThreadNotFound) or checkpoint (CheckpointNotFound)."},
           {409, "error", "The new thread's id is taken (ThreadExists)."}}},
 
+        // The long-term store: items across threads, per tenant (LangGraph's Store API).
+        {"PUT", "/store/items", "store", "Store an item (replaces one with the same namespace and key)",
+         "requests/store-item-put", {{204, "", "Stored."}}},
+        {"GET", "/store/items", "store", "One item by namespace and key", nullptr,
+         {{200, "responses/store-item", "The item."}, {404, "error", "No such item, or it expired (StoreItemNotFound)."}},
+         {{"query", "namespace", "string", "The namespace's labels joined with '.' (as LangGraph's clients send it)."},
+          {"query", "key", "string", "The item's key."},
+          {"query", "refresh_ttl", "boolean", "true: an item with a ttl starts it again from now (default false)."}}},
+        {"DELETE", "/store/items", "store", "Delete an item", "requests/store-item-delete",
+         {{204, "", "Deleted (also when there was no such item)."}},
+         {{"query", "namespace", "string", "Instead of the body: the labels joined with '.'."},
+          {"query", "key", "string", "Instead of the body: the item's key."}}},
+        {"POST", "/store/items/search", "store", "Find items by namespace prefix, value fields and full-text query",
+         "requests/store-item-search",
+         {{200, "responses/store-item-list", "Best matches first with a query, else most recently updated first."}}},
+        {"POST", "/store/namespaces", "store", "List namespaces by prefix, suffix and depth", "requests/store-namespaces",
+         {{200, "responses/store-namespaces", "Namespaces in order."}}},
+
         // Streaming.
         {"POST", "/agent/stream", "streaming", "Run an agent and stream its events (seed 001)", "requests/agent-stream",
          {kRunStream, {404, "error", "No such agent."}, {409, "error", "Agent unavailable or thread busy."}},

@@ -20,6 +20,7 @@
 #include "api/orchestrate_api.hpp"
 #include "api/pipeline_api.hpp"
 #include "api/runs_api.hpp"
+#include "api/store_api.hpp"
 #include "api/stream_api.hpp"
 #include "api/thread_state_api.hpp"
 #include "api/threads_api.hpp"
@@ -44,6 +45,7 @@ void add_routes(http::Router& router, ApiContext& context) {
     add_run_routes(router, context);
     add_thread_routes(router, context);
     add_thread_state_routes(router, context);
+    add_store_routes(router, context);
     add_pipeline_routes(router, context);
     add_stream_routes(router, context);
     add_webhook_routes(router, context);

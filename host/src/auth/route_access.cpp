@@ -80,6 +80,12 @@ const std::vector<Rule>& rules() {
         {"POST", "/threads/*/state", kInvokes},
         {"POST", "/threads/*/copy", kInvokes},
         {"DELETE", "/threads/*", kCancels},
+        // The long-term store: searches and listings are reads sent as
+        // POST; PUT and DELETE of items fall to `invoke` like other writes.
+        {"POST", "/store/items/search", kReads},
+        {"POST", "/store/namespaces", kReads},
+        {"PUT", "/store/items", kInvokes},
+        {"DELETE", "/store/items", kInvokes},
         // Seed 003's paths.
         {"POST", "/thread/*/agent/start", kCreatesRuns},
         {"POST", "/threads/*/agent/start", kCreatesRuns},

@@ -315,6 +315,9 @@ void apply_config_file(HostConfig& config, const std::string& path) {
         if (const auto* v = json::get_member(*runs, "sweep_interval_seconds")) config.sweep_interval_seconds = v->GetDouble();
         if (const auto* v = json::get_member(*runs, "agent_timeout_seconds")) config.agent_timeout_seconds = v->GetDouble();
     }
+    if (const auto* store = json::get_member(*document, "store")) {
+        if (const auto* v = json::get_member(*store, "ttl_sweep_seconds")) config.store_ttl_sweep_seconds = v->GetDouble();
+    }
     if (const auto* signals = json::get_member(*document, "signals")) {
         auto& s = config.signals;
         if (const auto* v = json::get_member(*signals, "github_secret")) s.github_secret = v->GetString();

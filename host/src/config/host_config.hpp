@@ -101,6 +101,9 @@ struct HostConfig {
     double retention_hours = 24 * 7;
     double idempotency_hours = 24;
     double sweep_interval_seconds = 600;
+    // store.ttl_sweep_seconds: how often expired long-term store items are
+    // deleted (reads leave them out the moment they expire).
+    double store_ttl_sweep_seconds = 60;
     size_t max_text_length = 10000;
     webhooks::WebhookSettings webhooks;
     github::GitHubSettings github;

@@ -465,6 +465,31 @@ agenthost_status on_exec(agenthost_host_run_ptr handle, agenthost_str request, a
     }
 }
 
+// The long-term store, in the run's tenant (the runs layer knows it). A
+// request that breaks the store's rules is the plugin's bug.
+agenthost_status on_store(agenthost_host_run_ptr handle, agenthost_str request, agenthost_str* out) noexcept {
+    RunContext& run = run_of(handle);
+    try {
+        agenthost_status status;
+        if (!permitted(run, "store", "store", status)) return status;
+        StoreAnswer answer = run.services.store_call(text_of(request));
+        switch (answer.status) {
+            case StoreAnswer::Status::ok: break;
+            case StoreAnswer::Status::bad_argument: return misused(run, "store", answer.error);
+            case StoreAnswer::Status::not_found: return fail(run, AGENTHOST_ERROR_NOT_FOUND, answer.error);
+            case StoreAnswer::Status::unavailable: return fail(run, AGENTHOST_ERROR_UNAVAILABLE, answer.error);
+        }
+        if (out == nullptr) return AGENTHOST_OK;
+        std::lock_guard<std::mutex> lock(run.mutex);
+        *out = view_of(run.keep(std::move(answer.response_json)));
+        return AGENTHOST_OK;
+    } catch (const std::exception& e) {
+        return fail(run, AGENTHOST_ERROR_FAILED, std::string("store failed: ") + e.what());
+    } catch (...) {
+        return AGENTHOST_ERROR_FAILED;
+    }
+}
+
 }  // namespace
 
 void set_llm_client(llm::LlmClient* client) { configured_llm.store(client); }
@@ -490,6 +515,7 @@ const agenthost_host_api& host_api() {
         &on_request_approval,
         &on_exec,
         &on_interrupt,
+        &on_store,
     };
     return table;
 }

@@ -16,6 +16,14 @@ namespace agenthost::plugins {
 
 class LoadedAgent;
 
+// What a plugin's store call (abi.h, callback_run_store) came to.
+struct StoreAnswer {
+    enum class Status { ok, not_found, bad_argument, unavailable };
+    Status status = Status::ok;
+    std::string response_json;  // when ok
+    std::string error;          // otherwise: why
+};
+
 // Where a run's side effects go. Implemented by the runs layer, so plugins
 // stay unaware of storage and the runs layer of the ABI.
 class RunServices {
@@ -24,6 +32,13 @@ class RunServices {
     virtual void emit_event(const std::string& type, const std::string& data_json) = 0;
     virtual std::optional<std::string> memory_get(const std::string& key) = 0;
     virtual void memory_put(const std::string& key, const std::string& value_json) = 0;
+    // The long-term store, scoped to the run's tenant: `request_json` is
+    // the call's {"op", ...} object. Hosts without a store answer
+    // unavailable.
+    virtual StoreAnswer store_call(const std::string& request_json) {
+        (void)request_json;
+        return {StoreAnswer::Status::unavailable, "", "this host has no long-term store"};
+    }
 };
 
 class RunContext {

@@ -1,6 +1,7 @@
 #include "runs/run_execution.hpp"
 
 #include "json/json_util.hpp"
+#include "memory_store/plugin_store_call.hpp"
 #include "util/log.hpp"
 
 #include <chrono>
@@ -131,6 +132,11 @@ std::string memory_event(const std::string& key, const std::string& value_json, 
     }
     data.AddMember("values", values, allocator);
     return json::serialize(data);
+}
+
+plugins::StoreAnswer StoredRunServices::store_call(const std::string& request_json) {
+    memory_store::MemoryStore items(store_);
+    return memory_store::run_store_call(items, run_.tenant, request_json);
 }
 
 std::string agent_input(const store::RunRecord& run, const rapidjson::Value* extra) {

@@ -44,6 +44,8 @@ class StoredRunServices : public plugins::RunServices {
     std::vector<store::RunEvent> take_held();
     std::optional<std::string> memory_get(const std::string& key) override;
     void memory_put(const std::string& key, const std::string& value_json) override;
+    // The long-term store in the run's tenant (memory_store/plugin_store_call).
+    plugins::StoreAnswer store_call(const std::string& request_json) override;
 
     // The sequence number the next event gets.
     long long next_seq() const { return next_seq_.load(); }

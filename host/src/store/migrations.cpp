@@ -322,6 +322,62 @@ const std::vector<Migration>& migrations() {
          },
          {},
          {}},
+        {11,
+         "long-term store: items by tenant, namespace and key, with full-text search",
+         {},
+         // The namespace is its labels joined with '.' (labels may not hold
+         // one), so a prefix is a range of the text. search_text is every
+         // string in the value, which the full-text index reads: FTS5 (BM25)
+         // on SQLite, kept in step by triggers, so every write and the TTL
+         // sweep's DELETE update it in their own statement.
+         {
+             "CREATE TABLE store_items ("
+             " id INTEGER PRIMARY KEY,"
+             " tenant TEXT NOT NULL,"
+             " namespace TEXT NOT NULL,"
+             " key TEXT NOT NULL,"
+             " value TEXT NOT NULL,"
+             " search_text TEXT NOT NULL,"
+             " created_at_ms BIGINT NOT NULL,"
+             " updated_at_ms BIGINT NOT NULL,"
+             " ttl_ms BIGINT,"
+             " expires_at_ms BIGINT,"
+             " UNIQUE (tenant, namespace, key))",
+             "CREATE INDEX store_items_by_expiry ON store_items(expires_at_ms)",
+             "CREATE INDEX store_items_by_updated ON store_items(tenant, updated_at_ms)",
+             "CREATE VIRTUAL TABLE store_items_fts USING fts5("
+             "search_text, content='store_items', content_rowid='id', tokenize='porter unicode61')",
+             "CREATE TRIGGER store_items_fts_insert AFTER INSERT ON store_items BEGIN"
+             " INSERT INTO store_items_fts(rowid, search_text) VALUES (new.id, new.search_text); END",
+             "CREATE TRIGGER store_items_fts_delete AFTER DELETE ON store_items BEGIN"
+             " INSERT INTO store_items_fts(store_items_fts, rowid, search_text)"
+             " VALUES ('delete', old.id, old.search_text); END",
+             "CREATE TRIGGER store_items_fts_update AFTER UPDATE OF search_text ON store_items BEGIN"
+             " INSERT INTO store_items_fts(store_items_fts, rowid, search_text)"
+             " VALUES ('delete', old.id, old.search_text);"
+             " INSERT INTO store_items_fts(rowid, search_text) VALUES (new.id, new.search_text); END",
+         },
+         // PostgreSQL: a generated tsvector with a GIN index (ranked by
+         // ts_rank_cd). COLLATE "C" makes the namespace's prefix range
+         // byte order, as on SQLite, whatever the database's locale.
+         {
+             "CREATE TABLE store_items ("
+             " id BIGSERIAL PRIMARY KEY,"
+             " tenant TEXT NOT NULL,"
+             " namespace TEXT COLLATE \"C\" NOT NULL,"
+             " key TEXT NOT NULL,"
+             " value TEXT NOT NULL,"
+             " search_text TEXT NOT NULL,"
+             " search_vector tsvector GENERATED ALWAYS AS (to_tsvector('english', search_text)) STORED,"
+             " created_at_ms BIGINT NOT NULL,"
+             " updated_at_ms BIGINT NOT NULL,"
+             " ttl_ms BIGINT,"
+             " expires_at_ms BIGINT,"
+             " UNIQUE (tenant, namespace, key))",
+             "CREATE INDEX store_items_by_expiry ON store_items(expires_at_ms)",
+             "CREATE INDEX store_items_by_updated ON store_items(tenant, updated_at_ms)",
+             "CREATE INDEX store_items_search ON store_items USING GIN (search_vector)",
+         }},
         {12,
          "delayed runs, what happens to a run once it ends, and crons",
          {

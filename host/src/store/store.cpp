@@ -8,7 +8,8 @@
 namespace agenthost::store {
 
 Store::Store(DatabaseSettings settings)
-    : settings_(std::move(settings)), runs_(settings_.dialect), pipelines_(), webhooks_(), incidents_(settings_.dialect) {}
+    : settings_(std::move(settings)), runs_(settings_.dialect), pipelines_(), webhooks_(), store_items_(settings_.dialect),
+      incidents_(settings_.dialect) {}
 
 std::unique_ptr<Store> Store::open(const DatabaseSettings& settings) {
     std::unique_ptr<Store> store(new Store(settings));

@@ -10,6 +10,7 @@
 #include "store/incident_repository.hpp"
 #include "store/pipeline_repository.hpp"
 #include "store/run_repository.hpp"
+#include "store/store_item_repository.hpp"
 #include "store/webhook_repository.hpp"
 
 #include <condition_variable>
@@ -37,6 +38,8 @@ class Store {
     const ApiKeyRepository& api_keys() const { return api_keys_; }
     const UsageRepository& usage() const { return runs_.usage(); }
     const ThreadRepository& threads() const { return runs_.threads(); }
+    // The long-term store's items (/store/items, plugins' store calls).
+    const StoreItemRepository& store_items() const { return store_items_; }
     const IncidentRepository& incidents() const { return incidents_; }
     // False while the database is unreachable.
     bool healthy() const { return writes_->healthy(); }
@@ -84,6 +87,7 @@ class Store {
     WebhookRepository webhooks_;
     IdempotencyRepository idempotency_;
     ApiKeyRepository api_keys_;
+    StoreItemRepository store_items_;
     IncidentRepository incidents_;
     std::unique_ptr<CommitQueue> writes_;
     std::mutex pool_mutex_;

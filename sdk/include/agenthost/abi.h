@@ -305,6 +305,39 @@ typedef struct agenthost_host_api {
     agenthost_status (*callback_run_interrupt)(agenthost_host_run_ptr run, agenthost_str request_json,
                                                agenthost_str* out_resume_json) AGENTHOST_NOEXCEPT;
     /* ---- end of resumable interrupts ---- */
+    /* ---- Added in ABI 1.2 (store): the long-term store. Check struct_size
+     * before use: a 1.2 host built before it ends the table above. ---- */
+
+    /* Items that outlive threads, shared by every run of the tenant that
+     * owns the run (the same items as the HTTP API's /store/items). One
+     * call for every operation; request and response are JSON objects:
+     *   {"op": "put", "namespace": ["users", "u1"], "key": "prefs",
+     *    "value": {...} (an object, at most 256 KiB), "ttl"?: minutes > 0
+     *    (null or absent: never expires)}                  -> {}
+     *   {"op": "get", "namespace": [...], "key": "...", "refresh_ttl"?:
+     *    bool (restart the item's ttl from now)}         -> the item
+     *    {"namespace", "key", "value", "created_at", "updated_at",
+     *    "expires_at"?}, or AGENTHOST_ERROR_NOT_FOUND
+     *   {"op": "delete", "namespace": [...], "key": "..."} -> {"deleted": bool}
+     *   {"op": "search", "namespace_prefix"?: [...], "filter"?: {"field":
+     *    value or {"$eq"|"$ne"|"$gt"|"$gte"|"$lt"|"$lte": value}},
+     *    "query"?: "words" (ranked by full-text relevance, best first, each
+     *    item with a "score"), "limit"?: 1..1000 (10), "offset"?: n,
+     *    "refresh_ttl"?: bool}
+     *                                                     -> {"items": [...]}
+     *   {"op": "list_namespaces", "prefix"?: [...], "suffix"?: [...],
+     *    "max_depth"?: n, "limit"?: 1..1000 (100), "offset"?: n}
+     *                                                     -> {"namespaces": [[...], ...]}
+     * Namespace labels are non-empty strings without '.'; keys 1 to 1024
+     * bytes. A request that breaks these rules is AGENTHOST_ERROR_BAD_ARGUMENT
+     * with the field named in callback_run_last_error; a database that
+     * cannot be reached AGENTHOST_ERROR_UNAVAILABLE. Writes are committed
+     * when the call returns. `out_response_json` is valid until on_invoke
+     * returns (it may be NULL for put and delete). Needs the "store"
+     * permission. */
+    agenthost_status (*callback_run_store)(agenthost_host_run_ptr run, agenthost_str request_json,
+                                           agenthost_str* out_response_json) AGENTHOST_NOEXCEPT;
+    /* ---- End of the store block. ---- */
 } agenthost_host_api;
 
 /* ---- The agent (plugin -> host) ---------------------------------------- */

@@ -313,6 +313,109 @@ class CancelWatch {
     std::thread thread_;
 };
 
+// The long-term store (needs the "store" permission; abi.h,
+// callback_run_store): JSON items by namespace and key that outlive
+// threads, shared by the runs of the run's tenant. Get it from
+// Run::store(). On a host whose service table ends before the store call
+// (older hosts) every method throws Error(AGENTHOST_ERROR_UNAVAILABLE);
+// available() says so beforehand.
+class StoreClient {
+  public:
+    using Namespace = std::vector<std::string>;
+
+    StoreClient(const agenthost_host_api* api, agenthost_host_run_ptr run) noexcept : api_(api), run_(run) {}
+
+    bool available() const noexcept {
+        return api_->struct_size >= offsetof(agenthost_host_api, callback_run_store) + sizeof(void*) &&
+               api_->callback_run_store != nullptr;
+    }
+
+    // Stores `value` (a JSON object) under namespace and key, replacing
+    // what was there; `ttl_minutes` > 0 makes it expire.
+    void put(const Namespace& ns, std::string_view key, const rapidjson::Value& value,
+             std::optional<double> ttl_minutes = std::nullopt) const {
+        rapidjson::Document request = item_request("put", ns, key);
+        request.AddMember("value", rapidjson::Value(value, request.GetAllocator()), request.GetAllocator());
+        if (ttl_minutes) request.AddMember("ttl", *ttl_minutes, request.GetAllocator());
+        call(request);
+    }
+    // The item ({"namespace", "key", "value", "created_at", "updated_at"}),
+    // or nullopt when there is none (or it expired).
+    std::optional<rapidjson::Document> get(const Namespace& ns, std::string_view key) const {
+        std::string text = json::serialize(item_request("get", ns, key));
+        agenthost_str response{nullptr, 0};
+        agenthost_status status = raw(text, &response);
+        if (status == AGENTHOST_ERROR_NOT_FOUND) return std::nullopt;
+        check(status);
+        return json::parse(from_abi(response));
+    }
+    // False when there was no such item.
+    bool remove(const Namespace& ns, std::string_view key) const {
+        rapidjson::Document answer = call(item_request("delete", ns, key));
+        auto found = answer.FindMember("deleted");
+        return found != answer.MemberEnd() && found->value.IsBool() && found->value.GetBool();
+    }
+    // {"items": [...]}: items under `prefix`, ranked by `query` when it has
+    // words (best first, each with a "score"), else newest first.
+    rapidjson::Document search(const Namespace& prefix, std::string_view query = {}, size_t limit = 10,
+                               size_t offset = 0) const {
+        rapidjson::Document request(rapidjson::kObjectType);
+        auto& allocator = request.GetAllocator();
+        request.AddMember("op", "search", allocator);
+        request.AddMember("namespace_prefix", labels(prefix, allocator), allocator);
+        if (!query.empty()) request.AddMember("query", json::string(query, allocator), allocator);
+        request.AddMember("limit", static_cast<uint64_t>(limit), allocator);
+        request.AddMember("offset", static_cast<uint64_t>(offset), allocator);
+        return call(request);
+    }
+    // {"namespaces": [[...], ...]} under `prefix`, cut to `max_depth` (0: whole).
+    rapidjson::Document list_namespaces(const Namespace& prefix = {}, size_t max_depth = 0, size_t limit = 100) const {
+        rapidjson::Document request(rapidjson::kObjectType);
+        auto& allocator = request.GetAllocator();
+        request.AddMember("op", "list_namespaces", allocator);
+        request.AddMember("prefix", labels(prefix, allocator), allocator);
+        if (max_depth > 0) request.AddMember("max_depth", static_cast<uint64_t>(max_depth), allocator);
+        request.AddMember("limit", static_cast<uint64_t>(limit), allocator);
+        return call(request);
+    }
+    // Any request object ({"op", ...} as abi.h describes), for members the
+    // helpers above do not set (a search filter, a suffix); the response.
+    rapidjson::Document call(const rapidjson::Value& request) const {
+        std::string text = json::serialize(request);
+        agenthost_str response{nullptr, 0};
+        check(raw(text, &response));
+        return json::parse(response.len == 0 ? std::string_view("{}") : from_abi(response));
+    }
+
+  private:
+    agenthost_status raw(const std::string& text, agenthost_str* response) const {
+        if (!available())
+            throw Error(AGENTHOST_ERROR_UNAVAILABLE, "this host has no store service (its ABI table ends before "
+                                                     "callback_run_store)");
+        return api_->callback_run_store(run_, to_abi(text), response);
+    }
+    void check(agenthost_status status) const {
+        if (status == AGENTHOST_OK) return;
+        throw Error(status, std::string(from_abi(api_->callback_run_last_error(run_))));
+    }
+    static rapidjson::Value labels(const Namespace& ns, rapidjson::Document::AllocatorType& allocator) {
+        rapidjson::Value out(rapidjson::kArrayType);
+        for (const auto& label : ns) out.PushBack(json::string(label, allocator), allocator);
+        return out;
+    }
+    static rapidjson::Document item_request(const char* op, const Namespace& ns, std::string_view key) {
+        rapidjson::Document request(rapidjson::kObjectType);
+        auto& allocator = request.GetAllocator();
+        request.AddMember("op", rapidjson::StringRef(op), allocator);
+        request.AddMember("namespace", labels(ns, allocator), allocator);
+        request.AddMember("key", json::string(key, allocator), allocator);
+        return request;
+    }
+
+    const agenthost_host_api* api_;
+    agenthost_host_run_ptr run_;
+};
+
 class Run {
   public:
     Run(const Host& host, agenthost_host_run_ptr handle, agenthost_str input_json)
@@ -587,6 +690,8 @@ class Run {
             request.AddMember("schema", rapidjson::Value(*answer_schema, request.GetAllocator()), request.GetAllocator());
         return interrupt(json::serialize(request));
     }
+    // The long-term store (needs the "store" permission): run.store().put(...).
+    StoreClient store() const noexcept { return StoreClient(api(), handle_); }
 #else
     template <typename... Args>
     ExecResult exec(Args&&...) const {

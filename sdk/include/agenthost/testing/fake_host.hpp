@@ -7,7 +7,7 @@
 // callback used after on_invoke returned. Every host service is there and
 // scripted by the test: the agent's config, run memory (shared by the runs
 // of one FakeHost, like a thread's), LLM answers, HTTP answers, exec
-// results, approvals, interrupt answers and cancellation. Each invoke() returns a RunRecord of
+// results, the long-term store, approvals, interrupt answers and cancellation. Each invoke() returns a RunRecord of
 // what the plugin did: status, result, error, events, and every request it
 // made.
 //
@@ -30,6 +30,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <cctype>
 #include <cstddef>
 #include <deque>
 #include <functional>
@@ -73,6 +74,7 @@ struct RunRecord {
     std::vector<std::string> interrupt_requests;
     std::vector<std::string> exec_requests;
     std::vector<std::string> http_requests;
+    std::vector<std::string> store_requests;
     std::vector<LlmCall> llm_calls;
     // Answers handed to the plugin, alive until the run is over as the ABI
     // promises (exec answers kept apart for older tests).
@@ -210,6 +212,7 @@ class FakeHost {
     void emulate_without_interrupt() {
         api_.struct_size = static_cast<uint32_t>(offsetof(agenthost_host_api, callback_run_interrupt));
         api_.callback_run_interrupt = nullptr;
+        api_.callback_run_store = nullptr;  // appended after interrupts
     }
     // The shared run memory (key -> JSON text), kept across invokes.
     std::map<std::string, std::string>& memory() { return memory_; }
@@ -231,9 +234,18 @@ class FakeHost {
         api_.abi_version = AGENTHOST_MAKE_VERSION(1, minor);
         if (minor < 2) api_.callback_run_exec = nullptr;
         if (minor < 2) api_.callback_run_interrupt = nullptr;
+        if (minor < 2) api_.callback_run_store = nullptr;
         if (minor < 1) api_.callback_run_request_approval = nullptr;
     }
     void emulate_abi_1_1() { emulate_abi(1); }
+    // A 1.2 host built before the store call: the table ends before it.
+    void emulate_host_without_store() {
+        api_.struct_size = static_cast<uint32_t>(offsetof(agenthost_host_api, callback_run_store));
+        api_.callback_run_store = nullptr;
+    }
+    // The long-term store: (namespace joined with '.', key) -> value JSON,
+    // kept across invokes (as the real one is across runs and threads).
+    std::map<std::pair<std::string, std::string>, std::string>& store_items() { return store_items_; }
 
     // ---- What the plugin did -------------------------------------------
 
@@ -324,6 +336,7 @@ class FakeHost {
         api.callback_run_request_approval = &request_approval;
         api.callback_run_exec = &exec;
         api.callback_run_interrupt = &interrupt;
+        api.callback_run_store = &store;
         return api;
     }
 
@@ -506,6 +519,134 @@ class FakeHost {
         return status;
     }
 
+
+    // The long-term store, in memory: the real host's request shapes and
+    // refusals (abi.h, callback_run_store), without expiry or ranking
+    // (a search with a query keeps the items holding any of its words).
+    static agenthost_status store(agenthost_host_run_ptr run, agenthost_str request, agenthost_str* out) noexcept {
+        RunRecord& record = checked_run(run, "store");
+        if (!permitted(record, "store", "store")) return AGENTHOST_ERROR_PERMISSION_DENIED;
+        try {
+            std::string text = to_string(request);
+            record.store_requests.push_back(text);
+            rapidjson::Document parsed;
+            parsed.Parse(text.data(), text.size());
+            if (parsed.HasParseError() || !parsed.IsObject() || !parsed.HasMember("op") || !parsed["op"].IsString())
+                return misused(record, "store", "a store request is a JSON object with an \"op\"");
+            std::string op = parsed["op"].GetString();
+            auto& items = last_invoking_host()->store_items_;
+            auto labels_of = [](const rapidjson::Value* value, std::string& joined) {
+                if (value == nullptr || !value->IsArray()) return false;
+                joined.clear();
+                for (const auto& label : value->GetArray()) {
+                    if (!label.IsString() || label.GetStringLength() == 0 ||
+                        std::string_view(label.GetString()).find('.') != std::string_view::npos)
+                        return false;
+                    if (!joined.empty()) joined += '.';
+                    joined += label.GetString();
+                }
+                return true;
+            };
+            auto member = [&parsed](const char* name) -> const rapidjson::Value* {
+                auto found = parsed.FindMember(name);
+                return found == parsed.MemberEnd() ? nullptr : &found->value;
+            };
+            auto item_json = [](const std::string& joined, const std::string& key, const std::string& value) {
+                std::string labels;
+                size_t start = 0;
+                for (;;) {
+                    size_t dot = joined.find('.', start);
+                    if (!labels.empty()) labels += ',';
+                    labels += json_quote(joined.substr(start, dot == std::string::npos ? dot : dot - start));
+                    if (dot == std::string::npos) break;
+                    start = dot + 1;
+                }
+                return "{\"namespace\":[" + labels + "],\"key\":" + json_quote(key) + ",\"value\":" + value +
+                       ",\"created_at\":\"1970-01-01T00:00:00.000Z\",\"updated_at\":\"1970-01-01T00:00:00.000Z\"}";
+            };
+            auto reply = [&](std::string body) {
+                if (out != nullptr) *out = to_str(record.kept.emplace_back(std::move(body)));
+                return AGENTHOST_OK;
+            };
+            if (op == "put" || op == "get" || op == "delete") {
+                std::string joined;
+                if (!labels_of(member("namespace"), joined) || joined.empty())
+                    return misused(record, "store", "/namespace: must be an array of labels (non-empty, without '.')");
+                const rapidjson::Value* key = member("key");
+                if (key == nullptr || !key->IsString() || key->GetStringLength() == 0)
+                    return misused(record, "store", "/key: must be a non-empty string");
+                auto id = std::make_pair(joined, std::string(key->GetString(), key->GetStringLength()));
+                if (op == "put") {
+                    const rapidjson::Value* value = member("value");
+                    if (value == nullptr || !value->IsObject()) return misused(record, "store", "/value: must be a JSON object");
+                    rapidjson::StringBuffer buffer;
+                    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+                    value->Accept(writer);
+                    items[id] = std::string(buffer.GetString(), buffer.GetSize());
+                    return reply("{}");
+                }
+                auto found = items.find(id);
+                if (op == "delete") {
+                    bool removed = found != items.end();
+                    if (removed) items.erase(found);
+                    return reply(removed ? "{\"deleted\":true}" : "{\"deleted\":false}");
+                }
+                if (found == items.end()) {
+                    record.last_error = "no store item '" + id.second + "' in namespace '" + id.first + "'";
+                    return AGENTHOST_ERROR_NOT_FOUND;
+                }
+                return reply(item_json(found->first.first, found->first.second, found->second));
+            }
+            if (op == "search" || op == "list_namespaces") {
+                std::string prefix;
+                const rapidjson::Value* given = member(op == "search" ? "namespace_prefix" : "prefix");
+                if (given != nullptr && !given->IsNull() && !labels_of(given, prefix))
+                    return misused(record, "store", "the prefix must be an array of labels (non-empty, without '.')");
+                auto under = [&prefix](const std::string& joined) {
+                    return prefix.empty() || joined == prefix || joined.rfind(prefix + ".", 0) == 0;
+                };
+                std::vector<std::string> words;
+                const rapidjson::Value* query = member("query");
+                if (query != nullptr && query->IsString()) {
+                    std::string word;
+                    for (const char* c = query->GetString(); ; ++c) {
+                        if (*c != '\0' && std::isalnum(static_cast<unsigned char>(*c))) {
+                            word += static_cast<char>(std::tolower(static_cast<unsigned char>(*c)));
+                            continue;
+                        }
+                        if (!word.empty()) words.push_back(word);
+                        word.clear();
+                        if (*c == '\0') break;
+                    }
+                }
+                std::string body = op == "search" ? "{\"items\":[" : "{\"namespaces\":[";
+                std::set<std::string> listed;
+                bool first = true;
+                for (const auto& [id, value] : items) {
+                    if (!under(id.first)) continue;
+                    if (op == "search") {
+                        std::string lowered = value;
+                        for (char& c : lowered) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+                        bool hit = words.empty();
+                        for (const auto& word : words) hit = hit || lowered.find(word) != std::string::npos;
+                        if (!hit) continue;
+                        body += (first ? "" : ",") + item_json(id.first, id.second, value);
+                    } else {
+                        if (!listed.insert(id.first).second) continue;
+                        std::string labels = item_json(id.first, "", "{}");
+                        body += (first ? "" : ",") + labels.substr(13, labels.find(']') - 12);
+                    }
+                    first = false;
+                }
+                return reply(body + "]}");
+            }
+            return misused(record, "store", "/op: must be put, get, delete, search or list_namespaces");
+        } catch (...) {
+            record.last_error = "the fake host's store failed";
+            return AGENTHOST_ERROR_FAILED;
+        }
+    }
+
     void* library_ = nullptr;
     agenthost_host_api api_{};
     const agenthost_agent_descriptor* descriptor_ = nullptr;
@@ -519,6 +660,7 @@ class FakeHost {
     std::vector<std::string> interrupt_answers_;
     std::optional<std::set<std::string>> permissions_;
     std::map<std::string, std::string> memory_;
+    std::map<std::pair<std::string, std::string>, std::string> store_items_;
     std::deque<std::string> llm_answers_;
     Handler llm_handler_, http_handler_, exec_handler_;
 };
