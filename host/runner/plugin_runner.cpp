@@ -248,6 +248,8 @@ agenthost_status on_exec(agenthost_host_run_ptr run, agenthost_str request, agen
 // carries the request and the answer.
 agenthost_status on_interrupt(agenthost_host_run_ptr run, agenthost_str request, agenthost_str* out) noexcept {
     return forward(run, {"interrupt", text_of(request)}, out);
+}
+
 // The long-term store is the host's database: the runner carries the call.
 agenthost_status on_store(agenthost_host_run_ptr run, agenthost_str request, agenthost_str* out) noexcept {
     return forward(run, {"store", text_of(request)}, out);
