@@ -467,3 +467,65 @@ TEST_CASE("sre: an open incident that never got a run gets one when a host start
     CHECK(poll_until([&] { return second.log().find("incident had no run") != std::string::npos; },
                      std::chrono::milliseconds(5000)));
 }
+
+TEST_CASE("sre: an operator's runbook step runs after approval when the evidence names its symptom") {
+    // A stand-in for the operator's tool, on the host's PATH, that prints its
+    // arguments (it runs sandboxed: its output is what the run records).
+    static std::string dir = make_temp_dir();
+    std::ofstream(dir + "/pgbouncer-ctl") << "#!/bin/sh\necho \"reconnected $*\"\n";
+    std::filesystem::permissions(dir + "/pgbouncer-ctl", std::filesystem::perms::owner_all);
+    const char* old_path = std::getenv("PATH");
+    std::string saved = old_path != nullptr ? old_path : "/usr/bin:/bin";
+    setenv("PATH", (dir + ":" + saved).c_str(), 1);
+    HostProcess runbook_host(host_config(
+        R"({"sre_agent":{"enabled":true,"config":{"settle_seconds":0.5,"namespace":"shop","runbooks":[{"name":"recycle-pool",)"
+        R"("match":["too many connections"],"argv":["pgbouncer-ctl","reconnect","--service={service}"]}]},)"
+        R"("exec":{"allow":["pgbouncer-ctl"],"network":true)" +
+            std::string(sandbox_works() ? "" : R"(,"allow_unsandboxed":true)") + "}}}",
+        R"("signals":{"max_iterations":4})"));
+    setenv("PATH", saved.c_str(), 1);
+    HttpClient client(runbook_host.base_url());
+    auto accepted = client.post("/api/signals/logs", R"({"entries":[{"service":"orders","level":"error",)"
+                                                     R"("message":"FATAL: too many connections for pool orders_rw request=1"}]})");
+    INFO(accepted.body);
+    REQUIRE(accepted.status == 202);
+    std::string incident_id = json_of(accepted)["incidents"][0]["id"].GetString();
+    std::string run_id;
+    REQUIRE(poll_until(
+        [&] {
+            auto detail = incident(client, incident_id);
+            if (detail["runs"].Empty()) return false;
+            run_id = detail["runs"][0]["run_id"].GetString();
+            return std::string(detail["runs"][0]["status"].GetString()) == "pending_approval";
+        },
+        std::chrono::milliseconds(20000)));
+    auto run = fetch_run(client, run_id);
+    INFO(json_text(run));
+    CHECK(string_member(run["approval"], "operation") == "runbook:recycle-pool");
+    CHECK_THAT(json_text(run["approval"]), Contains("pgbouncer-ctl reconnect --service=orders"));
+    for (const auto& event : fetch_events(client, run_id)) CHECK(event.type != "exec.started");  // nothing ran yet
+
+    REQUIRE(client.post("/workflow/approve/" + incident_id, R"({"approved":true,"approver":"dba-bob"})").status == 200);
+    REQUIRE(poll_until(
+        [&] {
+            for (const auto& event : fetch_events(client, run_id))
+                if (event.data_json.find("for fresh signals") != std::string::npos) return true;
+            return false;
+        },
+        std::chrono::milliseconds(20000)));
+    REQUIRE(client.post("/api/signals/logs", R"({"service":"orders","level":"info","message":"GET /orders 200"})").status ==
+            202);
+    REQUIRE(poll_until([&] { return run_status_of(client, run_id) == "succeeded"; }, std::chrono::milliseconds(20000)));
+    auto detail = incident(client, incident_id);
+    INFO(json_text(detail));
+    CHECK(std::string(detail["incident"]["status"].GetString()) == "resolved");
+    bool recorded = false;
+    for (const auto& action : detail["actions"].GetArray())
+        if (std::string(action["kind"].GetString()) == "action") {
+            CHECK_THAT(json_text(action["detail"]),
+                       Contains("runbook:recycle-pool") && Contains("reconnected reconnect --service=orders"));
+            CHECK(std::string(action["approved_by"].GetString()) == "dba-bob");
+            recorded = true;
+        }
+    CHECK(recorded);
+}

@@ -10,6 +10,11 @@
 namespace sre {
 namespace {
 
+std::string lowered(std::string value) {
+    std::transform(value.begin(), value.end(), value.begin(), [](unsigned char c) { return std::tolower(c); });
+    return value;
+}
+
 std::string text(const rapidjson::Value& object, const char* name) {
     auto found = object.FindMember(name);
     return found != object.MemberEnd() && found->value.IsString()
@@ -136,6 +141,23 @@ Settings settings_from(const rapidjson::Value& config) {
         for (const auto& action : v->value.GetArray())
             if (action.IsString()) settings.allowed_actions.insert(action.GetString());
     }
+    if (auto v = config.FindMember("runbooks"); v != config.MemberEnd() && v->value.IsArray()) {
+        // The manifest's config_schema has checked the shape.
+        for (const auto& item : v->value.GetArray()) {
+            if (!item.IsObject()) continue;
+            Runbook runbook;
+            runbook.name = text(item, "name");
+            runbook.description = text(item, "description");
+            if (auto list = item.FindMember("match"); list != item.MemberEnd() && list->value.IsArray())
+                for (const auto& phrase : list->value.GetArray())
+                    if (phrase.IsString()) runbook.match.push_back(lowered(phrase.GetString()));
+            if (auto list = item.FindMember("argv"); list != item.MemberEnd() && list->value.IsArray())
+                for (const auto& arg : list->value.GetArray())
+                    if (arg.IsString()) runbook.argv.emplace_back(arg.GetString(), arg.GetStringLength());
+            if (!runbook.name.empty() && !runbook.match.empty() && !runbook.argv.empty())
+                settings.runbooks.push_back(std::move(runbook));
+        }
+    }
     if (auto v = config.FindMember("settle_seconds"); v != config.MemberEnd() && v->value.IsNumber())
         settings.settle_seconds = v->value.GetDouble();
     if (auto v = config.FindMember("exec_timeout_seconds"); v != config.MemberEnd() && v->value.IsNumber())
@@ -143,7 +165,25 @@ Settings settings_from(const rapidjson::Value& config) {
     return settings;
 }
 
+const Runbook* runbook_named(const Settings& settings, const std::string& action) {
+    if (action.rfind("runbook:", 0) != 0) return nullptr;
+    for (const auto& runbook : settings.runbooks)
+        if ("runbook:" + runbook.name == action) return &runbook;
+    return nullptr;
+}
+
 std::vector<std::string> command_for(const std::string& action, const std::string& service, const Settings& settings) {
+    if (const Runbook* runbook = runbook_named(settings, action)) {
+        std::vector<std::string> argv;
+        for (std::string arg : runbook->argv) {
+            for (const auto& [placeholder, value] :
+                 {std::pair<std::string, std::string>{"{service}", service}, {"{namespace}", settings.ns}})
+                for (size_t at = arg.find(placeholder); at != std::string::npos; at = arg.find(placeholder, at + value.size()))
+                    arg.replace(at, placeholder.size(), value);
+            argv.push_back(std::move(arg));
+        }
+        return argv;
+    }
     std::vector<std::string> argv = settings.kubectl;
     argv.emplace_back("rollout");
     argv.emplace_back(action == "rollout_undo" ? "undo" : "restart");
@@ -165,7 +205,11 @@ std::string llm_question(const Observation& observation, const incident::Analysi
             text += "- " + signal.severity + " " + signal.service + ": " + signal.message.substr(0, 300) + "\n";
         }
     text += "Allowed actions:";
-    for (const auto& action : settings.allowed_actions) text += " " + action;
+    for (const auto& action : settings.allowed_actions)
+        if (action != "runbook") text += " " + action;
+    if (settings.allowed_actions.count("runbook") != 0)
+        for (const auto& runbook : settings.runbooks)
+            text += " runbook:" + runbook.name + (runbook.description.empty() ? "" : " (" + runbook.description + ")");
     return text + " none\n";
 }
 
@@ -183,7 +227,8 @@ Plan plan_from_llm(const rapidjson::Value& answer, const Settings& settings, con
         plan.reason = cause + " (the model proposes no action)";
         return plan;
     }
-    if (settings.allowed_actions.count(action) == 0)
+    const bool runbook = runbook_named(settings, action) != nullptr && settings.allowed_actions.count("runbook") != 0;
+    if (!runbook && (settings.allowed_actions.count(action) == 0 || action == "runbook"))
         throw std::runtime_error("action \"" + action + "\" is not one of the allowed actions");
     if (!is_deployment_name(service))
         throw std::runtime_error("service \"" + service + "\" is not a Kubernetes deployment name");
@@ -200,10 +245,26 @@ Plan plan_action(const incident::Analysis& analysis, const Settings& settings, c
     Plan plan;
     std::vector<std::string> skipped;
     for (const auto& h : analysis.hypotheses) {
+        std::string service = h.service.empty() ? fallback_service : h.service;
+        // The operator's runbook steps come first: they know this system.
+        if (settings.allowed_actions.count("runbook") != 0) {
+            const std::string said = lowered(h.title + " " + h.cause);
+            for (const auto& runbook : settings.runbooks) {
+                const std::string action = "runbook:" + runbook.name;
+                if (done.count(action + ":" + service) != 0) continue;
+                auto phrase = std::find_if(runbook.match.begin(), runbook.match.end(),
+                                           [&](const std::string& p) { return said.find(p) != std::string::npos; });
+                if (phrase == runbook.match.end()) continue;
+                plan.action = action;
+                plan.service = service;
+                plan.reason = h.title + " (runbook " + runbook.name + ": the hypothesis mentions \"" + *phrase + "\")";
+                plan.argv = command_for(action, service, settings);
+                return plan;
+            }
+        }
         // incidentkit's remediation actions, as this agent carries them out.
         std::string action = h.action == "rollback" ? "rollout_undo" : h.action == "restart" ? "restart" : "";
         if (action.empty()) continue;
-        std::string service = h.service.empty() ? fallback_service : h.service;
         if (!is_deployment_name(service)) {
             if (!service.empty()) skipped.push_back(action + " of '" + service + "' (not a deployment name)");
             continue;

@@ -43,10 +43,22 @@ Observation read_observation(const rapidjson::Value& observed);
 // messages and GitHub pushes, changes), analysed.
 incident::Input analysis_input(const Observation& observation);
 
+// An operator's runbook step: a command the agent may run (after approval)
+// when a hypothesis mentions one of its phrases. {service} and {namespace}
+// in argv are replaced; the binary must be allowed in the agent's exec.allow.
+struct Runbook {
+    std::string name;
+    std::string description;
+    std::vector<std::string> match;  // lower-case phrases
+    std::vector<std::string> argv;
+};
+
 struct Settings {
     std::vector<std::string> kubectl = {"kubectl"};
     std::string ns = "default";
-    std::set<std::string> allowed_actions = {"rollout_undo", "restart"};
+    // "runbook" allows every configured runbook step.
+    std::set<std::string> allowed_actions = {"rollout_undo", "restart", "runbook"};
+    std::vector<Runbook> runbooks;
     double settle_seconds = 20;
     double exec_timeout_seconds = 120;
 };
@@ -55,7 +67,7 @@ Settings settings_from(const rapidjson::Value& config);
 
 // One action the loop takes: what and the command, if any.
 struct Plan {
-    std::string action;  // "rollout_undo", "restart", "" (nothing allowed fits)
+    std::string action;  // "rollout_undo", "restart", "runbook:<name>", "" (nothing allowed fits)
     std::string service;
     std::string reason;
     std::vector<std::string> argv;

@@ -126,3 +126,64 @@ TEST_CASE("sre_agent: the LLM's answer becomes a plan only for an allowed, untri
     CHECK(question.find("NullPointerException") != std::string::npos);
     CHECK(question.find("rollout_undo") != std::string::npos);
 }
+
+namespace {
+
+sre::Observation pool_exhaustion() {
+    sre::Observation o;
+    o.incident_id = "inc_2";
+    o.service = "orders";
+    o.now_ms = 1'000'000'000;
+    for (int i = 0; i < 20; ++i)
+        o.signals.push_back(signal("p" + std::to_string(i), "error",
+                                   "FATAL: remaining connection slots are reserved; too many connections for pool orders_rw "
+                                   "request=" + std::to_string(i),
+                                   999'100'000 + i * 1000, "orders"));
+    return o;
+}
+
+sre::Settings with_runbook() {
+    rapidjson::Document config;
+    config.Parse(R"({"namespace":"shop","runbooks":[
+        {"name":"recycle-pool","description":"recycle PgBouncer's server connections",
+         "match":["Too Many Connections","connection slots"],
+         "argv":["pgbouncer-ctl","reconnect","--service={service}","--namespace","{namespace}"]},
+        {"name":"unrelated","match":["disk full"],"argv":["true"]}]})");
+    return sre::settings_from(config);
+}
+
+}  // namespace
+
+TEST_CASE("sre_agent: a runbook step whose phrase the hypothesis mentions comes first, with its placeholders filled") {
+    sre::Observation o = pool_exhaustion();
+    incident::Analysis analysis = incident::analyse(sre::analysis_input(o));
+    REQUIRE_FALSE(analysis.hypotheses.empty());
+    sre::Settings settings = with_runbook();
+    REQUIRE(settings.runbooks.size() == 2);
+    sre::Plan plan = sre::plan_action(analysis, settings, o.service, {});
+    CHECK(plan.action == "runbook:recycle-pool");
+    CHECK(plan.service == "orders");
+    CHECK(sre::joined(plan.argv) == "pgbouncer-ctl reconnect --service=orders --namespace shop");
+    CHECK(plan.reason.find("recycle-pool") != std::string::npos);
+    // Done once: not again; the rules' own actions follow.
+    CHECK(sre::plan_action(analysis, settings, o.service, {"runbook:recycle-pool:orders"}).action != "runbook:recycle-pool");
+    // Not allowed: never.
+    settings.allowed_actions.erase("runbook");
+    CHECK(sre::plan_action(analysis, settings, o.service, {}).action.rfind("runbook:", 0) == std::string::npos);
+}
+
+TEST_CASE("sre_agent: the LLM may pick a configured runbook step, never an unknown one") {
+    sre::Settings settings = with_runbook();
+    sre::Observation o = pool_exhaustion();
+    incident::Analysis analysis = incident::analyse(sre::analysis_input(o));
+    CHECK(sre::llm_question(o, analysis, settings).find("runbook:recycle-pool (recycle PgBouncer") != std::string::npos);
+    std::string cause;
+    rapidjson::Document answer;
+    answer.Parse(R"({"root_cause":"pool exhausted","action":"runbook:recycle-pool","service":"orders"})");
+    sre::Plan plan = sre::plan_from_llm(answer, settings, {}, cause);
+    CHECK(sre::joined(plan.argv) == "pgbouncer-ctl reconnect --service=orders --namespace shop");
+    answer.Parse(R"({"root_cause":"pool exhausted","action":"runbook:drop-database","service":"orders"})");
+    CHECK_THROWS_WITH(sre::plan_from_llm(answer, settings, {}, cause), Catch::Contains("not one of the allowed actions"));
+    answer.Parse(R"({"root_cause":"pool exhausted","action":"runbook","service":"orders"})");
+    CHECK_THROWS(sre::plan_from_llm(answer, settings, {}, cause));
+}
