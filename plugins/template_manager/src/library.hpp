@@ -1,7 +1,11 @@
-// The template library, kept in the thread's memory through the SDK: an
-// index (template_manager/index) of names, kinds and versions, and each
-// version's text under its own key (template_manager/templates/<name>/<version>),
-// so no entry grows past the host's 1 MiB limit. Versions are immutable.
+// The template library. On a host with the long-term store (and the
+// "store" permission) it is the tenant's, shared by every thread: each
+// version is an item in namespace ["template_manager", <name>] under its
+// version label ('.' in a name kept as '~', since labels cannot hold '.').
+// On an older host it falls back to the thread's memory: an index
+// (template_manager/index) of names, kinds and versions, and each version's
+// text under its own key (template_manager/templates/<name>/<version>), so no
+// entry grows past the host's 1 MiB limit. Versions are immutable.
 #pragma once
 
 #include <agenthost/agent.hpp>
@@ -34,7 +38,10 @@ struct Entry {
 
 class Library {
   public:
-    explicit Library(const agenthost::Run& run) : run_(run) {}
+    explicit Library(const agenthost::Run& run) : run_(run), store_(run.store()), global_(store_.available()) {}
+
+    // "the template library" (shared) or "this thread's library".
+    std::string where() const { return global_ ? "the template library" : "this thread's library"; }
 
     std::vector<Entry> list() const;
     std::optional<Entry> find(const std::string& name) const;
@@ -46,7 +53,12 @@ class Library {
     void save(const StoredVersion& version);
 
   private:
+    std::optional<StoredVersion> stored_version(const std::string& name, const std::string& version) const;
+    void keep(const StoredVersion& version, const rapidjson::Document& stored);
+
     const agenthost::Run& run_;
+    agenthost::StoreClient store_;
+    bool global_;
 };
 
 }  // namespace templates

@@ -1,4 +1,4 @@
-// The template manager: SDK glue around the library (thread memory) and
+// The template manager: SDK glue around the library (the tenant's store, or thread memory) and
 // validate/render/lint/diff.
 #include <agenthost/agent.hpp>
 
@@ -183,7 +183,7 @@ class TemplateManager final : public agenthost::Agent {
 
     Document list(agenthost::Run& run) {
         auto entries = templates::Library(run).list();
-        Document result = result_for("list", std::to_string(entries.size()) + " template(s) in this thread's library");
+        Document result = result_for("list", std::to_string(entries.size()) + " template(s) in " + templates::Library(run).where());
         auto& allocator = result.GetAllocator();
         JsonValue listed(rapidjson::kArrayType);
         for (const auto& entry : entries) {
@@ -241,7 +241,7 @@ class TemplateManager final : public agenthost::Agent {
         std::string name = required(field_text(context, "name", &template_name, "a template name"), "name", "diff");
         templates::Library library(run);
         auto entry = library.find(name);
-        if (!entry) throw InputError("context.name: no template named '" + name + "' in this thread's library");
+        if (!entry) throw InputError("context.name: no template named '" + name + "' in " + library.where());
         std::string from = field_text(context, "from", &version_label, "a version label");
         std::string to = field_text(context, "to", &version_label, "a version label");
         if (from.empty() && to.empty()) {
