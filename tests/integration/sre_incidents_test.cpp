@@ -217,6 +217,9 @@ TEST_CASE("sre: incidents filter, page with cursors, resolve and reopen") {
         INFO(created.body);
         REQUIRE(created.status == 201);
         ids.push_back(json_of(created)["id"].GetString());
+        // Newest first is by creation time; ids made in one millisecond
+        // carry no order, so each incident gets its own.
+        std::this_thread::sleep_for(std::chrono::milliseconds(3));
     }
     std::vector<std::string> seen;
     std::string cursor;
