@@ -101,17 +101,6 @@ std::string submit(HttpClient& client, const std::string& thread, const std::str
     return json_of(accepted)["run_id"].GetString();
 }
 
-std::string wait_status(HttpClient& client, const std::string& id, const std::set<std::string>& wanted) {
-    std::string status;
-    poll_until(
-        [&] {
-            status = run_status_of(client, id);
-            return wanted.count(status) > 0;
-        },
-        std::chrono::milliseconds(20000), std::chrono::milliseconds(20));
-    return status;
-}
-
 const std::set<std::string> kEnded = {"succeeded", "failed", "cancelled"};
 
 // The commands the run executed, in order, as "arg arg ..." without the binary.
@@ -142,7 +131,7 @@ TEST_CASE("deployment_agent runs nothing in production before approval, and asks
     HttpClient client(host().base_url());
     std::string id = submit(client, "deploy-approvals", R"({"mode":"deploy","service":"api","image":"ghcr.io/acme/api:2.0.0",
         "strategy":"canary","environments":[{"name":"staging","kube_context":"stage"},{"name":"prod","kube_context":"prod"}]})");
-    REQUIRE(wait_status(client, id, {"pending_approval", "failed", "succeeded"}) == "pending_approval");
+    REQUIRE(wait_for_status(client, id, {"pending_approval", "failed", "succeeded"}) == "pending_approval");
     auto run = fetch_run(client, id);
     CHECK(string_member(run["approval"], "operation") == "deploy api to prod");
     CHECK(string_member(run["approval"], "trigger") == "plugin");
@@ -166,7 +155,7 @@ TEST_CASE("deployment_agent runs nothing in production before approval, and asks
         if (command.find("--context prod") != std::string::npos) CHECK_THAT(command, !Contains("set image deployment/api api="));
 
     REQUIRE(client.post("/workflow/approve/deploy-approvals", R"({"approved":true,"approver":"oncall"})").status == 200);
-    REQUIRE(wait_status(client, id, kEnded) == "succeeded");
+    REQUIRE(wait_for_status(client, id, kEnded) == "succeeded");
     run = fetch_run(client, id);
     CHECK(string_member(run["result"], "outcome") == "succeeded");
     commands = commands_of(client, id);
@@ -185,7 +174,7 @@ TEST_CASE("the deployment record is readable by a later run on the same thread",
     HttpClient client(host().base_url());
     std::string id = submit(client, "deploy-records", R"({"mode":"deploy","service":"web","image":"ghcr.io/acme/web:3.1.0",
         "environments":[{"name":"dev","kube_context":"dev"},{"name":"staging","kube_context":"stage"}]})");
-    REQUIRE(wait_status(client, id, kEnded) == "succeeded");
+    REQUIRE(wait_for_status(client, id, kEnded) == "succeeded");
     auto later = history(client, "deploy-records");
     REQUIRE(later["records"].Size() == 1);
     const auto& record = later["records"][0];
@@ -205,7 +194,7 @@ TEST_CASE("a failed rollout rolls back exactly what the run changed", "[deployme
     SECTION("rolling: the image is set back and watched") {
         std::string id = submit(client, "deploy-rollback", R"({"mode":"deploy","service":"api",
             "image":"ghcr.io/acme/api:2.1.0-broken","environments":["staging"],"rollout_timeout_seconds":60})");
-        REQUIRE(wait_status(client, id, kEnded) == "failed");
+        REQUIRE(wait_for_status(client, id, kEnded) == "failed");
         CHECK_THAT(string_member(fetch_run(client, id), "error"),
                    Contains("staging.3") && Contains("exceeded its progress deadline") && Contains("rolled back"));
         auto commands = commands_of(client, id);
@@ -221,7 +210,7 @@ TEST_CASE("a failed rollout rolls back exactly what the run changed", "[deployme
     SECTION("canary: only the canary it changed is restored, the untouched primary is left alone") {
         std::string id = submit(client, "deploy-canary-rollback", R"({"mode":"deploy","service":"api",
             "image":"ghcr.io/acme/api:2.1.0-broken","strategy":"canary","environments":["qa"]})");
-        REQUIRE(wait_status(client, id, kEnded) == "failed");
+        REQUIRE(wait_for_status(client, id, kEnded) == "failed");
         auto commands = commands_of(client, id);
         REQUIRE(commands.size() == 6);
         CHECK_THAT(commands[4], Contains("set image deployment/api-canary api=registry.example.com/api-canary:1.0.0"));
@@ -230,14 +219,14 @@ TEST_CASE("a failed rollout rolls back exactly what the run changed", "[deployme
     SECTION("a failure before any change rolls nothing back") {
         std::string id = submit(client, "deploy-ghost", R"({"mode":"deploy","service":"ghost","image":"ghost:1.0.0",
             "environments":["dev"]})");
-        REQUIRE(wait_status(client, id, kEnded) == "failed");
+        REQUIRE(wait_for_status(client, id, kEnded) == "failed");
         CHECK_THAT(string_member(fetch_run(client, id), "error"), Contains("NotFound") && Contains("nothing had been changed"));
         CHECK(commands_of(client, id).size() == 1);
     }
     SECTION("helm: a failed upgrade goes back to the revision that was live") {
         std::string id = submit(client, "deploy-helm", R"({"mode":"deploy","service":"api","tool":"helm",
             "chart":"oci://ghcr.io/acme/charts/api","image":"ghcr.io/acme/api:2.1.0-broken","environments":["staging"]})");
-        REQUIRE(wait_status(client, id, kEnded) == "failed");
+        REQUIRE(wait_for_status(client, id, kEnded) == "failed");
         auto commands = commands_of(client, id);
         REQUIRE(commands.size() == 3);
         CHECK_THAT(commands[1], Contains("upgrade --install api oci://ghcr.io/acme/charts/api") && Contains("--wait --timeout 300s"));

@@ -98,17 +98,6 @@ std::string submit(HttpClient& client, const std::string& thread, const std::str
     return json_of(accepted)["run_id"].GetString();
 }
 
-std::string wait_status(HttpClient& client, const std::string& id, const std::set<std::string>& wanted) {
-    std::string status;
-    poll_until(
-        [&] {
-            status = run_status_of(client, id);
-            return wanted.count(status) > 0;
-        },
-        std::chrono::milliseconds(20000), std::chrono::milliseconds(20));
-    return status;
-}
-
 const std::set<std::string> kEnded = {"succeeded", "failed", "cancelled"};
 
 size_t executions_since(size_t from, const std::string& environment) {
@@ -126,7 +115,7 @@ TEST_CASE("tool harness runs the pipeline per environment, nothing in production
     size_t before = harness().calls_so_far().size();
     std::string id = submit(client, "harness-approve", R"({"mode":"deploy","service":"api","image":"ghcr.io/acme/api:2.0.0",
         "environments":["staging","prod"]})");
-    REQUIRE(wait_status(client, id, {"pending_approval", "failed", "succeeded"}) == "pending_approval");
+    REQUIRE(wait_for_status(client, id, {"pending_approval", "failed", "succeeded"}) == "pending_approval");
     CHECK(executions_since(before, "staging") == 1);
     CHECK(executions_since(before, "prod") == 0);
     // The runtime inputs are YAML with the release's values, and the key rode in x-api-key.
@@ -144,7 +133,7 @@ TEST_CASE("tool harness runs the pipeline per environment, nothing in production
     CHECK(variables["environment"] == "staging");
 
     REQUIRE(client.post("/workflow/approve/harness-approve", R"({"approved":true,"approver":"oncall"})").status == 200);
-    REQUIRE(wait_status(client, id, kEnded) == "succeeded");
+    REQUIRE(wait_for_status(client, id, kEnded) == "succeeded");
     CHECK(executions_since(before, "prod") == 1);
     CHECK(executions_since(before, "staging") == 1);  // not run again when the run resumed
     auto run = fetch_run(client, id);
@@ -158,11 +147,11 @@ TEST_CASE("a failed Harness execution is aborted and the last recorded image run
     HttpClient client(host().base_url());
     std::string good = submit(client, "harness-rollback", R"({"mode":"deploy","service":"web","image":"ghcr.io/acme/web:1.0.0",
         "environments":["qa"]})");
-    REQUIRE(wait_status(client, good, kEnded) == "succeeded");
+    REQUIRE(wait_for_status(client, good, kEnded) == "succeeded");
     size_t before = harness().calls_so_far().size();
     std::string bad = submit(client, "harness-rollback", R"({"mode":"deploy","service":"web",
         "image":"ghcr.io/acme/web:2.0.0-broken","environments":["qa"]})");
-    REQUIRE(wait_status(client, bad, kEnded) == "failed");
+    REQUIRE(wait_for_status(client, bad, kEnded) == "failed");
     CHECK_THAT(string_member(fetch_run(client, bad), "error"), Contains("ended Failed") && Contains("rolled back"));
     auto calls = harness().calls_so_far();
     std::vector<std::string> kinds;
@@ -191,7 +180,7 @@ TEST_CASE("a failed Harness execution with nothing on record is aborted and says
     HttpClient client(host().base_url());
     std::string id = submit(client, "harness-first", R"({"mode":"deploy","service":"cart",
         "image":"ghcr.io/acme/cart:0.1.0-broken","environments":["dev"]})");
-    REQUIRE(wait_status(client, id, kEnded) == "failed");
+    REQUIRE(wait_for_status(client, id, kEnded) == "failed");
     auto run = fetch_run(client, id);
     CHECK_THAT(string_member(run, "error"),
                Contains("ended Failed") && Contains("aborted the Harness execution") && Contains("nothing was deployed again"));

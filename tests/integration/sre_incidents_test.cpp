@@ -95,6 +95,33 @@ rapidjson::Document incident(HttpClient& client, const std::string& id) {
     return json_of(answer);
 }
 
+// The incident's run, once it waits for a person's approval of its action.
+std::string run_awaiting_approval(HttpClient& client, const std::string& incident_id) {
+    std::string run_id;
+    REQUIRE(poll_until(
+        [&] {
+            auto detail = incident(client, incident_id);
+            if (detail["runs"].Empty()) return false;
+            run_id = detail["runs"][0]["run_id"].GetString();
+            return std::string(detail["runs"][0]["status"].GetString()) == "pending_approval";
+        },
+        std::chrono::milliseconds(20000)));
+    return run_id;
+}
+
+// Only signals received after the action count, so a test sends recovery
+// signals once the agent says it waits for them (exec.started comes before
+// the command ends, and a signal sent then may predate the action).
+void wait_until_agent_awaits_signals(HttpClient& client, const std::string& run_id) {
+    REQUIRE(poll_until(
+        [&] {
+            for (const auto& event : fetch_events(client, run_id))
+                if (event.data_json.find("for fresh signals") != std::string::npos) return true;
+            return false;
+        },
+        std::chrono::milliseconds(20000)));
+}
+
 }  // namespace
 
 TEST_CASE("sre: repositories, log sources and Slack channels are stored, listed, found and removed") {
@@ -350,15 +377,7 @@ TEST_CASE("sre: a failing deploy becomes one incident, sre_agent rolls it back a
     }
 
     // The agent's run waits for approval of the rollback.
-    std::string run_id;
-    REQUIRE(poll_until(
-        [&] {
-            auto detail = incident(client, incident_id);
-            if (detail["runs"].Empty()) return false;
-            run_id = detail["runs"][0]["run_id"].GetString();
-            return std::string(detail["runs"][0]["status"].GetString()) == "pending_approval";
-        },
-        std::chrono::milliseconds(20000)));
+    std::string run_id = run_awaiting_approval(client, incident_id);
     CHECK(incident(client, incident_id)["runs"].Size() == 1);  // one run per incident
     auto run = fetch_run(client, run_id);
     CHECK_THAT(json_text(run), Contains("rollout undo deployment/" + service));
@@ -367,17 +386,8 @@ TEST_CASE("sre: a failing deploy becomes one incident, sre_agent rolls it back a
     INFO(approved.body);
     REQUIRE(approved.status == 200);
 
-    // The rollback runs; then recovery signals arrive. Only signals received
-    // after the action count, so wait until the agent says it is waiting for
-    // them (exec.started comes before the command ends, and a signal sent then
-    // may predate the action).
-    REQUIRE(poll_until(
-        [&] {
-            for (const auto& event : fetch_events(client, run_id))
-                if (event.data_json.find("for fresh signals") != std::string::npos) return true;
-            return false;
-        },
-        std::chrono::milliseconds(20000)));
+    // The rollback runs; then recovery signals arrive.
+    wait_until_agent_awaits_signals(client, run_id);
     REQUIRE(client.post("/api/signals/logs", R"({"service":")" + service +
                                                  R"(","level":"info","message":"GET /cart 200 in 40ms"})")
                 .status == 202);
@@ -428,15 +438,7 @@ TEST_CASE("sre: with an LLM provider configured, sre_agent acts on the model's r
                                                      R"("message":"NullPointerException in InvoiceController request=1"}]})");
     REQUIRE(accepted.status == 202);
     std::string incident_id = json_of(accepted)["incidents"][0]["id"].GetString();
-    std::string run_id;
-    REQUIRE(poll_until(
-        [&] {
-            auto detail = incident(client, incident_id);
-            if (detail["runs"].Empty()) return false;
-            run_id = detail["runs"][0]["run_id"].GetString();
-            return std::string(detail["runs"][0]["status"].GetString()) == "pending_approval";
-        },
-        std::chrono::milliseconds(20000)));
+    std::string run_id = run_awaiting_approval(client, incident_id);
     auto run = fetch_run(client, run_id);
     INFO(json_text(run));
     CHECK_THAT(json_text(run["approval"]), Contains("rollout restart deployment/billing"));
@@ -493,15 +495,7 @@ TEST_CASE("sre: an operator's runbook step runs after approval when the evidence
     INFO(accepted.body);
     REQUIRE(accepted.status == 202);
     std::string incident_id = json_of(accepted)["incidents"][0]["id"].GetString();
-    std::string run_id;
-    REQUIRE(poll_until(
-        [&] {
-            auto detail = incident(client, incident_id);
-            if (detail["runs"].Empty()) return false;
-            run_id = detail["runs"][0]["run_id"].GetString();
-            return std::string(detail["runs"][0]["status"].GetString()) == "pending_approval";
-        },
-        std::chrono::milliseconds(20000)));
+    std::string run_id = run_awaiting_approval(client, incident_id);
     auto run = fetch_run(client, run_id);
     INFO(json_text(run));
     CHECK(string_member(run["approval"], "operation") == "runbook:recycle-pool");
@@ -509,13 +503,7 @@ TEST_CASE("sre: an operator's runbook step runs after approval when the evidence
     for (const auto& event : fetch_events(client, run_id)) CHECK(event.type != "exec.started");  // nothing ran yet
 
     REQUIRE(client.post("/workflow/approve/" + incident_id, R"({"approved":true,"approver":"dba-bob"})").status == 200);
-    REQUIRE(poll_until(
-        [&] {
-            for (const auto& event : fetch_events(client, run_id))
-                if (event.data_json.find("for fresh signals") != std::string::npos) return true;
-            return false;
-        },
-        std::chrono::milliseconds(20000)));
+    wait_until_agent_awaits_signals(client, run_id);
     REQUIRE(client.post("/api/signals/logs", R"({"service":"orders","level":"info","message":"GET /orders 200"})").status ==
             202);
     REQUIRE(poll_until([&] { return run_status_of(client, run_id) == "succeeded"; }, std::chrono::milliseconds(20000)));

@@ -9,6 +9,7 @@
 #include <rapidjson/document.h>
 
 #include <cstdlib>
+#include <set>
 #include <string>
 
 namespace agenthost::testing {
@@ -196,6 +197,20 @@ inline rapidjson::Document fetch_run(HttpClient& client, const std::string& run_
 // The run's status, or "" when it could not be read.
 inline std::string run_status_of(HttpClient& client, const std::string& run_id) {
     return string_member(fetch_run(client, run_id), "status");
+}
+
+// Polls the run until its status is one of `wanted` (or `timeout` passes);
+// the last status read.
+inline std::string wait_for_status(HttpClient& client, const std::string& run_id, const std::set<std::string>& wanted,
+                                   std::chrono::milliseconds timeout = std::chrono::milliseconds(20000)) {
+    std::string status;
+    poll_until(
+        [&] {
+            status = run_status_of(client, run_id);
+            return wanted.count(status) > 0;
+        },
+        timeout, std::chrono::milliseconds(20));
+    return status;
 }
 
 struct RunEventView {

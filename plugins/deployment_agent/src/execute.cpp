@@ -258,7 +258,10 @@ class Execution {
             // Sleep in slices so a cancel stops the wait at once.
             for (auto slept = std::chrono::milliseconds(0); slept < interval; slept += std::chrono::milliseconds(50)) {
                 if (run_.cancelled()) {
-                    harness_.abort(id);
+                    try {
+                        harness_.abort(id);  // best effort: the host may refuse calls of a cancelled run
+                    } catch (const std::exception&) {
+                    }
                     throw agenthost::Cancelled();
                 }
                 std::this_thread::sleep_for(std::min(std::chrono::milliseconds(50), interval - slept));
