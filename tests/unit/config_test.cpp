@@ -203,3 +203,16 @@ TEST_CASE("an agent's exec settings come from the file, with safe defaults", "[e
     }
     std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("seed 002's signal secrets come from GITHUB_WEBHOOK_SECRET and SLACK_SIGNING_SECRET over the file") {
+    std::string dir = testing::make_temp_dir();
+    std::string path = write_config(dir, R"({"signals": {"github_secret": "from-file", "slack_signing_secret": "from-file"}})");
+    HostConfig from_file = load({"--config", path.c_str()});
+    CHECK(from_file.signals.github_secret == "from-file");
+    CHECK(from_file.signals.slack_signing_secret == "from-file");
+    ScopedEnv github("GITHUB_WEBHOOK_SECRET", "gh-env");
+    ScopedEnv slack("SLACK_SIGNING_SECRET", "slack-env");
+    HostConfig from_env = load({"--config", path.c_str()});
+    CHECK(from_env.signals.github_secret == "gh-env");
+    CHECK(from_env.signals.slack_signing_secret == "slack-env");
+}
