@@ -53,22 +53,31 @@ fuzz:
 SANITIZE_CMAKE_FLAGS = -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_UNITY_BUILD=ON -DCMAKE_UNITY_BUILD_BATCH_SIZE=16 \
   "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1 -DNDEBUG" "-DCMAKE_C_FLAGS_RELWITHDEBINFO=-O1 -g1 -DNDEBUG"
 
-# The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer.
+# The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer. Every
+# process writes its reports (log_path) into build-asan/sanitizer-reports,
+# hosts and plugin runners the tests start included; any report fails.
 test-asan: deps
 	cmake -S . -B build-asan $(SANITIZE_CMAKE_FLAGS) -DAGENTHOST_SANITIZE=address
 	cmake --build build-asan -j$(JOBS)
-	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:suppressions=$(CURDIR)/tests/sanitizers/ubsan.supp \
+	rm -rf build-asan/sanitizer-reports && mkdir -p build-asan/sanitizer-reports
+	status=0; \
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:log_path=$(CURDIR)/build-asan/sanitizer-reports/asan \
+	  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:suppressions=$(CURDIR)/tests/sanitizers/ubsan.supp:log_path=$(CURDIR)/build-asan/sanitizer-reports/ubsan \
 	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/sanitizers/lsan.supp \
-	  ctest --test-dir build-asan --output-on-failure -j$(JOBS)
+	  ctest --test-dir build-asan --output-on-failure -j$(JOBS) $(CTEST_ARGS) || status=1; \
+	tools/check-sanitizer-reports build-asan/sanitizer-reports || status=1; exit $$status
 
 # The run engine, streaming and store suites under ThreadSanitizer.
+TSAN_SUITES = host_unit_tests host_store_sqlite_tests host_store_postgres_tests host_durability_tests host_integration_tests
 test-tsan: deps
 	cmake -S . -B build-tsan $(SANITIZE_CMAKE_FLAGS) -DAGENTHOST_SANITIZE=thread
-	cmake --build build-tsan -j$(JOBS) --target agenthost host_store_sqlite_tests host_durability_tests \
-	  host_integration_tests host_unit_tests
-	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=$(CURDIR)/tests/sanitizers/tsan.supp \
-	  ctest --test-dir build-tsan --output-on-failure -j$(JOBS) \
-	  -R '^(host_unit_tests|host_store_sqlite_tests|host_durability_tests|host_integration_tests)$$'
+	cmake --build build-tsan -j$(JOBS) --target agenthost $(TSAN_SUITES)
+	rm -rf build-tsan/sanitizer-reports && mkdir -p build-tsan/sanitizer-reports
+	status=0; \
+	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=$(CURDIR)/tests/sanitizers/tsan.supp:log_path=$(CURDIR)/build-tsan/sanitizer-reports/tsan \
+	  ctest --test-dir build-tsan --output-on-failure -j$(JOBS) $(CTEST_ARGS) \
+	  -R '^($(subst $(eval) ,|,$(TSAN_SUITES)))$$' || status=1; \
+	tools/check-sanitizer-reports build-tsan/sanitizer-reports || status=1; exit $$status
 
 clean:
 	rm -rf $(BUILD_DIR) build-asan build-tsan build-fuzz
