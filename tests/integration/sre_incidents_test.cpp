@@ -2,6 +2,7 @@
 // Slack signatures), fingerprinting into incidents, the incidents API, the
 // queue that hands each new incident to sre_agent, and the agent's loop
 // with approval and a stand-in kubectl, ending in a resolution.
+#include "fake_github_server.hpp"
 #include "fake_llm_server.hpp"
 #include "test_host.hpp"
 
@@ -421,6 +422,12 @@ TEST_CASE("sre: a failing deploy becomes one incident, sre_agent rolls it back a
     for (const char* type : {"sre.observe", "sre.reason", "sre.act", "sre.evaluate", "loop.iteration",
                              "approval.requested", "approval.granted", "exec.started"})
         CHECK(types.count(type) == 1);
+    // No GitHub token on this host: no pull request is proposed, and the
+    // agent says why.
+    bool said_why = false;
+    for (const auto& event : fetch_events(client, run_id))
+        if (event.type == "sre.pull_request" && event.data_json.find("no GitHub token") != std::string::npos) said_why = true;
+    CHECK(said_why);
 }
 
 TEST_CASE("sre: with an LLM provider configured, sre_agent acts on the model's root cause and action") {
@@ -519,4 +526,99 @@ TEST_CASE("sre: an operator's runbook step runs after approval when the evidence
             recorded = true;
         }
     CHECK(recorded);
+}
+
+TEST_CASE("sre: a commit behind the errors gets a revert pull request on GitHub after approval, recorded on the incident") {
+    // A fake GitHub on loopback: the bad commit, its parent's file and the
+    // default branch's head as the commit left it.
+    static FakeGitHubServer github("gh-sre-token", "client", "secret", "code", "user-token");
+    const std::string bad = "badc0ffee00d4a1e5b1f0c9a6b2d3e4f5a6b7c8d";
+    const std::string parent = "9a7e000000000000000000000000000000000001";
+    const std::string head = "0000000000000000000000000000000000000001";  // main, as the fake starts
+    const std::string before = "class CartController {\n  int total() { return items.sum(); }\n}\n";
+    github.add_commit(bad, parent, "Make cart total lazy\n\nMoves the total into a lazy field.",
+                      {{"src/cart/CartController.java", "modified"}, {"src/cart/LazyTotal.java", "added"}});
+    github.put_file_at(parent, "src/cart/CartController.java", before);
+    github.put_file_at(head, "src/cart/CartController.java", "class CartController {\n  Integer total;\n}\n");
+    github.put_file_at(head, "src/cart/LazyTotal.java", "class LazyTotal {}\n");
+
+    // The token comes from the host's environment through ${GITHUB_TOKEN}.
+    const char* old_token = std::getenv("GITHUB_TOKEN");
+    std::string saved_token = old_token != nullptr ? old_token : "";
+    setenv("GITHUB_TOKEN", "gh-sre-token", 1);
+    HostProcess pr_host(host_config(
+        R"({"sre_agent":{"enabled":true,"config":{"settle_seconds":0.5,"allowed_actions":["open_pull_request"],)"
+        R"("github":{"token":"${GITHUB_TOKEN}","api_base_url":")" + github.url() +
+            R"(","incident_link":"https://ops.example/incidents/{incident_id}"}},)"
+            R"("http":{"allowed_hosts":["127.0.0.1"]}}})",
+        std::string(R"("signals":{"github_secret":")") + kGithubSecret + R"(","max_iterations":3})"));
+    if (old_token != nullptr) setenv("GITHUB_TOKEN", saved_token.c_str(), 1);
+    else unsetenv("GITHUB_TOKEN");
+    HttpClient client(pr_host.base_url());
+
+    auto repo = client.post("/api/repos", R"({"name":"shop","url":"https://github.com/acme/shop.git","default_branch":"main"})");
+    INFO(repo.body);
+    REQUIRE(repo.status == 201);
+    std::string push = R"({"ref":"refs/heads/main","repository":{"name":"shop","full_name":"acme/shop"},"commits":[)"
+                       R"({"id":"0123456789abcdef0123456789abcdef01234567","message":"Update README","modified":["README.md"]},)"
+                       R"({"id":")" + bad + R"(","message":"Make cart total lazy","added":["src/cart/LazyTotal.java"],)"
+                       R"("modified":["src/cart/CartController.java"]}]})";
+    auto pushed = client.post("/api/signals/github", push,
+                              {"X-Hub-Signature-256: sha256=" + hmac_hex(kGithubSecret, push), "X-GitHub-Event: push"});
+    INFO(pushed.body);
+    REQUIRE(pushed.status == 202);
+    std::string body = R"({"entries":[)";
+    for (int i = 0; i < 10; ++i)
+        body += std::string(i ? "," : "") + R"({"service":"checkout","repository":"shop","level":"error",)"
+                R"("message":"NullPointerException in CartController.total request=)" + std::to_string(i) + R"("})";
+    auto accepted = client.post("/api/signals/logs", body + "]}");
+    INFO(accepted.body);
+    REQUIRE(accepted.status == 202);
+    std::string incident_id = json_of(accepted)["incidents"][0]["id"].GetString();
+
+    // It waits for a person before touching GitHub.
+    std::string run_id = run_awaiting_approval(client, incident_id);
+    auto run = fetch_run(client, run_id);
+    INFO(json_text(run));
+    CHECK(string_member(run["approval"], "operation") == "open_pull_request");
+    CHECK_THAT(json_text(run["approval"]), Contains("acme/shop reverting badc0ffee00d"));
+    CHECK(github.requests().empty());
+
+    REQUIRE(client.post("/workflow/approve/" + incident_id, R"({"approved":true,"approver":"oncall-carol"})").status == 200);
+    std::string status = wait_for_status(client, run_id, {"succeeded", "failed", "cancelled"}, std::chrono::milliseconds(30000));
+    INFO(json_text(fetch_run(client, run_id)));
+    REQUIRE(status == "succeeded");
+
+    // GitHub got a branch from main's head, the parent's content, the added
+    // file deleted, and one pull request.
+    const std::string branch = "sre/revert-badc0ffee00d-" + incident_id;
+    auto branches = github.branches();
+    REQUIRE(branches.count(branch) == 1);
+    CHECK(branches[branch] == head);
+    CHECK(github.files_at(branch) == std::map<std::string, std::string>{{"src/cart/CartController.java", before}});
+    auto pulls = github.pull_requests();
+    REQUIRE(pulls.size() == 1);
+    CHECK(pulls[0] == branch + " -> main: Revert badc0ff: Make cart total lazy");
+    std::string pull_body;
+    for (const auto& request : github.requests()) {
+        CHECK(request.header("authorization") == "Bearer gh-sre-token");
+        if (request.method == "POST" && request.path == "/repos/acme/shop/pulls") pull_body = request.body;
+    }
+    CHECK_THAT(pull_body, Contains(incident_id) && Contains("https://ops.example/incidents/" + incident_id) &&
+                              Contains("NullPointerException in CartController.total") && Contains("Reverts " + bad));
+
+    // The incident records the pull request with who approved it.
+    auto detail = incident(client, incident_id);
+    INFO(json_text(detail));
+    bool recorded = false;
+    for (const auto& action : detail["actions"].GetArray())
+        if (std::string(action["kind"].GetString()) == "action") {
+            CHECK_THAT(json_text(action["detail"]), Contains("\"open_pull_request\"") &&
+                                                        Contains("https://github.com/acme/shop/pull/1") &&
+                                                        Contains("\"executed\""));
+            CHECK(std::string(action["approved_by"].GetString()) == "oncall-carol");
+            recorded = true;
+        }
+    CHECK(recorded);
+    CHECK(count_events(fetch_events(client, run_id), "sre.pull_request") >= 1);
 }
