@@ -2,6 +2,9 @@
 
 #include "github_client.hpp"
 
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
 #include <algorithm>
 #include <cctype>
 #include <map>
@@ -259,6 +262,61 @@ void apply_llm_patch(const rapidjson::Value& patch, const Settings& settings, Pl
     }
     plan.patch_title.assign(title->value.GetString(), title->value.GetStringLength());
     plan.patch_files = std::move(out);
+}
+
+std::string plan_to_json(const Plan& plan) {
+    rapidjson::StringBuffer buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> out(buffer);
+    auto put = [&](const char* key, const std::string& value) {
+        out.Key(key);
+        out.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+    };
+    out.StartObject();
+    put("action", plan.action);
+    put("service", plan.service);
+    put("reason", plan.reason);
+    put("commit", plan.commit);
+    put("commit_message", plan.commit_message);
+    put("owner", plan.owner);
+    put("repo", plan.repo);
+    put("patch_title", plan.patch_title);
+    out.Key("patch_files");
+    out.StartArray();
+    for (const auto& [path, content] : plan.patch_files) {
+        out.StartObject();
+        put("path", path);
+        put("content", content);
+        out.EndObject();
+    }
+    out.EndArray();
+    out.EndObject();
+    return buffer.GetString();
+}
+
+std::optional<Plan> plan_from_json(const rapidjson::Value& value) {
+    if (!value.IsObject()) return std::nullopt;
+    auto text = [&](const rapidjson::Value& object, const char* name) {
+        auto found = object.FindMember(name);
+        return found != object.MemberEnd() && found->value.IsString()
+                   ? std::string(found->value.GetString(), found->value.GetStringLength())
+                   : std::string();
+    };
+    Plan plan;
+    plan.action = text(value, "action");
+    plan.service = text(value, "service");
+    plan.reason = text(value, "reason");
+    plan.commit = text(value, "commit");
+    plan.commit_message = text(value, "commit_message");
+    plan.owner = text(value, "owner");
+    plan.repo = text(value, "repo");
+    plan.patch_title = text(value, "patch_title");
+    if (auto files = value.FindMember("patch_files"); files != value.MemberEnd() && files->value.IsArray())
+        for (const auto& file : files->value.GetArray())
+            if (file.IsObject()) plan.patch_files.emplace_back(text(file, "path"), text(file, "content"));
+    if (plan.action != "open_pull_request" || plan.owner.empty() || plan.repo.empty() ||
+        (plan.commit.empty() && plan.patch_files.empty()))
+        return std::nullopt;
+    return plan;
 }
 
 }  // namespace sre

@@ -52,6 +52,12 @@ std::string pull_request_body(const Plan& plan, const Observation& observation, 
 // std::runtime_error naming what is wrong.
 void apply_llm_patch(const rapidjson::Value& patch, const Settings& settings, Plan& plan);
 
+// An open_pull_request plan as JSON and back: what a person was asked to
+// approve is kept (thread memory) and is what runs once approved, even if
+// the evidence or the model would now propose another commit or patch.
+std::string plan_to_json(const Plan& plan);
+std::optional<Plan> plan_from_json(const rapidjson::Value& value);
+
 }  // namespace sre
 
 #endif  // SRE_AGENT_PULL_REQUEST_PLAN_HPP

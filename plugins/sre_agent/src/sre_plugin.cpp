@@ -235,6 +235,40 @@ class SreAgent final : public agenthost::Agent {
         }
     }
 
+    static constexpr const char* kPendingKey = "sre_agent.pending_pull_request";
+
+    static std::optional<sre::Plan> pending_pull_request(agenthost::Run& run) {
+        try {
+            auto text = run.memory_get(kPendingKey);
+            if (!text) return std::nullopt;
+            rapidjson::Document kept;
+            kept.Parse(text->c_str());
+            if (!kept.IsObject() || !kept.HasMember("run_id") || !kept["run_id"].IsString() ||
+                std::string_view(kept["run_id"].GetString()) != run.run_id() || !kept.HasMember("plan"))
+                return std::nullopt;
+            return sre::plan_from_json(kept["plan"]);
+        } catch (const agenthost::Cancelled&) {
+            throw;
+        } catch (const std::exception&) {
+            return std::nullopt;
+        }
+    }
+
+    static void keep_pending_pull_request(agenthost::Run& run, const sre::Plan& plan) {
+        rapidjson::Document kept(rapidjson::kObjectType);
+        kept.AddMember("run_id", string(std::string(run.run_id()), kept), kept.GetAllocator());
+        rapidjson::Document planned;
+        planned.Parse(sre::plan_to_json(plan).c_str());
+        kept.AddMember("plan", rapidjson::Value(planned, kept.GetAllocator()), kept.GetAllocator());
+        try {
+            run.memory_put(kPendingKey, agenthost::json::serialize(kept));
+        } catch (const agenthost::Cancelled&) {
+            throw;
+        } catch (const std::exception& e) {
+            run.progress(std::string("the proposed pull request could not be kept in memory: ") + e.what());
+        }
+    }
+
     // GitHub through the host's outbound HTTP (the "http" permission); a
     // private GitHub Enterprise host must be in agents.sre_agent.http.allowed_hosts.
     static sre::HttpTransport transport(agenthost::Run& run) {
@@ -276,9 +310,15 @@ class SreAgent final : public agenthost::Agent {
     // Approval first; then the branch, its commits and the pull request.
     // The action is recorded either way: executed with the pull request's
     // URL, or failed with GitHub's reason.
-    rapidjson::Value open_pull_request(agenthost::Run& run, const sre::Observation& observation, const sre::Plan& plan,
+    rapidjson::Value open_pull_request(agenthost::Run& run, const sre::Observation& observation, const sre::Plan& proposed,
                                        const std::string& root_cause, rapidjson::Document& result) const {
         auto& allocator = result.GetAllocator();
+        // The run starts afresh once approved, and new evidence or the model
+        // might then propose another commit or patch: what runs is the plan
+        // the person was shown, kept in the thread's memory when asked.
+        sre::Plan plan = proposed;
+        if (std::optional<sre::Plan> pending = pending_pull_request(run)) plan = *pending;
+        else keep_pending_pull_request(run, plan);
         const std::string where = plan.owner + "/" + plan.repo;
         const std::string branch = sre::branch_for(plan, observation.incident_id);
         const std::string title = sre::pull_request_title(plan);

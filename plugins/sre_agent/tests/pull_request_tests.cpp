@@ -503,3 +503,28 @@ TEST_CASE("sre_agent pull requests: commits and the repository are read from wha
     CHECK(settings.github_max_file_bytes == 99);
     CHECK(settings.allowed_actions.count("open_pull_request") == 1);
 }
+
+TEST_CASE("sre_agent pull requests: the plan a person approves survives as JSON, whole") {
+    sre::Plan plan;
+    plan.action = "open_pull_request";
+    plan.service = "shop";
+    plan.reason = "why";
+    plan.commit = kBadSha;
+    plan.commit_message = "Make cart total lazy\n\nbody";
+    plan.owner = "acme";
+    plan.repo = "shop";
+    plan.patch_title = "t";
+    plan.patch_files = {{"a/b.txt", std::string("x\0y\n\"", 5)}};
+    rapidjson::Document parsed;
+    parsed.Parse(sre::plan_to_json(plan).c_str());
+    auto back = sre::plan_from_json(parsed);
+    REQUIRE(back);
+    CHECK(back->commit == plan.commit);
+    CHECK(back->commit_message == plan.commit_message);
+    CHECK(back->owner + "/" + back->repo == "acme/shop");
+    CHECK(back->patch_files == plan.patch_files);
+    parsed.Parse(R"({"action":"restart","owner":"acme","repo":"shop","commit":"x"})");
+    CHECK_FALSE(sre::plan_from_json(parsed));
+    parsed.Parse(R"({"action":"open_pull_request","owner":"","repo":"shop","commit":"x"})");
+    CHECK_FALSE(sre::plan_from_json(parsed));
+}
