@@ -622,3 +622,75 @@ TEST_CASE("sre: a commit behind the errors gets a revert pull request on GitHub 
     CHECK(recorded);
     CHECK(count_events(fetch_events(client, run_id), "sre.pull_request") >= 1);
 }
+
+TEST_CASE("sre: GitHub refusing the revert fails the action with its reason, and the loop goes on to a rollout undo") {
+    // This fake GitHub knows no such commit: reading it answers 404.
+    static FakeGitHubServer github("gh-sre-token", "client", "secret", "code", "user-token");
+    static std::string dir = make_temp_dir();
+    std::ofstream(dir + "/kubectl") << kKubectl;
+    std::filesystem::permissions(dir + "/kubectl", std::filesystem::perms::owner_all);
+    const char* old_path = std::getenv("PATH");
+    std::string saved = old_path != nullptr ? old_path : "/usr/bin:/bin";
+    setenv("PATH", (dir + ":" + saved).c_str(), 1);
+    HostProcess pr_host(host_config(
+        R"({"sre_agent":{"enabled":true,"config":{"settle_seconds":0.5,"github":{"token":"gh-sre-token","api_base_url":")" +
+            github.url() + R"("}},"http":{"allowed_hosts":["127.0.0.1"]},"exec":{"allow":["kubectl"],"network":true)" +
+            std::string(sandbox_works() ? "" : R"(,"allow_unsandboxed":true)") + "}}}",
+        std::string(R"("signals":{"github_secret":")") + kGithubSecret + R"(","max_iterations":5})"));
+    setenv("PATH", saved.c_str(), 1);
+    HttpClient client(pr_host.base_url());
+    REQUIRE(client.post("/api/repos", R"({"name":"shop","url":"git@github.com:acme/shop.git"})").status == 201);
+    std::string push = R"({"ref":"refs/heads/main","repository":{"name":"shop","full_name":"acme/shop"},"commits":[)"
+                       R"({"id":"feedface00000000000000000000000000000001","message":"Cache cart totals","modified":["src/cart/CartController.java"]}]})";
+    REQUIRE(client.post("/api/signals/github", push,
+                        {"X-Hub-Signature-256: sha256=" + hmac_hex(kGithubSecret, push), "X-GitHub-Event: push"})
+                .status == 202);
+    std::string body = R"({"entries":[)";
+    for (int i = 0; i < 10; ++i)
+        body += std::string(i ? "," : "") + R"({"service":"checkout","repository":"shop","level":"error",)"
+                R"("message":"NullPointerException in CartController.total request=)" + std::to_string(i) + R"("})";
+    auto accepted = client.post("/api/signals/logs", body + "]}");
+    REQUIRE(accepted.status == 202);
+    std::string incident_id = json_of(accepted)["incidents"][0]["id"].GetString();
+
+    std::string run_id = run_awaiting_approval(client, incident_id);
+    CHECK(string_member(fetch_run(client, run_id)["approval"], "operation") == "open_pull_request");
+    REQUIRE(client.post("/workflow/approve/" + incident_id, R"({"approved":true,"approver":"oncall-alice"})").status == 200);
+
+    // The revert fails on GitHub's 404; the next option waits for a person.
+    REQUIRE(poll_until(
+        [&] {
+            auto run = fetch_run(client, run_id);
+            return string_member(run, "status") == "pending_approval" &&
+                   string_member(run["approval"], "operation") == "rollout_undo";
+        },
+        std::chrono::milliseconds(20000)));
+    CHECK(github.pull_requests().empty());
+    CHECK(github.branches().size() == 1);  // main only: nothing was created
+    REQUIRE(client.post("/workflow/approve/" + incident_id, R"({"approved":true,"approver":"oncall-bob"})").status == 200);
+    wait_until_agent_awaits_signals(client, run_id);
+    REQUIRE(client.post("/api/signals/logs", R"({"service":"checkout","repository":"shop","level":"info","message":"GET /cart 200"})")
+                .status == 202);
+    REQUIRE(wait_for_status(client, run_id, {"succeeded", "failed", "cancelled"}, std::chrono::milliseconds(30000)) ==
+            "succeeded");
+
+    auto detail = incident(client, incident_id);
+    INFO(json_text(detail));
+    CHECK(std::string(detail["incident"]["status"].GetString()) == "resolved");
+    bool failed_pr = false, rollback = false;
+    for (const auto& action : detail["actions"].GetArray()) {
+        if (std::string(action["kind"].GetString()) != "action") continue;
+        std::string text = json_text(action["detail"]);
+        if (text.find("open_pull_request") != std::string::npos) {
+            CHECK_THAT(text, Contains("\"failed\"") && Contains("HTTP 404") && Contains("No commit found") &&
+                                 Contains("\"http_status\":404"));
+            failed_pr = true;
+        }
+        if (text.find("rollout undo deployment/checkout") != std::string::npos) {
+            CHECK(std::string(action["approved_by"].GetString()) == "oncall-bob");
+            rollback = true;
+        }
+    }
+    CHECK(failed_pr);
+    CHECK(rollback);
+}
