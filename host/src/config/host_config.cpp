@@ -1,8 +1,7 @@
 #include "config/host_config.hpp"
 
-#include "config/env_interpolation.hpp"
-
 #include "auth/cors_policy.hpp"
+#include "config/env_interpolation.hpp"
 #include "json/json_util.hpp"
 #include "json/schema_catalog.hpp"
 
