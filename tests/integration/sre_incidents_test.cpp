@@ -529,6 +529,9 @@ TEST_CASE("sre: an operator's runbook step runs after approval when the evidence
 }
 
 TEST_CASE("sre: a commit behind the errors gets a revert pull request on GitHub after approval, recorded on the incident") {
+    static std::string dir = make_temp_dir();
+    std::ofstream(dir + "/kubectl") << kKubectl;
+    std::filesystem::permissions(dir + "/kubectl", std::filesystem::perms::owner_all);
     // A fake GitHub on loopback: the bad commit, its parent's file and the
     // default branch's head as the commit left it.
     static FakeGitHubServer github("gh-sre-token", "client", "secret", "code", "user-token");
@@ -546,12 +549,17 @@ TEST_CASE("sre: a commit behind the errors gets a revert pull request on GitHub 
     const char* old_token = std::getenv("GITHUB_TOKEN");
     std::string saved_token = old_token != nullptr ? old_token : "";
     setenv("GITHUB_TOKEN", "gh-sre-token", 1);
+    const char* old_path = std::getenv("PATH");
+    std::string saved_path = old_path != nullptr ? old_path : "/usr/bin:/bin";
+    setenv("PATH", (dir + ":" + saved_path).c_str(), 1);
     HostProcess pr_host(host_config(
-        R"({"sre_agent":{"enabled":true,"config":{"settle_seconds":0.5,"allowed_actions":["open_pull_request"],)"
+        R"({"sre_agent":{"enabled":true,"config":{"settle_seconds":0.5,"allowed_actions":["open_pull_request","rollout_undo"],)"
         R"("github":{"token":"${GITHUB_TOKEN}","api_base_url":")" + github.url() +
             R"(","incident_link":"https://ops.example/incidents/{incident_id}"}},)"
-            R"("http":{"allowed_hosts":["127.0.0.1"]}}})",
-        std::string(R"("signals":{"github_secret":")") + kGithubSecret + R"(","max_iterations":3})"));
+            R"("http":{"allowed_hosts":["127.0.0.1"]},"exec":{"allow":["kubectl"],"network":true)" +
+            std::string(sandbox_works() ? "" : R"(,"allow_unsandboxed":true)") + "}}}",
+        std::string(R"("signals":{"github_secret":")") + kGithubSecret + R"(","max_iterations":5})"));
+    setenv("PATH", saved_path.c_str(), 1);
     if (old_token != nullptr) setenv("GITHUB_TOKEN", saved_token.c_str(), 1);
     else unsetenv("GITHUB_TOKEN");
     HttpClient client(pr_host.base_url());
@@ -585,6 +593,21 @@ TEST_CASE("sre: a commit behind the errors gets a revert pull request on GitHub 
     CHECK(github.requests().empty());
 
     REQUIRE(client.post("/workflow/approve/" + incident_id, R"({"approved":true,"approver":"oncall-carol"})").status == 200);
+
+    // The pull request fixes the code; the running service still needs
+    // the rollback, which another person approves.
+    REQUIRE(poll_until(
+        [&] {
+            auto paused = fetch_run(client, run_id);
+            return string_member(paused, "status") == "pending_approval" &&
+                   string_member(paused["approval"], "operation") == "rollout_undo";
+        },
+        std::chrono::milliseconds(20000)));
+    CHECK(github.pull_requests().size() == 1);
+    REQUIRE(client.post("/workflow/approve/" + incident_id, R"({"approved":true,"approver":"oncall-dave"})").status == 200);
+    wait_until_agent_awaits_signals(client, run_id);
+    REQUIRE(client.post("/api/signals/logs", R"({"service":"checkout","repository":"shop","level":"info","message":"GET /cart 200"})")
+                .status == 202);
     std::string status = wait_for_status(client, run_id, {"succeeded", "failed", "cancelled"}, std::chrono::milliseconds(30000));
     INFO(json_text(fetch_run(client, run_id)));
     REQUIRE(status == "succeeded");
@@ -607,19 +630,27 @@ TEST_CASE("sre: a commit behind the errors gets a revert pull request on GitHub 
     CHECK_THAT(pull_body, Contains(incident_id) && Contains("https://ops.example/incidents/" + incident_id) &&
                               Contains("NullPointerException in CartController.total") && Contains("Reverts " + bad));
 
-    // The incident records the pull request with who approved it.
+    // The incident records the pull request (once) with who approved it,
+    // and the rollback with who approved that.
     auto detail = incident(client, incident_id);
     INFO(json_text(detail));
-    bool recorded = false;
-    for (const auto& action : detail["actions"].GetArray())
-        if (std::string(action["kind"].GetString()) == "action") {
-            CHECK_THAT(json_text(action["detail"]), Contains("\"open_pull_request\"") &&
-                                                        Contains("https://github.com/acme/shop/pull/1") &&
-                                                        Contains("\"executed\""));
+    CHECK(std::string(detail["incident"]["status"].GetString()) == "resolved");
+    size_t pull_requests = 0, rollbacks = 0;
+    for (const auto& action : detail["actions"].GetArray()) {
+        if (std::string(action["kind"].GetString()) != "action") continue;
+        std::string text = json_text(action["detail"]);
+        if (text.find("\"open_pull_request\"") != std::string::npos) {
+            CHECK_THAT(text, Contains("https://github.com/acme/shop/pull/1") && Contains("\"executed\""));
             CHECK(std::string(action["approved_by"].GetString()) == "oncall-carol");
-            recorded = true;
+            ++pull_requests;
+        } else {
+            CHECK_THAT(text, Contains("rollout undo deployment/checkout"));
+            CHECK(std::string(action["approved_by"].GetString()) == "oncall-dave");
+            ++rollbacks;
         }
-    CHECK(recorded);
+    }
+    CHECK(pull_requests == 1);
+    CHECK(rollbacks == 1);
     CHECK(count_events(fetch_events(client, run_id), "sre.pull_request") >= 1);
 }
 

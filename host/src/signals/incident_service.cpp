@@ -10,6 +10,7 @@
 #include <rapidjson/writer.h>
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <set>
 #include <thread>
@@ -450,10 +451,25 @@ void IncidentService::follow(const std::string& incident_id, const std::string& 
 }
 
 void IncidentService::record_outcome(const std::string& incident_id, const store::RunRecord& run, bool wait) {
+    // Who approved what: a run may pause for several operations (a pull
+    // request, then a rollout undo), each approved by someone else. The
+    // trail pairs each request (its approval names the operation) with the
+    // grant that follows it.
     std::string approver;
+    std::map<std::string, std::string> approver_of;
     try {
-        for (const auto& entry : runs_.audit_trail(run.id))
-            if (entry.action == "approval.granted") approver = entry.actor;
+        std::string requested;
+        for (const auto& entry : runs_.audit_trail(run.id)) {
+            if (entry.action == "approval.requested") {
+                std::string ignored;
+                auto approval = json::parse(entry.detail, ignored);
+                requested = approval && approval->IsObject() ? json::get_string(*approval, "operation") : "";
+            } else if (entry.action == "approval.granted") {
+                approver = entry.actor;
+                if (!requested.empty()) approver_of[requested] = entry.actor;
+                requested.clear();
+            }
+        }
     } catch (const std::exception&) {
         // Recorded without the approver rather than not at all.
     }
@@ -472,8 +488,12 @@ void IncidentService::record_outcome(const std::string& incident_id, const store
                 action.detail_json = json::serialize(item);
                 action.actor = run.agent;
                 // Actions that changed a system waited for a person.
-                if (json::get_string(item, "status") == "executed" && json::get_member(item, "approval") != nullptr)
-                    action.approved_by = approver;
+                const rapidjson::Value* approval = json::get_member(item, "approval");
+                if (json::get_string(item, "status") == "executed" && approval != nullptr) {
+                    auto by = approval->IsObject() ? approver_of.find(json::get_string(*approval, "operation"))
+                                                   : approver_of.end();
+                    action.approved_by = by != approver_of.end() ? by->second : approver;
+                }
                 action.run_id = run.id;
                 action.at_ms = now;
                 actions.push_back(std::move(action));
