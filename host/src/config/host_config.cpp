@@ -1,6 +1,7 @@
 #include "config/host_config.hpp"
 
 #include "auth/cors_policy.hpp"
+#include "config/env_interpolation.hpp"
 #include "json/json_util.hpp"
 #include "json/schema_catalog.hpp"
 
@@ -297,6 +298,7 @@ void apply_config_file(HostConfig& config, const std::string& path) {
             if (const auto* v = json::get_member(entry.value, "config")) {
                 auto copy = std::make_shared<rapidjson::Document>();
                 copy->CopyFrom(*v, copy->GetAllocator());
+                interpolate_environment(*copy, copy->GetAllocator());
                 settings.config = std::move(copy);
             }
             config.agents[entry.name.GetString()] = std::move(settings);
