@@ -1,10 +1,13 @@
 #include "util/log.hpp"
 
+#include "util/log_writer.hpp"
+
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
 #include <iostream>
+#include <memory>
 
 namespace agenthost::log {
 namespace {
@@ -17,6 +20,23 @@ spdlog::level::level_enum to_spdlog(Level level) {
         case Level::error: return spdlog::level::err;
     }
     return spdlog::level::info;
+}
+
+// The writer thread in front of the logger (log_writer.hpp); empty before
+// init() and after shutdown(), when lines go to spdlog directly.
+std::unique_ptr<LineWriter>& writer() {
+    static std::unique_ptr<LineWriter> instance;
+    return instance;
+}
+
+// Runs on the writer thread: spdlog formats each line with the time it was
+// logged, then one flush puts the whole batch out in as few writes as the
+// stream buffer allows.
+void write_batch(spdlog::logger& logger, std::vector<PendingLine>& batch) {
+    for (PendingLine& line : batch)
+        logger.log(line.time, spdlog::source_loc{}, static_cast<spdlog::level::level_enum>(line.level),
+                   spdlog::string_view_t(line.text.data(), line.text.size()));
+    logger.flush();
 }
 
 }  // namespace
@@ -35,14 +55,26 @@ void init(Level level) {
     // The message part is already a run of JSON members (see write()).
     logger->set_pattern(R"({"ts":"%Y-%m-%dT%H:%M:%S.%fZ","level":"%l",%v})", spdlog::pattern_time_type::utc);
     logger->set_level(to_spdlog(level));
-    // Flushing every line costs a write(2) per request; warnings and errors
-    // go out at once, the rest within a second (and at exit, see shutdown()).
-    logger->flush_on(spdlog::level::warn);
     spdlog::set_default_logger(logger);
-    spdlog::flush_every(std::chrono::seconds(1));
+    // Formatting and writing happen on the writer thread, a batch per write:
+    // lines reach stdout within 200 ms, warnings and errors at once (they
+    // wake the writer), and nothing is dropped (see log_writer.hpp).
+    LineWriter::Options options;
+    options.urgent_level = static_cast<int>(spdlog::level::warn);
+    options.report_waits = [](size_t count) {
+        std::string text = "\"msg\":\"logging fell behind: callers waited for the log writer\",\"waits\":" +
+                           std::to_string(count);
+        return PendingLine{std::chrono::system_clock::now(), static_cast<int>(spdlog::level::warn), std::move(text)};
+    };
+    writer() = std::make_unique<LineWriter>([logger](std::vector<PendingLine>& batch) { write_batch(*logger, batch); },
+                                            std::move(options));
 }
 
-void shutdown() { spdlog::shutdown(); }
+void shutdown() {
+    // Everything queued is written before the logger goes away.
+    writer().reset();
+    spdlog::shutdown();
+}
 
 bool parse_level(std::string_view name, Level& out) {
     if (name == "debug" || name == "trace") out = Level::debug;
@@ -88,7 +120,8 @@ void write(Level level, std::string_view message, std::initializer_list<Field> f
         if (field.number) line += field.text;
         else line += "\"" + json_escape(field.text) + "\"";
     }
-    logger->log(spd_level, spdlog::string_view_t(line.data(), line.size()));
+    if (auto& queue = writer()) queue->push(PendingLine{std::chrono::system_clock::now(), spd_level, std::move(line)});
+    else logger->log(spd_level, spdlog::string_view_t(line.data(), line.size()));
 }
 
 }  // namespace agenthost::log
