@@ -1,6 +1,7 @@
 // Pulled log sources' cursors on both backends: one claim at a time (also
 // when hosts race), the cursor moves only with the lease and in the
 // transaction that stores the signals, failures are recorded and back off.
+#include "store/log_cursor_repository.hpp"
 #include "test_database.hpp"
 #include "util/ids.hpp"
 
