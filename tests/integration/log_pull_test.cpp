@@ -368,7 +368,7 @@ TEST_CASE("log pull: failing sources record their error and back off; the host a
     std::string garbled = add_source(client, R"({"name":")" + unique("loki-bad-") + R"(","type":"loki","url":")" +
                                                  refusing.url("") + R"(","query":"{a=\"b\"}","interval_seconds":1})");
     std::string outside = add_source(client, R"({"name":")" + unique("file-out-") +
-                                                 R"(","type":"file","path":"/etc/hostname","interval_seconds":1})");
+                                                 R"(","type":"file","path":"/etc/passwd","interval_seconds":1})");
     std::string closed_port = add_source(client, R"({"name":")" + unique("url-down-") + R"(","type":"url","url":"http://127.0.0.1:)" +
                                                      std::to_string(free_port()) + R"(/x.log","interval_seconds":1})");
     REQUIRE(poll_until(
@@ -422,7 +422,7 @@ TEST_CASE("log pull: after a restart a file source goes on from its cursor, noth
         id = add_source(client, R"({"name":")" + repository + R"(","type":"file","path":")" + path +
                                     R"(","repository":")" + repository + R"(","interval_seconds":1,"start_at":"beginning"})");
         REQUIRE(poll_until([&] { return total_count(client, repository) == 2; }, std::chrono::seconds(15)));
-        REQUIRE(first.stop() == 0);
+        CHECK(first.stop() == 0);
     }
     // Written while no host ran.
     append(path, error_lines(2, 3));

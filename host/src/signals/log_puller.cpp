@@ -141,13 +141,12 @@ bool LogPuller::pull(const LogSourceConfig& source) {
         claimed = cursors.claim(session, source.id, source.tenant, owner_, now, now + lease_ms(settings_));
     });
     if (!claimed) {
-        // Not due, or another host pulls it: look again when it may be.
+        // Not due: look again when it is. Another host pulling it: after an
+        // interval, when that pull has long moved next_pull_at (or, if that
+        // host died, to claim it once its lease runs out).
         auto row = store.read([&](soci::session& session) { return cursors.find(session, source.id); });
         long long again = now + source.interval_ms;
-        if (row) {
-            again = std::max(row->next_pull_at_ms, row->lease_owner.empty() ? 0 : row->lease_expires_at_ms + 1);
-            again = std::min(again, now + std::max(source.interval_ms, lease_ms(settings_)));
-        }
+        if (row && row->lease_owner.empty()) again = std::min(row->next_pull_at_ms, again);
         std::lock_guard lock(mutex_);
         not_before_[source.id] = std::max(again, now + 200);
         return false;
