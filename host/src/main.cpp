@@ -313,7 +313,16 @@ int main(int argc, char** argv) {
     incident_service.hand_over_unworked();
     // Every host looks for due cron ticks; claiming one is a conditional
     // update, so a tick fires once however many hosts look.
+    usage::TenantQuotas quotas(config.auth.quotas, *store);
+    quotas.start();
     crons::CronService cron_service(*store, run_service, std::min<long long>(config.poll_interval_ms, 250));
+    if (quotas.enabled())
+        cron_service.set_admission([&quotas](const std::string& tenant, long long now_ms) -> std::string {
+            usage::QuotaDecision decision = quotas.admit(tenant, now_ms);
+            if (decision.allowed) return "";
+            return decision.quota + " used up (" + std::to_string(decision.used) + " of " +
+                   std::to_string(decision.limit) + ")";
+        });
     context.crons = &cron_service;
     // Registered log sources are pulled by every host that has pulling on;
     // a lease in the database keeps each source to one host at a time.
@@ -321,8 +330,8 @@ int main(int argc, char** argv) {
     deployments::DeploymentService deployment_service(*store, workflow_service, run_service);
     context.deployments = &deployment_service;
     context.github = &config.github;
-    usage::TenantQuotas quotas(config.auth.quotas, *store);
-    quotas.start();
+    github::OAuthStates oauth_states(store::secret_box().derive_key("agenthost github oauth state"));
+    context.oauth_states = &oauth_states;
     if (authenticator.required() && config.auth.admin_key.empty() && !config.auth.jwt.enabled()) {
         // Nobody could call anything: say how to get a first key.
         bool any_key = false;
