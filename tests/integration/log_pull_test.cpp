@@ -355,6 +355,65 @@ TEST_CASE("log pull: a CloudWatch source signs FilterLogEvents with SigV4 and a 
     CHECK(total_count(client, bad_repository) == 0);
 }
 
+TEST_CASE("log pull: a url source asks only for what is new (Range, If-None-Match) and reads JSON lines") {
+    std::mutex mutex;
+    std::string document = R"({"level":"info","msg":"boot"})" "\n";
+    std::vector<std::string> ranges;
+    std::vector<std::string> etags;
+    auto etag_of = [](const std::string& text) { return "\"v" + std::to_string(text.size()) + "\""; };
+    LoopbackServer server("logs", 0, std::chrono::seconds(5), [&](int fd, LoopbackRequest request) {
+        std::lock_guard lock(mutex);
+        std::string range = request.header("range");
+        ranges.push_back(range);
+        etags.push_back(request.header("if-none-match"));
+        std::string etag = etag_of(document);
+        if (!range.empty() && request.header("if-none-match") == etag) {
+            send_all(fd, "HTTP/1.1 304 Not Modified\r\nETag: " + etag + "\r\nConnection: close\r\n\r\n");
+            return;
+        }
+        if (range.rfind("bytes=", 0) == 0) {
+            size_t from = std::stoul(range.substr(6));
+            if (from >= document.size()) {
+                send_all(fd, "HTTP/1.1 416 Range Not Satisfiable\r\nContent-Range: bytes */" +
+                                 std::to_string(document.size()) + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+                return;
+            }
+            std::string part = document.substr(from);
+            send_all(fd, "HTTP/1.1 206 Partial Content\r\nETag: " + etag + "\r\nContent-Range: bytes " +
+                             std::to_string(from) + "-" + std::to_string(document.size() - 1) + "/" +
+                             std::to_string(document.size()) + "\r\nContent-Length: " + std::to_string(part.size()) +
+                             "\r\nConnection: close\r\n\r\n" + part);
+            return;
+        }
+        send_all(fd, "HTTP/1.1 200 OK\r\nETag: " + etag + "\r\nContent-Length: " + std::to_string(document.size()) +
+                         "\r\nConnection: close\r\n\r\n" + document);
+    });
+    HttpClient client(host().base_url());
+    std::string repository = unique("url-repo-");
+    std::string id = add_source(client, R"({"name":")" + repository + R"(","type":"url","url":")" +
+                                            server.url("/app.ndjson") + R"(","repository":")" + repository +
+                                            R"(","interval_seconds":1})");
+    // start_at end (the default): what was there at the first pull is skipped.
+    REQUIRE(poll_until([&] { return source_status(client, id)["pulled"].GetBool(); }, std::chrono::seconds(10)));
+    {
+        std::lock_guard lock(mutex);
+        document += R"({"level":"error","msg":"order 1001 rejected by fraud check"})" "\n";
+        document += R"({"level":"warn","msg":"ERROR budget at 80%"})" "\n";
+        document += "plain line Exception in thread main 1002\n";
+    }
+    size_t incidents = 0;
+    REQUIRE(poll_until([&] { return total_count(client, repository, &incidents) == 2; }, std::chrono::seconds(15)));
+    CHECK(incidents == 2);  // two templates
+    std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+    CHECK(total_count(client, repository) == 2);
+    CHECK(source_status(client, id)["lines_read"].GetInt64() == 3);
+    std::lock_guard lock(mutex);
+    REQUIRE(ranges.size() >= 3);
+    CHECK(ranges.front().empty());                  // the first pull learns the size
+    CHECK(ranges.back() == "bytes=" + std::to_string(document.size()) + "-");  // then only what is new
+    CHECK(etags.back() == etag_of(document));      // and asks whether it changed at all
+}
+
 TEST_CASE("log pull: failing sources record their error and back off; the host and other sources go on") {
     std::atomic<int> calls{0};
     LoopbackServer refusing("refusing", 0, std::chrono::seconds(5), [&](int fd, LoopbackRequest request) {
