@@ -326,10 +326,19 @@ TEST_CASE("log pull: a CloudWatch source signs FilterLogEvents with SigV4 and a 
                                               R"(","secret_access_key":")" + secret +
                                               R"(","session_token":"session-1","repository":")" + repository +
                                               R"(","service":"orders","interval_seconds":1})");
-    // The secret is stored for signing, never shown.
+    // The secret is stored sealed for signing, and never shown.
     auto shown = client.get("/api/log-sources/" + good);
     CHECK_THAT(shown.body, !Contains(secret));
     CHECK_THAT(shown.body, Contains("[redacted]"));
+    CHECK_THAT(client.get("/api/log-sources").body, !Contains(secret));
+    for (const auto& file : std::filesystem::recursive_directory_iterator(host().work_dir() + "/data")) {
+        if (!file.is_regular_file()) continue;
+        std::ifstream in(file.path(), std::ios::binary);
+        std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        INFO(file.path());
+        CHECK(bytes.find(secret) == std::string::npos);
+        CHECK(bytes.find("session-1") == std::string::npos);
+    }
     size_t incidents = 0;
     REQUIRE(poll_until([&] { return total_count(client, repository, &incidents) == 3; }, std::chrono::seconds(20)));
     CHECK(incidents == 1);

@@ -6,6 +6,7 @@
 #include "api/tenancy.hpp"
 #include "json/json_util.hpp"
 #include "signals/line_signals.hpp"
+#include "signals/log_source.hpp"
 #include "util/ids.hpp"
 
 namespace agenthost::api {
@@ -105,6 +106,7 @@ void add_kind(http::Router& router, ApiContext& context, const Kind& kind) {
         item.key = json::get_string(body, kind.key_field);
         if (kind.kind == kRepos.kind && !body.HasMember("default_branch"))
             body.AddMember("default_branch", "main", body.GetAllocator());
+        if (kind.kind == kLogSources.kind) signals::seal_log_source_secrets(body);
         item.body_json = json::serialize(body);
         item.created_at_ms = store::now_ms();
         std::string request_id = request.request_id;

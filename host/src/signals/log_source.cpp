@@ -1,11 +1,25 @@
 #include "signals/log_source.hpp"
 
 #include "json/json_util.hpp"
+#include "store/secret_box.hpp"
 
 #include <algorithm>
 #include <cmath>
 
 namespace agenthost::signals {
+
+namespace {
+const char* const kSecretFields[] = {"secret_access_key", "session_token"};
+}  // namespace
+
+void seal_log_source_secrets(rapidjson::Document& body) {
+    for (const char* name : kSecretFields) {
+        auto member = body.FindMember(name);
+        if (member == body.MemberEnd() || !member->value.IsString()) continue;
+        std::string sealed = store::secret_box().seal(member->value.GetString());
+        member->value.SetString(sealed.data(), static_cast<rapidjson::SizeType>(sealed.size()), body.GetAllocator());
+    }
+}
 
 std::optional<LogSourceConfig> read_log_source(const store::SreIntegration& item, std::string& error) {
     auto body = json::parse(item.body_json, error);
@@ -37,8 +51,13 @@ std::optional<LogSourceConfig> read_log_source(const store::SreIntegration& item
     source.endpoint = json::get_string(*body, "endpoint");
     source.filter_pattern = json::get_string(*body, "filter_pattern");
     source.access_key_id = json::get_string(*body, "access_key_id");
-    source.secret_access_key = json::get_string(*body, "secret_access_key");
-    source.session_token = json::get_string(*body, "session_token");
+    try {
+        source.secret_access_key = store::secret_box().open(json::get_string(*body, "secret_access_key"));
+        source.session_token = store::secret_box().open(json::get_string(*body, "session_token"));
+    } catch (const std::exception& e) {
+        error = std::string("its AWS secret cannot be opened with this host's key: ") + e.what();
+        return std::nullopt;
+    }
     if (const auto* limit = json::get_member(*body, "limit"); limit != nullptr && limit->IsInt())
         source.limit = std::clamp(limit->GetInt(), 1, 5000);
     if (source.type != "file" && source.type != "url" && source.type != "loki" && source.type != "cloudwatch") {

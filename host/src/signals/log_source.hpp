@@ -9,6 +9,8 @@
 #include "signals/pull_settings.hpp"
 #include "store/sre_records.hpp"
 
+#include <rapidjson/document.h>
+
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -44,8 +46,12 @@ struct LogSourceConfig {
     long long created_at_ms = 0;
 };
 
+// Seals a request body's AWS secret and session token (store::SecretBox,
+// as webhook secrets are) before it is stored; read_log_source opens them.
+void seal_log_source_secrets(rapidjson::Document& body);
+
 // The source stored as `item`; nullopt (with `error`) when its body is not
-// a source this host can read.
+// a source this host can read (or its sealed secret cannot be opened).
 std::optional<LogSourceConfig> read_log_source(const store::SreIntegration& item, std::string& error);
 
 struct LogLine {
