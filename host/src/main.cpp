@@ -15,6 +15,7 @@
 #include "auth/listen_policy.hpp"
 #include "auth/rate_limiter.hpp"
 #include "config/dotenv.hpp"
+#include "config/unused_seed_variables.hpp"
 #include "config/host_config.hpp"
 #include "signals/incident_service.hpp"
 #include "signals/log_puller.hpp"
@@ -192,6 +193,11 @@ int main(int argc, char** argv) {
         for (const std::string& name : from_dotenv) names += (names.empty() ? "" : ",") + name;
         log::info("read .env", {{"variables", names}});
     }
+    for (const auto& unused : unused_seed_variables([](const char* name) -> std::optional<std::string> {
+             const char* value = std::getenv(name);
+             return value == nullptr ? std::nullopt : std::optional<std::string>(value);
+         }))
+        log::warn(unused.name + " is set but not used: " + unused.why, {{"variable", unused.name}});
     if (config.auth.mode == auth::AuthSettings::Mode::none && !auth::is_loopback_host(config.host))
         log::warn("authentication is off on a non-loopback address (--insecure-no-auth): anyone who reaches " +
                       config.host + " may run agents, cancel runs and approve actions",
