@@ -1,7 +1,9 @@
 // The seeds' own variable names and .env files, as their users set them.
 #include "config/dotenv.hpp"
 #include "config/host_config.hpp"
+#include "config/unused_seed_variables.hpp"
 #include "host_process.hpp"
+#include "test_host.hpp"
 #include "store/database.hpp"
 
 #include <catch2/catch.hpp>
@@ -9,6 +11,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <optional>
 
 using namespace agenthost;
 using Catch::Matchers::Contains;
@@ -59,6 +63,34 @@ TEST_CASE("DATABASE_URL, LOG_LEVEL and DEBUG work as the seeds set them; AGENTHO
         ScopedEnv level("LOG_LEVEL", "LOUD");
         CHECK_THROWS_WITH(load(), Contains("LOG_LEVEL"));
     }
+}
+
+TEST_CASE("seed 000's FRONTEND_URL is the CORS origin unless CORS_ORIGINS names them") {
+    {
+        ScopedEnv frontend("FRONTEND_URL", "http://localhost:3000/");
+        CHECK(load().cors.origins == std::vector<std::string>{"http://localhost:3000"});
+        ScopedEnv origins("CORS_ORIGINS", "https://app.example.com");
+        CHECK(load().cors.origins == std::vector<std::string>{"https://app.example.com"});
+    }
+    CHECK(load().cors.origins.empty());
+}
+
+TEST_CASE("the seeds' variables for services agenthost does not run are named with what it does instead") {
+    std::map<std::string, std::string> environment = {
+        {"PINECONE_API_KEY", "pk"}, {"E2B_API_KEY", "e2b"}, {"SUPABASE_URL", ""}, {"HOME", "/root"}};
+    auto unused = unused_seed_variables([&](const char* name) -> std::optional<std::string> {
+        auto found = environment.find(name);
+        return found == environment.end() ? std::nullopt : std::optional<std::string>(found->second);
+    });
+    REQUIRE(unused.size() == 2);  // an empty value is not a setting
+    CHECK(unused[0].name == "PINECONE_API_KEY");
+    CHECK_THAT(unused[0].why, Contains("full-text index"));
+    CHECK(unused[1].name == "E2B_API_KEY");
+
+    // At start the host says so in its log.
+    ScopedEnv pinecone("PINECONE_API_KEY", "pk-test");
+    agenthost::testing::HostProcess host(agenthost::testing::host_config("{}"));
+    CHECK_THAT(host.log(), Contains("PINECONE_API_KEY is set but not used"));
 }
 
 TEST_CASE("an API key alone chooses its provider when none is named") {
@@ -127,4 +159,26 @@ TEST_CASE("a SQLAlchemy driver suffix in a PostgreSQL URL is dropped") {
     CHECK(settings.dialect == store::Dialect::postgresql);
     CHECK_THAT(settings.connect_string, Contains("host=") && Contains("dbname="));
     CHECK(settings.display.find("psycopg2") == std::string::npos);
+}
+
+TEST_CASE("${NAME} in an agent's config is filled from the environment, so a token stays out of the file") {
+    ScopedEnv token("GITHUB_TOKEN", "ghp_from_env");
+    unsetenv("AGENTHOST_TEST_UNSET_VARIABLE");
+    std::string dir = testing::make_temp_dir();
+    std::string path = dir + "/agenthost.json";
+    std::ofstream(path) << R"({"agents": {"sre_agent": {"enabled": true, "config": {
+        "github": {"token": "${GITHUB_TOKEN}", "api_base_url": "https://ghe.example/api/v3"},
+        "list": ["Bearer ${GITHUB_TOKEN}!", "${AGENTHOST_TEST_UNSET_VARIABLE}", "$GITHUB_TOKEN", "${not a name}", "${", "${1X}"]}}}})";
+    std::string config_arg = "--config=" + path;
+    HostConfig config = load({config_arg.c_str()});
+    const rapidjson::Document& agent = *config.agents.at("sre_agent").config;
+    CHECK(std::string(agent["github"]["token"].GetString()) == "ghp_from_env");
+    CHECK(std::string(agent["github"]["api_base_url"].GetString()) == "https://ghe.example/api/v3");
+    const auto& list = agent["list"];
+    CHECK(std::string(list[0].GetString()) == "Bearer ghp_from_env!");
+    CHECK(std::string(list[1].GetString()).empty());  // unset: empty, and the agent says what is missing
+    CHECK(std::string(list[2].GetString()) == "$GITHUB_TOKEN");
+    CHECK(std::string(list[3].GetString()) == "${not a name}");
+    CHECK(std::string(list[4].GetString()) == "${");
+    CHECK(std::string(list[5].GetString()) == "${1X}");
 }

@@ -6,6 +6,8 @@
 #include "auth/key_service.hpp"
 #include "deployments/deployment_service.hpp"
 #include "github/github_settings.hpp"
+#include "github/oauth_state.hpp"
+#include "http/blocking_work.hpp"
 #include "http/stream_hub.hpp"
 #include "http/websocket_hub.hpp"
 #include "llm/llm_service.hpp"
@@ -69,6 +71,16 @@ struct ApiContext {
     deployments::DeploymentService* deployments = nullptr;
     // The operator's GitHub settings (/github/*); null: defaults, no token.
     const github::GitHubSettings* github = nullptr;
+    // States of the GitHub App's OAuth flow (install issues, callback accepts);
+    // null: the callback refuses every state.
+    github::OAuthStates* oauth_states = nullptr;
+    // Where handlers that wait on outside services run; null: inline.
+    http::BlockingWork* blocking = nullptr;
 };
+
+// `handler` on the context's blocking threads (inline when there are none).
+inline http::Handler waits_outside(ApiContext& context, http::Handler handler) {
+    return context.blocking != nullptr ? context.blocking->wrap(std::move(handler)) : handler;
+}
 
 }  // namespace agenthost::api

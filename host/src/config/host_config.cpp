@@ -1,6 +1,7 @@
 #include "config/host_config.hpp"
 
 #include "auth/cors_policy.hpp"
+#include "config/env_interpolation.hpp"
 #include "json/json_util.hpp"
 #include "json/schema_catalog.hpp"
 
@@ -137,8 +138,17 @@ const std::vector<Setting>& settings() {
              c.signals.window_seconds = parse_int(v, "signals window (seconds)", 1, 7 * 24 * 3600);
          }},
         {"--signals-agent", "AGENTHOST_SIGNALS_AGENT", [](HostConfig& c, const std::string& v) { c.signals.agent = v; }},
+        // Pulling registered log sources: the switch, and what they may reach.
+        {"--signals-pull", "AGENTHOST_SIGNALS_PULL",
+         [](HostConfig& c, const std::string& v) { c.signals.pull.enabled = parse_flag(v, "signals pull"); }},
+        {"--signals-pull-allowed-hosts", "AGENTHOST_SIGNALS_PULL_ALLOWED_HOSTS",
+         [](HostConfig& c, const std::string& v) { c.signals.pull.allowed_hosts = split_list(v, ','); }},
+        {"--signals-pull-file-roots", "AGENTHOST_SIGNALS_PULL_FILE_ROOTS",
+         [](HostConfig& c, const std::string& v) { c.signals.pull.file_roots = split_list(v, ':'); }},
         {"--http-threads", "AGENTHOST_HTTP_THREADS",
          [](HostConfig& c, const std::string& v) { c.http_threads = parse_int(v, "http threads", 1, 64); }},
+        {"--blocking-threads", "AGENTHOST_BLOCKING_THREADS",
+         [](HostConfig& c, const std::string& v) { c.blocking_threads = parse_int(v, "blocking threads", 1, 256); }},
         {"--auth-mode", "AGENTHOST_AUTH_MODE",
          [](HostConfig& c, const std::string& v) { c.auth.mode = parse_auth_mode(v, "auth mode"); }},
         // Seed 004's variable: a JSON array or a comma-separated list.
@@ -240,6 +250,7 @@ void apply_config_file(HostConfig& config, const std::string& path) {
         if (const auto* v = json::get_member(*server, "host")) config.host = v->GetString();
         if (const auto* v = json::get_member(*server, "port")) config.port = v->GetInt();
         if (const auto* v = json::get_member(*server, "threads")) config.http_threads = v->GetInt();
+        if (const auto* v = json::get_member(*server, "blocking_threads")) config.blocking_threads = v->GetInt();
         if (const auto* v = json::get_member(*server, "max_request_bytes")) config.max_request_bytes = v->GetUint();
         if (const auto* v = json::get_member(*server, "unready_when_writes_fail"))
             config.unready_when_writes_fail = v->GetBool();
@@ -294,6 +305,7 @@ void apply_config_file(HostConfig& config, const std::string& path) {
             if (const auto* v = json::get_member(entry.value, "config")) {
                 auto copy = std::make_shared<rapidjson::Document>();
                 copy->CopyFrom(*v, copy->GetAllocator());
+                interpolate_environment(*copy, copy->GetAllocator());
                 settings.config = std::move(copy);
             }
             config.agents[entry.name.GetString()] = std::move(settings);
@@ -328,6 +340,23 @@ void apply_config_file(HostConfig& config, const std::string& path) {
         if (const auto* v = json::get_member(*signals, "agent")) s.agent = v->GetString();
         if (const auto* v = json::get_member(*signals, "max_iterations")) s.max_iterations = v->GetInt();
         if (const auto* v = json::get_member(*signals, "evidence_limit")) s.evidence_limit = static_cast<size_t>(v->GetInt());
+        if (const auto* pull = json::get_member(*signals, "pull")) {
+            auto& p = s.pull;
+            if (const auto* v = json::get_member(*pull, "enabled")) p.enabled = v->GetBool();
+            if (const auto* v = json::get_member(*pull, "allowed_hosts")) {
+                p.allowed_hosts.clear();
+                for (const auto& host : v->GetArray()) p.allowed_hosts.emplace_back(host.GetString());
+            }
+            if (const auto* v = json::get_member(*pull, "file_roots")) {
+                p.file_roots.clear();
+                for (const auto& root : v->GetArray()) p.file_roots.emplace_back(root.GetString());
+            }
+            if (const auto* v = json::get_member(*pull, "poll_ms")) p.poll_ms = v->GetInt64();
+            if (const auto* v = json::get_member(*pull, "workers")) p.workers = v->GetInt();
+            if (const auto* v = json::get_member(*pull, "max_bytes")) p.max_bytes = static_cast<size_t>(v->GetInt64());
+            if (const auto* v = json::get_member(*pull, "timeout_seconds")) p.timeout_seconds = v->GetDouble();
+            if (const auto* v = json::get_member(*pull, "max_backoff_seconds")) p.max_backoff_seconds = v->GetDouble();
+        }
     }
     if (const auto* webhooks = json::get_member(*document, "webhooks")) {
         if (const auto* v = json::get_member(*webhooks, "max_retries")) config.webhooks.max_retries = v->GetInt();
@@ -414,6 +443,19 @@ void apply_seed_environment(HostConfig& config) {
     if (const char* id = value("GITHUB_CLIENT_ID")) config.github.client_id = id;
     if (const char* secret = value("GITHUB_CLIENT_SECRET")) config.github.client_secret = secret;
     if (const char* url = value("GITHUB_API_URL")) config.github.api_base_url = url;
+    // Seed 000's frontend origin: the browser origin allowed by CORS unless
+    // the config or CORS_ORIGINS (applied after this) names the origins.
+    if (const char* frontend = value("FRONTEND_URL"); frontend != nullptr && config.cors.origins.empty()) {
+        try {
+            // A URL, perhaps with a path ("http://localhost:3000/app"): its origin.
+            std::string origin = frontend;
+            if (size_t scheme = origin.find("://"); scheme != std::string::npos)
+                if (size_t path = origin.find('/', scheme + 3); path != std::string::npos) origin.resize(path);
+            config.cors.origins = auth::parse_origin_list(origin);
+        } catch (const std::invalid_argument& e) {
+            throw ConfigError(std::string("FRONTEND_URL: ") + e.what());
+        }
+    }
 }
 
 HostConfig load_config(int argc, const char* const* argv) {
@@ -487,14 +529,15 @@ HostConfig load_config(int argc, const char* const* argv) {
 std::string usage_text() {
     return "usage: agenthost [--config FILE] [--host ADDR] [--port N] [--data-dir DIR]\n"
            "                 [--plugins-dir DIR[:DIR...]] [--watch] [--log-level debug|info|warn|error]\n"
-           "                 [--workers N] [--http-threads N] [--max-request-bytes N]\n"
+           "                 [--workers N] [--http-threads N] [--blocking-threads N]\n"
+           "                 [--max-request-bytes N]\n"
            "                 [--database-url URL] [--max-attempts N] [--lease-ms N] [--max-text-length N]\n"
            "                 [--auth-mode none|required] [--insecure-no-auth] [--cors-origins LIST]\n"
            "\n"
            "Every option can also be set with an environment variable: AGENTHOST_CONFIG,\n"
            "AGENTHOST_HOST, AGENTHOST_PORT, AGENTHOST_DATA_DIR, AGENTHOST_PLUGINS_DIR,\n"
            "AGENTHOST_PLUGINS_WATCH (--watch: load rebuilt plugin libraries without a restart),\n"
-           "AGENTHOST_LOG_LEVEL, AGENTHOST_WORKERS, AGENTHOST_HTTP_THREADS,\n"
+           "AGENTHOST_LOG_LEVEL, AGENTHOST_WORKERS, AGENTHOST_HTTP_THREADS, AGENTHOST_BLOCKING_THREADS,\n"
            "AGENTHOST_MAX_REQUEST_BYTES, AGENTHOST_DATABASE_URL, AGENTHOST_MAX_ATTEMPTS,\n"
            "AGENTHOST_LEASE_MS, MAX_TEXT_LENGTH, AGENTHOST_AUTH_MODE, CORS_ORIGINS.\n"
            "AGENTHOST_ADMIN_KEY (at least 32 characters), presented as a key, is an admin principal.\n"
