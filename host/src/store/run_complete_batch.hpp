@@ -45,6 +45,13 @@ class RunCompleteBatch {
     // the order added, which Taken::index refers to.
     std::vector<Taken> flush(std::vector<RunRecord>& flushed);
     void discard() { pending_.clear(); }
+    // Hands over the outcomes added since the last flush without writing
+    // them (SQLite writes each with its own prepared statement: see
+    // RunRepository::flush_queued).
+    void take(std::vector<RunRecord>& runs) {
+        runs.clear();
+        runs.swap(pending_);
+    }
 
   private:
     struct Slot {

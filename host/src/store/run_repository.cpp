@@ -292,12 +292,28 @@ void RunRepository::flush_queued(soci::session& session) const {
         std::vector<HotStatements::QueuedOutcome> followups;
         followups.swap(statements.outcome_followups);
         std::vector<RunRecord> ended;
-        for (const RunCompleteBatch::Taken& took : statements.queued_outcomes->flush(ended)) {
+        std::vector<RunCompleteBatch::Taken> taken;
+        if (dialect_ == Dialect::postgresql) {
+            // One round trip for up to 32 outcomes.
+            taken = statements.queued_outcomes->flush(ended);
+            for (const RunCompleteBatch::Taken& took : taken) queue_webhook(session, ended[took.index], ended[took.index].status);
+        } else {
+            // SQLite runs in process, so a statement per outcome costs no
+            // round trip, while its UPDATE ... FROM and RETURNING build
+            // temporary b-trees at every execution (measured: more than
+            // the single-row updates they replace). Each goes through
+            // complete(), prepared once; the events are still batched.
+            statements.queued_outcomes->take(ended);
+            for (size_t i = 0; i < ended.size(); ++i) {
+                bool has_dependants = false;
+                if (complete(session, ended[i], &has_dependants)) taken.push_back({i, has_dependants});
+            }
+        }
+        for (const RunCompleteBatch::Taken& took : taken) {
             HotStatements::QueuedOutcome& followup = followups[took.index];
             const RunRecord& run = ended[took.index];
             *followup.taken = true;
             for (RunEvent& event : followup.events) events.push_back(std::move(event));
-            queue_webhook(session, run, run.status);
             if (took.has_dependants) released.emplace_back(run.id, run.status);
         }
     }
