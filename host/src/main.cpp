@@ -15,6 +15,7 @@
 #include "auth/listen_policy.hpp"
 #include "auth/rate_limiter.hpp"
 #include "config/dotenv.hpp"
+#include "config/unused_seed_variables.hpp"
 #include "config/host_config.hpp"
 #include "signals/incident_service.hpp"
 #include "crons/cron_service.hpp"
@@ -191,6 +192,11 @@ int main(int argc, char** argv) {
         for (const std::string& name : from_dotenv) names += (names.empty() ? "" : ",") + name;
         log::info("read .env", {{"variables", names}});
     }
+    for (const auto& unused : unused_seed_variables([](const char* name) -> std::optional<std::string> {
+             const char* value = std::getenv(name);
+             return value == nullptr ? std::nullopt : std::optional<std::string>(value);
+         }))
+        log::warn(unused.name + " is set but not used: " + unused.why, {{"variable", unused.name}});
     if (config.auth.mode == auth::AuthSettings::Mode::none && !auth::is_loopback_host(config.host))
         log::warn("authentication is off on a non-loopback address (--insecure-no-auth): anyone who reaches " +
                       config.host + " may run agents, cancel runs and approve actions",
@@ -312,13 +318,22 @@ int main(int argc, char** argv) {
     incident_service.hand_over_unworked();
     // Every host looks for due cron ticks; claiming one is a conditional
     // update, so a tick fires once however many hosts look.
+    usage::TenantQuotas quotas(config.auth.quotas, *store);
+    quotas.start();
     crons::CronService cron_service(*store, run_service, std::min<long long>(config.poll_interval_ms, 250));
+    if (quotas.enabled())
+        cron_service.set_admission([&quotas](const std::string& tenant, long long now_ms) -> std::string {
+            usage::QuotaDecision decision = quotas.admit(tenant, now_ms);
+            if (decision.allowed) return "";
+            return decision.quota + " used up (" + std::to_string(decision.used) + " of " +
+                   std::to_string(decision.limit) + ")";
+        });
     context.crons = &cron_service;
     deployments::DeploymentService deployment_service(*store, workflow_service, run_service);
     context.deployments = &deployment_service;
     context.github = &config.github;
-    usage::TenantQuotas quotas(config.auth.quotas, *store);
-    quotas.start();
+    github::OAuthStates oauth_states(store::secret_box().derive_key("agenthost github oauth state"));
+    context.oauth_states = &oauth_states;
     if (authenticator.required() && config.auth.admin_key.empty() && !config.auth.jwt.enabled()) {
         // Nobody could call anything: say how to get a first key.
         bool any_key = false;

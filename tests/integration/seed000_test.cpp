@@ -17,6 +17,7 @@
 using namespace agenthost::testing;
 using namespace std::chrono_literals;
 using Catch::Matchers::Contains;
+using Catch::Matchers::StartsWith;
 
 namespace {
 
@@ -260,6 +261,10 @@ TEST_CASE("POST /github/analyze runs context_analyzer on a local folder") {
     CHECK_THAT(string_member(fetch_run(client, refused), "error"), Contains("context.path"));
     CHECK(client.post("/github/analyze", R"({"repo_url":"https://a.example/b","path":"/tmp"})").status == 422);
     CHECK(client.post("/github/analyze", "{}").status == 422);
+    // No OAuth client configured on this host: nothing to start.
+    auto install = client.get("/github/app/install");
+    CHECK(install.status == 409);
+    CHECK(string_member(json_of(install), "error") == "GitHubNotConfigured");
 }
 
 TEST_CASE("the assistant answers offline from the project's analysis, artifacts and last error") {
@@ -317,12 +322,36 @@ TEST_CASE("GitHub: repositories, the OAuth callback and a pull request of the ge
     CHECK(string_member(repos["repositories"][1], "full_name") == "acme/shop");
     CHECK(github.requests().front().header("authorization") == "Bearer account-token");
 
-    auto connected = client.get("/github/app/callback?code=code-1&state=xyz");
+    // The flow starts at /github/app/install: a browser is redirected to
+    // GitHub's authorize page with a one-time state.
+    auto redirect = client.get("/github/app/install");
+    REQUIRE(redirect.status == 302);
+    const std::string location = redirect.header("location");
+    CHECK_THAT(location, StartsWith(github.url() + "/login/oauth/authorize?client_id=client-1&state=v1."));
+    auto install = client.get("/github/app/install", {"Accept: application/json"});
+    REQUIRE(install.status == 200);
+    const std::string state = string_member(json_of(install), "state");
+    CHECK(string_member(json_of(install), "authorize_url") == github.url() + "/login/oauth/authorize?client_id=client-1&state=" + state);
+
+    // A callback without the state this host issued is refused before GitHub is asked.
+    const size_t github_calls = github.requests().size();
+    for (const char* forged : {"/github/app/callback?code=code-1", "/github/app/callback?code=code-1&state=xyz"}) {
+        auto refused = client.get(forged);
+        CHECK(refused.status == 403);
+        CHECK(string_member(json_of(refused), "error") == "OAuthStateInvalid");
+    }
+    CHECK(github.requests().size() == github_calls);
+
+    auto connected = client.get("/github/app/callback?code=code-1&state=" + state);
     INFO(connected.body);
     REQUIRE(connected.status == 200);
     CHECK(string_member(json_of(connected), "login") == "octocat");
     CHECK(string_member(json_of(connected), "access_token") == "user-token");
-    auto refused = client.get("/github/app/callback?code=stolen");
+    auto replayed = client.get("/github/app/callback?code=code-1&state=" + state);
+    CHECK(replayed.status == 403);
+    CHECK_THAT(string_member(json_of(replayed), "message"), Contains("already used"));
+    const std::string second_state = location.substr(location.find("state=") + 6);
+    auto refused = client.get("/github/app/callback?code=stolen&state=" + second_state);
     CHECK(refused.status == 502);
     CHECK_THAT(string_member(json_of(refused), "message"), Contains("The code passed is incorrect or expired."));
     CHECK(client.get("/github/app/callback").status == 422);

@@ -236,6 +236,31 @@ TEST_CASE("quotas: a tenant over its runs per day or tokens per month gets 429 Q
     CHECK(std::stoll(over.header("retry-after")) <= 31LL * 86400);
 }
 
+TEST_CASE("quotas: a cron's ticks count against its tenant's runs per day", "[usage][quota][crons]") {
+    auto host = auth_host(R"(,"quotas":{"default":{"runs_per_day":2},"refresh_seconds":0.3})");
+    HttpClient client(host->base_url());
+    Key acme = create_key(client, R"({"name":"acme","scopes":["invoke","read"],"tenant":"acme"})");
+    auto made = client.post("/runs/crons", R"({"agent_name":"echo","task":"tick","schedule":"@every 1s"})",
+                            bearer(acme.key));
+    INFO(made.body);
+    REQUIRE(made.status == 201);
+    auto runs_of_acme = [&] {
+        auto listed = json_of(client.get("/runs?limit=50", bearer(acme.key)));
+        return listed["runs"].Size();
+    };
+    // Two runs, then the ticks pass without one (and say so in the metrics).
+    REQUIRE(poll_until(
+        [&] {
+            return runs_of_acme() == 2 &&
+                   client.get("/metrics", bearer(kAdminKey)).body.find(R"(outcome="over_quota")") != std::string::npos;
+        },
+        20000ms, 100ms));
+    std::this_thread::sleep_for(2500ms);  // two more ticks at least
+    CHECK(runs_of_acme() == 2);
+    // A client of the same tenant is refused too: the ticks used the quota.
+    error_envelope(client.post("/runs", kEcho, bearer(acme.key)), 429, "QuotaExceeded");
+}
+
 namespace {
 
 // A JWKS served over HTTP whose document (or failure) the test changes.

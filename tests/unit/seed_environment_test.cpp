@@ -1,7 +1,9 @@
 // The seeds' own variable names and .env files, as their users set them.
 #include "config/dotenv.hpp"
 #include "config/host_config.hpp"
+#include "config/unused_seed_variables.hpp"
 #include "host_process.hpp"
+#include "test_host.hpp"
 #include "store/database.hpp"
 
 #include <catch2/catch.hpp>
@@ -9,6 +11,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <optional>
 
 using namespace agenthost;
 using Catch::Matchers::Contains;
@@ -59,6 +63,34 @@ TEST_CASE("DATABASE_URL, LOG_LEVEL and DEBUG work as the seeds set them; AGENTHO
         ScopedEnv level("LOG_LEVEL", "LOUD");
         CHECK_THROWS_WITH(load(), Contains("LOG_LEVEL"));
     }
+}
+
+TEST_CASE("seed 000's FRONTEND_URL is the CORS origin unless CORS_ORIGINS names them") {
+    {
+        ScopedEnv frontend("FRONTEND_URL", "http://localhost:3000/");
+        CHECK(load().cors.origins == std::vector<std::string>{"http://localhost:3000"});
+        ScopedEnv origins("CORS_ORIGINS", "https://app.example.com");
+        CHECK(load().cors.origins == std::vector<std::string>{"https://app.example.com"});
+    }
+    CHECK(load().cors.origins.empty());
+}
+
+TEST_CASE("the seeds' variables for services agenthost does not run are named with what it does instead") {
+    std::map<std::string, std::string> environment = {
+        {"PINECONE_API_KEY", "pk"}, {"E2B_API_KEY", "e2b"}, {"SUPABASE_URL", ""}, {"HOME", "/root"}};
+    auto unused = unused_seed_variables([&](const char* name) -> std::optional<std::string> {
+        auto found = environment.find(name);
+        return found == environment.end() ? std::nullopt : std::optional<std::string>(found->second);
+    });
+    REQUIRE(unused.size() == 2);  // an empty value is not a setting
+    CHECK(unused[0].name == "PINECONE_API_KEY");
+    CHECK_THAT(unused[0].why, Contains("full-text index"));
+    CHECK(unused[1].name == "E2B_API_KEY");
+
+    // At start the host says so in its log.
+    ScopedEnv pinecone("PINECONE_API_KEY", "pk-test");
+    agenthost::testing::HostProcess host(agenthost::testing::host_config("{}"));
+    CHECK_THAT(host.log(), Contains("PINECONE_API_KEY is set but not used"));
 }
 
 TEST_CASE("an API key alone chooses its provider when none is named") {

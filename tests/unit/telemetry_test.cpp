@@ -250,6 +250,40 @@ TEST_CASE("OTEL_* settings: endpoint, headers, service name, sampler, batching",
     CHECK_FALSE(exporter_none.active());
 }
 
+TEST_CASE("seed 001's LANGSMITH_API_KEY sends spans to LangSmith's OTLP endpoint", "[telemetry]") {
+    std::vector<std::string> problems;
+    TraceSettings settings;
+    apply_otel_environment(settings, env_of({{"LANGSMITH_API_KEY", "lsv2_pt_abc"}, {"LANGSMITH_PROJECT", "agents"}}),
+                           problems);
+    CHECK(problems.empty());
+    CHECK(settings.active());
+    CHECK(settings.traces_url == "https://api.smith.langchain.com/otel/v1/traces");
+    REQUIRE(settings.headers.size() == 2);
+    CHECK(settings.headers[0] == std::make_pair(std::string("x-api-key"), std::string("lsv2_pt_abc")));
+    CHECK(settings.headers[1] == std::make_pair(std::string("Langsmith-Project"), std::string("agents")));
+
+    // A self-hosted or regional LangSmith; the OTEL_* variables win.
+    TraceSettings eu;
+    apply_otel_environment(eu, env_of({{"LANGSMITH_API_KEY", "k"}, {"LANGSMITH_ENDPOINT", "https://eu.api.smith.langchain.com/"}}),
+                           problems);
+    CHECK(eu.traces_url == "https://eu.api.smith.langchain.com/otel/v1/traces");
+    TraceSettings collector;
+    apply_otel_environment(collector,
+                           env_of({{"LANGSMITH_API_KEY", "k"}, {"OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318"}}),
+                           problems);
+    CHECK(collector.traces_url == "http://collector:4318/v1/traces");
+
+    // LANGSMITH_TRACING=false turns it off; a key with a line break is not sent.
+    TraceSettings off;
+    apply_otel_environment(off, env_of({{"LANGSMITH_API_KEY", "k"}, {"LANGSMITH_TRACING", "false"}}), problems);
+    CHECK_FALSE(off.active());
+    TraceSettings injected;
+    apply_otel_environment(injected, env_of({{"LANGSMITH_API_KEY", "k\r\nX-Evil: 1"}}), problems);
+    CHECK(injected.headers.empty());
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0].find("LANGSMITH_API_KEY") != std::string::npos);
+}
+
 TEST_CASE("OTEL_* settings: unusable values are named and skipped", "[telemetry]") {
     std::vector<std::string> problems;
     TraceSettings settings;

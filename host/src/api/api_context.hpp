@@ -6,6 +6,7 @@
 #include "auth/key_service.hpp"
 #include "deployments/deployment_service.hpp"
 #include "github/github_settings.hpp"
+#include "github/oauth_state.hpp"
 #include "http/stream_hub.hpp"
 #include "http/websocket_hub.hpp"
 #include "llm/llm_service.hpp"
@@ -69,6 +70,9 @@ struct ApiContext {
     deployments::DeploymentService* deployments = nullptr;
     // The operator's GitHub settings (/github/*); null: defaults, no token.
     const github::GitHubSettings* github = nullptr;
+    // States of the GitHub App's OAuth flow (install issues, callback accepts);
+    // null: the callback refuses every state.
+    github::OAuthStates* oauth_states = nullptr;
 };
 
 }  // namespace agenthost::api

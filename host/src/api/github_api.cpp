@@ -97,6 +97,30 @@ void repositories(ApiContext& context, const http::HttpRequest&, const http::Res
     responder.send(http::json_response(200, out.str()));
 }
 
+// The start of the GitHub App's OAuth flow: a fresh one-time state and the
+// browser sent to GitHub's authorize page (302), or, for a script or a
+// single-page app asking for JSON, the URL and state in the body (200).
+void app_install(ApiContext& context, const http::HttpRequest& request, const http::Responder& responder) {
+    const auto& github = settings(context);
+    if (github.client_id.empty() || context.oauth_states == nullptr)
+        throw http::ApiError(409, "GitHubNotConfigured",
+                             "no GitHub App OAuth client: set github.client_id and client_secret (GITHUB_CLIENT_ID, "
+                             "GITHUB_CLIENT_SECRET)");
+    const std::string state = context.oauth_states->issue();
+    const std::string url = github::authorize_url(github, state);
+    JsonWriter out;
+    out->StartObject();
+    out.field("authorize_url", url);
+    out.field("state", state);
+    out.field("expires_in", static_cast<size_t>(context.oauth_states->lifetime().count()));
+    out->EndObject();
+    const bool wants_json = request.header("accept").find("application/json") != std::string::npos;
+    http::HttpResponse response = http::json_response(wants_json ? 200 : 302, out.str());
+    if (!wants_json) response.headers.emplace_back("Location", url);
+    response.headers.emplace_back("Cache-Control", "no-store");
+    responder.send(response);
+}
+
 // GitHub sends the user back here with ?code=...&state=...: the code is
 // exchanged for a user token at the configured OAuth base URL.
 void app_callback(ApiContext& context, const http::HttpRequest& request, const http::Responder& responder) {
@@ -104,10 +128,15 @@ void app_callback(ApiContext& context, const http::HttpRequest& request, const h
     if (found == request.query.end() || found->second.empty() || found->second.size() > 512)
         throw http::ApiError(422, "ValidationError", "the callback needs ?code= (1 to 512 characters) from GitHub",
                              {{"/code", "missing or too long"}});
-    auto state = request.query.find("state");
+    auto state_entry = request.query.find("state");
+    const std::string state = state_entry == request.query.end() ? "" : state_entry->second;
+    // The state is checked before the code is spent: a forged callback
+    // (another person's code in this browser) is refused without asking GitHub.
+    std::string refusal = context.oauth_states != nullptr ? context.oauth_states->accept(state)
+                                                          : "this host issues no OAuth states";
+    if (!refusal.empty()) throw http::ApiError(403, "OAuthStateInvalid", refusal);
     github::GitHubClient client(settings(context));
-    auto result = calling_github(
-        [&] { return client.exchange_code(found->second, state == request.query.end() ? "" : state->second); });
+    auto result = calling_github([&] { return client.exchange_code(found->second, state); });
     JsonWriter out;
     out->StartObject();
     out.field("status", "connected");
@@ -173,6 +202,9 @@ void pull_request(ApiContext& context, const http::HttpRequest& request, const h
 void add_github_routes(http::Router& router, ApiContext& context) {
     router.get("/github/repos", [&context](const http::HttpRequest& request, http::Responder responder) {
         repositories(context, request, responder);
+    });
+    router.get("/github/app/install", [&context](const http::HttpRequest& request, http::Responder responder) {
+        app_install(context, request, responder);
     });
     router.get("/github/app/callback", [&context](const http::HttpRequest& request, http::Responder responder) {
         app_callback(context, request, responder);

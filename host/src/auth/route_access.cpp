@@ -105,6 +105,8 @@ const std::vector<Rule>& rules() {
         {"POST", "/github/pull-requests", kInvokes},
         // GitHub redirects a browser here with a one-time code: no API key.
         {"GET", "/github/app/callback", kOpen},
+        // Where a browser starts the flow; it only issues a one-time state.
+        {"GET", "/github/app/install", kOpen},
         // Calls the LLM provider on the caller's behalf.
         {"POST", "/assistant/chat", kInvokes},
     };

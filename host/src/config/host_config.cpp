@@ -414,6 +414,19 @@ void apply_seed_environment(HostConfig& config) {
     if (const char* id = value("GITHUB_CLIENT_ID")) config.github.client_id = id;
     if (const char* secret = value("GITHUB_CLIENT_SECRET")) config.github.client_secret = secret;
     if (const char* url = value("GITHUB_API_URL")) config.github.api_base_url = url;
+    // Seed 000's frontend origin: the browser origin allowed by CORS unless
+    // the config or CORS_ORIGINS (applied after this) names the origins.
+    if (const char* frontend = value("FRONTEND_URL"); frontend != nullptr && config.cors.origins.empty()) {
+        try {
+            // A URL, perhaps with a path ("http://localhost:3000/app"): its origin.
+            std::string origin = frontend;
+            if (size_t scheme = origin.find("://"); scheme != std::string::npos)
+                if (size_t path = origin.find('/', scheme + 3); path != std::string::npos) origin.resize(path);
+            config.cors.origins = auth::parse_origin_list(origin);
+        } catch (const std::invalid_argument& e) {
+            throw ConfigError(std::string("FRONTEND_URL: ") + e.what());
+        }
+    }
 }
 
 HostConfig load_config(int argc, const char* const* argv) {

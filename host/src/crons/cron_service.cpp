@@ -119,6 +119,9 @@ bool CronService::fire(const store::CronRecord& cron, long long now) {
         if (cron.end_time_ms != 0 && next > cron.end_time_ms) next = 0;
         if (cron.end_time_ms != 0 && due > cron.end_time_ms) run_it = false;
     }
+    std::string over_quota;
+    if (run_it && admission_) over_quota = admission_(cron.tenant, now);
+    if (!over_quota.empty()) run_it = false;
     runs::InvokeRequest request = run_request(cron);
     store::RunRecord run = runs_.new_run(request);
     bool claimed = false, thread_gone = false;
@@ -147,6 +150,10 @@ bool CronService::fire(const store::CronRecord& cron, long long now) {
     if (!refused.empty()) {
         log::warn("cron tick created no run: its thread is busy", {{"cron_id", cron.id}, {"reason", refused}});
         ticks.add({"refused"});
+    } else if (!over_quota.empty()) {
+        log::warn("cron tick created no run: the tenant's quota is used up",
+                  {{"cron_id", cron.id}, {"tenant", cron.tenant}, {"reason", over_quota}});
+        ticks.add({"over_quota"});
     } else if (run_it) {
         runs_.wake();
         ticks.add({"fired"});

@@ -19,6 +19,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -68,6 +69,13 @@ class CronService {
     std::vector<store::CronRecord> search(const store::CronFilter& filter);
     bool remove(const std::string& id);
 
+    // The tenant's quota, asked before a tick inserts its run (a cron is a
+    // run-creating request made by the schedule instead of a client):
+    // "" admits and counts the run, otherwise why not. A refused tick is
+    // claimed without a run, like a skipped one, so it is not retried.
+    using Admission = std::function<std::string(const std::string& tenant, long long now_ms)>;
+    void set_admission(Admission admission) { admission_ = std::move(admission); }
+
     // The ticker.
     void start();
     void stop();
@@ -83,6 +91,7 @@ class CronService {
     runs::RunService& runs_;
     store::CronRepository crons_;
     long long poll_ms_;
+    Admission admission_;
     std::mutex mutex_;
     std::condition_variable wake_;
     bool stopping_ = false;

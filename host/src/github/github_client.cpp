@@ -194,4 +194,9 @@ PullRequest GitHubClient::open_pull_request(const std::string& full_name, const 
     return pull;
 }
 
+std::string authorize_url(const GitHubSettings& settings, const std::string& state) {
+    return trimmed(settings.oauth_base_url) + "/login/oauth/authorize?client_id=" + encoded_path(settings.client_id) +
+           "&state=" + encoded_path(state);
+}
+
 }  // namespace agenthost::github

@@ -61,6 +61,10 @@ class GitHubClient {
     const GitHubSettings& settings_;
 };
 
+// Where GET /github/app/install sends the browser: GitHub's authorize page
+// for the configured OAuth client, carrying `state` back to the callback.
+std::string authorize_url(const GitHubSettings& settings, const std::string& state);
+
 // "owner/name" from https://github.com/owner/name(.git), git@github.com:owner/name.git; "" otherwise.
 std::string full_name_of(const std::string& repository_url);
 

@@ -23,7 +23,8 @@ struct HostMetrics {
                         Family::Type::counter, {"agent"}};
     Family cron_ticks{"agenthost_cron_ticks_total",
                       "Cron ticks this host claimed, by outcome (fired, skipped: missed with on_missed skip, "
-                      "refused: the thread was busy, thread_gone: the cron went with its thread).",
+                      "refused: the thread was busy, over_quota: the tenant's quota was used up, thread_gone: the cron "
+                      "went with its thread).",
                       Family::Type::counter, {"outcome"}};
     Family run_queue_wait{"agenthost_run_queue_wait_seconds", "Time from a run's acceptance to its start, by agent.",
                           Family::Type::histogram, {"agent"}, duration_buckets()};

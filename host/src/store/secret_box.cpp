@@ -108,6 +108,18 @@ SecretBox::SecretBox(Key current, std::vector<Key> previous) : has_key_(true), c
     for (const Key& key : previous) keys_.push_back({key, key_id_of(key)});
 }
 
+SecretBox::Key SecretBox::derive_key(const std::string& purpose) const {
+    ensure_sodium();
+    Key derived{};
+    if (!has_key_) {
+        randombytes_buf(derived.data(), derived.size());
+        return derived;
+    }
+    crypto_generichash(derived.data(), derived.size(), reinterpret_cast<const unsigned char*>(purpose.data()),
+                       purpose.size(), current_.data(), current_.size());
+    return derived;
+}
+
 bool SecretBox::is_sealed(const std::string& text) { return text.compare(0, kPrefix.size(), kPrefix) == 0; }
 
 std::string SecretBox::seal(const std::string& plain) const {

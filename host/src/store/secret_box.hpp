@@ -34,6 +34,10 @@ class SecretBox {
     static bool is_sealed(const std::string& text);
     // The first 8 hex digits of SHA-256 of the current key ("" without one).
     const std::string& key_id() const { return current_id_; }
+    // A key for another purpose (BLAKE2b keyed by the current key over the
+    // purpose's name), so a signing key never doubles as the sealing key.
+    // Without a key: a random one, good for this process only.
+    Key derive_key(const std::string& purpose) const;
 
   private:
     struct Entry {

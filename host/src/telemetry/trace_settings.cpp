@@ -2,6 +2,7 @@
 
 #include "util/percent_decode.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 
 namespace agenthost::telemetry {
@@ -104,6 +105,31 @@ void apply_otel_environment(TraceSettings& settings, const EnvLookup& env, std::
         std::string value = lower(trim(*protocol));
         if (!value.empty() && value != "http/json")
             problems.push_back("OTLP protocol '" + *protocol + "' is not supported; spans are sent as http/json");
+    }
+    // Seed 001's LangSmith variables: LangSmith's OTLP endpoint with the key
+    // and project as its headers, unless LANGSMITH_TRACING says false. The
+    // OTEL_* variables below win, as they are the more specific.
+    if (auto key = env("LANGSMITH_API_KEY"); key && !trim(*key).empty()) {
+        auto tracing = env("LANGSMITH_TRACING");
+        if (!tracing || lower(trim(*tracing)) != "false") {
+            auto endpoint = env("LANGSMITH_ENDPOINT");
+            std::string base = endpoint && !trim(*endpoint).empty() ? trim(*endpoint) : "https://api.smith.langchain.com";
+            while (!base.empty() && base.back() == '/') base.pop_back();
+            settings.traces_url = base + "/otel/v1/traces";
+            KeyValues langsmith = {{"x-api-key", trim(*key)}};
+            if (auto project = env("LANGSMITH_PROJECT"); project && !trim(*project).empty())
+                langsmith.emplace_back("Langsmith-Project", trim(*project));
+            for (const auto& [name, value] : langsmith)
+                if (value.find_first_of("\r\n") != std::string::npos)
+                    problems.push_back(std::string("LANGSMITH_") + (name == "x-api-key" ? "API_KEY" : "PROJECT") +
+                                       " holds a line break; it is not sent");
+            langsmith.erase(std::remove_if(langsmith.begin(), langsmith.end(),
+                                           [](const auto& entry) {
+                                               return entry.second.find_first_of("\r\n") != std::string::npos;
+                                           }),
+                            langsmith.end());
+            overlay(settings.headers, langsmith);
+        }
     }
     // The signal-specific URL is used as it is; the general one is a base.
     if (auto url = env("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"); url && !trim(*url).empty())

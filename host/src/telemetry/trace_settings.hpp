@@ -2,7 +2,9 @@
 // then the standard OpenTelemetry environment variables over it
 // (OTEL_EXPORTER_OTLP_*, OTEL_SERVICE_NAME, OTEL_TRACES_SAMPLER[_ARG],
 // OTEL_SDK_DISABLED, OTEL_BSP_*), as every OpenTelemetry SDK reads them,
-// and AGENTHOST_TRACE_DATABASE_SPANS.
+// seed 001's LANGSMITH_API_KEY (with LANGSMITH_ENDPOINT, LANGSMITH_PROJECT,
+// LANGSMITH_TRACING) as LangSmith's OTLP endpoint, and
+// AGENTHOST_TRACE_DATABASE_SPANS.
 #pragma once
 
 #include <functional>

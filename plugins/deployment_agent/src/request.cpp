@@ -6,6 +6,7 @@
 
 #include "deployment.hpp"
 #include "devkit/context_fields.hpp"
+#include "devkit/task_names.hpp"
 
 namespace deploy {
 namespace {
@@ -40,15 +41,16 @@ FromTask read_task(std::string_view task_view) {
     const std::string task(task_view);
     FromTask found;
     const auto icase = std::regex::icase;
-    static const std::set<std::string> fillers = {"a", "an", "the", "my", "our", "new", "this", "that", "to",
-                                                  "service", "app", "version", "release", "image", "it"};
+    // The phrasings every DevOps agent reads, then, for a deployment agent,
+    // the word right after the verb: "deploy checkout to prod".
+    if (auto named = devkit::service_name_from_task(task); named && std::regex_match(*named, dns_label) &&
+                                                           named->size() <= 56)
+        found.service = *named;
     static const std::regex verb("\\b(?:deploy|release|ship|promote|roll\\s+out)\\s+([a-z][a-z0-9-]*)", icase);
-    for (auto it = std::sregex_iterator(task.begin(), task.end(), verb); it != std::sregex_iterator(); ++it) {
+    for (auto it = std::sregex_iterator(task.begin(), task.end(), verb); found.service.empty() && it != std::sregex_iterator();
+         ++it) {
         std::string word = (*it)[1].str();
-        if (fillers.count(word) == 0 && std::regex_match(word, dns_label) && word.size() <= 56) {
-            found.service = word;
-            break;
-        }
+        if (!devkit::is_name_filler(word) && std::regex_match(word, dns_label) && word.size() <= 56) found.service = word;
     }
     std::smatch match;
     static const std::regex image(

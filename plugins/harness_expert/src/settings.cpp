@@ -1,5 +1,7 @@
 #include "settings.hpp"
 
+#include "devkit/task_names.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <regex>
@@ -75,33 +77,6 @@ bool target_from_task(std::string_view task) {
     const std::string text = lower(task);
     return text.find("github actions") != std::string::npos || text.find("github-actions") != std::string::npos ||
            text.find("github_actions") != std::string::npos || text.find("github workflow") != std::string::npos;
-}
-
-// A service name in phrases like "the checkout service", "service payments-api",
-// "for payments-api", "deploy cart".
-std::string service_from_task(std::string_view task) {
-    static const std::set<std::string> not_names = {
-        "a",      "an",      "the",      "my",         "our",     "your",     "this",      "that",  "it",
-        "new",    "pipeline", "service", "services",   "harness", "kubernetes", "k8s",     "canary", "rolling",
-        "blue",   "green",   "bluegreen", "blue-green", "cd",     "ci",       "deployment", "deploy", "to",
-        "and",    "with",    "github",   "workflow",   "dev",     "staging",  "prod",      "production", "all",
-        "every",  "each",  "of",  "in",  "on",  "using",  "via",  "from",    "me",       "us",         "release", "releases", "continuous", "delivery", "strategy"};
-    static const std::vector<std::regex> patterns = {
-        std::regex(R"(\bservice\s+(?:called\s+|named\s+)?["'`]?([A-Za-z0-9][\w.-]*))", std::regex::icase),
-        std::regex(R"(["'`]?([A-Za-z0-9][\w.-]*)["'`]?\s+(?:micro)?service\b)", std::regex::icase),
-        std::regex(R"(\bfor\s+(?:the\s+)?["'`]?([A-Za-z0-9][\w.-]*))", std::regex::icase),
-        std::regex(R"(\b(?:deploy(?:s|ing|ment)?|roll\s?out|release)\s+(?:of\s+)?(?:the\s+)?["'`]?([A-Za-z0-9][\w.-]*))",
-                   std::regex::icase),
-    };
-    const std::string text(task);
-    for (const auto& pattern : patterns) {
-        for (auto it = std::sregex_iterator(text.begin(), text.end(), pattern); it != std::sregex_iterator(); ++it) {
-            std::string name = (*it)[1].str();
-            while (!name.empty() && (name.back() == '.' || name.back() == '-')) name.pop_back();
-            if (!name.empty() && not_names.count(lower(name)) == 0) return name;
-        }
-    }
-    return {};
 }
 
 // Environment words in the task, in order of first mention.
@@ -183,7 +158,7 @@ Settings settings_from_request(std::string_view task, const rapidjson::Value& co
 
     settings.service = string_member(context, "service");
     if (settings.service.empty()) {
-        settings.service = service_from_task(task);
+        settings.service = devkit::service_name_from_task(task).value_or("");
         if (settings.service.empty()) {
             settings.service = "app";
             settings.defaults_applied.push_back("service: app (default; none given)");

@@ -183,6 +183,13 @@ TEST_CASE("a free-text task alone works and states its defaults", "[generate]") 
             CHECK_THAT(generated.summary, Catch::Contains(stated));
         CHECK(load_pipeline(generated)["stages"].size() == 3);
     }
+    SECTION("words of the task that only describe the service never name it") {
+        // Found by trying it: this task named the service `deploying`.
+        const auto settings =
+            helpers::settings("Generate a CI/CD pipeline for a Python service deploying to staging and prod");
+        CHECK(settings.service == "app");
+        CHECK(settings.environments == std::vector<std::string>{"staging", "prod"});
+    }
     SECTION("the task names the service, the strategy and the environments") {
         const auto settings =
             helpers::settings("Set up a canary rollout for the checkout service to staging and production");

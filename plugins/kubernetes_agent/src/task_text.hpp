@@ -1,8 +1,6 @@
 // What a free-text task says about the manifests to write. Only phrasings
-// that cannot mean anything else count: a service name must be introduced
-// ("called orders-api", "named ledger", "the checkout service", a
-// hyphenated name after "for" or "deploy"), never taken from whatever word
-// follows "to" or "for".
+// that cannot mean anything else count; the service name comes from
+// devkit::service_name_from_task (shared with the other DevOps agents).
 #ifndef KUBERNETES_AGENT_TASK_TEXT_HPP
 #define KUBERNETES_AGENT_TASK_TEXT_HPP
 

@@ -6,6 +6,7 @@
 #include <string>
 
 #include <devkit/text.hpp>
+#include <devkit/task_names.hpp>
 
 #include "monitoring.hpp"
 
@@ -48,10 +49,8 @@ void read_task(std::string_view task, ServiceSpec& spec, bool& named, bool& kind
                bool& latency_given) {
     const std::string text = devkit::lower(task);
     std::smatch match;
-    static const std::regex service_words("\\b(?:for|of|the)\\s+(?:the\\s+)?([a-z][a-z0-9_-]*)\\s+(?:service|api|worker|"
-                                          "database|db|app)\\b");
-    if (!named && std::regex_search(text, match, service_words) && match[1] != "a" && match[1] != "our") {
-        spec.service = match[1];
+    if (auto found = devkit::service_name_from_task(task); !named && found) {
+        spec.service = *found;
         named = true;
     }
     if (!kind_given) {

@@ -82,6 +82,16 @@ TEST_CASE("without context.text the task is summarized", "[plugin]") {
     CHECK(indices_of(result) == std::vector<std::int64_t>{0});
 }
 
+TEST_CASE("an instruction before the text in the task is not summarized", "[plugin]") {
+    // Found by trying it: "Summarize: ..." came back with "Summarize:" in it.
+    LoadedSummarizer plugin;
+    const RunRecord run = plugin.host.invoke(
+        run_input("Summarize: The meeting covered Q3 plans. Budget was approved. Hiring is paused.", R"({"max_sentences":3})"));
+    REQUIRE(run.status == AGENTHOST_OK);
+    const auto result = textkit::testing::parse_json(run.result_json);
+    CHECK(std::string(result["summary"].GetString()) == "The meeting covered Q3 plans. Budget was approved. Hiring is paused.");
+}
+
 TEST_CASE("the config's max_sentences applies when the request does not say", "[plugin]") {
     SECTION("set by the operator") {
         LoadedSummarizer plugin(R"({"max_sentences":1})");

@@ -1,0 +1,29 @@
+// The text after a task's leading instruction.
+#include <textkit/instruction.hpp>
+
+#include <catch2/catch.hpp>
+
+TEST_CASE("a leading instruction is not part of the text", "[instruction]") {
+    using textkit::strip_instruction;
+    CHECK(strip_instruction("Summarize: The meeting covered Q3 plans. Budget was approved.") ==
+          "The meeting covered Q3 plans. Budget was approved.");
+    CHECK(strip_instruction("Please summarise the following text:\n\nSales rose. Costs fell.") ==
+          "Sales rose. Costs fell.");
+    CHECK(strip_instruction("Analyze the sentiment of this review: great product, slow shipping") ==
+          "great product, slow shipping");
+    CHECK(strip_instruction("Extract the entities from: Jane Doe joined Acme in Paris.") ==
+          "Jane Doe joined Acme in Paris.");
+    CHECK(strip_instruction("TL;DR: the release slipped a week.") == "the release slipped a week.");
+}
+
+TEST_CASE("a colon that is part of the text stays", "[instruction]") {
+    using textkit::strip_instruction;
+    for (const char* text : {"Note: the deploy failed twice.", "Customer: the app crashes on login.",
+                             "The release slipped. Summary: we ship next week.",
+                             "Update at 10:30 the service was restored.",
+                             "The error rate at 10: 30% of requests failed", "See https://status.example.com: all green", "No colon at all here.",
+                             "Summarize:", "Summarize:   "}) {
+        CAPTURE(text);
+        CHECK(strip_instruction(text) == text);
+    }
+}
