@@ -358,6 +358,8 @@ int main(int argc, char** argv) {
     // Before the first request: a POST /plugins/{name}/reload must update
     // the router and dispatcher too.
     app::LiveReload live_reload(config, argc, argv, *registry, dispatcher, task_router);
+    http::BlockingWork blocking(static_cast<size_t>(config.blocking_threads), 256);
+    context.blocking = &blocking;
     http::Router router;
     api::add_routes(router, context);
 
@@ -394,6 +396,7 @@ int main(int argc, char** argv) {
     dispatcher.stop();
     workers.stop();
     waiters.abandon_all();
+    blocking.stop();
     webhook_dispatcher.stop();
     quotas.stop();
     store_sweeper.stop();

@@ -221,7 +221,20 @@ TEST_CASE("every request is logged as one JSON line with method, path, status, d
     }
 }
 
-// The access log is buffered (one write per second, not per line): under
+// The log is written by its own thread in batches: an operator tailing it
+// still sees a plugin's start-up line at once, without any traffic to push
+// it out, and the request that follows shows up the same way.
+TEST_CASE("a plugin's start-up line and a lone request's line reach the log while the host idles") {
+    HostProcess host(host_config(R"({"echo":{"enabled":true}})"));
+    CHECK(poll_until([&] { return host.log().find(R"("msg":"plugin loaded","agent":"echo")") != std::string::npos; },
+                     std::chrono::milliseconds(3000), std::chrono::milliseconds(20)));
+    HttpClient client(host.base_url());
+    REQUIRE(client.get("/agents", {"X-Request-ID: lone-request"}).status == 200);
+    CHECK(poll_until([&] { return host.log().find(R"("request_id":"lone-request")") != std::string::npos; },
+                     std::chrono::milliseconds(3000), std::chrono::milliseconds(20)));
+}
+
+// The access log is buffered (a write per batch, on the log's own thread): under
 // load every request still gets exactly one whole line, and lines reach the
 // log within about a second even while the host keeps running.
 TEST_CASE("the access log under load has one line per request, flushed within a second") {

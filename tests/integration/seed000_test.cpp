@@ -410,3 +410,38 @@ TEST_CASE("with an LLM provider the assistant asks it, the project's context in 
     CHECK(string_member(fallback, "provider") == "offline");
     CHECK(string_member(fallback, "answer") == "shop listens on port 8000 (app/main.py:23).");
 }
+
+TEST_CASE("assistant chats waiting on a slow LLM never hold the HTTP threads") {
+    // The provider takes 5 s to answer each chat.
+    FakeLlmServer llm;
+    llm.set_responder([](const FakeLlmRequest&) {
+        FakeLlmReply reply = openai_reply("It listens on 8000.", 10, 5);
+        reply.delay = 5s;
+        return reply;
+    });
+    // One reactor thread: a chat on it would stall every other request.
+    HostProcess host(host_config(seed000_agents(), R"("server":{"threads":1},"llm":{"provider":"openai","max_retries":0,)"
+                                                   R"("timeout_seconds":30,"openai":{"api_key":"sk-test","base_url":")" +
+                                                       llm.url("/v1") + R"("}})"));
+    HttpClient client(host.base_url());
+    std::string status;
+    poll_logs(client, start(client, "slow", "analyze", R"({"repo_url":")" + repo_url() + R"("})"), status);
+    REQUIRE(status == "completed");
+
+    std::vector<std::thread> chats;
+    std::vector<long> statuses(3, 0);
+    for (size_t i = 0; i < statuses.size(); ++i)
+        chats.emplace_back([&, i] {
+            HttpClient own(host.base_url());
+            statuses[i] = own.post("/assistant/chat", R"({"message":"Which port?","project_id":"slow"})").status;
+        });
+    // All three reach the provider together (on the reactor thread the second
+    // would start only when the first had its answer, 5 s later), and the
+    // host answers other requests meanwhile.
+    bool all_waiting = llm.wait_for(3, 4s);
+    auto health = client.get("/health");
+    for (auto& chat : chats) chat.join();
+    CHECK(all_waiting);
+    CHECK(health.status == 200);
+    CHECK(statuses == std::vector<long>{200, 200, 200});
+}

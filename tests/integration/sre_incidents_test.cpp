@@ -2,6 +2,7 @@
 // Slack signatures), fingerprinting into incidents, the incidents API, the
 // queue that hands each new incident to sre_agent, and the agent's loop
 // with approval and a stand-in kubectl, ending in a resolution.
+#include "fake_github_server.hpp"
 #include "fake_llm_server.hpp"
 #include "test_host.hpp"
 
@@ -421,6 +422,12 @@ TEST_CASE("sre: a failing deploy becomes one incident, sre_agent rolls it back a
     for (const char* type : {"sre.observe", "sre.reason", "sre.act", "sre.evaluate", "loop.iteration",
                              "approval.requested", "approval.granted", "exec.started"})
         CHECK(types.count(type) == 1);
+    // No GitHub token on this host: no pull request is proposed, and the
+    // agent says why.
+    bool said_why = false;
+    for (const auto& event : fetch_events(client, run_id))
+        if (event.type == "sre.pull_request" && event.data_json.find("no GitHub token") != std::string::npos) said_why = true;
+    CHECK(said_why);
 }
 
 TEST_CASE("sre: with an LLM provider configured, sre_agent acts on the model's root cause and action") {
@@ -519,4 +526,202 @@ TEST_CASE("sre: an operator's runbook step runs after approval when the evidence
             recorded = true;
         }
     CHECK(recorded);
+}
+
+TEST_CASE("sre: a commit behind the errors gets a revert pull request on GitHub after approval, recorded on the incident") {
+    static std::string dir = make_temp_dir();
+    std::ofstream(dir + "/kubectl") << kKubectl;
+    std::filesystem::permissions(dir + "/kubectl", std::filesystem::perms::owner_all);
+    // A fake GitHub on loopback: the bad commit, its parent's file and the
+    // default branch's head as the commit left it.
+    static FakeGitHubServer github("gh-sre-token", "client", "secret", "code", "user-token");
+    const std::string bad = "badc0ffee00d4a1e5b1f0c9a6b2d3e4f5a6b7c8d";
+    const std::string parent = "9a7e000000000000000000000000000000000001";
+    const std::string head = "0000000000000000000000000000000000000001";  // main, as the fake starts
+    const std::string before = "class CartController {\n  int total() { return items.sum(); }\n}\n";
+    github.add_commit(bad, parent, "Make cart total lazy\n\nMoves the total into a lazy field.",
+                      {{"src/cart/CartController.java", "modified"}, {"src/cart/LazyTotal.java", "added"}});
+    github.put_file_at(parent, "src/cart/CartController.java", before);
+    github.put_file_at(head, "src/cart/CartController.java", "class CartController {\n  Integer total;\n}\n");
+    github.put_file_at(head, "src/cart/LazyTotal.java", "class LazyTotal {}\n");
+
+    // The token comes from the host's environment through ${GITHUB_TOKEN}.
+    const char* old_token = std::getenv("GITHUB_TOKEN");
+    std::string saved_token = old_token != nullptr ? old_token : "";
+    setenv("GITHUB_TOKEN", "gh-sre-token", 1);
+    const char* old_path = std::getenv("PATH");
+    std::string saved_path = old_path != nullptr ? old_path : "/usr/bin:/bin";
+    setenv("PATH", (dir + ":" + saved_path).c_str(), 1);
+    HostProcess pr_host(host_config(
+        R"({"sre_agent":{"enabled":true,"config":{"settle_seconds":0.5,"allowed_actions":["open_pull_request","rollout_undo"],)"
+        R"("github":{"token":"${GITHUB_TOKEN}","api_base_url":")" + github.url() +
+            R"(","incident_link":"https://ops.example/incidents/{incident_id}"}},)"
+            R"("http":{"allowed_hosts":["127.0.0.1"]},"exec":{"allow":["kubectl"],"network":true)" +
+            std::string(sandbox_works() ? "" : R"(,"allow_unsandboxed":true)") + "}}}",
+        std::string(R"("signals":{"github_secret":")") + kGithubSecret + R"(","max_iterations":5})"));
+    setenv("PATH", saved_path.c_str(), 1);
+    if (old_token != nullptr) setenv("GITHUB_TOKEN", saved_token.c_str(), 1);
+    else unsetenv("GITHUB_TOKEN");
+    HttpClient client(pr_host.base_url());
+
+    auto repo = client.post("/api/repos", R"({"name":"shop","url":"https://github.com/acme/shop.git","default_branch":"main"})");
+    INFO(repo.body);
+    REQUIRE(repo.status == 201);
+    std::string push = R"({"ref":"refs/heads/main","repository":{"name":"shop","full_name":"acme/shop"},"commits":[)"
+                       R"({"id":"0123456789abcdef0123456789abcdef01234567","message":"Update README","modified":["README.md"]},)"
+                       R"({"id":")" + bad + R"(","message":"Make cart total lazy","added":["src/cart/LazyTotal.java"],)"
+                       R"("modified":["src/cart/CartController.java"]}]})";
+    auto pushed = client.post("/api/signals/github", push,
+                              {"X-Hub-Signature-256: sha256=" + hmac_hex(kGithubSecret, push), "X-GitHub-Event: push"});
+    INFO(pushed.body);
+    REQUIRE(pushed.status == 202);
+    std::string body = R"({"entries":[)";
+    for (int i = 0; i < 10; ++i)
+        body += std::string(i ? "," : "") + R"({"service":"checkout","repository":"shop","level":"error",)"
+                R"("message":"NullPointerException in CartController.total request=)" + std::to_string(i) + R"("})";
+    auto accepted = client.post("/api/signals/logs", body + "]}");
+    INFO(accepted.body);
+    REQUIRE(accepted.status == 202);
+    std::string incident_id = json_of(accepted)["incidents"][0]["id"].GetString();
+
+    // It waits for a person before touching GitHub.
+    std::string run_id = run_awaiting_approval(client, incident_id);
+    auto run = fetch_run(client, run_id);
+    INFO(json_text(run));
+    CHECK(string_member(run["approval"], "operation") == "open_pull_request");
+    CHECK_THAT(json_text(run["approval"]), Contains("acme/shop reverting badc0ffee00d"));
+    CHECK(github.requests().empty());
+
+    REQUIRE(client.post("/workflow/approve/" + incident_id, R"({"approved":true,"approver":"oncall-carol"})").status == 200);
+
+    // The pull request fixes the code; the running service still needs
+    // the rollback, which another person approves.
+    REQUIRE(poll_until(
+        [&] {
+            auto paused = fetch_run(client, run_id);
+            return string_member(paused, "status") == "pending_approval" &&
+                   string_member(paused["approval"], "operation") == "rollout_undo";
+        },
+        std::chrono::milliseconds(20000)));
+    CHECK(github.pull_requests().size() == 1);
+    REQUIRE(client.post("/workflow/approve/" + incident_id, R"({"approved":true,"approver":"oncall-dave"})").status == 200);
+    wait_until_agent_awaits_signals(client, run_id);
+    REQUIRE(client.post("/api/signals/logs", R"({"service":"checkout","repository":"shop","level":"info","message":"GET /cart 200"})")
+                .status == 202);
+    std::string status = wait_for_status(client, run_id, {"succeeded", "failed", "cancelled"}, std::chrono::milliseconds(30000));
+    INFO(json_text(fetch_run(client, run_id)));
+    REQUIRE(status == "succeeded");
+
+    // GitHub got a branch from main's head, the parent's content, the added
+    // file deleted, and one pull request.
+    const std::string branch = "sre/revert-badc0ffee00d-" + incident_id;
+    auto branches = github.branches();
+    REQUIRE(branches.count(branch) == 1);
+    CHECK(branches[branch] == head);
+    CHECK(github.files_at(branch) == std::map<std::string, std::string>{{"src/cart/CartController.java", before}});
+    auto pulls = github.pull_requests();
+    REQUIRE(pulls.size() == 1);
+    CHECK(pulls[0] == branch + " -> main: Revert badc0ff: Make cart total lazy");
+    std::string pull_body;
+    for (const auto& request : github.requests()) {
+        CHECK(request.header("authorization") == "Bearer gh-sre-token");
+        if (request.method == "POST" && request.path == "/repos/acme/shop/pulls") pull_body = request.body;
+    }
+    CHECK_THAT(pull_body, Contains(incident_id) && Contains("https://ops.example/incidents/" + incident_id) &&
+                              Contains("NullPointerException in CartController.total") && Contains("Reverts " + bad));
+
+    // The incident records the pull request (once) with who approved it,
+    // and the rollback with who approved that.
+    auto detail = incident(client, incident_id);
+    INFO(json_text(detail));
+    CHECK(std::string(detail["incident"]["status"].GetString()) == "resolved");
+    size_t pull_requests = 0, rollbacks = 0;
+    for (const auto& action : detail["actions"].GetArray()) {
+        if (std::string(action["kind"].GetString()) != "action") continue;
+        std::string text = json_text(action["detail"]);
+        if (text.find("\"open_pull_request\"") != std::string::npos) {
+            CHECK_THAT(text, Contains("https://github.com/acme/shop/pull/1") && Contains("\"executed\""));
+            CHECK(std::string(action["approved_by"].GetString()) == "oncall-carol");
+            ++pull_requests;
+        } else {
+            CHECK_THAT(text, Contains("rollout undo deployment/checkout"));
+            CHECK(std::string(action["approved_by"].GetString()) == "oncall-dave");
+            ++rollbacks;
+        }
+    }
+    CHECK(pull_requests == 1);
+    CHECK(rollbacks == 1);
+    CHECK(count_events(fetch_events(client, run_id), "sre.pull_request") >= 1);
+}
+
+TEST_CASE("sre: GitHub refusing the revert fails the action with its reason, and the loop goes on to a rollout undo") {
+    // This fake GitHub knows no such commit: reading it answers 404.
+    static FakeGitHubServer github("gh-sre-token", "client", "secret", "code", "user-token");
+    static std::string dir = make_temp_dir();
+    std::ofstream(dir + "/kubectl") << kKubectl;
+    std::filesystem::permissions(dir + "/kubectl", std::filesystem::perms::owner_all);
+    const char* old_path = std::getenv("PATH");
+    std::string saved = old_path != nullptr ? old_path : "/usr/bin:/bin";
+    setenv("PATH", (dir + ":" + saved).c_str(), 1);
+    HostProcess pr_host(host_config(
+        R"({"sre_agent":{"enabled":true,"config":{"settle_seconds":0.5,"github":{"token":"gh-sre-token","api_base_url":")" +
+            github.url() + R"("}},"http":{"allowed_hosts":["127.0.0.1"]},"exec":{"allow":["kubectl"],"network":true)" +
+            std::string(sandbox_works() ? "" : R"(,"allow_unsandboxed":true)") + "}}}",
+        std::string(R"("signals":{"github_secret":")") + kGithubSecret + R"(","max_iterations":5})"));
+    setenv("PATH", saved.c_str(), 1);
+    HttpClient client(pr_host.base_url());
+    REQUIRE(client.post("/api/repos", R"({"name":"shop","url":"git@github.com:acme/shop.git"})").status == 201);
+    std::string push = R"({"ref":"refs/heads/main","repository":{"name":"shop","full_name":"acme/shop"},"commits":[)"
+                       R"({"id":"feedface00000000000000000000000000000001","message":"Cache cart totals","modified":["src/cart/CartController.java"]}]})";
+    REQUIRE(client.post("/api/signals/github", push,
+                        {"X-Hub-Signature-256: sha256=" + hmac_hex(kGithubSecret, push), "X-GitHub-Event: push"})
+                .status == 202);
+    std::string body = R"({"entries":[)";
+    for (int i = 0; i < 10; ++i)
+        body += std::string(i ? "," : "") + R"({"service":"checkout","repository":"shop","level":"error",)"
+                R"("message":"NullPointerException in CartController.total request=)" + std::to_string(i) + R"("})";
+    auto accepted = client.post("/api/signals/logs", body + "]}");
+    REQUIRE(accepted.status == 202);
+    std::string incident_id = json_of(accepted)["incidents"][0]["id"].GetString();
+
+    std::string run_id = run_awaiting_approval(client, incident_id);
+    CHECK(string_member(fetch_run(client, run_id)["approval"], "operation") == "open_pull_request");
+    REQUIRE(client.post("/workflow/approve/" + incident_id, R"({"approved":true,"approver":"oncall-alice"})").status == 200);
+
+    // The revert fails on GitHub's 404; the next option waits for a person.
+    REQUIRE(poll_until(
+        [&] {
+            auto run = fetch_run(client, run_id);
+            return string_member(run, "status") == "pending_approval" &&
+                   string_member(run["approval"], "operation") == "rollout_undo";
+        },
+        std::chrono::milliseconds(20000)));
+    CHECK(github.pull_requests().empty());
+    CHECK(github.branches().size() == 1);  // main only: nothing was created
+    REQUIRE(client.post("/workflow/approve/" + incident_id, R"({"approved":true,"approver":"oncall-bob"})").status == 200);
+    wait_until_agent_awaits_signals(client, run_id);
+    REQUIRE(client.post("/api/signals/logs", R"({"service":"checkout","repository":"shop","level":"info","message":"GET /cart 200"})")
+                .status == 202);
+    REQUIRE(wait_for_status(client, run_id, {"succeeded", "failed", "cancelled"}, std::chrono::milliseconds(30000)) ==
+            "succeeded");
+
+    auto detail = incident(client, incident_id);
+    INFO(json_text(detail));
+    CHECK(std::string(detail["incident"]["status"].GetString()) == "resolved");
+    bool failed_pr = false, rollback = false;
+    for (const auto& action : detail["actions"].GetArray()) {
+        if (std::string(action["kind"].GetString()) != "action") continue;
+        std::string text = json_text(action["detail"]);
+        if (text.find("open_pull_request") != std::string::npos) {
+            CHECK_THAT(text, Contains("\"failed\"") && Contains("HTTP 404") && Contains("No commit found") &&
+                                 Contains("\"http_status\":404"));
+            failed_pr = true;
+        }
+        if (text.find("rollout undo deployment/checkout") != std::string::npos) {
+            CHECK(std::string(action["approved_by"].GetString()) == "oncall-bob");
+            rollback = true;
+        }
+    }
+    CHECK(failed_pr);
+    CHECK(rollback);
 }

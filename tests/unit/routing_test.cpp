@@ -186,6 +186,9 @@ TEST_CASE("realistic monitoring and incident tasks route through the operations 
         {"Write Prometheus alerting rules with SLO burn rate alerts for the checkout service", "monitoring_agent"},
         {"Create a Grafana dashboard for our API's latency and error rate", "monitoring_agent"},
         {"Set up monitoring and alerts for the payments API with a 99.9% availability SLO", "monitoring_agent"},
+        // Found by trying it: "set" and "node" sent this to scaffold_agent.
+        {"Set up monitoring for my Node app", "monitoring_agent"},
+        {"Create alerts for my Go service", "monitoring_agent"},
         {"Look at this Prometheus metrics scrape and tell me about anomalies", "monitoring_agent"},
         {"How much of our error budget is left and what burn rate should page?", "monitoring_agent"},
         {"Checkout has been throwing 500 errors since this morning, find the root cause in these logs",

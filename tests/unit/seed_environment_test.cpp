@@ -160,3 +160,25 @@ TEST_CASE("a SQLAlchemy driver suffix in a PostgreSQL URL is dropped") {
     CHECK_THAT(settings.connect_string, Contains("host=") && Contains("dbname="));
     CHECK(settings.display.find("psycopg2") == std::string::npos);
 }
+
+TEST_CASE("${NAME} in an agent's config is filled from the environment, so a token stays out of the file") {
+    ScopedEnv token("GITHUB_TOKEN", "ghp_from_env");
+    unsetenv("AGENTHOST_TEST_UNSET_VARIABLE");
+    std::string dir = testing::make_temp_dir();
+    std::string path = dir + "/agenthost.json";
+    std::ofstream(path) << R"({"agents": {"sre_agent": {"enabled": true, "config": {
+        "github": {"token": "${GITHUB_TOKEN}", "api_base_url": "https://ghe.example/api/v3"},
+        "list": ["Bearer ${GITHUB_TOKEN}!", "${AGENTHOST_TEST_UNSET_VARIABLE}", "$GITHUB_TOKEN", "${not a name}", "${", "${1X}"]}}}})";
+    std::string config_arg = "--config=" + path;
+    HostConfig config = load({config_arg.c_str()});
+    const rapidjson::Document& agent = *config.agents.at("sre_agent").config;
+    CHECK(std::string(agent["github"]["token"].GetString()) == "ghp_from_env");
+    CHECK(std::string(agent["github"]["api_base_url"].GetString()) == "https://ghe.example/api/v3");
+    const auto& list = agent["list"];
+    CHECK(std::string(list[0].GetString()) == "Bearer ghp_from_env!");
+    CHECK(std::string(list[1].GetString()).empty());  // unset: empty, and the agent says what is missing
+    CHECK(std::string(list[2].GetString()) == "$GITHUB_TOKEN");
+    CHECK(std::string(list[3].GetString()) == "${not a name}");
+    CHECK(std::string(list[4].GetString()) == "${");
+    CHECK(std::string(list[5].GetString()) == "${1X}");
+}

@@ -1,7 +1,8 @@
 // make bench's reference for GET /health: a Pistache server that does only
 // what every handler must (keep-alive for HTTP/1.1, see
-// ../shared/notes/pistache-0.0.5.md) and answers the same body. The ratio of
-// agenthost's /health to it is what the host itself costs per request.
+// ../shared/notes/pistache-0.0.5.md) and answers a fixed JSON body. The
+// ratio of agenthost's /health to it is what the host itself costs per
+// request (tools/bench/health-bench).
 //
 //   bare_pistache PORT THREADS
 #include <pistache/endpoint.h>

@@ -7,6 +7,7 @@
 #include "deployments/deployment_service.hpp"
 #include "github/github_settings.hpp"
 #include "github/oauth_state.hpp"
+#include "http/blocking_work.hpp"
 #include "http/stream_hub.hpp"
 #include "http/websocket_hub.hpp"
 #include "llm/llm_service.hpp"
@@ -73,6 +74,13 @@ struct ApiContext {
     // States of the GitHub App's OAuth flow (install issues, callback accepts);
     // null: the callback refuses every state.
     github::OAuthStates* oauth_states = nullptr;
+    // Where handlers that wait on outside services run; null: inline.
+    http::BlockingWork* blocking = nullptr;
 };
+
+// `handler` on the context's blocking threads (inline when there are none).
+inline http::Handler waits_outside(ApiContext& context, http::Handler handler) {
+    return context.blocking != nullptr ? context.blocking->wrap(std::move(handler)) : handler;
+}
 
 }  // namespace agenthost::api

@@ -89,9 +89,11 @@ void context_of(ApiContext& context, const http::HttpRequest& request, const htt
 }  // namespace
 
 void add_assistant_routes(http::Router& router, ApiContext& context) {
-    router.post("/assistant/chat", [&context](const http::HttpRequest& request, http::Responder responder) {
+    // Asks the LLM provider: off the reactor threads.
+    router.post("/assistant/chat", waits_outside(context, [&context](const http::HttpRequest& request,
+                                                                     http::Responder responder) {
         chat(context, request, responder);
-    });
+    }));
     router.get("/assistant/context/:id", [&context](const http::HttpRequest& request, http::Responder responder) {
         context_of(context, request, responder);
     });

@@ -199,19 +199,22 @@ void pull_request(ApiContext& context, const http::HttpRequest& request, const h
 
 }  // namespace
 
+// Every route but install calls GitHub: off the reactor threads.
 void add_github_routes(http::Router& router, ApiContext& context) {
-    router.get("/github/repos", [&context](const http::HttpRequest& request, http::Responder responder) {
+    router.get("/github/repos", waits_outside(context, [&context](const http::HttpRequest& request, http::Responder responder) {
         repositories(context, request, responder);
-    });
+    }));
     router.get("/github/app/install", [&context](const http::HttpRequest& request, http::Responder responder) {
         app_install(context, request, responder);
     });
-    router.get("/github/app/callback", [&context](const http::HttpRequest& request, http::Responder responder) {
-        app_callback(context, request, responder);
-    });
-    router.post("/github/pull-requests", [&context](const http::HttpRequest& request, http::Responder responder) {
-        pull_request(context, request, responder);
-    });
+    router.get("/github/app/callback",
+               waits_outside(context, [&context](const http::HttpRequest& request, http::Responder responder) {
+                   app_callback(context, request, responder);
+               }));
+    router.post("/github/pull-requests",
+                waits_outside(context, [&context](const http::HttpRequest& request, http::Responder responder) {
+                    pull_request(context, request, responder);
+                }));
     router.post("/github/analyze", [&context](const http::HttpRequest& request, http::Responder responder) {
         analyze(context, request, responder);
     });

@@ -204,6 +204,13 @@ void post_github(ApiContext& context, const http::HttpRequest& request, const ht
             if (commit.IsObject()) {
                 std::string id = json::get_string(commit, "id");
                 text += "\n" + id.substr(0, std::min<size_t>(id.size(), 12)) + " " + json::get_string(commit, "message");
+                // The files too: errors name classes and modules, not commits.
+                std::string files;
+                for (const char* list : {"added", "removed", "modified"})
+                    if (const rapidjson::Value* names = json::get_member(commit, list); names && names->IsArray())
+                        for (const auto& name : names->GetArray())
+                            if (name.IsString() && files.size() < 2000) files += (files.empty() ? "" : ", ") + std::string(name.GetString());
+                if (!files.empty()) text += " (" + files + ")";
             }
     if (const rapidjson::Value* head = json::get_member(body, "head_commit"); head && head->IsObject() &&
                                                                                json::get_member(body, "commits") == nullptr)

@@ -1,6 +1,7 @@
 #include "config/host_config.hpp"
 
 #include "auth/cors_policy.hpp"
+#include "config/env_interpolation.hpp"
 #include "json/json_util.hpp"
 #include "json/schema_catalog.hpp"
 
@@ -139,6 +140,8 @@ const std::vector<Setting>& settings() {
         {"--signals-agent", "AGENTHOST_SIGNALS_AGENT", [](HostConfig& c, const std::string& v) { c.signals.agent = v; }},
         {"--http-threads", "AGENTHOST_HTTP_THREADS",
          [](HostConfig& c, const std::string& v) { c.http_threads = parse_int(v, "http threads", 1, 64); }},
+        {"--blocking-threads", "AGENTHOST_BLOCKING_THREADS",
+         [](HostConfig& c, const std::string& v) { c.blocking_threads = parse_int(v, "blocking threads", 1, 256); }},
         {"--auth-mode", "AGENTHOST_AUTH_MODE",
          [](HostConfig& c, const std::string& v) { c.auth.mode = parse_auth_mode(v, "auth mode"); }},
         // Seed 004's variable: a JSON array or a comma-separated list.
@@ -240,6 +243,7 @@ void apply_config_file(HostConfig& config, const std::string& path) {
         if (const auto* v = json::get_member(*server, "host")) config.host = v->GetString();
         if (const auto* v = json::get_member(*server, "port")) config.port = v->GetInt();
         if (const auto* v = json::get_member(*server, "threads")) config.http_threads = v->GetInt();
+        if (const auto* v = json::get_member(*server, "blocking_threads")) config.blocking_threads = v->GetInt();
         if (const auto* v = json::get_member(*server, "max_request_bytes")) config.max_request_bytes = v->GetUint();
         if (const auto* v = json::get_member(*server, "unready_when_writes_fail"))
             config.unready_when_writes_fail = v->GetBool();
@@ -294,6 +298,7 @@ void apply_config_file(HostConfig& config, const std::string& path) {
             if (const auto* v = json::get_member(entry.value, "config")) {
                 auto copy = std::make_shared<rapidjson::Document>();
                 copy->CopyFrom(*v, copy->GetAllocator());
+                interpolate_environment(*copy, copy->GetAllocator());
                 settings.config = std::move(copy);
             }
             config.agents[entry.name.GetString()] = std::move(settings);
@@ -500,14 +505,15 @@ HostConfig load_config(int argc, const char* const* argv) {
 std::string usage_text() {
     return "usage: agenthost [--config FILE] [--host ADDR] [--port N] [--data-dir DIR]\n"
            "                 [--plugins-dir DIR[:DIR...]] [--watch] [--log-level debug|info|warn|error]\n"
-           "                 [--workers N] [--http-threads N] [--max-request-bytes N]\n"
+           "                 [--workers N] [--http-threads N] [--blocking-threads N]\n"
+           "                 [--max-request-bytes N]\n"
            "                 [--database-url URL] [--max-attempts N] [--lease-ms N] [--max-text-length N]\n"
            "                 [--auth-mode none|required] [--insecure-no-auth] [--cors-origins LIST]\n"
            "\n"
            "Every option can also be set with an environment variable: AGENTHOST_CONFIG,\n"
            "AGENTHOST_HOST, AGENTHOST_PORT, AGENTHOST_DATA_DIR, AGENTHOST_PLUGINS_DIR,\n"
            "AGENTHOST_PLUGINS_WATCH (--watch: load rebuilt plugin libraries without a restart),\n"
-           "AGENTHOST_LOG_LEVEL, AGENTHOST_WORKERS, AGENTHOST_HTTP_THREADS,\n"
+           "AGENTHOST_LOG_LEVEL, AGENTHOST_WORKERS, AGENTHOST_HTTP_THREADS, AGENTHOST_BLOCKING_THREADS,\n"
            "AGENTHOST_MAX_REQUEST_BYTES, AGENTHOST_DATABASE_URL, AGENTHOST_MAX_ATTEMPTS,\n"
            "AGENTHOST_LEASE_MS, MAX_TEXT_LENGTH, AGENTHOST_AUTH_MODE, CORS_ORIGINS.\n"
            "AGENTHOST_ADMIN_KEY (at least 32 characters), presented as a key, is an admin principal.\n"

@@ -65,6 +65,9 @@ struct HostConfig {
     int port = 8000;
     // Two reactor threads per core measured best under load (README, bench).
     int http_threads = 4;
+    // Threads for handlers that wait on outside services (the assistant's
+    // LLM, GitHub), so they never hold a reactor thread (http/blocking_work).
+    int blocking_threads = 8;
     size_t max_request_bytes = 1024 * 1024;
     bool unready_when_writes_fail = false;
     // After the first stop signal, how long runs may go on before the

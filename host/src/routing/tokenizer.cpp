@@ -11,22 +11,24 @@ namespace {
 // English function words plus the filler of a request to an assistant
 // ("please", "help", "want", "agent"): they say nothing about which agent
 // fits, and in a corpus of a handful of manifests IDF alone cannot push them
-// down far enough. Sorted for binary search.
+// down far enough. Generic request verbs too ("set up monitoring", "create a
+// dashboard", "write rules" say what to do, not to what: they matched
+// whichever manifest happened to use them). Sorted for binary search.
 constexpr std::string_view kStopwords[] = {
     "a", "about", "above", "after", "again", "against", "agent", "agents", "all", "also", "am", "an", "and", "any",
     "are", "as", "assist", "assistant", "at", "be", "because", "been", "before", "being", "below", "between",
-    "both", "but", "by", "can", "could", "did", "do", "does", "doing", "done", "down", "during", "each", "either",
-    "else", "etc", "even", "ever", "every", "expert", "few", "for", "from", "further", "get", "give", "given", "go",
-    "had", "has", "have", "having", "he", "hello", "help", "her", "here", "hers", "hey", "hi", "him", "his", "how",
-    "however", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "kindly", "let", "like", "ll", "may",
-    "me", "might", "more", "most", "much", "must", "my", "need", "needs", "no", "nor", "not", "now", "of", "off",
-    "on", "once", "one", "only", "or", "other", "otherwise", "our", "ours", "out", "over", "own", "per", "please",
-    "re", "same", "shall", "she", "should", "so", "some", "someone", "something", "such", "sure", "than", "thank",
-    "thanks", "that", "the", "their", "theirs", "them", "then", "there", "these", "they", "this", "those",
-    "through", "to", "too", "under", "until", "up", "upon", "us", "use", "used", "using", "ve", "very", "via",
-    "want", "wanted", "was", "we", "were", "what", "when", "where", "whether", "which", "while", "who", "whom",
-    "why", "will", "with", "within", "without", "would", "yes", "yet", "you", "your", "yours", "yourself",
-    "yourselves"};
+    "both", "but", "by", "can", "could", "create", "did", "do", "does", "doing", "done", "down", "during", "each",
+    "either", "else", "etc", "even", "ever", "every", "expert", "few", "for", "from", "further", "get", "give",
+    "given", "go", "had", "has", "have", "having", "he", "hello", "help", "her", "here", "hers", "hey", "hi", "him",
+    "his", "how", "however", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "kindly", "let", "like",
+    "ll", "make", "may", "me", "might", "more", "most", "much", "must", "my", "need", "needs", "no", "nor", "not",
+    "now", "of", "off", "on", "once", "one", "only", "or", "other", "otherwise", "our", "ours", "out", "over",
+    "own", "per", "please", "re", "same", "set", "shall", "she", "should", "so", "some", "someone", "something",
+    "such", "sure", "than", "thank", "thanks", "that", "the", "their", "theirs", "them", "then", "there", "these",
+    "they", "this", "those", "through", "to", "too", "under", "until", "up", "upon", "us", "use", "used", "using",
+    "ve", "very", "via", "want", "wanted", "was", "we", "were", "what", "when", "where", "whether", "which",
+    "while", "who", "whom", "why", "will", "with", "within", "without", "would", "write", "yes", "yet", "you",
+    "your", "yours", "yourself", "yourselves"};
 
 bool is_word_byte(unsigned char c) {
     // Bytes of multi-byte UTF-8 characters count as letters: "café" stays one

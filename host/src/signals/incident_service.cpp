@@ -10,7 +10,9 @@
 #include <rapidjson/writer.h>
 
 #include <chrono>
+#include <map>
 #include <memory>
+#include <set>
 #include <thread>
 
 namespace agenthost::signals {
@@ -23,11 +25,49 @@ void put(Writer& out, const char* key, const std::string& value) {
     out.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
 }
 
+// A GitHub payload's commits as the agent needs them to find and revert a
+// suspect change: sha, message, files. Capped: a push of a thousand
+// commits is evidence, not a list to hand over whole.
+void write_commits(Writer& out, const std::string& payload_json) {
+    std::string error;
+    auto payload = json::parse(payload_json, error);
+    if (!payload || !payload->IsObject()) return;
+    if (const rapidjson::Value* repository = json::get_member(*payload, "repository");
+        repository != nullptr && repository->IsObject())
+        put(out, "repository_full_name", json::get_string(*repository, "full_name"));
+    const rapidjson::Value* commits = json::get_member(*payload, "commits");
+    if (commits == nullptr || !commits->IsArray()) return;
+    out.Key("commits");
+    out.StartArray();
+    rapidjson::SizeType count = 0;
+    for (const auto& commit : commits->GetArray()) {
+        if (!commit.IsObject() || ++count > 20) continue;
+        out.StartObject();
+        put(out, "sha", json::get_string(commit, "id"));
+        std::string message = json::get_string(commit, "message");
+        put(out, "message", message.substr(0, 2000));
+        put(out, "timestamp", json::get_string(commit, "timestamp"));
+        for (const char* list : {"added", "removed", "modified"}) {
+            out.Key(list);
+            out.StartArray();
+            if (const rapidjson::Value* files = json::get_member(commit, list); files != nullptr && files->IsArray()) {
+                rapidjson::SizeType shown = 0;
+                for (const auto& file : files->GetArray())
+                    if (file.IsString() && ++shown <= 100) out.String(file.GetString(), file.GetStringLength());
+            }
+            out.EndArray();
+        }
+        out.EndObject();
+    }
+    out.EndArray();
+}
+
 void write_signal(Writer& out, const store::SignalRecord& signal) {
     out.StartObject();
     put(out, "id", signal.id);
     put(out, "kind", signal.kind);
     put(out, "service", signal.service);
+    if (!signal.repository.empty()) put(out, "repository", signal.repository);
     put(out, "severity", signal.severity);
     put(out, "message", signal.message);
     out.Key("received_at_ms");
@@ -36,6 +76,7 @@ void write_signal(Writer& out, const store::SignalRecord& signal) {
         out.Key("score");
         out.Double(signal.score);
     }
+    if (signal.kind == "github") write_commits(out, signal.payload_json);
     out.EndObject();
 }
 
@@ -289,6 +330,18 @@ std::string IncidentService::evidence_json(const std::string& incident_id) {
     std::string query = incident->title + " " + incident->service;
     for (const auto& signal : own) query += " " + signal.message;
     auto retrieved = search(incident->tenant, query, limit);
+    // The watched repository's pushes in the hour before the incident are
+    // evidence whatever their words: the agent may revert one of them.
+    if (!incident->repository.empty()) {
+        std::set<std::string> have;
+        for (const auto& signal : retrieved) have.insert(signal.id);
+        for (auto& signal : search(incident->tenant, "github " + incident->repository, limit)) {
+            if (signal.kind != "github" || signal.repository != incident->repository || have.count(signal.id) != 0) continue;
+            if (signal.received_at_ms < incident->first_seen_ms - 3600 * 1000) continue;
+            have.insert(signal.id);
+            retrieved.push_back(std::move(signal));
+        }
+    }
 
     rapidjson::StringBuffer buffer;
     Writer out(buffer);
@@ -299,6 +352,18 @@ std::string IncidentService::evidence_json(const std::string& incident_id) {
     put(out, "title", incident->title);
     put(out, "service", incident->service);
     put(out, "repository", incident->repository);
+    // Where the watched repository lives (POST /api/repos), so the agent
+    // can propose a change to it.
+    if (!incident->repository.empty())
+        for (const auto& item : integrations("repo", &incident->tenant)) {
+            if (item.key != incident->repository) continue;
+            std::string error;
+            auto body = json::parse(item.body_json, error);
+            if (!body || !body->IsObject()) break;
+            put(out, "repository_url", json::get_string(*body, "url"));
+            put(out, "default_branch", json::get_string(*body, "default_branch", "main"));
+            break;
+        }
     put(out, "severity", incident->severity);
     put(out, "status", incident->status);
     out.Key("signal_count");
@@ -386,10 +451,25 @@ void IncidentService::follow(const std::string& incident_id, const std::string& 
 }
 
 void IncidentService::record_outcome(const std::string& incident_id, const store::RunRecord& run, bool wait) {
+    // Who approved what: a run may pause for several operations (a pull
+    // request, then a rollout undo), each approved by someone else. The
+    // trail pairs each request (its approval names the operation) with the
+    // grant that follows it.
     std::string approver;
+    std::map<std::string, std::string> approver_of;
     try {
-        for (const auto& entry : runs_.audit_trail(run.id))
-            if (entry.action == "approval.granted") approver = entry.actor;
+        std::string requested;
+        for (const auto& entry : runs_.audit_trail(run.id)) {
+            if (entry.action == "approval.requested") {
+                std::string ignored;
+                auto approval = json::parse(entry.detail, ignored);
+                requested = approval && approval->IsObject() ? json::get_string(*approval, "operation") : "";
+            } else if (entry.action == "approval.granted") {
+                approver = entry.actor;
+                if (!requested.empty()) approver_of[requested] = entry.actor;
+                requested.clear();
+            }
+        }
     } catch (const std::exception&) {
         // Recorded without the approver rather than not at all.
     }
@@ -408,8 +488,12 @@ void IncidentService::record_outcome(const std::string& incident_id, const store
                 action.detail_json = json::serialize(item);
                 action.actor = run.agent;
                 // Actions that changed a system waited for a person.
-                if (json::get_string(item, "status") == "executed" && json::get_member(item, "approval") != nullptr)
-                    action.approved_by = approver;
+                const rapidjson::Value* approval = json::get_member(item, "approval");
+                if (json::get_string(item, "status") == "executed" && approval != nullptr) {
+                    auto by = approval->IsObject() ? approver_of.find(json::get_string(*approval, "operation"))
+                                                   : approver_of.end();
+                    action.approved_by = by != approver_of.end() ? by->second : approver;
+                }
                 action.run_id = run.id;
                 action.at_ms = now;
                 actions.push_back(std::move(action));

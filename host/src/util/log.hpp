@@ -2,6 +2,7 @@
 // ts, level, msg and any extra fields, so log shippers need no parsing rules.
 #pragma once
 
+#include <cstring>
 #include <initializer_list>
 #include <string>
 #include <string_view>
@@ -11,19 +12,31 @@ namespace agenthost::log {
 
 enum class Level { debug, info, warn, error };
 
-// One extra field of a log line; numbers are written unquoted.
+// One extra field of a log line; numbers are written unquoted. Text is
+// viewed, not copied: a Field lives only as long as the log call it is
+// written in (the access log builds one line per request).
 struct Field {
     Field(std::string_view key, std::string_view value) : key(key), text(value) {}
     Field(std::string_view key, const std::string& value) : key(key), text(value) {}
     Field(std::string_view key, const char* value) : key(key), text(value) {}
-    Field(std::string_view key, long long value) : key(key), text(std::to_string(value)), number(true) {}
+    Field(std::string_view key, long long value);
     Field(std::string_view key, int value) : Field(key, static_cast<long long>(value)) {}
     Field(std::string_view key, unsigned value) : Field(key, static_cast<long long>(value)) {}
     Field(std::string_view key, unsigned long value) : Field(key, static_cast<long long>(value)) {}
     Field(std::string_view key, double value);
-    std::string key;
-    std::string text;
+    Field(const Field& other) : key(other.key), number(other.number), length_(other.length_) {
+        std::memcpy(digits_, other.digits_, sizeof digits_);
+        text = number ? std::string_view(digits_, length_) : other.text;
+    }
+    Field& operator=(const Field&) = delete;
+
+    std::string_view key;
+    std::string_view text;  // for numbers, digits_ below
     bool number = false;
+
+  private:
+    char digits_[32] = {};
+    size_t length_ = 0;
 };
 
 // Sets up the process-wide logger (stdout, JSON lines, UTC timestamps).

@@ -8,13 +8,57 @@
 
 namespace agenthost {
 
+namespace {
+
+// Writes `value` as exactly `digits` decimal digits at `out`.
+void put_digits(char* out, int value, int digits) {
+    for (int i = digits - 1; i >= 0; --i) {
+        out[i] = static_cast<char>('0' + value % 10);
+        value /= 10;
+    }
+}
+
+}  // namespace
+
+// Every run in a listing carries three of these: gmtime_r takes glibc's
+// time-zone lock and snprintf parses its format each time, so the civil
+// date is computed directly (Howard Hinnant's days_from_civil inverse).
 std::string iso8601_ms(long long epoch_ms) {
-    std::time_t seconds = static_cast<std::time_t>(epoch_ms / 1000);
-    std::tm utc{};
-    gmtime_r(&seconds, &utc);
-    char text[64];
-    std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900, utc.tm_mon + 1,
-                  utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, static_cast<int>(epoch_ms % 1000));
+    long long millis = epoch_ms % 1000, seconds = epoch_ms / 1000;
+    if (millis < 0) {
+        millis += 1000;
+        --seconds;
+    }
+    long long days = seconds / 86400, second_of_day = seconds % 86400;
+    if (second_of_day < 0) {
+        second_of_day += 86400;
+        --days;
+    }
+    long long z = days + 719468;
+    long long era = (z >= 0 ? z : z - 146096) / 146097;
+    long long day_of_era = z - era * 146097;
+    long long year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
+    long long day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    long long mp = (5 * day_of_year + 2) / 153;
+    int day = static_cast<int>(day_of_year - (153 * mp + 2) / 5 + 1);
+    int month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+    long long year = year_of_era + era * 400 + (month <= 2 ? 1 : 0);
+    if (year < 0 || year > 9999) {
+        // Outside what four digits hold (never a real timestamp here).
+        char text[64];
+        std::snprintf(text, sizeof text, "%lld-%02d-%02dT%02d:%02d:%02d.%03dZ", year, month, day,
+                      static_cast<int>(second_of_day / 3600), static_cast<int>(second_of_day / 60 % 60),
+                      static_cast<int>(second_of_day % 60), static_cast<int>(millis));
+        return text;
+    }
+    std::string text = "0000-00-00T00:00:00.000Z";
+    put_digits(&text[0], static_cast<int>(year), 4);
+    put_digits(&text[5], month, 2);
+    put_digits(&text[8], day, 2);
+    put_digits(&text[11], static_cast<int>(second_of_day / 3600), 2);
+    put_digits(&text[14], static_cast<int>(second_of_day / 60 % 60), 2);
+    put_digits(&text[17], static_cast<int>(second_of_day % 60), 2);
+    put_digits(&text[20], static_cast<int>(millis), 3);
     return text;
 }
 

@@ -1,5 +1,7 @@
 #include "sre_loop.hpp"
 
+#include "pull_request_plan.hpp"
+
 #include <agenthost/agent.hpp>
 #include <devkit/context_fields.hpp>
 
@@ -42,6 +44,18 @@ std::vector<SignalView> signals_in(const rapidjson::Value& observed, const char*
         signal.received_at_ms = integer(item, "received_at_ms");
         if (auto score = item.FindMember("score"); score != item.MemberEnd() && score->value.IsNumber())
             signal.score = score->value.GetDouble();
+        signal.repository = text(item, "repository");
+        signal.repository_full_name = text(item, "repository_full_name");
+        if (auto commits = item.FindMember("commits"); commits != item.MemberEnd() && commits->value.IsArray())
+            for (const auto& commit : commits->value.GetArray()) {
+                if (!commit.IsObject()) continue;
+                CommitView view{text(commit, "sha"), text(commit, "message"), {}};
+                for (const char* list : {"added", "removed", "modified"})
+                    if (auto files = commit.FindMember(list); files != commit.MemberEnd() && files->value.IsArray())
+                        for (const auto& file : files->value.GetArray())
+                            if (file.IsString()) view.files.emplace_back(file.GetString(), file.GetStringLength());
+                if (!view.sha.empty()) signal.commits.push_back(std::move(view));
+            }
         out.push_back(std::move(signal));
     }
     return out;
@@ -78,6 +92,10 @@ Observation read_observation(const rapidjson::Value& observed) {
         observation.incident_id = text(incident->value, "id");
         observation.title = text(incident->value, "title");
         observation.service = text(incident->value, "service");
+        observation.repository = text(incident->value, "repository");
+        observation.repository_url = text(incident->value, "repository_url");
+        observation.default_branch = text(incident->value, "default_branch");
+        observation.first_seen_ms = integer(incident->value, "first_seen_ms");
     }
     observation.signals = signals_in(observed, "signals");
     observation.recent = signals_in(observed, "recent_signals");
@@ -162,6 +180,16 @@ Settings settings_from(const rapidjson::Value& config) {
         settings.settle_seconds = v->value.GetDouble();
     if (auto v = config.FindMember("exec_timeout_seconds"); v != config.MemberEnd() && v->value.IsNumber())
         settings.exec_timeout_seconds = v->value.GetDouble();
+    if (auto github = config.FindMember("github"); github != config.MemberEnd() && github->value.IsObject()) {
+        const rapidjson::Value& g = github->value;
+        settings.github_token = text(g, "token");
+        if (std::string base = text(g, "api_base_url"); !base.empty()) settings.github_api_base_url = base;
+        if (auto v = g.FindMember("max_files"); v != g.MemberEnd() && v->value.IsUint64())
+            settings.github_max_files = static_cast<size_t>(v->value.GetUint64());
+        if (auto v = g.FindMember("max_file_bytes"); v != g.MemberEnd() && v->value.IsUint64())
+            settings.github_max_file_bytes = static_cast<size_t>(v->value.GetUint64());
+        settings.incident_link = text(g, "incident_link");
+    }
     return settings;
 }
 
@@ -192,7 +220,8 @@ std::vector<std::string> command_for(const std::string& action, const std::strin
     return argv;
 }
 
-std::string llm_question(const Observation& observation, const incident::Analysis& analysis, const Settings& settings) {
+std::string llm_question(const Observation& observation, const incident::Analysis& analysis, const Settings& settings,
+                         const Plan* pull_request) {
     std::string text = "Incident: " + observation.title + "\nService: " + observation.service + "\n";
     text += "Hypotheses from log clustering, best first:\n";
     for (size_t i = 0; i < analysis.hypotheses.size() && i < 3; ++i)
@@ -206,7 +235,12 @@ std::string llm_question(const Observation& observation, const incident::Analysi
         }
     text += "Allowed actions:";
     for (const auto& action : settings.allowed_actions)
-        if (action != "runbook") text += " " + action;
+        if (action != "runbook" && action != "open_pull_request") text += " " + action;
+    if (pull_request != nullptr)
+        text += " open_pull_request (service " + pull_request->service + ": reverts commit " +
+                pull_request->commit.substr(0, 12) + " of " + pull_request->owner + "/" + pull_request->repo +
+                ", or applies your \"patch\": {\"title\", \"files\": [{\"path\", \"content\"}]} with each "
+                "fixed file's whole new content)";
     if (settings.allowed_actions.count("runbook") != 0)
         for (const auto& runbook : settings.runbooks)
             text += " runbook:" + runbook.name + (runbook.description.empty() ? "" : " (" + runbook.description + ")");
@@ -214,7 +248,7 @@ std::string llm_question(const Observation& observation, const incident::Analysi
 }
 
 Plan plan_from_llm(const rapidjson::Value& answer, const Settings& settings, const std::set<std::string>& done,
-                   std::string& root_cause) {
+                   std::string& root_cause, const Plan* pull_request) {
     if (!answer.IsObject()) throw std::runtime_error("the answer is not a JSON object");
     std::string action = text(answer, "action");
     std::string service = text(answer, "service");
@@ -225,6 +259,16 @@ Plan plan_from_llm(const rapidjson::Value& answer, const Settings& settings, con
     plan.reason = cause;
     if (action == "none" || action.empty()) {
         plan.reason = cause + " (the model proposes no action)";
+        return plan;
+    }
+    if (action == "open_pull_request") {
+        if (pull_request == nullptr)
+            throw std::runtime_error("open_pull_request is not possible for this incident (no suspect commit in a "
+                                     "watched repository, no GitHub token, or one was tried): propose another action");
+        Plan plan = *pull_request;
+        plan.reason = cause + " (" + pull_request->reason + ")";
+        if (auto patch = answer.FindMember("patch"); patch != answer.MemberEnd() && !patch->value.IsNull())
+            apply_llm_patch(patch->value, settings, plan);
         return plan;
     }
     const bool runbook = runbook_named(settings, action) != nullptr && settings.allowed_actions.count("runbook") != 0;

@@ -15,6 +15,13 @@
 
 namespace sre {
 
+// A commit a GitHub signal carried (push payloads: sha, message, files).
+struct CommitView {
+    std::string sha;
+    std::string message;
+    std::vector<std::string> files;  // added, removed and modified
+};
+
 struct SignalView {
     std::string id;
     std::string kind;
@@ -23,6 +30,9 @@ struct SignalView {
     std::string message;
     long long received_at_ms = 0;
     double score = 0;
+    std::string repository;            // the watched repository's name, when known
+    std::string repository_full_name;  // GitHub signals: owner/name
+    std::vector<CommitView> commits;   // GitHub signals
 };
 
 // What the host handed the run: the incident and its signals (input.observed
@@ -31,6 +41,10 @@ struct Observation {
     std::string incident_id;
     std::string title;
     std::string service;
+    std::string repository;      // the watched repository's name (POST /api/repos)
+    std::string repository_url;  // its url there, when it has one
+    std::string default_branch;
+    long long first_seen_ms = 0;
     std::vector<SignalView> signals;  // the incident's own
     std::vector<SignalView> recent;   // the tenant's since the incident began
     std::vector<SignalView> evidence; // retrieved by relevance, best first
@@ -57,10 +71,17 @@ struct Settings {
     std::vector<std::string> kubectl = {"kubectl"};
     std::string ns = "default";
     // "runbook" allows every configured runbook step.
-    std::set<std::string> allowed_actions = {"rollout_undo", "restart", "runbook"};
+    std::set<std::string> allowed_actions = {"rollout_undo", "restart", "runbook", "open_pull_request"};
     std::vector<Runbook> runbooks;
     double settle_seconds = 20;
     double exec_timeout_seconds = 120;
+    // Pull requests (open_pull_request): without a token none is proposed.
+    std::string github_token;
+    std::string github_api_base_url = "https://api.github.com";
+    size_t github_max_files = 20;
+    size_t github_max_file_bytes = 512 * 1024;
+    // "{incident_id}" is replaced; the pull request's body links back here.
+    std::string incident_link;
 };
 
 Settings settings_from(const rapidjson::Value& config);
@@ -71,6 +92,14 @@ struct Plan {
     std::string service;
     std::string reason;
     std::vector<std::string> argv;
+    // open_pull_request: the suspect commit and where it lives.
+    std::string commit;
+    std::string commit_message;
+    std::string owner;
+    std::string repo;
+    // An LLM's patch instead of a revert (validated; empty: revert).
+    std::string patch_title;
+    std::vector<std::pair<std::string, std::string>> patch_files;  // path, new content
 };
 
 // The next action for the best hypothesis whose action is allowed and not
@@ -99,9 +128,14 @@ std::vector<std::string> command_for(const std::string& action, const std::strin
 // and how its answer {"root_cause", "action", "service"} becomes a plan:
 // only an allowed action not done yet, on a deployment name; throws
 // std::runtime_error naming what is wrong otherwise.
-std::string llm_question(const Observation& observation, const incident::Analysis& analysis, const Settings& settings);
+// `pull_request`: the open_pull_request plan the evidence allows (a revert
+// of the suspect commit), offered to the model, which may take it as is or
+// with a "patch" of its own (validated, see apply_llm_patch); null when no
+// pull request can be opened, and then the model may not pick one.
+std::string llm_question(const Observation& observation, const incident::Analysis& analysis, const Settings& settings,
+                         const Plan* pull_request = nullptr);
 Plan plan_from_llm(const rapidjson::Value& answer, const Settings& settings, const std::set<std::string>& done,
-                   std::string& root_cause);
+                   std::string& root_cause, const Plan* pull_request = nullptr);
 
 }  // namespace sre
 

@@ -9,9 +9,12 @@
 #include <textkit/llm_call.hpp>
 
 #include <chrono>
+#include <optional>
 #include <set>
 #include <string>
 
+#include "github_client.hpp"
+#include "pull_request_plan.hpp"
 #include "sre_loop.hpp"
 
 namespace {
@@ -71,29 +74,41 @@ class SreAgent final : public agenthost::Agent {
         result.AddMember("summary", string(analysis.summary, result), allocator);
         result.AddMember("hypotheses", hypotheses, allocator);
 
-        // What earlier iterations did (an approval round starts afresh: the
-        // approved action then runs in its first iteration).
+        // What earlier iterations did. An approval round starts afresh (the
+        // approved action then runs in its first iteration) with no
+        // previous result, so this run's actions are also kept in the
+        // thread's memory: a pull request opened before the pause is neither
+        // opened again nor missing from the incident's record.
         rapidjson::Value actions(rapidjson::kArrayType);
         std::set<std::string> done;
         long long acted_at = 0;
         std::string acted_service;
-        if (auto previous = run.input().FindMember("previous_result");
-            previous != run.input().MemberEnd() && previous->value.IsObject()) {
-            if (auto list = previous->value.FindMember("actions");
-                list != previous->value.MemberEnd() && list->value.IsArray()) {
-                for (const auto& item : list->value.GetArray()) {
-                    if (!item.IsObject()) continue;
-                    actions.PushBack(rapidjson::Value(item, allocator), allocator);
-                    std::string action = item.HasMember("action") ? item["action"].GetString() : "";
-                    std::string service = item.HasMember("service") ? item["service"].GetString() : "";
-                    done.insert(action + ":" + service);
-                    if (item.HasMember("at_ms") && item["at_ms"].IsInt64() && item["at_ms"].GetInt64() > acted_at) {
-                        acted_at = item["at_ms"].GetInt64();
-                        acted_service = service;
-                    }
+        std::set<std::string> seen_actions;
+        auto take = [&](const rapidjson::Value& list) {
+            if (!list.IsArray()) return;
+            for (const auto& item : list.GetArray()) {
+                if (!item.IsObject()) continue;
+                std::string action = item.HasMember("action") && item["action"].IsString() ? item["action"].GetString() : "";
+                std::string service =
+                    item.HasMember("service") && item["service"].IsString() ? item["service"].GetString() : "";
+                long long at = item.HasMember("at_ms") && item["at_ms"].IsInt64() ? item["at_ms"].GetInt64() : 0;
+                if (!seen_actions.insert(action + ":" + service + ":" + std::to_string(at)).second) continue;
+                actions.PushBack(rapidjson::Value(item, allocator), allocator);
+                done.insert(action + ":" + service);
+                // A pull request changes no running system: evaluation waits
+                // only on what did.
+                if (action != "open_pull_request" && at > acted_at) {
+                    acted_at = at;
+                    acted_service = service;
                 }
             }
-        }
+        };
+        if (auto previous = run.input().FindMember("previous_result");
+            previous != run.input().MemberEnd() && previous->value.IsObject())
+            if (auto list = previous->value.FindMember("actions"); list != previous->value.MemberEnd())
+                take(list->value);
+        rapidjson::Document remembered = remembered_actions(run);
+        if (remembered.IsArray()) take(remembered);
 
         // Evaluate what the last action did, from signals since.
         std::string evaluation;
@@ -122,6 +137,14 @@ class SreAgent final : public agenthost::Agent {
             if (plan.action.empty()) {
                 run.emit("sre.act", data);
                 if (evaluation.empty()) evaluation = plan.reason + ": a person has to take over";
+            } else if (plan.action == "open_pull_request") {
+                rapidjson::Value action = open_pull_request(run, observation, plan, root_cause, result);
+                const bool opened = std::string(action["status"].GetString()) == "executed";
+                evaluation = opened ? "opened pull request " + std::string(action["pull_request"]["url"].GetString())
+                                    : "the pull request failed (" + std::string(action["error"].GetString()) +
+                                          "); trying the next option";
+                actions.PushBack(action, allocator);
+                remember_actions(run, actions);
             } else {
                 const std::string command = sre::joined(plan.argv);
                 rapidjson::Document details(rapidjson::kObjectType);
@@ -153,6 +176,7 @@ class SreAgent final : public agenthost::Agent {
                 action.AddMember("approval", approval, allocator);
                 action.AddMember("at_ms", static_cast<int64_t>(now_ms()), allocator);
                 actions.PushBack(action, allocator);
+                remember_actions(run, actions);
                 acted_now = ran.succeeded();
                 evaluation = ran.succeeded() ? "ran `" + command + "`; waiting for fresh signals to evaluate"
                                              : "`" + command + "` failed (exit " + std::to_string(ran.exit_code) + ")";
@@ -174,24 +198,257 @@ class SreAgent final : public agenthost::Agent {
     }
 
   private:
+    static constexpr const char* kActionsKey = "sre_agent.actions";
+
+    // This run's actions from the thread's memory (an empty array for
+    // another run's, or on a host without memory).
+    static rapidjson::Document remembered_actions(agenthost::Run& run) {
+        rapidjson::Document out(rapidjson::kArrayType);
+        try {
+            auto text = run.memory_get(kActionsKey);
+            if (!text) return out;
+            rapidjson::Document kept;
+            kept.Parse(text->c_str());
+            if (!kept.IsObject() || !kept.HasMember("run_id") || !kept["run_id"].IsString() ||
+                std::string_view(kept["run_id"].GetString()) != run.run_id() || !kept.HasMember("actions") ||
+                !kept["actions"].IsArray())
+                return out;
+            out.CopyFrom(kept["actions"], out.GetAllocator());
+        } catch (const agenthost::Cancelled&) {
+            throw;
+        } catch (const std::exception& e) {
+            run.progress(std::string("this run's earlier actions could not be read from memory: ") + e.what());
+        }
+        return out;
+    }
+
+    static void remember_actions(agenthost::Run& run, const rapidjson::Value& actions) {
+        rapidjson::Document kept(rapidjson::kObjectType);
+        kept.AddMember("run_id", string(std::string(run.run_id()), kept), kept.GetAllocator());
+        kept.AddMember("actions", rapidjson::Value(actions, kept.GetAllocator()), kept.GetAllocator());
+        try {
+            run.memory_put(kActionsKey, agenthost::json::serialize(kept));
+        } catch (const agenthost::Cancelled&) {
+            throw;
+        } catch (const std::exception& e) {
+            run.progress(std::string("this run's actions could not be kept in memory: ") + e.what());
+        }
+    }
+
+    static constexpr const char* kPendingKey = "sre_agent.pending_pull_request";
+
+    static std::optional<sre::Plan> pending_pull_request(agenthost::Run& run) {
+        try {
+            auto text = run.memory_get(kPendingKey);
+            if (!text) return std::nullopt;
+            rapidjson::Document kept;
+            kept.Parse(text->c_str());
+            if (!kept.IsObject() || !kept.HasMember("run_id") || !kept["run_id"].IsString() ||
+                std::string_view(kept["run_id"].GetString()) != run.run_id() || !kept.HasMember("plan"))
+                return std::nullopt;
+            return sre::plan_from_json(kept["plan"]);
+        } catch (const agenthost::Cancelled&) {
+            throw;
+        } catch (const std::exception&) {
+            return std::nullopt;
+        }
+    }
+
+    static void keep_pending_pull_request(agenthost::Run& run, const sre::Plan& plan) {
+        rapidjson::Document kept(rapidjson::kObjectType);
+        kept.AddMember("run_id", string(std::string(run.run_id()), kept), kept.GetAllocator());
+        rapidjson::Document planned;
+        planned.Parse(sre::plan_to_json(plan).c_str());
+        kept.AddMember("plan", rapidjson::Value(planned, kept.GetAllocator()), kept.GetAllocator());
+        try {
+            run.memory_put(kPendingKey, agenthost::json::serialize(kept));
+        } catch (const agenthost::Cancelled&) {
+            throw;
+        } catch (const std::exception& e) {
+            run.progress(std::string("the proposed pull request could not be kept in memory: ") + e.what());
+        }
+    }
+
+    // GitHub through the host's outbound HTTP (the "http" permission); a
+    // private GitHub Enterprise host must be in agents.sre_agent.http.allowed_hosts.
+    static sre::HttpTransport transport(agenthost::Run& run) {
+        return [&run](const std::string& method, const std::string& url, const sre::Headers& headers,
+                      const std::string& body) {
+            rapidjson::Document request(rapidjson::kObjectType);
+            auto& a = request.GetAllocator();
+            request.AddMember("method", string(method, request), a);
+            request.AddMember("url", string(url, request), a);
+            rapidjson::Value names(rapidjson::kObjectType);
+            for (const auto& [name, value] : headers)
+                names.AddMember(string(name, request), string(value, request), a);
+            request.AddMember("headers", names, a);
+            if (!body.empty()) request.AddMember("body", string(body, request), a);
+            request.AddMember("timeout_seconds", 30, a);
+            std::string answer;
+            try {
+                answer = run.http_request(agenthost::json::serialize(request));
+            } catch (const agenthost::Cancelled&) {
+                throw;
+            } catch (const agenthost::Error& error) {
+                throw std::runtime_error(
+                    "GitHub did not answer " + method + " " + url.substr(0, url.find('?')) + ": " + error.what() +
+                    (error.status() == AGENTHOST_ERROR_PERMISSION_DENIED
+                         ? " (a private GitHub host must be in agents.sre_agent.http.allowed_hosts)"
+                         : ""));
+            }
+            rapidjson::Document parsed;
+            parsed.Parse(answer.c_str());
+            sre::HttpReply reply;
+            if (parsed.IsObject() && parsed.HasMember("status") && parsed["status"].IsInt())
+                reply.status = parsed["status"].GetInt();
+            if (parsed.IsObject() && parsed.HasMember("body") && parsed["body"].IsString())
+                reply.body.assign(parsed["body"].GetString(), parsed["body"].GetStringLength());
+            return reply;
+        };
+    }
+
+    // Approval first; then the branch, its commits and the pull request.
+    // The action is recorded either way: executed with the pull request's
+    // URL, or failed with GitHub's reason.
+    rapidjson::Value open_pull_request(agenthost::Run& run, const sre::Observation& observation, const sre::Plan& proposed,
+                                       const std::string& root_cause, rapidjson::Document& result) const {
+        auto& allocator = result.GetAllocator();
+        // The run starts afresh once approved, and new evidence or the model
+        // might then propose another commit or patch: what runs is the plan
+        // the person was shown, kept in the thread's memory when asked.
+        sre::Plan plan = proposed;
+        if (std::optional<sre::Plan> pending = pending_pull_request(run)) plan = *pending;
+        else keep_pending_pull_request(run, plan);
+        const std::string where = plan.owner + "/" + plan.repo;
+        const std::string branch = sre::branch_for(plan, observation.incident_id);
+        const std::string title = sre::pull_request_title(plan);
+        const std::string command =
+            plan.patch_files.empty() ? "open a pull request in " + where + " reverting " + plan.commit.substr(0, 12)
+                                     : "open a pull request in " + where + " with the model's patch";
+        rapidjson::Document details(rapidjson::kObjectType);
+        auto& d = details.GetAllocator();
+        details.AddMember("command", string(command, details), d);
+        details.AddMember("incident_id", string(observation.incident_id, details), d);
+        details.AddMember("hypothesis", string(plan.reason, details), d);
+        details.AddMember("repository", string(where, details), d);
+        details.AddMember("commit", string(plan.commit, details), d);
+        details.AddMember("branch", string(branch, details), d);
+        details.AddMember("title", string(title, details), d);
+        if (!plan.patch_files.empty()) {
+            rapidjson::Value files(rapidjson::kArrayType);
+            for (const auto& [path, content] : plan.patch_files) {
+                rapidjson::Value file(rapidjson::kObjectType);
+                file.AddMember("path", string(path, details), d);
+                file.AddMember("bytes", static_cast<uint64_t>(content.size()), d);
+                files.PushBack(file, d);
+            }
+            details.AddMember("patch_files", files, d);
+        }
+        run.require_approval(plan.action, command + ": " + plan.reason, &details);
+        run.throw_if_cancelled();
+
+        rapidjson::Document data(rapidjson::kObjectType);
+        data.AddMember("action", "open_pull_request", data.GetAllocator());
+        data.AddMember("command", string(command, data), data.GetAllocator());
+        data.AddMember("reason", string(plan.reason, data), data.GetAllocator());
+        run.emit("sre.act", data);
+
+        rapidjson::Value action(rapidjson::kObjectType);
+        action.AddMember("action", "open_pull_request", allocator);
+        action.AddMember("service", string(plan.service, result), allocator);
+        action.AddMember("command", string(command, result), allocator);
+        action.AddMember("repository", string(where, result), allocator);
+        action.AddMember("commit", string(plan.commit, result), allocator);
+        sre::GitHubSettings github{settings_.github_token, settings_.github_api_base_url, settings_.github_max_files,
+                                   settings_.github_max_file_bytes};
+        const sre::GitHubClient client(github, transport(run));
+        try {
+            sre::RepoRef repo{plan.owner, plan.repo, observation.default_branch};
+            std::vector<sre::FileChange> changes;
+            std::string message;
+            if (plan.patch_files.empty()) {
+                const sre::Commit commit = client.commit(repo, plan.commit);
+                changes = sre::revert_changes(client, repo, commit);
+                message = "Revert \"" + commit.message.substr(0, commit.message.find('\n')) + "\"\n\nThis reverts commit " +
+                          commit.sha + ".\nIncident: " + observation.incident_id;
+            } else {
+                for (const auto& [path, content] : plan.patch_files) changes.push_back({path, content, false});
+                message = plan.patch_title + "\n\nIncident: " + observation.incident_id;
+            }
+            run.throw_if_cancelled();
+            const sre::PullRequest pr = sre::submit_pull_request(client, repo, branch, changes, message, title,
+                                                                 sre::pull_request_body(plan, observation, root_cause, settings_));
+            action.AddMember("status", "executed", allocator);
+            rapidjson::Value opened(rapidjson::kObjectType);
+            opened.AddMember("url", string(pr.url, result), allocator);
+            opened.AddMember("number", pr.number, allocator);
+            opened.AddMember("branch", string(pr.branch, result), allocator);
+            opened.AddMember("base", string(pr.base, result), allocator);
+            opened.AddMember("title", string(title, result), allocator);
+            rapidjson::Value files(rapidjson::kArrayType);
+            for (const auto& change : changes) {
+                rapidjson::Value file(rapidjson::kObjectType);
+                file.AddMember("path", string(change.path, result), allocator);
+                file.AddMember("change", rapidjson::StringRef(change.remove ? "delete" : "write"), allocator);
+                files.PushBack(file, allocator);
+            }
+            opened.AddMember("files", files, allocator);
+            action.AddMember("pull_request", opened, allocator);
+            rapidjson::Document event(rapidjson::kObjectType);
+            event.AddMember("url", string(pr.url, event), event.GetAllocator());
+            event.AddMember("branch", string(pr.branch, event), event.GetAllocator());
+            event.AddMember("repository", string(where, event), event.GetAllocator());
+            run.emit("sre.pull_request", event);
+        } catch (const agenthost::Cancelled&) {
+            throw;
+        } catch (const std::exception& e) {
+            if (run.cancelled()) throw agenthost::Cancelled();
+            action.AddMember("status", "failed", allocator);
+            action.AddMember("error", string(e.what(), result), allocator);
+            if (const auto* github_error = dynamic_cast<const sre::GitHubError*>(&e); github_error && github_error->status())
+                action.AddMember("http_status", github_error->status(), allocator);
+            run.progress(std::string("the pull request failed: ") + e.what());
+        }
+        rapidjson::Value approval(rapidjson::kObjectType);
+        approval.AddMember("operation", "open_pull_request", allocator);
+        action.AddMember("approval", approval, allocator);
+        action.AddMember("at_ms", static_cast<int64_t>(now_ms()), allocator);
+        return action;
+    }
+
     // The next action: from the configured LLM when there is one (its root
     // cause replaces the rules'), else, or when it fails and the manifest
-    // allows it, from the rules' best hypothesis.
+    // allows it, from the rules: a revert pull request when the evidence
+    // points at a commit in a watched repository, else the best hypothesis.
     sre::Plan next_plan(agenthost::Run& run, const sre::Observation& observation, const incident::Analysis& analysis,
                         const std::set<std::string>& done, std::string& root_cause, std::string& reasoned_by) const {
+        std::string why_no_pull_request;
+        const std::optional<sre::Plan> pull_request =
+            sre::plan_pull_request(observation, analysis, settings_, done, why_no_pull_request);
+        if (!pull_request) {
+            rapidjson::Document data(rapidjson::kObjectType);
+            data.AddMember("proposed", false, data.GetAllocator());
+            data.AddMember("reason", string(why_no_pull_request, data), data.GetAllocator());
+            run.emit("sre.pull_request", data);
+        }
+        const sre::Plan* offered = pull_request ? &*pull_request : nullptr;
         const textkit::LlmTarget llm = textkit::llm_target(run);
         if (llm.use()) {
             try {
                 const textkit::JsonQuestion question{
                     "You are an SRE agent working one production incident. From its signals, name the root cause "
                     "and the one next remediation. Actions: rollout_undo (roll the service's Kubernetes Deployment "
-                    "back to its previous revision), restart (restart its pods), or none. Choose only an allowed "
-                    "action; service is the Deployment's name.",
-                    sre::llm_question(observation, analysis, settings_),
-                    "{\"root_cause\": \"...\", \"action\": \"rollout_undo|restart|none\", \"service\": \"...\"}", 400};
+                    "back to its previous revision), restart (restart its pods), open_pull_request (when offered: "
+                    "a pull request reverting the suspect commit, or fixing it with your patch), or none. Choose "
+                    "only an allowed action; service is the Deployment's name (for open_pull_request, the one "
+                    "offered); patch stays null unless you fix the code yourself.",
+                    sre::llm_question(observation, analysis, settings_, offered),
+                    "{\"root_cause\": \"...\", \"action\": \"rollout_undo|restart|open_pull_request|none\", "
+                    "\"service\": \"...\", \"patch\": null}",
+                    offered != nullptr ? 4000 : 400};
                 std::string cause;
                 sre::Plan plan = textkit::ask_json(run, question, [&](const rapidjson::Document& answer) {
-                    return sre::plan_from_llm(answer, settings_, done, cause);
+                    return sre::plan_from_llm(answer, settings_, done, cause, offered);
                 });
                 root_cause = cause;
                 reasoned_by = "llm";
@@ -206,6 +463,7 @@ class SreAgent final : public agenthost::Agent {
                 run.progress("LLM (" + llm.provider + ") failed, reasoning from the rules: " + e.what());
             }
         }
+        if (pull_request) return *pull_request;
         return sre::plan_action(analysis, settings_, observation.service, done);
     }
 

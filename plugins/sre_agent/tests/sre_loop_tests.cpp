@@ -9,7 +9,7 @@ namespace {
 
 sre::SignalView signal(const std::string& id, const std::string& severity, const std::string& message, long long at,
                        const std::string& service = "checkout") {
-    return {id, "log", service, severity, message, at, 0};
+    return {id, "log", service, severity, message, at, 0, "", "", {}};
 }
 
 sre::Observation failing_deploy() {
