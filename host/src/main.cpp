@@ -18,6 +18,7 @@
 #include "config/unused_seed_variables.hpp"
 #include "config/host_config.hpp"
 #include "signals/incident_service.hpp"
+#include "signals/log_puller.hpp"
 #include "crons/cron_service.hpp"
 #include "http/http_server.hpp"
 #include "http/stream_hub.hpp"
@@ -329,6 +330,9 @@ int main(int argc, char** argv) {
                    std::to_string(decision.limit) + ")";
         });
     context.crons = &cron_service;
+    // Registered log sources are pulled by every host that has pulling on;
+    // a lease in the database keeps each source to one host at a time.
+    signals::LogPuller log_puller(incident_service, config.signals.pull, settings.host_id);
     deployments::DeploymentService deployment_service(*store, workflow_service, run_service);
     context.deployments = &deployment_service;
     context.github = &config.github;
@@ -375,6 +379,7 @@ int main(int argc, char** argv) {
     }
     context.ready = true;
     cron_service.start();
+    if (config.signals.pull.enabled) log_puller.start();
     live_reload.start_hangup_thread(hangup);
     live_reload.start_watching();
     log::info("listening", {{"host", config.host},
@@ -393,6 +398,7 @@ int main(int argc, char** argv) {
     // answer whoever still waits, then close.
     context.ready = false;
     cron_service.stop();
+    log_puller.stop();
     dispatcher.stop();
     workers.stop();
     waiters.abandon_all();

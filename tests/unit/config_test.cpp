@@ -216,3 +216,35 @@ TEST_CASE("seed 002's signal secrets come from GITHUB_WEBHOOK_SECRET and SLACK_S
     CHECK(from_env.signals.github_secret == "gh-env");
     CHECK(from_env.signals.slack_signing_secret == "slack-env");
 }
+
+TEST_CASE("signals.pull comes from the file; AGENTHOST_SIGNALS_PULL and its lists from the environment") {
+    std::string dir = testing::make_temp_dir();
+    HostConfig defaults = load({});
+    CHECK(defaults.signals.pull.enabled);
+    CHECK(defaults.signals.pull.file_roots.empty());
+    std::string path = write_config(
+        dir, R"({"signals": {"pull": {"enabled": true, "allowed_hosts": ["loki.internal"], "file_roots": ["/var/log/app"],
+                 "poll_ms": 250, "workers": 3, "max_bytes": 65536, "timeout_seconds": 4, "max_backoff_seconds": 60}}})");
+    HostConfig from_file = load({"--config", path.c_str()});
+    CHECK(from_file.signals.pull.allowed_hosts == std::vector<std::string>{"loki.internal"});
+    CHECK(from_file.signals.pull.file_roots == std::vector<std::string>{"/var/log/app"});
+    CHECK(from_file.signals.pull.poll_ms == 250);
+    CHECK(from_file.signals.pull.workers == 3);
+    CHECK(from_file.signals.pull.max_bytes == 65536);
+    CHECK(from_file.signals.pull.timeout_seconds == 4);
+    CHECK(from_file.signals.pull.max_backoff_seconds == 60);
+    ScopedEnv off("AGENTHOST_SIGNALS_PULL", "false");
+    ScopedEnv roots("AGENTHOST_SIGNALS_PULL_FILE_ROOTS", "/a:/b");
+    ScopedEnv hosts("AGENTHOST_SIGNALS_PULL_ALLOWED_HOSTS", "127.0.0.1,loki");
+    HostConfig from_env = load({"--config", path.c_str()});
+    CHECK_FALSE(from_env.signals.pull.enabled);
+    CHECK(from_env.signals.pull.file_roots == std::vector<std::string>{"/a", "/b"});
+    CHECK(from_env.signals.pull.allowed_hosts == std::vector<std::string>{"127.0.0.1", "loki"});
+    ScopedEnv garbled("AGENTHOST_SIGNALS_PULL", "sometimes");
+    CHECK_THROWS_AS(load({"--config", path.c_str()}), ConfigError);
+    HostConfig refused;
+    CHECK_THROWS_AS(apply_config_file(refused, write_config(dir, R"({"signals": {"pull": {"workers": 0}}})")), ConfigError);
+    CHECK_THROWS_AS(apply_config_file(refused, write_config(dir, R"({"signals": {"pull": {"file_roots": ["relative"]}}})")),
+                    ConfigError);
+    std::filesystem::remove_all(dir);
+}

@@ -99,7 +99,8 @@ void write_incident_detail(JsonWriter& out, const signals::IncidentDetail& detai
     out->EndObject();
 }
 
-void write_integration(JsonWriter& out, const store::SreIntegration& item) {
+void write_integration(JsonWriter& out, const store::SreIntegration& item, bool with_status,
+                       const store::LogCursor* pull_status) {
     out->StartObject();
     out.field("id", item.id);
     std::string error;
@@ -107,11 +108,37 @@ void write_integration(JsonWriter& out, const store::SreIntegration& item) {
     if (body && body->IsObject())
         for (const auto& member : body->GetObject()) {
             std::string name(member.name.GetString(), member.name.GetStringLength());
-            if (name == "id" || name == "created_at") continue;
+            if (name == "id" || name == "created_at" || name == "status") continue;
+            // A log source's AWS secret is stored for pulling, never shown.
+            if (name == "secret_access_key" || name == "session_token") {
+                out.field(name, "[redacted]");
+                continue;
+            }
             out.key(name);
             member.value.Accept(*out);
         }
     out.field("created_at", iso8601_ms(item.created_at_ms));
+    if (with_status && item.kind == "log_source") {
+        // Where pulling it stands; all zero before its first pull.
+        store::LogCursor none;
+        const store::LogCursor& status = pull_status != nullptr ? *pull_status : none;
+        out.key("status");
+        out->StartObject();
+        out.key("pulled");
+        out->Bool(status.last_pull_at_ms > 0);
+        if (status.last_pull_at_ms > 0) out.field("last_pull_at", iso8601_ms(status.last_pull_at_ms));
+        if (status.last_success_at_ms > 0) out.field("last_success_at", iso8601_ms(status.last_success_at_ms));
+        if (status.next_pull_at_ms > 0) out.field("next_pull_at", iso8601_ms(status.next_pull_at_ms));
+        out.field("last_error", status.last_error);
+        out.key("consecutive_failures");
+        out->Int64(status.failures);
+        out.key("lines_read");
+        out->Int64(status.lines_read);
+        out.key("signals");
+        out->Int64(status.signals_sent);
+        out.field("pulling", !status.lease_owner.empty());
+        out->EndObject();
+    }
     out->EndObject();
 }
 

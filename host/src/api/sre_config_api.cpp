@@ -5,6 +5,8 @@
 #include "api/run_json.hpp"
 #include "api/tenancy.hpp"
 #include "json/json_util.hpp"
+#include "signals/line_signals.hpp"
+#include "signals/log_source.hpp"
 #include "util/ids.hpp"
 
 namespace agenthost::api {
@@ -65,6 +67,18 @@ void check_fields(const Kind& kind, const rapidjson::Value& body) {
         if (!has(body, "url")) missing_field("url", "is required for a url source");
         if (!is_http_url(json::get_string(body, "url"))) missing_field("url", "must be an http:// or https:// URL");
     }
+    // What the puller needs to be able to use.
+    if (body.HasMember("filter")) {
+        std::string problem = signals::check_line_filter(json::get_string(body, "filter"));
+        if (!problem.empty()) missing_field("filter", problem);
+    }
+    if (has(body, "endpoint") && !is_http_url(json::get_string(body, "endpoint")))
+        missing_field("endpoint", "must be an http:// or https:// URL");
+    if (has(body, "access_key_id") != has(body, "secret_access_key"))
+        missing_field(has(body, "access_key_id") ? "secret_access_key" : "access_key_id",
+                      "access_key_id and secret_access_key go together");
+    if (has(body, "session_token") && !has(body, "access_key_id"))
+        missing_field("access_key_id", "a session_token needs access_key_id and secret_access_key");
 }
 
 signals::IncidentService& service(ApiContext& context) {
@@ -92,6 +106,7 @@ void add_kind(http::Router& router, ApiContext& context, const Kind& kind) {
         item.key = json::get_string(body, kind.key_field);
         if (kind.kind == kRepos.kind && !body.HasMember("default_branch"))
             body.AddMember("default_branch", "main", body.GetAllocator());
+        if (kind.kind == kLogSources.kind) signals::seal_log_source_secrets(body);
         item.body_json = json::serialize(body);
         item.created_at_ms = store::now_ms();
         std::string request_id = request.request_id;
@@ -126,8 +141,11 @@ void add_kind(http::Router& router, ApiContext& context, const Kind& kind) {
     });
     router.get(one, [&context, &kind](const http::HttpRequest& request, http::Responder responder) {
         store::SreIntegration item = visible_item(context, request, kind);
+        std::optional<store::LogCursor> status;
+        if (kind.kind == kLogSources.kind)
+            status = with_store([&] { return service(context).log_source_status(item.id); });
         JsonWriter out;
-        write_integration(out, item);
+        write_integration(out, item, true, status ? &*status : nullptr);
         responder.send(http::json_response(200, out.str()));
     });
     router.add("DELETE", one, [&context, &kind](const http::HttpRequest& request, http::Responder responder) {

@@ -138,6 +138,13 @@ const std::vector<Setting>& settings() {
              c.signals.window_seconds = parse_int(v, "signals window (seconds)", 1, 7 * 24 * 3600);
          }},
         {"--signals-agent", "AGENTHOST_SIGNALS_AGENT", [](HostConfig& c, const std::string& v) { c.signals.agent = v; }},
+        // Pulling registered log sources: the switch, and what they may reach.
+        {"--signals-pull", "AGENTHOST_SIGNALS_PULL",
+         [](HostConfig& c, const std::string& v) { c.signals.pull.enabled = parse_flag(v, "signals pull"); }},
+        {"--signals-pull-allowed-hosts", "AGENTHOST_SIGNALS_PULL_ALLOWED_HOSTS",
+         [](HostConfig& c, const std::string& v) { c.signals.pull.allowed_hosts = split_list(v, ','); }},
+        {"--signals-pull-file-roots", "AGENTHOST_SIGNALS_PULL_FILE_ROOTS",
+         [](HostConfig& c, const std::string& v) { c.signals.pull.file_roots = split_list(v, ':'); }},
         {"--http-threads", "AGENTHOST_HTTP_THREADS",
          [](HostConfig& c, const std::string& v) { c.http_threads = parse_int(v, "http threads", 1, 64); }},
         {"--blocking-threads", "AGENTHOST_BLOCKING_THREADS",
@@ -333,6 +340,23 @@ void apply_config_file(HostConfig& config, const std::string& path) {
         if (const auto* v = json::get_member(*signals, "agent")) s.agent = v->GetString();
         if (const auto* v = json::get_member(*signals, "max_iterations")) s.max_iterations = v->GetInt();
         if (const auto* v = json::get_member(*signals, "evidence_limit")) s.evidence_limit = static_cast<size_t>(v->GetInt());
+        if (const auto* pull = json::get_member(*signals, "pull")) {
+            auto& p = s.pull;
+            if (const auto* v = json::get_member(*pull, "enabled")) p.enabled = v->GetBool();
+            if (const auto* v = json::get_member(*pull, "allowed_hosts")) {
+                p.allowed_hosts.clear();
+                for (const auto& host : v->GetArray()) p.allowed_hosts.emplace_back(host.GetString());
+            }
+            if (const auto* v = json::get_member(*pull, "file_roots")) {
+                p.file_roots.clear();
+                for (const auto& root : v->GetArray()) p.file_roots.emplace_back(root.GetString());
+            }
+            if (const auto* v = json::get_member(*pull, "poll_ms")) p.poll_ms = v->GetInt64();
+            if (const auto* v = json::get_member(*pull, "workers")) p.workers = v->GetInt();
+            if (const auto* v = json::get_member(*pull, "max_bytes")) p.max_bytes = static_cast<size_t>(v->GetInt64());
+            if (const auto* v = json::get_member(*pull, "timeout_seconds")) p.timeout_seconds = v->GetDouble();
+            if (const auto* v = json::get_member(*pull, "max_backoff_seconds")) p.max_backoff_seconds = v->GetDouble();
+        }
     }
     if (const auto* webhooks = json::get_member(*document, "webhooks")) {
         if (const auto* v = json::get_member(*webhooks, "max_retries")) config.webhooks.max_retries = v->GetInt();

@@ -17,7 +17,7 @@ std::vector<UnusedSeedVariable> unused_seed_variables(
         {"BEDROCK_AGENT_ID", "agents are plugins run by this host, not Bedrock agents"},
         {"BEDROCK_AGENT_ALIAS_ID", "agents are plugins run by this host, not Bedrock agents"},
         {"BEDROCK_REGION", "agents are plugins run by this host, not Bedrock agents"},
-        {"AWS_ACCOUNT_ID", "the host makes no AWS calls of its own (a log source may carry its credentials)"},
+        {"AWS_ACCOUNT_ID", "not needed: CloudWatch log sources sign with AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (or their own keys), never the account id"},
         {"GITHUB_APP_ID", "GitHub is reached with GITHUB_TOKEN and the OAuth client (GITHUB_CLIENT_ID), not App JWTs"},
         {"GITHUB_APP_PRIVATE_KEY", "GitHub is reached with GITHUB_TOKEN and the OAuth client (GITHUB_CLIENT_ID), not App JWTs"},
         {"API_URL", "the host listens where server.host and server.port (AGENTHOST_HOST, AGENTHOST_PORT) say"},

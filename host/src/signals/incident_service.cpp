@@ -115,7 +115,8 @@ void write(store::Store& store, std::function<Result(soci::session&)> work,
 }  // namespace
 
 void IncidentService::ingest(const std::string& tenant, std::vector<IncomingSignal> signals,
-                             std::function<void(const IngestResult&, const std::string& error)> done) {
+                             std::function<void(const IngestResult&, const std::string& error)> done,
+                             std::function<void(soci::session&)> in_same_commit) {
     long long now = store::now_ms();
     std::vector<std::pair<store::SignalRecord, std::string>> records;
     for (const IncomingSignal& in : signals) {
@@ -133,13 +134,15 @@ void IncidentService::ingest(const std::string& tenant, std::vector<IncomingSign
     long long cap = settings_.sample_signals;
     write<IngestResult>(
         store_,
-        [&repository, records = std::move(records), window_ms, cap](soci::session& session) {
+        [&repository, records = std::move(records), window_ms, cap,
+         in_same_commit = std::move(in_same_commit)](soci::session& session) {
             IngestResult result;
             for (const auto& [record, title] : records) {
                 store::IngestOutcome outcome = repository.ingest(session, record, title, window_ms, cap);
                 if (outcome.created) result.created.push_back(outcome.incident_id);
                 result.outcomes.push_back(std::move(outcome));
             }
+            if (in_same_commit) in_same_commit(session);
             return result;
         },
         [this, done = std::move(done)](const IngestResult& result, const std::string& error) {
@@ -211,9 +214,21 @@ std::optional<store::SreIntegration> IncidentService::integration(const std::str
 void IncidentService::remove_integration(const std::string& kind, const std::string& id,
                                          std::function<void(bool removed, const std::string& error)> done) {
     const store::IncidentRepository& repository = store_.incidents();
+    const store::LogCursorRepository& cursors = cursors_;
     write<bool>(
-        store_, [&repository, kind, id](soci::session& session) { return repository.remove_integration(session, kind, id); },
+        store_,
+        [&repository, &cursors, kind, id](soci::session& session) {
+            bool removed = repository.remove_integration(session, kind, id);
+            // A pulled source's cursor goes with it.
+            if (removed && kind == "log_source") cursors.remove(session, id);
+            return removed;
+        },
         [done = std::move(done)](const bool& removed, const std::string& error) { done(removed, error); });
+}
+
+std::optional<store::LogCursor> IncidentService::log_source_status(const std::string& source_id) {
+    const store::LogCursorRepository& cursors = cursors_;
+    return store_.read([&](soci::session& session) { return cursors.find(session, source_id); });
 }
 
 std::string IncidentService::repository_of_channel(const std::string& tenant, const std::string& channel) {

@@ -9,6 +9,7 @@
 
 #include "runs/run_service.hpp"
 #include "signals/signal_settings.hpp"
+#include "store/log_cursor_repository.hpp"
 #include "store/store.hpp"
 
 #include <atomic>
@@ -49,7 +50,7 @@ struct IncidentDetail {
 class IncidentService {
   public:
     IncidentService(store::Store& store, runs::RunService& runs, SignalSettings settings)
-        : store_(store), runs_(runs), settings_(std::move(settings)) {}
+        : store_(store), runs_(runs), settings_(std::move(settings)), cursors_(store.dialect()) {}
     ~IncidentService() { alive_->store(false); }
     IncidentService(const IncidentService&) = delete;
     IncidentService& operator=(const IncidentService&) = delete;
@@ -58,8 +59,11 @@ class IncidentService {
 
     // Stores the signals in one commit; `done` runs after it with the
     // outcome or the error. New incidents are handed to the agent.
+    // `in_same_commit` (a pulled source's cursor moving on) runs in that
+    // transaction after the signals; if it throws nothing is stored.
     void ingest(const std::string& tenant, std::vector<IncomingSignal> signals,
-                std::function<void(const IngestResult&, const std::string& error)> done);
+                std::function<void(const IngestResult&, const std::string& error)> done,
+                std::function<void(soci::session&)> in_same_commit = nullptr);
     // A manual issue: always a new incident.
     void open_issue(const std::string& tenant, const std::string& title, IncomingSignal signal,
                     std::function<void(const store::IncidentRecord&, const std::string& error)> done);
@@ -70,6 +74,11 @@ class IncidentService {
     std::optional<store::SreIntegration> integration(const std::string& kind, const std::string& id);
     void remove_integration(const std::string& kind, const std::string& id,
                             std::function<void(bool removed, const std::string& error)> done);
+    // Where a pulled log source stands (last pull, error, lines read);
+    // nullopt before its first pull.
+    std::optional<store::LogCursor> log_source_status(const std::string& source_id);
+    const store::LogCursorRepository& log_cursors() const { return cursors_; }
+    store::Store& store() { return store_; }
     // The repository a Slack channel is mapped to ("" when none).
     std::string repository_of_channel(const std::string& tenant, const std::string& channel);
 
@@ -106,6 +115,7 @@ class IncidentService {
     store::Store& store_;
     runs::RunService& runs_;
     SignalSettings settings_;
+    store::LogCursorRepository cursors_;
     // Followers sleeping between looks stop once the service is gone.
     std::shared_ptr<std::atomic<bool>> alive_ = std::make_shared<std::atomic<bool>>(true);
 };

@@ -2,6 +2,8 @@
 // grouped into incidents and handed to the SRE agent.
 #pragma once
 
+#include "signals/pull_settings.hpp"
+
 #include <string>
 
 namespace agenthost::signals {
@@ -26,6 +28,9 @@ struct SignalSettings {
     int max_iterations = 6;
     // Evidence retrieved into the agent's input.
     size_t evidence_limit = 20;
+    // Pulling the registered log sources into the same path as
+    // POST /api/signals/logs.
+    PullSettings pull;
 };
 
 }  // namespace agenthost::signals

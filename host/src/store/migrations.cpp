@@ -420,6 +420,34 @@ const std::vector<Migration>& migrations() {
          },
          {},
          {}},
+        {13,
+         "log source cursors: where each pulled log source was read up to, and who pulls it",
+         {
+             // One row per pulled log source (seed 002). The cursor moves in
+             // the transaction that stores the signals it produced, so a
+             // restart neither loses nor repeats lines; a lease with a
+             // fencing token lets one host of several pull a source at a
+             // time, and the status fields are what GET /api/log-sources/{id}
+             // shows.
+             "CREATE TABLE log_source_cursors ("
+             " source_id TEXT PRIMARY KEY,"
+             " tenant TEXT NOT NULL,"
+             " cursor_json TEXT NOT NULL,"
+             " lease_owner TEXT,"
+             " lease_expires_at_ms BIGINT,"
+             " fencing_token BIGINT NOT NULL,"
+             " next_pull_at_ms BIGINT NOT NULL,"
+             " last_pull_at_ms BIGINT NOT NULL,"
+             " last_success_at_ms BIGINT NOT NULL,"
+             " last_error TEXT NOT NULL,"
+             " failures BIGINT NOT NULL,"
+             " lines_read BIGINT NOT NULL,"
+             " signals_sent BIGINT NOT NULL,"
+             " updated_at_ms BIGINT NOT NULL)",
+             "CREATE INDEX log_source_cursors_due ON log_source_cursors(next_pull_at_ms)",
+         },
+         {},
+         {}},
         {14,
          "seed 002's SRE surface: integrations, signals with a full-text index, incidents and their actions",
          {
