@@ -113,6 +113,7 @@ void start_stop_deadline(const sigset_t& stop_signals, double timeout_seconds,
             if (signal_number > 0) {
                 log::warn("second stop signal: exiting at once; runs still executing are left to recovery",
                           {{"signal", signal_number}, {"running", static_cast<long long>(dispatcher.running())}});
+                log::drain_for_exit();
                 _exit(1);
             }
             if (errno == EINTR) continue;
@@ -120,6 +121,7 @@ void start_stop_deadline(const sigset_t& stop_signals, double timeout_seconds,
                        {{"shutdown_timeout_seconds", timeout_seconds},
                         {"running", static_cast<long long>(dispatcher.running())},
                         {"runs", dispatcher.executing_summary()}});
+            log::drain_for_exit();
             _exit(1);
         }
     }).detach();

@@ -110,6 +110,17 @@ std::string run_awaiting_approval(HttpClient& client, const std::string& inciden
     return run_id;
 }
 
+// Waits until `run_id` pauses again, this time for `operation`.
+void wait_until_run_awaits(HttpClient& client, const std::string& run_id, const std::string& operation) {
+    REQUIRE(poll_until(
+        [&] {
+            auto run = fetch_run(client, run_id);
+            return string_member(run, "status") == "pending_approval" &&
+                   string_member(run["approval"], "operation") == operation;
+        },
+        std::chrono::milliseconds(20000)));
+}
+
 // Only signals received after the action count, so a test sends recovery
 // signals once the agent says it waits for them (exec.started comes before
 // the command ends, and a signal sent then may predate the action).
@@ -596,13 +607,7 @@ TEST_CASE("sre: a commit behind the errors gets a revert pull request on GitHub 
 
     // The pull request fixes the code; the running service still needs
     // the rollback, which another person approves.
-    REQUIRE(poll_until(
-        [&] {
-            auto paused = fetch_run(client, run_id);
-            return string_member(paused, "status") == "pending_approval" &&
-                   string_member(paused["approval"], "operation") == "rollout_undo";
-        },
-        std::chrono::milliseconds(20000)));
+    wait_until_run_awaits(client, run_id, "rollout_undo");
     CHECK(github.pull_requests().size() == 1);
     REQUIRE(client.post("/workflow/approve/" + incident_id, R"({"approved":true,"approver":"oncall-dave"})").status == 200);
     wait_until_agent_awaits_signals(client, run_id);
@@ -689,13 +694,7 @@ TEST_CASE("sre: GitHub refusing the revert fails the action with its reason, and
     REQUIRE(client.post("/workflow/approve/" + incident_id, R"({"approved":true,"approver":"oncall-alice"})").status == 200);
 
     // The revert fails on GitHub's 404; the next option waits for a person.
-    REQUIRE(poll_until(
-        [&] {
-            auto run = fetch_run(client, run_id);
-            return string_member(run, "status") == "pending_approval" &&
-                   string_member(run["approval"], "operation") == "rollout_undo";
-        },
-        std::chrono::milliseconds(20000)));
+    wait_until_run_awaits(client, run_id, "rollout_undo");
     CHECK(github.pull_requests().empty());
     CHECK(github.branches().size() == 1);  // main only: nothing was created
     REQUIRE(client.post("/workflow/approve/" + incident_id, R"({"approved":true,"approver":"oncall-bob"})").status == 200);

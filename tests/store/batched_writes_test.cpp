@@ -10,7 +10,9 @@
 
 #include <atomic>
 #include <future>
+#include <memory>
 #include <mutex>
+#include <set>
 #include <thread>
 #include <chrono>
 #include <cstdlib>
@@ -169,4 +171,168 @@ TEST_CASE("run ids are version-7 UUIDs that sort by the time they were made") {
     // The first 48 bits are the Unix time in ms.
     long long ms = std::stoll(later.substr(0, 8) + later.substr(9, 4), nullptr, 16);
     CHECK(std::llabs(ms - store::now_ms()) < 5000);
+}
+
+namespace {
+
+// `run` claimed by host-a and ended as `status` with its final event.
+RunRecord ended(const store::ClaimedRun& claimed, const std::string& status) {
+    RunRecord run = claimed.run;
+    run.status = status;
+    run.result_json = status == "succeeded" ? R"({"label":"positive"})" : "";
+    run.error = status == "succeeded" ? "" : "it broke";
+    run.error_type = status == "succeeded" ? "" : "agent_error";
+    run.finished_at_ms = store::now_ms();
+    return run;
+}
+
+std::vector<store::RunEvent> final_of(const RunRecord& run, long long seq) {
+    return {{run.id, seq, "agent.progress", run.finished_at_ms, "{\"step\":1}"},
+            {run.id, seq + 1, "run." + run.status, run.finished_at_ms, "{\"status\":\"" + run.status + "\"}"}};
+}
+
+}  // namespace
+
+TEST_CASE("outcomes ended together are written by one update; a refused one fails alone, a fenced-out one does not take") {
+    testing::quiet_store_logs();
+    testing::TestDatabase database;
+    auto db = database.open();
+    // 70 runs (more than one multi-row chunk), and one blocked on the first.
+    std::vector<RunRecord> runs;
+    for (int i = 0; i < 70; ++i) {
+        runs.push_back(queued_run(new_uuid()));
+        runs.back().created_at_ms += i;  // claimed in this order
+    }
+    for (const RunRecord& run : runs) db->writes().run([&](soci::session& s) { db->runs().insert(s, run); });
+    std::vector<store::ClaimedRun> claimed;
+    // Claimed in two calls: the claim statement, prepared once, is used again.
+    for (size_t want : {30, 50}) {
+        db->writes().run([&](soci::session& s) {
+            for (auto& run : db->runs().claim(s, "host-a", store::now_ms() + 60000, want, {"echo"}))
+                claimed.push_back(std::move(run));
+        });
+    }
+    REQUIRE(claimed.size() == 70);
+    RunRecord blocked = queued_run(new_uuid());
+    blocked.status = store::run_status::blocked;
+    blocked.depends_on.emplace_back(claimed[0].run.id, "success");
+    db->writes().run([&](soci::session& s) { db->runs().insert(s, blocked); });
+
+    // Run 13 ends with an event numbered like its run.queued: its events'
+    // INSERT fails. Run 21 lost its claim (another token took over).
+    const size_t refused = 13, fenced = 21;
+    db->writes().run([&](soci::session& s) {
+        s << "UPDATE runs SET fencing_token = fencing_token + 1 WHERE id = :id", soci::use(claimed[fenced].run.id);
+    });
+    std::vector<std::shared_ptr<bool>> taken(claimed.size());
+    std::vector<std::string> errors(claimed.size());
+    std::mutex mutex;
+    std::atomic<int> answered{0};
+    {
+        HeldWriter held(*db);
+        for (size_t i = 0; i < claimed.size(); ++i) {
+            RunRecord run = ended(claimed[i], i % 5 == 4 ? "failed" : "succeeded");
+            auto events = final_of(run, i == refused ? 1 : claimed[i].next_event_seq);
+            taken[i] = std::make_shared<bool>(false);
+            db->writes().submit(
+                [&db, run, events, flag = taken[i]](soci::session& s) { db->runs().queue_complete(s, run, events, flag); },
+                [&, i](const std::string& error) {
+                    std::lock_guard<std::mutex> lock(mutex);
+                    errors[i] = error;
+                    ++answered;
+                },
+                CommitQueue::Kind::appends_only);
+        }
+        held.release();
+        db->writes().run([](soci::session&) {});
+    }
+    REQUIRE(answered == 70);
+    for (size_t i = 0; i < claimed.size(); ++i) {
+        INFO("run " << i);
+        auto stored = db->read([&](soci::session& s) { return db->runs().find(s, claimed[i].run.id); });
+        REQUIRE(stored);
+        auto events = events_of(*db, stored->id);
+        auto deliveries = db->read([&](soci::session& s) { return db->webhooks().for_source(s, stored->id); });
+        if (i == refused) {
+            CHECK(errors[i].rfind(store::kRefusedByDatabase, 0) == 0);
+            CHECK(stored->status == "running");  // nothing of it was written
+            CHECK(events.size() == 1);
+            CHECK(deliveries.empty());
+            continue;
+        }
+        CHECK(errors[i].empty());
+        if (i == fenced) {
+            CHECK_FALSE(*taken[i]);
+            CHECK(stored->status == "running");
+            CHECK(events.size() == 1);
+            CHECK(deliveries.empty());
+            continue;
+        }
+        CHECK(*taken[i]);
+        std::string status = i % 5 == 4 ? "failed" : "succeeded";
+        CHECK(stored->status == status);
+        CHECK(stored->lease_owner.empty());
+        CHECK(stored->finished_at_ms > 0);
+        CHECK(stored->attempts == 1);
+        CHECK(stored->started_at_ms > 0);
+        if (status == "succeeded") {
+            CHECK(stored->result_json == R"({"label":"positive"})");
+            CHECK(stored->error.empty());  // NULL, not ""
+        } else {
+            CHECK(stored->error == "it broke");
+            CHECK(stored->error_type == "agent_error");
+            CHECK(stored->result_json.empty());
+        }
+        REQUIRE(events.size() == 3);
+        CHECK(events[1].type == "agent.progress");
+        CHECK(events[2].type == "run." + status);
+        // The webhook is queued in the outcome's transaction.
+        REQUIRE(deliveries.size() == 1);
+        CHECK(deliveries[0].event_type == "run." + status);
+    }
+    // The run waiting on the first one is released in the same commit.
+    CHECK(db->read([&](soci::session& s) { return db->runs().find(s, blocked.id); })->status == "queued");
+    CHECK(db->healthy());
+}
+
+TEST_CASE("a run handed to a worker as it was accepted has its start in the insert and keeps that attempt at recovery") {
+    testing::quiet_store_logs();
+    testing::TestDatabase database;
+    auto db = database.open();
+    // Handed off: inserted running under this host's claim.
+    RunRecord handed = queued_run(new_uuid());
+    handed.status = store::run_status::running;
+    handed.attempts = 1;
+    handed.fencing_token = 1;
+    handed.lease_owner = "host-a";
+    handed.lease_expires_at_ms = store::now_ms() + 60000;
+    handed.started_at_ms = store::now_ms();
+    // Claimed ahead of a worker, never started: not in the start log and
+    // no run.started, so its attempt is given back.
+    RunRecord ahead = queued_run(new_uuid());
+    db->writes().run([&](soci::session& s) {
+        db->runs().queue_insert(s, handed);
+        db->runs().queue_insert(s, ahead);
+    }, CommitQueue::Kind::appends_only);
+    auto events = events_of(*db, handed.id);
+    REQUIRE(events.size() == 2);
+    CHECK(events[0].type == "run.queued");
+    CHECK(events[1].type == "run.started");
+    CHECK(events[1].seq == 2);
+    CHECK(events[1].data_json == R"({"attempt":1,"host":"host-a"})");
+    db->writes().run([&](soci::session& s) { db->runs().claim(s, "host-a", store::now_ms() + 60000, 10, {"echo"}); });
+
+    // The host died before either reached its plugin.
+    std::set<std::string> reached_plugin;
+    db->writes().run([&](soci::session& s) {
+        db->runs().recover_expired(s, store::now_ms(), true, {}, &reached_plugin);
+    });
+    auto recovered = db->read([&](soci::session& s) { return db->runs().find(s, handed.id); });
+    REQUIRE(recovered);
+    CHECK(recovered->status == "queued");
+    CHECK(recovered->attempts == 1);  // as many as its run.started events
+    auto given_back = db->read([&](soci::session& s) { return db->runs().find(s, ahead.id); });
+    REQUIRE(given_back);
+    CHECK(given_back->status == "queued");
+    CHECK(given_back->attempts == 0);
 }

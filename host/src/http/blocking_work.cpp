@@ -73,11 +73,6 @@ void BlockingWork::submit(const HttpRequest& request, const Responder& responder
     responder.send(std::move(busy));
 }
 
-size_t BlockingWork::in_flight() const {
-    std::lock_guard lock(mutex_);
-    return queue_.size() + running_;
-}
-
 void BlockingWork::loop() {
     for (;;) {
         std::function<void()> job;
@@ -88,11 +83,8 @@ void BlockingWork::loop() {
             if (queue_.empty()) return;
             job = std::move(queue_.front());
             queue_.pop_front();
-            ++running_;
         }
         job();
-        std::lock_guard lock(mutex_);
-        --running_;
     }
 }
 

@@ -33,9 +33,6 @@ class BlockingWork {
     // error envelope as on the reactor thread.
     Handler wrap(Handler handler);
 
-    // Requests queued or running (for /health and tests).
-    size_t in_flight() const;
-
   private:
     void submit(const HttpRequest& request, const Responder& responder, const Handler& handler);
     void loop();
@@ -44,7 +41,6 @@ class BlockingWork {
     mutable std::mutex mutex_;
     std::condition_variable wake_;
     std::deque<std::function<void()>> queue_;
-    size_t running_ = 0;
     bool stopping_ = false;
     std::vector<std::thread> threads_;
 };

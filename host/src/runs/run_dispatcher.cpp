@@ -187,16 +187,17 @@ bool RunDispatcher::cancel_local(const std::string& run_id) {
         waiting_.erase(found);  // its worker job finds nothing to do
     }
     store::RunRecord& run = waiting.run;
-    mark_cancelled_unstarted(run);
+    mark_cancelled_unstarted(run, waiting.start_recorded);
     auto recorded = std::make_shared<std::promise<bool>>();
     auto result = recorded->get_future();
     finish(std::move(run), waiting.next_event_seq, [recorded](bool ok) { recorded->set_value(ok); });
     return result.get();
 }
 
-void RunDispatcher::mark_cancelled_unstarted(store::RunRecord& run) {
-    // The claim counted an attempt that never happened.
-    if (run.attempts > 0 && --run.attempts == 0) run.started_at_ms = 0;
+void RunDispatcher::mark_cancelled_unstarted(store::RunRecord& run, bool start_recorded) {
+    // The claim counted an attempt that never happened (unless its
+    // run.started is on record: then it stays, as the events say).
+    if (!start_recorded && run.attempts > 0 && --run.attempts == 0) run.started_at_ms = 0;
     run.status = store::run_status::cancelled;
     run.error = "cancelled before it started";
     run.error_type = "cancelled";
@@ -361,7 +362,7 @@ void RunDispatcher::execute(const std::string& run_id) {
             }
         }
         if (cancelled_early) {
-            mark_cancelled_unstarted(run);
+            mark_cancelled_unstarted(run, claimed.start_recorded);
             finish(std::move(run), next_seq);
             return;
         }
@@ -369,11 +370,13 @@ void RunDispatcher::execute(const std::string& run_id) {
         // before plugin code runs: if that code kills the host, the
         // restarted host knows this attempt happened and a run that always
         // crashes runs out of attempts (poison) instead of taking the host
-        // down at every start. The event is not waited for.
+        // down at every start. The event is not waited for; a run handed
+        // off as it was accepted has it already (written with its insert).
         long long began_ms = store::now_ms();
         metrics::host_metrics().run_queue_wait.observe({run.agent}, std::max(0LL, began_ms - run.created_at_ms) / 1000.0);
-        services.emit_now("run.started", "{\"attempt\":" + std::to_string(run.attempts) + ",\"host\":\"" +
-                                               log::json_escape(settings_.host_id) + "\"}");
+        if (!claimed.start_recorded)
+            services.emit_now("run.started", "{\"attempt\":" + std::to_string(run.attempts) + ",\"host\":\"" +
+                                                   log::json_escape(settings_.host_id) + "\"}");
         context.approved_operations = approved_operations(run.approval_state, run.approval_json);
         context.resume_values = resume_values(run.approval_state, run.approval_json);
         // A workflow step resumed after its interrupt_after pause already
@@ -475,6 +478,23 @@ void RunDispatcher::finish(store::RunRecord run, long long next_seq, std::functi
         std::lock_guard<std::mutex> lock(mutex_);
         finishing_.insert(run.id);
     }
+    // Most runs end with nothing else to do in their commit: their outcome
+    // joins the batch's one multi-row update, and their events its insert.
+    bool plain = !paused && !requeued && run.pipeline_id.empty() && run.on_completion.empty() &&
+                 run.status != store::run_status::cancelled;
+    if (plain) {
+        auto write = [run, events, held, completed, &runs](soci::session& session) {
+            std::vector<store::RunEvent> all;
+            all.reserve(held.size() + events.size());
+            all.insert(all.end(), held.begin(), held.end());
+            all.insert(all.end(), events.begin(), events.end());
+            runs.queue_complete(session, run, std::move(all), completed);
+        };
+        store_.writes().submit(std::move(write), finished_callback(std::move(run), next_seq, std::move(held), completed,
+                                                                   std::move(recorded)),
+                               store::CommitQueue::Kind::appends_only);
+        return;
+    }
     auto write = [run, paused, requeued, events, held, completed, &runs, &pipelines](soci::session& session) {
         if (paused || requeued) {
             // Written as they would have been without the hold: fenced.
@@ -505,8 +525,16 @@ void RunDispatcher::finish(store::RunRecord run, long long next_seq, std::functi
         if (!run.on_completion.empty() || run.status == store::run_status::cancelled)
             runs.settle_completion(session, run.id, "on_completion");
     };
-    auto done = [this, run, next_seq, held = std::move(held), completed,
-                 recorded = std::move(recorded)](const std::string& error) {
+    store_.writes().submit(std::move(write),
+                           finished_callback(std::move(run), next_seq, std::move(held), completed, std::move(recorded)));
+}
+
+store::CommitQueue::Done RunDispatcher::finished_callback(store::RunRecord run, long long next_seq,
+                                                          std::vector<store::RunEvent> held,
+                                                          std::shared_ptr<bool> completed,
+                                                          std::function<void(bool)> recorded) {
+    return [this, run = std::move(run), next_seq, held = std::move(held), completed,
+            recorded = std::move(recorded)](const std::string& error) {
         bool retry_later = false;
         if (!error.empty()) {
             // Kept and written again once the database answers; its lease is
@@ -535,7 +563,6 @@ void RunDispatcher::finish(store::RunRecord run, long long next_seq, std::functi
         }
         wake_.notify_all();
     };
-    store_.writes().submit(std::move(write), std::move(done));
 }
 
 void RunDispatcher::maintenance_loop() {

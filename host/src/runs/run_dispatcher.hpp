@@ -107,6 +107,11 @@ class RunDispatcher {
     // held) and its final events, in one commit.
     void finish(store::RunRecord run, long long next_seq, std::function<void(bool)> recorded = nullptr,
                 std::vector<store::RunEvent> held = {});
+    // What finish does once the outcome's fate is known (`completed`: the
+    // claim held and it was written).
+    store::CommitQueue::Done finished_callback(store::RunRecord run, long long next_seq,
+                                               std::vector<store::RunEvent> held, std::shared_ptr<bool> completed,
+                                               std::function<void(bool)> recorded);
     // Cancels, through the SDK, runs that have executed longer than their
     // agent's timeout.
     void enforce_timeouts();
@@ -153,7 +158,7 @@ class RunDispatcher {
     std::map<std::string, store::ClaimedRun> waiting_;  // claimed here, not yet on a worker
     // Cancels that arrived while the run was in neither map (id -> when).
     std::map<std::string, long long> early_cancels_;
-    void mark_cancelled_unstarted(store::RunRecord& run);
+    void mark_cancelled_unstarted(store::RunRecord& run, bool start_recorded = false);
     // Finished here, outcome being written, or waiting to be written again
     // after the database failed: the result is kept, not re-run.
     struct Outcome {

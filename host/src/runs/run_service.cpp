@@ -111,8 +111,8 @@ void RunService::submit_and_wait(const InvokeRequest& request, Committed committ
             if (error.empty() && !admitted->busy_with.empty()) outcome = thread_busy_error(stored.thread_id, admitted->busy_with);
             bool started_here = outcome.empty() && *handed_off;
             if (started_here) {
-                // run.queued is number 1; the worker writes run.started.
-                dispatcher_.hand_off(store::ClaimedRun{stored, 2});
+                // run.queued and run.started (1 and 2) went with the insert.
+                dispatcher_.hand_off(store::ClaimedRun{stored, 3, true});
             } else if (reserved) {
                 dispatcher_.release();
             }

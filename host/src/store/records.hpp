@@ -108,6 +108,9 @@ struct RunEvent {
 struct ClaimedRun {
     RunRecord run;
     long long next_event_seq = 1;
+    // Its run.started event is already written (a run handed to a worker
+    // as it was accepted): the worker does not write it again.
+    bool start_recorded = false;
 };
 
 struct RunFilter {

@@ -3,6 +3,7 @@
 #include "store/newest_first_page.hpp"
 
 #include "store/row_reader.hpp"
+#include "store/run_complete_batch.hpp"
 #include "store/run_insert_batch.hpp"
 #include "store/run_rows.hpp"
 #include "store/secret_box.hpp"
@@ -132,12 +133,63 @@ struct RunRepository::HotStatements {
         return *slot;
     }
 
+    // The claim, prepared once per list of agents (a reload may change it)
+    // and bound to the members below.
+    struct Claim {
+        soci::row row;  // described by this statement only; outlives it
+        std::unique_ptr<soci::statement> statement;
+    };
+    Claim& claim(soci::session& session, const std::string& agent_list, bool postgresql) {
+        Claim& prepared = claims[agent_list];
+        std::unique_ptr<soci::statement>& slot = prepared.statement;
+        if (slot) return prepared;
+        if (claims.size() > 16) {  // lists left behind by reloads
+            claims.clear();
+            return claim(session, agent_list, postgresql);
+        }
+        // PostgreSQL hosts skip rows another host is claiming instead of
+        // waiting on them; SQLite has one writer, so no row locks are needed.
+        std::string lock = postgresql ? " FOR UPDATE SKIP LOCKED" : "";
+        std::string sql =
+            "UPDATE runs SET status = 'running', attempts = attempts + 1, "
+            "started_at_ms = COALESCE(started_at_ms, :now), "
+            "fencing_token = fencing_token + 1, lease_owner = :owner, lease_expires_at_ms = :lease, "
+            "updated_at_ms = :now2 "
+            "WHERE id IN (SELECT id FROM runs WHERE status = 'queued' AND agent IN (" + agent_list +
+            ") AND (run_after_ms IS NULL OR run_after_ms <= :due) "
+            "ORDER BY created_at_ms LIMIT :n" + lock + ") RETURNING " + kRunColumns +
+            ", (SELECT MAX(seq) FROM run_events WHERE run_events.run_id = runs.id)";
+        slot = std::make_unique<soci::statement>(session);
+        slot->exchange(soci::into(prepared.row));
+        slot->exchange(soci::use(claim_now));
+        slot->exchange(soci::use(claim_owner));
+        slot->exchange(soci::use(claim_lease));
+        slot->exchange(soci::use(claim_now));
+        slot->exchange(soci::use(claim_now));
+        slot->exchange(soci::use(claim_count));
+        slot->alloc();
+        slot->prepare(sql);
+        slot->define_and_bind();
+        return prepared;
+    }
+
     RunRecord run;
     RunEvent event;
     std::array<RunEvent, kEventRows> event_rows;
     // Inserts queued for the batch's multi-row statements (queue_insert).
     std::unique_ptr<RunInsertBatch> queued_runs;
     std::vector<RunEvent> queued_events;
+    // Outcomes queued for the batch's multi-row update (queue_complete),
+    // with what follows each one that takes, in the order queued.
+    struct QueuedOutcome {
+        std::vector<RunEvent> events;
+        std::shared_ptr<bool> taken;
+    };
+    std::unique_ptr<RunCompleteBatch> queued_outcomes;
+    std::vector<QueuedOutcome> outcome_followups;
+    std::map<std::string, Claim> claims;
+    long long claim_now = 0, claim_lease = 0, claim_count = 0;
+    std::string claim_owner;
     std::array<std::unique_ptr<soci::statement>, kEventRows + 1> insert_events_by_rows;
     long long fencing_token = 0;
     int has_dependants = 0;
@@ -163,6 +215,7 @@ RunRepository::HotStatements& RunRepository::hot(soci::session& session) const {
     if (!slot) {
         slot = std::make_unique<HotStatements>(session, dialect_);
         slot->queued_runs = std::make_unique<RunInsertBatch>(session);
+        slot->queued_outcomes = std::make_unique<RunCompleteBatch>(session, dialect_);
     }
     return *slot;
 }
@@ -193,6 +246,12 @@ std::vector<RunEvent> RunRepository::first_events(const RunRecord& run) const {
     if (run.status == run_status::pending_approval)
         return {{run.id, 1, "run.queued", now, data},
                 {run.id, 2, "approval.requested", now, run.approval_json.empty() ? "{}" : run.approval_json}};
+    if (run.status == run_status::running) {
+        // Handed to a worker of this host as it was accepted: its start
+        // rides on the accepting commit instead of a write of its own.
+        std::string started = "{\"attempt\":" + std::to_string(run.attempts) + ",\"host\":" + quoted(run.lease_owner) + "}";
+        return {{run.id, 1, "run.queued", now, data}, {run.id, 2, "run.started", run.started_at_ms, started}};
+    }
     return {{run.id, 1, "run.queued", now, data}};
 }
 
@@ -209,19 +268,65 @@ void RunRepository::queue_insert(soci::session& session, const RunRecord& run) c
     statements.queued_runs->add(std::move(stored));
 }
 
+void RunRepository::queue_complete(soci::session& session, const RunRecord& run, std::vector<RunEvent> events,
+                                   std::shared_ptr<bool> taken) const {
+    HotStatements& statements = hot(session);
+    *taken = false;
+    // One row per run in an UPDATE ... FROM: a second outcome for the same
+    // run (never expected) goes after the first has been written.
+    if (statements.queued_outcomes->holds(run.id)) flush_queued(session);
+    statements.queued_outcomes->add(run);
+    statements.outcome_followups.push_back({std::move(events), std::move(taken)});
+}
+
 void RunRepository::flush_queued(soci::session& session) const {
     HotStatements& statements = hot(session);
-    if (statements.queued_runs->empty()) return;
+    if (statements.queued_runs->empty() && statements.queued_outcomes->empty()) return;
     std::vector<RunEvent> events;
     events.swap(statements.queued_events);
     statements.queued_runs->flush();
+    // The outcomes that took: as complete() then append_events for each,
+    // their events and those of the runs inserted in one statement.
+    std::vector<std::pair<std::string, std::string>> released;
+    if (!statements.queued_outcomes->empty()) {
+        std::vector<HotStatements::QueuedOutcome> followups;
+        followups.swap(statements.outcome_followups);
+        std::vector<RunRecord> ended;
+        std::vector<RunCompleteBatch::Taken> taken;
+        if (dialect_ == Dialect::postgresql) {
+            // One round trip for up to 32 outcomes.
+            taken = statements.queued_outcomes->flush(ended);
+            for (const RunCompleteBatch::Taken& took : taken) queue_webhook(session, ended[took.index], ended[took.index].status);
+        } else {
+            // SQLite runs in process, so a statement per outcome costs no
+            // round trip, while its UPDATE ... FROM and RETURNING build
+            // temporary b-trees at every execution (measured: more than
+            // the single-row updates they replace). Each goes through
+            // complete(), prepared once; the events are still batched.
+            statements.queued_outcomes->take(ended);
+            for (size_t i = 0; i < ended.size(); ++i) {
+                bool has_dependants = false;
+                if (complete(session, ended[i], &has_dependants)) taken.push_back({i, has_dependants});
+            }
+        }
+        for (const RunCompleteBatch::Taken& took : taken) {
+            HotStatements::QueuedOutcome& followup = followups[took.index];
+            const RunRecord& run = ended[took.index];
+            *followup.taken = true;
+            for (RunEvent& event : followup.events) events.push_back(std::move(event));
+            if (took.has_dependants) released.emplace_back(run.id, run.status);
+        }
+    }
     append_events(session, events);
+    for (const auto& [id, status] : released) release_dependants(session, id, status);
 }
 
 void RunRepository::discard_queued(soci::session& session) const {
     HotStatements& statements = hot(session);
     statements.queued_runs->discard();
     statements.queued_events.clear();
+    statements.queued_outcomes->discard();
+    statements.outcome_followups.clear();
 }
 
 void RunRepository::insert(soci::session& session, const RunRecord& run) const {
@@ -283,31 +388,25 @@ std::vector<ClaimedRun> RunRepository::claim(soci::session& session, const std::
     // safe to inline; SOCI cannot bind a list.
     std::string agent_list;
     for (const auto& agent : agents) agent_list += (agent_list.empty() ? "'" : ",'") + agent + "'";
-    long long now = now_ms();
-    long long count = static_cast<long long>(limit);
-    // PostgreSQL hosts skip rows another host is claiming instead of
-    // waiting on them; SQLite has one writer, so no row locks are needed.
-    std::string lock = dialect_ == Dialect::postgresql ? " FOR UPDATE SKIP LOCKED" : "";
+    HotStatements& statements = hot(session);
+    HotStatements::Claim& prepared = statements.claim(session, agent_list, dialect_ == Dialect::postgresql);
+    soci::statement& claim = *prepared.statement;
+    statements.claim_now = now_ms();
+    statements.claim_owner = owner;
+    statements.claim_lease = lease_until_ms;
+    statements.claim_count = static_cast<long long>(limit);
     std::vector<ClaimedRun> claimed;
     // The claim counts the attempt in the same commit, so a run whose plugin
     // kills the host has that attempt on record (poison) and no worker waits
     // for a second commit before calling its plugin. A run claimed ahead
     // that never starts gets it back at recovery (runs/start_log.hpp); its
     // run.started event is written by the worker that really starts it.
-    soci::rowset<soci::row> rows =
-        (session.prepare << "UPDATE runs SET status = 'running', attempts = attempts + 1, "
-                            "started_at_ms = COALESCE(started_at_ms, :now), "
-                            "fencing_token = fencing_token + 1, lease_owner = :owner, lease_expires_at_ms = :lease, "
-                            "updated_at_ms = :now2 "
-                            "WHERE id IN (SELECT id FROM runs WHERE status = 'queued' AND agent IN (" + agent_list +
-                                ") AND (run_after_ms IS NULL OR run_after_ms <= :due) "
-                                "ORDER BY created_at_ms LIMIT :n" +
-                                lock + ") RETURNING " + kRunColumns +
-                                ", (SELECT MAX(seq) FROM run_events WHERE run_events.run_id = runs.id)",
-         soci::use(now), soci::use(owner), soci::use(lease_until_ms), soci::use(now), soci::use(now), soci::use(count));
+    // Stepped to its end (SQLite: an open statement pins the WAL).
+    claim.execute(false);
+    const soci::row& row = prepared.row;
     // The last event's number comes back with the claim: the worker numbers
     // the run's further events from there without another query.
-    for (const soci::row& row : rows) claimed.push_back({run_from_row(row), integer_at(row, kColumnAfterRun) + 1});
+    while (claim.fetch()) claimed.push_back({run_from_row(row), integer_at(row, kColumnAfterRun) + 1});
     // RETURNING follows no ORDER BY (PostgreSQL returns rows as it updated
     // them): the oldest goes to a worker first.
     std::stable_sort(claimed.begin(), claimed.end(), [](const ClaimedRun& a, const ClaimedRun& b) {
@@ -444,7 +543,8 @@ std::vector<std::pair<std::string, std::string>> RunRepository::recover_expired(
             queue_webhook(session, run, run_status::cancelled);
             release_dependants(session, run.id, run_status::cancelled);
             outcomes.emplace_back(run.id, run_status::cancelled);
-        } else if (reached_plugin != nullptr && run.attempts > 0 && reached_plugin->count(run.id) == 0) {
+        } else if (reached_plugin != nullptr && run.attempts > 0 && reached_plugin->count(run.id) == 0 &&
+                   !start_on_record(session, run)) {
             // Claimed ahead of a free worker, never started: the attempt
             // charged at the claim did not happen.
             session << "UPDATE runs SET status = 'queued', attempts = attempts - 1, updated_at_ms = :now, "
@@ -486,6 +586,17 @@ std::vector<std::pair<std::string, std::string>> RunRepository::recover_expired(
         }
     }
     return outcomes;
+}
+
+bool RunRepository::start_on_record(soci::session& session, const RunRecord& run) const {
+    // A run handed to a worker as it was accepted has its run.started in
+    // the accepting commit: that attempt stays counted even if the host
+    // died before the plugin was called, so the attempts always equal the
+    // starts on record.
+    long long starts = 0;
+    session << "SELECT COUNT(*) FROM run_events WHERE run_id = :id AND type = 'run.started'", soci::into(starts),
+        soci::use(run.id);
+    return starts >= run.attempts;
 }
 
 size_t RunRepository::delete_finished_before(soci::session& session, long long before_ms) const {

@@ -49,6 +49,14 @@ class RunRepository {
     // queue calls before any write that may read them, and before commit).
     // A run with dependencies is inserted at once.
     void queue_insert(soci::session& session, const RunRecord& run) const;
+    // complete(run) and, when it took, append_events(events) and the
+    // release of its dependants, written with the other outcomes queued in
+    // this transaction by one multi-row UPDATE (and their events by one
+    // INSERT) at flush_queued. `*taken` says, after the flush, whether the
+    // claim still held. For runs whose end needs nothing more in the same
+    // transaction (no pipeline to settle, no on_completion to carry out).
+    void queue_complete(soci::session& session, const RunRecord& run, std::vector<RunEvent> events,
+                        std::shared_ptr<bool> taken) const;
     void flush_queued(soci::session& session) const;
     // Forgets what was queued (a transaction begins again).
     void discard_queued(soci::session& session) const;
@@ -68,8 +76,8 @@ class RunRepository {
 
     // Claims up to `limit` queued runs for `owner`: running, a new fencing
     // token, a lease until `lease_until_ms`, and started: the attempt is
-    // counted and a run.started event written in the same commit, before
-    // any plugin code sees the run. A claimed run may still wait briefly for
+    // counted in the same commit, before any plugin code sees the run (its
+    // run.started event is written by the worker that starts it). A claimed run may still wait briefly for
     // a worker (the host claims a few ahead), so a host that dies may have
     // counted an attempt for a run it never called; that is bounded by
     // runs.prefetch_per_worker and costs an attempt, never a run.
@@ -159,7 +167,8 @@ class RunRepository {
     // otherwise), cancelled when a cancel was requested before the host
     // died. With `reached_plugin` (the ids the dead host's start log holds),
     // a run not in it was claimed ahead and never started: it is queued
-    // again with its attempt given back. Returns (run id, new status).
+    // again with its attempt given back, unless that attempt's run.started
+    // is on record (a run handed off as it was accepted). Returns (run id, new status).
     std::vector<std::pair<std::string, std::string>> recover_expired(
         soci::session& session, long long now, bool all_running,
         const std::map<std::string, HostCrash>& crashes = {},
@@ -223,6 +232,8 @@ class RunRepository {
     struct HotStatements;
     HotStatements& hot(soci::session& session) const;
     std::vector<RunEvent> first_events(const RunRecord& run) const;
+    // Whether every attempt the run has counted has its run.started event.
+    bool start_on_record(soci::session& session, const RunRecord& run) const;
 
     // Every path that ends a run comes here: a finished run with a
     // webhook_url gets its delivery queued in the same transaction as its

@@ -81,6 +81,11 @@ void shutdown() {
     spdlog::shutdown();
 }
 
+void drain_for_exit() {
+    if (auto& queue = writer()) queue->stop();
+    spdlog::default_logger_raw()->flush();
+}
+
 bool parse_level(std::string_view name, Level& out) {
     if (name == "debug" || name == "trace") out = Level::debug;
     else if (name == "info") out = Level::info;

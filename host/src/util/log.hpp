@@ -43,6 +43,9 @@ struct Field {
 void init(Level level);
 // Flushes and stops the logger; nothing may log afterwards.
 void shutdown();
+// For a process about to _exit (which runs no destructors): writes what is
+// queued and from then on writes every line at once, on the caller.
+void drain_for_exit();
 bool parse_level(std::string_view name, Level& out);
 bool enabled(Level level);
 

@@ -1,5 +1,7 @@
 #include "github_client.hpp"
 
+#include "json_text.hpp"
+
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -10,14 +12,6 @@ namespace sre {
 namespace {
 
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
-
-std::string text(const rapidjson::Value& object, const char* name) {
-    if (!object.IsObject()) return "";
-    auto found = object.FindMember(name);
-    return found != object.MemberEnd() && found->value.IsString()
-               ? std::string(found->value.GetString(), found->value.GetStringLength())
-               : std::string();
-}
 
 void put(Writer& out, const char* key, const std::string& value) {
     out.Key(key);
@@ -52,10 +46,10 @@ bool is_ref_text(const std::string& ref) {
 std::string github_message(const std::string& body) {
     rapidjson::Document parsed;
     parsed.Parse(body.c_str());
-    std::string message = text(parsed, "message");
+    std::string message = json_text(parsed, "message");
     if (parsed.IsObject() && parsed.HasMember("errors") && parsed["errors"].IsArray())
         for (const auto& error : parsed["errors"].GetArray()) {
-            std::string detail = error.IsString() ? std::string(error.GetString()) : text(error, "message");
+            std::string detail = error.IsString() ? std::string(error.GetString()) : json_text(error, "message");
             if (!detail.empty()) message += (message.empty() ? "" : ": ") + detail;
         }
     if (message.empty()) message = body.substr(0, 200);
@@ -103,7 +97,7 @@ std::string GitHubClient::default_branch(const RepoRef& repo) const {
     expect_success(reply, "reading repository " + repo.full_name());
     rapidjson::Document parsed;
     parsed.Parse(reply.body.c_str());
-    std::string branch = text(parsed, "default_branch");
+    std::string branch = json_text(parsed, "default_branch");
     if (!is_ref_text(branch)) throw GitHubError(reply.status, "repository " + repo.full_name() + " names no default branch");
     return branch;
 }
@@ -115,13 +109,13 @@ Commit GitHubClient::commit(const RepoRef& repo, const std::string& sha) const {
     rapidjson::Document parsed;
     parsed.Parse(reply.body.c_str());
     Commit commit;
-    commit.sha = text(parsed, "sha");
-    if (parsed.IsObject() && parsed.HasMember("commit")) commit.message = text(parsed["commit"], "message");
+    commit.sha = json_text(parsed, "sha");
+    if (parsed.IsObject() && parsed.HasMember("commit")) commit.message = json_text(parsed["commit"], "message");
     if (parsed.IsObject() && parsed.HasMember("parents") && parsed["parents"].IsArray() && !parsed["parents"].Empty())
-        commit.parent = text(parsed["parents"][0], "sha");
+        commit.parent = json_text(parsed["parents"][0], "sha");
     if (parsed.IsObject() && parsed.HasMember("files") && parsed["files"].IsArray())
         for (const auto& file : parsed["files"].GetArray())
-            commit.files.push_back({text(file, "filename"), text(file, "status"), text(file, "previous_filename")});
+            commit.files.push_back({json_text(file, "filename"), json_text(file, "status"), json_text(file, "previous_filename")});
     if (commit.sha.empty()) throw GitHubError(reply.status, "GitHub's answer for commit " + sha + " has no sha");
     return commit;
 }
@@ -132,17 +126,17 @@ std::optional<FileAtRef> GitHubClient::file_at(const RepoRef& repo, const std::s
     expect_success(reply, "reading " + path + " at " + ref);
     rapidjson::Document parsed;
     parsed.Parse(reply.body.c_str());
-    if (!parsed.IsObject() || text(parsed, "type") != "file")
+    if (!parsed.IsObject() || json_text(parsed, "type") != "file")
         throw GitHubError(reply.status, path + " at " + ref + " is not a file");
     if (parsed.HasMember("size") && parsed["size"].IsUint64() && parsed["size"].GetUint64() > settings_.max_file_bytes)
         throw GitHubError(reply.status, path + " at " + ref + " is larger than " + std::to_string(settings_.max_file_bytes) +
                                             " bytes (github.max_file_bytes)");
-    if (text(parsed, "encoding") != "base64")
+    if (json_text(parsed, "encoding") != "base64")
         throw GitHubError(reply.status, path + " at " + ref + " came without its content (encoding '" +
-                                            text(parsed, "encoding") + "')");
+                                            json_text(parsed, "encoding") + "')");
     FileAtRef file;
-    file.content = base64_decode(text(parsed, "content"));
-    file.blob_sha = text(parsed, "sha");
+    file.content = base64_decode(json_text(parsed, "content"));
+    file.blob_sha = json_text(parsed, "sha");
     if (file.content.size() > settings_.max_file_bytes)
         throw GitHubError(reply.status, path + " at " + ref + " is larger than " + std::to_string(settings_.max_file_bytes) +
                                             " bytes (github.max_file_bytes)");
@@ -155,7 +149,7 @@ std::string GitHubClient::branch_head(const RepoRef& repo, const std::string& br
     expect_success(reply, "reading the head of " + branch);
     rapidjson::Document parsed;
     parsed.Parse(reply.body.c_str());
-    std::string sha = parsed.IsObject() && parsed.HasMember("object") ? text(parsed["object"], "sha") : "";
+    std::string sha = parsed.IsObject() && parsed.HasMember("object") ? json_text(parsed["object"], "sha") : "";
     if (sha.empty()) throw GitHubError(reply.status, "GitHub's answer for branch " + branch + " has no object.sha");
     return sha;
 }
@@ -210,7 +204,7 @@ PullRequest GitHubClient::open_pull_request(const RepoRef& repo, const std::stri
     rapidjson::Document parsed;
     parsed.Parse(reply.body.c_str());
     PullRequest pr;
-    pr.url = text(parsed, "html_url");
+    pr.url = json_text(parsed, "html_url");
     if (parsed.IsObject() && parsed.HasMember("number") && parsed["number"].IsInt()) pr.number = parsed["number"].GetInt();
     pr.branch = head;
     pr.base = base;

@@ -1,6 +1,7 @@
 #include "pull_request_plan.hpp"
 
 #include "github_client.hpp"
+#include "json_text.hpp"
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -295,24 +296,18 @@ std::string plan_to_json(const Plan& plan) {
 
 std::optional<Plan> plan_from_json(const rapidjson::Value& value) {
     if (!value.IsObject()) return std::nullopt;
-    auto text = [&](const rapidjson::Value& object, const char* name) {
-        auto found = object.FindMember(name);
-        return found != object.MemberEnd() && found->value.IsString()
-                   ? std::string(found->value.GetString(), found->value.GetStringLength())
-                   : std::string();
-    };
     Plan plan;
-    plan.action = text(value, "action");
-    plan.service = text(value, "service");
-    plan.reason = text(value, "reason");
-    plan.commit = text(value, "commit");
-    plan.commit_message = text(value, "commit_message");
-    plan.owner = text(value, "owner");
-    plan.repo = text(value, "repo");
-    plan.patch_title = text(value, "patch_title");
+    plan.action = json_text(value, "action");
+    plan.service = json_text(value, "service");
+    plan.reason = json_text(value, "reason");
+    plan.commit = json_text(value, "commit");
+    plan.commit_message = json_text(value, "commit_message");
+    plan.owner = json_text(value, "owner");
+    plan.repo = json_text(value, "repo");
+    plan.patch_title = json_text(value, "patch_title");
     if (auto files = value.FindMember("patch_files"); files != value.MemberEnd() && files->value.IsArray())
         for (const auto& file : files->value.GetArray())
-            if (file.IsObject()) plan.patch_files.emplace_back(text(file, "path"), text(file, "content"));
+            if (file.IsObject()) plan.patch_files.emplace_back(json_text(file, "path"), json_text(file, "content"));
     if (plan.action != "open_pull_request" || plan.owner.empty() || plan.repo.empty() ||
         (plan.commit.empty() && plan.patch_files.empty()))
         return std::nullopt;

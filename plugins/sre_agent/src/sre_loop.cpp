@@ -1,6 +1,7 @@
 #include "sre_loop.hpp"
 
 #include "pull_request_plan.hpp"
+#include "json_text.hpp"
 
 #include <agenthost/agent.hpp>
 #include <devkit/context_fields.hpp>
@@ -17,13 +18,6 @@ std::string lowered(std::string value) {
     return value;
 }
 
-std::string text(const rapidjson::Value& object, const char* name) {
-    auto found = object.FindMember(name);
-    return found != object.MemberEnd() && found->value.IsString()
-               ? std::string(found->value.GetString(), found->value.GetStringLength())
-               : std::string();
-}
-
 long long integer(const rapidjson::Value& object, const char* name) {
     auto found = object.FindMember(name);
     return found != object.MemberEnd() && found->value.IsInt64() ? found->value.GetInt64() : 0;
@@ -36,20 +30,20 @@ std::vector<SignalView> signals_in(const rapidjson::Value& observed, const char*
     for (const auto& item : found->value.GetArray()) {
         if (!item.IsObject()) continue;
         SignalView signal;
-        signal.id = text(item, "id");
-        signal.kind = text(item, "kind");
-        signal.service = text(item, "service");
-        signal.severity = text(item, "severity");
-        signal.message = text(item, "message");
+        signal.id = json_text(item, "id");
+        signal.kind = json_text(item, "kind");
+        signal.service = json_text(item, "service");
+        signal.severity = json_text(item, "severity");
+        signal.message = json_text(item, "message");
         signal.received_at_ms = integer(item, "received_at_ms");
         if (auto score = item.FindMember("score"); score != item.MemberEnd() && score->value.IsNumber())
             signal.score = score->value.GetDouble();
-        signal.repository = text(item, "repository");
-        signal.repository_full_name = text(item, "repository_full_name");
+        signal.repository = json_text(item, "repository");
+        signal.repository_full_name = json_text(item, "repository_full_name");
         if (auto commits = item.FindMember("commits"); commits != item.MemberEnd() && commits->value.IsArray())
             for (const auto& commit : commits->value.GetArray()) {
                 if (!commit.IsObject()) continue;
-                CommitView view{text(commit, "sha"), text(commit, "message"), {}};
+                CommitView view{json_text(commit, "sha"), json_text(commit, "message"), {}};
                 for (const char* list : {"added", "removed", "modified"})
                     if (auto files = commit.FindMember(list); files != commit.MemberEnd() && files->value.IsArray())
                         for (const auto& file : files->value.GetArray())
@@ -89,12 +83,12 @@ Observation read_observation(const rapidjson::Value& observed) {
     if (!observed.IsObject()) return observation;
     if (auto incident = observed.FindMember("incident");
         incident != observed.MemberEnd() && incident->value.IsObject()) {
-        observation.incident_id = text(incident->value, "id");
-        observation.title = text(incident->value, "title");
-        observation.service = text(incident->value, "service");
-        observation.repository = text(incident->value, "repository");
-        observation.repository_url = text(incident->value, "repository_url");
-        observation.default_branch = text(incident->value, "default_branch");
+        observation.incident_id = json_text(incident->value, "id");
+        observation.title = json_text(incident->value, "title");
+        observation.service = json_text(incident->value, "service");
+        observation.repository = json_text(incident->value, "repository");
+        observation.repository_url = json_text(incident->value, "repository_url");
+        observation.default_branch = json_text(incident->value, "default_branch");
         observation.first_seen_ms = integer(incident->value, "first_seen_ms");
     }
     observation.signals = signals_in(observed, "signals");
@@ -164,8 +158,8 @@ Settings settings_from(const rapidjson::Value& config) {
         for (const auto& item : v->value.GetArray()) {
             if (!item.IsObject()) continue;
             Runbook runbook;
-            runbook.name = text(item, "name");
-            runbook.description = text(item, "description");
+            runbook.name = json_text(item, "name");
+            runbook.description = json_text(item, "description");
             if (auto list = item.FindMember("match"); list != item.MemberEnd() && list->value.IsArray())
                 for (const auto& phrase : list->value.GetArray())
                     if (phrase.IsString()) runbook.match.push_back(lowered(phrase.GetString()));
@@ -182,13 +176,13 @@ Settings settings_from(const rapidjson::Value& config) {
         settings.exec_timeout_seconds = v->value.GetDouble();
     if (auto github = config.FindMember("github"); github != config.MemberEnd() && github->value.IsObject()) {
         const rapidjson::Value& g = github->value;
-        settings.github_token = text(g, "token");
-        if (std::string base = text(g, "api_base_url"); !base.empty()) settings.github_api_base_url = base;
+        settings.github_token = json_text(g, "token");
+        if (std::string base = json_text(g, "api_base_url"); !base.empty()) settings.github_api_base_url = base;
         if (auto v = g.FindMember("max_files"); v != g.MemberEnd() && v->value.IsUint64())
             settings.github_max_files = static_cast<size_t>(v->value.GetUint64());
         if (auto v = g.FindMember("max_file_bytes"); v != g.MemberEnd() && v->value.IsUint64())
             settings.github_max_file_bytes = static_cast<size_t>(v->value.GetUint64());
-        settings.incident_link = text(g, "incident_link");
+        settings.incident_link = json_text(g, "incident_link");
     }
     return settings;
 }
@@ -250,9 +244,9 @@ std::string llm_question(const Observation& observation, const incident::Analysi
 Plan plan_from_llm(const rapidjson::Value& answer, const Settings& settings, const std::set<std::string>& done,
                    std::string& root_cause, const Plan* pull_request) {
     if (!answer.IsObject()) throw std::runtime_error("the answer is not a JSON object");
-    std::string action = text(answer, "action");
-    std::string service = text(answer, "service");
-    std::string cause = text(answer, "root_cause");
+    std::string action = json_text(answer, "action");
+    std::string service = json_text(answer, "service");
+    std::string cause = json_text(answer, "root_cause");
     if (cause.empty()) throw std::runtime_error("root_cause is missing or empty");
     Plan plan;
     root_cause = cause;
