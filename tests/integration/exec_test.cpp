@@ -87,6 +87,15 @@ const rapidjson::Value& result_of(const Finished& finished) {
     return finished.run["result"];
 }
 
+// Of a run that is not kept (result_of(run_exec(...))): a copy, which a
+// const reference at the call site keeps alive, not a view into the
+// temporary's document.
+rapidjson::Document result_of(Finished&& finished) {
+    rapidjson::Document copy;
+    copy.CopyFrom(result_of(static_cast<const Finished&>(finished)), copy.GetAllocator());
+    return copy;
+}
+
 std::vector<std::string> output_lines(const Finished& finished, const std::string& stream) {
     std::vector<std::string> lines;
     for (const auto& event : finished.events) {

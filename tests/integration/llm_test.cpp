@@ -242,7 +242,8 @@ TEST_CASE("streaming in both protocols: tokens reach the plugin and llm.token ev
 // Seed 001's stream example: clients read "event" (LangChain's names) from
 // each frame's JSON.
 TEST_CASE("an LLM call streams as on_chat_model_start, on_chat_model_stream and on_chat_model_end", "[llm]") {
-    const Provider& provider = providers()[0];
+    const auto all = providers();  // outlives the reference below
+    const Provider& provider = all[0];
     reset_fake();
     SseClient stream(provider.host().port(), "POST", "/agent/stream", probe_body("stream", kMessages));
     REQUIRE(stream.read_to_end(15s));

@@ -52,10 +52,10 @@ TEST_CASE("sequential processing runs the three default agents and reports each 
     CHECK(results["sentiment"]["result"]["label"].IsString());
     CHECK(results["entity_extractor"]["result"]["entity_count"].GetInt() > 3);
     // Each step started only after the one before finished.
-    auto started = [&](const char* agent) {
+    auto started = [&](const char* agent) -> std::string {
         return json_of(client.get(std::string("/runs/") + results[agent]["run_id"].GetString()))["started_at"].GetString();
     };
-    auto finished = [&](const char* agent) {
+    auto finished = [&](const char* agent) -> std::string {
         return json_of(client.get(std::string("/runs/") + results[agent]["run_id"].GetString()))["finished_at"].GetString();
     };
     CHECK(std::string(started("sentiment")) >= std::string(finished("summarizer")));

@@ -291,7 +291,8 @@ TEST_CASE("POST /runs/wait, GET /runs/{id}/join, DELETE /runs/{id} and POST /run
     auto cancelled = client.post("/runs/cancel", R"({"run_ids":[")" + busy + R"(",")" + queued + R"(","nope"]})");
     INFO(cancelled.body);
     REQUIRE(cancelled.status == 200);
-    auto outcomes = json_of(cancelled)["runs"].GetArray();
+    auto cancelled_json = json_of(cancelled);  // outlives the array view below
+    auto outcomes = cancelled_json["runs"].GetArray();
     REQUIRE(outcomes.Size() == 3);
     CHECK(std::string(outcomes[0]["status"].GetString()) == "cancelling");
     // The queued run may already be claimed into this host's local queue

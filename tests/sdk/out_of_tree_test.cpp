@@ -149,7 +149,8 @@ TEST_CASE("the C example agent builds against the installed SDK and keeps its ta
     HttpClient client(host.base_url());
     auto listing = client.get("/plugins");
     INFO("GET /plugins: " << listing.body);
-    const auto& tally = json_of(listing)["plugins"][0u];
+    auto listing_json = json_of(listing);  // outlives the reference below
+    const auto& tally = listing_json["plugins"][0u];
     REQUIRE(std::string(tally["state"].GetString()) == "loaded");
     CHECK(std::string(tally["isolation"].GetString()) == "process");
 

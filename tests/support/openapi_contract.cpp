@@ -170,9 +170,11 @@ class Contract {
 std::mutex contracts_mutex;
 // By base URL of the running agenthosts; null until its document is read
 // (a host that served none is asked again next time).
+// Never destroyed: hosts that are function-local statics in the tests stop
+// at exit, in an order relative to this map that no file controls.
 std::map<std::string, std::shared_ptr<Contract>>& contracts() {
-    static std::map<std::string, std::shared_ptr<Contract>> all;
-    return all;
+    static auto* all = new std::map<std::string, std::shared_ptr<Contract>>();
+    return *all;
 }
 
 size_t collect(char* data, size_t size, size_t count, void* out) {

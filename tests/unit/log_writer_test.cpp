@@ -1,3 +1,4 @@
+#include "util/log.hpp"
 #include "util/log_writer.hpp"
 
 #include <catch2/catch.hpp>
@@ -135,4 +136,12 @@ TEST_CASE("stopping the log writer writes what is queued; later lines are writte
     writer.push(line("after"));
     CHECK(recorded.size() == 101);
     CHECK(recorded.lines.back() == "after");
+}
+
+TEST_CASE("a line logged after the log's shutdown is still written, not a call through a null logger") {
+    // A thread or destructor that finishes after main's log::shutdown().
+    agenthost::log::init(agenthost::log::Level::error);
+    agenthost::log::shutdown();
+    CHECK(agenthost::log::enabled(agenthost::log::Level::error));
+    agenthost::log::write(agenthost::log::Level::error, "a late line, written synchronously");
 }

@@ -76,9 +76,12 @@ void init(Level level) {
 }
 
 void shutdown() {
-    // Everything queued is written before the logger goes away.
+    // Everything queued is written; the logger itself stays, because a line
+    // logged later (a thread or a destructor finishing after main's
+    // shutdown) is then written at once. spdlog::shutdown() would drop the
+    // default logger, and such a line would call through a null pointer.
     writer().reset();
-    spdlog::shutdown();
+    spdlog::default_logger_raw()->flush();
 }
 
 void drain_for_exit() {

@@ -47,8 +47,6 @@ std::string quiet_mentions(std::string text) {
     return text;
 }
 
-bool is_error(const std::string& severity) { return severity == "error" || severity == "critical"; }
-
 }  // namespace
 
 std::optional<Suspect> suspect_commit(const Observation& observation, std::string& why_not) {
@@ -63,7 +61,7 @@ std::optional<Suspect> suspect_commit(const Observation& observation, std::strin
     long long first_error = observation.first_seen_ms;
     std::set<std::string> error_words;
     for (const auto& signal : observation.signals) {
-        if (!is_error(signal.severity)) continue;
+        if (!signal.is_error()) continue;
         if (first_error == 0 || signal.received_at_ms < first_error) first_error = signal.received_at_ms;
         for (const auto& word : words_of(signal.message)) error_words.insert(word);
     }

@@ -60,8 +60,6 @@ std::string lower(std::string value) {
     return value;
 }
 
-bool is_error(const std::string& severity) { return severity == "error" || severity == "critical"; }
-
 }  // namespace
 
 // A Slack channel's "slack:C0OPS" or a GitHub signal's service is not one.
@@ -116,7 +114,7 @@ incident::Input analysis_input(const Observation& observation) {
         input.events.push_back(std::move(event));
         // A deploy or a push shortly before the errors is a change to weigh.
         std::string words = lower(signal.message);
-        if (signal.kind == "github" || (!is_error(signal.severity) && (words.find("deploy") != std::string::npos ||
+        if (signal.kind == "github" || (!signal.is_error() && (words.find("deploy") != std::string::npos ||
                                                                        words.find("rolled out") != std::string::npos ||
                                                                        words.find("release") != std::string::npos))) {
             incident::Change change;
@@ -336,7 +334,7 @@ Verdict evaluate(const Observation& observation, const std::string& service, lon
             if (signal.kind != "log" && signal.kind != "slack") continue;
             if (!service.empty() && signal.service != service) continue;
             ++fresh;
-            if (is_error(signal.severity)) {
+            if (signal.is_error()) {
                 ++errors;
                 last_error = signal.message;
             }

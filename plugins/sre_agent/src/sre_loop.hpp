@@ -33,6 +33,9 @@ struct SignalView {
     std::string repository;            // the watched repository's name, when known
     std::string repository_full_name;  // GitHub signals: owner/name
     std::vector<CommitView> commits;   // GitHub signals
+
+    // Errors and worse point at a cause; warnings and deploys only hint.
+    bool is_error() const { return severity == "error" || severity == "critical"; }
 };
 
 // What the host handed the run: the incident and its signals (input.observed

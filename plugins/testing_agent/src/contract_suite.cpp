@@ -1,4 +1,5 @@
 #include "contract_suite.hpp"
+#include "json_member.hpp"
 
 #include <apispec/identifiers.hpp>
 #include <rapidjson/prettywriter.h>
@@ -13,12 +14,6 @@
 
 namespace testgen {
 namespace {
-
-const rapidjson::Value* member(const rapidjson::Value* object, const char* name) {
-    if (object == nullptr || !object->IsObject()) return nullptr;
-    auto found = object->FindMember(name);
-    return found == object->MemberEnd() ? nullptr : &found->value;
-}
 
 std::string quoted(const std::string& text) {
     rapidjson::Value v(text.c_str(), static_cast<rapidjson::SizeType>(text.size()));

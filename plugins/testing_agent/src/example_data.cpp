@@ -1,4 +1,5 @@
 #include "example_data.hpp"
+#include "json_member.hpp"
 
 #include <rapidjson/schema.h>
 #include <rapidjson/stringbuffer.h>
@@ -17,12 +18,6 @@ namespace testgen {
 namespace {
 
 using Allocator = rapidjson::Document::AllocatorType;
-
-const rapidjson::Value* member(const rapidjson::Value* object, const char* name) {
-    if (object == nullptr || !object->IsObject()) return nullptr;
-    auto found = object->FindMember(name);
-    return found == object->MemberEnd() ? nullptr : &found->value;
-}
 
 double number_member(const rapidjson::Value* schema, const char* name, double fallback) {
     const rapidjson::Value* v = member(schema, name);

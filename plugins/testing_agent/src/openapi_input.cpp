@@ -1,4 +1,5 @@
 #include "openapi_input.hpp"
+#include "json_member.hpp"
 
 #include <apispec/api_reader.hpp>
 #include <apispec/document_loader.hpp>
@@ -7,12 +8,6 @@
 
 namespace testgen {
 namespace {
-
-const rapidjson::Value* member(const rapidjson::Value* object, const char* name) {
-    if (object == nullptr || !object->IsObject()) return nullptr;
-    auto found = object->FindMember(name);
-    return found == object->MemberEnd() ? nullptr : &found->value;
-}
 
 // The JSON schema of a content map: application/json, then any +json.
 const rapidjson::Value* json_schema_of(const rapidjson::Document& root, const rapidjson::Value* content,
