@@ -96,7 +96,7 @@ TEST_CASE("a run whose outcome could not be recorded during an outage still fini
     database.refuse_connections();
     // The run ends while the database is away (errors are flushed to the log at once).
     const std::string lost = R"("msg":"recording a run's outcome failed; will retry","run_id":")" + run_id + "\"";
-    REQUIRE(poll_until([&] { return host.log().find(lost) != std::string::npos; }, 10000ms));
+    REQUIRE(poll_until([&] { return host.log().find(lost) != std::string::npos; }, 30000ms));
     database.allow_connections();
 
     // The kept outcome is written at the next maintenance tick.

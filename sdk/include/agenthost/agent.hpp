@@ -108,6 +108,8 @@ struct needs_newer_abi {
 namespace json {
 
 inline rapidjson::Value string(std::string_view text, rapidjson::Document::AllocatorType& allocator) {
+    // An empty view may have no data at all; rapidjson would memcpy from it.
+    if (text.empty()) return rapidjson::Value(rapidjson::kStringType);
     return rapidjson::Value(text.data(), static_cast<rapidjson::SizeType>(text.size()), allocator);
 }
 inline rapidjson::Value string(std::string_view text, rapidjson::Document& owner) {
