@@ -129,7 +129,8 @@ void RunService::submit_and_wait(const InvokeRequest& request, Committed committ
                 }
                 // A run that waits for approval ends the synchronous wait.
                 if (stored.status == store::run_status::pending_approval) waiters_.finished(stored);
-                dispatcher_.wake();
+                // A run started here leaves nothing new to claim.
+                if (!started_here || !admitted->interrupted.empty()) dispatcher_.wake();
             }
             committed(stored, outcome);
         },
