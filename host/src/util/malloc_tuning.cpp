@@ -1,5 +1,7 @@
 #include "util/malloc_tuning.hpp"
 
+#include <cstdlib>
+#include <cstring>
 #include <malloc.h>
 
 namespace agenthost {
@@ -23,6 +25,12 @@ namespace agenthost {
 // and unmapped each time.
 void tune_malloc() {
 #ifdef __GLIBC__
+    // An operator's own malloc settings win (read by glibc before main).
+    const char* tunables = std::getenv("GLIBC_TUNABLES");
+    if ((tunables != nullptr && std::strstr(tunables, "glibc.malloc.") != nullptr) ||
+        std::getenv("MALLOC_TRIM_THRESHOLD_") != nullptr || std::getenv("MALLOC_TOP_PAD_") != nullptr ||
+        std::getenv("MALLOC_MMAP_THRESHOLD_") != nullptr)
+        return;
     mallopt(M_TRIM_THRESHOLD, 4 * 1024 * 1024);
     mallopt(M_TOP_PAD, 512 * 1024);
     mallopt(M_MMAP_THRESHOLD, 1024 * 1024);
