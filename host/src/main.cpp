@@ -43,6 +43,7 @@
 #include "usage/tenant_quotas.hpp"
 #include "util/ids.hpp"
 #include "util/log.hpp"
+#include "util/malloc_tuning.hpp"
 #include "version.hpp"
 #include "webhooks/webhook_dispatcher.hpp"
 
@@ -146,6 +147,7 @@ int fail(const std::string& message) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    tune_malloc();
     HostConfig config;
     std::vector<std::string> from_dotenv;
     try {

@@ -183,6 +183,48 @@ TEST_CASE("with an LLM configured the supervisor follows its choice, and falls b
     CHECK_THAT(string_member(unknown["routing"], "llm_error"), Contains("no_such_agent"));
 }
 
+TEST_CASE("routing by a slow LLM never holds the HTTP threads", "[routing][llm]") {
+    // The provider takes 3 s to choose; with one reactor thread, routing on
+    // it would take the three tasks one after another and stall /health.
+    FakeLlmServer provider;
+    provider.set_responder([](const FakeLlmRequest&) {
+        FakeLlmReply reply = openai_reply(R"({"domain":"infrastructure","agent":"kubernetes_agent"})", 40, 12);
+        reply.delay = 3s;
+        return reply;
+    });
+    HostProcess routed(host_config(R"({"kubernetes_agent":{"enabled":true},"harness_expert":{"enabled":true}})",
+                                   R"("server":{"threads":1},"llm":{"provider":"openai","max_retries":0,)"
+                                   R"("timeout_seconds":10,"openai":{"api_key":"sk-test","base_url":")" +
+                                       provider.url("/v1") + R"("}})"));
+    HttpClient client(routed.base_url());
+    const std::string task = R"({"task":"Create Kubernetes deployment manifests for the payments service"})";
+    std::vector<std::thread> senders;
+    std::vector<long> statuses(3, 0);
+    for (size_t i = 0; i < statuses.size(); ++i)
+        senders.emplace_back([&, i] {
+            HttpClient own(routed.base_url());
+            statuses[i] = (i == 0 ? own.post("/agent/invoke", task) : own.post("/runs", task)).status;
+        });
+    bool all_asking = provider.wait_for(3, 2500ms);
+    auto started = std::chrono::steady_clock::now();
+    auto health = client.get("/health");
+    auto health_took = std::chrono::steady_clock::now() - started;
+    for (auto& sender : senders) sender.join();
+    CHECK(all_asking);
+    CHECK(health.status == 200);
+    CHECK(health_took < 2s);
+    CHECK(statuses == std::vector<long>{200, 202, 202});
+    // A streaming request stays on its reactor thread (it takes the
+    // connection over there) and still streams its routed run.
+    provider.set_responder([](const FakeLlmRequest&) {
+        return openai_reply(R"({"domain":"infrastructure","agent":"kubernetes_agent"})", 40, 12);
+    });
+    auto streamed = client.post("/agent/invoke",
+                                R"({"task":"Create Kubernetes deployment manifests for the payments service","stream":true})");
+    CHECK(streamed.status == 200);
+    CHECK_THAT(streamed.body, Contains("kubernetes_agent"));
+}
+
 TEST_CASE("/agent/invoke with agent_name null answers with the agent used and the supervisor path", "[routing]") {
     HttpClient client(host().base_url());
     auto result = client.post("/agent/invoke", R"({"task":"What is the sentiment of this review?","agent_name":null,

@@ -4,6 +4,7 @@
 #include "signals/aws_sigv4.hpp"
 #include "signals/line_signals.hpp"
 #include "signals/log_source.hpp"
+#include "signals/source_answers.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -188,4 +189,31 @@ TEST_CASE("log lines: complete lines leave a partial last line unless told") {
     CHECK(consumed == 5);
     CHECK(complete_lines("a\nc", true, consumed) == std::vector<std::string>{"a", "c"});
     CHECK(consumed == 3);
+}
+
+TEST_CASE("loki answer: entries after the cursor with their stream's labels; a malformed answer is a pull error") {
+    auto entries = read_loki_answer(
+        R"({"status":"success","data":{"result":[{"stream":{"app":"web"},"values":[["100","old"],["101","new"]]}]}})",
+        100);
+    REQUIRE(entries.size() == 1);
+    CHECK(entries[0].ns == 101);
+    CHECK(entries[0].line == "new");
+    CHECK(entries[0].labels_json == R"({"app":"web"})");
+    CHECK_THROWS_AS(read_loki_answer(R"({"status":"success","data":{"result":[{"values":[["12x","a"]]}]}})", 0),
+                    PullError);
+    CHECK_THROWS_AS(read_loki_answer(R"({"status":"error"})", 0), PullError);
+    CHECK_THROWS_AS(read_loki_answer("<html>", 0), PullError);
+}
+
+TEST_CASE("cloudwatch page: events and the next token; a malformed page is a pull error") {
+    auto page = read_cloudwatch_page(
+        R"({"events":[{"timestamp":5,"eventId":"a","message":"ERROR x","logStreamName":"s"},7],"nextToken":"t"})");
+    REQUIRE(page.events.size() == 1);
+    CHECK(page.events[0].time_ms == 5);
+    CHECK(page.events[0].id == "a");
+    CHECK(page.events[0].message == "ERROR x");
+    CHECK(page.next_token == "t");
+    CHECK(read_cloudwatch_page(R"({"events":[]})").next_token.empty());
+    CHECK_THROWS_AS(read_cloudwatch_page(R"({"events":{}})"), PullError);
+    CHECK_THROWS_AS(read_cloudwatch_page("[]"), PullError);
 }

@@ -28,8 +28,43 @@
 #include "api/websocket_stream_api.hpp"
 #include "api/webhooks_api.hpp"
 #include "api/workflow_api.hpp"
+#include "auth/route_access.hpp"
+#include "json/json_util.hpp"
 
 namespace agenthost::api {
+
+namespace {
+
+// A request that streams takes its connection over, which must happen on
+// its reactor thread (the input sink is installed before the reactor reads
+// again), so it stays there.
+bool streams(const std::string& pattern, const http::HttpRequest& request) {
+    if (pattern.find("/stream") != std::string::npos) return true;
+    if (request.body.find("\"stream\"") == std::string::npos) return false;
+    std::string error;
+    auto body = json::parse(request.body, error);
+    const rapidjson::Value* stream = body ? json::get_member(*body, "stream") : nullptr;
+    return stream != nullptr && stream->IsBool() && stream->GetBool();
+}
+
+// A run-creating request whose task names no agent asks the LLM which one
+// fits, when one is configured: seconds on a reactor thread would stall
+// every connection on it, so such hosts take these requests to the blocking
+// threads (whether a request names an agent is known only inside its
+// handler; the hop costs microseconds against the LLM's seconds).
+void routing_off_reactor(http::Router& router, ApiContext& context) {
+    if (context.blocking == nullptr || context.llm == nullptr) return;
+    router.rewrap([&context](const std::string& method, const std::string& pattern, http::Handler handler) {
+        if (!auth::route_access(method, http::split_path(pattern)).creates_runs) return handler;
+        return context.blocking->wrap_when(
+            [&context, pattern](const http::HttpRequest& request) {
+                return context.llm->configured() && !streams(pattern, request);
+            },
+            std::move(handler));
+    });
+}
+
+}  // namespace
 
 void add_routes(http::Router& router, ApiContext& context) {
     add_health_routes(router, context);
@@ -61,6 +96,7 @@ void add_routes(http::Router& router, ApiContext& context) {
     add_incident_routes(router, context);
     add_websocket_routes(router, context);
     add_console_routes(router);
+    routing_off_reactor(router, context);
     // Last: it documents every route above.
     add_openapi_routes(router, context);
 }

@@ -48,6 +48,16 @@ Handler BlockingWork::wrap(Handler handler) {
     };
 }
 
+Handler BlockingWork::wrap_when(std::function<bool(const HttpRequest&)> blocks, Handler handler) {
+    return [this, blocks = std::move(blocks), handler = std::move(handler)](const HttpRequest& request,
+                                                                           Responder responder) {
+        if (blocks(request))
+            submit(request, responder, handler);
+        else
+            handler(request, std::move(responder));
+    };
+}
+
 void BlockingWork::submit(const HttpRequest& request, const Responder& responder, const Handler& handler) {
     std::optional<telemetry::TraceContext> trace;
     if (const telemetry::TraceContext* current = telemetry::current_context()) trace = *current;

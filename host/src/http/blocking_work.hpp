@@ -32,6 +32,9 @@ class BlockingWork {
     // `handler` wrapped to run on these threads; exceptions become the
     // error envelope as on the reactor thread.
     Handler wrap(Handler handler);
+    // `handler` here when `blocks(request)` says so, else on the calling
+    // thread as it is.
+    Handler wrap_when(std::function<bool(const HttpRequest&)> blocks, Handler handler);
 
   private:
     void submit(const HttpRequest& request, const Responder& responder, const Handler& handler);

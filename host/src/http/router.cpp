@@ -55,6 +55,12 @@ std::vector<std::pair<std::string, std::string>> Router::table() const {
     return entries;
 }
 
+void Router::rewrap(
+    const std::function<Handler(const std::string& method, const std::string& pattern, Handler)>& wrap) {
+    // In place: literal_ points into routes_.
+    for (Route& route : routes_) route.handler = wrap(route.method, route.pattern, std::move(route.handler));
+}
+
 void Router::dispatch(HttpRequest& request, const Responder& responder) const {
     auto literal = literal_.find(request.method + " " + request.path);
     if (literal != literal_.end()) {

@@ -23,6 +23,9 @@ class Router {
     // Fills request.params and calls the handler; throws ApiError 404/405.
     void dispatch(HttpRequest& request, const Responder& responder) const;
 
+    // Each route's handler becomes wrap(method, pattern, handler): for a
+    // decision that needs every route registered first.
+    void rewrap(const std::function<Handler(const std::string& method, const std::string& pattern, Handler)>& wrap);
     // Every (method, pattern) in registration order: what GET /openapi.json
     // documents, so the document cannot miss a route.
     std::vector<std::pair<std::string, std::string>> table() const;

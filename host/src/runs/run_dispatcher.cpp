@@ -153,16 +153,20 @@ void RunDispatcher::stop() {
                        {{"runs", static_cast<long long>(unrecorded_.size())}});
         maintenance_done_ = true;
     }
-    wake_.notify_all();
+    maintenance_wake_.notify_all();
     if (maintainer_.joinable()) maintainer_.join();
 }
 
 void RunDispatcher::wake() {
+    bool wanted = false;
     {
         std::lock_guard<std::mutex> lock(mutex_);
         woken_ = true;
+        wanted = claim_wanted();
     }
-    wake_.notify_all();
+    // Otherwise the claimer is busy or has enough runs: the flag is seen
+    // once a finished run brings in_flight_ under the low water mark.
+    if (wanted) wake_.notify_all();
 }
 
 bool RunDispatcher::cancel_local(const std::string& run_id) {
@@ -268,11 +272,7 @@ void RunDispatcher::claim_loop() {
     for (;;) {
         {
             std::unique_lock<std::mutex> lock(mutex_);
-            // Claims are batched: once the prefetched runs drain to half,
-            // not after every completion (a claim is a commit).
-            const size_t low_water = std::max<size_t>(1, capacity / 2);
-            wake_.wait_for(lock, std::chrono::milliseconds(settings_.poll_interval_ms),
-                           [this, low_water] { return stopping_ || (woken_ && in_flight_.load() < low_water); });
+            wake_.wait_for(lock, std::chrono::milliseconds(settings_.poll_interval_ms), [this] { return claim_wanted(); });
             if (stopping_) return;
             woken_ = false;
         }
@@ -553,15 +553,17 @@ store::CommitQueue::Done RunDispatcher::finished_callback(store::RunRecord run, 
             feed_.notify(run.id);
         }
         if (recorded) recorded(error.empty() && *completed);
-        wake();  // a run waiting for this one may be queued now
+        bool wanted = false;
         {
             std::lock_guard<std::mutex> lock(mutex_);
             finishing_.erase(run.id);
             if (retry_later) unrecorded_[run.id] = {run, next_seq, held};
             else --in_flight_;
-            woken_ = true;
+            woken_ = true;  // a run waiting for this one may be queued now
+            // stop() waits on wake_ too, and claim_wanted holds once stopping.
+            wanted = claim_wanted();
         }
-        wake_.notify_all();
+        if (wanted) wake_.notify_all();
     };
 }
 
@@ -570,8 +572,8 @@ void RunDispatcher::maintenance_loop() {
     for (;;) {
         {
             std::unique_lock<std::mutex> lock(mutex_);
-            wake_.wait_for(lock, std::chrono::milliseconds(std::min(interval, settings_.poll_interval_ms * 2)),
-                           [this] { return maintenance_done_; });
+            maintenance_wake_.wait_for(lock, std::chrono::milliseconds(std::min(interval, settings_.poll_interval_ms * 2)),
+                                       [this] { return maintenance_done_; });
             if (maintenance_done_) return;
         }
         enforce_timeouts();

@@ -15,6 +15,7 @@
 #include "runs/worker_pool.hpp"
 #include "store/store.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -139,7 +140,11 @@ class RunDispatcher {
     long long agent_timeout_for(const std::string& agent) const;  // caller holds mutex_
 
     mutable std::mutex mutex_;
+    // The claimer (and stop) wait on wake_; it is signalled only when the
+    // claimer would act (claim_wanted), not at every run's end: a futile
+    // wake is a context switch per run. The maintenance loop has its own.
     std::condition_variable wake_;
+    std::condition_variable maintenance_wake_;
     bool woken_ = false;
     bool stopping_ = false;
     bool maintenance_done_ = false;
@@ -148,6 +153,11 @@ class RunDispatcher {
     // short); hand-offs wait for them.
     std::atomic<bool> backlog_{true};
     size_t capacity() const { return workers_.threads() * settings_.prefetch_per_worker; }
+    // Claims are batched: once the prefetched runs drain to half, not after
+    // every completion (a claim is a commit).
+    size_t low_water() const { return std::max<size_t>(1, capacity() / 2); }
+    // What the claimer waits for (caller holds mutex_).
+    bool claim_wanted() const { return stopping_ || (woken_ && in_flight_.load() < low_water()); }
     // Puts a claimed run on a worker (false: the pool is stopping).
     bool dispatch(store::ClaimedRun run, bool reserved = false);
     // Runs given to the worker pool and not yet done executing (in_flight_

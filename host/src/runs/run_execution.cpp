@@ -161,8 +161,13 @@ std::vector<store::RunEvent> final_events(const store::RunRecord& run, long long
     long long seq = first_seq;
     long long now = run.finished_at_ms;
     if (run.status == store::run_status::succeeded) {
+        // Most results have no artifacts: a look at the text spares parsing
+        // the whole result again. A key spelled with \u escapes still parses.
+        const std::string& text = run.result_json;
+        bool may_have_artifacts =
+            text.find("artifacts") != std::string::npos || text.find("\\u") != std::string::npos;
         std::string error;
-        auto result = json::parse(run.result_json, error);
+        auto result = may_have_artifacts ? json::parse(text, error) : std::nullopt;
         const rapidjson::Value* artifacts = result ? json::get_member(*result, "artifacts") : nullptr;
         if (artifacts != nullptr && artifacts->IsArray()) {
             for (const auto& artifact : artifacts->GetArray())

@@ -88,8 +88,8 @@ void RunService::submit_and_wait(const InvokeRequest& request, Committed committ
     bool reserved = run.status == store::run_status::queued && run.run_after_ms == 0 && dispatcher_.reserve(run.agent);
     auto handed_off = std::make_shared<bool>(false);
     store_.writes().submit(
-        [this, run, &runs, shared_thread, admitted, strategy, reserved, handed_off,
-         idempotency = request.idempotency](soci::session& session) {
+        [this, run = std::move(run), &runs, shared_thread, admitted, strategy = std::move(strategy), reserved,
+         handed_off, idempotency = request.idempotency](soci::session& session) {
             // Decided inside the transaction, so two requests on one thread
             // cannot both see it idle. Rebuilt from scratch on every try.
             *admitted = Admission{run, {}, {}};
@@ -129,7 +129,8 @@ void RunService::submit_and_wait(const InvokeRequest& request, Committed committ
                 }
                 // A run that waits for approval ends the synchronous wait.
                 if (stored.status == store::run_status::pending_approval) waiters_.finished(stored);
-                dispatcher_.wake();
+                // A run started here leaves nothing new to claim.
+                if (!started_here || !admitted->interrupted.empty()) dispatcher_.wake();
             }
             committed(stored, outcome);
         },

@@ -11,6 +11,7 @@
 #include "net/ssrf_guard.hpp"
 #include "signals/aws_sigv4.hpp"
 #include "signals/log_source.hpp"
+#include "signals/source_answers.hpp"
 #include "signals/source_http.hpp"
 
 #include <rapidjson/stringbuffer.h>
@@ -83,14 +84,28 @@ std::string host_header(const net::UrlParts& url) {
     return default_port ? host : host + ":" + std::to_string(url.port);
 }
 
-struct Event {
-    long long time_ms = 0;
-    std::string id;
-    std::string message;
-    std::string stream;
-};
-
 }  // namespace
+
+CloudWatchPage read_cloudwatch_page(const std::string& body) {
+    std::string error;
+    auto document = json::parse(body, error);
+    if (!document || !document->IsObject()) throw PullError("CloudWatch answered something that is not JSON: " + error);
+    CloudWatchPage page;
+    if (const auto* list = json::get_member(*document, "events"); list != nullptr) {
+        if (!list->IsArray()) throw PullError("CloudWatch's events is not an array");
+        for (const auto& item : list->GetArray()) {
+            if (!item.IsObject()) continue;
+            CloudWatchEvent event;
+            event.time_ms = json::get_int64(item, "timestamp");
+            event.id = json::get_string(item, "eventId");
+            event.message = json::get_string(item, "message");
+            event.stream = json::get_string(item, "logStreamName");
+            page.events.push_back(std::move(event));
+        }
+    }
+    page.next_token = json::get_string(*document, "nextToken");
+    return page;
+}
 
 PullBatch pull_cloudwatch(const LogSourceConfig& source, const std::string& cursor_json,
                           const PullSettings& settings, long long now_ms) {
@@ -102,7 +117,7 @@ PullBatch pull_cloudwatch(const LogSourceConfig& source, const std::string& curs
     std::string parse_error;
     auto url = net::parse_http_url(endpoint, parse_error);
     if (!url) throw PullError("the CloudWatch endpoint is not usable: " + parse_error);
-    std::vector<Event> events;
+    std::vector<CloudWatchEvent> events;
     std::string next_token;
     bool more = false;
     for (int page = 0; page < kMaxPages; ++page) {
@@ -138,28 +153,17 @@ PullBatch pull_cloudwatch(const LogSourceConfig& source, const std::string& curs
         headers.emplace_back("Accept", "application/json");
         SourceAnswer answer = source_request("POST", endpoint, headers, payload, settings, settings.max_bytes * 8);
         if (answer.status != 200) throw PullError("CloudWatch FilterLogEvents answered " + describe_answer(answer));
-        auto document = json::parse(answer.body, parse_error);
-        if (!document || !document->IsObject())
-            throw PullError("CloudWatch answered something that is not JSON: " + parse_error);
-        if (const auto* list = json::get_member(*document, "events"); list != nullptr) {
-            if (!list->IsArray()) throw PullError("CloudWatch's events is not an array");
-            for (const auto& item : list->GetArray()) {
-                if (!item.IsObject()) continue;
-                Event event;
-                event.time_ms = json::get_int64(item, "timestamp");
-                event.id = json::get_string(item, "eventId");
-                event.message = json::get_string(item, "message");
-                event.stream = json::get_string(item, "logStreamName");
-                if (event.time_ms < cursor.time_ms) continue;
-                if (event.time_ms == cursor.time_ms && cursor.ids.count(event.id) != 0) continue;
-                events.push_back(std::move(event));
-            }
+        CloudWatchPage answer_page = read_cloudwatch_page(answer.body);
+        for (auto& event : answer_page.events) {
+            if (event.time_ms < cursor.time_ms) continue;
+            if (event.time_ms == cursor.time_ms && cursor.ids.count(event.id) != 0) continue;
+            events.push_back(std::move(event));
         }
-        next_token = json::get_string(*document, "nextToken");
+        next_token = std::move(answer_page.next_token);
         if (next_token.empty()) break;
         more = page + 1 == kMaxPages;
     }
-    std::stable_sort(events.begin(), events.end(), [](const Event& a, const Event& b) { return a.time_ms < b.time_ms; });
+    std::stable_sort(events.begin(), events.end(), [](const CloudWatchEvent& a, const CloudWatchEvent& b) { return a.time_ms < b.time_ms; });
     PullBatch batch;
     batch.more = more;
     for (auto& event : events) {

@@ -5,9 +5,11 @@
 // the next pull (more may share it), unless all of them do.
 #include "json/json_util.hpp"
 #include "signals/log_source.hpp"
+#include "signals/source_answers.hpp"
 #include "signals/source_http.hpp"
 
 #include <algorithm>
+#include <charconv>
 
 namespace agenthost::signals {
 namespace {
@@ -30,13 +32,41 @@ std::string trimmed_base(std::string url) {
     return url;
 }
 
-struct Entry {
-    long long ns = 0;
-    std::string line;
-    std::string labels_json;
-};
-
 }  // namespace
+
+std::vector<LokiEntry> read_loki_answer(const std::string& answer_body, long long after_ns) {
+    std::string error;
+    auto body = json::parse(answer_body, error);
+    if (!body || !body->IsObject()) throw PullError("Loki answered something that is not JSON: " + error);
+    const rapidjson::Value* data = json::get_member(*body, "data");
+    const rapidjson::Value* result = data != nullptr && data->IsObject() ? json::get_member(*data, "result") : nullptr;
+    if (json::get_string(*body, "status") != "success" || result == nullptr || !result->IsArray())
+        throw PullError("Loki's answer has no data.result streams: " + answer_body.substr(0, 200));
+    std::vector<LokiEntry> entries;
+    for (const auto& stream : result->GetArray()) {
+        if (!stream.IsObject()) continue;
+        std::string labels = "{}";
+        if (const auto* tags = json::get_member(stream, "stream"); tags != nullptr && tags->IsObject())
+            labels = json::serialize(*tags);
+        const rapidjson::Value* values = json::get_member(stream, "values");
+        if (values == nullptr || !values->IsArray()) continue;
+        for (const auto& value : values->GetArray()) {
+            if (!value.IsArray() || value.Size() < 2 || !value[0].IsString() || !value[1].IsString())
+                throw PullError("Loki's answer has a value that is not [\"<ns>\", \"<line>\"]");
+            LokiEntry entry;
+            const char* begin = value[0].GetString();
+            const char* end = begin + value[0].GetStringLength();
+            auto [stop, failure] = std::from_chars(begin, end, entry.ns);
+            if (failure != std::errc() || stop != end || begin == end)
+                throw PullError("Loki's answer has a timestamp that is not a number: " +
+                                std::string(begin, std::min<size_t>(end - begin, 40)));
+            entry.line.assign(value[1].GetString(), value[1].GetStringLength());
+            entry.labels_json = labels;
+            if (entry.ns > after_ns) entries.push_back(std::move(entry));
+        }
+    }
+    return entries;
+}
 
 PullBatch pull_loki(const LogSourceConfig& source, const std::string& cursor_json, const PullSettings& settings,
                     long long now_ms) {
@@ -49,41 +79,13 @@ PullBatch pull_loki(const LogSourceConfig& source, const std::string& cursor_jso
     if (!source.org_id.empty()) headers.emplace_back("X-Scope-OrgID", source.org_id);
     SourceAnswer answer = source_request("GET", url, headers, "", settings, settings.max_bytes * 8);
     if (answer.status != 200) throw PullError("Loki query_range answered " + describe_answer(answer));
-    std::string error;
-    auto body = json::parse(answer.body, error);
-    if (!body || !body->IsObject()) throw PullError("Loki answered something that is not JSON: " + error);
-    const rapidjson::Value* data = json::get_member(*body, "data");
-    const rapidjson::Value* result = data != nullptr && data->IsObject() ? json::get_member(*data, "result") : nullptr;
-    if (json::get_string(*body, "status") != "success" || result == nullptr || !result->IsArray())
-        throw PullError("Loki's answer has no data.result streams: " + answer.body.substr(0, 200));
-    std::vector<Entry> entries;
-    for (const auto& stream : result->GetArray()) {
-        if (!stream.IsObject()) continue;
-        std::string labels = "{}";
-        if (const auto* tags = json::get_member(stream, "stream"); tags != nullptr && tags->IsObject())
-            labels = json::serialize(*tags);
-        const rapidjson::Value* values = json::get_member(stream, "values");
-        if (values == nullptr || !values->IsArray()) continue;
-        for (const auto& value : values->GetArray()) {
-            if (!value.IsArray() || value.Size() < 2 || !value[0].IsString() || !value[1].IsString())
-                throw PullError("Loki's answer has a value that is not [\"<ns>\", \"<line>\"]");
-            Entry entry;
-            try {
-                entry.ns = std::stoll(value[0].GetString());
-            } catch (const std::exception&) {
-                throw PullError(std::string("Loki's answer has a timestamp that is not a number: ") + value[0].GetString());
-            }
-            entry.line.assign(value[1].GetString(), value[1].GetStringLength());
-            entry.labels_json = labels;
-            if (entry.ns > from) entries.push_back(std::move(entry));
-        }
-    }
-    std::stable_sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.ns < b.ns; });
+    std::vector<LokiEntry> entries = read_loki_answer(answer.body, from);
+    std::stable_sort(entries.begin(), entries.end(), [](const LokiEntry& a, const LokiEntry& b) { return a.ns < b.ns; });
     PullBatch batch;
     long long last = from;
     if (static_cast<int>(entries.size()) >= source.limit && !entries.empty() && entries.front().ns != entries.back().ns) {
         long long cut = entries.back().ns;
-        entries.erase(std::remove_if(entries.begin(), entries.end(), [cut](const Entry& e) { return e.ns == cut; }),
+        entries.erase(std::remove_if(entries.begin(), entries.end(), [cut](const LokiEntry& e) { return e.ns == cut; }),
                       entries.end());
         batch.more = true;
     }

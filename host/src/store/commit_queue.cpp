@@ -70,6 +70,19 @@ void CommitQueue::notify(Done done, std::string error) {
     notify_wake_.notify_one();
 }
 
+void CommitQueue::notify_all_of(std::deque<Item>& batch, const std::string& error) {
+    bool any = false;
+    {
+        std::lock_guard<std::mutex> lock(notify_mutex_);
+        for (Item& item : batch) {
+            if (!item.done) continue;
+            outcomes_.emplace_back(std::move(item.done), error);
+            any = true;
+        }
+    }
+    if (any) notify_wake_.notify_one();
+}
+
 void CommitQueue::notify_loop() {
     for (;;) {
         std::deque<std::pair<Done, std::string>> outcomes;
@@ -145,7 +158,7 @@ void CommitQueue::loop() {
 void CommitQueue::apply(std::deque<Item>& batch) {
     auto finish = [this](Item& item, const std::string& error) { notify(std::move(item.done), error); };
     if (!ensure_connected()) {
-        for (Item& item : batch) finish(item, "the database is unreachable (" + settings_.display + ")");
+        notify_all_of(batch, "the database is unreachable (" + settings_.display + ")");
         return;
     }
     try {
@@ -169,7 +182,7 @@ void CommitQueue::apply(std::deque<Item>& batch) {
             write_problem_.clear();
             has_write_problem_ = false;
         }
-        for (Item& item : batch) finish(item, "");
+        notify_all_of(batch, "");
         wal_guard_.after_commit(*session_);
         return;
     } catch (const std::exception& e) {

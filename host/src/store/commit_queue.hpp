@@ -83,6 +83,8 @@ class CommitQueue {
     void apply(std::deque<Item>& batch);
     // Hands `done` its outcome on the notifier thread.
     void notify(Done done, std::string error);
+    // The same for every write of a batch, with one wake of the notifier.
+    void notify_all_of(std::deque<Item>& batch, const std::string& error);
     void notify_loop();
     bool ensure_connected();
     bool still_connected();
