@@ -19,8 +19,15 @@ using namespace agenthost::testing;
 using namespace std::chrono_literals;
 using Catch::Matchers::Contains;
 
+// gcc says so with __SANITIZE_*__, clang with __has_feature.
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 constexpr bool kSanitizerBuild = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+constexpr bool kSanitizerBuild = true;
+#else
+constexpr bool kSanitizerBuild = false;
+#endif
 #else
 constexpr bool kSanitizerBuild = false;
 #endif

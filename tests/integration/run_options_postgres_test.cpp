@@ -34,7 +34,7 @@ TEST_CASE("a delayed run on PostgreSQL waits for its time even with two hosts cl
     HostProcess a(config, on_database(database));
     HostProcess b(config, on_database(database));
     HttpClient via_a(a.base_url()), via_b(b.base_url());
-    auto created = json_of(via_a.post("/runs", R"({"agent_name":"echo","task":"t","after_seconds":2})"));
+    auto created = json_of(via_a.post("/runs", R"({"agent_name":"echo","task":"t","after_seconds":4})"));
     std::string id = string_member(created, "run_id");
     long long run_after = epoch_ms_of(string_member(created, "run_after"));
     std::this_thread::sleep_for(1000ms);

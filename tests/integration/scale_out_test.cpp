@@ -50,7 +50,8 @@ TEST_CASE("a run whose host is killed is taken over by the other host after its 
     const std::string config = host_config(kEchoOnly);
     HostProcess a(config, on_database(database, {"--lease-ms", "1000"}));
     HttpClient client_a(a.base_url());
-    auto created = client_a.post("/runs", run_request("echo", "long", R"({"action":"sleep","ms":3000})"));
+    // Long enough to outlast B's start, which takes seconds in a sanitizer build.
+    auto created = client_a.post("/runs", run_request("echo", "long", R"({"action":"sleep","ms":8000})"));
     REQUIRE(created.status == 202);
     std::string run_id = string_member(json_of(created), "run_id");
     // Started for real: its start, and so its attempt, is recorded.
@@ -62,8 +63,8 @@ TEST_CASE("a run whose host is killed is taken over by the other host after its 
     CHECK(run_status_of(client_b, run_id) == "running");
     REQUIRE(kill_host(a));
 
-    // Lease (1 s) + a maintenance tick + the 3 s run, with room to spare.
-    REQUIRE(poll_until([&] { return run_status_of(client_b, run_id) == "succeeded"; }, 15000ms, 50ms));
+    // Lease (1 s) + a maintenance tick + the 8 s run, with room to spare.
+    REQUIRE(poll_until([&] { return run_status_of(client_b, run_id) == "succeeded"; }, 30000ms, 50ms));
     auto run = fetch_run(client_b, run_id);
     REQUIRE(run.IsObject());
     CHECK(run["attempts"].GetInt() == 2);

@@ -87,7 +87,9 @@ TEST_CASE("a run whose outcome could not be recorded during an outage still fini
     TestDatabase database;
     HostProcess host(host_config(kEchoOnly), {"--database-url", database.url(), "--lease-ms", "1000"});
     HttpClient client(host.base_url());
-    auto created = client.post("/runs", run_request("echo", "caught in the outage", R"({"action":"sleep","ms":1500})"));
+    // Long enough that the outage below begins before it ends, however slow
+    // the build (a sanitizer's).
+    auto created = client.post("/runs", run_request("echo", "caught in the outage", R"({"action":"sleep","ms":5000})"));
     REQUIRE(created.status == 202);
     std::string run_id = string_member(json_of(created), "run_id");
     // Started for real: its start, and so its attempt, is recorded.
