@@ -38,7 +38,7 @@ TEST_CASE("a delayed run on PostgreSQL waits for its time even with two hosts cl
     std::string id = string_member(created, "run_id");
     long long run_after = epoch_ms_of(string_member(created, "run_after"));
     std::this_thread::sleep_for(1000ms);
-    CHECK(run_status_of(via_b, id) == "queued");
+    check_waiting_for_its_time(via_b, id, run_after);
     REQUIRE(final_status(via_b, id) == "succeeded");
     CHECK(epoch_ms_of(string_member(fetch_run(via_a, id), "started_at")) >= run_after);
 }

@@ -59,9 +59,8 @@ TEST_CASE("a delayed run survives a restart of the host and runs after its time"
     }
     HostProcess second(config, with_data_dir(dir));
     HttpClient client(second.base_url());
-    auto run = fetch_run(client, id);
-    CHECK(string_member(run, "status") == "queued");
-    CHECK(string_member(run, "run_after") == run_after);
+    check_waiting_for_its_time(client, id, epoch_ms_of(run_after));
+    CHECK(string_member(fetch_run(client, id), "run_after") == run_after);
     REQUIRE(final_status(client, id) == "succeeded");
     CHECK(epoch_ms_of(string_member(fetch_run(client, id), "started_at")) >= epoch_ms_of(run_after));
 }

@@ -201,7 +201,7 @@ TEST_CASE("idle streams get heartbeat comments") {
 
 TEST_CASE("long polling: since_index pages, wait holds until an event or times out") {
     HttpClient client(host().base_url());
-    std::string id = create_run(R"({"agent_name":"echo","task":"sleep","context":{"action":"sleep","ms":1500}})");
+    std::string id = create_run(R"({"agent_name":"echo","task":"sleep","context":{"action":"sleep","ms":4000}})");
     REQUIRE(poll_until([&] { return count_events(fetch_events(client, id), "run.started") == 1; }, 5000ms));
     auto before = json_of(client.get("/runs/" + id + "/events"));
     long long next = before["next_index"].GetInt64();

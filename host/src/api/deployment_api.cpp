@@ -166,8 +166,10 @@ void operation_logs(ApiContext& context, const http::HttpRequest& request, const
     const size_t since = bounded_number(request, "since_index", 0, 0, 1000000000);
     const size_t limit = bounded_number(request, "limit", 1000, 1, 5000);
     auto operation = visible_operation(context, request);
-    auto page = answering([&] { return service(context).logs(operation, static_cast<long long>(since), limit); });
+    // The state before the lines: a step that finishes in between then
+    // shows as running, never as completed with its last lines unread.
     auto state = answering([&] { return service(context).state(operation); });
+    auto page = answering([&] { return service(context).logs(operation, static_cast<long long>(since), limit); });
     JsonWriter out;
     open_envelope(out);
     out.field("operation_id", operation.id);

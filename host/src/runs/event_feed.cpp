@@ -135,6 +135,10 @@ void EventFeed::check(const std::string& run_id) {
             // come, so say it is over now.
             auto run = store_.read([&](soci::session& session) { return repository.find(session, run_id); });
             already_over = run && store::run_status::is_terminal(run->status);
+            // It may have finished after the events were read; its final
+            // events commit with its status, so read again to include them.
+            if (already_over)
+                events = store_.read([&](soci::session& session) { return repository.events(session, run_id, from, 10000); });
         }
     } catch (const std::exception& e) {
         log::debug("event feed read failed", {{"run_id", run_id}, {"error", e.what()}});
