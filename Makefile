@@ -69,7 +69,11 @@ TSAN_CMAKE_FLAGS = $(UNITY_CMAKE_FLAGS) -DAGENTHOST_SANITIZE=thread \
 # handle_segv=0: the tests crash plugins on purpose (the faulty fixture) and
 # check the signal the host or runner reports, which ASan's own handler
 # would turn into SIGABRT; memory errors are caught by the instrumentation
-# before any signal.
+# before any signal. quarantine_size_mb=16 (default 256): freed memory
+# is held back that long to catch use after free; at the default every
+# ASan host grew to ~350 MB, and the integration suites keep some sixty
+# hosts alive at once (one per test file, function-local statics), which
+# the 24 GiB machine's OOM killer ended.
 # The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer, then
 # the fuzz corpora replayed by the harnesses built in the same tree. Every
 # process writes its reports (log_path) into build-asan/sanitizer-reports,
@@ -80,7 +84,7 @@ test-asan: deps
 	UBSAN_OPTIONS=suppressions=$(CURDIR)/tests/sanitizers/ubsan.supp cmake --build build-asan -j$(JOBS)
 	rm -rf build-asan/sanitizer-reports && mkdir -p build-asan/sanitizer-reports
 	status=0; \
-	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:handle_segv=0:log_path=$(CURDIR)/build-asan/sanitizer-reports/asan \
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:handle_segv=0:quarantine_size_mb=16:log_path=$(CURDIR)/build-asan/sanitizer-reports/asan \
 	  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:suppressions=$(CURDIR)/tests/sanitizers/ubsan.supp:log_path=$(CURDIR)/build-asan/sanitizer-reports/ubsan \
 	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/sanitizers/lsan.supp:print_suppressions=0 \
 	  ctest --test-dir build-asan --output-on-failure -j$(TEST_JOBS) $(CTEST_ARGS) || status=1; \

@@ -265,7 +265,9 @@ TEST_CASE("quota counts are seeded from the rollups and count what this host adm
     settings.tenants["globex"].tokens_per_month = 75;
     settings.tenants["initech"].runs_per_day = 0;  // listed without limits: unlimited
     usage::TenantQuotas quotas(settings, *db);
-    long long now = store::now_ms();
+    // Admitted after the runs above were created (a run created in the
+    // admission's millisecond would be taken for the admitted one).
+    long long now = store::now_ms() + 1;
     quotas.refresh(now);
 
     CHECK(quotas.admit("acme", now).allowed);  // 2 counted + this one = 3
@@ -302,6 +304,36 @@ TEST_CASE("quota counts are seeded from the rollups and count what this host adm
     CHECK(tokens.quota == "tokens_per_month");
     CHECK(tokens.used == 75);
     CHECK(tokens.resets_at_ms == next_month_ms(now));
+}
+
+TEST_CASE("a run admitted and stored before a refresh is counted once, not twice for the grace") {
+    testing::quiet_store_logs();
+    testing::TestDatabase database;
+    auto db = database.open();
+    auth::QuotaSettings settings;
+    settings.defaults.runs_per_day = 2;
+    usage::TenantQuotas quotas(settings, *db);
+    long long now = store::now_ms();
+    quotas.refresh(now);
+    REQUIRE(quotas.admit("acme", now).allowed);
+    // Its insert commits (created after its admission), then a refresh reads
+    // the store within the grace: the store has it, so the host stops
+    // counting it itself.
+    RunRecord admitted = queued_run("acme", "key-1");
+    db->writes().run([&](soci::session& s) { db->runs().insert(s, admitted); });
+    quotas.refresh(store::now_ms());
+    CHECK(quotas.admit("acme", store::now_ms()).allowed);  // 1 stored + this one = 2
+    CHECK_FALSE(quotas.admit("acme", store::now_ms()).allowed);
+    // The second one is not in the store: still counted after a refresh.
+    quotas.refresh(store::now_ms());
+    CHECK_FALSE(quotas.admit("acme", store::now_ms()).allowed);
+    // Another tenant's stored runs are not taken for acme's.
+    REQUIRE(quotas.admit("globex", store::now_ms()).allowed);
+    RunRecord other = queued_run("initech", "key-2");
+    db->writes().run([&](soci::session& s) { db->runs().insert(s, other); });
+    quotas.refresh(store::now_ms());
+    CHECK(quotas.admit("globex", store::now_ms()).allowed);
+    CHECK_FALSE(quotas.admit("globex", store::now_ms()).allowed);
 }
 
 // Not run by default (hidden tag): what counting usage adds to completing

@@ -219,6 +219,14 @@ std::vector<Row> select_rows(soci::session& session, const std::string& sql, con
 
 }  // namespace
 
+long long UsageRepository::runs_created_since(soci::session& session, const std::string& tenant,
+                                             long long since_ms) const {
+    long long count = 0;
+    session << "SELECT COUNT(*) FROM runs WHERE tenant = :t AND created_at_ms >= :s", soci::use(tenant),
+        soci::use(since_ms), soci::into(count);
+    return count;
+}
+
 std::map<std::string, long long> UsageRepository::runs_per_tenant(soci::session& session, const std::string& day,
                                                                   long long since_ms) const {
     std::map<std::string, long long> out;

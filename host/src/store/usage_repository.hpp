@@ -77,6 +77,9 @@ class UsageRepository {
     std::map<std::string, long long> runs_per_tenant(soci::session& session, const std::string& day,
                                                      long long since_ms) const;
     std::map<std::string, long long> tokens_per_tenant(soci::session& session, const std::string& from_day) const;
+    // Runs of `tenant` created at or after `since_ms`, ended or not: which
+    // of the runs a host just admitted are in the store already.
+    long long runs_created_since(soci::session& session, const std::string& tenant, long long since_ms) const;
 
     // The migration's backfill: adds the usage of the ended runs matching
     // `where` (over table alias r) to the rollups, in SQL.

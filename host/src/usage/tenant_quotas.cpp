@@ -3,6 +3,7 @@
 #include "util/utc_calendar.hpp"
 #include "util/log.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 namespace agenthost::usage {
@@ -10,7 +11,7 @@ namespace {
 
 // A run admitted this recently may still be on its way into the store (its
 // insert waits for a group commit), so a refresh that reads the store keeps
-// counting it here: counted twice for a moment rather than not at all.
+// counting it here unless the store has it already.
 constexpr long long kCommitGraceMs = 2000;
 
 void forget_older(std::deque<long long>& recent, long long now_ms) {
@@ -61,26 +62,47 @@ void TenantQuotas::refresh(long long now_ms) {
     std::string month = month_start(day);
     long long midnight = next_midnight_ms(now_ms) - 86400000LL;
     // Runs admitted before the read are in what it returns, except those
-    // whose inserts may not have committed yet (admitted within the grace):
-    // they stay counted here, as do those admitted while the read runs.
-    std::map<std::string, long long> admitted_before;
+    // whose inserts may not have committed yet (admitted within the grace).
+    // Of those, the store says how many are in already (its runs of the
+    // tenant created since the oldest of them: a run is created after its
+    // admission); the rest stay counted here, as do runs admitted while the
+    // read runs. So a run is counted once, not twice for the grace.
+    struct Before {
+        long long settled = 0;      // admitted before the grace: in the store
+        long long recent = 0;       // admitted within it
+        long long oldest_ms = 0;    // the earliest of those
+        long long in_store = 0;     // of those, how many the store has
+    };
+    std::map<std::string, Before> before;
     {
         std::lock_guard<std::mutex> lock(mutex_);
         for (auto& [tenant, counts] : counts_) {
             if (counts.day != day) continue;
             forget_older(counts.recent, now_ms);
-            admitted_before[tenant] = counts.local_runs - static_cast<long long>(counts.recent.size());
+            Before& b = before[tenant];
+            b.recent = static_cast<long long>(counts.recent.size());
+            b.settled = counts.local_runs - b.recent;
+            if (!counts.recent.empty()) b.oldest_ms = counts.recent.front();
         }
     }
     auto [runs, tokens] = store_.read([&](soci::session& session) {
+        for (auto& [tenant, b] : before)
+            if (b.recent > 0) b.in_store = std::min(b.recent, store_.usage().runs_created_since(session, tenant, b.oldest_ms));
         return std::make_pair(store_.usage().runs_per_tenant(session, day, midnight),
                               store_.usage().tokens_per_tenant(session, month));
     });
     std::lock_guard<std::mutex> lock(mutex_);
     for (auto& [tenant, counts] : counts_) {
-        long long before = admitted_before.count(tenant) ? admitted_before[tenant] : 0;
-        counts.local_runs = counts.day == day ? std::max(0LL, counts.local_runs - before) : 0;
-        if (counts.day != day) counts.recent.clear();
+        auto found = before.find(tenant);
+        if (counts.day == day && found != before.end()) {
+            const Before& b = found->second;
+            counts.local_runs = std::max(0LL, counts.local_runs - b.settled - b.in_store);
+            // The oldest admissions are the ones the store has.
+            for (long long i = 0; i < b.in_store && !counts.recent.empty(); ++i) counts.recent.pop_front();
+        } else if (counts.day != day) {
+            counts.local_runs = 0;
+            counts.recent.clear();
+        }
         counts.day = day;
         counts.runs = 0;
         counts.month = month;
