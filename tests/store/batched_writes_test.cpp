@@ -295,6 +295,88 @@ TEST_CASE("outcomes ended together are written by one update; a refused one fail
     CHECK(db->healthy());
 }
 
+TEST_CASE("progress queued among outcomes in one batch lands before its run's end, fenced by the run's token") {
+    testing::quiet_store_logs();
+    testing::TestDatabase database;
+    auto db = database.open();
+    std::vector<RunRecord> runs;
+    for (int i = 0; i < 8; ++i) {
+        runs.push_back(queued_run(new_uuid()));
+        runs.back().created_at_ms += i;
+    }
+    for (const RunRecord& run : runs) db->writes().run([&](soci::session& s) { db->runs().insert(s, run); });
+    std::vector<store::ClaimedRun> claimed;
+    db->writes().run([&](soci::session& s) { claimed = db->runs().claim(s, "host-a", store::now_ms() + 60000, 8, {"echo"}); });
+    REQUIRE(claimed.size() == 8);
+    // Run 5 lost its claim: neither its progress nor its end may land.
+    const size_t fenced = 5;
+    db->writes().run([&](soci::session& s) {
+        s << "UPDATE runs SET fencing_token = fencing_token + 1 WHERE id = :id", soci::use(claimed[fenced].run.id);
+    });
+    std::vector<std::shared_ptr<bool>> taken(claimed.size());
+    std::atomic<int> answered{0};
+    {
+        // Each run's start, then the next run's start, then the first one's
+        // end: starts and outcomes interleaved as workers produce them.
+        HeldWriter held(*db);
+        for (size_t i = 0; i < claimed.size(); ++i) {
+            const RunRecord& run = claimed[i].run;
+            long long seq = claimed[i].next_event_seq;
+            std::vector<store::RunEvent> started{{run.id, seq, "run.started", store::now_ms(), "{\"attempt\":1}"}};
+            db->writes().submit(
+                [&db, started, token = run.fencing_token](soci::session& s) {
+                    db->runs().queue_fenced_events(s, started, token);
+                },
+                [&](const std::string& error) {
+                    CHECK(error.empty());
+                    ++answered;
+                },
+                CommitQueue::Kind::appends_only);
+            if (i == 0) continue;
+            RunRecord previous = ended(claimed[i - 1], "succeeded");
+            auto events = final_of(previous, claimed[i - 1].next_event_seq + 1);
+            taken[i - 1] = std::make_shared<bool>(false);
+            db->writes().submit(
+                [&db, previous, events, flag = taken[i - 1]](soci::session& s) {
+                    db->runs().queue_complete(s, previous, events, flag);
+                },
+                [&](const std::string& error) {
+                    CHECK(error.empty());
+                    ++answered;
+                },
+                CommitQueue::Kind::appends_only);
+        }
+        held.release();
+        db->writes().run([](soci::session&) {});
+    }
+    REQUIRE(answered == 15);
+    for (size_t i = 0; i + 1 < claimed.size(); ++i) {
+        INFO("run " << i);
+        auto events = events_of(*db, claimed[i].run.id);
+        auto stored = db->read([&](soci::session& s) { return db->runs().find(s, claimed[i].run.id); });
+        REQUIRE(stored);
+        if (i == fenced) {
+            CHECK_FALSE(*taken[i]);
+            CHECK(stored->status == "running");
+            CHECK(events.size() == 1);  // run.queued only
+            continue;
+        }
+        CHECK(*taken[i]);
+        CHECK(stored->status == "succeeded");
+        REQUIRE(events.size() == 4);
+        CHECK(events[0].type == "run.queued");
+        CHECK(events[1].type == "run.started");
+        CHECK(events[2].type == "agent.progress");
+        CHECK(events[3].type == "run.succeeded");
+        for (size_t e = 0; e < events.size(); ++e) CHECK(events[e].seq == static_cast<long long>(e + 1));
+    }
+    // The last run only started: its start landed, it is still running.
+    auto last = events_of(*db, claimed.back().run.id);
+    REQUIRE(last.size() == 2);
+    CHECK(last[1].type == "run.started");
+    CHECK(db->healthy());
+}
+
 TEST_CASE("a run handed to a worker as it was accepted has its start in the insert and keeps that attempt at recovery") {
     testing::quiet_store_logs();
     testing::TestDatabase database;

@@ -57,13 +57,17 @@ void StoredRunServices::write(std::vector<store::RunEvent> events) {
     // Progress events are not waited for: the run goes on while they commit,
     // and followers hear of them once they have.
     EventFeed& feed = feed_;
+    // Queued for the batch's flush, like outcomes, so a claimed run's
+    // run.started does not split the batch's outcomes into one statement
+    // each (on PostgreSQL, a round trip each).
     store_.writes().submit(
         [events = std::move(events), token, &runs](soci::session& session) {
-            for (const store::RunEvent& event : events) runs.append_event(session, event, token);
+            runs.queue_fenced_events(session, events, token);
         },
         [&feed, id = run_.id](const std::string& error) {
             if (error.empty()) feed.notify(id);
-        });
+        },
+        store::CommitQueue::Kind::appends_only);
 }
 
 std::optional<std::string> StoredRunServices::memory_get(const std::string& key) {

@@ -179,6 +179,9 @@ struct RunRepository::HotStatements {
     // Inserts queued for the batch's multi-row statements (queue_insert).
     std::unique_ptr<RunInsertBatch> queued_runs;
     std::vector<RunEvent> queued_events;
+    // Progress events of running runs, each fenced by its run's token
+    // (queue_fenced_events), in the order queued.
+    std::vector<std::pair<RunEvent, long long>> queued_fenced_events;
     // Outcomes queued for the batch's multi-row update (queue_complete),
     // with what follows each one that takes, in the order queued.
     struct QueuedOutcome {
@@ -279,12 +282,25 @@ void RunRepository::queue_complete(soci::session& session, const RunRecord& run,
     statements.outcome_followups.push_back({std::move(events), std::move(taken)});
 }
 
+void RunRepository::queue_fenced_events(soci::session& session, const std::vector<RunEvent>& events,
+                                        long long fencing_token) const {
+    HotStatements& statements = hot(session);
+    for (const RunEvent& event : events) statements.queued_fenced_events.emplace_back(event, fencing_token);
+}
+
 void RunRepository::flush_queued(soci::session& session) const {
     HotStatements& statements = hot(session);
-    if (statements.queued_runs->empty() && statements.queued_outcomes->empty()) return;
+    if (statements.queued_runs->empty() && statements.queued_outcomes->empty() &&
+        statements.queued_fenced_events.empty())
+        return;
     std::vector<RunEvent> events;
     events.swap(statements.queued_events);
     statements.queued_runs->flush();
+    // Before the outcomes: a run's progress comes before its end, and the
+    // fence reads the run's token while its claim still holds.
+    std::vector<std::pair<RunEvent, long long>> fenced;
+    fenced.swap(statements.queued_fenced_events);
+    for (const auto& [event, token] : fenced) append_event(session, event, token);
     // The outcomes that took: as complete() then append_events for each,
     // their events and those of the runs inserted in one statement.
     std::vector<std::pair<std::string, std::string>> released;
@@ -325,6 +341,7 @@ void RunRepository::discard_queued(soci::session& session) const {
     HotStatements& statements = hot(session);
     statements.queued_runs->discard();
     statements.queued_events.clear();
+    statements.queued_fenced_events.clear();
     statements.queued_outcomes->discard();
     statements.outcome_followups.clear();
 }

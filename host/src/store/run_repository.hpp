@@ -57,6 +57,11 @@ class RunRepository {
     // transaction (no pipeline to settle, no on_completion to carry out).
     void queue_complete(soci::session& session, const RunRecord& run, std::vector<RunEvent> events,
                         std::shared_ptr<bool> taken) const;
+    // append_event(event, fencing_token) for each, in order, at
+    // flush_queued: a running run's progress (its run.started when it was
+    // claimed) then no longer ends the batching of the outcomes queued
+    // around it (a write that is not queued flushes what is).
+    void queue_fenced_events(soci::session& session, const std::vector<RunEvent>& events, long long fencing_token) const;
     void flush_queued(soci::session& session) const;
     // Forgets what was queued (a transaction begins again).
     void discard_queued(soci::session& session) const;
