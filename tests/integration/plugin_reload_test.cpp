@@ -74,7 +74,9 @@ TEST_CASE("POST /plugins/{name}/reload loads a new build; runs in flight finish 
         HttpClient client(host.base_url());
         REQUIRE(build_answering(client) == "first");
 
-        std::string in_flight = submit_run(client, "reload_probe", R"({"sleep_ms":700})");
+        // Long enough that a test process the machine stalls for a moment
+        // (a sanitizer build under parallel suites) still sees it running.
+        std::string in_flight = submit_run(client, "reload_probe", R"({"sleep_ms":3000})");
         REQUIRE(poll_until([&] { return run_status_of(client, in_flight) == "running"; }, 5000ms, 10ms));
         folder.install("second");
         auto reload = client.post("/plugins/reload_probe/reload", "");
