@@ -133,6 +133,36 @@ struct RunRepository::HotStatements {
         return *slot;
     }
 
+    // PostgreSQL: up to kEventRows progress events of running runs in one
+    // statement, each row written only while its run is running under its
+    // token (as insert_fenced_event does for one). Bound to
+    // fenced_rows/fenced_tokens; prepared once per row count.
+    soci::statement& insert_fenced_events(soci::session& session, size_t rows) {
+        std::unique_ptr<soci::statement>& slot = insert_fenced_events_by_rows[rows];
+        if (slot) return *slot;
+        std::string sql = "WITH v(r, s, t, ts, d, f) AS (VALUES ";
+        for (size_t i = 0; i < rows; ++i) {
+            std::string n = std::to_string(i);
+            sql += (i == 0 ? "(:r" : ", (:r") + n + ", CAST(:s" + n + " AS BIGINT), :t" + n + ", CAST(:ts" + n +
+                   " AS BIGINT), :d" + n + ", CAST(:f" + n + " AS BIGINT))";
+        }
+        sql += ") INSERT INTO run_events (run_id, seq, type, ts_ms, data) SELECT v.r, v.s, v.t, v.ts, v.d FROM v "
+               "JOIN runs ON runs.id = v.r AND runs.fencing_token = v.f AND runs.status = 'running'";
+        slot = std::make_unique<soci::statement>(session);
+        for (size_t i = 0; i < rows; ++i) {
+            slot->exchange(soci::use(fenced_rows[i].run_id));
+            slot->exchange(soci::use(fenced_rows[i].seq));
+            slot->exchange(soci::use(fenced_rows[i].type));
+            slot->exchange(soci::use(fenced_rows[i].ts_ms));
+            slot->exchange(soci::use(fenced_rows[i].data_json));
+            slot->exchange(soci::use(fenced_tokens[i]));
+        }
+        slot->alloc();
+        slot->prepare(sql);
+        slot->define_and_bind();
+        return *slot;
+    }
+
     // The claim, prepared once per list of agents (a reload may change it)
     // and bound to the members below.
     struct Claim {
@@ -194,6 +224,9 @@ struct RunRepository::HotStatements {
     long long claim_now = 0, claim_lease = 0, claim_count = 0;
     std::string claim_owner;
     std::array<std::unique_ptr<soci::statement>, kEventRows + 1> insert_events_by_rows;
+    std::array<RunEvent, kEventRows> fenced_rows;
+    std::array<long long, kEventRows> fenced_tokens{};
+    std::array<std::unique_ptr<soci::statement>, kEventRows + 1> insert_fenced_events_by_rows;
     long long fencing_token = 0;
     int has_dependants = 0;
     soci::indicator pipeline_indicator = soci::i_null, step_indicator = soci::i_null, webhook_indicator = soci::i_null,
@@ -300,7 +333,20 @@ void RunRepository::flush_queued(soci::session& session) const {
     // fence reads the run's token while its claim still holds.
     std::vector<std::pair<RunEvent, long long>> fenced;
     fenced.swap(statements.queued_fenced_events);
-    for (const auto& [event, token] : fenced) append_event(session, event, token);
+    if (dialect_ == Dialect::postgresql) {
+        // One round trip per kEventRows events instead of one each.
+        for (size_t begin = 0; begin < fenced.size(); begin += HotStatements::kEventRows) {
+            size_t rows = std::min(HotStatements::kEventRows, fenced.size() - begin);
+            for (size_t i = 0; i < rows; ++i) {
+                statements.fenced_rows[i] = fenced[begin + i].first;
+                statements.fenced_tokens[i] = fenced[begin + i].second;
+            }
+            statements.insert_fenced_events(session, rows).execute(true);
+        }
+    } else {
+        // In process: the prepared single-row statement costs no round trip.
+        for (const auto& [event, token] : fenced) append_event(session, event, token);
+    }
     // The outcomes that took: as complete() then append_events for each,
     // their events and those of the runs inserted in one statement.
     std::vector<std::pair<std::string, std::string>> released;
