@@ -308,7 +308,7 @@ TEST_CASE("JWKS URL: keys are fetched and cached, a new kid is fetched once, a f
     JwksServer jwks;
     jwks.serve(R"({"keys":[)" + first.jwk + "]}");
     auto host = auth_host(R"(,"jwt":{"jwks_url":")" + jwks.url() +
-                          R"(","jwks_refresh_seconds":3600,"jwks_refetch_seconds":1,"tenant_claim":"org_id"})");
+                          R"(","jwks_refresh_seconds":3600,"jwks_refetch_seconds":4,"tenant_claim":"org_id"})");
     HttpClient client(host->base_url());
     auto token = [](const SigningKey& key, const std::string& kid) {
         return sign_jwt(JWT_ALG_RS256, key.private_pem,
@@ -324,7 +324,8 @@ TEST_CASE("JWKS URL: keys are fetched and cached, a new kid is fetched once, a f
     // The identity provider rotates its key: the first token naming k2
     // makes the host fetch the JWKS again.
     jwks.serve(R"({"keys":[)" + first.jwk + "," + rotated.jwk + "]}");
-    std::this_thread::sleep_for(1100ms);  // past jwks_refetch_seconds since the start's fetch
+    std::this_thread::sleep_for(4100ms);  // past jwks_refetch_seconds since the start's fetch (4 s: a slow
+    // machine's requests below must not outlast it)
     CHECK(client.get("/runs", bearer(token(rotated, "k2"))).status == 200);
     CHECK(jwks.fetches() == 2);
 
@@ -339,7 +340,7 @@ TEST_CASE("JWKS URL: keys are fetched and cached, a new kid is fetched once, a f
     // The provider fails: the fetch is tried, logged, and the keys it had
     // stay in use.
     jwks.serve("oops", 500);
-    std::this_thread::sleep_for(1100ms);
+    std::this_thread::sleep_for(4100ms);
     CHECK(client.get("/runs", bearer(token(rotated, "k3"))).status == 401);
     CHECK(jwks.fetches() == 3);
     CHECK(client.get("/runs", bearer(token(rotated, "k2"))).status == 200);
@@ -347,7 +348,7 @@ TEST_CASE("JWKS URL: keys are fetched and cached, a new kid is fetched once, a f
     CHECK(poll_until([&] { return host->log().find("fetching the JWKS failed") != std::string::npos; }, 5000ms));
     // A malformed document is a failure too.
     jwks.serve(R"({"keys":"not a list"})");
-    std::this_thread::sleep_for(1100ms);
+    std::this_thread::sleep_for(4100ms);
     CHECK(client.get("/runs", bearer(token(rotated, "k4"))).status == 401);
     CHECK(jwks.fetches() == 4);
     CHECK(client.get("/runs", bearer(token(rotated, "k2"))).status == 200);
