@@ -385,7 +385,8 @@ TEST_CASE("faults in a runner fail only their run with the right error_type; oth
 
     auto started_at = std::chrono::steady_clock::now();
     CHECK(client.get("/health").status == 200);
-    CHECK(std::chrono::steady_clock::now() - started_at < 1s);
+    // A sanitizer build on a loaded machine answers slower, never blocked.
+    CHECK(std::chrono::steady_clock::now() - started_at < (kSanitizerBuild ? 5s : 1s));
     for (const auto& echo : echoes)
         CHECK(poll_until([&] { return run_status_of(client, echo) == "succeeded"; }, 10000ms));
     std::string after = submit(client, "faulty", R"({"fault":"none"})");
