@@ -1,6 +1,7 @@
 // SIGHUP: the host reads its config again and enables, disables and
 // reconfigures agents without a restart; runs in flight finish on the
 // instance they started on and none is lost.
+#include "sanitizer_build.hpp"
 #include "test_host.hpp"
 
 #include <catch2/catch.hpp>
@@ -53,7 +54,8 @@ TEST_CASE("SIGHUP enables, reconfigures and disables agents without losing a run
     CHECK(agent_state(client, "exec_probe") == "disabled");
 
     // In flight on the first instance while the config changes under it.
-    std::string before = submit(client, "echo", R"({"action":"sleep","ms":1500})");
+    std::string before =
+        submit(client, "echo", R"({"action":"sleep","ms":)" + std::to_string(slow_build_ms(1500)) + "}");
     REQUIRE(poll_until([&] { return run_status_of(client, before) == "running"; }, 10000ms, 10ms));
     rewrite_and_hangup(host, host_config(R"({"echo":{"enabled":true,"config":{"greeting":"bonjour"}},)"
                                          R"("exec_probe":{"enabled":true}})"));

@@ -2,6 +2,7 @@
 // SQLite scenarios again, and a cron that ticks every second on two hosts
 // sharing the database, firing once per tick.
 #include "run_options_scenarios.hpp"
+#include "sanitizer_build.hpp"
 
 using namespace agenthost::testing;
 using namespace agenthost::testing::scenarios;
@@ -50,15 +51,18 @@ TEST_CASE("a cron ticking every second on two hosts sharing PostgreSQL fires onc
     HostProcess b(config, on_database(database));
     HttpClient via_a(a.base_url()), via_b(b.base_url());
     std::string thread = "pg-cron-thread";
-    std::string id = every_second_cron(via_a, thread);
+    // Timed from before the cron exists to after its deletion is answered,
+    // so that every tick falls inside however slowly the hosts answer.
     auto started = std::chrono::steady_clock::now();
+    std::string id = every_second_cron(via_a, thread);
     std::this_thread::sleep_for(6000ms);
     REQUIRE(via_b.request("DELETE", "/runs/crons/" + id, "", {}).status == 204);
     auto elapsed_s = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started).count();
     std::this_thread::sleep_for(500ms);
     auto [runs, seconds] = runs_and_seconds(via_b, thread);
     INFO("runs " << runs << " in " << elapsed_s << " s");
-    CHECK(runs >= static_cast<size_t>(elapsed_s - 2));
+    // Ticks that a loaded (sanitizer) host fires late collapse into one.
+    CHECK(runs >= static_cast<size_t>(kSanitizerBuild ? elapsed_s / 2 : elapsed_s - 2));
     CHECK(runs <= static_cast<size_t>(elapsed_s + 1));  // twice as many if both hosts fired each tick
     CHECK(seconds == runs);                              // never two runs for one tick
     // Both hosts took part in looking: each has the cron's routes and ticker.

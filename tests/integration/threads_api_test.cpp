@@ -2,6 +2,7 @@
 // status, metadata, memory and runs), search, delete; the memory as
 // checkpoints (state now and at a checkpoint, writes by people, history,
 // forks); hostile input; tenancy and the recorded actor with auth on.
+#include "sanitizer_build.hpp"
 #include "test_host.hpp"
 
 #include <atomic>
@@ -158,7 +159,8 @@ TEST_CASE("a thread's status follows its runs: busy, interrupted, error, idle", 
     CHECK(thread_status(client, id) == "idle");
 
     auto sleeping = client.post("/runs", R"({"agent_name":"echo","task":"t","thread_id":")" + id +
-                                             R"(","context":{"action":"sleep","ms":1500}})");
+                                             R"(","context":{"action":"sleep","ms":)" +
+                                             std::to_string(slow_build_ms(1500)) + "}}");
     REQUIRE(sleeping.status == 202);
     CHECK(thread_status(client, id) == "busy");
     CHECK(reaches_status(client, id, "idle"));
@@ -227,7 +229,8 @@ TEST_CASE("POST /threads/search filters by metadata and status and pages with a 
 
     // Status and metadata together: one of them busy.
     auto sleeping = client.post("/runs", R"({"agent_name":"echo","task":"t","thread_id":")" + made[0] +
-                                             R"(","context":{"action":"sleep","ms":1500}})");
+                                             R"(","context":{"action":"sleep","ms":)" +
+                                             std::to_string(slow_build_ms(1500)) + "}}");
     REQUIRE(sleeping.status == 202);
     auto busy = json_of(client.post("/threads/search", "{" + filter + R"(,"status":"busy"})"));
     REQUIRE(busy["threads"].Size() == 1);
@@ -450,7 +453,8 @@ TEST_CASE("DELETE /threads/{id} deletes its runs, events and memory, and is refu
     auto done = run_on(client, id, R"({"action":"remember","key":"plan","value":1})");
     std::string finished_run = string_member(done, "run_id");
     auto sleeping = client.post("/runs", R"({"agent_name":"echo","task":"t","thread_id":")" + id +
-                                             R"(","context":{"action":"sleep","ms":1500}})");
+                                             R"(","context":{"action":"sleep","ms":)" +
+                                             std::to_string(slow_build_ms(1500)) + "}}");
     REQUIRE(sleeping.status == 202);
     std::string active_run = json_of(sleeping)["run_id"].GetString();
     auto refused = error_envelope(client.request("DELETE", "/threads/" + id, "", {}), 409, "ThreadBusy");

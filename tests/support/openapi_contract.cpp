@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 #include <curl/curl.h>
 #include <rapidjson/document.h>
+#include <rapidjson/pointer.h>
 #include <rapidjson/schema.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -13,6 +14,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <thread>
 
 namespace agenthost::testing {
@@ -138,33 +140,64 @@ class Contract {
         return rapidjson::Pointer(ref.substr(1).c_str()).Get(document_);
     }
 
-    // A schema that refers into components is validated with a copy of
-    // the whole document as its root, so its references resolve.
+    // A schema is compiled with a copy of the components it refers to,
+    // transitively, at their own pointers, so its references resolve. Not
+    // the whole document: hosts with other agents serve other documents,
+    // and compiling a whole one is quadratic (RapidJSON looks schemas up
+    // linearly); in the sanitizer build that was most of the suites'
+    // test-side CPU. Compiled once per distinct closure, for every host.
     const rapidjson::SchemaDocument& validator_for(const Value& schema) {
+        auto known = validators_.find(&schema);
+        if (known != validators_.end()) return *known->second;
+        rapidjson::Document root;
+        root.CopyFrom(schema, root.GetAllocator());
+        std::set<std::string> copied;
+        copy_references(schema, root, copied);
         rapidjson::StringBuffer key_text;
         rapidjson::Writer<rapidjson::StringBuffer> writer(key_text);
-        schema.Accept(writer);
-        std::string key = key_text.GetString();
-        auto found = schemas_.find(key);
-        if (found != schemas_.end()) return *found->second->schema;
-        auto entry = std::make_unique<Compiled>();
-        auto& allocator = entry->root.GetAllocator();
-        if (schema.HasMember("$ref")) {
-            entry->root.CopyFrom(document_, allocator);
-            entry->root.AddMember("$ref", Value(schema["$ref"], allocator), allocator);
-        } else {
-            entry->root.CopyFrom(schema, allocator);
+        root.Accept(writer);
+        std::unique_ptr<Compiled>& compiled = compiled_schemas()[key_text.GetString()];
+        if (!compiled) {
+            compiled = std::make_unique<Compiled>();
+            compiled->root.Swap(root);
+            compiled->schema = std::make_unique<rapidjson::SchemaDocument>(compiled->root);
         }
-        entry->schema = std::make_unique<rapidjson::SchemaDocument>(entry->root);
-        return *schemas_.emplace(key, std::move(entry)).first->second->schema;
+        return *(validators_[&schema] = compiled->schema.get());
+    }
+
+    void copy_references(const Value& value, rapidjson::Document& root, std::set<std::string>& copied) const {
+        if (value.IsArray()) {
+            for (const auto& item : value.GetArray()) copy_references(item, root, copied);
+            return;
+        }
+        if (!value.IsObject()) return;
+        for (const auto& member : value.GetObject()) {
+            if (std::string(member.name.GetString()) != "$ref" || !member.value.IsString()) {
+                copy_references(member.value, root, copied);
+                continue;
+            }
+            std::string ref = member.value.GetString();
+            if (ref.rfind("#/", 0) != 0 || !copied.insert(ref).second) continue;
+            rapidjson::Pointer pointer(ref.substr(1).c_str());
+            const Value* target = pointer.Get(document_);
+            if (target == nullptr) continue;  // unresolved: the validator says so
+            Value copy(*target, root.GetAllocator());
+            pointer.Set(root, copy);
+            copy_references(*target, root, copied);
+        }
     }
 
     struct Compiled {
         rapidjson::Document root;
         std::unique_ptr<rapidjson::SchemaDocument> schema;
     };
+    // Never destroyed, like contracts() below.
+    static std::map<std::string, std::unique_ptr<Compiled>>& compiled_schemas() {
+        static auto* all = new std::map<std::string, std::unique_ptr<Compiled>>();
+        return *all;
+    }
     rapidjson::Document document_;
-    std::map<std::string, std::unique_ptr<Compiled>> schemas_;
+    std::map<const Value*, const rapidjson::SchemaDocument*> validators_;
 };
 
 std::mutex contracts_mutex;
@@ -173,6 +206,12 @@ std::mutex contracts_mutex;
 // Never destroyed: hosts that are function-local statics in the tests stop
 // at exit, in an order relative to this map that no file controls.
 std::map<std::string, std::shared_ptr<Contract>>& contracts() {
+    static auto* all = new std::map<std::string, std::shared_ptr<Contract>>();
+    return *all;
+}
+// By the document's text: the suites start some 175 hosts, most serving one
+// of a few dozen documents, each parsed once.
+std::map<std::string, std::shared_ptr<Contract>>& contracts_by_document() {
     static auto* all = new std::map<std::string, std::shared_ptr<Contract>>();
     return *all;
 }
@@ -203,9 +242,10 @@ std::shared_ptr<Contract> contract_of(const std::string& base_url) {
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
     curl_easy_cleanup(curl);
     if (code != CURLE_OK || status != 200) return nullptr;  // not an agenthost, or it is gone
-    auto contract = std::make_shared<Contract>(text);
-    if (!contract->valid()) return nullptr;
     std::lock_guard<std::mutex> lock(contracts_mutex);
+    std::shared_ptr<Contract>& contract = contracts_by_document()[text];
+    if (!contract) contract = std::make_shared<Contract>(text);
+    if (!contract->valid()) return nullptr;
     auto found = contracts().find(base_url);
     if (found == contracts().end()) return nullptr;  // the host stopped meanwhile
     if (!found->second) found->second = contract;
