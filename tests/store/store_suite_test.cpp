@@ -85,6 +85,32 @@ TEST_CASE("migrations apply once and a second open finds the schema current") {
     CHECK(version == store::latest_schema_version());
 }
 
+TEST_CASE("run indexes on columns most runs leave NULL are partial, so a plain run writes no entry in them") {
+    testing::TestDatabase database;
+    auto db = database.open();
+    bool sqlite = database.settings().dialect == store::Dialect::sqlite;
+    for (const std::string name : {"runs_by_finished", "runs_by_pipeline", "runs_by_approval_expiry"}) {
+        INFO(name);
+        std::string definition = db->read([&](soci::session& s) {
+            std::string sql;
+            if (sqlite)
+                s << "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = :n", soci::use(name), soci::into(sql);
+            else
+                s << "SELECT indexdef FROM pg_indexes WHERE indexname = :n", soci::use(name), soci::into(sql);
+            return sql;
+        });
+        CHECK_THAT(definition, Catch::Matchers::Contains("IS NOT NULL"));
+    }
+    // The queries that use them still find their rows: the retention purge
+    // of finished runs (finished_at_ms < t implies IS NOT NULL).
+    insert(*db, new_run("echo", "t-partial"));
+    RunRecord claimed = claim(*db, 1).at(0).run;
+    REQUIRE(complete(*db, claimed, "succeeded"));
+    size_t deleted = 0;
+    db->writes().run([&](soci::session& s) { deleted = db->runs().delete_finished_before(s, store::now_ms() + 1000); });
+    CHECK(deleted == 1);
+}
+
 TEST_CASE("SQLite's synchronous pragma follows database.sqlite_synchronous") {
     testing::TestDatabase database;
     if (database.settings().dialect != store::Dialect::sqlite) return;

@@ -554,6 +554,26 @@ const std::vector<Migration>& migrations() {
          },
          {},
          {}},
+        {16,
+         "partial indexes on run columns most runs leave NULL",
+         {
+             // Most runs have no workflow or approval deadline, and none
+             // has finished while queued or running: left out of these
+             // indexes, the insert and the claim write three index entries
+             // fewer per run. On PostgreSQL an update that changes an
+             // indexed column (status) writes a new entry into every index
+             // of the row, so the claim and the outcome gain as well. Every
+             // query using them constrains the column (=, <), which implies
+             // IS NOT NULL on both databases.
+             "DROP INDEX runs_by_finished",
+             "CREATE INDEX runs_by_finished ON runs(finished_at_ms) WHERE finished_at_ms IS NOT NULL",
+             "DROP INDEX runs_by_pipeline",
+             "CREATE INDEX runs_by_pipeline ON runs(pipeline_id, pipeline_step) WHERE pipeline_id IS NOT NULL",
+             "DROP INDEX runs_by_approval_expiry",
+             "CREATE INDEX runs_by_approval_expiry ON runs(approval_expires_at_ms) WHERE approval_expires_at_ms IS NOT NULL",
+         },
+         {},
+         {}},
     };
     return all;
 }
