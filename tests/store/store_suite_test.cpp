@@ -111,6 +111,18 @@ TEST_CASE("run indexes on columns most runs leave NULL are partial, so a plain r
     CHECK(deleted == 1);
 }
 
+TEST_CASE("claims of many sizes each take at most their size, past the prepared statements kept") {
+    // PostgreSQL prepares the claim once per size, keeping at most 64, then
+    // drops them all and prepares again as needed.
+    testing::TestDatabase database;
+    auto db = database.open();
+    for (size_t size = 1; size <= 70; ++size) CHECK(claim(*db, size).empty());
+    for (int i = 0; i < 3; ++i) insert(*db, new_run("echo", "t-sizes-" + std::to_string(i)));
+    CHECK(claim(*db, 2).size() == 2);
+    CHECK(claim(*db, 69).size() == 1);
+    CHECK(claim(*db, 5).empty());
+}
+
 TEST_CASE("SQLite's synchronous pragma follows database.sqlite_synchronous") {
     testing::TestDatabase database;
     if (database.settings().dialect != store::Dialect::sqlite) return;

@@ -3,9 +3,7 @@
 // tree) is instrumented by a sanitizer. Instrumented hosts on a loaded
 // 2-core CI machine run several times slower, so a test whose check rests
 // on a duration (a run that must still be in flight, a cool-down that must
-// outlast a few requests) scales that duration with slow_build().
-
-#include <chrono>
+// outlast a few requests) scales that duration with slow_build_ms().
 
 namespace agenthost::testing {
 
@@ -22,13 +20,8 @@ inline constexpr bool kSanitizerBuild = false;
 inline constexpr bool kSanitizerBuild = false;
 #endif
 
-// A duration a test relies on, stretched four times in a sanitizer build.
-inline constexpr int slow_build_factor = kSanitizerBuild ? 4 : 1;
-template <typename Rep, typename Period>
-constexpr std::chrono::milliseconds slow_build(std::chrono::duration<Rep, Period> duration) {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(duration) * slow_build_factor;
-}
-// The same for a number of milliseconds written into a request.
-constexpr int slow_build_ms(int ms) { return ms * slow_build_factor; }
+// A number of milliseconds a test relies on (a sleep written into a
+// request), stretched four times in a sanitizer build.
+constexpr int slow_build_ms(int ms) { return kSanitizerBuild ? ms * 4 : ms; }
 
 }  // namespace agenthost::testing

@@ -120,17 +120,20 @@ struct RunRepository::HotStatements {
             sql += (i == 0 ? "(:r" : ", (:r") + n + ", :s" + n + ", :t" + n + ", :ts" + n + ", :d" + n + ")";
         }
         slot = std::make_unique<soci::statement>(session);
-        for (size_t i = 0; i < rows; ++i) {
-            slot->exchange(soci::use(event_rows[i].run_id));
-            slot->exchange(soci::use(event_rows[i].seq));
-            slot->exchange(soci::use(event_rows[i].type));
-            slot->exchange(soci::use(event_rows[i].ts_ms));
-            slot->exchange(soci::use(event_rows[i].data_json));
-        }
+        for (size_t i = 0; i < rows; ++i) use_event(*slot, event_rows[i]);
         slot->alloc();
         slot->prepare(sql);
         slot->define_and_bind();
         return *slot;
+    }
+
+    // Binds an event's five columns, in run_events' order, to `statement`.
+    static void use_event(soci::statement& statement, RunEvent& event) {
+        statement.exchange(soci::use(event.run_id));
+        statement.exchange(soci::use(event.seq));
+        statement.exchange(soci::use(event.type));
+        statement.exchange(soci::use(event.ts_ms));
+        statement.exchange(soci::use(event.data_json));
     }
 
     // PostgreSQL: up to kEventRows progress events of running runs in one
@@ -150,11 +153,7 @@ struct RunRepository::HotStatements {
                "JOIN runs ON runs.id = v.r AND runs.fencing_token = v.f AND runs.status = 'running'";
         slot = std::make_unique<soci::statement>(session);
         for (size_t i = 0; i < rows; ++i) {
-            slot->exchange(soci::use(fenced_rows[i].run_id));
-            slot->exchange(soci::use(fenced_rows[i].seq));
-            slot->exchange(soci::use(fenced_rows[i].type));
-            slot->exchange(soci::use(fenced_rows[i].ts_ms));
-            slot->exchange(soci::use(fenced_rows[i].data_json));
+            use_event(*slot, fenced_rows[i]);
             slot->exchange(soci::use(fenced_tokens[i]));
         }
         slot->alloc();
