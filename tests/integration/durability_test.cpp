@@ -1,5 +1,6 @@
 // Runs survive the host: SQLite durability across SIGKILL and restart, and
 // one host per data directory.
+#include "sanitizer_build.hpp"
 #include "test_host.hpp"
 
 #include <atomic>
@@ -241,6 +242,48 @@ TEST_CASE("a second agenthost on a data directory in use refuses to start") {
     REQUIRE(created.status == 202);
     std::string run_id = string_member(json_of(created), "run_id");
     CHECK(poll_until([&] { return run_status_of(client, run_id) == "succeeded"; }, 10000ms));
+}
+
+// A run accepted while every worker of the host is busy, and fewer runs are
+// in flight there than a claim would take ahead, is claimed in the commit
+// that stores it (no claim statement later): 'running' under the host's
+// lease from its 202 on, its attempt counted, and its run.started written
+// only once a worker really starts it.
+TEST_CASE("a run accepted while the workers are busy is claimed in its accepting commit and starts later") {
+    DataDir dir;
+    HostProcess host(host_config(kEchoOnly), with_data_dir(dir, {"--workers", "1"}));
+    HttpClient client(host.base_url());
+    // A first run drains the queue the host starts with, so nothing older
+    // waits in the store (which a run accepted now must not overtake).
+    auto first = client.post("/runs", run_request("echo", "first"));
+    REQUIRE(first.status == 202);
+    REQUIRE(poll_until([&] { return run_status_of(client, string_member(json_of(first), "run_id")) == "succeeded"; },
+                       10000ms));
+    const std::string hold = R"({"action":"sleep","ms":)" + std::to_string(slow_build_ms(3000)) + "}";
+    auto sleeper = client.post("/runs", run_request("echo", "holds the worker", hold));
+    REQUIRE(sleeper.status == 202);
+    std::string sleeper_id = string_member(json_of(sleeper), "run_id");
+    REQUIRE(poll_until([&] { return count_events(fetch_events(client, sleeper_id), "run.started") == 1; }, 5000ms));
+
+    auto waiting = client.post("/runs", run_request("echo", "waits for the worker"));
+    REQUIRE(waiting.status == 202);
+    auto accepted = json_of(waiting);
+    CHECK(string_member(accepted, "status") == "running");
+    std::string waiting_id = string_member(accepted, "run_id");
+    auto stored = fetch_run(client, waiting_id);
+    CHECK(string_member(stored, "status") == "running");
+    CHECK(stored["attempts"].GetInt() == 1);
+    auto events = fetch_events(client, waiting_id);
+    CHECK(count_events(events, "run.queued") == 1);
+    CHECK(count_events(events, "run.started") == 0);  // its worker is still busy
+
+    REQUIRE(poll_until([&] { return run_status_of(client, waiting_id) == "succeeded"; }, 15000ms));
+    events = fetch_events(client, waiting_id);
+    CHECK(count_events(events, "run.started") == 1);
+    CHECK(fetch_run(client, waiting_id)["attempts"].GetInt() == 1);
+    std::vector<long long> seqs;
+    for (const auto& event : events) seqs.push_back(event.seq);
+    for (size_t i = 0; i < seqs.size(); ++i) CHECK(seqs[i] == static_cast<long long>(i + 1));
 }
 
 // Runs claimed ahead of free workers count an attempt only when they really

@@ -137,21 +137,24 @@ TEST_CASE("cancel: a queued run at once, a running one through is_cancelled") {
     // The single worker is held by the sleeper, so the second run waits.
     std::string sleeper = create(client, R"({"agent_name":"echo","task":"sleep","context":{"action":"sleep","ms":20000}})");
     REQUIRE(wait_status(client, sleeper, "running") == "running");
-    // The one worker is busy: no hand-off, the run waits in the queue.
-    std::string waiting = create(client, R"({"agent_name":"echo","task":"never runs"})", "queued");
+    // The one worker is busy: the run waits, in the store's queue or (taken
+    // by this host as it was accepted) in this host's worker queue.
+    std::string waiting = create(client, R"({"agent_name":"echo","task":"never runs"})");
 
     auto queued = client.post("/runs/" + waiting + "/cancel", "");
-    // Still in the store's queue: cancelled at once. Already claimed into
-    // this host's local queue (prefetch, a race with the claim loop): asked
-    // (202 cancelling) and cancelled when its worker reaches it. Either way
-    // it never runs. (A prefetched run showing as running is a known gap.)
+    // Either way it has not started: cancelled at once, and its attempt
+    // (counted when this host took it) given back. Claimed by the claim
+    // loop in the same instant (a commit whose runs are not yet on the
+    // worker queue): asked (202 cancelling) and cancelled before its worker
+    // would start it. Either way it never runs.
     INFO(queued.body);
     CHECK((queued.status == 200 || queued.status == 202));
     if (queued.status == 200) {
         CHECK(std::string(json_of(queued)["status"].GetString()) == "cancelled");
-        auto never = json_of(client.get("/runs/" + waiting));
-        CHECK(std::string(never["status"].GetString()) == "cancelled");
-        CHECK(never["started_at"].IsNull());
+        auto never_started = json_of(client.get("/runs/" + waiting));
+        CHECK(std::string(never_started["status"].GetString()) == "cancelled");
+        CHECK(never_started["started_at"].IsNull());
+        CHECK(never_started["attempts"].GetInt() == 0);
     }
 
     auto running = client.post("/runs/" + sleeper + "/cancel", "");
@@ -287,7 +290,8 @@ TEST_CASE("POST /runs/wait, GET /runs/{id}/join, DELETE /runs/{id} and POST /run
     error_envelope(client.request("DELETE", "/runs/" + busy, "", {}), 409, "RunNotFinished");
 
     // Bulk cancel by ids: the running one is asked, the queued one is cancelled, unknown ids say so.
-    std::string queued = create(client, R"({"agent_name":"echo","task":"behind the sleeper","thread_id":"t-lg-2"})", "queued");
+    // (Taken by this host as it is accepted, it says running: claimed, not started.)
+    std::string queued = create(client, R"({"agent_name":"echo","task":"behind the sleeper","thread_id":"t-lg-2"})");
     auto cancelled = client.post("/runs/cancel", R"({"run_ids":[")" + busy + R"(",")" + queued + R"(","nope"]})");
     INFO(cancelled.body);
     REQUIRE(cancelled.status == 200);

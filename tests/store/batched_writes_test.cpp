@@ -377,7 +377,7 @@ TEST_CASE("progress queued among outcomes in one batch lands before its run's en
     CHECK(db->healthy());
 }
 
-TEST_CASE("a run handed to a worker as it was accepted has its start in the insert and keeps that attempt at recovery") {
+TEST_CASE("a run handed to a worker as it was accepted has its start in the insert and keeps that attempt at recovery; one waiting for a worker gets it back") {
     testing::quiet_store_logs();
     testing::TestDatabase database;
     auto db = database.open();
@@ -392,10 +392,19 @@ TEST_CASE("a run handed to a worker as it was accepted has its start in the inse
     // Claimed ahead of a worker, never started: not in the start log and
     // no run.started, so its attempt is given back.
     RunRecord ahead = queued_run(new_uuid());
+    // Taken by this host as it was accepted while its workers were busy:
+    // inserted running under its claim, run.started left to its worker.
+    RunRecord taken = handed;
+    taken.id = new_uuid();
+    taken.thread_id = new_uuid();
     db->writes().run([&](soci::session& s) {
         db->runs().queue_insert(s, handed);
         db->runs().queue_insert(s, ahead);
+        db->runs().queue_insert(s, taken, false);
     }, CommitQueue::Kind::appends_only);
+    auto taken_events = events_of(*db, taken.id);
+    REQUIRE(taken_events.size() == 1);
+    CHECK(taken_events[0].type == "run.queued");
     auto events = events_of(*db, handed.id);
     REQUIRE(events.size() == 2);
     CHECK(events[0].type == "run.queued");
@@ -417,4 +426,8 @@ TEST_CASE("a run handed to a worker as it was accepted has its start in the inse
     REQUIRE(given_back);
     CHECK(given_back->status == "queued");
     CHECK(given_back->attempts == 0);
+    auto taken_back = db->read([&](soci::session& s) { return db->runs().find(s, taken.id); });
+    REQUIRE(taken_back);
+    CHECK(taken_back->status == "queued");
+    CHECK(taken_back->attempts == 0);
 }

@@ -208,23 +208,33 @@ void RunDispatcher::mark_cancelled_unstarted(store::RunRecord& run, bool start_r
     run.finished_at_ms = store::now_ms();
 }
 
-bool RunDispatcher::reserve(const std::string& agent) {
-    if (backlog_.load() || recovery_pending_.load()) return false;
+RunDispatcher::Slot RunDispatcher::reserve(const std::string& agent) {
+    if (backlog_.load() || recovery_pending_.load()) return Slot::none;
     {
         // A reload may change the list (set_agents).
         std::lock_guard<std::mutex> lock(mutex_);
-        if (std::find(agents_.begin(), agents_.end(), agent) == agents_.end()) return false;
+        if (std::find(agents_.begin(), agents_.end(), agent) == agents_.end()) return Slot::none;
     }
-    // Only onto a free worker: a handed-off run starts at once, so the
-    // client's "running" is true and its attempt (charged in the accepting
-    // commit) is real. Runs beyond that queue and are claimed in batches.
+    // A free worker starts the run at once, so the client's "running" is
+    // true and its attempt (charged in the accepting commit) is real.
     size_t busy = on_workers_.load();
-    const size_t limit = workers_.threads();
+    const size_t workers = workers_.threads();
+    while (busy < workers) {
+        if (on_workers_.compare_exchange_weak(busy, busy + 1)) {
+            ++in_flight_;
+            return Slot::worker;
+        }
+    }
+    // Otherwise it waits here as a claimed run would, up to what the
+    // claimer prefetches: under load most runs take this way, and a claim
+    // (an UPDATE of each run and a read of it back) is saved for each.
+    size_t in_flight = in_flight_.load();
+    const size_t limit = capacity();
     do {
-        if (busy >= limit) return false;
-    } while (!on_workers_.compare_exchange_weak(busy, busy + 1));
-    ++in_flight_;
-    return true;
+        if (in_flight >= limit) return Slot::none;
+    } while (!in_flight_.compare_exchange_weak(in_flight, in_flight + 1));
+    ++on_workers_;
+    return Slot::prefetch;
 }
 
 void RunDispatcher::stamp_started(store::RunRecord& run) const {

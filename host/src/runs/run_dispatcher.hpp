@@ -51,11 +51,17 @@ class RunDispatcher {
     // New queued work was committed: look now rather than at the next poll.
     void wake();
     // Local hand-off: a run about to be accepted by this host can skip the
-    // queue and the claim round trip when a worker is free and no older
-    // queued run waits (it would be overtaken). A reserved slot is either
-    // used by hand_off, with the run inserted claimed and started in its
-    // accepting commit (stamp_started), or given back by release.
-    bool reserve(const std::string& agent);
+    // queue and the claim when this host has room for it and no older
+    // queued run waits (it would be overtaken). A free worker starts it at
+    // once (`worker`: its run.started rides on the accepting commit); else,
+    // while fewer runs are in flight here than a claim would prefetch, it
+    // waits on this host's worker queue like a run claimed ahead
+    // (`prefetch`: its worker writes run.started when it really starts).
+    // Either way the run is inserted claimed by this host (stamp_started),
+    // with its attempt and lease in the accepting commit, and reaches its
+    // worker through hand_off; a slot not used is given back by release.
+    enum class Slot { none, worker, prefetch };
+    Slot reserve(const std::string& agent);
     // Makes `run` (queued) claimed by this host and started: the fields the
     // accepting insert writes.
     void stamp_started(store::RunRecord& run) const;

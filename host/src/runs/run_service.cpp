@@ -82,14 +82,18 @@ void RunService::submit_and_wait(const InvokeRequest& request, Committed committ
     bool shared_thread = !request.thread_id.empty();
     auto admitted = std::make_shared<Admission>();
     std::string strategy = request.options.multitask_strategy;
-    // A free worker here takes the run as it is accepted: claimed and
-    // started in the accepting commit, with no claim round trip.
-    // A delayed run is never started as it is accepted.
-    bool reserved = run.status == store::run_status::queued && run.run_after_ms == 0 && dispatcher_.reserve(run.agent);
+    // This host takes the run as it is accepted: claimed (and, on a free
+    // worker, started) in the accepting commit, with no claim round trip.
+    // A delayed run is never taken as it is accepted.
+    using Slot = RunDispatcher::Slot;
+    Slot slot = run.status == store::run_status::queued && run.run_after_ms == 0 ? dispatcher_.reserve(run.agent)
+                                                                                  : Slot::none;
+    bool reserved = slot != Slot::none;
+    bool starts_now = slot == Slot::worker;
     auto handed_off = std::make_shared<bool>(false);
     store_.writes().submit(
         [this, run = std::move(run), &runs, shared_thread, admitted, strategy = std::move(strategy), reserved,
-         handed_off, idempotency = request.idempotency](soci::session& session) {
+         starts_now, handed_off, idempotency = request.idempotency](soci::session& session) {
             // Decided inside the transaction, so two requests on one thread
             // cannot both see it idle. Rebuilt from scratch on every try.
             *admitted = Admission{run, {}, {}};
@@ -101,18 +105,19 @@ void RunService::submit_and_wait(const InvokeRequest& request, Committed committ
                 *handed_off = true;
             }
             // With the other runs of its commit, in one statement per table.
-            runs.queue_insert(session, admitted->run);
+            runs.queue_insert(session, admitted->run, *handed_off && starts_now);
             runs.store_schedule(session, admitted->run);
             store_idempotency(session, idempotency, admitted->run.id);
         },
-        [this, admitted, reserved, handed_off, committed = std::move(committed)](const std::string& error) {
+        [this, admitted, reserved, starts_now, handed_off, committed = std::move(committed)](const std::string& error) {
             const store::RunRecord& stored = admitted->run;
             std::string outcome = error;
             if (error.empty() && !admitted->busy_with.empty()) outcome = thread_busy_error(stored.thread_id, admitted->busy_with);
             bool started_here = outcome.empty() && *handed_off;
             if (started_here) {
-                // run.queued and run.started (1 and 2) went with the insert.
-                dispatcher_.hand_off(store::ClaimedRun{stored, 3, true});
+                // run.queued (1) went with the insert, and run.started (2)
+                // too when a free worker starts it now.
+                dispatcher_.hand_off(store::ClaimedRun{stored, starts_now ? 3 : 2, starts_now});
             } else if (reserved) {
                 dispatcher_.release();
             }

@@ -281,14 +281,14 @@ bool is_terminal(const std::string& status) { return status == succeeded || stat
 }  // namespace run_status
 
 // The first events of a run as it is stored.
-std::vector<RunEvent> RunRepository::first_events(const RunRecord& run) const {
+std::vector<RunEvent> RunRepository::first_events(const RunRecord& run, bool start_recorded) const {
     long long now = run.created_at_ms;
     std::string data = "{\"agent\":" + quoted(run.agent) + ",\"thread_id\":" + quoted(run.thread_id) + "}";
     if (run.status == run_status::blocked) return {{run.id, 1, "run.blocked", now, data}};
     if (run.status == run_status::pending_approval)
         return {{run.id, 1, "run.queued", now, data},
                 {run.id, 2, "approval.requested", now, run.approval_json.empty() ? "{}" : run.approval_json}};
-    if (run.status == run_status::running) {
+    if (run.status == run_status::running && start_recorded) {
         // Handed to a worker of this host as it was accepted: its start
         // rides on the accepting commit instead of a write of its own.
         std::string started = "{\"attempt\":" + std::to_string(run.attempts) + ",\"host\":" + quoted(run.lease_owner) + "}";
@@ -297,7 +297,7 @@ std::vector<RunEvent> RunRepository::first_events(const RunRecord& run) const {
     return {{run.id, 1, "run.queued", now, data}};
 }
 
-void RunRepository::queue_insert(soci::session& session, const RunRecord& run) const {
+void RunRepository::queue_insert(soci::session& session, const RunRecord& run, bool start_recorded) const {
     if (!run.depends_on.empty()) {
         insert(session, run);
         return;
@@ -306,7 +306,7 @@ void RunRepository::queue_insert(soci::session& session, const RunRecord& run) c
     RunRecord stored = run;
     stored.webhook_secret = secret_box().seal(run.webhook_secret);
     stored.updated_at_ms = run.created_at_ms;
-    for (RunEvent& event : first_events(run)) statements.queued_events.push_back(std::move(event));
+    for (RunEvent& event : first_events(run, start_recorded)) statements.queued_events.push_back(std::move(event));
     statements.queued_runs->add(std::move(stored));
 }
 

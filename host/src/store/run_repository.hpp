@@ -47,8 +47,11 @@ class RunRepository {
     // The same, written with the other runs queued in this transaction by
     // one multi-row statement per table at flush_queued (which the commit
     // queue calls before any write that may read them, and before commit).
-    // A run with dependencies is inserted at once.
-    void queue_insert(soci::session& session, const RunRecord& run) const;
+    // A run with dependencies is inserted at once. A run inserted
+    // `running` gets its run.started event with it when `start_recorded`;
+    // otherwise (claimed by this host, waiting for a worker) its worker
+    // writes it when the run really starts.
+    void queue_insert(soci::session& session, const RunRecord& run, bool start_recorded = true) const;
     // complete(run) and, when it took, append_events(events) and the
     // release of its dependants, written with the other outcomes queued in
     // this transaction by one multi-row UPDATE (and their events by one
@@ -236,7 +239,7 @@ class RunRepository {
   private:
     struct HotStatements;
     HotStatements& hot(soci::session& session) const;
-    std::vector<RunEvent> first_events(const RunRecord& run) const;
+    std::vector<RunEvent> first_events(const RunRecord& run, bool start_recorded = true) const;
     // Whether every attempt the run has counted has its run.started event.
     bool start_on_record(soci::session& session, const RunRecord& run) const;
 
