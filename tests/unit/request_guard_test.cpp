@@ -101,3 +101,50 @@ TEST_CASE("chunk framing errors are refused", "[guard]") {
     CHECK(feed_all(head + "zz\r\n").status == 400);
     CHECK(feed_all(head + "2\r\nabc\r\n").status == 400);  // longer than its size
 }
+
+// Ordinary line bytes are taken a run at a time: whichever limit a request
+// passes first is the one named, at whatever size the client's writes come.
+TEST_CASE("each limit refuses at its own byte, whole, in pieces or byte by byte", "[guard]") {
+    GuardLimits limits;
+    limits.max_request_line = 100;
+    limits.max_header_line = 80;
+    limits.max_head_bytes = 300;
+    auto in_pieces = [&](const std::string& bytes, size_t piece) {
+        RequestGuard guard(limits);
+        GuardVerdict verdict;
+        for (size_t at = 0; at < bytes.size() && verdict.ok(); at += piece) verdict = guard.feed(bytes.substr(at, piece));
+        return verdict;
+    };
+    auto request_line = [](size_t length) {  // "GET /aaa... HTTP/1.1" of `length` bytes
+        return "GET /" + std::string(length - 14, 'a') + " HTTP/1.1\r\n";
+    };
+    auto header = [](size_t length) { return "X-A: " + std::string(length - 5, 'v') + "\r\n"; };
+    struct Case {
+        std::string bytes;
+        int status;  // 0: accepted
+    };
+    const std::string end = "\r\n";
+    std::vector<Case> cases = {
+        {request_line(100) + end, 0},
+        {request_line(101) + end, 414},
+        {request_line(40) + header(80) + end, 0},
+        {request_line(40) + header(81) + end, 431},
+        // Four header lines of 70: the head passes 300 bytes inside the fourth line, before any line limit.
+        {request_line(40) + header(70) + header(70) + header(70) + header(70) + end, 431},
+        // A request line past both limits: the line's (100) comes before the head's (300).
+        {request_line(400) + end, 414},
+        {"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n" + std::string(1025, '1') + "\r\n", 400},
+        {std::string("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=") + std::string(1000, 'v') + "\r\nhello\r\n0\r\n\r\n", 0},
+        {request_line(40) + "X-A: a\rb\r\n" + end, 400},  // a CR inside a line
+        {request_line(40) + "X-A: ab\n" + end, 400},      // a bare LF
+    };
+    for (const Case& c : cases) {
+        INFO(c.bytes.substr(0, 60));
+        for (size_t piece : {c.bytes.size(), size_t{1}, size_t{7}, size_t{64}}) {
+            INFO("pieces of " << piece);
+            GuardVerdict verdict = in_pieces(c.bytes, piece);
+            CHECK(verdict.status == (c.status == 0 ? verdict.status : c.status));
+            CHECK(verdict.ok() == (c.status == 0));
+        }
+    }
+}

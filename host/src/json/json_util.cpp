@@ -60,6 +60,19 @@ std::optional<rapidjson::Document> parse(std::string_view text, std::string& err
     return document;
 }
 
+TextKind kind_of(std::string_view text) {
+    if (too_deep(text)) return TextKind::invalid;
+    // A SAX pass that only checks: no values are allocated.
+    rapidjson::BaseReaderHandler<> ignore;
+    rapidjson::Reader reader;
+    rapidjson::MemoryStream memory(text.data(), text.size());
+    rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> input(memory);
+    if (!reader.Parse<rapidjson::kParseValidateEncodingFlag>(input, ignore)) return TextKind::invalid;
+    // Valid JSON: its first character after whitespace says what it is.
+    size_t first = text.find_first_not_of(" \t\r\n");
+    return first != std::string_view::npos && text[first] == '{' ? TextKind::object : TextKind::other;
+}
+
 std::optional<rapidjson::Document> parse_file(const std::string& path, std::string& error) {
     std::ifstream in(path, std::ios::binary);
     if (!in) {

@@ -15,6 +15,11 @@ std::string serialize(const rapidjson::Value& value);
 // the byte offset ("Missing a colon after a name at offset 12").
 std::optional<rapidjson::Document> parse(std::string_view text, std::string& error);
 
+// What `text` is as JSON, by the same rules as parse (depth, UTF-8), told
+// without building a document: for checks that keep only the text.
+enum class TextKind { invalid, object, other };
+TextKind kind_of(std::string_view text);
+
 // Reads and parses a file; `error` names the file on failure.
 std::optional<rapidjson::Document> parse_file(const std::string& path, std::string& error);
 

@@ -53,16 +53,9 @@ bool permitted(RunContext& run, const char* permission, const char* service, age
     return false;
 }
 
-bool is_json_object(const std::string& text) {
-    std::string error;
-    auto document = json::parse(text, error);
-    return document && document->IsObject();
-}
+bool is_json_object(const std::string& text) { return json::kind_of(text) == json::TextKind::object; }
 
-bool is_json(const std::string& text) {
-    std::string error;
-    return json::parse(text, error).has_value();
-}
+bool is_json(const std::string& text) { return json::kind_of(text) != json::TextKind::invalid; }
 
 // Plugins may emit their own event types, but the run.* lifecycle belongs to
 // the host: a plugin must not be able to claim a run finished.
