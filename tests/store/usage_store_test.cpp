@@ -313,27 +313,32 @@ TEST_CASE("a run admitted and stored before a refresh is counted once, not twice
     auth::QuotaSettings settings;
     settings.defaults.runs_per_day = 2;
     usage::TenantQuotas quotas(settings, *db);
-    long long now = store::now_ms();
-    quotas.refresh(now);
-    REQUIRE(quotas.admit("acme", now).allowed);
+    // Times are given, a millisecond apart, as they pass on any machine: the
+    // store tells runs apart from admissions by their creation millisecond,
+    // and a fast machine does all of this within one.
+    long long t = store::now_ms();
+    quotas.refresh(t);
+    REQUIRE(quotas.admit("acme", t).allowed);
     // Its insert commits (created after its admission), then a refresh reads
     // the store within the grace: the store has it, so the host stops
     // counting it itself.
     RunRecord admitted = queued_run("acme", "key-1");
+    admitted.created_at_ms = admitted.updated_at_ms = t + 1;
     db->writes().run([&](soci::session& s) { db->runs().insert(s, admitted); });
-    quotas.refresh(store::now_ms());
-    CHECK(quotas.admit("acme", store::now_ms()).allowed);  // 1 stored + this one = 2
-    CHECK_FALSE(quotas.admit("acme", store::now_ms()).allowed);
+    quotas.refresh(t + 2);
+    CHECK(quotas.admit("acme", t + 3).allowed);  // 1 stored + this one = 2
+    CHECK_FALSE(quotas.admit("acme", t + 3).allowed);
     // The second one is not in the store: still counted after a refresh.
-    quotas.refresh(store::now_ms());
-    CHECK_FALSE(quotas.admit("acme", store::now_ms()).allowed);
+    quotas.refresh(t + 4);
+    CHECK_FALSE(quotas.admit("acme", t + 4).allowed);
     // Another tenant's stored runs are not taken for acme's.
-    REQUIRE(quotas.admit("globex", store::now_ms()).allowed);
+    REQUIRE(quotas.admit("globex", t + 5).allowed);
     RunRecord other = queued_run("initech", "key-2");
+    other.created_at_ms = other.updated_at_ms = t + 6;
     db->writes().run([&](soci::session& s) { db->runs().insert(s, other); });
-    quotas.refresh(store::now_ms());
-    CHECK(quotas.admit("globex", store::now_ms()).allowed);
-    CHECK_FALSE(quotas.admit("globex", store::now_ms()).allowed);
+    quotas.refresh(t + 7);
+    CHECK(quotas.admit("globex", t + 8).allowed);
+    CHECK_FALSE(quotas.admit("globex", t + 8).allowed);
 }
 
 // Not run by default (hidden tag): what counting usage adds to completing
