@@ -3,8 +3,10 @@
 #include "sanitizer_build.hpp"
 #include "test_host.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
+#include <map>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -284,6 +286,40 @@ TEST_CASE("a run accepted while the workers are busy is claimed in its accepting
     std::vector<long long> seqs;
     for (const auto& event : events) seqs.push_back(event.seq);
     for (size_t i = 0; i < seqs.size(); ++i) CHECK(seqs[i] == static_cast<long long>(i + 1));
+}
+
+// An operator's small workers.queue_limit bounds how many runs the host takes
+// ahead (claimed, or taken as they are accepted): a run the worker queue
+// cannot hold is left queued in the store, never claimed and then dropped
+// (which stranded it, 'running' under a lease nobody renewed, until the
+// lease ran out and it failed as abandoned with max_attempts 1).
+TEST_CASE("a small worker queue limit leaves extra runs queued instead of stranding them") {
+    DataDir dir;
+    HostProcess host(host_config(kEchoOnly, R"("workers":{"count":1,"queue_limit":2})"),
+                     with_data_dir(dir, {"--max-attempts", "1"}));
+    HttpClient client(host.base_url());
+    std::vector<std::string> ids;
+    for (int i = 0; i < 12; ++i) {
+        auto created = client.post("/runs", run_request("echo", "run " + std::to_string(i), R"({"action":"sleep","ms":50})"));
+        REQUIRE(created.status == 202);
+        ids.push_back(string_member(json_of(created), "run_id"));
+    }
+    // Twelve runs of 50 ms on one worker: well within the lease (15 s), so
+    // a stranded run would still be 'running' when this gives up.
+    std::map<std::string, std::string> statuses;
+    bool all_ended = poll_until(
+        [&] {
+            for (const std::string& id : ids) statuses[id] = run_status_of(client, id);
+            return std::all_of(ids.begin(), ids.end(), [&](const std::string& id) {
+                return statuses[id] == "succeeded" || statuses[id] == "failed";
+            });
+        },
+        std::chrono::milliseconds(slow_build_ms(8000)), 50ms);
+    for (const std::string& id : ids) {
+        INFO("run " << id << " is " << statuses[id]);
+        CHECK(statuses[id] == "succeeded");
+    }
+    CHECK(all_ended);
 }
 
 // Runs claimed ahead of free workers count an attempt only when they really

@@ -215,24 +215,23 @@ RunDispatcher::Slot RunDispatcher::reserve(const std::string& agent) {
         std::lock_guard<std::mutex> lock(mutex_);
         if (std::find(agents_.begin(), agents_.end(), agent) == agents_.end()) return Slot::none;
     }
-    // A free worker starts the run at once, so the client's "running" is
-    // true and its attempt (charged in the accepting commit) is real.
-    size_t busy = on_workers_.load();
-    const size_t workers = workers_.threads();
-    while (busy < workers) {
-        if (on_workers_.compare_exchange_weak(busy, busy + 1)) {
-            ++in_flight_;
-            return Slot::worker;
-        }
-    }
-    // Otherwise it waits here as a claimed run would, up to what the
-    // claimer prefetches: under load most runs take this way, and a claim
-    // (an UPDATE of each run and a read of it back) is saved for each.
+    // Room on this host at all: no more runs than a claim would take ahead
+    // (and the worker queue holds).
     size_t in_flight = in_flight_.load();
     const size_t limit = capacity();
     do {
         if (in_flight >= limit) return Slot::none;
     } while (!in_flight_.compare_exchange_weak(in_flight, in_flight + 1));
+    // A free worker starts the run at once, so the client's "running" is
+    // true and its attempt (charged in the accepting commit) is real.
+    size_t busy = on_workers_.load();
+    const size_t workers = workers_.threads();
+    while (busy < workers) {
+        if (on_workers_.compare_exchange_weak(busy, busy + 1)) return Slot::worker;
+    }
+    // Otherwise it waits here as a claimed run would: under load most runs
+    // take this way, and a claim (an UPDATE of each run and a read of it
+    // back) is saved for each.
     ++on_workers_;
     return Slot::prefetch;
 }
@@ -290,9 +289,16 @@ void RunDispatcher::claim_loop() {
             // Claiming before the left-over runs are recovered could run a
             // run twice (the recovery would take it back).
             if (recovery_pending_.load()) break;
+            // The slots are taken before the claim, so runs taken as they
+            // are accepted meanwhile cannot push the host past its capacity
+            // (and the worker queue past its limit); unused ones go back.
             size_t busy = in_flight_.load();
+            size_t want = 0;
+            do {
+                if (busy >= capacity) break;
+                want = std::min(capacity - busy, settings_.claim_batch);
+            } while (!in_flight_.compare_exchange_weak(busy, busy + want));
             if (busy >= capacity) break;
-            size_t want = std::min(capacity - busy, settings_.claim_batch);
             std::vector<store::ClaimedRun> claimed;
             std::vector<std::string> agents;
             {
@@ -306,13 +312,12 @@ void RunDispatcher::claim_loop() {
                     claimed = runs.claim(session, settings_.host_id, lease_until, want, agents);
                 });
             } catch (const std::exception& e) {
+                in_flight_ -= want;
                 log::warn("claiming runs failed", {{"error", e.what()}});
                 break;
             }
-            for (store::ClaimedRun& run : claimed) {
-                ++in_flight_;
-                dispatch(std::move(run));
-            }
+            in_flight_ -= want - claimed.size();
+            for (store::ClaimedRun& run : claimed) dispatch(std::move(run));
             if (claimed.size() < want) {
                 backlog_ = false;  // the store's queue is drained (for this host's agents)
                 break;

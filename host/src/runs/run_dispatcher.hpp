@@ -158,7 +158,13 @@ class RunDispatcher {
     // Queued runs may be waiting in the store (until a claim comes back
     // short); hand-offs wait for them.
     std::atomic<bool> backlog_{true};
-    size_t capacity() const { return workers_.threads() * settings_.prefetch_per_worker; }
+    // Runs this host holds at most (claimed ahead or taken as accepted, not
+    // yet done): a claim's prefetch per worker, but never more than the
+    // worker queue can hold, or a run claimed here could find no room on
+    // it (each waits in the queue until a worker takes it).
+    size_t capacity() const {
+        return std::max<size_t>(1, std::min(workers_.threads() * settings_.prefetch_per_worker, workers_.queue_limit()));
+    }
     // Claims are batched: once the prefetched runs drain to half, not after
     // every completion (a claim is a commit).
     size_t low_water() const { return std::max<size_t>(1, capacity() / 2); }

@@ -26,6 +26,8 @@ class WorkerPool {
     void stop();
 
     size_t threads() const { return threads_.size(); }
+    // How many jobs may wait at once (workers.queue_limit).
+    size_t queue_limit() const { return queue_limit_; }
     size_t queued() const;
     size_t busy() const;
 
