@@ -264,8 +264,9 @@ bool RunDispatcher::dispatch(store::ClaimedRun run, bool reserved) {
         waiting_.emplace(id, std::move(run));
     }
     if (workers_.try_submit([this, id] { execute(id); })) return true;
-    // Only at shutdown: the run stays claimed and is taken over once its
-    // lease runs out (or recovered at the next start).
+    // Only at shutdown (the queue refuses nothing else): the run stays
+    // claimed and is taken over once its lease runs out (or recovered at the
+    // next start).
     std::lock_guard<std::mutex> lock(mutex_);
     waiting_.erase(id);
     --on_workers_;
@@ -289,16 +290,14 @@ void RunDispatcher::claim_loop() {
             // Claiming before the left-over runs are recovered could run a
             // run twice (the recovery would take it back).
             if (recovery_pending_.load()) break;
-            // The slots are taken before the claim, so runs taken as they
-            // are accepted meanwhile cannot push the host past its capacity
-            // (and the worker queue past its limit); unused ones go back.
+            // Not reserved ahead: most claims find nothing, and slots held
+            // through one would turn runs accepted meanwhile away from this
+            // host (into the queue and a claim). Runs taken as they are
+            // accepted meanwhile may put the host a few past its capacity;
+            // the worker queue takes them (its limit is this capacity).
             size_t busy = in_flight_.load();
-            size_t want = 0;
-            do {
-                if (busy >= capacity) break;
-                want = std::min(capacity - busy, settings_.claim_batch);
-            } while (!in_flight_.compare_exchange_weak(busy, busy + want));
             if (busy >= capacity) break;
+            size_t want = std::min(capacity - busy, settings_.claim_batch);
             std::vector<store::ClaimedRun> claimed;
             std::vector<std::string> agents;
             {
@@ -312,11 +311,10 @@ void RunDispatcher::claim_loop() {
                     claimed = runs.claim(session, settings_.host_id, lease_until, want, agents);
                 });
             } catch (const std::exception& e) {
-                in_flight_ -= want;
                 log::warn("claiming runs failed", {{"error", e.what()}});
                 break;
             }
-            in_flight_ -= want - claimed.size();
+            in_flight_ += claimed.size();
             for (store::ClaimedRun& run : claimed) dispatch(std::move(run));
             if (claimed.size() < want) {
                 backlog_ = false;  // the store's queue is drained (for this host's agents)

@@ -159,9 +159,8 @@ class RunDispatcher {
     // short); hand-offs wait for them.
     std::atomic<bool> backlog_{true};
     // Runs this host holds at most (claimed ahead or taken as accepted, not
-    // yet done): a claim's prefetch per worker, but never more than the
-    // worker queue can hold, or a run claimed here could find no room on
-    // it (each waits in the queue until a worker takes it).
+    // yet done): a claim's prefetch per worker, but no more than the
+    // operator's workers.queue_limit.
     size_t capacity() const {
         return std::max<size_t>(1, std::min(workers_.threads() * settings_.prefetch_per_worker, workers_.queue_limit()));
     }

@@ -14,7 +14,10 @@ WorkerPool::~WorkerPool() { stop(); }
 bool WorkerPool::try_submit(std::function<void()> job) {
     {
         std::lock_guard<std::mutex> lock(mutex_);
-        if (stopping_ || queue_.size() >= queue_limit_) return false;
+        // The dispatcher bounds what it queues by queue_limit (its
+        // capacity); a run it claimed must never be refused here, or it
+        // would sit claimed and unrenewed until its lease ran out.
+        if (stopping_) return false;
         queue_.push_back(std::move(job));
     }
     wake_.notify_one();

@@ -19,14 +19,15 @@ class WorkerPool {
     WorkerPool(const WorkerPool&) = delete;
     WorkerPool& operator=(const WorkerPool&) = delete;
 
-    // False when the queue is full or the pool is stopping.
+    // False when the pool is stopping.
     bool try_submit(std::function<void()> job);
 
     // Stops accepting work, finishes what was accepted, joins the threads.
     void stop();
 
     size_t threads() const { return threads_.size(); }
-    // How many jobs may wait at once (workers.queue_limit).
+    // workers.queue_limit: the most runs the dispatcher gives this pool at
+    // once (it holds no more); the pool itself refuses none.
     size_t queue_limit() const { return queue_limit_; }
     size_t queued() const;
     size_t busy() const;
