@@ -77,6 +77,7 @@ runs::RunSettings run_settings(const HostConfig& config, store::Dialect dialect)
     runs::RunSettings settings;
     settings.host_id = host_id();
     settings.max_attempts = config.max_attempts;
+    settings.max_held_runs = config.queue_limit;
     settings.lease_ms = static_cast<long long>(config.lease_seconds * 1000);
     settings.poll_interval_ms = config.poll_interval_ms;
     settings.invoke_timeout_ms = static_cast<long long>(config.invoke_timeout_seconds * 1000);
@@ -261,7 +262,7 @@ int main(int argc, char** argv) {
     // Process isolation's runner lives beside this binary.
     plugins::set_runner_path(app::runner_path_for_executable(app::executable_path(argv[0])));
     auto registry = plugins::AgentRegistry::discover(config.plugin_dirs, config.agents, isolation_policy(config, argv[0]));
-    runs::WorkerPool workers(static_cast<size_t>(config.worker_count), config.queue_limit);
+    runs::WorkerPool workers(static_cast<size_t>(config.worker_count));
     runs::RunWaiters waiters;
     runs::EventFeed feed(*store, std::chrono::milliseconds(config.stream_poll_ms));
     http::StreamHubSettings stream_settings;

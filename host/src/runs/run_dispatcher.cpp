@@ -215,8 +215,7 @@ RunDispatcher::Slot RunDispatcher::reserve(const std::string& agent) {
         std::lock_guard<std::mutex> lock(mutex_);
         if (std::find(agents_.begin(), agents_.end(), agent) == agents_.end()) return Slot::none;
     }
-    // Room on this host at all: no more runs than a claim would take ahead
-    // (and the worker queue holds).
+    // Room on this host at all: no more runs than it holds (capacity).
     size_t in_flight = in_flight_.load();
     const size_t limit = capacity();
     do {
@@ -294,7 +293,7 @@ void RunDispatcher::claim_loop() {
             // through one would turn runs accepted meanwhile away from this
             // host (into the queue and a claim). Runs taken as they are
             // accepted meanwhile may put the host a few past its capacity;
-            // the worker queue takes them (its limit is this capacity).
+            // the worker queue takes them (it refuses nothing).
             size_t busy = in_flight_.load();
             if (busy >= capacity) break;
             size_t want = std::min(capacity - busy, settings_.claim_batch);

@@ -162,7 +162,7 @@ class RunDispatcher {
     // yet done): a claim's prefetch per worker, but no more than the
     // operator's workers.queue_limit.
     size_t capacity() const {
-        return std::max<size_t>(1, std::min(workers_.threads() * settings_.prefetch_per_worker, workers_.queue_limit()));
+        return std::max<size_t>(1, std::min(workers_.threads() * settings_.prefetch_per_worker, settings_.max_held_runs));
     }
     // Claims are batched: once the prefetched runs drain to half, not after
     // every completion (a claim is a commit).

@@ -19,6 +19,9 @@ struct RunSettings {
     // many runs. A host that dies gives those back (README, "Runs and the
     // database").
     size_t prefetch_per_worker = 64;
+    // The most runs one host holds at once, claimed ahead or taken as they
+    // were accepted (workers.queue_limit); below the prefetch, it bounds it.
+    size_t max_held_runs = 1024;
     // Events a run emits in its first this many ms (run.started, progress)
     // are written with its outcome, in one commit, rather than each on its
     // own; a longer run's events are written as they come.

@@ -4,7 +4,7 @@
 
 namespace agenthost::runs {
 
-WorkerPool::WorkerPool(size_t threads, size_t queue_limit) : queue_limit_(queue_limit) {
+WorkerPool::WorkerPool(size_t threads) {
     threads_.reserve(threads);
     for (size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { work(); });
 }
@@ -14,8 +14,7 @@ WorkerPool::~WorkerPool() { stop(); }
 bool WorkerPool::try_submit(std::function<void()> job) {
     {
         std::lock_guard<std::mutex> lock(mutex_);
-        // The dispatcher bounds what it queues by queue_limit (its
-        // capacity); a run it claimed must never be refused here, or it
+        // A run the dispatcher claimed must never be refused here, or it
         // would sit claimed and unrenewed until its lease ran out.
         if (stopping_) return false;
         queue_.push_back(std::move(job));

@@ -1,5 +1,6 @@
-// A fixed set of threads that execute agent runs, fed by a bounded queue so
-// a burst beyond capacity is refused (503) instead of piling up unbounded.
+// A fixed set of threads that execute agent runs, fed by a queue. The
+// dispatcher bounds what it queues (workers.queue_limit: the runs one host
+// holds), so the queue itself refuses nothing until the pool stops.
 #pragma once
 
 #include <condition_variable>
@@ -14,7 +15,7 @@ namespace agenthost::runs {
 
 class WorkerPool {
   public:
-    WorkerPool(size_t threads, size_t queue_limit);
+    explicit WorkerPool(size_t threads);
     ~WorkerPool();
     WorkerPool(const WorkerPool&) = delete;
     WorkerPool& operator=(const WorkerPool&) = delete;
@@ -26,16 +27,12 @@ class WorkerPool {
     void stop();
 
     size_t threads() const { return threads_.size(); }
-    // workers.queue_limit: the most runs the dispatcher gives this pool at
-    // once (it holds no more); the pool itself refuses none.
-    size_t queue_limit() const { return queue_limit_; }
     size_t queued() const;
     size_t busy() const;
 
   private:
     void work();
 
-    const size_t queue_limit_;
     mutable std::mutex mutex_;
     std::condition_variable wake_;
     std::deque<std::function<void()>> queue_;

@@ -27,7 +27,7 @@ WebhookDispatcher::WebhookDispatcher(store::Store& store, WebhookSettings settin
       settings_(std::move(settings)),
       host_id_(std::move(host_id)),
       payload_(std::move(payload)),
-      senders_(kSenders, 1024) {}
+      senders_(kSenders) {}
 
 WebhookDispatcher::~WebhookDispatcher() { stop(); }
 
