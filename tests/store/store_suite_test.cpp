@@ -316,6 +316,55 @@ TEST_CASE("recovery gives a run claimed ahead that never reached its plugin its 
     CHECK(retaken[0].run.attempts == 1);
 }
 
+TEST_CASE("recovery writes the run.started a dead host's worker queued but never committed") {
+    // A worker records its run in the start log, calls the plugin and
+    // queues run.started without waiting for the commit; a kill -9 in
+    // between leaves the attempt counted and proven but no event for it.
+    testing::TestDatabase database;
+    auto db = database.open();
+    RunRecord lost = new_run(), written = new_run(), last_try = new_run();
+    last_try.max_attempts = 1;
+    for (const RunRecord* run : {&lost, &written, &last_try}) insert(*db, *run);
+    auto claimed = claim(*db, 3, {"echo"}, "host-a", -1);
+    REQUIRE(claimed.size() == 3);
+    // The worker's run.started did reach the database for this one.
+    db->writes().run([&](soci::session& s) {
+        db->runs().append_next_event(s, written.id, "run.started", R"({"attempt":1,"host":"host-a"})");
+    });
+
+    std::set<std::string> reached_plugin{lost.id, written.id, last_try.id};
+    std::vector<std::pair<std::string, std::string>> recovered;
+    db->writes().run([&](soci::session& s) {
+        recovered = db->runs().recover_expired(s, store::now_ms(), true, {}, &reached_plugin);
+    });
+    REQUIRE(recovered.size() == 3);
+    auto starts = [&](const std::string& id) {
+        std::vector<store::RunEvent> found;
+        for (const auto& event : events(*db, id))
+            if (event.type == "run.started") found.push_back(event);
+        return found;
+    };
+    // The attempt stays counted and now has its start, before the requeue.
+    RunRecord again = load(*db, lost.id);
+    CHECK(again.status == "queued");
+    CHECK(again.attempts == 1);
+    auto lost_starts = starts(lost.id);
+    REQUIRE(lost_starts.size() == 1);
+    CHECK(lost_starts[0].data_json.find("\"attempt\":1") != std::string::npos);
+    CHECK(lost_starts[0].data_json.find("host-a") != std::string::npos);
+    auto log = events(*db, lost.id);
+    CHECK(log.back().type == "run.requeued");
+    CHECK(log[log.size() - 2].type == "run.started");
+    for (size_t i = 1; i < log.size(); ++i) CHECK(log[i].seq > log[i - 1].seq);
+    // A start already on record is not written twice.
+    CHECK(starts(written.id).size() == 1);
+    // Out of attempts it fails (abandoned), its one attempt with its start.
+    RunRecord failed = load(*db, last_try.id);
+    CHECK(failed.status == "failed");
+    CHECK(failed.attempts == 1);
+    CHECK(starts(last_try.id).size() == 1);
+}
+
 TEST_CASE("recovery ends a run whose cancel was requested before its host died as cancelled") {
     testing::TestDatabase database;
     auto db = database.open();

@@ -597,6 +597,17 @@ std::vector<std::pair<std::string, std::string>> RunRepository::recover_expired(
     for (const RunRecord& run : expired) {
         auto crash = crashes.find(run.id);
         const HostCrash* cause = crash == crashes.end() ? nullptr : &crash->second;
+        bool reached = reached_plugin != nullptr && reached_plugin->count(run.id) != 0;
+        if (reached && run.attempts > 0 && !start_on_record(session, run)) {
+            // The start log proves this attempt reached its plugin, but its
+            // worker queued run.started without waiting for the commit and
+            // the host died first: the attempt stays counted (poison
+            // detection needs it), so its start is written now, in the order
+            // it happened, and every counted attempt has its run.started.
+            append_next_event(session, run.id, "run.started",
+                              "{\"attempt\":" + std::to_string(run.attempts) + ",\"host\":" + quoted(run.lease_owner) +
+                                  ",\"recorded_by\":\"recovery\"}");
+        }
         // The fencing token moves on so the old holder, if it still lives,
         // can neither complete the run nor add events to it.
         if (run.cancel_requested) {
@@ -612,8 +623,7 @@ std::vector<std::pair<std::string, std::string>> RunRepository::recover_expired(
             queue_webhook(session, run, run_status::cancelled);
             release_dependants(session, run.id, run_status::cancelled);
             outcomes.emplace_back(run.id, run_status::cancelled);
-        } else if (reached_plugin != nullptr && run.attempts > 0 && reached_plugin->count(run.id) == 0 &&
-                   !start_on_record(session, run)) {
+        } else if (reached_plugin != nullptr && !reached && run.attempts > 0 && !start_on_record(session, run)) {
             // Claimed ahead of a free worker, never started: the attempt
             // charged at the claim did not happen.
             session << "UPDATE runs SET status = 'queued', attempts = attempts - 1, updated_at_ms = :now, "

@@ -176,7 +176,10 @@ class RunRepository {
     // died. With `reached_plugin` (the ids the dead host's start log holds),
     // a run not in it was claimed ahead and never started: it is queued
     // again with its attempt given back, unless that attempt's run.started
-    // is on record (a run handed off as it was accepted). Returns (run id, new status).
+    // is on record (a run handed off as it was accepted); a run in it whose
+    // run.started never reached the database (its worker does not wait for
+    // that commit) gets it written here, so every counted attempt has its
+    // start. Returns (run id, new status).
     std::vector<std::pair<std::string, std::string>> recover_expired(
         soci::session& session, long long now, bool all_running,
         const std::map<std::string, HostCrash>& crashes = {},
