@@ -441,6 +441,86 @@ TEST_CASE("sre: a failing deploy becomes one incident, sre_agent rolls it back a
     CHECK(said_why);
 }
 
+TEST_CASE("sre: an incident's action targets its own service, never one seen in another incident's signals") {
+    // The outsider's report: cart's pool errors opened an incident, then
+    // the same errors from orders opened another, whose approval request
+    // restarted deployment/cart (its signals were in orders' evidence).
+    HttpClient client(host().base_url());
+    std::string cart = unique("cart-"), orders = unique("orders-");
+    auto errors_of = [](const std::string& service, int count) {
+        std::string body = R"({"entries":[)";
+        for (int i = 0; i < count; ++i)
+            body += std::string(i ? "," : "") + R"({"service":")" + service +
+                    R"(","level":"error","message":"connection pool exhausted: timeout after 30000ms waiting for connection"})";
+        return body + "]}";
+    };
+    auto first = client.post("/api/signals/logs", errors_of(cart, 20));
+    REQUIRE(first.status == 202);
+    std::string cart_incident = json_of(first)["incidents"][0]["id"].GetString();
+    run_awaiting_approval(client, cart_incident);
+    auto second = client.post("/api/signals/logs", errors_of(orders, 2));
+    INFO(second.body);
+    REQUIRE(second.status == 202);
+    std::string orders_incident = json_of(second)["incidents"][0]["id"].GetString();
+    REQUIRE(orders_incident != cart_incident);
+
+    std::string run_id = run_awaiting_approval(client, orders_incident);
+    std::string run = json_text(fetch_run(client, run_id));
+    INFO(run);
+    CHECK_THAT(run, Contains("restart deployment/" + orders));
+    CHECK(run.find("deployment/" + cart) == std::string::npos);
+    for (const auto& event : fetch_events(client, run_id)) CHECK(event.data_json.find(cart) == std::string::npos);
+    // Neither run goes on: the shared host's later tests start clean.
+    client.post("/workflow/approve/" + orders_incident, R"({"approved":false,"approver":"test"})");
+    client.post("/workflow/approve/" + cart_incident, R"({"approved":false,"approver":"test"})");
+}
+
+TEST_CASE("sre: an open incident whose run ended without resolving it is worked again by a later signal and a restart") {
+    // The outsider's report: a run that failed (kubectl not yet allowed)
+    // left its incident open and unworked for good: new signals joined it
+    // and started nothing, a restart queued nothing, reopen said 409.
+    // echo stands in for an agent whose run ends without resolving.
+    DataDir dir;
+    std::string config = host_config(R"({"echo":{"enabled":true}})",
+                                     R"("signals":{"agent":"echo","max_iterations":1,"rework_after_seconds":2})");
+    std::string incident_id;
+    std::string error = R"({"service":"billing","level":"error","message":"OOMKilled: container billing exceeded memory limit 512Mi"})";
+    auto runs_of = [&](HttpClient& client) { return incident(client, incident_id)["runs"].Size(); };
+    auto all_ended = [&](HttpClient& client) {
+        auto detail = incident(client, incident_id);
+        for (const auto& run : detail["runs"].GetArray()) {
+            std::string status = run["status"].GetString();
+            if (status != "succeeded" && status != "failed" && status != "cancelled") return false;
+        }
+        return true;
+    };
+    {
+        HostProcess host(config, {"--data-dir", dir.path});
+        HttpClient client(host.base_url());
+        auto first = client.post("/api/signals/logs", error);
+        INFO(first.body);
+        REQUIRE(first.status == 202);
+        incident_id = json_of(first)["incidents"][0]["id"].GetString();
+        REQUIRE(poll_until([&] { return runs_of(client) == 1 && all_ended(client); }, std::chrono::milliseconds(10000)));
+        CHECK(std::string(incident(client, incident_id)["incident"]["status"].GetString()) == "open");
+
+        // Within the cool-down a new signal joins and starts nothing.
+        REQUIRE(client.post("/api/signals/logs", error).status == 202);
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        CHECK(runs_of(client) == 1);
+
+        // After it, the next signal hands the incident to the agent again.
+        std::this_thread::sleep_for(std::chrono::milliseconds(2000));
+        REQUIRE(client.post("/api/signals/logs", error).status == 202);
+        REQUIRE(poll_until([&] { return runs_of(client) == 2 && all_ended(client); }, std::chrono::milliseconds(10000)));
+        host.stop();
+    }
+    // A restart works every open incident no run works on.
+    HostProcess host(config, {"--data-dir", dir.path});
+    HttpClient client(host.base_url());
+    CHECK(poll_until([&] { return runs_of(client) == 3; }, std::chrono::milliseconds(10000)));
+}
+
 TEST_CASE("sre: with an LLM provider configured, sre_agent acts on the model's root cause and action") {
     static FakeLlmServer llm;
     llm.set_responder([](const FakeLlmRequest&) {
@@ -487,7 +567,7 @@ TEST_CASE("sre: an open incident that never got a run gets one when a host start
     CHECK(detail["runs"].Size() == 1);
     CHECK(string_member(fetch_run(client, detail["runs"][0]["run_id"].GetString()), "agent") == "sre_agent");
     // The log line reaches its file within the logger's flush interval.
-    CHECK(poll_until([&] { return second.log().find("incident had no run") != std::string::npos; },
+    CHECK(poll_until([&] { return second.log().find("open incident with no run working on it") != std::string::npos; },
                      std::chrono::milliseconds(5000)));
 }
 

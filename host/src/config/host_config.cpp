@@ -340,6 +340,7 @@ void apply_config_file(HostConfig& config, const std::string& path) {
         if (const auto* v = json::get_member(*signals, "agent")) s.agent = v->GetString();
         if (const auto* v = json::get_member(*signals, "max_iterations")) s.max_iterations = v->GetInt();
         if (const auto* v = json::get_member(*signals, "evidence_limit")) s.evidence_limit = static_cast<size_t>(v->GetInt());
+        if (const auto* v = json::get_member(*signals, "rework_after_seconds")) s.rework_after_seconds = v->GetInt64();
         if (const auto* pull = json::get_member(*signals, "pull")) {
             auto& p = s.pull;
             if (const auto* v = json::get_member(*pull, "enabled")) p.enabled = v->GetBool();

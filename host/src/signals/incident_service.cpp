@@ -67,6 +67,9 @@ void write_signal(Writer& out, const store::SignalRecord& signal) {
     put(out, "id", signal.id);
     put(out, "kind", signal.kind);
     put(out, "service", signal.service);
+    // The agent keeps another incident's signals out of this one's causes
+    // and actions (that incident is worked on its own).
+    if (!signal.incident_id.empty()) put(out, "incident_id", signal.incident_id);
     if (!signal.repository.empty()) put(out, "repository", signal.repository);
     put(out, "severity", signal.severity);
     put(out, "message", signal.message);
@@ -154,6 +157,7 @@ void IncidentService::ingest(const std::string& tenant, std::vector<IncomingSign
                         log::warn("incident not handed to the agent", {{"incident", id}, {"error", e.what()}});
                     }
                 }
+                rework_joined(result);
             }
             done(result, error);
         });
@@ -410,17 +414,44 @@ size_t IncidentService::hand_over_unworked() {
     if (settings_.agent.empty()) return 0;
     const store::IncidentRepository& repository = store_.incidents();
     std::vector<store::IncidentRecord> unworked;
+    long long now = store::now_ms();
     try {
-        unworked = store_.read([&](soci::session& session) { return repository.open_without_runs(session, 1000); });
+        unworked = store_.read([&](soci::session& session) { return repository.open_unworked(session, 1000, now); });
     } catch (const std::exception& e) {
         log::warn("open incidents without a run not checked", {{"error", e.what()}});
         return 0;
     }
+    // An operator who fixed what failed the last run (an exec allowance,
+    // a token) restarts the host: the incident is worked again.
     for (const auto& incident : unworked) {
-        log::info("incident had no run: handing it to the agent", {{"incident", incident.id}});
+        log::info("open incident with no run working on it: handing it to the agent", {{"incident", incident.id}});
         hand_to_agent(incident, false);
     }
     return unworked.size();
+}
+
+void IncidentService::rework_joined(const IngestResult& result) {
+    if (settings_.agent.empty() || settings_.rework_after_seconds <= 0) return;
+    std::set<std::string> joined;
+    for (const auto& outcome : result.outcomes)
+        if (!outcome.created && !outcome.incident_id.empty()) joined.insert(outcome.incident_id);
+    if (joined.empty()) return;
+    const store::IncidentRepository& repository = store_.incidents();
+    long long ended_before = store::now_ms() - settings_.rework_after_seconds * 1000;
+    for (const std::string& id : joined) {
+        try {
+            auto unworked = store_.read(
+                [&](soci::session& session) { return repository.open_unworked(session, 1, ended_before, id); });
+            if (unworked.empty()) continue;  // a run works on it, or its last ended only just
+            log::info("new signals for an open incident whose last run ended without resolving it: handing it to "
+                      "the agent again",
+                      {{"incident", id}});
+            // "reject": if another host got there first, its run stands.
+            hand_to_agent(unworked.front(), false);
+        } catch (const std::exception& e) {
+            log::warn("incident not handed to the agent again", {{"incident", id}, {"error", e.what()}});
+        }
+    }
 }
 
 void IncidentService::hand_to_agent(const store::IncidentRecord& incident, bool reopened) {

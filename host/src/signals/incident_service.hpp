@@ -82,8 +82,9 @@ class IncidentService {
     // The repository a Slack channel is mapped to ("" when none).
     std::string repository_of_channel(const std::string& tenant, const std::string& channel);
 
-    // Queues a run for every open incident that has none (a host stopped
-    // between storing an incident and queueing its run); the number queued.
+    // Queues a run for every open incident no run works on: none was ever
+    // queued (a host stopped between storing an incident and queueing its
+    // run), or its runs all ended without resolving it; the number queued.
     // Called at start; a second host doing the same is refused by the
     // thread's reject strategy.
     size_t hand_over_unworked();
@@ -103,6 +104,10 @@ class IncidentService {
     std::vector<store::SignalRecord> search(const std::string& tenant, const std::string& query, size_t limit);
 
   private:
+    // New signals joined open incidents: those whose runs all ended without
+    // resolving them, the last at least signals.rework_after_seconds ago,
+    // are handed to the agent again ("loop until resolution").
+    void rework_joined(const IngestResult& result);
     // Queues the agent's run for the incident (a no-op without an agent).
     void hand_to_agent(const store::IncidentRecord& incident, bool reopened);
     // Follows the run to its end: its actions are recorded on the incident

@@ -26,6 +26,11 @@ struct SignalSettings {
     // loop bound (observe, reason, act, evaluate).
     std::string agent = "sre_agent";
     int max_iterations = 6;
+    // An open incident whose runs all ended without resolving it (the run
+    // failed, was cancelled or ran out of iterations) is handed to the
+    // agent again when a new signal joins it, once this long has passed
+    // since its last run ended (0: only a restart or a reopen does).
+    long long rework_after_seconds = 300;
     // Evidence retrieved into the agent's input.
     size_t evidence_limit = 20;
     // Pulling the registered log sources into the same path as

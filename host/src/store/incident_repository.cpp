@@ -270,15 +270,27 @@ std::optional<IncidentRecord> IncidentRepository::find_incident(soci::session& s
     return std::nullopt;
 }
 
-std::vector<IncidentRecord> IncidentRepository::open_without_runs(soci::session& session, size_t limit) const {
+std::vector<IncidentRecord> IncidentRepository::open_unworked(soci::session& session, size_t limit,
+                                                             long long ended_before_ms, const std::string& only_id) const {
     const int wanted = static_cast<int>(limit);
-    soci::rowset<soci::row> rows =
-        (session.prepare << std::string("SELECT ") + kIncidentColumns +
-                                " FROM incidents i WHERE i.status = 'open' AND NOT EXISTS "
-                                "(SELECT 1 FROM runs r WHERE r.thread_id = i.id) ORDER BY i.created_at_ms LIMIT :n",
-         soci::use(wanted));
+    // A run not finished (queued, running, waiting for approval) works on
+    // the incident; so, for the cool-down, does one that ended recently.
+    std::string sql = std::string("SELECT ") + kIncidentColumns +
+                      " FROM incidents i WHERE i.status = 'open'" + (only_id.empty() ? "" : " AND i.id = :id") +
+                      " AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.thread_id = i.id AND "
+                      "(r.finished_at_ms IS NULL OR r.finished_at_ms >= :cut)) ORDER BY i.created_at_ms LIMIT :n";
     std::vector<IncidentRecord> out;
-    for (const soci::row& row : rows) out.push_back(incident_from(row));
+    auto collect = [&](soci::rowset<soci::row>& rows) {
+        for (const soci::row& row : rows) out.push_back(incident_from(row));
+    };
+    if (only_id.empty()) {
+        soci::rowset<soci::row> rows = (session.prepare << sql, soci::use(ended_before_ms), soci::use(wanted));
+        collect(rows);
+    } else {
+        soci::rowset<soci::row> rows =
+            (session.prepare << sql, soci::use(only_id), soci::use(ended_before_ms), soci::use(wanted));
+        collect(rows);
+    }
     return out;
 }
 

@@ -45,9 +45,13 @@ class IncidentRepository {
     void insert_incident(soci::session& session, const IncidentRecord& incident) const;
 
     std::optional<IncidentRecord> find_incident(soci::session& session, const std::string& id) const;
-    // Open incidents no run was ever queued for (the host stopped between
-    // storing the incident and queueing its run), oldest first.
-    std::vector<IncidentRecord> open_without_runs(soci::session& session, size_t limit) const;
+    // Open incidents no run works on, oldest first: none was ever queued
+    // (the host stopped between storing the incident and queueing its
+    // run), or every run of theirs ended, the last before `ended_before_ms`,
+    // without resolving them (it failed, was cancelled or ran out of
+    // iterations). Only `only_id` when it is given.
+    std::vector<IncidentRecord> open_unworked(soci::session& session, size_t limit, long long ended_before_ms,
+                                              const std::string& only_id = "") const;
     IncidentPage incidents(soci::session& session, const IncidentFilter& filter) const;
     // Newest first.
     std::vector<SignalRecord> signals_of(soci::session& session, const std::string& incident_id, size_t limit) const;

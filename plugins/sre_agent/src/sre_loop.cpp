@@ -40,6 +40,7 @@ std::vector<SignalView> signals_in(const rapidjson::Value& observed, const char*
             signal.score = score->value.GetDouble();
         signal.repository = json_text(item, "repository");
         signal.repository_full_name = json_text(item, "repository_full_name");
+        signal.incident_id = json_text(item, "incident_id");
         if (auto commits = item.FindMember("commits"); commits != item.MemberEnd() && commits->value.IsArray())
             for (const auto& commit : commits->value.GetArray()) {
                 if (!commit.IsObject()) continue;
@@ -96,10 +97,27 @@ Observation read_observation(const rapidjson::Value& observed) {
     return observation;
 }
 
+std::set<std::string> action_targets(const Observation& observation) {
+    if (!observation.service.empty())
+        return is_deployment_name(observation.service) ? std::set<std::string>{observation.service}
+                                                       : std::set<std::string>{};
+    std::set<std::string> targets;
+    for (const auto& signal : observation.signals)
+        if (is_deployment_name(signal.service)) targets.insert(signal.service);
+    return targets;
+}
+
+bool of_another_incident(const Observation& observation, const SignalView& signal) {
+    return !signal.incident_id.empty() && signal.incident_id != observation.incident_id;
+}
+
 incident::Input analysis_input(const Observation& observation) {
     incident::Input input;
     std::set<std::string> seen;
     auto add = [&](const SignalView& signal) {
+        // Another incident's errors would become this one's cause (and its
+        // service this one's target): that incident is worked on its own.
+        if (of_another_incident(observation, signal)) return;
         if (!seen.insert(signal.id).second) return;
         incident::LogEvent event;
         event.line = input.events.size() + 1;
@@ -215,6 +233,10 @@ std::vector<std::string> command_for(const std::string& action, const std::strin
 std::string llm_question(const Observation& observation, const incident::Analysis& analysis, const Settings& settings,
                          const Plan* pull_request) {
     std::string text = "Incident: " + observation.title + "\nService: " + observation.service + "\n";
+    std::string targets;
+    for (const auto& target : action_targets(observation)) targets += (targets.empty() ? "" : ", ") + target;
+    text += "Services an action may touch: " + (targets.empty() ? std::string("none (the incident names no service)") : targets) +
+            "\n";
     text += "Hypotheses from log clustering, best first:\n";
     for (size_t i = 0; i < analysis.hypotheses.size() && i < 3; ++i)
         text += "- " + analysis.hypotheses[i].title + " (score " + incident::score_text(analysis.hypotheses[i].score) + ")\n";
@@ -222,6 +244,7 @@ std::string llm_question(const Observation& observation, const incident::Analysi
     size_t shown = 0;
     for (const auto* list : {&observation.signals, &observation.evidence, &observation.recent})
         for (const auto& signal : *list) {
+            if (of_another_incident(observation, signal)) continue;  // that incident's own work
             if (shown++ >= 40) break;
             text += "- " + signal.severity + " " + signal.service + ": " + signal.message.substr(0, 300) + "\n";
         }
@@ -240,7 +263,7 @@ std::string llm_question(const Observation& observation, const incident::Analysi
 }
 
 Plan plan_from_llm(const rapidjson::Value& answer, const Settings& settings, const std::set<std::string>& done,
-                   std::string& root_cause, const Plan* pull_request) {
+                   const std::set<std::string>& targets, std::string& root_cause, const Plan* pull_request) {
     if (!answer.IsObject()) throw std::runtime_error("the answer is not a JSON object");
     std::string action = json_text(answer, "action");
     std::string service = json_text(answer, "service");
@@ -268,6 +291,11 @@ Plan plan_from_llm(const rapidjson::Value& answer, const Settings& settings, con
         throw std::runtime_error("action \"" + action + "\" is not one of the allowed actions");
     if (!is_deployment_name(service))
         throw std::runtime_error("service \"" + service + "\" is not a Kubernetes deployment name");
+    if (targets.count(service) == 0)
+        throw std::runtime_error("service \"" + service + "\" is not this incident's to act on (" +
+                                 (targets.empty() ? std::string("it names no service: propose none")
+                                                  : "only " + *targets.begin() + (targets.size() > 1 ? " and its other services" : "")) +
+                                 ")");
     if (done.count(action + ":" + service) != 0)
         throw std::runtime_error(action + " of " + service + " was done already: propose another action or none");
     plan.action = action;
@@ -276,12 +304,18 @@ Plan plan_from_llm(const rapidjson::Value& answer, const Settings& settings, con
     return plan;
 }
 
-Plan plan_action(const incident::Analysis& analysis, const Settings& settings, const std::string& fallback_service,
+Plan plan_action(const incident::Analysis& analysis, const Settings& settings, const std::set<std::string>& targets,
                  const std::set<std::string>& done) {
     Plan plan;
     std::vector<std::string> skipped;
     for (const auto& h : analysis.hypotheses) {
-        std::string service = h.service.empty() ? fallback_service : h.service;
+        // A hypothesis that names no service is about the incident's own,
+        // when it has exactly one.
+        std::string service = !h.service.empty() ? h.service : targets.size() == 1 ? *targets.begin() : std::string();
+        if (!service.empty() && is_deployment_name(service) && targets.count(service) == 0) {
+            skipped.push_back("acting on '" + service + "' (not this incident's service)");
+            continue;
+        }
         // The operator's runbook steps come first: they know this system.
         if (settings.allowed_actions.count("runbook") != 0) {
             const std::string said = lowered(h.title + " " + h.cause);

@@ -33,6 +33,7 @@ struct SignalView {
     std::string repository;            // the watched repository's name, when known
     std::string repository_full_name;  // GitHub signals: owner/name
     std::vector<CommitView> commits;   // GitHub signals
+    std::string incident_id;           // the incident it opened or joined ("" for none)
 
     // Errors and worse point at a cause; warnings and deploys only hint.
     bool is_error() const { return severity == "error" || severity == "critical"; }
@@ -55,6 +56,17 @@ struct Observation {
 };
 
 Observation read_observation(const rapidjson::Value& observed);
+
+// The Deployments an action of this incident may touch: its service when it
+// names one, else the services its own signals came from. Never a service
+// seen only in retrieved evidence or in another incident's signals: that
+// service has (or had) an incident of its own, and restarting it here would
+// act on something no one asked to fix.
+std::set<std::string> action_targets(const Observation& observation);
+
+// Whether a signal belongs to another incident than the observed one (it
+// is that incident's work: shown as context, never a cause here).
+bool of_another_incident(const Observation& observation, const SignalView& signal);
 
 // The incident's signals as incidentkit input (log lines and, from deploy
 // messages and GitHub pushes, changes), analysed.
@@ -105,9 +117,10 @@ struct Plan {
     std::vector<std::pair<std::string, std::string>> patch_files;  // path, new content
 };
 
-// The next action for the best hypothesis whose action is allowed and not
-// done yet; action "" with the reason when there is none.
-Plan plan_action(const incident::Analysis& analysis, const Settings& settings, const std::string& fallback_service,
+// The next action for the best hypothesis whose action is allowed, not
+// done yet and on one of `targets` (action_targets); action "" with the
+// reason when there is none.
+Plan plan_action(const incident::Analysis& analysis, const Settings& settings, const std::set<std::string>& targets,
                  const std::set<std::string>& done);
 
 struct Verdict {
@@ -137,8 +150,9 @@ std::vector<std::string> command_for(const std::string& action, const std::strin
 // pull request can be opened, and then the model may not pick one.
 std::string llm_question(const Observation& observation, const incident::Analysis& analysis, const Settings& settings,
                          const Plan* pull_request = nullptr);
+// `targets`: the services the model may act on (action_targets).
 Plan plan_from_llm(const rapidjson::Value& answer, const Settings& settings, const std::set<std::string>& done,
-                   std::string& root_cause, const Plan* pull_request = nullptr);
+                   const std::set<std::string>& targets, std::string& root_cause, const Plan* pull_request = nullptr);
 
 }  // namespace sre
 

@@ -448,7 +448,7 @@ class SreAgent final : public agenthost::Agent {
                     offered != nullptr ? 4000 : 400};
                 std::string cause;
                 sre::Plan plan = textkit::ask_json(run, question, [&](const rapidjson::Document& answer) {
-                    return sre::plan_from_llm(answer, settings_, done, cause, offered);
+                    return sre::plan_from_llm(answer, settings_, done, sre::action_targets(observation), cause, offered);
                 });
                 root_cause = cause;
                 reasoned_by = "llm";
@@ -464,7 +464,7 @@ class SreAgent final : public agenthost::Agent {
             }
         }
         if (pull_request) return *pull_request;
-        return sre::plan_action(analysis, settings_, observation.service, done);
+        return sre::plan_action(analysis, settings_, sre::action_targets(observation), done);
     }
 
     const sre::Settings settings_;

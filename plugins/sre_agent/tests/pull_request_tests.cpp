@@ -438,7 +438,7 @@ TEST_CASE("sre_agent pull requests: the LLM may pick the offered pull request, w
     std::string cause;
     rapidjson::Document answer;
     answer.Parse(R"({"root_cause":"the lazy total","action":"open_pull_request","service":"shop","patch":null})");
-    sre::Plan plan = sre::plan_from_llm(answer, settings, {}, cause, &*offered);
+    sre::Plan plan = sre::plan_from_llm(answer, settings, {}, {"checkout"}, cause, &*offered);
     CHECK(plan.action == "open_pull_request");
     CHECK(plan.commit == kBadSha);
     CHECK(plan.patch_files.empty());
@@ -446,15 +446,15 @@ TEST_CASE("sre_agent pull requests: the LLM may pick the offered pull request, w
 
     answer.Parse(R"({"root_cause":"c","action":"open_pull_request","service":"shop",
                      "patch":{"title":"Null-safe total","files":[{"path":"src/main/java/shop/CartController.java","content":"fixed"}]}})");
-    plan = sre::plan_from_llm(answer, settings, {}, cause, &*offered);
+    plan = sre::plan_from_llm(answer, settings, {}, {"checkout"}, cause, &*offered);
     REQUIRE(plan.patch_files.size() == 1);
     CHECK(sre::branch_for(plan, "inc_42") == "sre/fix-inc_42");
 
     answer.Parse(R"({"root_cause":"c","action":"open_pull_request","service":"shop",
                      "patch":{"title":"x","files":[{"path":"../../x","content":"x"}]}})");
-    CHECK_THROWS_WITH(sre::plan_from_llm(answer, settings, {}, cause, &*offered), Contains("leaves the repository"));
+    CHECK_THROWS_WITH(sre::plan_from_llm(answer, settings, {}, {"checkout"}, cause, &*offered), Contains("leaves the repository"));
     answer.Parse(R"({"root_cause":"c","action":"open_pull_request","service":"shop"})");
-    CHECK_THROWS_WITH(sre::plan_from_llm(answer, settings, {}, cause, nullptr), Contains("not possible for this incident"));
+    CHECK_THROWS_WITH(sre::plan_from_llm(answer, settings, {}, {"checkout"}, cause, nullptr), Contains("not possible for this incident"));
 }
 
 TEST_CASE("sre_agent pull requests: repository URLs, base64 as GitHub wraps it") {
