@@ -1,9 +1,9 @@
 // GET /stream (seed 002's ws://host/stream): a WebSocket carrying a run's
 // events as the Server-Sent Events stream does, one JSON text message per
-// event, then {"type": "done", "status"} and a normal close. The client's
-// first message names the run and where to resume:
-// {"run_id": "...", "last_event_id": N} (run_id may also be a query
-// parameter).
+// event, then {"type": "done", "status"} and a normal close. The run is
+// named by the query (?run_id=&last_event_id=, streamed at once after the
+// upgrade, as a browser's new WebSocket(url) never has to send) or else by
+// the client's first message: {"run_id": "...", "last_event_id": N}.
 #pragma once
 
 #include "api/api_context.hpp"

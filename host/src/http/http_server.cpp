@@ -119,18 +119,22 @@ class PistacheChannel : public ResponseChannel {
     std::unique_ptr<RawConnection> take_over(InputSink sink) override {
         if (sent_.exchange(true)) return nullptr;
         std::shared_ptr<Tcp::Peer> peer = writer_.peer();
+        // Only a protocol switch (a WebSocket upgrade) keeps the client's
+        // input: its answer is 101, a streamed response's 200.
+        const bool switching = static_cast<bool>(sink);
         // Installed before this handler returns, so the reactor's next read
         // of the socket already goes to the sink (RequestHandler::onInput).
         if (sink && peer) peer->putData(kTakenInputKey, std::make_shared<TakenInput>(TakenInput{std::move(sink)}));
         // Our own descriptor for the socket: Pistache closes its own when the
         // client leaves, and the number may be reused at once.
         int fd = peer ? fcntl(peer->fd(), F_DUPFD_CLOEXEC, 0) : -1;
+        int status = fd < 0 ? 499 : switching ? 101 : 200;
         double ms = std::chrono::duration<double, std::milli>(Clock::now() - started_).count();
-        record_metrics(fd >= 0 ? 200 : 499, ms);
-        telemetry::end_http_span(span_, fd >= 0 ? 200 : 499);
+        record_metrics(status, ms);
+        telemetry::end_http_span(span_, status);
         log::info("request", {{"method", method_},
                               {"path", path_},
-                              {"status", fd >= 0 ? 200 : 499},
+                              {"status", status},
                               {"duration_ms", ms},
                               {"request_id", request_id_},
                               {"streaming", "true"}});
