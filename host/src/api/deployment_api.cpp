@@ -237,7 +237,7 @@ void project_logs(ApiContext& context, const http::HttpRequest& request, const h
     const size_t limit = bounded_number(request, "limit", 20, 1, 100);
     auto& deployments = service(context);
     auto operations = answering([&] { return deployments.operations(project.tenant, project.id, static_cast<int>(limit)); });
-    auto lock = answering([&] { return deployments.lock(project); });
+    auto lock = answering([&] { return deployments.held_lock(project); });
     JsonWriter out;
     open_envelope(out);
     out.field("project_id", project.id);
@@ -268,14 +268,19 @@ void project_logs(ApiContext& context, const http::HttpRequest& request, const h
 
 void force_unlock(ApiContext& context, const http::HttpRequest& request, const http::Responder& responder) {
     auto project = visible_project(context, request, request.param("project_id"));
-    auto holder = answering([&] { return service(context).force_unlock(project); });
+    auto unlocked = answering([&] { return service(context).force_unlock(project, actor_of(request)); });
     JsonWriter out;
     open_envelope(out);
     out.field("project_id", project.id);
-    out.field("released", holder.has_value());
+    out.field("released", unlocked.has_value());
     out.key("holder");
-    if (holder) out.string(*holder);
+    if (unlocked) out.string(unlocked->holder);
     else out->Null();
+    out.key("cancelled_runs");
+    out->StartArray();
+    if (unlocked)
+        for (const auto& run_id : unlocked->cancelled_runs) out.string(run_id);
+    out->EndArray();
     close_envelope(out);
     responder.send(http::json_response(200, out.str()));
 }

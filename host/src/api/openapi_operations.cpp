@@ -198,7 +198,7 @@ const std::vector<OperationDoc>& operation_docs() {
          "requests/workflow-approve",
          {{200, "responses/approval-decision", "Decided."},
           {404, "error", "No such thread."},
-          {409, "error", "Nothing waits for approval."},
+          {409, "error", "Nothing waits for approval, or runs of separate requests wait and no run_id names one."},
           {422, "error", "resume missing for, or not fitting, a run paused by an interrupt."}}},
         {"POST", "/threads/:id/runs/:run_id/resume", "workflows", "Answer the interrupt a run waits on; the run continues",
          "requests/run-resume",
@@ -256,7 +256,7 @@ const std::vector<OperationDoc>& operation_docs() {
           {404, "error", "No such project or thread."}}},
         // Seed 000's deployments.
         {"POST", "/deployment/projects/:project_id/force-unlock", "deployments",
-         "Release a project's state lock whoever holds it (seed 000)", nullptr,
+         "Release a project's state lock whoever holds it, cancelling what of the holder has not finished (seed 000)", nullptr,
          {{200, "responses/deployment-unlock", "Released (or there was none)."}, {404, "error", "No such project."}}},
         {"POST", "/deployment/projects/:project_id/:operation", "deployments",
          "Start analyze, generate, plan, apply or destroy on a project (seed 000)", "requests/deployment-operation",
@@ -278,7 +278,7 @@ const std::vector<OperationDoc>& operation_docs() {
          {{"query", "limit", "integer", "Operations at most (default 20)."}}},
         // The same under /api/v1, where seed 000's own client calls them.
         {"POST", "/api/v1/deployment/projects/:project_id/force-unlock", "deployments",
-         "Release a project's state lock whoever holds it (seed 000)", nullptr,
+         "Release a project's state lock whoever holds it, cancelling what of the holder has not finished (seed 000)", nullptr,
          {{200, "responses/deployment-unlock", "Released (or there was none)."}, {404, "error", "No such project."}}},
         {"POST", "/api/v1/deployment/projects/:project_id/:operation", "deployments",
          "Start analyze, generate, plan, apply or destroy on a project (seed 000)", "requests/deployment-operation",

@@ -116,6 +116,28 @@ void read_answer(const rapidjson::Document& body, runs::ApprovalDecision& decisi
     }
 }
 
+// What a waiting run asks approval for: its agent and operation.
+std::string approval_label(const store::RunRecord& run) {
+    std::string error;
+    auto approval = json::parse(run.approval_json, error);
+    std::string operation = approval ? json::get_string(*approval, "operation") : "";
+    return run.agent + (operation.empty() ? "" : " " + operation);
+}
+
+// 409 naming the runs that wait, so the caller picks one by run_id.
+http::ApiError ambiguous_approval(const std::string& thread_id, const std::vector<store::RunRecord>& waiting) {
+    std::string named;
+    std::vector<http::ErrorDetail> details;
+    for (const auto& run : waiting) {
+        named += (named.empty() ? "" : ", ") + run.id + " (" + approval_label(run) + ")";
+        details.push_back({"/run_id", run.id + " (" + approval_label(run) + ")"});
+    }
+    return http::ApiError(409, "AmbiguousApproval",
+                          "runs of separate requests wait for approval on thread '" + thread_id + "': " + named +
+                              "; approve one at a time with \"run_id\" (or reject them all)",
+                          details);
+}
+
 runs::DecisionOutcome decide_visible(ApiContext& context, const http::HttpRequest& request, const std::string& thread_id,
                                      const runs::ApprovalDecision& decision) {
     if (!request.principal.sees_all_tenants()) {
@@ -125,6 +147,7 @@ runs::DecisionOutcome decide_visible(ApiContext& context, const http::HttpReques
     }
     runs::DecisionOutcome outcome = with_store([&] { return context.workflows->decide(thread_id, decision); });
     if (outcome.kind == runs::DecisionOutcome::Kind::invalid) throw rejection_error(*outcome.rejection);
+    if (outcome.kind == runs::DecisionOutcome::Kind::ambiguous) throw ambiguous_approval(thread_id, outcome.runs);
     if (outcome.kind == runs::DecisionOutcome::Kind::thread_not_found)
         throw http::ApiError(404, "ThreadNotFound", "no runs on thread '" + thread_id + "'");
     return outcome;
@@ -149,12 +172,7 @@ void approve(ApiContext& context, const http::HttpRequest& request, const http::
     out.field("status", decision.approved ? "approved" : "rejected");
     out.field("thread_id", thread_id);
     std::string operations;
-    for (const auto& run : outcome.runs) {
-        std::string error;
-        auto approval = json::parse(run.approval_json, error);
-        std::string operation = approval ? json::get_string(*approval, "operation") : "";
-        operations += (operations.empty() ? "" : ", ") + run.agent + (operation.empty() ? "" : " " + operation);
-    }
+    for (const auto& run : outcome.runs) operations += (operations.empty() ? "" : ", ") + approval_label(run);
     out.field("message", decision.approved ? "approved; the run continues: " + operations
                                            : "rejected; the run ends: " + operations);
     out.field("approver", decision.approver);

@@ -273,13 +273,39 @@ std::vector<std::pair<std::string, std::string>> DeploymentService::generated_fi
     return files;
 }
 
-std::optional<std::string> DeploymentService::force_unlock(const ProjectRecord& project) {
-    std::optional<std::string> holder;
+std::optional<ForcedUnlock> DeploymentService::force_unlock(const ProjectRecord& project, const std::string& actor) {
+    auto held = lock(project);
+    if (!held) return std::nullopt;
+    ForcedUnlock unlocked;
+    unlocked.holder = held->operation_id;
+    // Cancelled before the lock goes: once released, another operation may
+    // take it, and the holder must not start beside it.
+    if (auto holder = operation(held->operation_id)) {
+        std::vector<std::string> unfinished;
+        for (const auto& run : state(*holder).workflow.runs)
+            if (!store::run_status::is_terminal(run.status)) unfinished.push_back(run.id);
+        if (!unfinished.empty()) {
+            auto outcomes = runs_.cancel_many(unfinished, actor);
+            for (size_t i = 0; i < outcomes.size() && i < unfinished.size(); ++i)
+                if (outcomes[i] == store::CancelOutcome::cancelled || outcomes[i] == store::CancelOutcome::requested)
+                    unlocked.cancelled_runs.push_back(unfinished[i]);
+        }
+    }
+    bool released = false;
     store_.writes().run([&](soci::session& session) {
-        auto lock = find_lock(session, project.tenant, project.id);
-        if (lock && release_lock(session, project.tenant, project.id, lock->operation_id)) holder = lock->operation_id;
+        released = release_lock(session, project.tenant, project.id, held->operation_id);
     });
-    return holder;
+    if (!released) return std::nullopt;  // someone released it first
+    return unlocked;
+}
+
+std::optional<LockRecord> DeploymentService::held_lock(const ProjectRecord& project) {
+    auto held = lock(project);
+    if (!held || !finished(held->operation_id)) return held;
+    store_.writes().run([&](soci::session& session) {
+        release_lock(session, project.tenant, project.id, held->operation_id);
+    });
+    return std::nullopt;
 }
 
 }  // namespace agenthost::deployments

@@ -7,7 +7,8 @@
 // restart, sees every line once). plan, apply and destroy change the
 // infrastructure's state, so a project runs one of them at a time under a
 // stored lock; a finished holder's lock is taken over, a stuck one is
-// released by force-unlock.
+// released by force-unlock, which also cancels what of the holder had not
+// finished (an apply still waiting for its approval never runs unlocked).
 #pragma once
 
 #include "deployments/deployment_records.hpp"
@@ -59,6 +60,11 @@ struct LogPage {
     bool has_more = false;     // more lines than one page were there
 };
 
+struct ForcedUnlock {
+    std::string holder;                       // the operation that held the lock
+    std::vector<std::string> cancelled_runs;  // its runs that had not finished
+};
+
 struct OperationState {
     OperationRecord operation;
     std::string status;  // queued | running | pending_approval | succeeded | failed | cancelled
@@ -89,9 +95,16 @@ class DeploymentService {
     std::vector<OperationRecord> operations(const std::string& tenant, const std::string& project_id, int limit);
     OperationState state(const OperationRecord& operation);
     LogPage logs(const OperationRecord& operation, long long since_index, size_t limit);
-    // Releases the project's lock whoever holds it; the holder's operation id, if there was one.
-    std::optional<std::string> force_unlock(const ProjectRecord& project);
+    // Releases the project's lock whoever holds it, and cancels what of the
+    // holder's operation has not finished: without the lock it must not run
+    // later (an apply approved after a destroy took the lock). nullopt when
+    // nobody held it. `actor` is recorded as the canceller.
+    std::optional<ForcedUnlock> force_unlock(const ProjectRecord& project, const std::string& actor);
     std::optional<LockRecord> lock(const ProjectRecord& project);
+    // The lock while its operation has not finished; a finished holder's
+    // lock is released here (operations end on the run engine, which knows
+    // nothing of locks), so nobody is told a finished operation holds it.
+    std::optional<LockRecord> held_lock(const ProjectRecord& project);
     // The files the newest succeeded generate operation wrote (path, content);
     // empty when there is none. `operation_id` gets that operation's id.
     std::vector<std::pair<std::string, std::string>> generated_files(const ProjectRecord& project, std::string& operation_id);

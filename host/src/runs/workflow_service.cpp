@@ -44,6 +44,14 @@ bool step_pause(const std::string& approval_json) {
     return trigger == "interrupt_before" || trigger == "interrupt_after";
 }
 
+// Whether `runs` came from more than one request: the steps of one
+// workflow are one request, a run outside any workflow is its own.
+bool separate_requests(const std::vector<store::RunRecord>& runs) {
+    std::set<std::string> requests;
+    for (const auto& run : runs) requests.insert(run.pipeline_id.empty() ? "run:" + run.id : "workflow:" + run.pipeline_id);
+    return requests.size() > 1;
+}
+
 // The run.resumed event: who, the answer and what input changed.
 std::string resumed_event(const ApprovalDecision& decision, bool answered) {
     rapidjson::Document data(rapidjson::kObjectType);
@@ -100,9 +108,11 @@ DecisionOutcome WorkflowService::decide(const std::string& thread_id, const Appr
     const store::PipelineRepository& pipelines = store_.pipelines();
     DecisionOutcome outcome;
     bool thread_known = false;
+    bool ambiguous = false;
     store_.writes().run([&](soci::session& session) {
         outcome.runs.clear();
         outcome.rejection.reset();
+        ambiguous = false;
         thread_known = runs.latest_on_thread(session, thread_id).has_value();
         long long now = store::now_ms();
         std::vector<store::RunRecord> waiting;
@@ -111,6 +121,14 @@ DecisionOutcome WorkflowService::decide(const std::string& thread_id, const Appr
             if (!decision.run_id.empty() && run.id != decision.run_id) continue;
             if (decision.interrupts_only && !is_interrupt(run.approval_json)) continue;
             waiting.push_back(run);
+        }
+        // One approval is for what one person looked at: runs of separate
+        // requests (a project's apply and its destroy share its thread) are
+        // approved one by one, by run_id. Rejecting them all starts nothing.
+        if (decision.approved && decision.run_id.empty() && separate_requests(waiting)) {
+            outcome.runs = waiting;
+            ambiguous = true;
+            return;
         }
         // Every answer is checked before any is recorded: all or nothing.
         for (const store::RunRecord& run : waiting)
@@ -146,6 +164,10 @@ DecisionOutcome WorkflowService::decide(const std::string& thread_id, const Appr
     });
     if (outcome.rejection) {
         outcome.kind = DecisionOutcome::Kind::invalid;
+        return outcome;
+    }
+    if (ambiguous) {
+        outcome.kind = DecisionOutcome::Kind::ambiguous;
         return outcome;
     }
     if (!thread_known) outcome.kind = DecisionOutcome::Kind::thread_not_found;

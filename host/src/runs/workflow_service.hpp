@@ -31,7 +31,9 @@ struct ApprovalDecision {
 };
 
 struct DecisionOutcome {
-    enum class Kind { decided, nothing_pending, thread_not_found, invalid } kind = Kind::decided;
+    // ambiguous: an approval without a run_id, on a thread where runs of
+    // separate requests wait (nothing decided; `runs` are those that wait).
+    enum class Kind { decided, nothing_pending, thread_not_found, invalid, ambiguous } kind = Kind::decided;
     std::vector<store::RunRecord> runs;  // as they were before the decision
     std::optional<Rejection> rejection;   // invalid: why (422)
 };
