@@ -98,6 +98,18 @@ TEST_CASE("tokenizer lower-cases, drops stopwords and keeps compounds with their
     CHECK(tokenize("customer's feedback isn't").sequence == std::vector<std::string>{"custom", "feedback", "isn"});
 }
 
+TEST_CASE("addresses in a task are blanked out before it is scored") {
+    std::string blanked = without_addresses("Dockerfile for https://github.com/tiangolo/fastapi please");
+    CHECK(blanked.size() == std::string("Dockerfile for https://github.com/tiangolo/fastapi please").size());
+    CHECK(blanked.rfind("Dockerfile for ", 0) == 0);
+    CHECK(blanked.find("fastapi") == std::string::npos);
+    CHECK(blanked.find("please") != std::string::npos);
+    auto terms = tokenize(without_addresses("scan <https://x.io/a/b>, git@github.com:a/b.git and www.acme.com")).terms;
+    CHECK(terms == std::vector<std::string>{"scan"});
+    // Paths and compounds that are not addresses stay.
+    CHECK(tokenize(without_addresses("deploy ci/cd for /srv/repos/orders on node.js")).terms.size() >= 4);
+}
+
 TEST_CASE("stemmer maps a word's forms to one key") {
     CHECK(stem("summarize") == stem("summarizing"));
     CHECK(stem("summarise") == stem("summarized"));
@@ -282,6 +294,10 @@ TEST_CASE("repository-to-deployment tasks route to context_analyzer, dockerfile_
         {"Generate Terraform for ECS Fargate with a load balancer", "terraform_generator"},
         {"Write the terraform module to provision the app on AWS", "terraform_generator"},
         {"Infrastructure as code for this service: ECR, ALB and Fargate", "terraform_generator"},
+        // The outsider's: the URL's words (github, fastapi) sent it to scaffold_agent.
+        {"Generate a Dockerfile for https://github.com/tiangolo/fastapi", "dockerfile_generator"},
+        {"Generate a Dockerfile for github.com/tiangolo/fastapi", "dockerfile_generator"},
+        {"Write Terraform for git@github.com:acme/react-express-app.git", "terraform_generator"},
     };
     for (const auto& [task, agent] : cases) {
         RouteDecision d = router.route(task, nullptr);

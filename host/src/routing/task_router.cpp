@@ -49,7 +49,7 @@ TaskRouter::TaskRouter(std::vector<AgentProfile> enabled_agents, RouterSettings 
       index_(weighted(documents_), settings_.k1, settings_.b, settings_.background_documents) {}
 
 std::vector<TaskRouter::Scored> TaskRouter::score_all(const std::string& task) const {
-    TokenStream query = tokenize(task);
+    TokenStream query = tokenize(without_addresses(task));
     // Distinct terms: a long text pasted into the task must not outvote the
     // instruction by repeating a word.
     std::set<std::string> terms(query.terms.begin(), query.terms.end());

@@ -107,4 +107,46 @@ TokenStream tokenize(std::string_view text) {
     return out;
 }
 
+namespace {
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+// "host.tld/..." with a dot in the host part: a bare repository address.
+bool looks_like_host_path(std::string_view word) {
+    size_t slash = word.find('/');
+    if (slash == std::string_view::npos || slash == 0) return false;
+    std::string_view host = word.substr(0, slash);
+    size_t dot = host.find('.');
+    return dot != std::string_view::npos && dot > 0 && dot + 1 < host.size() &&
+           std::all_of(host.begin(), host.end(), [](unsigned char c) {
+               return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-';
+           });
+}
+
+bool is_address(std::string_view word) {
+    // Quotes and brackets around an address are not part of it.
+    while (!word.empty() && std::string_view("(<[\"'`").find(word.front()) != std::string_view::npos) word.remove_prefix(1);
+    return word.find("://") != std::string_view::npos || word.rfind("www.", 0) == 0 || word.rfind("git@", 0) == 0 ||
+           looks_like_host_path(word);
+}
+
+}  // namespace
+
+std::string without_addresses(std::string_view task) {
+    std::string out(task);
+    size_t i = 0;
+    while (i < out.size()) {
+        if (is_space(out[i])) {
+            ++i;
+            continue;
+        }
+        size_t end = i;
+        while (end < out.size() && !is_space(out[end])) ++end;
+        if (is_address(std::string_view(out).substr(i, end - i)))
+            for (size_t k = i; k < end; ++k) out[k] = ' ';
+        i = end;
+    }
+    return out;
+}
+
 }  // namespace agenthost::routing

@@ -21,6 +21,13 @@ struct TokenStream {
 
 TokenStream tokenize(std::string_view text);
 
+// A task with its URLs and repository addresses blanked out
+// ("https://github.com/tiangolo/fastapi", "git@github.com:acme/shop.git",
+// "github.com/acme/shop", "www.example.com"): an address names what to work
+// on, not what to do, and its words ("github", "fastapi") outscored the
+// instruction ("Dockerfile") they came with.
+std::string without_addresses(std::string_view task);
+
 // Lower-case word, before stemming.
 bool is_stopword(std::string_view word);
 
