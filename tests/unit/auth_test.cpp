@@ -287,7 +287,14 @@ TEST_CASE("CORS: origins from JSON or a list; headers only for allowed origins",
     REQUIRE_FALSE(headers.empty());
     CHECK(headers[0].second == "http://a.example");
     CHECK_FALSE(policy.preflight_headers("http://a.example", "POST").empty());
-    CHECK(policy.preflight_headers("http://a.example", "PATCH").empty());
+    CHECK(policy.preflight_headers("http://a.example", "PATCH").empty());  // no route takes it
+    // PUT /store/items from a page, with a retry-safe key.
+    auto put = policy.preflight_headers("http://a.example", "PUT");
+    REQUIRE_FALSE(put.empty());
+    bool key_allowed = false;
+    for (const auto& [name, value] : put)
+        if (name == "Access-Control-Allow-Headers") key_allowed = value.find("Idempotency-Key") != std::string::npos;
+    CHECK(key_allowed);
     CHECK_FALSE(CorsPolicy(CorsSettings{}).enabled());
 }
 

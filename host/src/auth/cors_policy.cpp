@@ -7,8 +7,11 @@
 namespace agenthost::auth {
 namespace {
 
-const char* kAllowedMethods = "GET, POST, DELETE, OPTIONS";
-const char* kAllowedHeaders = "Authorization, X-API-Key, Content-Type, X-Request-ID, X-Approver, Last-Event-ID";
+// Every method a route answers to (PUT: /store/items); a page's script
+// could not store items when PUT was missing.
+const char* kAllowedMethods = "GET, POST, PUT, DELETE, OPTIONS";
+const char* kAllowedHeaders =
+    "Authorization, X-API-Key, Content-Type, X-Request-ID, X-Approver, Last-Event-ID, Idempotency-Key, traceparent";
 // What a page's script may read from a response besides the simple headers.
 const char* kExposedHeaders =
     "X-Request-ID, Location, Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset";
