@@ -102,7 +102,7 @@ struct SharedError {
 };
 const std::vector<SharedError>& shared_errors() {
     static const std::vector<SharedError> all = {
-        {400, "BadRequest", "Malformed JSON or query parameter."},
+        {400, "BadRequest", "Malformed JSON or query parameter, or a path parameter that is not UTF-8 (InvalidPath)."},
         {401, "Unauthorized", "No valid credential (only when auth is on)."},
         {403, "Forbidden", "The credential lacks the route's scope."},
         {404, "NotFound", "Not found (another tenant's objects are not found either)."},
@@ -277,6 +277,7 @@ class DocumentBuilder {
                            (!access.open && (error.status == 401 || error.status == 403 || error.status == 429 ||
                                              error.status == 503)) ||
                            (takes_input && (error.status == 400 || error.status == 422)) ||
+                           (has_path_params && error.status == 400) ||
                            (doc.request != nullptr && (error.status == 413 || error.status == 415)) ||
                            (has_path_params && error.status == 404);
             if (!applies) continue;

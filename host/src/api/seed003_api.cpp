@@ -4,6 +4,7 @@
 #include "api/stream_api.hpp"
 #include "http/api_error.hpp"
 #include "json/json_util.hpp"
+#include "json/storable_text.hpp"
 
 #include <functional>
 #include <memory>
@@ -46,6 +47,11 @@ http::Responder with_agent_run_names(http::Responder responder) {
 // thread is a contradiction, refused.
 void start_on_thread(ApiContext& context, const http::HttpRequest& request, http::Responder responder) {
     std::string thread_id = request.param("thread_id");
+    // The id goes into the body handed to POST /runs; an id that body cannot
+    // carry (a NUL would cut it short) is the path's fault, not the body's.
+    if (const char* reason = json::unstorable_text_reason(thread_id); *reason)
+        throw http::ApiError(400, "InvalidPath", "the thread id '" + thread_id + "' in the path " + reason,
+                             {{"thread_id", reason}});
     std::string error;
     auto body = json::parse(request.body.empty() ? "{}" : request.body, error);
     if (!body) throw http::ApiError(400, "InvalidJSON", "request body is not valid JSON: " + error);
@@ -56,7 +62,7 @@ void start_on_thread(ApiContext& context, const http::HttpRequest& request, http
                                  {{"thread_id", "must match the path or be left out"}});
     } else {
         body->RemoveMember("thread_id");
-        body->AddMember("thread_id", rapidjson::Value(thread_id.c_str(), body->GetAllocator()), body->GetAllocator());
+        body->AddMember("thread_id", json::string_value(thread_id, body->GetAllocator()), body->GetAllocator());
     }
     http::HttpRequest as_runs = request;
     as_runs.body = json::serialize(*body);

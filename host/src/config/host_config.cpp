@@ -2,6 +2,7 @@
 
 #include "auth/cors_policy.hpp"
 #include "config/env_interpolation.hpp"
+#include "config/sqlalchemy_url.hpp"
 #include "json/json_util.hpp"
 #include "json/schema_catalog.hpp"
 
@@ -433,8 +434,15 @@ void apply_seed_environment(HostConfig& config) {
         const char* text = std::getenv(name);
         return text != nullptr && *text != '\0' ? text : nullptr;
     };
-    // Seeds 000, 002 and 004.
-    if (const char* url = value("DATABASE_URL")) config.database_url = url;
+    // Seeds 000, 002 and 004, whose services read it with SQLAlchemy: its
+    // meaning ("sqlite:///app.db" in the working directory), not database.url's.
+    if (const char* url = value("DATABASE_URL")) {
+        try {
+            config.database_url = database_url_from_sqlalchemy(url, fs::current_path());
+        } catch (const std::invalid_argument& e) {
+            throw ConfigError(std::string("DATABASE_URL: ") + e.what());
+        }
+    }
     // Seed 004: LOG_LEVEL, and DEBUG=true for debug logs (LOG_LEVEL wins).
     if (const char* debug = value("DEBUG"); debug != nullptr && parse_flag(debug, "DEBUG"))
         config.log_level = log::Level::debug;

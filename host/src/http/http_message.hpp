@@ -69,7 +69,9 @@ class ResponseChannel {
 class Responder {
   public:
     explicit Responder(std::shared_ptr<ResponseChannel> channel) : channel_(std::move(channel)) {}
-    void send(HttpResponse response) const { channel_->send(std::move(response)); }
+    // A JSON body that is not UTF-8 (bytes a client sent, echoed) has them
+    // replaced by U+FFFD on the way out: no JSON answer is ever unreadable.
+    void send(HttpResponse response) const;
     // Takes the connection out of the HTTP server for a streamed response
     // (see raw_connection.hpp); null if the client is already gone. Call it
     // from the handler itself, on the thread that received the request,

@@ -2,6 +2,7 @@
 
 #include "http/api_error.hpp"
 #include "http/url_encoding.hpp"
+#include "util/utf8.hpp"
 
 #include <map>
 
@@ -18,6 +19,18 @@ bool match(const std::vector<std::string>& pattern, const std::vector<std::strin
     }
     params = std::move(found);
     return true;
+}
+
+// A parameter ("/runs/%FF") whose percent-decoding is not UTF-8 names
+// nothing the host can hold, and a handler echoing it would write bytes that
+// are not JSON: refused before any handler sees it, naming the parameter.
+void refuse_invalid_utf8(const std::map<std::string, std::string>& params, const std::string& path) {
+    for (const auto& [name, value] : params) {
+        if (is_valid_utf8(value)) continue;
+        throw ApiError(400, "InvalidPath", "the path is not valid UTF-8: its " + name + " segment in " + path +
+                                               " decodes to bytes that are not UTF-8",
+                       {{name, "is not valid UTF-8 once percent-decoded"}});
+    }
 }
 
 }  // namespace
@@ -74,6 +87,7 @@ void Router::dispatch(HttpRequest& request, const Responder& responder) const {
         std::map<std::string, std::string> params;
         if (!match(route.segments, segments, params)) continue;
         if (route.method == request.method) {
+            refuse_invalid_utf8(params, request.path);
             request.params = std::move(params);
             responder.set_route(&route.pattern);
             route.handler(request, responder);

@@ -92,6 +92,9 @@ DatabaseSettings resolve_database(const std::string& given, const std::string& d
         std::string path = url.empty() ? (std::filesystem::path(data_dir) / "agenthost.db").string()
                                         : url.substr(starts_with(url, "sqlite://") ? 9 : 7);
         if (path.empty()) throw std::invalid_argument("database url '" + url + "' names no SQLite file");
+        // Opened against the working directory either way; absolute, the
+        // "store open" log line says which file that was.
+        if (path != ":memory:") path = std::filesystem::absolute(path).string();
         settings.dialect = Dialect::sqlite;
         settings.sqlite_path = path;
         // SOCI's SQLite backend takes "db=PATH key=value ..."; quoting keeps
