@@ -372,8 +372,11 @@ int main(int argc, char** argv) {
     http::Router router;
     api::add_routes(router, context);
 
+    // A waiting answer ends by the invoke timeout (504); the margin covers
+    // the run's own recording.
     http::HttpServer server({config.host, static_cast<uint16_t>(config.port), config.http_threads,
-                             config.max_request_bytes},
+                             config.max_request_bytes, config.header_timeout_seconds,
+                             config.invoke_timeout_seconds + 60},
                             router, api::access_filter({authenticator, rate_limiter, cors, &quotas}));
     try {
         server.start();

@@ -159,6 +159,53 @@ TEST_CASE("well-formed requests on one connection still work, chunked bodies inc
     CHECK(status_of(posted.text) == 202);
 }
 
+// Pistache's header timeout counts from a request's arrival and answers a
+// plain 408 for a peer still busy: it cut answers being worked on (a sync
+// invoke, a run wait) and wrote its 408 into open streams (outsider report).
+// A one-second timeout stands in for its 60 seconds.
+HostProcess& fast_timeout_host() {
+    static HostProcess instance(
+        host_config(R"({"echo":{"enabled":true}})", R"("server":{"header_timeout_seconds":1})"));
+    return instance;
+}
+
+TEST_CASE("an answer worked on past the header timeout is delivered, not cut by a 408", "[hostile][timeouts]") {
+    HttpClient client(fast_timeout_host().base_url());
+    auto answer = client.post("/agent/invoke", run_request("echo", "slow", R"({"action":"sleep","ms":2500})"));
+    INFO(answer.body);
+    CHECK(answer.status == 200);
+    CHECK(answer.body.find("\"status\"") != std::string::npos);
+}
+
+TEST_CASE("a stream open past the header timeout carries no 408", "[hostile][timeouts]") {
+    HttpClient client(fast_timeout_host().base_url());
+    std::string run_id = submit_run(client, "echo", R"({"action":"sleep","ms":2500})");
+    RawAnswer stream = raw_exchange(fast_timeout_host().port(),
+                                    "GET /runs/" + run_id + "/stream HTTP/1.1\r\nHost: x\r\n\r\n", 6000ms);
+    INFO(stream.text);
+    CHECK(status_of(stream.text) == 200);
+    CHECK(stream.text.find("408") == std::string::npos);
+    CHECK(stream.text.find("run.succeeded") != std::string::npos);
+}
+
+TEST_CASE("a request that stalls half-sent still gets its 408 after the header timeout", "[hostile][timeouts]") {
+    RawAnswer stalled = raw_exchange(fast_timeout_host().port(), "GET /health HTTP/1.1\r\nHost: x\r\n", 8000ms);
+    INFO(stalled.text);
+    CHECK(status_of(stalled.text) == 408);
+    CHECK(stalled.closed);
+}
+
+TEST_CASE("Connection: close and HTTP/1.0 end the connection after the answer", "[hostile]") {
+    for (const std::string& request : {std::string("GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
+                                      std::string("GET /health HTTP/1.0\r\n\r\n")}) {
+        RawAnswer answer = raw_exchange(host().port(), request, 5000ms);
+        INFO(request << answer.text);
+        CHECK(answer.text.find(" 200 OK\r\n") != std::string::npos);
+        CHECK(answer.closed);
+        CHECK(answer.elapsed < 3000ms);
+    }
+}
+
 TEST_CASE("text the store cannot hold is refused naming the field", "[hostile]") {
     HttpClient client(host().base_url());
     auto surrogate = client.post("/runs", R"({"agent_name":"echo","task":"bad \udc00 text"})");

@@ -253,6 +253,7 @@ void apply_config_file(HostConfig& config, const std::string& path) {
         if (const auto* v = json::get_member(*server, "threads")) config.http_threads = v->GetInt();
         if (const auto* v = json::get_member(*server, "blocking_threads")) config.blocking_threads = v->GetInt();
         if (const auto* v = json::get_member(*server, "max_request_bytes")) config.max_request_bytes = v->GetUint();
+        if (const auto* v = json::get_member(*server, "header_timeout_seconds")) config.header_timeout_seconds = v->GetDouble();
         if (const auto* v = json::get_member(*server, "unready_when_writes_fail"))
             config.unready_when_writes_fail = v->GetBool();
         if (const auto* v = json::get_member(*server, "shutdown_timeout_seconds"))

@@ -69,6 +69,8 @@ struct HostConfig {
     // LLM, GitHub), so they never hold a reactor thread (http/blocking_work).
     int blocking_threads = 8;
     size_t max_request_bytes = 1024 * 1024;
+    // A request that stalls half-sent is answered 408 and closed after this.
+    double header_timeout_seconds = 60;
     bool unready_when_writes_fail = false;
     // After the first stop signal, how long runs may go on before the
     // process exits anyway (they are recovered like after a crash).

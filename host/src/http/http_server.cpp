@@ -125,6 +125,11 @@ class PistacheChannel : public ResponseChannel {
         // Installed before this handler returns, so the reactor's next read
         // of the socket already goes to the sink (RequestHandler::onInput).
         if (sink && peer) peer->putData(kTakenInputKey, std::make_shared<TakenInput>(TakenInput{std::move(sink)}));
+        // Pistache would answer the stream 408 once its header timeout
+        // passed since the request (its bytes landing in the middle of the
+        // stream): an idle peer is only dropped, silently, after the
+        // keep-alive timeout, and our descriptor outlives that.
+        if (peer) peer->setIdle(true);
         // Our own descriptor for the socket: Pistache closes its own when the
         // client leaves, and the number may be reused at once.
         int fd = peer ? fcntl(peer->fd(), F_DUPFD_CLOEXEC, 0) : -1;
@@ -144,6 +149,9 @@ class PistacheChannel : public ResponseChannel {
         return std::make_unique<RawConnection>(fd, request_id_, std::move(extra));
     }
 
+    // Whether the answer (or a take-over) has gone out.
+    bool answered() const { return sent_.load(); }
+
     void send(HttpResponse response) override {
         if (sent_.exchange(true)) {
             log::error("second response for one request ignored", {{"request_id", request_id_}, {"path", path_}});
@@ -157,7 +165,18 @@ class PistacheChannel : public ResponseChannel {
             headers.add(std::make_shared<NamedHeader>("X-Request-ID", request_id_));
             for (const auto& [name, value] : response.headers) headers.add(std::make_shared<NamedHeader>(name, value));
             for (const auto& [name, value] : extra_headers_) headers.add(std::make_shared<NamedHeader>(name, value));
-            writer_.send(static_cast<Http::Code>(response.status), response.body, media_type(response.content_type));
+            auto written =
+                writer_.send(static_cast<Http::Code>(response.status), response.body, media_type(response.content_type));
+            if (!keep_alive_) {
+                // Pistache 0.0.5 says "Connection: Close" and keeps the
+                // socket open: a client that reads to the end (HTTP/1.0,
+                // Connection: close) would hang. Once the answer is written
+                // (on the peer's reactor thread, where the descriptor is
+                // still the peer's), the write side is shut; the client's
+                // close then ends the peer.
+                std::shared_ptr<Tcp::Peer> peer = writer_.peer();
+                written.then([peer](ssize_t) { ::shutdown(peer->fd(), SHUT_WR); }, Async::IgnoreException);
+            }
         } catch (const std::exception& e) {
             // The client went away; nothing left to tell it.
             log::debug("response not delivered", {{"request_id", request_id_}, {"error", e.what()}});
@@ -280,6 +299,11 @@ class RequestHandler : public Http::Handler {
     void onInput(const char* buffer, size_t length, const std::shared_ptr<Tcp::Peer>& peer) override {
         // A connection taken over with a sink (a WebSocket) speaks no more HTTP.
         if (auto taken = std::static_pointer_cast<TakenInput>(peer->tryGetData(kTakenInputKey))) {
+            // The client still talks (a pong at least, every ping
+            // interval): restart Pistache's idle clock, or it would drop
+            // the peer, and with it this input, after its keep-alive
+            // timeout. On the peer's reactor thread, as Pistache does.
+            Http::Handler::getParser(peer)->reset();
             taken->sink(std::string_view(buffer, length));
             return;
         }
@@ -309,8 +333,27 @@ class RequestHandler : public Http::Handler {
         request.request_id = is_valid_client_id(client_id) ? client_id : new_uuid();
         bool keep_alive = wants_keep_alive(pistache_request.version(), request.header("connection"));
         request.client_address = pistache_request.address().host();
+        std::shared_ptr<Tcp::Peer> peer;
+        try {
+            peer = writer.peer();
+        } catch (const std::exception&) {
+            // Gone already: nothing to keep waiting.
+        }
         auto channel = std::make_shared<PistacheChannel>(std::move(writer), request.method, request.path,
                                                          request.request_id, keep_alive);
+        // An answer a worker sends later (a sync invoke, a run wait) must
+        // not be cut by Pistache's header timeout, which counts from this
+        // request and answers a plain 408 for a peer that is not idle: the
+        // waiting peer counts as idle, so only the keep-alive timeout
+        // (longer than any wait) applies to it. Pistache marks it busy again
+        // at the next request.
+        struct MarkIdleIfWaiting {
+            const std::shared_ptr<PistacheChannel>& channel;
+            const std::shared_ptr<Tcp::Peer>& peer;
+            ~MarkIdleIfWaiting() {
+                if (peer && !channel->answered()) peer->setIdle(true);
+            }
+        } mark_idle_if_waiting{channel, peer};
         Responder responder(channel);
         telemetry::ScopedContext traced(
             channel->trace(telemetry::start_http_span(request.header("traceparent"), request.method, request.path)));
@@ -377,7 +420,15 @@ void HttpServer::start() {
                        .threads(impl_->settings.threads)
                        .flags(Tcp::Options::ReuseAddr | Tcp::Options::NoDelay)
                        .maxRequestSize(impl_->settings.max_request_bytes + kTransportHeadroom)
-                       .maxResponseSize(64 * 1024 * 1024);
+                       .maxResponseSize(64 * 1024 * 1024)
+                       .headerTimeout(std::chrono::milliseconds(
+                           static_cast<long long>(impl_->settings.header_timeout_seconds * 1000)))
+                       .bodyTimeout(std::chrono::milliseconds(
+                           static_cast<long long>(impl_->settings.header_timeout_seconds * 1000)))
+                       // Idle keep-alive connections, and peers waiting for
+                       // their answer (see RequestHandler::onRequest).
+                       .keepaliveTimeout(std::chrono::milliseconds(static_cast<long long>(
+                           std::max(300.0, impl_->settings.longest_answer_seconds) * 1000)));
     impl_->endpoint->init(options);
     impl_->endpoint->setHandler(std::make_shared<RequestHandler>(&impl_->router, impl_->settings.max_request_bytes,
                                                                    &impl_->filter));

@@ -23,6 +23,11 @@ struct ServerSettings {
     uint16_t port = 8000;  // 0 picks a free port
     int threads = 2;
     size_t max_request_bytes = 1024 * 1024;
+    // A request that stalls half-sent is answered 408 and closed after this.
+    double header_timeout_seconds = 60;
+    // The longest a client may wait for an answer still being worked on (a
+    // sync invoke, a run wait): the connection is kept that long at least.
+    double longest_answer_seconds = 300;
 };
 
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
