@@ -157,11 +157,17 @@ TEST_CASE("summarizer: a summary in the model's own words is the summary", "[llm
 }
 
 TEST_CASE("summarizer: prose that cites sentence numbers picks those sentences", "[llm][prose]") {
-    answer_in_turn({"The most important ones are sentences 3 and 0."});
-    auto body = succeeded(prose_host(), kSummarize);
-    CHECK(string_member(body["result"], "method") == "llm");
-    CHECK(string_member(body["result"], "summary") ==
-          "The checkout service failed for forty minutes on Monday. Rolling back the change restored service.");
+    // The last two as an outsider's fake model wrote them: the first failed
+    // the run ("the answer holds no JSON object").
+    for (const char* prose : {"The most important ones are sentences 3 and 0.", "The best sentences are 0 and 3.",
+                              "Sentence numbers: 0, 3"}) {
+        answer_in_turn({prose, prose});
+        auto body = succeeded(prose_host(), kSummarize);
+        INFO(prose);
+        CHECK(string_member(body["result"], "method") == "llm");
+        CHECK(string_member(body["result"], "summary") ==
+              "The checkout service failed for forty minutes on Monday. Rolling back the change restored service.");
+    }
 }
 
 TEST_CASE("summarizer: prose that carries no summary fails as its manifest says, naming why", "[llm][prose]") {

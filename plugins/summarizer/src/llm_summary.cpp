@@ -75,10 +75,13 @@ Summary extractive_summary(std::vector<std::size_t> chosen, const std::vector<te
 }
 
 // Sentence numbers the prose cites the way the text was shown ("[3]") or by
-// name ("sentences 0 and 3"), in order, each once, only those in the text.
+// name ("sentences 0 and 3", "the best sentences are 0 and 3", "sentence
+// numbers: 1, 4"), in order, each once, only those in the text.
 std::vector<std::size_t> cited_sentences(const std::string& prose, std::size_t sentence_count) {
     static const std::regex bracketed(R"(\[(\d{1,6})\])");
-    static const std::regex named(R"(\bsentences?\s+#?(\d{1,6}(?:\s*(?:,|and|&)\s*#?\d{1,6})*))", std::regex::icase);
+    static const std::regex named(
+        R"(\bsentences?(?:\s+(?:are|is|were|numbers?|nos?\.?|numbered))*\s*:?\s*#?(\d{1,6}(?:\s*(?:,|and|&)\s*#?\d{1,6})*))",
+        std::regex::icase);
     static const std::regex number(R"(\d{1,6})");
     std::vector<std::size_t> cited;
     auto add_numbers = [&](const std::string& list) {
