@@ -102,8 +102,8 @@ runs::RunSettings run_settings(const HostConfig& config, store::Dialect dialect)
 // executing (a plugin that ignores cancellation) to recovery, as after a
 // crash: their lease lapses, or on SQLite the next start takes them over.
 void start_stop_deadline(const sigset_t& stop_signals, double timeout_seconds,
-                         const runs::RunDispatcher& dispatcher) {
-    std::thread([stop_signals, timeout_seconds, &dispatcher] {
+                         const runs::RunDispatcher& dispatcher, runs::RunWaiters& waiters) {
+    std::thread([stop_signals, timeout_seconds, &dispatcher, &waiters] {
         auto deadline = std::chrono::steady_clock::now() +
                         std::chrono::milliseconds(static_cast<long long>(timeout_seconds * 1000));
         for (;;) {
@@ -123,6 +123,11 @@ void start_stop_deadline(const sigset_t& stop_signals, double timeout_seconds,
                        {{"shutdown_timeout_seconds", timeout_seconds},
                         {"running", static_cast<long long>(dispatcher.running())},
                         {"runs", dispatcher.executing_summary()}});
+            // Whoever still waits for a run (a sync invoke) is answered, as
+            // for a run past the invoke timeout, rather than cut off: the
+            // run goes on after the restart (Location names it).
+            waiters.abandon_all();
+            std::this_thread::sleep_for(std::chrono::milliseconds(200));
             log::drain_for_exit();
             _exit(1);
         }
@@ -400,7 +405,8 @@ int main(int argc, char** argv) {
     int signal_number = 0;
     sigwait(&stop_signals, &signal_number);
     log::info("stopping", {{"signal", signal_number}});
-    start_stop_deadline(stop_signals, config.shutdown_timeout_seconds, dispatcher);
+    server.drain();
+    start_stop_deadline(stop_signals, config.shutdown_timeout_seconds, dispatcher, waiters);
 
     // Refuse new work, let claimed runs finish and record their outcome,
     // answer whoever still waits, then close.

@@ -134,6 +134,42 @@ TEST_CASE("shutdown leaves a plugin that ignores cancellation to recovery after 
     CHECK(poll_until([&] { return count_events(fetch_events(client, run_id), "run.requeued") == 1; }, 5000ms));
 }
 
+TEST_CASE("a stopping host refuses new work with 503, serves reads, and answers a waiting invoke before it exits",
+          "[isolation]") {
+    // The outsider's report: after SIGTERM POST /runs still answered 202,
+    // and a sync invoke got no answer at all when the deadline ended the host.
+    HostProcess host(host_config(kAgents, R"("server":{"shutdown_timeout_seconds":2})"));
+    HttpClient client(host.base_url());
+    std::string hung = submit(client, "faulty", R"({"fault":"hang","ms":60000})");
+    REQUIRE(poll_until([&] { return started(client, hung); }, 5000ms, 10ms));
+    HttpResult invoked;
+    std::thread waiting([&] {
+        HttpClient own(host.base_url());
+        invoked = own.post("/agent/invoke", run_request("faulty", "waits", R"({"fault":"hang","ms":60000})"));
+    });
+    auto running = [&] {
+        std::string body = client.get("/runs?status=running&limit=10").body;
+        size_t count = 0;
+        for (size_t at = body.find("\"run_id\""); at != std::string::npos; at = body.find("\"run_id\"", at + 1)) ++count;
+        return count;
+    };
+    REQUIRE(poll_until([&] { return running() == 2; }, 5000ms, 20ms));  // the invoke's run is on a worker
+    REQUIRE(kill(host.pid(), SIGTERM) == 0);
+    std::this_thread::sleep_for(300ms);
+    auto refused = client.post("/runs", run_request("echo", "too late"));
+    INFO(refused.body);
+    CHECK(refused.status == 503);
+    CHECK_THAT(refused.body, Contains("ShuttingDown"));
+    CHECK(refused.headers.count("retry-after") == 1);
+    CHECK(client.get("/runs/" + hung).status == 200);  // reads go on while it drains
+    waiting.join();
+    INFO(invoked.body);
+    // Answered before the exit, naming the run (it runs again after a restart).
+    CHECK(invoked.status == 503);
+    CHECK_THAT(invoked.body, Contains("stopped before the run finished"));
+    CHECK(poll_until([&] { return !host.running(); }, 5000ms, 20ms));
+}
+
 TEST_CASE("a second stop signal ends the host at once", "[isolation]") {
     HostProcess host(host_config(kAgents));
     HttpClient client(host.base_url());

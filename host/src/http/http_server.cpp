@@ -58,6 +58,9 @@ std::string lower(std::string text) {
 
 // Decides keep-alive the way RFC 9112 does: HTTP/1.1 persists unless the
 // client says close; HTTP/1.0 closes unless the client asks to keep alive.
+// What a draining host still answers: it changes nothing.
+bool is_read(const std::string& method) { return method == "GET" || method == "HEAD" || method == "OPTIONS"; }
+
 bool wants_keep_alive(Http::Version version, const std::string& connection_header) {
     std::string value = lower(connection_header);
     if (version == Http::Version::Http11) return value.find("close") == std::string::npos;
@@ -290,8 +293,9 @@ class RequestHandler : public Http::Handler {
   public:
     HTTP_PROTOTYPE(RequestHandler)
 
-    RequestHandler(const Router* router, size_t max_body_bytes, const RequestFilter* filter)
-        : router_(router), max_body_bytes_(max_body_bytes), filter_(filter) {
+    RequestHandler(const Router* router, size_t max_body_bytes, const RequestFilter* filter,
+                   const std::atomic<bool>* draining)
+        : router_(router), max_body_bytes_(max_body_bytes), filter_(filter), draining_(draining) {
         limits_.max_body_bytes = max_body_bytes;
     }
 
@@ -358,6 +362,14 @@ class RequestHandler : public Http::Handler {
         telemetry::ScopedContext traced(
             channel->trace(telemetry::start_http_span(request.header("traceparent"), request.method, request.path)));
         try {
+            if (draining_->load() && !is_read(request.method)) {
+                // Stopping: reads and open streams go on while accepted work
+                // drains; new work goes to another host or waits for this one.
+                ApiError error(503, "ShuttingDown", "the host is stopping and takes no new work; retry on another "
+                                                    "host or once it is back");
+                error.headers.emplace_back("Retry-After", "5");
+                throw error;
+            }
             if (filter_ != nullptr && *filter_) {
                 HeaderList headers;
                 std::optional<HttpResponse> answer;
@@ -393,6 +405,7 @@ class RequestHandler : public Http::Handler {
     const Router* router_;
     size_t max_body_bytes_;
     const RequestFilter* filter_;
+    const std::atomic<bool>* draining_;
     GuardLimits limits_;
 };
 
@@ -404,6 +417,7 @@ struct HttpServer::Impl {
     RequestFilter filter;
     std::unique_ptr<Http::Endpoint> endpoint;
     bool started = false;
+    std::atomic<bool> draining{false};
 };
 
 HttpServer::HttpServer(ServerSettings settings, const Router& router, RequestFilter filter)
@@ -431,10 +445,12 @@ void HttpServer::start() {
                            std::max(300.0, impl_->settings.longest_answer_seconds) * 1000)));
     impl_->endpoint->init(options);
     impl_->endpoint->setHandler(std::make_shared<RequestHandler>(&impl_->router, impl_->settings.max_request_bytes,
-                                                                   &impl_->filter));
+                                                                   &impl_->filter, &impl_->draining));
     impl_->endpoint->serveThreaded();
     impl_->started = true;
 }
+
+void HttpServer::drain() { impl_->draining = true; }
 
 uint16_t HttpServer::port() const {
     return impl_->endpoint ? static_cast<uint16_t>(impl_->endpoint->getPort()) : impl_->settings.port;

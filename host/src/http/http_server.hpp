@@ -49,6 +49,10 @@ class HttpServer {
     // when the address cannot be bound.
     void start();
     uint16_t port() const;
+    // From now on only reads (GET, HEAD, OPTIONS) are served; anything else
+    // is answered 503 ShuttingDown with Retry-After (the stop signal: new
+    // work goes elsewhere while accepted work drains).
+    void drain();
     // Stops accepting and closes connections.
     void shutdown();
 
