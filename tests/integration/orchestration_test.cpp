@@ -334,6 +334,18 @@ TEST_CASE("require_approval pauses a run until approved; the decision is audited
     CHECK(after["approval_history"].Size() == 1);
     // Nothing waits any more.
     error_envelope(client.post("/workflow/approve/appr-1", R"({"approved":true})"), 409, "NoPendingApproval");
+
+    // A later run on the thread: the status still lists the whole thread
+    // and alice's decision (it showed only the latest run, and no history).
+    auto later = client.post("/agent/invoke", R"({"agent_name":"echo","task":"no gate","thread_id":"appr-1"})");
+    REQUIRE(later.status == 200);
+    auto thread = json_of(client.get("/workflow/status/appr-1"));
+    INFO(json_text(thread));
+    REQUIRE(thread["runs"].Size() == 2);
+    CHECK(string_member(thread["runs"][0], "run_id") == id);
+    REQUIRE(thread["approval_history"].Size() == 1);
+    CHECK(string_member(thread["approval_history"][0], "actor") == "alice");
+    CHECK(string_member(thread, "status") == "completed");
 }
 
 TEST_CASE("a rejected run ends cancelled without running, and says who rejected it", "[approval]") {

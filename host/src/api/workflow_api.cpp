@@ -62,7 +62,7 @@ http::HttpResponse status_response(const runs::WorkflowStatus& status) {
     out->EndArray();
     out.key("runs");
     out->StartArray();
-    for (const auto& run : status.runs) {
+    for (const auto& run : status.thread_runs.empty() ? status.runs : status.thread_runs) {
         out->StartObject();
         out.field("run_id", run.id);
         out.field("agent", run.agent);

@@ -29,10 +29,19 @@ std::optional<WorkflowStatus> WorkflowService::status(const std::string& thread_
             if (!latest) return std::nullopt;
             status.runs.push_back(*latest);
         }
-        for (const auto& run : status.runs)
+        // The whole thread, not only what is active: a decision on an earlier
+        // run of the thread (approved by someone else) is part of its history.
+        store::RunFilter filter;
+        filter.thread_id = thread_id;
+        filter.limit = kWorkflowHistoryRuns;
+        status.thread_runs = runs.list(session, filter).runs;  // newest first
+        std::reverse(status.thread_runs.begin(), status.thread_runs.end());
+        for (const auto& run : status.thread_runs)
             for (auto& entry : runs.audit_trail(session, run.id))
                 if (entry.action.rfind("approval.", 0) == 0 || entry.action.rfind("interrupt.", 0) == 0)
                     status.approvals.push_back(std::move(entry));
+        std::stable_sort(status.approvals.begin(), status.approvals.end(),
+                         [](const store::AuditEntry& a, const store::AuditEntry& b) { return a.at_ms < b.at_ms; });
         return status;
     });
 }

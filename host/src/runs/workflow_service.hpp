@@ -41,8 +41,13 @@ struct DecisionOutcome {
 struct WorkflowStatus {
     std::string thread_id;
     std::vector<store::RunRecord> runs;  // the thread's active runs, else its latest
-    std::vector<store::AuditEntry> approvals;  // approval decisions on those runs
+    // Every run of the thread, oldest first (its latest kWorkflowHistoryRuns):
+    // what the answer lists, and whose approval decisions it gives.
+    std::vector<store::RunRecord> thread_runs;
+    std::vector<store::AuditEntry> approvals;  // approval decisions on the thread's runs, oldest first
 };
+
+inline constexpr size_t kWorkflowHistoryRuns = 100;
 
 struct DagStep {
     std::string id;
