@@ -220,6 +220,9 @@ Request request_from(const Value& context, std::string_view task, const Config& 
                                                                 default_namespace, config));
         } else {
             std::vector<std::string> names = from_task.environments;
+            // Seed 001's request names one: {"environment": "staging"}.
+            if (auto one = devkit::string_field(context, "environment", "context.environment"))
+                names = {*one};
             if (names.empty()) names = {"dev", "staging", "prod"};
             for (const auto& name : names)
                 request.environments.push_back(

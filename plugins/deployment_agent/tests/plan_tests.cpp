@@ -107,6 +107,14 @@ TEST_CASE("the task text fills service, image, strategy and environments", "[req
     CHECK(asked.mode == "plan");
 }
 
+TEST_CASE("seed 001's context.environment is the one environment deployed to", "[request]") {
+    // It was ignored: the plan went dev -> staging -> prod.
+    auto asked = request(R"({"service":"my-service","image":"my-service:1.0","environment":"staging"})");
+    REQUIRE(asked.environments.size() == 1);
+    CHECK(asked.environments[0].name == "staging");
+    CHECK_FALSE(refusal(R"({"service":"my-service","image":"my-service:1.0","environment":7})").empty());
+}
+
 TEST_CASE("bad input is refused naming the field; no value can become an option", "[request]") {
     CHECK_THAT(refusal(R"({"image":"api:1"})"), Contains("context.service is required"));
     CHECK_THAT(refusal(R"({"service":"api"})"), Contains("context.image is required"));

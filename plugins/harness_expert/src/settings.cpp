@@ -175,6 +175,11 @@ Settings settings_from_request(std::string_view task, const rapidjson::Value& co
                 throw InputError("context.environments must hold non-empty strings");
             settings.environments.push_back(trim(environment.GetString()));
         }
+    } else if (const rapidjson::Value* environment = member(context, "environment")) {
+        // Seed 001's request: {"service": "my-service", "environment": "staging"}.
+        if (!environment->IsString() || trim(environment->GetString()).empty())
+            throw InputError("context.environment must be a non-empty environment name");
+        settings.environments = {trim(environment->GetString())};
     } else if (auto from_task = environments_from_task(task); !from_task.empty()) {
         settings.environments = from_task;
         std::string list;

@@ -212,6 +212,13 @@ TEST_CASE("a free-text task alone works and states its defaults", "[generate]") 
         const auto settings = helpers::settings("canary please", R"({"strategy":"rolling"})");
         CHECK(settings.strategy == Strategy::rolling);
     }
+    SECTION("seed 001's context.environment is the one environment deployed to") {
+        // It was ignored: the pipeline went dev -> staging -> prod.
+        const auto settings = helpers::settings("Deploy my-service", R"({"service":"my-service","environment":"staging"})");
+        CHECK(settings.environments == std::vector<std::string>{"staging"});
+        CHECK(load_pipeline(harness_expert::generate(settings))["stages"].size() == 1);
+        CHECK_THROWS_AS(helpers::settings("Deploy my-service", R"({"environment":7})"), harness_expert::InputError);
+    }
 }
 
 TEST_CASE("bad context values are refused as input errors", "[generate]") {

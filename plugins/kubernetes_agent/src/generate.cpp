@@ -354,6 +354,12 @@ Generated generate(const Value& context, std::string_view task, const Config& co
     if (auto ns = string_field(context, "namespace", "context.namespace")) {
         check_name(*ns, "context.namespace");
         spec.namespace_ = *ns;
+    } else if (auto environment = string_field(context, "environment", "context.environment");
+               environment && std::regex_match(*environment, dns_label)) {
+        // Seed 001's request names the environment ({"environment":
+        // "staging"}); its namespace is the usual home of that environment.
+        spec.namespace_ = *environment;
+        defaults.push_back("namespace '" + spec.namespace_ + "' from context.environment");
     } else if (from_task.namespace_ && std::regex_match(*from_task.namespace_, dns_label)) {
         spec.namespace_ = *from_task.namespace_;
         from_text.push_back("namespace '" + spec.namespace_ + "'");

@@ -151,6 +151,20 @@ TEST_CASE("HPA only with autoscaling, Ingress only with a host, ConfigMap only w
     CHECK_FALSE(scaled.count("Ingress"));
 }
 
+TEST_CASE("seed 001's context.environment is the namespace when none is given", "[generate]") {
+    // It was ignored: the objects went to namespace default.
+    const auto generated =
+        k8s::generate(parse_context(R"({"service":"my-service","image":"my-service:1.0","environment":"staging"})"), "", {});
+    const auto objects = by_kind(generated);
+    CHECK(objects.at("Deployment")["metadata"]["namespace"] == "staging");
+    CHECK_THAT(generated.summary, Catch::Contains("from context.environment"));
+    // An explicit namespace wins.
+    const auto named = by_kind(k8s::generate(
+        parse_context(R"({"service":"my-service","image":"my-service:1.0","environment":"staging","namespace":"web"})"),
+        "", {}));
+    CHECK(named.at("Deployment")["metadata"]["namespace"] == "web");
+}
+
 TEST_CASE("defaults come from the config and images get the registry prefix", "[generate]") {
     k8s::Config config = k8s::config_from_json(parse_context(
         R"({"default_resources":{"requests":{"cpu":"50m","memory":"64Mi"},"limits":{"cpu":"200m","memory":"128Mi"}},
