@@ -138,6 +138,10 @@ TEST_CASE("an agent that throws fails its run with a clear error and the host st
     HttpClient client(shared_host().base_url());
     auto body = error_envelope(client.post("/agent/invoke", invoke_body("thrower", "anything")), 500, "AgentFailed");
     CHECK_THAT(body["message"].GetString(), Contains("boom from thrower") && Contains("thrower"));
+    // Seed 001's clients read result['status'] from every answer: "error" for a failed task.
+    CHECK(std::string(body["status"].GetString()) == "error");
+    CHECK(std::string(body["agent_used"].GetString()) == "thrower");
+    CHECK_FALSE(std::string(body["run_id"].GetString()).empty());
     CHECK(client.get("/health").status == 200);
     CHECK(client.post("/agent/invoke", invoke_body("echo", "still here")).status == 200);
 }

@@ -17,6 +17,24 @@
 namespace agenthost::api {
 namespace {
 
+// A run that ended without a result: the error envelope, plus what seed
+// 001's clients read from every answer ("status": "error" is its value for
+// a failed task; agent_used, thread_id and the run to look at).
+http::HttpResponse run_error(int status, const std::string& type, const std::string& message,
+                             const std::string& request_id, const store::RunRecord& run) {
+    http::HttpResponse response = http::error_response(status, type, message, request_id);
+    std::string ignored;
+    auto body = json::parse(response.body, ignored);
+    if (!body || !body->IsObject()) return response;
+    auto& allocator = body->GetAllocator();
+    body->AddMember("status", "error", allocator);
+    body->AddMember("agent_used", json::string_value(run.agent, allocator), allocator);
+    body->AddMember("thread_id", json::string_value(run.thread_id, allocator), allocator);
+    body->AddMember("run_id", json::string_value(run.id, allocator), allocator);
+    response.body = json::serialize(*body);
+    return response;
+}
+
 // Seed 001's answer for a finished run; errors in the envelope.
 http::HttpResponse outcome_response(const store::RunRecord& run, bool timed_out, const std::string& request_id) {
     std::string where = " (run " + run.id + ", thread " + run.thread_id + ")";
@@ -64,13 +82,13 @@ http::HttpResponse outcome_response(const store::RunRecord& run, bool timed_out,
         return http::json_response(200, out.str());
     }
     if (run.error_type == "invalid_input")
-        return http::error_response(422, "AgentRejectedInput",
-                                    "agent '" + run.agent + "' rejected the input: " + run.error + where, request_id);
+        return run_error(422, "AgentRejectedInput", "agent '" + run.agent + "' rejected the input: " + run.error + where,
+                         request_id, run);
     if (run.error_type == "rejected")
-        return http::error_response(409, "ApprovalRejected", "the run was not approved: " + run.error + where, request_id);
+        return run_error(409, "ApprovalRejected", "the run was not approved: " + run.error + where, request_id, run);
     if (run.status == store::run_status::cancelled)
-        return http::error_response(409, "RunCancelled", "the run was cancelled: " + run.error + where, request_id);
-    return http::error_response(500, "AgentFailed", "agent '" + run.agent + "' failed: " + run.error + where, request_id);
+        return run_error(409, "RunCancelled", "the run was cancelled: " + run.error + where, request_id, run);
+    return run_error(500, "AgentFailed", "agent '" + run.agent + "' failed: " + run.error + where, request_id, run);
 }
 
 }  // namespace
