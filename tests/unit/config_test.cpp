@@ -89,6 +89,12 @@ TEST_CASE("bad configuration is refused with a message saying what and where") {
     CHECK_THROWS_WITH(load({"--port", "70000"}), Contains("port must be a whole number from 0 to 65535"));
     CHECK_THROWS_WITH(load({"--bogus", "1"}), Contains("unknown option --bogus"));
     CHECK_THROWS_WITH(load({"--port"}), Contains("needs a value"));
+    // An unknown flag at the end is unknown, not missing a value (it said
+    // "option --hot-reload needs a value").
+    CHECK_THROWS_WITH(load({"--hot-reload"}), Contains("unknown option --hot-reload"));
+    // Seed 001's --reload is --watch.
+    CHECK(load({"--reload"}).watch_plugins);
+    CHECK_FALSE(load({}).watch_plugins);
     {
         ScopedEnv level("AGENTHOST_LOG_LEVEL", "loud");
         CHECK_THROWS_WITH(load({}), Contains("log level must be debug, info, warn or error"));

@@ -489,7 +489,9 @@ HostConfig load_config(int argc, const char* const* argv) {
             config.auth.insecure_no_auth = true;
             continue;
         }
-        if (arg == "--watch") {
+        // Seed 001's server takes --reload ("auto-reload for development"):
+        // here that is reloading rebuilt plugins, which --watch does.
+        if (arg == "--watch" || arg == "--reload") {
             watch = true;
             continue;
         }
@@ -499,6 +501,10 @@ HostConfig load_config(int argc, const char* const* argv) {
             name = arg.substr(0, equals);
             value = arg.substr(equals + 1);
         } else {
+            // An unknown flag is named as such, not as one missing its value.
+            bool known = name == "--config";
+            for (const Setting& setting : settings()) known = known || name == setting.option;
+            if (!known) throw ConfigError("unknown option " + name + " (see --help)");
             if (i + 1 >= argc) throw ConfigError("option " + arg + " needs a value (see --help)");
             value = argv[++i];
         }
@@ -538,7 +544,7 @@ HostConfig load_config(int argc, const char* const* argv) {
 
 std::string usage_text() {
     return "usage: agenthost [--config FILE] [--host ADDR] [--port N] [--data-dir DIR]\n"
-           "                 [--plugins-dir DIR[:DIR...]] [--watch] [--log-level debug|info|warn|error]\n"
+           "                 [--plugins-dir DIR[:DIR...]] [--watch|--reload] [--log-level debug|info|warn|error]\n"
            "                 [--workers N] [--http-threads N] [--blocking-threads N]\n"
            "                 [--max-request-bytes N]\n"
            "                 [--database-url URL] [--max-attempts N] [--lease-ms N] [--max-text-length N]\n"
