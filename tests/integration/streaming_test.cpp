@@ -117,6 +117,10 @@ TEST_CASE("POST /agent/invoke with stream true and GET /agent/stream answer as P
     CHECK_THAT(std::string(bad_context["message"].GetString()), Contains("context"));
     error_envelope(client.get("/agent/stream?agent_name=echo&task=x&colour=red"), 400, "InvalidQuery");
     error_envelope(client.get("/agent/stream?agent_name=echo&task=x&context=%5B1%5D"), 422, "ValidationError");
+    // No query at all (seed 001's EventSource without its parameters): the
+    // query is what is wrong, a GET has no body to blame.
+    auto empty = error_envelope(client.get("/agent/stream"), 422, "ValidationError");
+    CHECK_THAT(std::string(empty["message"].GetString()), Contains("query is invalid") && !Contains("body"));
     error_envelope(client.get("/agent/stream?agent_name=no-such-agent&task=x"), 404, "AgentNotFound");
 }
 

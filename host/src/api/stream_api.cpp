@@ -196,7 +196,15 @@ rapidjson::Document body_from_query(const http::HttpRequest& request) {
     http::HttpRequest as_body = request;
     as_body.body = json::serialize(body);
     as_body.headers["content-type"] = "application/json";
-    return read_json_body(as_body, "requests/agent-stream");
+    try {
+        return read_json_body(as_body, "requests/agent-stream");
+    } catch (const http::ApiError& error) {
+        // A GET has no body: the query is what was invalid.
+        static const std::string kBody = "request body is invalid: ";
+        std::string message = error.what();
+        if (error.status != 422 || message.rfind(kBody, 0) != 0) throw;
+        throw http::ApiError(422, error.type, "query is invalid: " + message.substr(kBody.size()), error.details);
+    }
 }
 
 // A thread id from a path, held to the body's pattern for thread_id.
