@@ -91,6 +91,11 @@ TEST_CASE("text shorter than 10 or longer than MAX_TEXT_LENGTH characters is 422
                    "ValidationError");
     error_envelope(client.post("/api/v1/process", R"({"text":"long enough text","agents":["nobody"]})"), 404,
                    "AgentNotFound");
+    // An agent twice would run twice and show one result (results are keyed by agent).
+    auto twice = error_envelope(
+        client.post("/api/v1/process", R"({"text":"long enough text","agents":["summarizer","summarizer"]})"), 422,
+        "ValidationError");
+    CHECK(std::string(twice["details"][0]["field"].GetString()) == "/agents/1");  // the repeat
     error_envelope(client.get("/api/v1/results/no-such-request"), 404, "RequestNotFound");
 }
 
