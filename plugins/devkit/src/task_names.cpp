@@ -66,8 +66,17 @@ std::optional<std::string> service_name_from_task(std::string_view task_view) {
     // A hyphenated name after "for", "of", "deploy" or "run": "for orders-service".
     static const std::regex hyphenated("\\b(?:for|of|deploy|run)\\s+(?:the\\s+)?([a-z][a-z0-9]*(?:-[a-z0-9]+)+)\\b",
                                        icase);
+    // One plain word deployed somewhere, or given a deployment: "Deploy
+    // redis to Kubernetes", "a Kubernetes deployment for nginx". Fillers
+    // ("Deploy it to prod", "deployment for my app") are passed over.
+    static const std::regex deployed_to(
+        "\\b(?:deploy|run|ship)\\s+([a-z][a-z0-9]*)\\s+(?:to|on|onto|into|in)\\b", icase);
+    static const std::regex deployment_for(
+        "\\b(?:deployment|manifests?|chart|release)\\s+(?:for|of)\\s+([a-z][a-z0-9]*)\\b"
+        "(?!\\s*(?:service|microservice|app|application|api|database|db)\\b)",
+        icase);
     std::optional<std::string> name;
-    for (const auto* pattern : {&introduced, &quoted, &kind_after, &hyphenated})
+    for (const auto* pattern : {&introduced, &quoted, &kind_after, &hyphenated, &deployed_to, &deployment_for})
         if ((name = first_name(task, *pattern))) break;
     // "the Checkout service" means checkout; other characters are left for
     // the caller to refuse, never mangled into some other name.

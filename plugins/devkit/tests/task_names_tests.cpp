@@ -13,7 +13,9 @@ TEST_CASE("words of a free-text task never become a service name", "[task_names]
                              "Generate a CI/CD pipeline for a Python service deploying to staging and prod",
                              "Set up monitoring for the Python service", "Create a canary deployment pipeline",
                              "Write a Harness pipeline for my app", "deploy the service to the cluster",
-                             "Monitor a new web app", "Deploy to Kubernetes with blue-green", ""}) {
+                             "Monitor a new web app", "Deploy to Kubernetes with blue-green",
+                             "Create a deployment for my app", "manifests for the web service",
+                             "Deploy everything to staging", ""}) {
         CAPTURE(task);
         CHECK_FALSE(devkit::service_name_from_task(task).has_value());
     }
@@ -32,7 +34,12 @@ TEST_CASE("a service name the task introduces is found", "[task_names]") {
         {"blue-green deploy of payments-api with GitHub Actions", "payments-api"},
         {"Alerts and a Grafana dashboard for the payments API, 99.9% SLO", "payments"},
         {"Monitor the orders database", "orders"},
-        {"a Python service called inventory", "inventory"}};
+        {"a Python service called inventory", "inventory"},
+        // One plain word deployed somewhere (an outsider's seed 001 tries:
+        // both were refused as naming no service).
+        {"Deploy redis to Kubernetes", "redis"},
+        {"Create a Kubernetes deployment for nginx", "nginx"},
+        {"Deploy Grafana on the cluster", "grafana"}};
     for (const auto& [task, name] : named) {
         CAPTURE(task);
         auto found = devkit::service_name_from_task(task);
