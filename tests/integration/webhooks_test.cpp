@@ -602,6 +602,17 @@ TEST_CASE("a manual retry after a delivered webhook resends it with the same web
     check_no_more(receiver, 2, 300ms);
 }
 
+TEST_CASE("a run without a webhook has an empty delivery log; an id that names nothing is 404") {
+    // It answered 404 WebhookNotFound for a run that exists but sent nothing.
+    HttpClient client(host().base_url());
+    std::string run_id = submit_run(client, "echo", "");
+    auto log = client.get("/api/v1/webhook-logs/" + run_id);
+    INFO(log.body);
+    REQUIRE(log.status == 200);
+    CHECK(json_of(log)["deliveries"].Empty());
+    error_envelope(client.get("/api/v1/webhook-logs/no-such-request"), 404, "WebhookNotFound");
+}
+
 TEST_CASE("410 Gone stops at once: one attempt, status gone") {
     WebhookReceiver receiver;
     receiver.set_default_status(410);

@@ -231,7 +231,10 @@ void add_webhook_routes(http::Router& router, ApiContext& context) {
         std::string id = request.param("id");
         check_source_visible(context, request, id);
         auto log = with_store([&] { return context.runs.webhook_log(id); });
-        if (log.empty()) throw http::ApiError(404, "WebhookNotFound", "no webhook deliveries for '" + id + "'");
+        // A run or request without a webhook has an empty log; only an id
+        // that names neither is not found.
+        if (log.empty() && !with_store([&] { return context.runs.find(id).has_value() || context.runs.pipeline(id).has_value(); }))
+            throw http::ApiError(404, "WebhookNotFound", "no run or processing request '" + id + "'");
         JsonWriter out;
         write_webhook_log(out, id, log);
         responder.send(http::json_response(200, out.str()));
