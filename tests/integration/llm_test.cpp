@@ -163,6 +163,14 @@ TEST_CASE("OpenAI: the request carries key, model and messages; the result and u
     // Usage is recorded with the run (an llm.usage event) ...
     HttpClient client(openai_host().base_url());
     auto events = fetch_events(client, body["run_id"].GetString());
+    // ... after an llm.start that names the model the call used (it said
+    // null when the plugin left the choice to the host).
+    const RunEventView* start = last_event(events, "llm.start");
+    REQUIRE(start != nullptr);
+    auto started = parse_body(start->data_json);
+    REQUIRE(started["model"].IsString());
+    CHECK(std::string(started["model"].GetString()) == "gpt-test");
+    CHECK(std::string(started["provider"].GetString()) == "openai");
     const RunEventView* usage = last_event(events, "llm.usage");
     REQUIRE(usage != nullptr);
     auto data = parse_body(usage->data_json);

@@ -197,11 +197,16 @@ std::string token_event(const std::string& text) {
 }
 
 // llm.start: which model is asked, before any token (on_chat_model_start).
-std::string start_event(const llm::CompletionRequest& request, bool stream) {
+// The model is the one the call will use: the plugin's own choice, else
+// the provider's for this agent (it said null whenever the plugin left the
+// choice to the host, which is the usual case).
+std::string start_event(const llm::CompletionRequest& request, bool stream, const llm::ProviderChoice& choice) {
     rapidjson::Document data(rapidjson::kObjectType);
     auto& allocator = data.GetAllocator();
-    if (request.model.empty()) data.AddMember("model", rapidjson::Value(), allocator);
-    else data.AddMember("model", json::string_value(request.model, allocator), allocator);
+    const std::string& model = request.model.empty() ? choice.model : request.model;
+    if (model.empty()) data.AddMember("model", rapidjson::Value(), allocator);
+    else data.AddMember("model", json::string_value(model, allocator), allocator);
+    data.AddMember("provider", json::string_value(choice.provider, allocator), allocator);
     data.AddMember("stream", stream, allocator);
     data.AddMember("messages", static_cast<int64_t>(request.messages.size()), allocator);
     return json::serialize(data);
@@ -253,7 +258,7 @@ agenthost_status call_llm(RunContext& run, const char* service, agenthost_str re
     // Cancelling the run cuts the provider call short.
     llm::CancelScope cancel_with_run(&run.cancelled);
     try {
-        run.services.emit_event("llm.start", start_event(*request, stream));
+        run.services.emit_event("llm.start", start_event(*request, stream, client->choice(agent)));
     } catch (...) {
         // Events are a view of the call, never a condition of it.
     }
