@@ -273,6 +273,10 @@ TEST_CASE("sre: incidents filter, page with cursors, resolve and reopen") {
     }
     REQUIRE(seen.size() == 5);
     CHECK(seen.front() == ids.back());  // newest first
+    // An issue without a description is its title alone (it kept a "\n").
+    auto first = incident(client, ids.front());
+    REQUIRE(first["signals"].Size() == 1);
+    CHECK(std::string(first["signals"][0]["message"].GetString()) == "manual 0");
     CHECK(json_of(client.get("/api/incidents?repository=" + repository + "&severity=critical"))["incidents"].Empty());
     error_envelope(client.get("/api/incidents?status=closed"), 422, "ValidationError");
     error_envelope(client.get("/api/incidents?cursor=nonsense"), 422, "ValidationError");

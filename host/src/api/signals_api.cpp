@@ -226,7 +226,8 @@ void post_issue(ApiContext& context, const http::HttpRequest& request, const htt
     signals::IncomingSignal signal;
     signal.kind = "manual";
     std::string title = json::get_string(body, "title");
-    signal.message = title + "\n" + json::get_string(body, "description");
+    std::string description = json::get_string(body, "description");
+    signal.message = description.empty() ? title : title + "\n" + description;
     signal.service = json::get_string(body, "service");
     signal.repository = json::get_string(body, "repository");
     signal.severity = json::get_string(body, "severity", "error");
