@@ -8,6 +8,7 @@
 #include "fake_llm_server.hpp"
 #include "test_host.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -166,6 +167,14 @@ TEST_CASE("deployment operations: logs polled by since_index see every line exac
     auto generated = poll_logs(client, generate, status);
     CHECK(status == "completed");
     std::set<std::string> distinct(generated.begin(), generated.end());
+    // Each file written is logged once: the agent's own "wrote ..." line,
+    // not that line and then the artifact's (the outsider saw every one twice).
+    auto count_starting = [&](const std::string& start) {
+        return std::count_if(generated.begin(), generated.end(),
+                             [&](const std::string& line) { return line.rfind(start, 0) == 0; });
+    };
+    CHECK(count_starting("[terraform_generator] wrote terraform/versions.tf") == 1);
+    CHECK(count_starting("[dockerfile_generator] wrote Dockerfile") == 1);
     CHECK_THAT(generated.front(), Contains("[dockerfile_generator] queued"));
     CHECK(generated.back() == "[terraform_generator] succeeded");
     auto state_body = json_of(client.get("/deployment/operations/" + generate + "/status"));

@@ -6,6 +6,7 @@
 
 #include <rapidjson/document.h>
 
+#include <algorithm>
 #include <chrono>
 
 namespace agenthost::deployments {
@@ -235,13 +236,22 @@ LogPage DeploymentService::logs(const OperationRecord& operation, long long sinc
     long long index = 0;
     for (const auto& run : view->runs) {
         const auto events = runs_.events(run.id, 0, 100000);
+        std::vector<std::string> said;  // this run's lines so far
         for (const auto& event : events) {
+            std::string message = message_of(event, run.agent);
+            // An agent that said "wrote Dockerfile (python:3.12-slim, ...)"
+            // and then recorded the artifact would log the file twice. The
+            // skip depends only on earlier events, so indexes stay stable.
+            if (event.type == "artifact" &&
+                std::any_of(said.begin(), said.end(), [&](const std::string& line) { return line.rfind(message, 0) == 0; }))
+                continue;
+            said.push_back(message);
             if (index >= since_index) {
                 if (page.lines.size() >= limit) {
                     page.has_more = true;
                     return page;
                 }
-                page.lines.push_back({index, event.ts_ms, run.id, run.agent, event.type, message_of(event, run.agent)});
+                page.lines.push_back({index, event.ts_ms, run.id, run.agent, event.type, std::move(message)});
                 page.next_index = index + 1;
             }
             ++index;
