@@ -396,6 +396,25 @@ TEST_CASE("GitHub: repositories, the OAuth callback and a pull request of the ge
     CHECK(client.post("/github/pull-requests", R"({"project_id":"pr","repository":"not a repo"})").status == 422);
 }
 
+TEST_CASE("GitHub: an OAuth callback GitHub never got can be retried with the same state") {
+    // GitHub unreachable (nothing listens on the port): the code was not
+    // spent, so the state is not either; the retry answered 403 "already used".
+    const int closed = free_port();
+    const std::string github = "http://127.0.0.1:" + std::to_string(closed);
+    HostProcess gh(host_config(seed000_agents(), R"("github":{"api_base_url":")" + github + R"(","oauth_base_url":")" +
+                                                     github + R"(","client_id":"client-1","client_secret":"secret-1"})"));
+    HttpClient client(gh.base_url());
+    auto install = client.get("/github/app/install", {"Accept: application/json"});
+    REQUIRE(install.status == 200);
+    const std::string state = string_member(json_of(install), "state");
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        auto answer = client.get("/github/app/callback?code=code-1&state=" + state);
+        INFO(answer.body);
+        CHECK(answer.status == 503);
+        CHECK_THAT(string_member(json_of(answer), "message"), Contains("could not be reached"));
+    }
+}
+
 TEST_CASE("with an LLM provider the assistant asks it, the project's context in the prompt") {
     FakeLlmServer llm;
     llm.set_responder([](const FakeLlmRequest&) { return openai_reply("It listens on 8000, read at app/main.py:23.", 120, 12); });

@@ -26,6 +26,20 @@ TEST_CASE("OAuth state: an issued state is accepted once", "[github][oauth]") {
     CHECK(states.accept(states.issue()).empty());
 }
 
+TEST_CASE("OAuth state: a released state is accepted again, a forged one releases nothing", "[github][oauth]") {
+    // The callback releases the state when GitHub could not be reached (the
+    // code was not spent): the user's retry got 403 "already used".
+    OAuthStates states(key_of(1));
+    std::string state = states.issue();
+    REQUIRE(states.accept(state).empty());
+    states.release(state);
+    CHECK(states.accept(state).empty());
+    CHECK_THAT(states.accept(state), Contains("already used"));
+    OAuthStates other(key_of(2));
+    other.release(state);  // not its own: no effect
+    CHECK_THAT(states.accept(state), Contains("already used"));
+}
+
 TEST_CASE("OAuth state: missing, forged, foreign and expired states are refused", "[github][oauth]") {
     OAuthStates states(key_of(1), std::chrono::seconds(600));
     CHECK_THAT(states.accept(""), Contains("no state"));

@@ -136,7 +136,16 @@ void app_callback(ApiContext& context, const http::HttpRequest& request, const h
                                                           : "this host issues no OAuth states";
     if (!refusal.empty()) throw http::ApiError(403, "OAuthStateInvalid", refusal);
     github::GitHubClient client(settings(context));
-    auto result = calling_github([&] { return client.exchange_code(found->second, state); });
+    auto result = calling_github([&] {
+        try {
+            return client.exchange_code(found->second, state);
+        } catch (const github::GitHubError& error) {
+            // GitHub was not reached, so the code was not spent: the user's
+            // retry of this callback must not be refused as a replay.
+            if (error.status == 503 && context.oauth_states != nullptr) context.oauth_states->release(state);
+            throw;
+        }
+    });
     JsonWriter out;
     out->StartObject();
     out.field("status", "connected");

@@ -74,4 +74,15 @@ std::string OAuthStates::accept(const std::string& state, Clock::time_point now)
     return "";
 }
 
+void OAuthStates::release(const std::string& state) {
+    // Only what accept() took: a signed state of this host.
+    std::vector<std::string> parts = split_dots(state);
+    if (parts.size() != 4 || parts[0] != "v1") return;
+    std::string expected = mac_of(parts[0] + "." + parts[1] + "." + parts[2]);
+    if (expected.size() != parts[3].size() || sodium_memcmp(expected.data(), parts[3].data(), expected.size()) != 0)
+        return;
+    std::lock_guard lock(mutex_);
+    used_.erase(parts[2]);
+}
+
 }  // namespace agenthost::github

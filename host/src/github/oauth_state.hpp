@@ -26,6 +26,9 @@ class OAuthStates {
     std::string issue(Clock::time_point now = Clock::now());
     // "" when the state is good (and now used); otherwise why it is refused.
     std::string accept(const std::string& state, Clock::time_point now = Clock::now());
+    // Makes an accepted state good again: its code never reached GitHub
+    // (unreachable), so the user's retry of the same callback must work.
+    void release(const std::string& state);
 
     std::chrono::seconds lifetime() const { return lifetime_; }
 
