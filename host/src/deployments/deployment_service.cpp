@@ -231,8 +231,12 @@ LogPage DeploymentService::logs(const OperationRecord& operation, long long sinc
     page.next_index = since_index;
     auto view = workflows_.dag(operation.workflow_id);
     if (!view) return page;
-    // The steps run one after another (each depends on the one before), so
-    // the concatenation of their event logs only ever grows at its end.
+    // The steps run one after another (each depends on the one before). A
+    // later step's log is shown only once the step before it has ended: it
+    // has events before it runs (run.blocked), and shown early they took an
+    // index the earlier step's later lines then pushed along, so a client
+    // polling by since_index missed one of them. So the concatenation only
+    // ever grows at its end.
     long long index = 0;
     for (const auto& run : view->runs) {
         const auto events = runs_.events(run.id, 0, 100000);
@@ -256,6 +260,7 @@ LogPage DeploymentService::logs(const OperationRecord& operation, long long sinc
             }
             ++index;
         }
+        if (!store::run_status::is_terminal(run.status)) break;
     }
     return page;
 }
