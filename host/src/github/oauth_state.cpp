@@ -52,14 +52,8 @@ std::string OAuthStates::issue(Clock::time_point now) {
 
 std::string OAuthStates::accept(const std::string& state, Clock::time_point now) {
     if (state.empty()) return "the callback carries no state: start the flow at GET /github/app/install";
-    if (state.size() > 200) return "the state is not one this host issued";
-    std::vector<std::string> parts = split_dots(state);
-    if (parts.size() != 4 || parts[0] != "v1") return "the state is not one this host issued";
-    std::string signed_part = parts[0] + "." + parts[1] + "." + parts[2];
-    std::string expected = mac_of(signed_part);
-    if (expected.size() != parts[3].size() ||
-        sodium_memcmp(expected.data(), parts[3].data(), expected.size()) != 0)
-        return "the state is not one this host issued";
+    std::vector<std::string> parts = signed_parts(state);
+    if (parts.empty()) return "the state is not one this host issued";
     long long expiry = 0;
     try {
         expiry = std::stoll(parts[1]);
@@ -76,13 +70,20 @@ std::string OAuthStates::accept(const std::string& state, Clock::time_point now)
 
 void OAuthStates::release(const std::string& state) {
     // Only what accept() took: a signed state of this host.
-    std::vector<std::string> parts = split_dots(state);
-    if (parts.size() != 4 || parts[0] != "v1") return;
-    std::string expected = mac_of(parts[0] + "." + parts[1] + "." + parts[2]);
-    if (expected.size() != parts[3].size() || sodium_memcmp(expected.data(), parts[3].data(), expected.size()) != 0)
-        return;
+    std::vector<std::string> parts = signed_parts(state);
+    if (parts.empty()) return;
     std::lock_guard lock(mutex_);
     used_.erase(parts[2]);
+}
+
+std::vector<std::string> OAuthStates::signed_parts(const std::string& state) const {
+    if (state.size() > 200) return {};
+    std::vector<std::string> parts = split_dots(state);
+    if (parts.size() != 4 || parts[0] != "v1") return {};
+    std::string expected = mac_of(parts[0] + "." + parts[1] + "." + parts[2]);
+    if (expected.size() != parts[3].size() || sodium_memcmp(expected.data(), parts[3].data(), expected.size()) != 0)
+        return {};
+    return parts;
 }
 
 }  // namespace agenthost::github

@@ -13,6 +13,7 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 namespace agenthost::github {
 
@@ -34,6 +35,8 @@ class OAuthStates {
 
   private:
     std::string mac_of(const std::string& signed_part) const;
+    // "v1", expiry, nonce and MAC of a state this host signed; empty otherwise.
+    std::vector<std::string> signed_parts(const std::string& state) const;
 
     Key key_;
     std::chrono::seconds lifetime_;
