@@ -255,6 +255,11 @@ agenthost_status on_store(agenthost_host_run_ptr run, agenthost_str request, age
     return forward(run, {"store", text_of(request)}, out);
 }
 
+// The check, like exec itself, is the host's: it knows the allow-list.
+agenthost_status on_exec_check(agenthost_host_run_ptr run, agenthost_str request, agenthost_str* out) noexcept {
+    return forward(run, {"exec_check", text_of(request)}, out);
+}
+
 const agenthost_host_api kServiceTable = {
     sizeof(agenthost_host_api), AGENTHOST_ABI_VERSION,
     &on_log,          &on_agent_config,  &on_agent_set_error, &on_emit_event,   &on_is_cancelled,
@@ -262,6 +267,7 @@ const agenthost_host_api kServiceTable = {
     &on_llm_complete, &on_llm_stream,    &on_http_request,    &on_request_approval, &on_exec,
     &on_interrupt,
     &on_store,
+    &on_exec_check,
 };
 
 // ---- Serving ------------------------------------------------------------

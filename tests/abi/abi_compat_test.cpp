@@ -70,11 +70,14 @@ TEST_CASE("callback_run_interrupt was appended after callback_run_exec, at the e
     CHECK(current["AGENTHOST_ERROR_INTERRUPTED"].first == 9);
 }
 
-TEST_CASE("1.2's later calls keep the order they landed in: exec, interrupt, store, and store ends the table") {
+TEST_CASE("1.2's later calls keep the order they landed in: exec, interrupt, store, exec check, which ends the table") {
     auto current = entries_of(abi_layout_current());
     REQUIRE(current.count("agenthost_host_api.callback_run_store") == 1);
+    REQUIRE(current.count("agenthost_host_api.callback_run_exec_check") == 1);
     size_t interrupt = current["agenthost_host_api.callback_run_interrupt"].first;
     size_t store = current["agenthost_host_api.callback_run_store"].first;
+    size_t exec_check = current["agenthost_host_api.callback_run_exec_check"].first;
     CHECK(store == interrupt + sizeof(void*));
-    CHECK(abi_layout_current().host_api_size == store + sizeof(void*));
+    CHECK(exec_check == store + sizeof(void*));
+    CHECK(abi_layout_current().host_api_size == exec_check + sizeof(void*));
 }

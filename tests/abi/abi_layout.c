@@ -38,6 +38,7 @@ static const struct abi_entry entries[] = {
 #if AGENTHOST_ABI_VERSION_MINOR >= 2
     MEMBER(agenthost_host_api, callback_run_exec),
     MEMBER(agenthost_host_api, callback_run_store),
+    MEMBER(agenthost_host_api, callback_run_exec_check),
 #endif
 #ifdef AGENTHOST_ERROR_INTERRUPTED
     MEMBER(agenthost_host_api, callback_run_interrupt),

@@ -172,6 +172,35 @@ TEST_CASE("exec refuses binaries off the allow-list, paths and bad requests", "[
     CHECK_THAT(climbing.error, Contains("cwd"));
 }
 
+TEST_CASE("the exec check answers what exec would decide without running anything", "[exec]") {
+    std::string isolation = GENERATE(std::string("in_process"), std::string("process"));
+    INFO("isolation: " << isolation);
+    HttpClient client(host_for(isolation).base_url());
+    const std::string check = R"(,"check":true)";
+    // Allowed: the binary the host would run and how it would be confined;
+    // the program is not started (it would have written the marker).
+    Finished allowed = run_exec(client, R"({"argv":["sh","-c","echo ran > marker.txt"],"cwd":"not/made/yet"})",
+                                "exec_probe", check);
+    const auto& result = result_of(allowed);
+    CHECK(result["check"]["checked"].GetBool());
+    CHECK_THAT(string_member(result["check"], "binary"), Contains("/sh"));
+    CHECK_THAT(string_member(result["check"], "sandbox"), Contains(sandbox_works() ? "bwrap (no network)" : "none: "));
+    CHECK(count_events(allowed.events, "exec.started") == 0);
+    CHECK_FALSE(std::filesystem::exists(string_member(result, "workspace") + "/marker.txt"));
+    // Refused with exec's own words: off the allow-list, network not allowed.
+    Finished off_list = run_exec(client, R"({"argv":["kubectl","apply","-f","-"]})", "exec_probe", check);
+    CHECK(off_list.status == "failed");
+    CHECK_THAT(off_list.error, Contains("'kubectl' is not an allowed command") && Contains("agents.exec_probe.exec.allow"));
+    Finished network = run_exec(client, R"({"argv":["sh","-c","true"],"network":true})", "exec_probe", check);
+    CHECK(network.status == "failed");
+    CHECK_THAT(network.error, Contains("agents.exec_probe.exec.network"));
+    // Without the exec permission the check is refused too.
+    Finished unpermitted = run_exec(client, R"({"argv":["sh"]})", "exec_unpermitted", check);
+    CHECK(unpermitted.status == "failed");
+    CHECK_THAT(unpermitted.error, Contains("without the 'exec' permission"));
+    for (const Finished* run : {&off_list, &network, &unpermitted}) CHECK(count_events(run->events, "exec.started") == 0);
+}
+
 TEST_CASE("a plugin without the exec permission is refused", "[exec]") {
     std::string isolation = GENERATE(std::string("in_process"), std::string("process"));
     INFO("isolation: " << isolation);

@@ -88,33 +88,60 @@ rapidjson::Value string_list(const std::vector<std::string>& items, rapidjson::D
 
 namespace {
 
-ExecAnswer run_checked(const ExecCall& call, const std::string& request_json, const char*& outcome) {
-    outcome = "refused";
+// What the operator's settings allow of a request, decided without running
+// it: shared by exec and its check, so both refuse with the same words.
+struct Permitted {
+    std::optional<ExecRequest> request;
+    std::string binary;   // absolute path on the host
+    bool sandboxed = false;
+    std::string why_not;  // why there is no sandbox, when there is none
+};
+
+std::optional<ExecAnswer> permit(const ExecCall& call, const std::string& request_json, Permitted& permitted) {
     std::string error;
-    std::optional<ExecRequest> request = parse_exec_request(request_json, error);
-    if (!request) return refuse(ExecStatus::bad_request, "bad exec request: " + error);
+    permitted.request = parse_exec_request(request_json, error);
+    if (!permitted.request) return refuse(ExecStatus::bad_request, "bad exec request: " + error);
+    const ExecRequest& request = *permitted.request;
     const ExecSettings& settings = *call.settings;
     if (call.workspace.empty())
         return refuse(ExecStatus::unavailable, "this run has no workspace, so exec cannot run (agent '" + call.agent + "')");
     std::optional<std::string> binary =
-        resolve_command(request->argv[0], settings.allow, host_search_path(), call.agent, error);
+        resolve_command(request.argv[0], settings.allow, host_search_path(), call.agent, error);
     if (!binary) {
-        bool listed = std::find(settings.allow.begin(), settings.allow.end(), request->argv[0]) != settings.allow.end();
+        bool listed = std::find(settings.allow.begin(), settings.allow.end(), request.argv[0]) != settings.allow.end();
         return refuse(listed ? ExecStatus::unavailable : ExecStatus::denied, error);
     }
+    permitted.binary = *binary;
     // After the allow-list: a refused binary is the more useful message.
-    if (request->network && !settings.network)
+    if (request.network && !settings.network)
         return refuse(ExecStatus::denied, "exec with network is not allowed for agent '" + call.agent +
                                               "' (the operator sets agents." + call.agent + ".exec.network: true)");
-    std::string cwd;
-    if (!resolve_cwd(call.workspace, request->cwd, cwd, error)) return refuse(ExecStatus::bad_request, error);
-
-    std::string why_not;
-    bool sandboxed = isolation::exec_sandbox_available(why_not);
-    if (!sandboxed && !settings.allow_unsandboxed)
-        return refuse(ExecStatus::unavailable, "exec is refused because the sandbox cannot start here: " + why_not +
+    permitted.sandboxed = isolation::exec_sandbox_available(permitted.why_not);
+    if (!permitted.sandboxed && !settings.allow_unsandboxed)
+        return refuse(ExecStatus::unavailable, "exec is refused because the sandbox cannot start here: " +
+                                                   permitted.why_not +
                                                    " (an operator who accepts unconfined commands sets agents." +
                                                    call.agent + ".exec.allow_unsandboxed: true)");
+    return std::nullopt;
+}
+
+std::string sandbox_name(const Permitted& permitted) {
+    return permitted.sandboxed
+               ? std::string("bwrap") + (permitted.request->network ? " (network)" : " (no network)")
+               : "none: " + permitted.why_not;
+}
+
+ExecAnswer run_checked(const ExecCall& call, const std::string& request_json, const char*& outcome) {
+    outcome = "refused";
+    Permitted permitted;
+    if (std::optional<ExecAnswer> refused = permit(call, request_json, permitted)) return *refused;
+    const ExecRequest* request = &*permitted.request;
+    const ExecSettings& settings = *call.settings;
+    const std::string* binary = &permitted.binary;
+    const bool sandboxed = permitted.sandboxed;
+    std::string error, cwd;
+    if (!resolve_cwd(call.workspace, request->cwd, cwd, error)) return refuse(ExecStatus::bad_request, error);
+
     ProcessSpec spec;
     std::vector<std::string> args(request->argv.begin() + 1, request->argv.end());
     if (sandboxed) {
@@ -150,8 +177,7 @@ ExecAnswer run_checked(const ExecCall& call, const std::string& request_json, co
         data.AddMember("line", json::string_value(line, allocator), allocator);
         emit_safely(call, "exec.output", data);
     };
-    const std::string sandbox = sandboxed ? std::string("bwrap") + (request->network ? " (network)" : " (no network)")
-                                          : "none: " + why_not;
+    const std::string sandbox = sandbox_name(permitted);
     {
         rapidjson::Document data(rapidjson::kObjectType);
         auto& allocator = data.GetAllocator();
@@ -208,6 +234,20 @@ ExecAnswer run_checked(const ExecCall& call, const std::string& request_json, co
 }
 
 }  // namespace
+
+ExecAnswer check_exec(const ExecCall& call, const std::string& request_json) {
+    Permitted permitted;
+    if (std::optional<ExecAnswer> refused = permit(call, request_json, permitted)) return *refused;
+    rapidjson::Document response(rapidjson::kObjectType);
+    auto& allocator = response.GetAllocator();
+    response.AddMember("allowed", true, allocator);
+    response.AddMember("binary", json::string_value(permitted.binary, allocator), allocator);
+    response.AddMember("sandbox", json::string_value(sandbox_name(permitted), allocator), allocator);
+    ExecAnswer answer;
+    answer.status = ExecStatus::ok;
+    answer.response_json = json::serialize(response);
+    return answer;
+}
 
 ExecAnswer run_exec(const ExecCall& call, const std::string& request_json) {
     const char* outcome = "refused";

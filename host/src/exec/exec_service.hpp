@@ -41,4 +41,11 @@ struct ExecAnswer {
 
 ExecAnswer run_exec(const ExecCall& call, const std::string& request_json);
 
+// What run_exec would decide before starting anything (callback_run_exec_
+// check): the same refusals with the same messages, or ok with {"allowed":
+// true, "binary", "sandbox"}. Runs nothing and records no event; the
+// request's cwd need not exist yet. An agent asks this before it asks a
+// person to approve a command, so nobody approves what cannot run.
+ExecAnswer check_exec(const ExecCall& call, const std::string& request_json);
+
 }  // namespace agenthost::exec

@@ -463,6 +463,31 @@ agenthost_status on_exec(agenthost_host_run_ptr handle, agenthost_str request, a
     }
 }
 
+// What exec would decide, without running anything. Same permission and
+// settings as on_exec; the output pointer may be NULL.
+agenthost_status on_exec_check(agenthost_host_run_ptr handle, agenthost_str request, agenthost_str* out) noexcept {
+    RunContext& run = run_of(handle);
+    try {
+        agenthost_status status;
+        if (!permitted(run, "exec", "exec check", status)) return status;
+        exec::ExecCall call;
+        call.agent = run.agent.name();
+        call.settings = &run.agent.exec_settings();
+        call.workspace = run.workspace;
+        exec::ExecAnswer answer = exec::check_exec(call, text_of(request));
+        if (answer.status == exec::ExecStatus::bad_request) return misused(run, "exec check", answer.error);
+        if (answer.status != exec::ExecStatus::ok) return fail(run, exec_status(answer.status), answer.error);
+        if (out == nullptr) return AGENTHOST_OK;
+        std::lock_guard<std::mutex> lock(run.mutex);
+        *out = view_of(run.keep(std::move(answer.response_json)));
+        return AGENTHOST_OK;
+    } catch (const std::exception& e) {
+        return fail(run, AGENTHOST_ERROR_FAILED, std::string("exec check failed: ") + e.what());
+    } catch (...) {
+        return AGENTHOST_ERROR_FAILED;
+    }
+}
+
 // The long-term store, in the run's tenant (the runs layer knows it). A
 // request that breaks the store's rules is the plugin's bug.
 agenthost_status on_store(agenthost_host_run_ptr handle, agenthost_str request, agenthost_str* out) noexcept {
@@ -514,6 +539,7 @@ const agenthost_host_api& host_api() {
         &on_exec,
         &on_interrupt,
         &on_store,
+        &on_exec_check,
     };
     return table;
 }

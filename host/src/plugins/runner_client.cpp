@@ -408,6 +408,7 @@ Frame answer(RunContext& run, const Frame& call, RunnerClient::Connection& conne
     else if (name == "exec") status = api.callback_run_exec(handle, view(1), &out);
     else if (name == "interrupt") status = api.callback_run_interrupt(handle, view(1), &out);
     else if (name == "store") status = api.callback_run_store(handle, view(1), &out);
+    else if (name == "exec_check") status = api.callback_run_exec_check(handle, view(1), &out);
     else status = AGENTHOST_ERROR_FAILED;
     if (out.ptr != nullptr && status == AGENTHOST_OK) value = text_of(out);
     return {FrameKind::reply, call.invoke, call.call, {std::to_string(status), value}};

@@ -338,6 +338,26 @@ typedef struct agenthost_host_api {
     agenthost_status (*callback_run_store)(agenthost_host_run_ptr run, agenthost_str request_json,
                                            agenthost_str* out_response_json) AGENTHOST_NOEXCEPT;
     /* ---- End of the store block. ---- */
+    /* ---- Added in ABI 1.2 (exec check), after the store block. Check
+     * struct_size before use: a 1.2 host built before it ends the table
+     * above. ---- */
+
+    /* Whether callback_run_exec would run this request, decided without
+     * running anything: the same request, the same refusals with the same
+     * messages (AGENTHOST_ERROR_PERMISSION_DENIED for a binary not on the
+     * allow-list or network not allowed, AGENTHOST_ERROR_UNAVAILABLE when
+     * the binary is not on the host's PATH or no sandbox can start here,
+     * AGENTHOST_ERROR_BAD_ARGUMENT for a malformed request), or AGENTHOST_OK
+     * with {"allowed": true, "binary": "/usr/bin/kubectl", "sandbox":
+     * "bwrap (network)"|"none: why"}. The request's cwd need not exist yet.
+     * Records no event. An agent calls it before it asks a person to
+     * approve a command (callback_run_request_approval), so that nobody is
+     * asked to approve what this host can never run. `out_response_json`
+     * is valid until on_invoke returns (it may be NULL). Needs the "exec"
+     * permission. */
+    agenthost_status (*callback_run_exec_check)(agenthost_host_run_ptr run, agenthost_str request_json,
+                                                agenthost_str* out_response_json) AGENTHOST_NOEXCEPT;
+    /* ---- End of the exec check block. ---- */
 } agenthost_host_api;
 
 /* ---- The agent (plugin -> host) ---------------------------------------- */

@@ -241,6 +241,15 @@ struct ExecResult {
     bool succeeded() const noexcept { return exit_code == 0 && signal == 0 && !timed_out; }
 };
 
+// What Run::check_exec learnt: the host would run the command.
+struct ExecCheck {
+    // False on a host from before the check (abi.h, callback_run_exec_check):
+    // nothing is known until exec itself is tried.
+    bool checked = false;
+    std::string binary;   // the absolute path the host would run
+    std::string sandbox;  // how it would be confined, e.g. "bwrap (network)"
+};
+
 // One run: its input and the run-scoped host services.
 // Watches a run for cancellation on a thread of its own and calls `stop`
 // once when the host says the run was cancelled (asked every 50 ms, like
@@ -618,21 +627,7 @@ class Run {
         if (api()->struct_size < offsetof(agenthost_host_api, callback_run_exec) + sizeof(void*) ||
             api()->callback_run_exec == nullptr)
             throw Error(AGENTHOST_ERROR_UNAVAILABLE, "this host has no exec service (ABI older than 1.2)");
-        rapidjson::Document request(rapidjson::kObjectType);
-        auto& allocator = request.GetAllocator();
-        rapidjson::Value argv(rapidjson::kArrayType);
-        for (const auto& arg : options.argv) argv.PushBack(json::string(arg, allocator), allocator);
-        request.AddMember("argv", argv, allocator);
-        request.AddMember("cwd", json::string(options.cwd, allocator), allocator);
-        rapidjson::Value env(rapidjson::kObjectType);
-        for (const auto& [name, value] : options.env)
-            env.AddMember(json::string(name, allocator), json::string(value, allocator), allocator);
-        request.AddMember("env", env, allocator);
-        request.AddMember("stdin", json::string(options.stdin_data, allocator), allocator);
-        request.AddMember("timeout_seconds", options.timeout_seconds, allocator);
-        request.AddMember("network", options.network, allocator);
-        request.AddMember("max_output_bytes", static_cast<uint64_t>(options.max_output_bytes), allocator);
-        std::string text = json::serialize(request);
+        std::string text = exec_request_json(options);
         agenthost_str response{nullptr, 0};
         agenthost_status status = api()->callback_run_exec(handle_, to_abi(text), &response);
         if (status == AGENTHOST_ERROR_CANCELLED) throw Cancelled();
@@ -660,6 +655,33 @@ class Run {
         result.stdout_text = text_of("stdout");
         result.stderr_text = text_of("stderr");
         result.duration_ms = integer("duration_ms");
+        result.sandbox = text_of("sandbox");
+        return result;
+    }
+
+    // Would exec(options) run? Asks the host without running anything
+    // (abi.h, callback_run_exec_check): the allow-list, the binary on the
+    // host's PATH, network and the sandbox. Throws Error with the host's
+    // reason (PERMISSION_DENIED, UNAVAILABLE) when it would refuse. Call it
+    // before require_approval, so no person approves a command this host can
+    // never run. On a host from before the check it returns checked = false.
+    ExecCheck check_exec(const ExecOptions& options) const {
+        ExecCheck result;
+        if (api()->struct_size < offsetof(agenthost_host_api, callback_run_exec_check) + sizeof(void*) ||
+            api()->callback_run_exec_check == nullptr)
+            return result;
+        std::string text = exec_request_json(options);
+        agenthost_str response{nullptr, 0};
+        check(api()->callback_run_exec_check(handle_, to_abi(text), &response));
+        rapidjson::Document answer = json::parse(from_abi(response));
+        auto text_of = [&answer](const char* name) {
+            auto found = answer.FindMember(name);
+            return found != answer.MemberEnd() && found->value.IsString()
+                       ? std::string(found->value.GetString(), found->value.GetStringLength())
+                       : std::string();
+        };
+        result.checked = true;
+        result.binary = text_of("binary");
         result.sandbox = text_of("sandbox");
         return result;
     }
@@ -702,6 +724,12 @@ class Run {
         return {};
     }
     template <typename... Args>
+    ExecCheck check_exec(Args&&...) const {
+        static_assert(detail::needs_newer_abi<Args...>::value,
+                      "Run::check_exec needs ABI 1.2, but this plugin targets an older minor (its manifest's abi_version)");
+        return {};
+    }
+    template <typename... Args>
     std::string interrupt(Args&&...) const {
         static_assert(detail::needs_newer_abi<Args...>::value,
                       "Run::interrupt needs ABI 1.2, but this plugin targets an older minor (its manifest's abi_version)");
@@ -713,6 +741,27 @@ class Run {
 
   private:
     const agenthost_host_api* api() const noexcept { return host_.api(); }
+
+#if AGENTHOST_TARGET_ABI_MINOR >= 2
+    // callback_run_exec's request (and its check's) for `options`.
+    static std::string exec_request_json(const ExecOptions& options) {
+        rapidjson::Document request(rapidjson::kObjectType);
+        auto& allocator = request.GetAllocator();
+        rapidjson::Value argv(rapidjson::kArrayType);
+        for (const auto& arg : options.argv) argv.PushBack(json::string(arg, allocator), allocator);
+        request.AddMember("argv", argv, allocator);
+        request.AddMember("cwd", json::string(options.cwd, allocator), allocator);
+        rapidjson::Value env(rapidjson::kObjectType);
+        for (const auto& [name, value] : options.env)
+            env.AddMember(json::string(name, allocator), json::string(value, allocator), allocator);
+        request.AddMember("env", env, allocator);
+        request.AddMember("stdin", json::string(options.stdin_data, allocator), allocator);
+        request.AddMember("timeout_seconds", options.timeout_seconds, allocator);
+        request.AddMember("network", options.network, allocator);
+        request.AddMember("max_output_bytes", static_cast<uint64_t>(options.max_output_bytes), allocator);
+        return json::serialize(request);
+    }
+#endif
 
     const rapidjson::Value* member(const char* name) const noexcept {
         auto found = input_.FindMember(name);

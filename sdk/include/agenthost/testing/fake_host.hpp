@@ -73,6 +73,7 @@ struct RunRecord {
     std::vector<std::string> approval_requests;
     std::vector<std::string> interrupt_requests;
     std::vector<std::string> exec_requests;
+    std::vector<std::string> exec_check_requests;
     std::vector<std::string> http_requests;
     std::vector<std::string> store_requests;
     std::vector<LlmCall> llm_calls;
@@ -212,7 +213,8 @@ class FakeHost {
     void emulate_without_interrupt() {
         api_.struct_size = static_cast<uint32_t>(offsetof(agenthost_host_api, callback_run_interrupt));
         api_.callback_run_interrupt = nullptr;
-        api_.callback_run_store = nullptr;  // appended after interrupts
+        api_.callback_run_store = nullptr;       // appended after interrupts
+        api_.callback_run_exec_check = nullptr;  // appended after the store
     }
     // The shared run memory (key -> JSON text), kept across invokes.
     std::map<std::string, std::string>& memory() { return memory_; }
@@ -224,6 +226,12 @@ class FakeHost {
     // handler they answer UNAVAILABLE.
     void set_http_handler(Handler handler) { http_handler_ = std::move(handler); }
     void set_exec_handler(ExecHandler handler) { exec_handler_ = std::move(handler); }
+    // What callback_run_exec_check answers (the host's allow-list and
+    // sandbox, decided without running). Without a handler every request is
+    // allowed: {"allowed": true, "binary": "/usr/bin/<argv[0]>", "sandbox":
+    // "fake"}. A test of an agent on a host that cannot run its command
+    // answers PERMISSION_DENIED or UNAVAILABLE with the reason.
+    void set_exec_check_handler(Handler handler) { exec_check_handler_ = std::move(handler); }
     // Makes the service table look like an older host's (minor 0 or 1): the
     // table ends before the first callback of the next minor.
     void emulate_abi(uint32_t minor) {
@@ -235,6 +243,7 @@ class FakeHost {
         if (minor < 2) api_.callback_run_exec = nullptr;
         if (minor < 2) api_.callback_run_interrupt = nullptr;
         if (minor < 2) api_.callback_run_store = nullptr;
+        if (minor < 2) api_.callback_run_exec_check = nullptr;
         if (minor < 1) api_.callback_run_request_approval = nullptr;
     }
     void emulate_abi_1_1() { emulate_abi(1); }
@@ -242,6 +251,12 @@ class FakeHost {
     void emulate_host_without_store() {
         api_.struct_size = static_cast<uint32_t>(offsetof(agenthost_host_api, callback_run_store));
         api_.callback_run_store = nullptr;
+        api_.callback_run_exec_check = nullptr;  // appended after the store
+    }
+    // A 1.2 host built before the exec check: the table ends before it.
+    void emulate_host_without_exec_check() {
+        api_.struct_size = static_cast<uint32_t>(offsetof(agenthost_host_api, callback_run_exec_check));
+        api_.callback_run_exec_check = nullptr;
     }
     // The long-term store: (namespace joined with '.', key) -> value JSON,
     // kept across invokes (as the real one is across runs and threads).
@@ -337,6 +352,7 @@ class FakeHost {
         api.callback_run_exec = &exec;
         api.callback_run_interrupt = &interrupt;
         api.callback_run_store = &store;
+        api.callback_run_exec_check = &exec_check;
         return api;
     }
 
@@ -519,6 +535,35 @@ class FakeHost {
         return status;
     }
 
+    static agenthost_status exec_check(agenthost_host_run_ptr run, agenthost_str request, agenthost_str* out) noexcept {
+        RunRecord& record = checked_run(run, "exec_check");
+        if (!permitted(record, "exec", "exec check")) return AGENTHOST_ERROR_PERMISSION_DENIED;
+        record.exec_check_requests.push_back(to_string(request));
+        Handler handler = last_invoking_host()->exec_check_handler_;
+        if (!handler)
+            handler = [](const std::string& request_json, std::string& response_json) {
+                rapidjson::Document parsed;
+                parsed.Parse(request_json.c_str());
+                if (!parsed.IsObject() || !parsed.HasMember("argv") || !parsed["argv"].IsArray() ||
+                    parsed["argv"].Empty() || !parsed["argv"][0].IsString()) {
+                    response_json = "bad exec request: argv must be a non-empty array of strings";
+                    return AGENTHOST_ERROR_BAD_ARGUMENT;
+                }
+                rapidjson::StringBuffer buffer;
+                rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+                writer.StartObject();
+                writer.Key("allowed");
+                writer.Bool(true);
+                writer.Key("binary");
+                writer.String(("/usr/bin/" + std::string(parsed["argv"][0].GetString())).c_str());
+                writer.Key("sandbox");
+                writer.String("fake");
+                writer.EndObject();
+                response_json = buffer.GetString();
+                return AGENTHOST_OK;
+            };
+        return answer(record, handler, record.exec_check_requests.back(), "exec check", out);
+    }
 
     // The long-term store, in memory: the real host's request shapes and
     // refusals (abi.h, callback_run_store), without expiry or ranking
@@ -662,7 +707,7 @@ class FakeHost {
     std::map<std::string, std::string> memory_;
     std::map<std::pair<std::string, std::string>, std::string> store_items_;
     std::deque<std::string> llm_answers_;
-    Handler llm_handler_, http_handler_, exec_handler_;
+    Handler llm_handler_, http_handler_, exec_handler_, exec_check_handler_;
 };
 
 }  // namespace agenthost::testing
