@@ -1,6 +1,9 @@
 #include <textkit/sentences.hpp>
 
 #include <algorithm>
+#include <cctype>
+#include <map>
+#include <set>
 #include <numeric>
 
 #include "pagerank.hpp"
@@ -14,16 +17,41 @@ void report(const PhaseObserver& observer, const std::string& done, double fract
     if (observer) observer(done, fraction);
 }
 
+// A sentence as compared for repeats: letters and digits only, lower-cased
+// ("Costs fell." and "costs  fell!" are the same sentence).
+std::string comparable(const std::string& sentence) {
+    std::string key;
+    for (char c : sentence) {
+        const unsigned char u = static_cast<unsigned char>(c);
+        if (std::isalnum(u) || u >= 0x80) key += static_cast<char>(std::tolower(u));
+    }
+    return key;
+}
+
 // Indices of the `count` best-scored sentences, in text order. Sorting by
-// (score desc, index asc) makes ties, and so the result, deterministic.
-std::vector<std::size_t> best_in_text_order(const std::vector<double>& scores, std::size_t count) {
+// (score desc, index asc) makes ties, and so the result, deterministic. A
+// sentence the text repeats is chosen once, at its first place: two copies
+// are each other's closest neighbours, so both rank high, and a summary that
+// says the same thing twice wastes one of its few sentences.
+std::vector<std::size_t> best_in_text_order(const std::vector<double>& scores, const std::vector<std::string>& texts,
+                                            std::size_t count) {
     std::vector<std::size_t> order(scores.size());
     std::iota(order.begin(), order.end(), 0);
     std::stable_sort(order.begin(), order.end(),
                      [&scores](std::size_t a, std::size_t b) { return scores[a] > scores[b]; });
-    order.resize(std::min(count, order.size()));
-    std::sort(order.begin(), order.end());
-    return order;
+    // Each wording's first place in the text: a repeat is represented there.
+    std::map<std::string, std::size_t> first_place;
+    for (std::size_t index = 0; index < texts.size(); ++index) first_place.emplace(comparable(texts[index]), index);
+    std::vector<std::size_t> chosen;
+    std::set<std::string> said;
+    for (std::size_t index : order) {
+        if (chosen.size() >= count) break;
+        std::string key = comparable(texts[index]);
+        if (!said.insert(key).second) continue;
+        chosen.push_back(first_place[key]);
+    }
+    std::sort(chosen.begin(), chosen.end());
+    return chosen;
 }
 
 // Sentences may span wrapped lines; in a one-paragraph summary a line break
@@ -70,7 +98,7 @@ Summary summarize(std::string_view text, std::size_t max_sentences, const PhaseO
 
     Summary summary;
     summary.original_sentence_count = sentences.size();
-    const std::vector<std::size_t> chosen = best_in_text_order(scores, max_sentences);
+    const std::vector<std::size_t> chosen = best_in_text_order(scores, sentence_texts, max_sentences);
     for (std::size_t index : chosen) {
         const auto& sentence = sentences[index];
         summary.sentences.push_back(RankedSentence{index, sentence.text, scores[index], sentence.start, sentence.end});

@@ -92,6 +92,18 @@ TEST_CASE("an instruction before the text in the task is not summarized", "[plug
     CHECK(std::string(result["summary"].GetString()) == "The meeting covered Q3 plans. Budget was approved. Hiring is paused.");
 }
 
+TEST_CASE("a first sentence that asks for the summary is not summarized", "[plugin]") {
+    // Found by an outside tester: "Summarize ... in one sentence." came back
+    // as the summary's first sentence.
+    LoadedSummarizer plugin;
+    const RunRecord run = plugin.host.invoke(run_input(
+        "Summarize the following update in two sentences. The meeting covered Q3 plans. Budget was approved.",
+        R"({"max_sentences":2})"));
+    REQUIRE(run.status == AGENTHOST_OK);
+    const auto result = textkit::testing::parse_json(run.result_json);
+    CHECK(std::string(result["summary"].GetString()) == "The meeting covered Q3 plans. Budget was approved.");
+}
+
 TEST_CASE("the config's max_sentences applies when the request does not say", "[plugin]") {
     SECTION("set by the operator") {
         LoadedSummarizer plugin(R"({"max_sentences":1})");

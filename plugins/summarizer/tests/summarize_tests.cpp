@@ -124,3 +124,16 @@ TEST_CASE("the observer hears each phase in order and can stop the work", "[summ
     CHECK_THROWS_WITH(summarizer::summarize(paragraphs::outage_news, 2, stop_after_first), "cancelled");
     CHECK(phases == 1);
 }
+
+TEST_CASE("a sentence the text repeats is chosen once", "[summarize]") {
+    // Found by an outside tester: the repeated sentence filled two of the
+    // summary's three places.
+    const std::string text =
+        "The outage took the payment service down for two hours. Engineers traced the outage to a failed power "
+        "supply in the data center. The outage took the payment service down for two hours! The payment service "
+        "came back once the data center ran on generator power. A conference in Milan went ahead as planned.";
+    const auto summary = summarizer::summarize(text, 3);
+    REQUIRE(summary.sentences.size() == 3);
+    CHECK(indices_of(summary) == std::vector<std::size_t>{0, 1, 3});
+    CHECK(summary.text.find("two hours!") == std::string::npos);
+}

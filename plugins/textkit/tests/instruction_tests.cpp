@@ -27,3 +27,27 @@ TEST_CASE("a colon that is part of the text stays", "[instruction]") {
         CHECK(strip_instruction(text) == text);
     }
 }
+
+TEST_CASE("a first sentence that is the request is not part of the text", "[instruction]") {
+    using textkit::strip_instruction;
+    CHECK(strip_instruction("Summarize the following article in one sentence. The board met on Monday. "
+                            "It approved the budget.") == "The board met on Monday. It approved the budget.");
+    CHECK(strip_instruction("Please summarise this text in two sentences.\nSales rose. Costs fell.") ==
+          "Sales rose. Costs fell.");
+    CHECK(strip_instruction("Can you analyze the sentiment of this review? The battery died after a day.") ==
+          "The battery died after a day.");
+    CHECK(strip_instruction("Extract the people and companies from the text below.\n\nSatya Nadella leads Microsoft.") ==
+          "Satya Nadella leads Microsoft.");
+}
+
+TEST_CASE("a first sentence that does not ask for the text stays", "[instruction]") {
+    using textkit::strip_instruction;
+    for (const char* text : {"Find the fault before you restart the node. The disk was full.",
+                             "The board met on Monday. Summarize the following points later.",
+                             "Summarize the following article in one sentence.",
+                             "This review is long. The battery died after a day.",
+                             "List prices rose this quarter. Volumes fell."}) {
+        CAPTURE(text);
+        CHECK(strip_instruction(text) == text);
+    }
+}
