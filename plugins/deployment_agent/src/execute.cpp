@@ -53,7 +53,7 @@ class Execution {
                     save();
                     throw agenthost::Cancelled();
                 }
-                if (!step.approval.empty()) ask_approval(environment.environment, step);
+                if (!step.approval.empty() && !ask_approval(environment.environment, step)) return finish(environment);
                 run_.progress(step.id + ": " + step.description, static_cast<double>(index) / static_cast<double>(total));
                 if (!perform(step)) return finish(environment);
                 mark(progress_["done"], step.id);
@@ -112,7 +112,10 @@ class Execution {
         return out;
     }
 
-    void ask_approval(const Environment& environment, const Step& step) {
+    // Asks a person to approve `step`; false (error_ says why) when the host
+    // would never run its program, so nobody approves what cannot happen.
+    bool ask_approval(const Environment& environment, const Step& step) {
+        if (!runnable(step)) return false;
         Document details(rapidjson::kObjectType);
         auto& allocator = details.GetAllocator();
         details.AddMember("service", agenthost::json::string(request_.service, allocator), allocator);
@@ -124,6 +127,43 @@ class Execution {
         // Throws ApprovalRequired the first time; the progress is saved.
         save();
         run_.require_approval(step.approval, step.approval_reason, &details);
+        return true;
+    }
+
+    // Whether the host would run the step's program (its allow-list, PATH,
+    // network, sandbox), asked without running it; false with the host's
+    // reason in error_. A Harness call is no program: true.
+    bool runnable(const Step& step) {
+        std::vector<std::string> argv = resolved(step.argv);
+        if (argv.empty() || argv.front() == kHarnessCall) return true;
+        try {
+            run_.check_exec(program_options(argv, step.timeout_seconds));
+        } catch (const agenthost::Cancelled&) {
+            throw;
+        } catch (const agenthost::Error& error) {
+            if (error.status() == AGENTHOST_ERROR_CANCELLED) throw agenthost::Cancelled();
+            error_ = step.id + " (" + step.description + "), before asking anyone to approve it: " +
+                     refusal(argv.front(), error);
+            return false;
+        }
+        return true;
+    }
+
+    static agenthost::ExecOptions program_options(const std::vector<std::string>& argv, double timeout_seconds) {
+        agenthost::ExecOptions options;
+        options.argv = argv;
+        options.timeout_seconds = timeout_seconds;
+        options.network = true;  // the cluster (or chart registry) is remote
+        options.max_output_bytes = 256 * 1024;
+        return options;
+    }
+
+    // The host's refusal to run `program`, with what the operator must set.
+    static std::string refusal(const std::string& program, const agenthost::Error& error) {
+        return "deployment_agent cannot run " + program + ": " + error.what() +
+               ". The tools run through the host's exec service: the operator allows them with "
+               "agents.deployment_agent.exec {\"allow\": [\"" + program +
+               "\"], \"network\": true} and puts them on the host's PATH";
     }
 
     struct Ran {
@@ -153,22 +193,13 @@ class Execution {
     }
 
     Ran program(const std::vector<std::string>& argv, double timeout_seconds) {
-        agenthost::ExecOptions options;
-        options.argv = argv;
-        options.timeout_seconds = timeout_seconds;
-        options.network = true;  // the cluster (or chart registry) is remote
-        options.max_output_bytes = 256 * 1024;
         agenthost::ExecResult result;
         try {
-            result = run_.exec(options);
+            result = run_.exec(program_options(argv, timeout_seconds));
         } catch (const agenthost::Cancelled&) {
             throw;
         } catch (const agenthost::Error& error) {
-            throw agenthost::Error(error.status(),
-                                   std::string("deployment_agent cannot run ") + argv.front() + ": " + error.what() +
-                                       ". The tools run through the host's exec service: the operator allows them "
-                                       "with agents.deployment_agent.exec {\"allow\": [\"" + argv.front() +
-                                       "\"], \"network\": true} and puts them on the host's PATH");
+            throw agenthost::Error(error.status(), refusal(argv.front(), error));
         }
         Ran ran;
         ran.ok = result.succeeded();

@@ -16,6 +16,30 @@ agenthost::ExecOptions kubectl_apply_options(const KubectlSettings& settings, co
     return options;
 }
 
+namespace {
+
+// Throws the host's refusal with what the operator must set to allow the apply.
+[[noreturn]] void throw_refused(const agenthost::Error& error, const KubectlSettings& settings) {
+    if (error.status() == AGENTHOST_ERROR_CANCELLED) throw agenthost::Cancelled();
+    throw agenthost::Error(error.status(),
+                           std::string("kubernetes_agent cannot apply: ") + error.what() +
+                               ". kubectl runs through the host's exec service: the operator allows it with "
+                               "agents.kubernetes_agent.exec {\"allow\": [\"" + settings.name +
+                               "\"], \"network\": true} and kubectl on the host's PATH");
+}
+
+}  // namespace
+
+void check_kubectl_apply(const agenthost::Run& run, const KubectlSettings& settings) {
+    try {
+        run.check_exec(kubectl_apply_options(settings, ""));
+    } catch (const agenthost::Cancelled&) {
+        throw;
+    } catch (const agenthost::Error& error) {
+        throw_refused(error, settings);
+    }
+}
+
 KubectlResult kubectl_apply(const agenthost::Run& run, const KubectlSettings& settings, const std::string& yaml) {
     agenthost::ExecResult ran;
     try {
@@ -23,11 +47,7 @@ KubectlResult kubectl_apply(const agenthost::Run& run, const KubectlSettings& se
     } catch (const agenthost::Cancelled&) {
         throw;
     } catch (const agenthost::Error& error) {
-        throw agenthost::Error(
-            error.status(), std::string("kubernetes_agent cannot apply: ") + error.what() +
-                                ". kubectl runs through the host's exec service: the operator allows it with "
-                                "agents.kubernetes_agent.exec {\"allow\": [\"" + settings.name +
-                                "\"], \"network\": true} and kubectl on the host's PATH");
+        throw_refused(error, settings);
     }
     KubectlResult result;
     result.exit_code = ran.signal != 0 ? -1 : ran.exit_code;

@@ -29,6 +29,11 @@ struct KubectlResult {
     bool timed_out = false;
 };
 
+// Asks the host whether it would run kubectl apply, running nothing, so that
+// no person is asked to approve an apply this host can never carry out.
+// Throws agenthost::Error as kubectl_apply does when the host would refuse.
+void check_kubectl_apply(const agenthost::Run& run, const KubectlSettings& settings);
+
 // Runs kubectl apply through `run`'s exec service. Throws agenthost::Error
 // with what the operator must configure when the host refuses (kubectl not
 // allowed or not installed, no network, no sandbox here); kubectl's own

@@ -77,6 +77,11 @@ class KubernetesAgent final : public agenthost::Agent {
 
     rapidjson::Document apply(agenthost::Run& run, const rapidjson::Value& context) {
         auto [yaml, objects] = manifests_to_apply(run, context);
+        // Nobody is asked to approve an apply this host can never run
+        // (kubectl not allowed or installed, no network): the run fails
+        // with what the operator must set instead.
+        k8s::KubectlSettings settings{config_.kubectl, config_.kubectl_args, config_.kubectl_timeout_seconds};
+        k8s::check_kubectl_apply(run, settings);
         // A person approves before anything reaches the cluster (the host
         // also gates the apply operation from the manifest).
         rapidjson::Document details(rapidjson::kObjectType);
@@ -87,7 +92,6 @@ class KubernetesAgent final : public agenthost::Agent {
                              &details);
         run.throw_if_cancelled();
         run.progress("applying " + std::to_string(objects.size()) + " object(s) with kubectl", 0.5);
-        k8s::KubectlSettings settings{config_.kubectl, config_.kubectl_args, config_.kubectl_timeout_seconds};
         k8s::KubectlResult applied = k8s::kubectl_apply(run, settings, yaml);
         if (applied.timed_out)
             throw agenthost::Error(AGENTHOST_ERROR_FAILED, "kubectl apply did not finish within " +

@@ -112,6 +112,7 @@ TEST_CASE("apply asks for approval first, then refuses clearly when the host run
     CHECK_THAT(paused.approval_requests[0], Catch::Contains("\"operation\":\"apply\"") &&
                                                 Catch::Contains("Deployment/api"));
     CHECK(paused.exec_requests.empty());  // nothing reached the cluster before approval
+    CHECK(paused.exec_check_requests.size() == 1);  // but the host said it would run kubectl
     agent.host.approve("apply");
     // The fake host, like a host whose operator allows no kubectl, refuses.
     const auto refused = agent.host.invoke(run_input("deploy api", R"({"mode":"apply","service":"api","image":"api:1.0.0"})"));
@@ -119,6 +120,33 @@ TEST_CASE("apply asks for approval first, then refuses clearly when the host run
     CHECK_THAT(refused.error, Catch::Contains("kubernetes_agent cannot apply") &&
                                   Catch::Contains("agents.kubernetes_agent.exec") &&
                                   Catch::Contains("\"allow\": [\"kubectl\"]") && Catch::Contains("\"network\": true"));
+}
+
+TEST_CASE("an apply the host would never run fails with what to set, and nobody is asked to approve it",
+          "[plugin][apply]") {
+    LoadedAgent agent(R"({"kubectl_args":["--context","staging"],"kubectl_timeout_seconds":30})");
+    agent.host.set_exec_check_handler([](const std::string&, std::string& response) {
+        response = "kubectl is not in agents.kubernetes_agent.exec.allow";
+        return AGENTHOST_ERROR_PERMISSION_DENIED;
+    });
+    const std::string input = run_input("deploy api", R"({"mode":"apply","service":"api","image":"api:1.0.0"})");
+    const auto refused = agent.host.invoke(input);
+    CHECK(refused.status == AGENTHOST_ERROR_PERMISSION_DENIED);
+    CHECK(refused.approval_requests.empty());
+    CHECK(refused.exec_requests.empty());
+    CHECK_THAT(refused.error, Catch::Contains("kubectl is not in agents.kubernetes_agent.exec.allow") &&
+                                  Catch::Contains("\"allow\": [\"kubectl\"]") && Catch::Contains("\"network\": true"));
+    // The check was of the command apply runs.
+    REQUIRE(refused.exec_check_requests.size() == 1);
+    const auto checked = parse_json(refused.exec_check_requests[0]);
+    std::vector<std::string> argv;
+    for (const auto& arg : checked["argv"].GetArray()) argv.emplace_back(arg.GetString());
+    CHECK(argv == std::vector<std::string>{"kubectl", "--context", "staging", "apply", "-f", "-"});
+    CHECK(checked["network"].GetBool());
+    CHECK(checked["timeout_seconds"].GetDouble() == 30);
+    // An approval given earlier does not make it run.
+    agent.host.approve("apply");
+    CHECK(agent.host.invoke(input).exec_requests.empty());
 }
 
 TEST_CASE("apply runs kubectl through the host's exec service with the manifests on stdin", "[plugin][apply]") {

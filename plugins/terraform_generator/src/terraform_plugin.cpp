@@ -116,6 +116,7 @@ class TerraformGenerator final : public agenthost::Agent {
                                        mode + " needs a remote state backend (config.backend, e.g. s3, with "
                                               "config.backend_config): the run's workspace, and local state with it, is "
                                               "removed when the run ends");
+            terraform::check_change(run, settings_, options.directory, mode);
             run.require_approval(mode, mode + " changes live infrastructure of " + options.project);
         }
         terraform::Module module;

@@ -11,6 +11,23 @@ std::string tail(const agenthost::ExecResult& result) {
     return text.size() > 8000 ? text.substr(text.size() - 8000) : text;
 }
 
+// One command of change_infrastructure: `terraform <args...>` in `directory`.
+agenthost::ExecOptions change_step(const RunSettings& settings, const std::string& directory,
+                                   const std::vector<std::string>& args) {
+    agenthost::ExecOptions options;
+    options.argv = {settings.binary};
+    options.argv.insert(options.argv.end(), args.begin(), args.end());
+    options.cwd = directory;
+    options.network = true;  // the cloud's API and the state backend
+    options.timeout_seconds = settings.timeout_seconds;
+    options.env = {{"TF_IN_AUTOMATION", "1"}, {"TF_INPUT", "0"}, {"CHECKPOINT_DISABLE", "1"}};
+    return options;
+}
+
+std::vector<std::string> change_args(const std::string& action) {
+    return {action, "-auto-approve", "-input=false", "-no-color"};
+}
+
 }  // namespace
 
 RunOutcome run_terraform(agenthost::Run& run, const RunSettings& settings, const std::vector<devkit::Artifact>& files,
@@ -81,6 +98,23 @@ RunOutcome run_terraform(agenthost::Run& run, const RunSettings& settings, const
     return outcome;
 }
 
+void check_change(const agenthost::Run& run, const RunSettings& settings, const std::string& directory,
+                  const std::string& action) {
+    try {
+        // init needs the same binary and network as the change itself.
+        run.check_exec(change_step(settings, directory, change_args(action)));
+    } catch (const agenthost::Cancelled&) {
+        throw;
+    } catch (const agenthost::Error& error) {
+        if (error.status() == AGENTHOST_ERROR_CANCELLED) throw agenthost::Cancelled();
+        throw agenthost::Error(error.status(), action + " cannot run here: " + error.what() +
+                                                   ". terraform runs through the host's exec service: the operator "
+                                                   "allows it with agents.terraform_generator.exec {\"allow\": [\"" +
+                                                   settings.binary + "\"], \"network\": true} and terraform on "
+                                                   "the host's PATH");
+    }
+}
+
 RunOutcome change_infrastructure(agenthost::Run& run, const RunSettings& settings, const std::vector<devkit::Artifact>& files,
                                  const std::string& directory, const std::string& tfvars_json, const std::string& action) {
     namespace fs = std::filesystem;
@@ -91,16 +125,9 @@ RunOutcome change_infrastructure(agenthost::Run& run, const RunSettings& setting
         std::ofstream(path) << file.content;
     }
     if (!tfvars_json.empty()) std::ofstream(root / directory / "terraform.tfvars.json") << tfvars_json;
-    auto step = [&](std::vector<std::string> args) {
-        agenthost::ExecOptions options;
-        options.argv = {settings.binary};
-        options.argv.insert(options.argv.end(), args.begin(), args.end());
-        options.cwd = directory;
-        options.network = true;  // the cloud's API and the state backend
-        options.timeout_seconds = settings.timeout_seconds;
-        options.env = {{"TF_IN_AUTOMATION", "1"}, {"TF_INPUT", "0"}, {"CHECKPOINT_DISABLE", "1"}};
+    auto step = [&](const std::vector<std::string>& args) {
         run.progress("terraform " + args.front());
-        return run.exec(options);
+        return run.exec(change_step(settings, directory, args));
     };
     RunOutcome outcome;
     std::vector<std::string> init = {"init", "-input=false", "-no-color"};
@@ -108,7 +135,7 @@ RunOutcome change_infrastructure(agenthost::Run& run, const RunSettings& setting
     auto initialized = step(init);
     if (!initialized.succeeded())
         throw agenthost::Error(AGENTHOST_ERROR_FAILED, "terraform init failed: " + tail(initialized));
-    auto changed = step({action, "-auto-approve", "-input=false", "-no-color"});
+    auto changed = step(change_args(action));
     outcome.output = tail(changed);
     if (!changed.succeeded())
         throw agenthost::Error(AGENTHOST_ERROR_FAILED, "terraform " + action + " failed: " + outcome.output);

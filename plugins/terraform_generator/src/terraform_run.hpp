@@ -33,6 +33,13 @@ struct RunOutcome {
 RunOutcome run_terraform(agenthost::Run& run, const RunSettings& settings, const std::vector<devkit::Artifact>& files,
                          const std::string& directory, const std::string& tfvars_json);
 
+// Asks the host whether it would run `terraform <action>` as
+// change_infrastructure does, running nothing: called before a person is
+// asked to approve, so nobody approves what this host can never run. Throws
+// agenthost::Error with the host's reason and what the operator must allow.
+void check_change(const agenthost::Run& run, const RunSettings& settings, const std::string& directory,
+                  const std::string& action);
+
 // apply or destroy (`action`), after a person approved: init with the
 // operator's backend, then `terraform <action> -auto-approve`. Throws
 // agenthost::Error when terraform is not set up for it.

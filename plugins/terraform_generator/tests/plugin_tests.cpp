@@ -127,6 +127,7 @@ TEST_CASE("apply and destroy need terraform and a state backend, then a person's
     auto waiting = agent.host.invoke(run_input("apply", context, more));
     CHECK(waiting.approval_requests.size() == 1);
     CHECK(waiting.exec_requests.empty());  // nothing runs before the approval
+    CHECK(waiting.exec_check_requests.size() == 1);  // but the host said it would run it
     agent.host.approve("apply");
     auto applied = agent.host.invoke(run_input("apply", context, more));
     REQUIRE(applied.status == AGENTHOST_OK);
@@ -141,4 +142,37 @@ TEST_CASE("apply and destroy need terraform and a state backend, then a person's
     CHECK(result["mode"] == "apply");
     CHECK(std::string(result["artifacts"][0]["content"].GetString()).find("backend \"s3\" {}") != std::string::npos);
     std::filesystem::remove_all(workspace);
+}
+
+TEST_CASE("apply and destroy the host would never run fail before anyone is asked to approve them", "[plugin]") {
+    // terraform_network false is for init and validate; a change always
+    // needs the network (the cloud's API and the state backend).
+    textkit::testing::CreatedAgent agent(TERRAFORM_PLUGIN_PATH,
+                                         R"({"terraform":"terraform","terraform_network":false,"backend":"s3"})");
+    agent.host.set_permissions({"events", "memory", "exec"});
+    agent.host.set_exec_check_handler([](const std::string& request, std::string& response) {
+        if (!parse_json(request)["network"].GetBool()) {
+            response = R"({"allowed":true,"binary":"/usr/bin/terraform","sandbox":"fake"})";
+            return AGENTHOST_OK;
+        }
+        response = "network is not allowed for terraform_generator (agents.terraform_generator.exec.network)";
+        return AGENTHOST_ERROR_PERMISSION_DENIED;
+    });
+    for (const std::string mode : {"apply", "destroy"}) {
+        CAPTURE(mode);
+        const std::string context = R"({"mode":")" + mode + R"(","project":"shop","repository_context":)" +
+                                    serialized(devkit::to_json(terraform_test::fixture_context("go_nethttp"))) + "}";
+        auto refused = agent.host.invoke(run_input(mode, context));
+        CHECK(refused.status == AGENTHOST_ERROR_PERMISSION_DENIED);
+        CHECK(refused.approval_requests.empty());
+        CHECK(refused.exec_requests.empty());
+        CHECK_THAT(refused.error, Catch::Contains("agents.terraform_generator.exec.network") &&
+                                      Catch::Contains("\"allow\": [\"terraform\"]") &&
+                                      Catch::Contains("\"network\": true"));
+        REQUIRE(refused.exec_check_requests.size() == 1);
+        auto checked = parse_json(refused.exec_check_requests[0]);
+        CHECK(checked["argv"][0] == "terraform");
+        CHECK(checked["argv"][1] == mode.c_str());
+        CHECK(checked["network"].GetBool());
+    }
 }
