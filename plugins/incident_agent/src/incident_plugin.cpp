@@ -6,6 +6,7 @@
 #include <agenthost/agent.hpp>
 #include <devkit/artifacts.hpp>
 
+#include <optional>
 #include <set>
 #include <string>
 
@@ -100,12 +101,31 @@ class IncidentAgent final : public agenthost::Agent {
         return tried;
     }
 
-    agenthost::ExecResult exec(agenthost::Run& run, const std::vector<std::string>& argv) const {
+    agenthost::ExecOptions exec_options(const std::vector<std::string>& argv) const {
         agenthost::ExecOptions options;
         options.argv = argv;
         options.timeout_seconds = settings_.exec_timeout_seconds;
         options.network = true;  // remediation and verification reach the systems they act on
-        return run.exec(options);
+        return options;
+    }
+
+    agenthost::ExecResult exec(agenthost::Run& run, const std::vector<std::string>& argv) const {
+        return run.exec(exec_options(argv));
+    }
+
+    // Why this host would refuse to run `argv` (the operator's exec
+    // settings, its PATH, its sandbox), in the host's words; nothing when it
+    // would run it, or on a host too old to say.
+    std::optional<std::string> exec_refusal(agenthost::Run& run, const std::vector<std::string>& argv) const {
+        try {
+            run.check_exec(exec_options(argv));
+            return std::nullopt;
+        } catch (const agenthost::Cancelled&) {
+            throw;
+        } catch (const agenthost::Error& error) {
+            if (error.status() == AGENTHOST_ERROR_CANCELLED || run.cancelled()) throw agenthost::Cancelled();
+            return std::string(error.what());
+        }
     }
 
     void act_and_evaluate(agenthost::Run& run, const incident::Analysis& analysis, rapidjson::Document& result) {
@@ -133,11 +153,21 @@ class IncidentAgent final : public agenthost::Agent {
             act.AddMember("service", string(chosen->service, result), allocator);
             act.AddMember("hypothesis", string(chosen->title, result), allocator);
             auto command = settings_.actions.find(chosen->action);
-            if (command == settings_.actions.end()) {
+            const bool configured = command != settings_.actions.end();
+            const std::vector<std::string> argv = configured ? expand(command->second, *chosen) : std::vector<std::string>();
+            // Nobody is asked to approve what this host can never run.
+            const std::optional<std::string> refused = configured ? exec_refusal(run, argv) : std::nullopt;
+            if (!configured) {
                 why = "no command is configured for '" + chosen->action +
                       "' (agents.incident_agent.config.actions): carry out the remediation by hand";
+            } else if (refused) {
+                tried.insert(key);
+                act.AddMember("command", string(joined(argv), result), allocator);
+                act.AddMember("refused", string(*refused, result), allocator);
+                why = "this host cannot run `" + joined(argv) + "` (" + *refused +
+                      "): a person has to carry out the remediation, or an operator allows the command "
+                      "(agents.incident_agent.exec: allow, network, allow_unsandboxed; or the host's PATH)";
             } else {
-                const std::vector<std::string> argv = expand(command->second, *chosen);
                 rapidjson::Document details(rapidjson::kObjectType);
                 details.AddMember("command", string(joined(argv), details), details.GetAllocator());
                 details.AddMember("hypothesis", string(chosen->title, details), details.GetAllocator());

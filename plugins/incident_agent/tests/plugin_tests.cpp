@@ -88,6 +88,8 @@ TEST_CASE("the loop acts only after approval, then verifies and resolves", "[plu
     CHECK_THAT(run.approval_requests[0], Catch::Contains("\"operation\":\"rollback\"") &&
                                              Catch::Contains("kubectl rollout undo deployment/checkout"));
     CHECK(commands.empty());
+    // The host was asked first whether it would run the command at all.
+    CHECK(run.exec_check_requests.size() == 1);
 
     // Approved: the run starts again, acts, verifies, and is resolved.
     host.approve("rollback");
@@ -99,6 +101,8 @@ TEST_CASE("the loop acts only after approval, then verifies and resolves", "[plu
     REQUIRE(commands.size() == 2);
     CHECK(commands[0] == "kubectl rollout undo deployment/checkout");
     CHECK(commands[1] == "kubectl logs deployment/checkout --since=5m");
+    REQUIRE(run.exec_check_requests.size() == 1);
+    CHECK(run.exec_check_requests[0] == run.exec_requests[0]);  // checked as it runs
     CHECK(result["loop"]["act"]["executed"] == true);
     CHECK(result["resolved"] == true);
     CHECK_THAT(result["loop"]["evaluation"].GetString(), Catch::Contains("no errors"));
@@ -115,4 +119,58 @@ TEST_CASE("the loop without a configured command asks no approval and leaves it 
     CHECK(result["resolved"] == false);
     CHECK(result["loop"]["act"]["action"] == "renew_certificate");
     CHECK_THAT(result["loop"]["evaluation"].GetString(), Catch::Contains("no command is configured"));
+}
+
+TEST_CASE("the loop asks no approval for a command the host would refuse, says why and does not propose it again",
+          "[plugin][loop]") {
+    FakeHost host(INCIDENT_PLUGIN_PATH);
+    REQUIRE(host.create_agent(R"({"actions":{"rollback":["kubectl","rollout","undo","deployment/{service}"]}})") ==
+            AGENTHOST_OK);
+    const std::string not_allowed =
+        "'kubectl' is not an allowed command for agent 'incident_agent' (agents.incident_agent.exec.allow: empty)";
+    host.set_exec_check_handler([&not_allowed](const std::string&, std::string& response) {
+        response = not_allowed;
+        return AGENTHOST_ERROR_PERMISSION_DENIED;
+    });
+    int executed = 0;
+    host.set_exec_handler([&executed](const std::string&, std::string& response) {
+        ++executed;
+        response = "nothing should run";
+        return AGENTHOST_ERROR_FAILED;
+    });
+
+    auto run = host.invoke(loop_input(fixture_context("bad_deploy"), 1));
+    INFO(run.error);
+    REQUIRE(run.status == AGENTHOST_OK);
+    CHECK(run.approval_requests.empty());
+    CHECK(run.exec_requests.empty());
+    CHECK(executed == 0);
+    REQUIRE(run.exec_check_requests.size() == 1);
+    CHECK_THAT(run.exec_check_requests[0], Catch::Contains(R"(["kubectl","rollout","undo","deployment/checkout"])"));
+    auto result = parse_json(run.result_json);
+    CHECK(schema_violation(read_json_file(INCIDENT_MANIFEST_PATH)["output_schema"], result) == "");
+    CHECK(result["resolved"] == false);
+    CHECK(result["loop"]["act"]["action"] == "rollback");
+    CHECK(result["loop"]["act"]["executed"] == false);
+    CHECK(result["loop"]["act"]["refused"] == not_allowed.c_str());
+    CHECK_THAT(result["loop"]["evaluation"].GetString(),
+               Catch::Contains("`kubectl rollout undo deployment/checkout`") && Catch::Contains(not_allowed) &&
+                   Catch::Contains("a person has to carry out the remediation"));
+    REQUIRE(result["loop"]["attempted"].Size() == 1);
+    CHECK(result["loop"]["attempted"][0] == "rollback:checkout");
+
+    // The next iteration does not propose the refused command again.
+    auto input = parse_json(loop_input(fixture_context("bad_deploy"), 2));
+    input.AddMember("previous_result", rapidjson::Value(result, input.GetAllocator()), input.GetAllocator());
+    run = host.invoke(agenthost::json::serialize(input));
+    REQUIRE(run.status == AGENTHOST_OK);
+    CHECK(run.approval_requests.empty());
+    for (const auto& request : run.exec_check_requests)
+        CHECK_THAT(request, !Catch::Contains("deployment/checkout"));
+    result = parse_json(run.result_json);
+    const auto& act = result["loop"]["act"];
+    CHECK((!act.HasMember("service") || act["service"] != "checkout"));
+    CHECK(result["loop"]["attempted"].Size() == 2);  // and the next one, refused too
+    CHECK(executed == 0);
+    CHECK(host.violations().empty());
 }

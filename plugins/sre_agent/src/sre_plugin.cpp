@@ -95,30 +95,38 @@ class SreAgent final : public agenthost::Agent {
                 if (!seen_actions.insert(action + ":" + service + ":" + std::to_string(at)).second) continue;
                 actions.PushBack(rapidjson::Value(item, allocator), allocator);
                 done.insert(action + ":" + service);
-                // A pull request changes no running system: evaluation waits
-                // only on what did.
-                if (action != "open_pull_request" && at > acted_at) {
+                // A pull request changes no running system, nor does a
+                // command the host refused: evaluation waits only on what did.
+                const bool refused = item.HasMember("status") && item["status"] == "refused";
+                if (action != "open_pull_request" && !refused && at > acted_at) {
                     acted_at = at;
                     acted_service = service;
                 }
             }
         };
+        // An earlier iteration that handed the incident to a person leaves
+        // nothing for this run to try: the loop ends without asking again.
+        const rapidjson::Value* handed_over_before = nullptr;
         if (auto previous = run.input().FindMember("previous_result");
-            previous != run.input().MemberEnd() && previous->value.IsObject())
+            previous != run.input().MemberEnd() && previous->value.IsObject()) {
             if (auto list = previous->value.FindMember("actions"); list != previous->value.MemberEnd())
                 take(list->value);
+            if (auto handed = previous->value.FindMember("handed_over");
+                handed != previous->value.MemberEnd() && handed->value.IsTrue())
+                handed_over_before = &previous->value;
+        }
         rapidjson::Document remembered = remembered_actions(run);
         if (remembered.IsArray()) take(remembered);
 
         // Evaluate what the last action did, from signals since.
         std::string evaluation;
         bool resolved = false;
-        bool act_again = acted_at == 0;
+        bool act_again = acted_at == 0 && handed_over_before == nullptr;
         if (acted_at != 0) {
             const sre::Verdict verdict = sre::evaluate(observation, acted_service, acted_at);
             resolved = verdict.resolved;
             evaluation = verdict.reason;
-            act_again = !verdict.resolved && !verdict.waiting;
+            act_again = !verdict.resolved && !verdict.waiting && handed_over_before == nullptr;
             rapidjson::Document data(rapidjson::kObjectType);
             data.AddMember("resolved", verdict.resolved, data.GetAllocator());
             data.AddMember("waiting", verdict.waiting, data.GetAllocator());
@@ -126,18 +134,31 @@ class SreAgent final : public agenthost::Agent {
             run.emit("sre.evaluate", data);
         }
 
-        // Act.
+        // Act. A command this host would refuse (its operator's exec
+        // settings) is recorded as refused without asking anyone to approve
+        // it, and the next option is taken; each refusal joins `done`, so
+        // the options run out and the incident goes to a person.
         bool acted_now = false;
+        bool handed_over = false;
         std::string reasoned_by = "rules";
-        if (act_again) {
+        std::string refusals;  // what the host would not run, and why
+        while (act_again) {
             const sre::Plan plan = next_plan(run, observation, analysis, done, root_cause, reasoned_by);
             rapidjson::Document data(rapidjson::kObjectType);
             data.AddMember("action", string(plan.action.empty() ? "none" : plan.action, data), data.GetAllocator());
             data.AddMember("reason", string(plan.reason, data), data.GetAllocator());
             if (plan.action.empty()) {
                 run.emit("sre.act", data);
-                if (evaluation.empty()) evaluation = plan.reason + ": a person has to take over";
-            } else if (plan.action == "open_pull_request") {
+                handed_over = true;
+                std::string take_over = plan.reason + ": a person has to take over";
+                if (!refusals.empty())
+                    take_over = refusals + "; " + take_over +
+                                ", or an operator fixes what stops it (agents.sre_agent.exec: allow, network, "
+                                "allow_unsandboxed; or the host's PATH) and the incident is worked again";
+                evaluation = evaluation.empty() ? take_over : evaluation + "; " + take_over;
+                break;
+            }
+            if (plan.action == "open_pull_request") {
                 rapidjson::Value action = open_pull_request(run, observation, plan, root_cause, result);
                 const bool opened = std::string(action["status"].GetString()) == "executed";
                 evaluation = opened ? "opened pull request " + std::string(action["pull_request"]["url"].GetString())
@@ -145,46 +166,62 @@ class SreAgent final : public agenthost::Agent {
                                           "); trying the next option";
                 actions.PushBack(action, allocator);
                 remember_actions(run, actions);
-            } else {
-                const std::string command = sre::joined(plan.argv);
-                rapidjson::Document details(rapidjson::kObjectType);
-                details.AddMember("command", string(command, details), details.GetAllocator());
-                details.AddMember("incident_id", string(observation.incident_id, details), details.GetAllocator());
-                details.AddMember("hypothesis", string(plan.reason, details), details.GetAllocator());
-                // Nothing changes a system before a person says so; the run
-                // pauses here and starts again once approved.
-                run.require_approval(plan.action, "runs `" + command + "`: " + plan.reason, &details);
-                run.throw_if_cancelled();
-                data.AddMember("command", string(command, data), data.GetAllocator());
-                run.emit("sre.act", data);
-                agenthost::ExecOptions options;
-                options.argv = plan.argv;
-                options.timeout_seconds = settings_.exec_timeout_seconds;
-                options.network = true;  // kubectl reaches the cluster
-                const agenthost::ExecResult ran = run.exec(options);
-                rapidjson::Value action(rapidjson::kObjectType);
-                action.AddMember("action", string(plan.action, result), allocator);
-                action.AddMember("service", string(plan.service, result), allocator);
-                action.AddMember("command", string(command, result), allocator);
-                action.AddMember("status", rapidjson::StringRef(ran.succeeded() ? "executed" : "failed"), allocator);
-                action.AddMember("exit_code", ran.exit_code, allocator);
-                std::string output = ran.stdout_text + ran.stderr_text;
-                if (output.size() > 4000) output = output.substr(0, 4000);
-                action.AddMember("output", string(output, result), allocator);
-                rapidjson::Value approval(rapidjson::kObjectType);
-                approval.AddMember("operation", string(plan.action, result), allocator);
-                action.AddMember("approval", approval, allocator);
-                action.AddMember("at_ms", static_cast<int64_t>(now_ms()), allocator);
-                actions.PushBack(action, allocator);
-                remember_actions(run, actions);
-                acted_now = ran.succeeded();
-                evaluation = ran.succeeded() ? "ran `" + command + "`; waiting for fresh signals to evaluate"
-                                             : "`" + command + "` failed (exit " + std::to_string(ran.exit_code) + ")";
+                break;
             }
+            const agenthost::ExecOptions options = exec_options(plan);
+            const std::string command = sre::joined(plan.argv);
+            data.AddMember("command", string(command, data), data.GetAllocator());
+            if (const std::optional<std::string> refused = exec_refusal(run, options)) {
+                data.AddMember("status", "refused", data.GetAllocator());
+                data.AddMember("error", string(*refused, data), data.GetAllocator());
+                run.emit("sre.act", data);
+                actions.PushBack(refused_action(plan, *refused, result), allocator);
+                remember_actions(run, actions);
+                done.insert(plan.action + ":" + plan.service);
+                refusals += (refusals.empty() ? "this host cannot run `" : "; nor `") + command + "` (" + *refused + ")";
+                continue;
+            }
+            rapidjson::Document details(rapidjson::kObjectType);
+            details.AddMember("command", string(command, details), details.GetAllocator());
+            details.AddMember("incident_id", string(observation.incident_id, details), details.GetAllocator());
+            details.AddMember("hypothesis", string(plan.reason, details), details.GetAllocator());
+            // Nothing changes a system before a person says so; the run
+            // pauses here and starts again once approved.
+            run.require_approval(plan.action, "runs `" + command + "`: " + plan.reason, &details);
+            run.throw_if_cancelled();
+            run.emit("sre.act", data);
+            const agenthost::ExecResult ran = run.exec(options);
+            rapidjson::Value action(rapidjson::kObjectType);
+            action.AddMember("action", string(plan.action, result), allocator);
+            action.AddMember("service", string(plan.service, result), allocator);
+            action.AddMember("command", string(command, result), allocator);
+            action.AddMember("status", rapidjson::StringRef(ran.succeeded() ? "executed" : "failed"), allocator);
+            action.AddMember("exit_code", ran.exit_code, allocator);
+            std::string output = ran.stdout_text + ran.stderr_text;
+            if (output.size() > 4000) output = output.substr(0, 4000);
+            action.AddMember("output", string(output, result), allocator);
+            rapidjson::Value approval(rapidjson::kObjectType);
+            approval.AddMember("operation", string(plan.action, result), allocator);
+            action.AddMember("approval", approval, allocator);
+            action.AddMember("at_ms", static_cast<int64_t>(now_ms()), allocator);
+            actions.PushBack(action, allocator);
+            remember_actions(run, actions);
+            acted_now = ran.succeeded();
+            evaluation = ran.succeeded() ? "ran `" + command + "`; waiting for fresh signals to evaluate"
+                                         : "`" + command + "` failed (exit " + std::to_string(ran.exit_code) + ")";
+            break;
+        }
+        // Handed over in an earlier iteration: its outcome stands (unless
+        // the signals since show recovery) and this iteration ends at once.
+        if (handed_over_before != nullptr && !resolved) {
+            handed_over = true;
+            evaluation = text_of(*handed_over_before, "evaluation");
+            root_cause = text_of(*handed_over_before, "root_cause", root_cause);
+            reasoned_by = text_of(*handed_over_before, "reasoned_by", reasoned_by);
         }
         // Fresh signals need time to arrive: the next iteration observes
         // after this pause.
-        if (!resolved && (acted_now || (acted_at != 0 && !act_again))) {
+        if (!resolved && !handed_over && (acted_now || (acted_at != 0 && !act_again))) {
             run.progress("waiting " + std::to_string(static_cast<int>(settings_.settle_seconds)) +
                          " s for fresh signals");
             run.sleep_for(std::chrono::milliseconds(static_cast<long long>(settings_.settle_seconds * 1000)));
@@ -194,10 +231,60 @@ class SreAgent final : public agenthost::Agent {
         result.AddMember("actions", actions, allocator);
         result.AddMember("evaluation", string(evaluation, result), allocator);
         result.AddMember("resolved", resolved, allocator);
+        // Nothing left for this run to try: the host's loop may go on, but
+        // later iterations only carry this outcome over.
+        result.AddMember("handed_over", handed_over, allocator);
         return result;
     }
 
   private:
+    static std::string text_of(const rapidjson::Value& object, const char* name, const std::string& otherwise = "") {
+        auto found = object.FindMember(name);
+        return found != object.MemberEnd() && found->value.IsString()
+                   ? std::string(found->value.GetString(), found->value.GetStringLength())
+                   : otherwise;
+    }
+
+    // The same options for the check as for the run, so the check answers
+    // for what would run.
+    agenthost::ExecOptions exec_options(const sre::Plan& plan) const {
+        agenthost::ExecOptions options;
+        options.argv = plan.argv;
+        options.timeout_seconds = settings_.exec_timeout_seconds;
+        options.network = true;  // kubectl reaches the cluster
+        return options;
+    }
+
+    // Why this host would refuse to run `options` (not on the operator's
+    // exec.allow, no network, not on its PATH, no sandbox), in the host's
+    // words, which name the setting; nothing when it would run it, or on a
+    // host too old to say (exec then refuses after the approval).
+    static std::optional<std::string> exec_refusal(agenthost::Run& run, const agenthost::ExecOptions& options) {
+        try {
+            run.check_exec(options);
+            return std::nullopt;
+        } catch (const agenthost::Cancelled&) {
+            throw;
+        } catch (const agenthost::Error& error) {
+            if (error.status() == AGENTHOST_ERROR_CANCELLED || run.cancelled()) throw agenthost::Cancelled();
+            return std::string(error.what());
+        }
+    }
+
+    // A refused command, recorded like an action that failed: the
+    // incident's record shows what was not done and why.
+    static rapidjson::Value refused_action(const sre::Plan& plan, const std::string& why, rapidjson::Document& result) {
+        auto& allocator = result.GetAllocator();
+        rapidjson::Value action(rapidjson::kObjectType);
+        action.AddMember("action", string(plan.action, result), allocator);
+        action.AddMember("service", string(plan.service, result), allocator);
+        action.AddMember("command", string(sre::joined(plan.argv), result), allocator);
+        action.AddMember("status", "refused", allocator);
+        action.AddMember("error", string(why, result), allocator);
+        action.AddMember("at_ms", static_cast<int64_t>(now_ms()), allocator);
+        return action;
+    }
+
     static constexpr const char* kActionsKey = "sre_agent.actions";
 
     // This run's actions from the thread's memory (an empty array for
