@@ -445,6 +445,59 @@ TEST_CASE("sre: a failing deploy becomes one incident, sre_agent rolls it back a
     CHECK(said_why);
 }
 
+TEST_CASE("sre: where the operator allowed no kubectl, nobody is asked to approve one; the incident goes to a person at once") {
+    // Found by an outside tester: seed 002's loop asked a person to approve
+    // `kubectl rollout undo` on a host whose exec settings could never run
+    // it, and the run failed after the approval.
+    HostProcess bare(host_config(R"({"sre_agent":{"enabled":true,"config":{"settle_seconds":1}}})",
+                                 R"("signals":{"max_iterations":8})"));
+    HttpClient client(bare.base_url());
+    std::string service = unique("billing-");
+    REQUIRE(client.post("/api/signals/logs", R"({"service":")" + service +
+                                                 R"(","level":"info","message":"deploy )" + service +
+                                                 R"( v3.0.0 rolled out"})")
+                .status == 202);
+    std::string body = R"({"entries":[)";
+    for (int j = 0; j < 10; ++j)
+        body += std::string(j ? "," : "") + R"({"service":")" + service +
+                R"(","level":"error","message":"NullPointerException in InvoiceController.total request=)" +
+                std::to_string(j) + R"("})";
+    auto accepted = client.post("/api/signals/logs", body + "]}");
+    INFO(accepted.body);
+    REQUIRE(accepted.status == 202);
+    std::string incident_id = json_of(accepted)["incidents"][0]["id"].GetString();
+
+    std::string run_id, status;
+    REQUIRE(poll_until(
+        [&] {
+            auto detail = incident(client, incident_id);
+            if (detail["runs"].Empty()) return false;
+            run_id = detail["runs"][0]["run_id"].GetString();
+            status = detail["runs"][0]["status"].GetString();
+            return status == "succeeded" || status == "failed" || status == "pending_approval";
+        },
+        std::chrono::milliseconds(30000)));
+    auto run = fetch_run(client, run_id);
+    INFO(json_text(run));
+    REQUIRE(status == "succeeded");
+    CHECK(run["result"]["handed_over"].GetBool());
+    CHECK_FALSE(run["result"]["resolved"].GetBool());
+    CHECK_THAT(string_member(run["result"], "evaluation"),
+               Contains("'kubectl' is not an allowed command") && Contains("agents.sre_agent.exec"));
+    auto events = fetch_events(client, run_id);
+    CHECK(count_events(events, "approval.requested") == 0);
+    CHECK(count_events(events, "exec.started") == 0);
+    // One iteration, not eight: the loop ends when the agent hands over.
+    CHECK(count_events(events, "loop.iteration") == 1);
+    bool ended_handed_over = false;
+    for (const auto& event : events)
+        if (event.type == "loop.finished")
+            ended_handed_over = event.data_json.find("\"handed_over\":true") != std::string::npos &&
+                                event.data_json.find("handed the problem to a person") != std::string::npos;
+    CHECK(ended_handed_over);
+    CHECK(std::string(incident(client, incident_id)["incident"]["status"].GetString()) != "resolved");
+}
+
 TEST_CASE("sre: an incident's action targets its own service, never one seen in another incident's signals") {
     // The outsider's report: cart's pool errors opened an incident, then
     // the same errors from orders opened another, whose approval request

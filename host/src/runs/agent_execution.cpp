@@ -36,6 +36,14 @@ bool result_resolved(const std::string& result_json) {
     return json::get_string(*result, "status") == "resolved";
 }
 
+bool result_handed_over(const std::string& result_json) {
+    std::string error;
+    auto result = json::parse(result_json, error);
+    if (!result || !result->IsObject()) return false;
+    const rapidjson::Value* handed = json::get_member(*result, "handed_over");
+    return handed != nullptr && handed->IsBool() && handed->GetBool();
+}
+
 namespace {
 
 constexpr const char* kCritiqueShape = "{\"acceptable\": true|false, \"reasons\": [\"...\"]}";
@@ -187,7 +195,7 @@ plugins::InvokeOutcome AgentExecution::execute() {
 
     auto& allocator = extra.GetAllocator();
     plugins::InvokeOutcome outcome;
-    bool resolved = false;
+    bool resolved = false, handed_over = false;
     int iteration = 1;
     for (;; ++iteration) {
         extra.RemoveMember("iteration");
@@ -199,13 +207,15 @@ plugins::InvokeOutcome AgentExecution::execute() {
         outcome = invoke_reflecting(extra);
         if (outcome.status != AGENTHOST_OK) return outcome;
         resolved = result_resolved(outcome.result_json);
+        handed_over = !resolved && result_handed_over(outcome.result_json);
 
         rapidjson::Document data(rapidjson::kObjectType);
         data.AddMember("iteration", iteration, data.GetAllocator());
         data.AddMember("max_iterations", iterations, data.GetAllocator());
         data.AddMember("resolved", resolved, data.GetAllocator());
+        if (handed_over) data.AddMember("handed_over", true, data.GetAllocator());
         emit("loop.iteration", data);
-        if (resolved || iteration >= iterations) break;
+        if (resolved || handed_over || iteration >= iterations) break;
         if (context_.cancelled.load()) {
             outcome.status = AGENTHOST_ERROR_CANCELLED;
             outcome.error = "cancelled after iteration " + std::to_string(iteration);
@@ -220,9 +230,11 @@ plugins::InvokeOutcome AgentExecution::execute() {
     rapidjson::Document data(rapidjson::kObjectType);
     data.AddMember("iterations", iteration, data.GetAllocator());
     data.AddMember("resolved", resolved, data.GetAllocator());
-    data.AddMember("reason", json::string_value(resolved ? "the evaluation says resolved" : "max_iterations reached",
-                                                data.GetAllocator()),
-                   data.GetAllocator());
+    data.AddMember("handed_over", handed_over, data.GetAllocator());
+    const char* reason = resolved      ? "the evaluation says resolved"
+                         : handed_over ? "the agent handed the problem to a person"
+                                       : "max_iterations reached";
+    data.AddMember("reason", json::string_value(reason, data.GetAllocator()), data.GetAllocator());
     emit("loop.finished", data);
     return outcome;
 }

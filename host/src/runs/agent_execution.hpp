@@ -46,6 +46,10 @@ class AgentExecution {
 // Whether an iteration's result says the problem is resolved: "resolved":
 // true, or "status": "resolved".
 bool result_resolved(const std::string& result_json);
+// True when a loop's result says the agent gave the problem to a person
+// ("handed_over": true): nothing a further iteration could do, so the loop
+// ends there instead of running to max_iterations.
+bool result_handed_over(const std::string& result_json);
 
 // What an LLM critic says of a result: the reasons it falls short (empty
 // when acceptable). Any LLM failure counts as no objection.
