@@ -298,6 +298,12 @@ TEST_CASE("repository-to-deployment tasks route to context_analyzer, dockerfile_
         {"Generate a Dockerfile for https://github.com/tiangolo/fastapi", "dockerfile_generator"},
         {"Generate a Dockerfile for github.com/tiangolo/fastapi", "dockerfile_generator"},
         {"Write Terraform for git@github.com:acme/react-express-app.git", "terraform_generator"},
+        // An outsider's: the language or "service" outvoted "Dockerfile",
+        // which scaffold_agent lists too (codegen_agent, scaffold_agent).
+        {"Generate a Dockerfile for my python app", "dockerfile_generator"},
+        {"Write a Dockerfile for my Node.js service", "dockerfile_generator"},
+        {"Create a Dockerfile for a Go API", "dockerfile_generator"},
+        {"Generate Terraform for my python app on AWS", "terraform_generator"},
     };
     for (const auto& [task, agent] : cases) {
         RouteDecision d = router.route(task, nullptr);

@@ -3,6 +3,7 @@
 #include "routing/tokenizer.hpp"
 
 #include <algorithm>
+#include <set>
 
 namespace agenthost::routing {
 namespace {
@@ -23,6 +24,13 @@ AgentDocument build_agent_document(const AgentProfile& profile, const RouterSett
     TokenStream name = tokenize(profile.name);
     add_terms(name, settings.name_weight, document.weighted);
     document.keyword_terms.insert(name.terms.begin(), name.terms.end());
+    static const std::set<std::string> role_words = [] {
+        std::set<std::string> words;
+        for (const auto& term : tokenize("generator generate manager expert agent").terms) words.insert(term);
+        return words;
+    }();
+    for (const auto& term : name.terms)
+        if (role_words.count(term) == 0) document.name_terms.insert(term);
 
     add_terms(tokenize(profile.description), settings.description_weight, document.weighted);
 

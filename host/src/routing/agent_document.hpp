@@ -17,6 +17,9 @@ struct AgentDocument {
     // Terms of the keywords and the name: a task that matches none of them
     // matched only incidental description words.
     std::set<std::string> keyword_terms;
+    // Terms of the name that say what the agent works on ("dockerfil" of
+    // dockerfile_generator), without role words ("generat").
+    std::set<std::string> name_terms;
     // Multi-word keywords, analysed ("pod disruption budget" ->
     // ["pod", "disruption", "budget"]), without duplicates.
     std::vector<std::vector<std::string>> phrases;

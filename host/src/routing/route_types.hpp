@@ -40,6 +40,14 @@ struct RouterSettings {
     // the summed IDF of its words ("customer feedback" beats "customer" +
     // "feedback" found apart).
     double phrase_bonus = 0.5;
+    // A task term that names the agent ("Dockerfile" for dockerfile_generator,
+    // "Terraform" for terraform_generator) adds this many times its IDF: an
+    // agent named after what the task asks for is the one to ask, even when
+    // other agents list that word among many ("dockerfile" is a keyword of
+    // scaffold_agent too, which writes one as part of a project, and "python"
+    // or "service" then tipped "Write a Dockerfile for my python service"
+    // there). Role words in names (generator, manager, expert) do not count.
+    double name_bonus = 2.5;
     // A task is routed only when the chosen agent scores at least this and
     // matched at least one of its keywords or name parts. Matches in the
     // description alone ("Paris" in an example) are not enough to claim fit.

@@ -65,6 +65,7 @@ std::vector<TaskRouter::Scored> TaskRouter::score_all(const std::string& task) c
             entry.score += contribution;
             entry.matched_terms.push_back(term);
             if (document.keyword_terms.count(term) != 0) entry.keyword_match = true;
+            if (document.name_terms.count(term) != 0) entry.score += settings_.name_bonus * index_.idf(term);
         }
         for (const auto& phrase : document.phrases) {
             if (!contains_phrase(query.sequence, phrase)) continue;
