@@ -113,7 +113,16 @@ bool is_first_name(std::string_view key) { return first_names().count(key) > 0; 
 bool is_person_title(std::string_view key) { return person_titles().count(key) > 0; }
 bool is_title_modifier(std::string_view key) { return title_modifiers().count(key) > 0; }
 bool is_role_noun(std::string_view key) { return role_nouns().count(key) > 0; }
+const WordSet& person_action_verbs() {
+    static const WordSet words = {
+        "leads",   "led",      "founded", "co-founded", "cofounded", "heads",  "headed",   "resigned",
+        "retired", "married",  "stepped", "thinks",     "believes",  "chairs", "chaired",  "graduated",
+    };
+    return words;
+}
+
 bool is_attribution_verb(std::string_view key) { return attribution_verbs().count(key) > 0; }
+bool is_person_action_verb(std::string_view key) { return person_action_verbs().count(key) > 0; }
 bool is_name_particle(std::string_view key) { return name_particles().count(key) > 0; }
 
 bool is_generational_suffix(std::string_view key) {

@@ -34,6 +34,9 @@ bool is_title_modifier(std::string_view key);
 bool is_role_noun(std::string_view key);
 // Verbs of attribution around a name: "said", "told".
 bool is_attribution_verb(std::string_view key);
+// Verbs whose subject is nearly always a person ("leads", "founded",
+// "resigned"); not those companies do too ("announced", "hired").
+bool is_person_action_verb(std::string_view key);
 // Lower-case particles inside names: "de", "van", "von".
 bool is_name_particle(std::string_view key);
 // "Jr", "Sr", "II", "III".

@@ -35,6 +35,9 @@ constexpr double two_or_three_capitalised_words = 0.35;
 constexpr double particle = 0.3;
 constexpr double business_verb_before = 0.3;
 constexpr double settled_in = 0.3;
+// With the shape of two or three capitalised words, enough: "Satya Nadella
+// leads Microsoft", "Elon Musk founded SpaceX" (names no gazetteer lists).
+constexpr double person_action_after = 0.15;
 
 struct Scores {
     double person = 0;
@@ -128,6 +131,7 @@ double person_evidence(const SpanView& view) {
     if (before && !before->capitalised && gazetteer::is_role_noun(before->key)) score += role_noun_before;
     const Token* after = word_after(tokens, view.span.last_token);
     if (after && gazetteer::is_attribution_verb(after->key)) score += attribution;
+    if (after && several && gazetteer::is_person_action_verb(after->key)) score += person_action_after;
     const Token* next = token_after(tokens, view.span.last_token);
     if (is_mark(next, ",")) {
         const Token* then = word_after(tokens, view.span.last_token + 1);

@@ -108,3 +108,17 @@ TEST_CASE("'and' joins organisation words only, never two names", "[names]") {
     CHECK(contains(entities, EntityType::person, "Jane Smith"));
     CHECK(contains(entities, EntityType::person, "John Doe"));
 }
+
+TEST_CASE("a full name no gazetteer lists is a person when it does what people do", "[names]") {
+    // Found by an outside tester: "Satya Nadella leads Microsoft." gave
+    // Microsoft alone.
+    std::vector<Entity> entities = extract("Satya Nadella leads Microsoft. Elon Musk founded SpaceX in 2002.");
+    CHECK(require(entities, EntityType::person, "Satya Nadella").start == 0);
+    CHECK(require(entities, EntityType::person, "Elon Musk").start == 31);
+    // The verb alone does not make one capitalised word a person, nor a
+    // name with a legal form.
+    for (const char* text : {"Nadella leads the team.", "Acme Widgets Inc. leads the market."}) {
+        CAPTURE(text);
+        for (const Entity& entity : extract(text)) CHECK(entity.type != EntityType::person);
+    }
+}
