@@ -119,6 +119,7 @@ void add_invoke_routes(http::Router& router, ApiContext& context) {
         check_run_options(context, invoke.options);
         route_if_unnamed(context, invoke);
         if (auto rejection = context.runs.check(invoke)) throw rejection_error(*rejection);
+        invoke.warnings = context.runs.warnings(invoke);
         invoke.idempotency = claim;
         context.runs.submit_and_wait(
             invoke,
@@ -126,8 +127,10 @@ void add_invoke_routes(http::Router& router, ApiContext& context) {
                 if (error.empty() || answered_from_earlier(context, claim, request_id, responder, replay)) return;
                 responder.send(http::error_response(submit_error(error), request_id));
             },
-            [responder, request_id](const store::RunRecord& run, bool timed_out) {
-                responder.send(outcome_response(run, timed_out, request_id));
+            [responder, request_id, warnings = invoke.warnings](const store::RunRecord& run, bool timed_out) {
+                http::HttpResponse response = outcome_response(run, timed_out, request_id);
+                add_warnings(response, warnings);
+                responder.send(std::move(response));
             });
     });
 }

@@ -37,6 +37,7 @@ Item check_item(ApiContext& context, const http::HttpRequest& request, const rap
         check_run_options(context, invoke.options);
         route_if_unnamed(context, invoke, at + "/agent_name");
         if (auto rejection = context.runs.check(invoke)) throw rejection_error(*rejection);
+        invoke.warnings = context.runs.warnings(invoke);  // in each run's run.queued event
         item.request = std::move(invoke);
     } catch (const http::ApiError& error) {
         item.error = error;

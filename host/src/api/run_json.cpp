@@ -160,4 +160,16 @@ http::ApiError store_error(const std::string& reason) {
     return error;
 }
 
+void add_warnings(http::HttpResponse& response, const std::vector<std::string>& warnings) {
+    if (warnings.empty()) return;
+    std::string error;
+    auto body = json::parse(response.body, error);
+    if (!body || !body->IsObject()) return;
+    auto& allocator = body->GetAllocator();
+    rapidjson::Value list(rapidjson::kArrayType);
+    for (const auto& warning : warnings) list.PushBack(json::string_value(warning, allocator), allocator);
+    body->AddMember("warnings", list, allocator);
+    response.body = json::serialize(*body);
+}
+
 }  // namespace agenthost::api

@@ -24,6 +24,10 @@ void write_orchestration_fields(JsonWriter& out, const store::RunRecord& run);
 void write_stuck_run(JsonWriter& out, const runs::StuckRun& run);
 void write_event(JsonWriter& out, const store::RunEvent& event, const std::string& thread_id);
 
+// Adds "warnings" (the request's, runs::RunService::warnings) to a JSON
+// object answer; nothing when there are none.
+void add_warnings(http::HttpResponse& response, const std::vector<std::string>& warnings);
+
 // The HTTP error for a refused request.
 http::ApiError rejection_error(const runs::Rejection& rejection);
 

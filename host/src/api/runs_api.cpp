@@ -62,6 +62,7 @@ void create_run(ApiContext& context, const http::HttpRequest& request, http::Res
     check_run_options(context, invoke.options);
     route_if_unnamed(context, invoke);
     if (auto rejection = context.runs.check(invoke)) throw rejection_error(*rejection);
+    invoke.warnings = context.runs.warnings(invoke);
     invoke.idempotency = claim;
     context.runs.submit(invoke, [&context, responder, request_id, claim, replay](const store::RunRecord& run,
                                                                                const std::string& error) {
@@ -72,7 +73,9 @@ void create_run(ApiContext& context, const http::HttpRequest& request, http::Res
             responder.send(http::error_response(submit_error(error), request_id));
             return;
         }
-        responder.send(run_accepted(run));
+        http::HttpResponse accepted = run_accepted(run);
+        add_warnings(accepted, run.warnings);
+        responder.send(std::move(accepted));
     });
 }
 

@@ -230,6 +230,7 @@ void start_and_stream(ApiContext& context, const http::HttpRequest& request, con
     check_run_options(context, invoke.options);
     route_if_unnamed(context, invoke);
     if (auto rejection = context.runs.check(invoke)) throw rejection_error(*rejection);
+    invoke.warnings = context.runs.warnings(invoke);  // in the streamed run.queued event
     // Taken over now, on the request's own thread; answered once stored.
     auto connection = std::make_shared<std::unique_ptr<http::RawConnection>>(responder.take_over());
     if (!*connection) return;

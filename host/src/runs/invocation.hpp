@@ -43,6 +43,9 @@ struct InvokeRequest {
     std::optional<store::IdempotencyRecord> idempotency;
     std::string tenant;        // of the principal asking; the run belongs to it
     std::string key_id;        // the principal's key id or JWT subject (usage)
+    // What the caller should hear about an accepted request (context fields
+    // that look misspelt): in the answer and the run's run.queued event.
+    std::vector<std::string> warnings;
 };
 
 // Why a request was refused before any run was created.

@@ -3,6 +3,7 @@
 #include "json/json_util.hpp"
 #include "runs/approval_rules.hpp"
 #include "runs/blocking.hpp"
+#include "runs/context_typos.hpp"
 #include "runs/thread_admission.hpp"
 #include "telemetry/trace_context.hpp"
 #include "util/ids.hpp"
@@ -37,6 +38,21 @@ std::optional<Rejection> RunService::check(const InvokeRequest& request) const {
     return std::nullopt;
 }
 
+std::vector<std::string> RunService::warnings(const InvokeRequest& request) const {
+    std::vector<std::string> out;
+    auto record = registry_.find(request.agent_name);
+    if (record == nullptr || !record->agent) return out;
+    const auto& manifest = record->agent->manifest();
+    if (!manifest.document) return out;
+    const rapidjson::Value* schema = json::get_member(*manifest.document, "input_schema");
+    if (schema == nullptr) return out;
+    std::string error;
+    auto context = json::parse(request.context_json, error);
+    if (!context) return out;
+    for (const ContextTypo& typo : context_typos(*schema, *context)) out.push_back(typo_warning(request.agent_name, typo));
+    return out;
+}
+
 store::RunRecord RunService::new_run(const InvokeRequest& request) const {
     store::RunRecord run;
     // Time-ordered: each commit's new rows share the indexes' last pages.
@@ -51,6 +67,7 @@ store::RunRecord RunService::new_run(const InvokeRequest& request) const {
     run.webhook_secret = request.webhook_secret;
     run.created_at_ms = run.updated_at_ms = store::now_ms();
     run.routing_json = request.routing_json;
+    run.warnings = request.warnings;
     run.options_json = options_json(request.options);
     run.tenant = request.tenant;
     run.key_id = request.key_id;

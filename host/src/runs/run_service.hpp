@@ -47,6 +47,10 @@ class RunService {
 
     // Checks the agent and the context against its input schema.
     std::optional<Rejection> check(const InvokeRequest& request) const;
+    // What is worth saying about an acceptable request without refusing it:
+    // context members the agent does not read that look like a misspelling
+    // of one it does (runs/context_typos.hpp).
+    std::vector<std::string> warnings(const InvokeRequest& request) const;
 
     // Queues a run; `committed` is called once it is durable (or with the
     // reason it could not be stored).

@@ -71,6 +71,9 @@ struct RunRecord {
     std::string on_completion;
     // Only when inserting: runs this one waits for (kind success|completion).
     std::vector<std::pair<std::string, std::string>> depends_on;
+    // Only when inserting: what the caller was warned of (the run.queued
+    // event keeps it).
+    std::vector<std::string> warnings;
 };
 
 namespace approval_state {

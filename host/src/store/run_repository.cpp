@@ -283,7 +283,13 @@ bool is_terminal(const std::string& status) { return status == succeeded || stat
 // The first events of a run as it is stored.
 std::vector<RunEvent> RunRepository::first_events(const RunRecord& run, bool start_recorded) const {
     long long now = run.created_at_ms;
-    std::string data = "{\"agent\":" + quoted(run.agent) + ",\"thread_id\":" + quoted(run.thread_id) + "}";
+    std::string data = "{\"agent\":" + quoted(run.agent) + ",\"thread_id\":" + quoted(run.thread_id);
+    if (!run.warnings.empty()) {
+        data += ",\"warnings\":[";
+        for (size_t i = 0; i < run.warnings.size(); ++i) data += (i ? "," : "") + quoted(run.warnings[i]);
+        data += "]";
+    }
+    data += "}";
     if (run.status == run_status::blocked) return {{run.id, 1, "run.blocked", now, data}};
     if (run.status == run_status::pending_approval)
         return {{run.id, 1, "run.queued", now, data},
