@@ -13,12 +13,12 @@ using Catch::Matchers::Contains;
 
 namespace {
 
-std::string probe_library() { return agenthost::testing::fixture_plugin_dir() + "/exec_probe/libexec_probe.so"; }
+std::string exec_probe_library() { return agenthost::testing::fixture_plugin_dir() + "/exec_probe/libexec_probe.so"; }
 
 constexpr const char* kCheckKubectl =
     R"({"check":true,"request":{"argv":["kubectl","apply","-f","-"],"network":true,"timeout_seconds":90}})";
 
-rapidjson::Document parsed(const std::string& text) {
+rapidjson::Document exec_check_json(const std::string& text) {
     rapidjson::Document document;
     document.Parse(text.c_str());
     REQUIRE_FALSE(document.HasParseError());
@@ -28,7 +28,7 @@ rapidjson::Document parsed(const std::string& text) {
 }  // namespace
 
 TEST_CASE("Run::check_exec sends exec's request and runs nothing", "[exec][sdk]") {
-    FakeHost host(probe_library());
+    FakeHost host(exec_probe_library());
     host.set_permissions({"exec"});
     REQUIRE(host.create_agent("{}") == AGENTHOST_OK);
     auto checked = host.invoke(run_input("t", kCheckKubectl));
@@ -36,11 +36,11 @@ TEST_CASE("Run::check_exec sends exec's request and runs nothing", "[exec][sdk]"
     REQUIRE(checked.status == AGENTHOST_OK);
     REQUIRE(checked.exec_check_requests.size() == 1);
     CHECK(checked.exec_requests.empty());
-    auto request = parsed(checked.exec_check_requests[0]);
+    auto request = exec_check_json(checked.exec_check_requests[0]);
     CHECK(std::string(request["argv"][0].GetString()) == "kubectl");
     CHECK(request["network"].GetBool());
     CHECK(request["timeout_seconds"].GetDouble() == 90.0);
-    auto result = parsed(checked.result_json);
+    auto result = exec_check_json(checked.result_json);
     CHECK(result["check"]["checked"].GetBool());
     CHECK(std::string(result["check"]["binary"].GetString()) == "/usr/bin/kubectl");
     CHECK(host.violations().empty());
@@ -48,7 +48,7 @@ TEST_CASE("Run::check_exec sends exec's request and runs nothing", "[exec][sdk]"
 
 TEST_CASE("Run::check_exec throws the host's refusal and says 'not checked' on older hosts", "[exec][sdk]") {
     SECTION("the host would refuse") {
-        FakeHost host(probe_library());
+        FakeHost host(exec_probe_library());
         host.set_permissions({"exec"});
         host.set_exec_check_handler([](const std::string&, std::string& response) {
             response = "'kubectl' is not an allowed command for agent 'exec_probe' (agents.exec_probe.exec.allow)";
@@ -61,7 +61,7 @@ TEST_CASE("Run::check_exec throws the host's refusal and says 'not checked' on o
         CHECK(refused.exec_requests.empty());
     }
     SECTION("no exec permission") {
-        FakeHost host(probe_library());
+        FakeHost host(exec_probe_library());
         host.set_permissions({"events"});
         REQUIRE(host.create_agent("{}") == AGENTHOST_OK);
         auto refused = host.invoke(run_input("t", kCheckKubectl));
@@ -69,7 +69,7 @@ TEST_CASE("Run::check_exec throws the host's refusal and says 'not checked' on o
         CHECK(refused.exec_check_requests.empty());
     }
     SECTION("a 1.2 host built before the exec check") {
-        FakeHost host(probe_library());
+        FakeHost host(exec_probe_library());
         host.set_permissions({"exec"});
         host.emulate_host_without_exec_check();
         REQUIRE(host.create_agent("{}") == AGENTHOST_OK);
@@ -77,6 +77,6 @@ TEST_CASE("Run::check_exec throws the host's refusal and says 'not checked' on o
         INFO(unknown.last_error);
         REQUIRE(unknown.status == AGENTHOST_OK);
         CHECK(unknown.exec_check_requests.empty());
-        CHECK_FALSE(parsed(unknown.result_json)["check"]["checked"].GetBool());
+        CHECK_FALSE(exec_check_json(unknown.result_json)["check"]["checked"].GetBool());
     }
 }

@@ -40,6 +40,7 @@ std::optional<Rejection> RunService::check(const InvokeRequest& request) const {
 
 std::vector<std::string> RunService::warnings(const InvokeRequest& request) const {
     std::vector<std::string> out;
+    if (request.context_json.size() <= 2) return out;  // "{}": nothing to look at, and the commonest case
     auto record = registry_.find(request.agent_name);
     if (record == nullptr || !record->agent) return out;
     const auto& manifest = record->agent->manifest();
