@@ -1,5 +1,7 @@
 #include "api/task_routing.hpp"
 
+#include "util/log.hpp"
+
 #include "api/json_writer.hpp"
 #include "http/api_error.hpp"
 
@@ -70,6 +72,13 @@ void route_if_unnamed(ApiContext& context, runs::InvokeRequest& request, const s
     }
     request.agent_name = decision.agent;
     request.routing_json = routing_json(decision);
+    if (log::enabled(log::Level::debug)) {
+        std::string candidates;
+        for (const auto& candidate : decision.candidates)
+            candidates += (candidates.empty() ? "" : ", ") + candidate.agent + " " + score_text(candidate.score);
+        log::debug("task routed", {{"agent", decision.agent}, {"method", decision.method},
+                                   {"reason", decision.reason}, {"candidates", candidates}});
+    }
 }
 
 }  // namespace agenthost::api

@@ -280,6 +280,8 @@ agenthost_status call_llm(RunContext& run, const char* service, agenthost_str re
             response = client->complete(*request, agent);
         }
     } catch (const llm::LlmError& e) {
+        if (log::enabled(log::Level::debug))
+            log::debug("llm call failed", {{"agent", agent}, {"error", e.what()}});
         try {
             run.services.emit_event("llm.error", one_field_event("error", e.what()));
         } catch (...) {
@@ -299,6 +301,11 @@ agenthost_status call_llm(RunContext& run, const char* service, agenthost_str re
         by_model.output_tokens += response.usage.output_tokens;
         usage = usage_event(response, run);
     }
+    if (log::enabled(log::Level::debug))
+        log::debug("llm call", {{"agent", agent}, {"provider", response.provider}, {"model", response.model},
+                                {"input_tokens", static_cast<long long>(response.usage.input_tokens)},
+                                {"output_tokens", static_cast<long long>(response.usage.output_tokens)},
+                                {"stream", stream ? "true" : "false"}});
     try {
         run.services.emit_event("llm.usage", usage);
     } catch (const std::exception& e) {

@@ -385,6 +385,10 @@ void RunDispatcher::execute(const std::string& run_id) {
         // down at every start. The event is not waited for; a run handed
         // off as it was accepted has it already (written with its insert).
         long long began_ms = store::now_ms();
+        // DEBUG=true (seed 004) or log_level debug: a run's life on this host.
+        if (log::enabled(log::Level::debug))
+            log::debug("run started", {{"run_id", run.id}, {"agent", run.agent}, {"thread_id", run.thread_id},
+                                       {"attempt", run.attempts}, {"queue_wait_ms", began_ms - run.created_at_ms}});
         metrics::host_metrics().run_queue_wait.observe({run.agent}, std::max(0LL, began_ms - run.created_at_ms) / 1000.0);
         if (!claimed.start_recorded)
             services.emit_now("run.started", "{\"attempt\":" + std::to_string(run.attempts) + ",\"host\":\"" +
@@ -471,6 +475,10 @@ void RunDispatcher::execute(const std::string& run_id) {
             run.status = store::run_status::queued;
         }
         next_seq = services.next_seq();
+        if (log::enabled(log::Level::debug))
+            log::debug("run executed", {{"run_id", run.id}, {"agent", run.agent}, {"status", run.status},
+                                        {"duration_ms", store::now_ms() - began_ms}, {"error_type", run.error_type},
+                                        {"error", run.error}});
         metrics::host_metrics().run_execution.observe({run.agent}, (store::now_ms() - began_ms) / 1000.0);
         spans.finish(run.status, run.error_type, run.error);
     }
