@@ -3,6 +3,7 @@
 // JSON response, and the router's refusal of such path parameters.
 #include "http/api_error.hpp"
 #include "http/router.hpp"
+#include "util/log.hpp"
 #include "util/utf8.hpp"
 
 #include <catch2/catch.hpp>
@@ -117,4 +118,16 @@ TEST_CASE("a path parameter that is not UTF-8 once decoded is refused with 400 I
     good.path = "/runs/caf%C3%A9";
     router.dispatch(good, responder);
     CHECK(called);
+}
+
+TEST_CASE("a log field with bytes that are not UTF-8 is written with U+FFFD, the line stays valid JSON") {
+    // A raw 0xFF in a request path reached the access log as it was.
+    CHECK(log::json_escape("/runs/a\xFF\"b") == "/runs/a\xEF\xBF\xBD\\\"b");
+    CHECK(log::json_escape("caf\xC3\xA9 \xE2\x82\xAC") == "caf\xC3\xA9 \xE2\x82\xAC");  // well-formed: kept
+    CHECK(log::json_escape("plain \"ascii\"\n") == "plain \\\"ascii\\\"\\n");
+    std::string line = "{\"path\":\"" + log::json_escape("\xC0\xAF/\xED\xA0\x80x") + "\"}";
+    CHECK(is_valid_utf8(line));
+    rapidjson::Document parsed;
+    parsed.Parse<rapidjson::kParseValidateEncodingFlag>(line.c_str());
+    CHECK_FALSE(parsed.HasParseError());
 }

@@ -1,6 +1,7 @@
 #include "util/log.hpp"
 
 #include "util/log_writer.hpp"
+#include "util/utf8.hpp"
 
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
@@ -104,10 +105,28 @@ namespace {
 
 // Appends `text` escaped for a JSON string literal; runs without anything
 // to escape (nearly every path, id and message) are appended whole.
+// Also keeps the line well-formed UTF-8 whatever bytes a field holds (a
+// request path, a plugin's message, a provider's error): text with an
+// ill-formed sequence is written with U+FFFD in its place, so a log shipper
+// that parses each line as JSON never drops one. ASCII text never pays for
+// the check.
 void append_escaped(std::string& out, std::string_view text) {
+    const size_t start = out.size();
+    bool checked = false;
     size_t clean_from = 0;
     for (size_t i = 0; i < text.size(); ++i) {
         unsigned char c = static_cast<unsigned char>(text[i]);
+        if (c >= 0x80) {
+            if (!checked) {
+                checked = true;
+                if (!is_valid_utf8(text)) {
+                    out.resize(start);
+                    append_escaped(out, with_invalid_utf8_replaced(text));
+                    return;
+                }
+            }
+            continue;
+        }
         if (c >= 0x20 && c != '"' && c != '\\') continue;
         out.append(text.data() + clean_from, i - clean_from);
         clean_from = i + 1;
