@@ -5,7 +5,9 @@
 // thread where runs of separate requests wait needs their run_id, and the
 // project no longer names a finished operation as its lock holder.
 // (terraform_generator finds no terraform here: an approved apply or
-// destroy then fails, which is fine; what matters is which runs started.)
+// destroy then fails, which is fine; what matters is which runs started.
+// Its exec settings allow terraform, or the host would refuse apply and
+// destroy before asking anyone, as they could never run.)
 #include "test_host.hpp"
 
 #include <chrono>
@@ -17,7 +19,7 @@ using Catch::Matchers::Contains;
 namespace {
 
 HostProcess& host() {
-    static HostProcess instance(host_config(R"({"terraform_generator":{"enabled":true},"echo":{"enabled":true}})"));
+    static HostProcess instance(host_config(R"({"terraform_generator":{"enabled":true,"exec":{"allow":["terraform"],"allow_unsandboxed":true}},"echo":{"enabled":true}})"));
     return instance;
 }
 

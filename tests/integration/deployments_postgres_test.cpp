@@ -23,7 +23,7 @@ std::string fixtures() { return std::string(AGENTHOST_SOURCE_DIR) + "/plugins/co
 
 std::string config() {
     return host_config(R"({"context_analyzer":{"enabled":true,"config":{"local_roots":[")" + fixtures() +
-                       R"("]}},"dockerfile_generator":{"enabled":true},"terraform_generator":{"enabled":true}})");
+                       R"("]}},"dockerfile_generator":{"enabled":true},"terraform_generator":{"enabled":true,"exec":{"allow":["terraform"],"allow_unsandboxed":true}}})");
 }
 
 }  // namespace

@@ -152,19 +152,26 @@ TEST_CASE("kubernetes_agent apply waits for approval, then applies through the e
     std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("kubernetes_agent apply without a kubectl fails clearly after approval", "[apply]") {
+TEST_CASE("kubernetes_agent apply on a host that allows it no program is refused at once, before anyone is asked",
+          "[apply]") {
+    // It used to wait for a person's approval and then fail for want of
+    // kubectl (an outsider's report): an approval nobody could act on.
     HttpClient client(host().base_url());
-    auto accepted = client.post("/runs", R"({"agent_name":"kubernetes_agent","task":"ship it","thread_id":"k8s-nokubectl",
+    auto refused = client.post("/runs", R"({"agent_name":"kubernetes_agent","task":"ship it","thread_id":"k8s-nokubectl",
         "context":{"mode":"apply","service":"api","image":"ghcr.io/acme/api:1.4.2"}})");
-    REQUIRE(accepted.status == 202);
-    std::string id = json_of(accepted)["run_id"].GetString();
-    REQUIRE(wait_run_status(client, id, {"pending_approval"}) == "pending_approval");
-    REQUIRE(client.post("/workflow/approve/k8s-nokubectl", R"({"approved":true})").status == 200);
-    REQUIRE(wait_run_status(client, id, {"succeeded", "failed", "cancelled"}) == "failed");
-    // The operator allowed no kubectl: the message says what to configure.
-    CHECK_THAT(string_member(fetch_run(client, id), "error"),
-               Contains("kubernetes_agent cannot apply") && Contains("'kubectl' is not an allowed command") &&
-                   Contains("agents.kubernetes_agent.exec"));
+    INFO(refused.body);
+    CHECK(refused.status == 409);
+    auto body = json_of(refused);
+    CHECK(string_member(body, "error") == "AgentUnavailable");
+    CHECK_THAT(string_member(body, "message"),
+               Contains("cannot apply on this host") && Contains("agents.kubernetes_agent.exec.allow is empty") &&
+                   Contains("nobody is asked to approve"));
+    // Nothing was stored, and nothing waits for a person.
+    CHECK(json_of(client.get("/runs?thread_id=k8s-nokubectl"))["runs"].Empty());
+    // The same agent still generates and reviews there.
+    auto generated = client.post("/agent/invoke", R"({"agent_name":"kubernetes_agent","task":"manifests",
+        "context":{"service":"api","image":"ghcr.io/acme/api:1.4.2"}})");
+    CHECK(generated.status == 200);
 }
 
 TEST_CASE("kubernetes_agent refuses to invent a service name from a free-text task, naming context.service") {

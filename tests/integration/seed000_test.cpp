@@ -46,7 +46,7 @@ std::string repo_url() { return "file://" + (repositories() / "shop").string(); 
 std::string seed000_agents() {
     return R"({"context_analyzer":{"enabled":true,"config":{"local_roots":[")" + repositories().string() +
            R"("]},"exec":{"allow":["git"],"read_only_paths":[")" + repositories().string() +
-           R"("]}},"dockerfile_generator":{"enabled":true},"terraform_generator":{"enabled":true}})";
+           R"("]}},"dockerfile_generator":{"enabled":true},"terraform_generator":{"enabled":true,"exec":{"allow":["terraform"],"allow_unsandboxed":true}}})";
 }
 
 HostProcess& host() {

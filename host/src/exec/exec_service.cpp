@@ -235,6 +235,16 @@ ExecAnswer run_checked(const ExecCall& call, const std::string& request_json, co
 
 }  // namespace
 
+std::string why_nothing_runs(const std::string& agent, const ExecSettings& settings) {
+    if (settings.allow.empty())
+        return "the operator allows agent '" + agent + "' no program (agents." + agent + ".exec.allow is empty)";
+    std::string why_not;
+    if (!isolation::exec_sandbox_available(why_not) && !settings.allow_unsandboxed)
+        return "the sandbox cannot start here (" + why_not + ") and agents." + agent +
+               ".exec.allow_unsandboxed is not set";
+    return "";
+}
+
 ExecAnswer check_exec(const ExecCall& call, const std::string& request_json) {
     Permitted permitted;
     if (std::optional<ExecAnswer> refused = permit(call, request_json, permitted)) return *refused;

@@ -48,4 +48,9 @@ ExecAnswer run_exec(const ExecCall& call, const std::string& request_json);
 // person to approve a command, so nobody approves what cannot run.
 ExecAnswer check_exec(const ExecCall& call, const std::string& request_json);
 
+// Why no program at all would run for `agent` on this host (its allow-list
+// is empty, or the sandbox cannot start and unconfined programs are not
+// accepted), naming the setting; empty when some could.
+std::string why_nothing_runs(const std::string& agent, const ExecSettings& settings);
+
 }  // namespace agenthost::exec

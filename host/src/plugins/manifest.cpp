@@ -51,6 +51,15 @@ std::string abi_version_text(uint32_t version) {
     return std::to_string(AGENTHOST_VERSION_MAJOR(version)) + "." + std::to_string(AGENTHOST_VERSION_MINOR(version));
 }
 
+namespace {
+
+bool needs_exec(const rapidjson::Value& rule) {
+    const rapidjson::Value* flag = json::get_member(rule, "needs_exec");
+    return flag != nullptr && flag->IsBool() && flag->GetBool();
+}
+
+}  // namespace
+
 ManifestResult read_manifest(const std::string& path) {
     ManifestResult result;
     std::string error;
@@ -84,7 +93,8 @@ ManifestResult read_manifest(const std::string& path) {
     manifest.permissions = string_list(*document, "permissions");
     if (const auto* rules = json::get_member(*document, "approval_required")) {
         for (const auto& rule : rules->GetArray())
-            manifest.approval_required.push_back({json::get_string(rule, "operation"), json::get_string(rule, "reason")});
+            manifest.approval_required.push_back({json::get_string(rule, "operation"), json::get_string(rule, "reason"),
+                                                  needs_exec(rule)});
     }
     manifest.library_path =
         (std::filesystem::path(path).parent_path() / json::get_string(*document, "library")).lexically_normal().string();

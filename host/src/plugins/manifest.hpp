@@ -17,6 +17,9 @@ namespace agenthost::plugins {
 struct ApprovalRule {
     std::string operation;
     std::string reason;
+    // The operation runs programs through the exec service: a host that
+    // would run none for the agent refuses the request instead of asking.
+    bool needs_exec = false;
 };
 
 struct Manifest {

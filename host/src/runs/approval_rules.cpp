@@ -1,5 +1,6 @@
 #include "runs/approval_rules.hpp"
 
+#include "exec/exec_service.hpp"
 #include "json/json_util.hpp"
 #include "store/database.hpp"
 #include "util/time_format.hpp"
@@ -67,6 +68,24 @@ std::optional<std::string> approval_needed(const InvokeRequest& request, const p
     for (const auto& rule : record->agent->manifest().approval_required)
         if (rule.operation == operation)
             return approval_document(agent, operation, rule.reason, "manifest", request.task, timeout, nullptr);
+    return std::nullopt;
+}
+
+std::optional<std::string> unrunnable_operation(const InvokeRequest& request, const plugins::AgentRegistry& registry) {
+    auto record = registry.find(request.agent_name);
+    if (record == nullptr || !record->agent) return std::nullopt;
+    const plugins::Manifest& manifest = record->agent->manifest();
+    bool any = false;
+    for (const auto& rule : manifest.approval_required) any = any || rule.needs_exec;
+    if (!any || !manifest.has_permission("exec")) return std::nullopt;
+    const std::string operation = requested_operation(request.context_json);
+    for (const auto& rule : manifest.approval_required) {
+        if (!rule.needs_exec || rule.operation != operation) continue;
+        std::string why = exec::why_nothing_runs(request.agent_name, record->agent->exec_settings());
+        if (why.empty()) return std::nullopt;
+        return "agent '" + request.agent_name + "' cannot " + operation + " on this host: it runs programs, and " + why +
+               "; nobody is asked to approve what cannot run";
+    }
     return std::nullopt;
 }
 

@@ -23,6 +23,12 @@ namespace agenthost::runs {
 std::optional<std::string> approval_needed(const InvokeRequest& request, const plugins::AgentRegistry& registry,
                                            const RunSettings& settings);
 
+// Why the operation a request asks for cannot happen on this host, or
+// nullopt: the manifest says it runs programs (needs_exec) and the agent's
+// exec settings would run none. Refused before anyone is asked to approve
+// it, or a run waits for a person only to fail once approved.
+std::optional<std::string> unrunnable_operation(const InvokeRequest& request, const plugins::AgentRegistry& registry);
+
 // An approval asked for by the plugin while it ran. `approved_before` are
 // the operations already approved for this run: they stay approved (kept in
 // the document's "approved_operations"), so a run that asks twice finishes.

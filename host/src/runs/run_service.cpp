@@ -35,6 +35,8 @@ std::optional<Rejection> RunService::check(const InvokeRequest& request) const {
                              "context does not fit the input schema of agent '" + request.agent_name + "'",
                              std::move(violations)};
     }
+    if (std::optional<std::string> why = unrunnable_operation(request, registry_))
+        return Rejection{Rejection::Kind::agent_unavailable, *why, {}};
     return std::nullopt;
 }
 
