@@ -158,6 +158,9 @@ class IncidentAgent final : public agenthost::Agent {
             // Nobody is asked to approve what this host can never run.
             const std::optional<std::string> refused = configured ? exec_refusal(run, argv) : std::nullopt;
             if (!configured) {
+                // Marked tried, so the next iteration takes the next
+                // hypothesis instead of stopping at this one every time.
+                tried.insert(key);
                 why = "no command is configured for '" + chosen->action +
                       "' (agents.incident_agent.config.actions): carry out the remediation by hand";
             } else if (refused) {
@@ -214,6 +217,9 @@ class IncidentAgent final : public agenthost::Agent {
         loop.AddMember("evaluation", string(why, result), allocator);
         result.AddMember("loop", loop, allocator);
         result.AddMember("resolved", resolved, allocator);
+        // Nothing left to try: the host's loop ends here rather than
+        // repeating this answer to max_iterations.
+        result.AddMember("handed_over", chosen == nullptr, allocator);
     }
 
     const Settings settings_;

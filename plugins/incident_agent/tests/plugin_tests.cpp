@@ -2,6 +2,8 @@
 // analysis, bad input, and the loop's approval before acting.
 #include <agenthost/agent.hpp>
 #include <catch2/catch.hpp>
+
+#include <set>
 #include <fake_host.hpp>
 #include <plugin_checks.hpp>
 
@@ -173,4 +175,34 @@ TEST_CASE("the loop asks no approval for a command the host would refuse, says w
     CHECK(result["loop"]["attempted"].Size() == 2);  // and the next one, refused too
     CHECK(executed == 0);
     CHECK(host.violations().empty());
+}
+
+TEST_CASE("the loop moves past a remediation with no command and hands over once none is left", "[plugin][loop]") {
+    // It stopped at the first hypothesis without a configured command and
+    // repeated that answer to max_iterations.
+    FakeHost host(INCIDENT_PLUGIN_PATH);
+    REQUIRE(host.create_agent("{}") == AGENTHOST_OK);
+    rapidjson::Document previous;
+    std::set<std::string> proposed;
+    bool handed_over = false;
+    int iteration = 1;
+    for (; iteration <= 10 && !handed_over; ++iteration) {
+        auto input = parse_json(loop_input(fixture_context("certificate_expiry"), iteration));
+        if (iteration > 1)
+            input.AddMember("previous_result", rapidjson::Value(previous, input.GetAllocator()), input.GetAllocator());
+        const auto run = host.invoke(agenthost::json::serialize(input));
+        REQUIRE(run.status == AGENTHOST_OK);
+        CHECK(run.approval_requests.empty());
+        previous = parse_json(run.result_json);
+        CHECK(previous["resolved"] == false);
+        handed_over = previous["handed_over"].GetBool();
+        const auto& act = previous["loop"]["act"];
+        if (!handed_over) {
+            std::string key = std::string(act["action"].GetString()) + ":" + act["service"].GetString();
+            CHECK(proposed.insert(key).second);  // never the same one twice
+        }
+    }
+    CHECK(handed_over);
+    CHECK(iteration - 1 == static_cast<int>(proposed.size()) + 1);
+    CHECK_THAT(previous["loop"]["evaluation"].GetString(), Catch::Contains("a person has to take over"));
 }
