@@ -82,6 +82,21 @@ TEST_CASE("without context.text the task is analyzed", "[plugin]") {
     CHECK(textkit::testing::parse_json(run.result_json)["label"] == "positive");
 }
 
+TEST_CASE("a question about the review before it is not scored", "[plugin]") {
+    // An outsider's: "positive" and "negative" in the question were the only
+    // drivers, and the review itself scored neutral.
+    LoadedSentiment plugin;
+    const auto run = plugin.host.invoke(
+        run_input("Is this review positive or negative? The product is awful and broke twice."));
+    REQUIRE(run.status == AGENTHOST_OK);
+    const auto result = textkit::testing::parse_json(run.result_json);
+    CHECK(result["label"] == "negative");
+    for (const auto& driver : result["drivers"].GetArray()) {
+        CHECK(driver["word"] != "positive");
+        CHECK(driver["word"] != "negative");
+    }
+}
+
 TEST_CASE("the config's neutral threshold sets the neutral band", "[plugin]") {
     const std::string mild = "The rollout had a minor issue with one region, otherwise the day was uneventful.";
     SECTION("the default band") {

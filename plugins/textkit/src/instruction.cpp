@@ -28,10 +28,12 @@ bool asks_for_something(std::string_view lead) {
 
 // A whole first sentence that is the request ("Summarize the following
 // article in two sentences."): it starts with a verb that asks (after
-// "please", "can you" and the like) and points at the text ("the
-// following", "this review", "below"). Both, so a text that opens with an
-// imperative of its own ("Find the fault before you restart.") keeps it.
-bool is_request_sentence(std::string_view sentence) {
+// "please", "can you" and the like), or it is a question ("Is this review
+// positive or negative?"), and it points at the text ("the following",
+// "this review", "below"). Both, so a text that opens with an imperative
+// or a question of its own ("Find the fault before you restart.", "Is this
+// product worth it?") keeps it.
+bool is_request_sentence(std::string_view sentence, bool question) {
     static const char* verbs[] = {"summarize", "summarise", "analyze",  "analyse", "extract", "identify",
                                   "classify",  "find",      "list",     "give",    "tell",    "condense",
                                   "shorten",   "evaluate",  "assess",   "detect",  "determine", "rate",
@@ -53,12 +55,17 @@ bool is_request_sentence(std::string_view sentence) {
             if (word == entry) return true;
         return false;
     };
+    static const char* question_words[] = {"is", "are", "was", "were", "does", "do", "did", "what", "how", "which",
+                                           "would", "could", "can"};
     while (first < words.size() && first < 6 && in(words[first].lower, openers)) ++first;
-    if (first == words.size() || !in(words[first].lower, verbs)) return false;
+    const bool asks = first < words.size() && in(words[first].lower, verbs);
+    const bool wonders = question && in(words.front().lower, question_words);
+    if (!asks && !wonders) return false;
     for (size_t i = first + 1; i < words.size(); ++i) {
         const std::string& word = words[i].lower;
         if (in(word, places) || in(word, texts)) return true;
-        if ((word == "this" || word == "these" || word == "it") && i + 1 == words.size()) return true;
+        // Only after a verb that asks: "Is this product worth it?" is the text's own question.
+        if (asks && (word == "this" || word == "these" || word == "it") && i + 1 == words.size()) return true;
     }
     return false;
 }
@@ -79,7 +86,8 @@ std::optional<std::string_view> after_request_sentence(std::string_view task) {
             break;
         }
     }
-    if (end == std::string_view::npos || !is_request_sentence(task.substr(0, end))) return std::nullopt;
+    if (end == std::string_view::npos || !is_request_sentence(task.substr(0, end), task[end] == '?'))
+        return std::nullopt;
     std::string_view rest = task.substr(end + 1);
     while (!rest.empty() && std::isspace(static_cast<unsigned char>(rest.front()))) rest.remove_prefix(1);
     if (split_words(rest).empty()) return std::nullopt;

@@ -40,13 +40,25 @@ TEST_CASE("a first sentence that is the request is not part of the text", "[inst
           "Satya Nadella leads Microsoft.");
 }
 
+TEST_CASE("a first sentence that asks a question about the text is not part of it", "[instruction]") {
+    using textkit::strip_instruction;
+    // An outsider's: the question's "positive" and "negative" were scored.
+    CHECK(strip_instruction("Is this review positive or negative? Support answered within minutes and the fix works.") ==
+          "Support answered within minutes and the fix works.");
+    CHECK(strip_instruction("What is the sentiment of the following comment? The update broke my login.") ==
+          "The update broke my login.");
+    CHECK(strip_instruction("How do customers feel about this feedback?\nShipping was slow.") == "Shipping was slow.");
+}
+
 TEST_CASE("a first sentence that does not ask for the text stays", "[instruction]") {
     using textkit::strip_instruction;
     for (const char* text : {"Find the fault before you restart the node. The disk was full.",
                              "The board met on Monday. Summarize the following points later.",
                              "Summarize the following article in one sentence.",
                              "This review is long. The battery died after a day.",
-                             "List prices rose this quarter. Volumes fell."}) {
+                             "List prices rose this quarter. Volumes fell.",
+                             "Is this product worth it? Absolutely, the battery lasts days.",
+                             "What a review this is. The critics loved it."}) {
         CAPTURE(text);
         CHECK(strip_instruction(text) == text);
     }
