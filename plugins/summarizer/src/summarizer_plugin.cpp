@@ -10,6 +10,7 @@
 #include <string>
 
 #include "llm_summary.hpp"
+#include "sentence_budget.hpp"
 #include "summarizer.hpp"
 
 namespace {
@@ -39,10 +40,19 @@ int configured_max_sentences(const rapidjson::Value& config) {
     return found->value.GetInt();
 }
 
+// The instruction part of the task: all of it when context.text holds the
+// text, else what comes before the text ("Summarize in two sentences: ").
+std::string_view instruction_of(const agenthost::Run& run) {
+    const std::string_view task = run.task();
+    if (run.context().HasMember("text")) return task;
+    const std::string text = textkit::strip_instruction(task);
+    return task.substr(0, task.size() - text.size());
+}
+
 int requested_max_sentences(const agenthost::Run& run, int configured) {
     const rapidjson::Value& context = run.context();
     auto found = context.FindMember("max_sentences");
-    if (found == context.MemberEnd()) return configured;
+    if (found == context.MemberEnd()) return summarizer::sentences_named(instruction_of(run)).value_or(configured);
     if (!is_sentence_budget(found->value)) throw agenthost::InvalidInput(budget_error("context.max_sentences"));
     return found->value.GetInt();
 }

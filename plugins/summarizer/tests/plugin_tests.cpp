@@ -104,6 +104,25 @@ TEST_CASE("a first sentence that asks for the summary is not summarized", "[plug
     CHECK(std::string(result["summary"].GetString()) == "The meeting covered Q3 plans. Budget was approved.");
 }
 
+TEST_CASE("a sentence count in the task's instruction is the budget when the context sets none", "[plugin]") {
+    // An outsider's: "Summarize in two sentences: ..." came back with the
+    // config's three.
+    LoadedSummarizer plugin;
+    const RunRecord run = plugin.host.invoke(
+        run_input("Summarize in two sentences: Alpha went up. Beta went down. Gamma stayed. Delta left."));
+    REQUIRE(run.status == AGENTHOST_OK);
+    CHECK(textkit::testing::parse_json(run.result_json)["sentences"].Size() == 2);
+    // With the text in context.text, the whole task is the instruction.
+    const RunRecord in_context = plugin.host.invoke(run_input(
+        "Summarize this in one sentence", R"({"text":"Alpha went up. Beta went down. Gamma stayed. Delta left."})"));
+    REQUIRE(in_context.status == AGENTHOST_OK);
+    CHECK(textkit::testing::parse_json(in_context.result_json)["sentences"].Size() == 1);
+    // context.max_sentences wins over the words.
+    const RunRecord both = plugin.host.invoke(run_input(
+        "Summarize in one sentence: Alpha went up. Beta went down. Gamma stayed. Delta left.", R"({"max_sentences":3})"));
+    CHECK(textkit::testing::parse_json(both.result_json)["sentences"].Size() == 3);
+}
+
 TEST_CASE("the config's max_sentences applies when the request does not say", "[plugin]") {
     SECTION("set by the operator") {
         LoadedSummarizer plugin(R"({"max_sentences":1})");

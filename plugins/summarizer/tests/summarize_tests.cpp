@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "paragraphs.hpp"
+#include "sentence_budget.hpp"
 #include "summarizer.hpp"
 
 namespace {
@@ -136,4 +137,15 @@ TEST_CASE("a sentence the text repeats is chosen once", "[summarize]") {
     REQUIRE(summary.sentences.size() == 3);
     CHECK(indices_of(summary) == std::vector<std::size_t>{0, 1, 3});
     CHECK(summary.text.find("two hours!") == std::string::npos);
+}
+
+TEST_CASE("the instruction's own words say how many sentences", "[summarize]") {
+    using summarizer::sentences_named;
+    CHECK(sentences_named("Summarize in two sentences: ") == 2);
+    CHECK(sentences_named("Give me a one-sentence summary of the following. ") == 1);
+    CHECK(sentences_named("Condense this into 4 sentences:") == 4);
+    CHECK(sentences_named("Summarize this in a sentence: ") == 1);
+    CHECK(sentences_named("Summarize: ") == std::nullopt);
+    CHECK(sentences_named("Summarize in a few sentences: ") == std::nullopt);
+    CHECK(sentences_named("Summarize in 500 sentences: ") == std::nullopt);
 }
