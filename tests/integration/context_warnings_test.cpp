@@ -53,3 +53,20 @@ TEST_CASE("a synchronous invoke's answer carries the warnings with the result") 
     CHECK(std::string(body["status"].GetString()) == "success");
     CHECK_THAT(warnings_of(body), Contains("did you mean context.max_sentences?"));
 }
+
+TEST_CASE("a routed request whose context the chosen agent refuses says the agent was routing's choice") {
+    // An outsider's: a 422 naming an agent the caller never named read as
+    // the caller's own mistake.
+    HttpClient client(host().base_url());
+    auto refused = client.post("/runs", R"({"task":"Write Kubernetes manifests for the orders service",)"
+                                        R"("context":{"service":42}})");
+    INFO(refused.body);
+    REQUIRE(refused.status == 422);
+    auto body = json_of(refused);
+    CHECK_THAT(string_member(body, "message"),
+               Contains("agent 'kubernetes_agent'") && Contains("chosen by routing from the task"));
+    // Named by the caller, the same refusal says nothing about routing.
+    auto named = client.post("/runs", R"({"agent_name":"kubernetes_agent","task":"manifests","context":{"service":42}})");
+    REQUIRE(named.status == 422);
+    CHECK_THAT(string_member(json_of(named), "message"), !Contains("routing"));
+}

@@ -30,10 +30,15 @@ std::optional<Rejection> RunService::check(const InvokeRequest& request) const {
         std::string error;
         auto context = json::parse(request.context_json, error);
         auto violations = schema->validate(*context, "/context");
-        if (!violations.empty())
-            return Rejection{Rejection::Kind::invalid_context,
-                             "context does not fit the input schema of agent '" + request.agent_name + "'",
-                             std::move(violations)};
+        if (!violations.empty()) {
+            std::string message = "context does not fit the input schema of agent '" + request.agent_name + "'";
+            // The caller named no agent: say this one was the supervisors'
+            // guess, so a wrong guess is not read as the caller's mistake.
+            if (!request.routing_json.empty())
+                message += " (chosen by routing from the task, as no agent_name was given; give the fields it names, "
+                           "or name the agent you meant)";
+            return Rejection{Rejection::Kind::invalid_context, message, std::move(violations)};
+        }
     }
     if (std::optional<std::string> why = unrunnable_operation(request, registry_))
         return Rejection{Rejection::Kind::agent_unavailable, *why, {}};
