@@ -616,3 +616,25 @@ TEST_CASE("realistic delivery tasks route to deployment_agent and template_manag
         CHECK(d.supervisor_path == std::vector<std::string>{"root_supervisor", "operations_supervisor", agent});
     }
 }
+
+TEST_CASE("context members count toward the agents that read them") {
+    TaskRouter router(all_profiles());
+    // An outsider's: the README's own paragraph with max_sentences, sent
+    // without agent_name, went to deployment_agent (its words are about a
+    // failed service); only the summarizer reads max_sentences.
+    const std::string paragraph =
+        "The checkout service failed for forty minutes on Monday. Engineers traced the failures to a database "
+        "connection pool that a configuration change had shrunk from fifty to five connections. The office coffee "
+        "machine was replaced the same day. Rolling back the change restored service, and the team will now alert "
+        "on pool saturation.";
+    RouteDecision with_field = router.route(paragraph, nullptr, {"max_sentences"});
+    INFO(describe(with_field));
+    CHECK(with_field.agent == "summarizer");
+    CHECK(router.route("Alpha went up. Beta went down. Gamma stayed. Delta left.", nullptr, {"max_sentences"}).agent ==
+          "summarizer");
+    // Members no agent reads change nothing.
+    RouteDecision plain = router.route(paragraph, nullptr);
+    RouteDecision unknown = router.route(paragraph, nullptr, {"previous_result", "request_id"});
+    CHECK(unknown.agent == plain.agent);
+    CHECK(unknown.candidates.front().score == Approx(plain.candidates.front().score));
+}

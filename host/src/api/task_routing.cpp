@@ -4,6 +4,7 @@
 
 #include "api/json_writer.hpp"
 #include "http/api_error.hpp"
+#include "json/json_util.hpp"
 
 #include <cstdio>
 
@@ -54,7 +55,13 @@ void route_if_unnamed(ApiContext& context, runs::InvokeRequest& request, const s
     if (router == nullptr || router->agents().empty())
         throw http::ApiError(422, "NoAgentFits", "no agent is enabled on this host to route the task to",
                              {{field, "name an agent; GET /agents lists them"}});
-    routing::RouteDecision decision = router->route(request.task, context.llm);
+    // The context's members count toward the agents that read them.
+    std::vector<std::string> fields;
+    std::string error;
+    if (auto parsed = json::parse(request.context_json, error); parsed && parsed->IsObject())
+        for (const auto& member : parsed->GetObject())
+            if (fields.size() < 64) fields.emplace_back(member.name.GetString(), member.name.GetStringLength());
+    routing::RouteDecision decision = router->route(request.task, context.llm, fields);
     if (!decision.routed) {
         std::string best;
         std::vector<http::ErrorDetail> details;

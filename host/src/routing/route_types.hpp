@@ -16,6 +16,8 @@ struct AgentProfile {
     std::string domain;  // infrastructure | development | operations | text
     std::string description;
     std::vector<std::string> keywords;
+    // The context members its input schema lists ("max_sentences").
+    std::vector<std::string> context_fields;
 };
 
 struct RouterSettings {
@@ -48,6 +50,12 @@ struct RouterSettings {
     // or "service" then tipped "Write a Dockerfile for my python service"
     // there). Role words in names (generator, manager, expert) do not count.
     double name_bonus = 2.5;
+    // A context member the request sends that an agent's input schema lists
+    // adds this many times an IDF of its own (how few agents list it): the
+    // caller sent a field the agent reads, which a field only one agent
+    // reads ("max_sentences") says more clearly than the task's words can.
+    // It counts as deliberate evidence, like a keyword.
+    double context_bonus = 6.0;
     // A task is routed only when the chosen agent scores at least this and
     // matched at least one of its keywords or name parts. Matches in the
     // description alone ("Paris" in an example) are not enough to claim fit.

@@ -4,6 +4,7 @@
 #include "routing/tokenizer.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <set>
 
@@ -48,11 +49,22 @@ TaskRouter::TaskRouter(std::vector<AgentProfile> enabled_agents, RouterSettings 
       documents_(build_documents(agents_, settings_)),
       index_(weighted(documents_), settings_.k1, settings_.b, settings_.background_documents) {}
 
-std::vector<TaskRouter::Scored> TaskRouter::score_all(const std::string& task) const {
+std::vector<TaskRouter::Scored> TaskRouter::score_all(const std::string& task,
+                                                      const std::vector<std::string>& context_fields) const {
     TokenStream query = tokenize(without_addresses(task));
     // Distinct terms: a long text pasted into the task must not outvote the
     // instruction by repeating a word.
     std::set<std::string> terms(query.terms.begin(), query.terms.end());
+    std::set<std::string> sent(context_fields.begin(), context_fields.end());
+    // BM25's IDF over the agents that list a field, with the same background.
+    auto field_idf = [this](const std::string& field) {
+        double listing = 0;
+        for (const auto& agent : agents_)
+            if (std::find(agent.context_fields.begin(), agent.context_fields.end(), field) != agent.context_fields.end())
+                ++listing;
+        double n = static_cast<double>(agents_.size()) + settings_.background_documents;
+        return std::log(1.0 + (n - listing + 0.5) / (listing + 0.5));
+    };
 
     std::vector<Scored> scored;
     scored.reserve(agents_.size());
@@ -66,6 +78,13 @@ std::vector<TaskRouter::Scored> TaskRouter::score_all(const std::string& task) c
             entry.matched_terms.push_back(term);
             if (document.keyword_terms.count(term) != 0) entry.keyword_match = true;
             if (document.name_terms.count(term) != 0) entry.score += settings_.name_bonus * index_.idf(term);
+        }
+        for (const auto& field : sent) {
+            const auto& listed = agents_[i].context_fields;
+            if (std::find(listed.begin(), listed.end(), field) == listed.end()) continue;
+            entry.score += settings_.context_bonus * field_idf(field);
+            entry.matched_terms.push_back("context." + field);
+            entry.keyword_match = true;
         }
         for (const auto& phrase : document.phrases) {
             if (!contains_phrase(query.sequence, phrase)) continue;
@@ -81,7 +100,7 @@ std::vector<TaskRouter::Scored> TaskRouter::score_all(const std::string& task) c
     return scored;
 }
 
-RouteDecision TaskRouter::route_offline(const std::string& task) const {
+RouteDecision TaskRouter::route_offline(const std::string& task, const std::vector<std::string>& context_fields) const {
     RouteDecision decision;
     decision.method = "bm25";
     decision.supervisor_path = {kRootSupervisor};
@@ -90,7 +109,7 @@ RouteDecision TaskRouter::route_offline(const std::string& task) const {
         return decision;
     }
 
-    std::vector<Scored> scored = score_all(task);
+    std::vector<Scored> scored = score_all(task, context_fields);
     for (size_t i = 0; i < scored.size() && i < settings_.max_candidates; ++i) {
         const auto& agent = agents_[scored[i].agent];
         decision.candidates.push_back({agent.name, agent.domain, scored[i].score, scored[i].matched_terms});
@@ -147,8 +166,9 @@ RouteDecision TaskRouter::route_offline(const std::string& task) const {
     return decision;
 }
 
-RouteDecision TaskRouter::route(const std::string& task, llm::LlmClient* llm) const {
-    RouteDecision decision = route_offline(task);
+RouteDecision TaskRouter::route(const std::string& task, llm::LlmClient* llm,
+                                const std::vector<std::string>& context_fields) const {
+    RouteDecision decision = route_offline(task, context_fields);
     if (llm == nullptr || agents_.empty() || tokenize(task).terms.empty()) return decision;
     bool configured = false;
     try {
@@ -170,7 +190,7 @@ RouteDecision TaskRouter::route(const std::string& task, llm::LlmClient* llm) co
     bool listed = std::any_of(decision.candidates.begin(), decision.candidates.end(),
                               [&](const Candidate& c) { return c.agent == choice.agent; });
     if (!listed) {
-        for (const auto& entry : score_all(task)) {
+        for (const auto& entry : score_all(task, context_fields)) {
             const auto& agent = agents_[entry.agent];
             if (agent.name == choice.agent)
                 decision.candidates.push_back({agent.name, agent.domain, entry.score, entry.matched_terms});

@@ -35,7 +35,10 @@ class TaskRouter {
 
     // `llm` may be null; it is asked only when configured("") says a real
     // provider serves the host.
-    RouteDecision route(const std::string& task, llm::LlmClient* llm) const;
+    // `context_fields`: the members of the request's context (they count
+    // toward the agents that read them; RouterSettings::context_bonus).
+    RouteDecision route(const std::string& task, llm::LlmClient* llm,
+                        const std::vector<std::string>& context_fields = {}) const;
 
     const std::vector<AgentProfile>& agents() const { return agents_; }
 
@@ -47,8 +50,8 @@ class TaskRouter {
         std::vector<std::string> matched_terms;
     };
 
-    std::vector<Scored> score_all(const std::string& task) const;
-    RouteDecision route_offline(const std::string& task) const;
+    std::vector<Scored> score_all(const std::string& task, const std::vector<std::string>& context_fields) const;
+    RouteDecision route_offline(const std::string& task, const std::vector<std::string>& context_fields) const;
 
     std::vector<AgentProfile> agents_;  // sorted by name
     RouterSettings settings_;
