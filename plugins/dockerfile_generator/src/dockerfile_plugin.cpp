@@ -5,6 +5,7 @@
 #include <agenthost/agent.hpp>
 #include <devkit/context_fields.hpp>
 
+#include <optional>
 #include <string>
 
 #include "dockerfile.hpp"
@@ -30,6 +31,22 @@ devkit::RepositoryContext read_context(agenthost::Run& run, const rapidjson::Val
     }
 }
 
+// A Dockerfile pasted into the task ("Review this Dockerfile: FROM
+// python:latest\nRUN ..."): from its first FROM instruction (upper case, at
+// the start of a line or after a colon) to the end; nullopt when the task
+// holds none. Prose says "from" in lower case.
+std::optional<std::string> pasted_dockerfile(std::string_view task) {
+    for (size_t at = task.find("FROM "); at != std::string_view::npos; at = task.find("FROM ", at + 1)) {
+        size_t before = at;
+        while (before > 0 && (task[before - 1] == ' ' || task[before - 1] == '\t')) --before;
+        const bool line_start = before == 0 || task[before - 1] == '\n' || task[before - 1] == ':';
+        size_t image = at + 5;
+        while (image < task.size() && task[image] == ' ') ++image;
+        if (line_start && image < task.size() && task[image] != '\n') return std::string(task.substr(at));
+    }
+    return std::nullopt;
+}
+
 class DockerfileGenerator final : public agenthost::Agent {
   public:
     using agenthost::Agent::Agent;
@@ -37,8 +54,13 @@ class DockerfileGenerator final : public agenthost::Agent {
     rapidjson::Document invoke(agenthost::Run& run) override {
         const rapidjson::Value& context = run.context();
         try {
-            std::string mode = devkit::string_field(context, "mode", "context.mode").value_or("generate");
-            if (mode == "review") return review(run, context);
+            const std::optional<std::string> asked = devkit::string_field(context, "mode", "context.mode");
+            // A Dockerfile in the task is there to be reviewed (seed 004's
+            // users paste one), unless the request says otherwise.
+            const std::optional<std::string> pasted =
+                context.HasMember("dockerfile") ? std::nullopt : pasted_dockerfile(run.task());
+            std::string mode = asked.value_or(pasted ? "review" : "generate");
+            if (mode == "review") return review(run, context, pasted);
             if (mode != "generate") throw agenthost::InvalidInput("context.mode must be generate or review, not '" + mode + "'");
             return generate(run, context);
         } catch (const devkit::FieldError& error) {
@@ -103,10 +125,13 @@ class DockerfileGenerator final : public agenthost::Agent {
         return result;
     }
 
-    rapidjson::Document review(agenthost::Run& run, const rapidjson::Value& context) {
-        const auto text = devkit::string_field(context, "dockerfile", "context.dockerfile");
+    rapidjson::Document review(agenthost::Run& run, const rapidjson::Value& context,
+                               const std::optional<std::string>& pasted) {
+        auto text = devkit::string_field(context, "dockerfile", "context.dockerfile");
+        if (!text) text = pasted;
         if (!text || text->empty())
-            throw agenthost::InvalidInput("review mode needs context.dockerfile: the Dockerfile's text");
+            throw agenthost::InvalidInput(
+                "review mode needs context.dockerfile (the Dockerfile's text), or the Dockerfile in the task");
         if (text->size() > 1024 * 1024) throw agenthost::InvalidInput("context.dockerfile is larger than 1 MiB");
         const auto findings = dockerfile::review(*text);
         rapidjson::Document result(rapidjson::kObjectType);

@@ -75,6 +75,28 @@ TEST_CASE("review mode answers hadolint findings with lines", "[plugin]") {
     CHECK(result["findings"][1]["line"] == 2);
 }
 
+TEST_CASE("a Dockerfile pasted into the task is reviewed", "[plugin]") {
+    // An outsider's: it answered "no repository context: run
+    // context_analyzer first" to a Dockerfile in plain sight.
+    LoadedAgent agent;
+    auto run = agent.host.invoke(
+        run_input("Review this Dockerfile: FROM python:latest\nRUN pip install flask\nCMD python app.py"));
+    INFO(run.error);
+    REQUIRE(run.status == AGENTHOST_OK);
+    auto result = parse_json(run.result_json);
+    CHECK(result["mode"] == "review");
+    bool latest = false;
+    for (const auto& finding : result["findings"].GetArray()) latest = latest || finding["rule"] == "DL3007";
+    CHECK(latest);
+    // On its own lines too; and prose that says "from" is no Dockerfile.
+    auto lines = agent.host.invoke(run_input("Check this one\nFROM node:20\nADD . /app\n"));
+    REQUIRE(lines.status == AGENTHOST_OK);
+    CHECK(parse_json(lines.result_json)["mode"] == "review");
+    auto prose = agent.host.invoke(run_input("Generate a Dockerfile from my repository"));
+    CHECK(prose.status == AGENTHOST_ERROR_INVALID_INPUT);
+    CHECK_THAT(prose.error, Catch::Contains("run context_analyzer"));
+}
+
 TEST_CASE("refusals name the field", "[plugin]") {
     LoadedAgent agent;
     auto none = agent.host.invoke(run_input("write a dockerfile"));
