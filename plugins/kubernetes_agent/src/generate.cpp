@@ -363,6 +363,9 @@ Generated generate(const Value& context, std::string_view task, const Config& co
     } else if (from_task.namespace_ && std::regex_match(*from_task.namespace_, dns_label)) {
         spec.namespace_ = *from_task.namespace_;
         from_text.push_back("namespace '" + spec.namespace_ + "'");
+    } else if (from_task.environment) {
+        spec.namespace_ = *from_task.environment;
+        from_text.push_back("namespace '" + spec.namespace_ + "' (the environment the task names)");
     } else {
         defaults.push_back("namespace 'default'");
     }

@@ -67,6 +67,15 @@ FromTask read_task(std::string_view task_view) {
             task, std::regex("(?:^|\\s)[\"'`]?([a-z0-9][a-z0-9._-]*(?:/[a-z0-9._-]+)*:[A-Za-z0-9_][A-Za-z0-9_.-]*)"));
     found.service = devkit::service_name_from_task(task);
     found.namespace_ = first_match(task, std::regex("\\bnamespace\\s+[\"'`]?([a-z0-9][-a-z0-9]*[a-z0-9])", icase));
+    static const std::string environments = "(staging|production|prod|dev|development|qa|uat|test|testing|sandbox|preprod)";
+    found.environment = first_match(
+        task, std::regex("\\b" + environments + "\\s+(?:environment|env|namespace|cluster)\\b", icase));
+    if (!found.environment)
+        // After "to" or "in" only the unmistakable names ("in test" is often no place).
+        found.environment = first_match(
+            task, std::regex("\\b(?:to|in|into|on)\\s+(?:the\\s+)?(staging|production|prod|preprod|uat)\\b", icase));
+    if (found.environment)
+        for (char& c : *found.environment) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     found.ingress_host = first_match(
         task, std::regex("\\b(?:host|hostname|domain|at)\\s+[\"'`]?([a-z0-9][-a-z0-9]*(?:\\.[a-z0-9][-a-z0-9]*)+)", icase));
     found.tls_secret = first_match(

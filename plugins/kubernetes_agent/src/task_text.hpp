@@ -13,6 +13,10 @@ namespace k8s {
 struct FromTask {
     std::optional<std::string> service;  // as written: may not be a valid name
     std::optional<std::string> image, namespace_, ingress_host, tls_secret, workload, storage_size, schedule;
+    // An environment the task deploys to ("to staging", "the production
+    // environment"): the namespace when none is named, as with seed 001's
+    // context.environment.
+    std::optional<std::string> environment;
     std::optional<int> port, replicas;
     bool tls = false;         // TLS or HTTPS asked for
     bool persistent = false;  // persistent storage asked for

@@ -225,6 +225,28 @@ TEST_CASE("a free-text task alone gives manifests with the defaults stated", "[g
     CHECK(bare.warnings.size() == 1);  // the untagged image
 }
 
+TEST_CASE("the environment a free-text task deploys to is the namespace", "[generate][task]") {
+    // An outsider's: "... staging environment" gave namespace 'default' and
+    // the summary never said staging was not used.
+    const std::vector<std::pair<const char*, const char*>> cases = {
+        {"Deploy my-service to Kubernetes staging environment", "staging"},
+        {"Deploy the orders service to production", "production"},
+        {"Deploy the orders service to the Prod cluster", "prod"},
+        {"Deploy the orders service in namespace shop to staging", "shop"},  // a namespace named wins
+        {"Deploy the orders service", "default"},
+        {"Deploy the orders service and run it in test mode", "default"}};
+    for (const auto& [task, ns] : cases) {
+        CAPTURE(task);
+        const auto generated = k8s::generate(parse_context("{}"), task, k8s::Config{});
+        CHECK(by_kind(generated).at("Deployment")["metadata"]["namespace"] == ns);
+    }
+    const auto staged = k8s::generate(parse_context("{}"), "Deploy my-service to Kubernetes staging environment", k8s::Config{});
+    CHECK_THAT(staged.summary, Catch::Contains("namespace 'staging' (the environment the task names)"));
+    // context.environment (seed 001) wins over the task.
+    CHECK(by_kind(k8s::generate(parse_context(R"({"environment":"qa"})"), "Deploy my-service to production", k8s::Config{}))
+              .at("Deployment")["metadata"]["namespace"] == "qa");
+}
+
 TEST_CASE("words of a free-text task never become names", "[generate][task]") {
     // Found by review: "to" and "called" became the service's name.
     for (const char* task : {"Deploy my application to Kubernetes", "I need a deployment", "Deploy it to prod",
