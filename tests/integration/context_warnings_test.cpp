@@ -43,6 +43,20 @@ TEST_CASE("POST /runs names a context member that looks misspelt, accepts the ru
     CHECK_FALSE(json_of(clean).HasMember("warnings"));
 }
 
+TEST_CASE("a context with a hundred misspelt members gets twenty warnings and a count of the rest") {
+    HttpClient client(host().base_url());
+    // replicas0..replicas99 are one or two edits from replicas; replicas100
+    // and on are three, no typo.
+    std::string context = R"({"service":"orders")";
+    for (int i = 0; i < 1000; ++i) context += ",\"replicas" + std::to_string(i) + "\":1";
+    auto accepted = client.post("/runs", R"({"agent_name":"kubernetes_agent","task":"manifests","context":)" + context + "}}");
+    INFO(accepted.body.substr(0, 500));
+    REQUIRE(accepted.status == 202);
+    auto body = json_of(accepted);
+    REQUIRE(body["warnings"].Size() == 21);
+    CHECK(std::string(body["warnings"][20].GetString()) == "and 80 more context members that look misspelt");
+}
+
 TEST_CASE("a synchronous invoke's answer carries the warnings with the result") {
     HttpClient client(host().base_url());
     auto answered = client.post("/agent/invoke", R"({"agent_name":"summarizer","task":"Sales rose. Costs fell. )"

@@ -57,7 +57,13 @@ std::vector<std::string> RunService::warnings(const InvokeRequest& request) cons
     std::string error;
     auto context = json::parse(request.context_json, error);
     if (!context) return out;
-    for (const ContextTypo& typo : context_typos(*schema, *context)) out.push_back(typo_warning(request.agent_name, typo));
+    // A few are worth reading; thousands (a generated context) are noise
+    // in every answer and every run.queued event.
+    constexpr size_t kShown = 20;
+    std::vector<ContextTypo> typos = context_typos(*schema, *context);
+    for (size_t i = 0; i < typos.size() && i < kShown; ++i) out.push_back(typo_warning(request.agent_name, typos[i]));
+    if (typos.size() > kShown)
+        out.push_back("and " + std::to_string(typos.size() - kShown) + " more context members that look misspelt");
     return out;
 }
 
