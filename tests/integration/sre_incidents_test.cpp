@@ -495,7 +495,15 @@ TEST_CASE("sre: where the operator allowed no kubectl, nobody is asked to approv
             ended_handed_over = event.data_json.find("\"handed_over\":true") != std::string::npos &&
                                 event.data_json.find("handed the problem to a person") != std::string::npos;
     CHECK(ended_handed_over);
-    CHECK(std::string(incident(client, incident_id)["incident"]["status"].GetString()) != "resolved");
+    auto detail = incident(client, incident_id);
+    CHECK(std::string(detail["incident"]["status"].GetString()) != "resolved");
+    // The incident's history says the run handed it over, and why.
+    bool recorded = false;
+    for (const auto& action : detail["actions"].GetArray())
+        if (std::string(action["kind"].GetString()) == "run.finished")
+            recorded = action["detail"]["handed_over"].GetBool() &&
+                       string_member(action["detail"], "evaluation").find("agents.sre_agent.exec") != std::string::npos;
+    CHECK(recorded);
 }
 
 TEST_CASE("sre: an incident's action targets its own service, never one seen in another incident's signals") {

@@ -549,8 +549,19 @@ void IncidentService::record_outcome(const std::string& incident_id, const store
     store::IncidentAction finished;
     finished.incident_id = incident_id;
     finished.kind = "run.finished";
-    finished.detail_json =
-        "{\"status\":\"" + run.status + "\",\"resolved\":" + (resolved ? "true" : "false") + "}";
+    {
+        // What the incident's history shows of the run: its end, and when
+        // the agent gave up, that it handed the incident to a person and why.
+        rapidjson::Document detail(rapidjson::kObjectType);
+        auto& allocator = detail.GetAllocator();
+        detail.AddMember("status", json::string_value(run.status, allocator), allocator);
+        detail.AddMember("resolved", resolved, allocator);
+        const bool handed_over = result && result->IsObject() && runs::result_handed_over(run.result_json);
+        detail.AddMember("handed_over", handed_over, allocator);
+        std::string evaluation = result && result->IsObject() ? json::get_string(*result, "evaluation") : "";
+        if (!evaluation.empty()) detail.AddMember("evaluation", json::string_value(evaluation, allocator), allocator);
+        finished.detail_json = json::serialize(detail);
+    }
     finished.actor = run.agent;
     finished.run_id = run.id;
     finished.at_ms = now;
