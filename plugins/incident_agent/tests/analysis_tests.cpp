@@ -142,3 +142,22 @@ TEST_CASE("bad input is refused naming the field", "[input]") {
         CHECK_THROWS_WITH(incident_test::input_of(context), Catch::StartsWith(field));
     }
 }
+
+TEST_CASE("pods in CrashLoopBackOff or failing to pull their image are recognised, with a rollback", "[causes]") {
+    // An outsider's: "CrashLoopBackOff since rollout" was an error of an
+    // unrecognised kind, and nothing was proposed.
+    const auto crash = incident::analyse(incident_test::input_of(
+        R"({"logs":["2026-12-07T10:00:00Z error orders pod orders-7d9 CrashLoopBackOff since rollout",)"
+        R"("2026-12-07T10:00:30Z error orders Back-off restarting failed container orders in pod orders-7d9"]})"));
+    INFO(ranking(crash));
+    REQUIRE(!crash.hypotheses.empty());
+    CHECK(crash.hypotheses.front().cause == "crash_loop");
+    CHECK(crash.hypotheses.front().action == "rollback");
+    CHECK(rank_of(crash, "unclassified_error") == 0);
+    const auto pull = incident::analyse(incident_test::input_of(
+        R"({"logs":["2026-12-07T10:00:00Z error web Failed to pull image \"ghcr.io/acme/web:1.9.9\": manifest unknown",)"
+        R"("2026-12-07T10:00:20Z error web pod web-5f4 ImagePullBackOff"]})"));
+    INFO(ranking(pull));
+    REQUIRE(!pull.hypotheses.empty());
+    CHECK(pull.hypotheses.front().cause == "image_pull");
+}
