@@ -542,8 +542,11 @@ Generated generate(const Settings& settings, const StageCallback& on_stage) {
                           std::string(to_string(settings.strategy)) + " strategy to " +
                           join(settings.environments, " -> ") + ".";
     if (!approved.empty()) {
-        summary += github ? " " + join(approved) + " deploy through GitHub environments that carry the approval."
-                          : " " + join(approved) + " start with a HarnessApproval step.";
+        // "prod starts", "staging and prod start": the verb agrees with the list.
+        const bool one = approved.size() == 1;
+        summary += github ? " " + join(approved) + (one ? " deploys" : " deploy") +
+                                " through GitHub environments that carry the approval."
+                          : " " + join(approved) + (one ? " starts" : " start") + " with a HarnessApproval step.";
     } else {
         summary += " No environment needs approval.";
     }

@@ -117,6 +117,12 @@ TEST_CASE("the strategies run their steps in the documented order", "[generate]"
     CHECK(harness_expert::harness_rollback_step_types(Strategy::blue_green) == V{"K8sBGSwapServices"});
 }
 
+TEST_CASE("the summary's verb agrees with the environments that need approval", "[generate]") {
+    // An outsider's: "prod start with a HarnessApproval step".
+    const auto one = helpers::generate("", R"({"service":"checkout"})");
+    CHECK_THAT(one.summary, Catch::Contains("prod starts with a HarnessApproval step."));
+}
+
 TEST_CASE("prod_approval false leaves every stage without approval", "[generate]") {
     const auto generated = helpers::generate("", R"({"service":"checkout","prod_approval":false})");
     const YAML::Node stages = load_pipeline(generated)["stages"];
