@@ -135,34 +135,34 @@ ExecAnswer run_checked(const ExecCall& call, const std::string& request_json, co
     outcome = "refused";
     Permitted permitted;
     if (std::optional<ExecAnswer> refused = permit(call, request_json, permitted)) return *refused;
-    const ExecRequest* request = &*permitted.request;
+    const ExecRequest& request = *permitted.request;
     const ExecSettings& settings = *call.settings;
-    const std::string* binary = &permitted.binary;
+    const std::string& binary = permitted.binary;
     const bool sandboxed = permitted.sandboxed;
     std::string error, cwd;
-    if (!resolve_cwd(call.workspace, request->cwd, cwd, error)) return refuse(ExecStatus::bad_request, error);
+    if (!resolve_cwd(call.workspace, request.cwd, cwd, error)) return refuse(ExecStatus::bad_request, error);
 
     ProcessSpec spec;
-    std::vector<std::string> args(request->argv.begin() + 1, request->argv.end());
+    std::vector<std::string> args(request.argv.begin() + 1, request.argv.end());
     if (sandboxed) {
         isolation::BwrapCommand command;
         command.workspace = call.workspace;
         command.cwd = cwd;
-        command.binary = *binary;
+        command.binary = binary;
         command.args = args;
         command.read_only_paths = settings.read_only_paths;
-        command.network = request->network;
+        command.network = request.network;
         static const isolation::SystemLayout layout = isolation::host_system_layout();
         spec.argv = isolation::bwrap_argv(command, layout);
     } else {
-        spec.argv = {*binary};
+        spec.argv = {binary};
         spec.argv.insert(spec.argv.end(), args.begin(), args.end());
         spec.cwd = cwd;
     }
-    spec.env = environment(call, *request);
-    spec.stdin_data = request->stdin_data;
-    spec.timeout_seconds = std::min(request->timeout_seconds, settings.max_timeout_seconds);
-    spec.max_output_bytes = request->max_output_bytes;
+    spec.env = environment(call, request);
+    spec.stdin_data = request.stdin_data;
+    spec.timeout_seconds = std::min(request.timeout_seconds, settings.max_timeout_seconds);
+    spec.max_output_bytes = request.max_output_bytes;
     spec.should_stop = call.should_stop;
     size_t output_events = 0, lines_not_emitted = 0;
     spec.on_line = [&](const char* stream, std::string_view line) {
@@ -181,20 +181,20 @@ ExecAnswer run_checked(const ExecCall& call, const std::string& request_json, co
     {
         rapidjson::Document data(rapidjson::kObjectType);
         auto& allocator = data.GetAllocator();
-        data.AddMember("argv", string_list(request->argv, allocator), allocator);
-        data.AddMember("binary", json::string_value(*binary, allocator), allocator);
-        data.AddMember("cwd", json::string_value(request->cwd, allocator), allocator);
+        data.AddMember("argv", string_list(request.argv, allocator), allocator);
+        data.AddMember("binary", json::string_value(binary, allocator), allocator);
+        data.AddMember("cwd", json::string_value(request.cwd, allocator), allocator);
         data.AddMember("timeout_seconds", spec.timeout_seconds, allocator);
-        data.AddMember("network", request->network, allocator);
+        data.AddMember("network", request.network, allocator);
         data.AddMember("sandbox", json::string_value(sandbox, allocator), allocator);
         emit_safely(call, "exec.started", data);
     }
     if (call.should_stop && call.should_stop())
-        return refuse(ExecStatus::cancelled, "the run was cancelled; '" + request->argv[0] + "' was not started");
+        return refuse(ExecStatus::cancelled, "the run was cancelled; '" + request.argv[0] + "' was not started");
     ProcessResult result = run_process(spec);
     if (!result.started) {
         outcome = "failed";
-        return refuse(ExecStatus::failed, "exec of '" + request->argv[0] + "' failed: " + result.start_error);
+        return refuse(ExecStatus::failed, "exec of '" + request.argv[0] + "' failed: " + result.start_error);
     }
     metrics::host_metrics().exec_duration.observe({call.agent}, result.duration_ms / 1000.0);
     // bubblewrap passes a signalled command's end on as 128 + the signal (so
@@ -223,7 +223,7 @@ ExecAnswer run_checked(const ExecCall& call, const std::string& request_json, co
         emit_safely(call, "exec.finished", data);
     }
     if (result.stopped)
-        return refuse(ExecStatus::cancelled, "the run was cancelled; '" + request->argv[0] + "' was killed");
+        return refuse(ExecStatus::cancelled, "the run was cancelled; '" + request.argv[0] + "' was killed");
     response.AddMember("stdout", json::string_value(result.stdout_text, allocator), allocator);
     response.AddMember("stderr", json::string_value(result.stderr_text, allocator), allocator);
     response.AddMember("sandbox", json::string_value(sandbox, allocator), allocator);
