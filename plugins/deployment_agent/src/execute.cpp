@@ -136,17 +136,11 @@ class Execution {
     bool runnable(const Step& step) {
         std::vector<std::string> argv = resolved(step.argv);
         if (argv.empty() || argv.front() == kHarnessCall) return true;
-        try {
-            run_.check_exec(program_options(argv, step.timeout_seconds));
-        } catch (const agenthost::Cancelled&) {
-            throw;
-        } catch (const agenthost::Error& error) {
-            if (error.status() == AGENTHOST_ERROR_CANCELLED) throw agenthost::Cancelled();
-            error_ = step.id + " (" + step.description + "), before asking anyone to approve it: " +
-                     refusal(argv.front(), error);
-            return false;
-        }
-        return true;
+        const std::optional<agenthost::Error> refused = run_.exec_refusal(program_options(argv, step.timeout_seconds));
+        if (!refused) return true;
+        error_ = step.id + " (" + step.description + "), before asking anyone to approve it: " +
+                 refusal(argv.front(), *refused);
+        return false;
     }
 
     static agenthost::ExecOptions program_options(const std::vector<std::string>& argv, double timeout_seconds) {

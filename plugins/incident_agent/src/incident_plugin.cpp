@@ -113,21 +113,6 @@ class IncidentAgent final : public agenthost::Agent {
         return run.exec(exec_options(argv));
     }
 
-    // Why this host would refuse to run `argv` (the operator's exec
-    // settings, its PATH, its sandbox), in the host's words; nothing when it
-    // would run it, or on a host too old to say.
-    std::optional<std::string> exec_refusal(agenthost::Run& run, const std::vector<std::string>& argv) const {
-        try {
-            run.check_exec(exec_options(argv));
-            return std::nullopt;
-        } catch (const agenthost::Cancelled&) {
-            throw;
-        } catch (const agenthost::Error& error) {
-            if (error.status() == AGENTHOST_ERROR_CANCELLED || run.cancelled()) throw agenthost::Cancelled();
-            return std::string(error.what());
-        }
-    }
-
     void act_and_evaluate(agenthost::Run& run, const incident::Analysis& analysis, rapidjson::Document& result) {
         auto& allocator = result.GetAllocator();
         std::set<std::string> tried = attempted(run);
@@ -156,7 +141,8 @@ class IncidentAgent final : public agenthost::Agent {
             const bool configured = command != settings_.actions.end();
             const std::vector<std::string> argv = configured ? expand(command->second, *chosen) : std::vector<std::string>();
             // Nobody is asked to approve what this host can never run.
-            const std::optional<std::string> refused = configured ? exec_refusal(run, argv) : std::nullopt;
+            const std::optional<agenthost::Error> refused =
+                configured ? run.exec_refusal(exec_options(argv)) : std::nullopt;
             if (!configured) {
                 // Marked tried, so the next iteration takes the next
                 // hypothesis instead of stopping at this one every time.
@@ -166,8 +152,8 @@ class IncidentAgent final : public agenthost::Agent {
             } else if (refused) {
                 tried.insert(key);
                 act.AddMember("command", string(joined(argv), result), allocator);
-                act.AddMember("refused", string(*refused, result), allocator);
-                why = "this host cannot run `" + joined(argv) + "` (" + *refused +
+                act.AddMember("refused", string(refused->what(), result), allocator);
+                why = "this host cannot run `" + joined(argv) + "` (" + refused->what() +
                       "): a person has to carry out the remediation, or an operator allows the command "
                       "(agents.incident_agent.exec: allow, network, allow_unsandboxed; or the host's PATH)";
             } else {

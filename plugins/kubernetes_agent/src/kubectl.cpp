@@ -31,13 +31,8 @@ namespace {
 }  // namespace
 
 void check_kubectl_apply(const agenthost::Run& run, const KubectlSettings& settings) {
-    try {
-        run.check_exec(kubectl_apply_options(settings, ""));
-    } catch (const agenthost::Cancelled&) {
-        throw;
-    } catch (const agenthost::Error& error) {
-        throw_refused(error, settings);
-    }
+    if (const std::optional<agenthost::Error> refused = run.exec_refusal(kubectl_apply_options(settings, "")))
+        throw_refused(*refused, settings);
 }
 
 KubectlResult kubectl_apply(const agenthost::Run& run, const KubectlSettings& settings, const std::string& yaml) {

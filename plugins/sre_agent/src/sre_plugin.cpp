@@ -171,14 +171,15 @@ class SreAgent final : public agenthost::Agent {
             const agenthost::ExecOptions options = exec_options(plan);
             const std::string command = sre::joined(plan.argv);
             data.AddMember("command", string(command, data), data.GetAllocator());
-            if (const std::optional<std::string> refused = exec_refusal(run, options)) {
+            if (const std::optional<agenthost::Error> refusal = run.exec_refusal(options)) {
+                const std::string refused = refusal->what();
                 data.AddMember("status", "refused", data.GetAllocator());
-                data.AddMember("error", string(*refused, data), data.GetAllocator());
+                data.AddMember("error", string(refused, data), data.GetAllocator());
                 run.emit("sre.act", data);
-                actions.PushBack(refused_action(plan, *refused, result), allocator);
+                actions.PushBack(refused_action(plan, refused, result), allocator);
                 remember_actions(run, actions);
                 done.insert(plan.action + ":" + plan.service);
-                refusals += (refusals.empty() ? "this host cannot run `" : "; nor `") + command + "` (" + *refused + ")";
+                refusals += (refusals.empty() ? "this host cannot run `" : "; nor `") + command + "` (" + refused + ")";
                 continue;
             }
             rapidjson::Document details(rapidjson::kObjectType);
@@ -253,22 +254,6 @@ class SreAgent final : public agenthost::Agent {
         options.timeout_seconds = settings_.exec_timeout_seconds;
         options.network = true;  // kubectl reaches the cluster
         return options;
-    }
-
-    // Why this host would refuse to run `options` (not on the operator's
-    // exec.allow, no network, not on its PATH, no sandbox), in the host's
-    // words, which name the setting; nothing when it would run it, or on a
-    // host too old to say (exec then refuses after the approval).
-    static std::optional<std::string> exec_refusal(agenthost::Run& run, const agenthost::ExecOptions& options) {
-        try {
-            run.check_exec(options);
-            return std::nullopt;
-        } catch (const agenthost::Cancelled&) {
-            throw;
-        } catch (const agenthost::Error& error) {
-            if (error.status() == AGENTHOST_ERROR_CANCELLED || run.cancelled()) throw agenthost::Cancelled();
-            return std::string(error.what());
-        }
     }
 
     // A refused command, recorded like an action that failed: the

@@ -100,14 +100,10 @@ RunOutcome run_terraform(agenthost::Run& run, const RunSettings& settings, const
 
 void check_change(const agenthost::Run& run, const RunSettings& settings, const std::string& directory,
                   const std::string& action) {
-    try {
-        // init needs the same binary and network as the change itself.
-        run.check_exec(change_step(settings, directory, change_args(action)));
-    } catch (const agenthost::Cancelled&) {
-        throw;
-    } catch (const agenthost::Error& error) {
-        if (error.status() == AGENTHOST_ERROR_CANCELLED) throw agenthost::Cancelled();
-        throw agenthost::Error(error.status(), action + " cannot run here: " + error.what() +
+    // init needs the same binary and network as the change itself.
+    if (const std::optional<agenthost::Error> refused =
+            run.exec_refusal(change_step(settings, directory, change_args(action)))) {
+        throw agenthost::Error(refused->status(), action + " cannot run here: " + refused->what() +
                                                    ". terraform runs through the host's exec service: the operator "
                                                    "allows it with agents.terraform_generator.exec {\"allow\": [\"" +
                                                    settings.binary + "\"], \"network\": true} and terraform on "

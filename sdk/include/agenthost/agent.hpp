@@ -686,6 +686,22 @@ class Run {
         return result;
     }
 
+    // The same question as check_exec, answered rather than thrown: the
+    // host's refusal (its status, e.g. PERMISSION_DENIED, and its words,
+    // which name the setting), or nullopt when it would run `options` or is
+    // too old to say. Throws only Cancelled. For an agent that goes on
+    // without the command (another option, a person) instead of failing.
+    std::optional<Error> exec_refusal(const ExecOptions& options) const {
+        if (api()->struct_size < offsetof(agenthost_host_api, callback_run_exec_check) + sizeof(void*) ||
+            api()->callback_run_exec_check == nullptr)
+            return std::nullopt;
+        std::string text = exec_request_json(options);
+        agenthost_status status = api()->callback_run_exec_check(handle_, to_abi(text), nullptr);
+        if (status == AGENTHOST_OK) return std::nullopt;
+        if (status == AGENTHOST_ERROR_CANCELLED) throw Cancelled();
+        return Error(status, std::string(from_abi(api()->callback_run_last_error(handle_))));
+    }
+
     // Asks a person and returns the answer as JSON text (abi.h,
     // callback_run_interrupt). `request_json` is {"question": ..., "schema"?:
     // {...}, "details"?: {...}}. The first time the run gets here this throws
@@ -721,6 +737,12 @@ class Run {
     ExecResult exec(Args&&...) const {
         static_assert(detail::needs_newer_abi<Args...>::value,
                       "Run::exec needs ABI 1.2, but this plugin targets an older minor (its manifest's abi_version)");
+        return {};
+    }
+    template <typename... Args>
+    std::optional<Error> exec_refusal(Args&&...) const {
+        static_assert(detail::needs_newer_abi<Args...>::value,
+                      "Run::exec_refusal needs ABI 1.2, but this plugin targets an older minor (its manifest's abi_version)");
         return {};
     }
     template <typename... Args>
